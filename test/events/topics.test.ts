@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CONVERSATION_TOPICS,
+  GENERIC_CONVERSATION_TOPICS,
+  closestNames,
+  concreteConversationTopic,
+  editDistance,
+  genericConversationTopic,
+  genericTopicOf,
+  parseConversationTopicName,
+  topicMatchesGeneric,
+  validateTopics,
+} from '../../src/events/index.js';
+
+const ID = '5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f';
+
+describe('topic catalogue', () => {
+  it('has the 16 conversation detail topics', () => {
+    expect(CONVERSATION_TOPICS).toHaveLength(16);
+    expect(new Set(GENERIC_CONVERSATION_TOPICS).size).toBe(16);
+    expect(GENERIC_CONVERSATION_TOPICS).toContain('v2.detail.events.conversation.{id}.customer.start');
+  });
+
+  it('converts generic ↔ concrete names', () => {
+    expect(genericConversationTopic('acd.end')).toBe('v2.detail.events.conversation.{id}.acd.end');
+    const concrete = concreteConversationTopic('acd.end', ID);
+    expect(concrete).toBe(`v2.detail.events.conversation.${ID}.acd.end`);
+    expect(genericTopicOf(concrete)).toBe('v2.detail.events.conversation.{id}.acd.end');
+    expect(parseConversationTopicName(concrete)).toEqual({ id: ID, topic: 'acd.end' });
+    expect(parseConversationTopicName('v2.detail.events.conversation.{id}.voicemail.end')).toEqual({ id: '{id}', topic: 'voicemail.end' });
+    expect(parseConversationTopicName(`v2.detail.events.conversation.${ID}.acd.middle`)).toBeUndefined();
+    expect(parseConversationTopicName('v2.users.{id}.presence')).toBeUndefined();
+  });
+
+  it('matches concrete names against generic ones segment by segment', () => {
+    expect(topicMatchesGeneric('v2.audits.entitytype.UserPresence.entityid.42', 'v2.audits.entitytype.{id}.entityid.{id}')).toBe(true);
+    expect(topicMatchesGeneric(`v2.detail.events.conversation.${ID}.acd.end`, 'v2.detail.events.conversation.{id}.acd.start')).toBe(false);
+    expect(topicMatchesGeneric('v2.detail.events.conversation..acd.end', 'v2.detail.events.conversation.{id}.acd.end')).toBe(false);
+    expect(topicMatchesGeneric('v2.a.b', 'v2.a.{id}.c')).toBe(false);
+  });
+});
+
+describe('validateTopics', () => {
+  it('accepts generic and short names, normalizes and de-duplicates', () => {
+    expect(validateTopics(['acd.end', 'v2.detail.events.conversation.{id}.acd.end', ' wrapup '])).toEqual({
+      ok: true,
+      topics: ['v2.detail.events.conversation.{id}.acd.end', 'v2.detail.events.conversation.{id}.wrapup'],
+    });
+  });
+
+  it('rejects an unknown topic and suggests the closest known names', () => {
+    const result = validateTopics(['v2.detail.events.conversation.{id}.custmer.start']);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]!.suggestions[0]).toBe('v2.detail.events.conversation.{id}.customer.start');
+    expect(result.problems[0]!.message).toContain('Did you mean "v2.detail.events.conversation.{id}.customer.start"');
+  });
+
+  it('suggests the generic name for a concrete one', () => {
+    const result = validateTopics([`v2.detail.events.conversation.${ID}.user.end`]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems[0]!.suggestions).toEqual(['v2.detail.events.conversation.{id}.user.end']);
+    expect(result.problems[0]!.message).toMatch(/generic topic/);
+  });
+
+  it('offers no suggestion for something unrelated, and reports empty names', () => {
+    const result = validateTopics(['Conversation Updated', '']);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems[0]!.suggestions).toEqual([]);
+    expect(result.problems[0]!.message).toBe('Unknown topic "Conversation Updated".');
+    expect(result.problems[1]!.message).toMatch(/empty/);
+  });
+
+  it('validates against another catalogue when given', () => {
+    expect(validateTopics(['v2.users.{id}.presence'], ['v2.users.{id}.presence']).ok).toBe(true);
+    expect(validateTopics(['acd.end'], ['v2.users.{id}.presence']).ok).toBe(false);
+  });
+});
+
+describe('closestNames / editDistance', () => {
+  it('computes Levenshtein distance', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('same', 'same')).toBe(0);
+  });
+
+  it('ranks by distance and matches a short suffix', () => {
+    expect(closestNames('acd.ends', ['x.acd.end', 'x.acd.start'])).toEqual(['x.acd.end']);
+    expect(closestNames('wrapup', GENERIC_CONVERSATION_TOPICS)).toContain('v2.detail.events.conversation.{id}.wrapup');
+  });
+});
