@@ -1,0 +1,70 @@
+/**
+ * A fake of the two EventBridge control-plane calls `status` makes — `DescribeEventSource` and
+ * `DescribeEventBus` — on real HTTP, speaking the AWS JSON 1.1 protocol the SDK uses
+ * (`POST /`, `X-Amz-Target: AWSEvents.<Operation>`, errors as `{ "__type": "ResourceNotFoundException" }`).
+ * Point the SDK at it with `endpoint` or `AWS_ENDPOINT_URL_EVENTBRIDGE`.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeSource {
+  name: string;
+  state: 'PENDING' | 'ACTIVE' | 'DELETED';
+  createdBy?: string;
+  /** Epoch seconds. */
+  creationTime?: number;
+  expirationTime?: number;
+}
+
+export class FakeEventBridgeSources {
+  readonly sources = new Map<string, FakeSource>();
+  readonly buses = new Set<string>();
+  readonly calls: Array<{ target: string; body: unknown; authorized: boolean }> = [];
+  readonly #server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Name?: string };
+      this.calls.push({ target, body, authorized: /^AWS4-HMAC-SHA256 Credential=/.test(req.headers.authorization ?? '') });
+      const send = (status: number, payload: unknown) => {
+        res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': 'fake-request-id' });
+        res.end(JSON.stringify(payload));
+      };
+      const notFound = (what: string) => send(400, { __type: 'ResourceNotFoundException', message: `${what} ${body.Name} does not exist.` });
+      if (target === 'AWSEvents.DescribeEventSource') {
+        const source = this.sources.get(body.Name ?? '');
+        if (!source) return notFound('Event source');
+        return send(200, {
+          Arn: `arn:aws:events:us-east-1::event-source/${source.name}`,
+          CreatedBy: source.createdBy ?? 'genesys.com',
+          Name: source.name,
+          State: source.state,
+          ...(source.creationTime !== undefined ? { CreationTime: source.creationTime } : {}),
+          ...(source.expirationTime !== undefined ? { ExpirationTime: source.expirationTime } : {}),
+        });
+      }
+      if (target === 'AWSEvents.DescribeEventBus') {
+        if (!this.buses.has(body.Name ?? '')) return notFound('Event bus');
+        return send(200, { Name: body.Name, Arn: `arn:aws:events:us-east-1:123456789012:event-bus/${body.Name}` });
+      }
+      send(400, { __type: 'UnknownOperationException', message: target });
+    });
+  });
+  #url = '';
+
+  get url(): string {
+    return this.#url;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.#url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
