@@ -39,7 +39,7 @@ describe('event identity', () => {
 
   it('gives a re-sent event (new envelope id and time, same detail) the same key', () => {
     const original = conversationEvent('acd.end', { acdOutcome: 'ANSWERED' });
-    const resent = { ...structuredClone(original), id: 'another-envelope-id', time: '2026-01-03T08:00:00Z' };
+    const resent: Record<string, unknown> = { ...structuredClone(original), id: 'another-envelope-id', time: '2026-01-03T08:00:00Z' };
     (resent.detail as Record<string, unknown>).timestamp = '2026-01-03T08:00:00.999Z';
     expect(parsed(resent).key).toBe(parsed(original).key);
   });

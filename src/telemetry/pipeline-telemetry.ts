@@ -1,0 +1,252 @@
+/**
+ * `PipelineTelemetry`: what the local runtime tells about its event flow, kept as plain numbers
+ * and cheap windows on the hot path, read as the `/api/stats` snapshot and as Prometheus metrics.
+ */
+import { performanceClock } from './clock.js';
+import type { MonotonicClock } from './clock.js';
+import { normalizeContactCentreFigures } from './contact-centre.js';
+import type { ContactCentreFigures, ContactCentreSource } from './contact-centre.js';
+import { WindowedLogHistogram } from './log-histogram.js';
+import { createPipelineMetrics } from './prometheus.js';
+import type { PipelineCounts, PipelineMetrics } from './prometheus.js';
+import { SlidingRate } from './sliding-rate.js';
+import type { PipelineStats } from './stats.js';
+
+/** Options of {@link PipelineTelemetry}. */
+export interface PipelineTelemetryOptions {
+  /** Monotonic milliseconds; default `performance.now()`. Tests inject their own. */
+  clock?: MonotonicClock;
+  /** Window of `eventsPerSecond` and `ingestPerSecond`, seconds. Default 5. */
+  rateWindowSeconds?: number;
+  /** Window of the latency quantiles, seconds. Default 10. */
+  latencyWindowSeconds?: number;
+  /** Relative accuracy of the latency quantiles (0.01 = 1 %). Default 0.01. */
+  latencyRelativeAccuracy?: number;
+  /** The processing concurrency limit, if known now (see {@link PipelineTelemetry.setConcurrencyLimit}). */
+  concurrencyLimit?: number;
+  /** Where the contact-centre figures come from (the conversation projection). */
+  contactCentre?: ContactCentreSource;
+  /** Add prom-client's default process metrics to `/metrics` (one telemetry per process). Default false. */
+  processMetrics?: boolean;
+}
+
+const QUANTILES = [0.5, 0.95, 0.99] as const;
+
+/**
+ * The local pipeline's telemetry. The runtime calls the recording methods as events flow (each
+ * is O(1) on plain numbers, except `processed`, which also records each latency); the HTTP
+ * routes read {@link snapshot} for `/api/stats` and {@link metrics} for `/metrics`.
+ *
+ * Every accepted event ends in exactly one of processed, duplicate or dead-lettered; until then
+ * it is in the backlog or in flight. `invalid` is the part of `deadLettered` that failed
+ * validation; `failed` and `retried` count attempts, not events.
+ *
+ * @example
+ * const telemetry = new PipelineTelemetry({ concurrencyLimit: 10, contactCentre: projectionFigures });
+ * telemetry.accepted(batch.length);             // PutEvents wrote them to the queue
+ * telemetry.processingStarted(items.length);     // the Map took them
+ * telemetry.processed(done.length, done.map((e) => now - e.acceptedAt));
+ * telemetry.processingFinished(items.length);
+ * telemetry.setBacklog(queue.depth());
+ * const stats = await telemetry.snapshot();      // GET /api/stats
+ */
+export class PipelineTelemetry {
+  private readonly clock: MonotonicClock;
+  private readonly startedAt: number;
+  private readonly counts: PipelineCounts;
+  private readonly ingestRate: SlidingRate;
+  private readonly processedRate: SlidingRate;
+  private readonly latency: WindowedLogHistogram;
+  private readonly prometheus: PipelineMetrics;
+  private readonly contactCentreSource: ContactCentreSource | undefined;
+
+  constructor(options: PipelineTelemetryOptions = {}) {
+    this.clock = options.clock ?? performanceClock;
+    this.startedAt = this.clock();
+    this.counts = {
+      accepted: 0,
+      processed: 0,
+      duplicates: 0,
+      invalid: 0,
+      failed: 0,
+      retried: 0,
+      deadLettered: 0,
+      inFlight: 0,
+      backlog: 0,
+      concurrencyLimit: null,
+      peakConcurrency: 0,
+    };
+    if (options.concurrencyLimit !== undefined) this.setConcurrencyLimit(options.concurrencyLimit);
+    const rateWindowMs = seconds('rateWindowSeconds', options.rateWindowSeconds ?? 5) * 1000;
+    this.ingestRate = new SlidingRate(this.clock, { windowMs: rateWindowMs, bucketMs: rateWindowMs / 20 });
+    this.processedRate = new SlidingRate(this.clock, { windowMs: rateWindowMs, bucketMs: rateWindowMs / 20 });
+    const latencyWindowMs = seconds('latencyWindowSeconds', options.latencyWindowSeconds ?? 10) * 1000;
+    this.latency = new WindowedLogHistogram(this.clock, {
+      windowMs: latencyWindowMs,
+      sliceMs: latencyWindowMs / 10,
+      ...(options.latencyRelativeAccuracy === undefined ? {} : { relativeAccuracy: options.latencyRelativeAccuracy }),
+    });
+    this.contactCentreSource = options.contactCentre;
+    this.prometheus = createPipelineMetrics(
+      {
+        counts: () => this.counts,
+        ...(options.contactCentre === undefined ? {} : { contactCentre: readFigures.bind(undefined, options.contactCentre) }),
+      },
+      { processMetrics: options.processMetrics ?? false },
+    );
+  }
+
+  /** `count` events were accepted by PutEvents (archived and enqueued). */
+  accepted(count = 1): void {
+    this.counts.accepted += checkCount('accepted', count);
+    this.ingestRate.add(count);
+  }
+
+  /**
+   * `count` events were processed (applied to the projection). `latenciesMs` holds the accept →
+   * processed latency of each, in milliseconds (negative values count as 0, non-finite ones are
+   * skipped); pass them whenever the accept time is known.
+   */
+  processed(count: number, latenciesMs: ArrayLike<number> = []): void {
+    this.counts.processed += checkCount('processed', count);
+    this.processedRate.add(count);
+    if (latenciesMs.length === 0) return;
+    this.latency.recordAll(latenciesMs);
+    for (let i = 0; i < latenciesMs.length; i++) {
+      const ms = latenciesMs[i]!;
+      if (Number.isFinite(ms)) this.prometheus.observeLatencySeconds(ms > 0 ? ms / 1000 : 0);
+    }
+  }
+
+  /** `count` deliveries were duplicates of processed events and were skipped. */
+  duplicate(count = 1): void {
+    this.counts.duplicates += checkCount('duplicate', count);
+  }
+
+  /** `count` events failed validation (record their dead-lettering with {@link deadLettered} too). */
+  invalid(count = 1): void {
+    this.counts.invalid += checkCount('invalid', count);
+  }
+
+  /** `count` processing attempts failed. */
+  failed(count = 1): void {
+    this.counts.failed += checkCount('failed', count);
+  }
+
+  /** `count` processing attempts were retries. */
+  retried(count = 1): void {
+    this.counts.retried += checkCount('retried', count);
+  }
+
+  /** `count` events were written to the dead-letter store. */
+  deadLettered(count = 1): void {
+    this.counts.deadLettered += checkCount('deadLettered', count);
+  }
+
+  /** `count` events started processing (in flight +count); updates the peak concurrency. */
+  processingStarted(count = 1): void {
+    const inFlight = (this.counts.inFlight += checkCount('processingStarted', count));
+    if (inFlight > this.counts.peakConcurrency) this.counts.peakConcurrency = inFlight;
+  }
+
+  /** `count` events finished processing, whatever the outcome (in flight −count). */
+  processingFinished(count = 1): void {
+    checkCount('processingFinished', count);
+    if (count > this.counts.inFlight) {
+      throw new RangeError(`PipelineTelemetry.processingFinished(${count}): only ${this.counts.inFlight} events are in flight; call processingStarted() for each event before processingFinished().`);
+    }
+    this.counts.inFlight -= count;
+  }
+
+  /** The durable queue holds `depth` events waiting (sample it after enqueueing/dequeueing or on a timer). */
+  setBacklog(depth: number): void {
+    this.counts.backlog = checkCount('setBacklog', depth);
+  }
+
+  /** The processing concurrency limit (the Map state's MaxConcurrency) is `limit`. */
+  setConcurrencyLimit(limit: number): void {
+    this.counts.concurrencyLimit = checkCount('setConcurrencyLimit', limit);
+  }
+
+  /** The `/api/stats` document now. Never rejects: a failing contact-centre source yields `contactCentre: null` and `contactCentreError`. */
+  async snapshot(): Promise<PipelineStats> {
+    const { count, quantiles } = this.latency.snapshot(QUANTILES);
+    const c = this.counts;
+    const stats: PipelineStats = {
+      accepted: c.accepted,
+      processed: c.processed,
+      duplicates: c.duplicates,
+      invalid: c.invalid,
+      failed: c.failed,
+      retried: c.retried,
+      deadLettered: c.deadLettered,
+      inFlight: c.inFlight,
+      backlog: c.backlog,
+      concurrencyLimit: c.concurrencyLimit,
+      peakConcurrency: c.peakConcurrency,
+      eventsPerSecond: round(this.processedRate.perSecond(), 1),
+      ingestPerSecond: round(this.ingestRate.perSecond(), 1),
+      rateWindowSeconds: this.processedRate.windowMs / 1000,
+      latencyMs: {
+        p50: roundOrNull(quantiles[0]),
+        p95: roundOrNull(quantiles[1]),
+        p99: roundOrNull(quantiles[2]),
+        samples: count,
+        windowSeconds: this.latency.windowMs / 1000,
+      },
+      uptimeSeconds: round((this.clock() - this.startedAt) / 1000, 1),
+      contactCentre: null,
+    };
+    if (this.contactCentreSource !== undefined) {
+      try {
+        stats.contactCentre = await readFigures(this.contactCentreSource);
+      } catch (error) {
+        stats.contactCentreError = error instanceof Error ? error.message : String(error);
+      }
+    }
+    return stats;
+  }
+
+  /** The Prometheus text exposition of every metric (serve it with {@link metricsContentType}). */
+  metrics(): Promise<string> {
+    return this.prometheus.registry.metrics();
+  }
+
+  /** The `Content-Type` of {@link metrics}: Prometheus text format 0.0.4. */
+  get metricsContentType(): string {
+    return this.prometheus.registry.contentType;
+  }
+
+  /** The dedicated prom-client registry, to add the runtime's own metrics to `/metrics`. */
+  get registry(): PipelineMetrics['registry'] {
+    return this.prometheus.registry;
+  }
+
+}
+
+async function readFigures(source: ContactCentreSource): Promise<ContactCentreFigures> {
+  return normalizeContactCentreFigures(await source.contactCentreFigures());
+}
+
+function checkCount(method: string, count: number): number {
+  if (!Number.isSafeInteger(count) || count < 0) {
+    throw new RangeError(`PipelineTelemetry.${method}: expected a non-negative integer count, got ${String(count)}.`);
+  }
+  return count;
+}
+
+function seconds(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`PipelineTelemetry: ${option} must be a whole number of seconds ≥ 1, got ${value}.`);
+  return value;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+function roundOrNull(value: number | undefined): number | null {
+  if (value === undefined) return null;
+  // Three significant digits is well inside the 1 % accuracy and keeps the JSON readable.
+  return Number(value.toPrecision(3));
+}
