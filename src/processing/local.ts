@@ -1,0 +1,85 @@
+/**
+ * The processing core wired for one machine: SQLite stores and in-process handlers for every
+ * function placeholder of the state machine definitions, ready for {@link LocalWorkflowExecutor}.
+ */
+import { FUNCTION_PLACEHOLDERS } from '../workflow/definition.js';
+import type { JsonValue } from '../workflow/asl.js';
+import type { LocalLambdaHandler } from '../workflow/executor.js';
+import { createBatchReporter } from './batch-report.js';
+import type { BatchReportRequest } from './batch-report.js';
+import { createFailureRecorder } from './failure-recorder.js';
+import type { FailureRecordRequest } from './failure-recorder.js';
+import type { ProcessingLogger } from './logger.js';
+import { createProcessor } from './processor.js';
+import type { Processor, ProcessRequest } from './processor.js';
+import { ConversationProjectionSink } from './sink.js';
+import type { Sink } from './sink.js';
+import type { SqliteDatabase } from './stores/sqlite.js';
+import { SqliteConversationStore } from './stores/sqlite-conversation-store.js';
+import { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
+import { SqliteIdempotencyPersistenceLayer } from './stores/sqlite-idempotency.js';
+import { createValidator } from './validator.js';
+import type { ValidatorRequest } from './validator.js';
+
+/** Options of {@link createLocalHandlers}. */
+export interface LocalProcessingOptions {
+  /** The SQLite database (see `openProcessingDatabase`). */
+  db: SqliteDatabase;
+  /** Your sinks, run after the conversation projection. */
+  sinks?: readonly Sink[];
+  /** Idempotency record lifetime in seconds (default 7 days). */
+  expiresAfterSeconds?: number;
+  /** The local queue's delivery limit: on that delivery a failure is dead-lettered with its reason. */
+  maxReceiveCount?: number;
+  logger?: ProcessingLogger;
+  /**
+   * Wraps the processor, e.g. to inject faults in a test or to count calls. Receives the real
+   * processor and returns the one the executor calls.
+   */
+  wrapProcessor?: (processor: Processor) => Processor;
+}
+
+/** Stores and handlers for a local run. */
+export interface LocalHandlers {
+  /** Handlers by placeholder: pass as `functions` to `LocalWorkflowExecutor`. */
+  functions: Record<string, LocalLambdaHandler>;
+  conversations: SqliteConversationStore;
+  deadLetters: SqliteDeadLetterStore;
+  idempotency: SqliteIdempotencyPersistenceLayer;
+}
+
+/**
+ * @example
+ * const db = openProcessingDatabase('pipeline.db');
+ * const local = createLocalHandlers({ db, maxReceiveCount: 5 });
+ * const executor = new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'buffered' }), { functions: local.functions });
+ */
+export function createLocalHandlers(options: LocalProcessingOptions): LocalHandlers {
+  const conversations = new SqliteConversationStore(options.db);
+  const deadLetters = new SqliteDeadLetterStore(options.db);
+  const idempotency = new SqliteIdempotencyPersistenceLayer(options.db);
+  const logger = options.logger;
+  const validator = createValidator({ deadLetters, ...(logger ? { logger } : {}) });
+  const base = createProcessor({
+    persistenceStore: idempotency,
+    sinks: [new ConversationProjectionSink(conversations), ...(options.sinks ?? [])],
+    deadLetters,
+    ...(options.expiresAfterSeconds !== undefined ? { expiresAfterSeconds: options.expiresAfterSeconds } : {}),
+    ...(logger ? { logger } : {}),
+  });
+  const processor = options.wrapProcessor ? options.wrapProcessor(base) : base;
+  const reporter = createBatchReporter({ deadLetters, ...(options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {}), ...(logger ? { logger } : {}) });
+  const recorder = createFailureRecorder({ deadLetters, ...(logger ? { logger } : {}) });
+  const json = (value: unknown): JsonValue => value as JsonValue;
+  return {
+    conversations,
+    deadLetters,
+    idempotency,
+    functions: {
+      [FUNCTION_PLACEHOLDERS.validator]: async (payload) => json(await validator.validate(payload as unknown as ValidatorRequest)),
+      [FUNCTION_PLACEHOLDERS.processor]: async (payload) => json(await processor.process(payload as unknown as ProcessRequest)),
+      [FUNCTION_PLACEHOLDERS.batchReporter]: async (payload) => json(await reporter.report(payload as unknown as BatchReportRequest)),
+      [FUNCTION_PLACEHOLDERS.failureRecorder]: async (payload) => json(await recorder.record(payload as unknown as FailureRecordRequest)),
+    },
+  };
+}

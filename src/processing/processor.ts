@@ -1,0 +1,184 @@
+/**
+ * The processor: handles one event exactly once in effect.
+ *
+ * Idempotency is Powertools' (`makeIdempotent`) keyed on the event model's `key` (never the
+ * conversation id): the first delivery runs the sinks and stores a small result; any later
+ * delivery within the expiry window gets that stored result back without running anything.
+ *
+ * Telling a replay from a fresh run: every call passes a fresh random `nonce` beside the key
+ * (only the key is hashed), and the function returns it. A replay returns the nonce of the run
+ * that did the work, so `result.nonce !== nonce` means "duplicate" — no guessing from timing.
+ *
+ * Errors: transient ones (see {@link classifyError}) leave as {@link TransientProcessingError} for
+ * the state machine to retry (Powertools has deleted the in-progress record, so the retry runs
+ * again); permanent ones are dead-lettered with the reason and reported as `dead-lettered`.
+ * A failure is never stored as an idempotency result, so a redriven event runs again after a fix.
+ */
+import { randomUUID } from 'node:crypto';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { formatProblems, parseGenesysEvent } from '../events/index.js';
+import type { EventProblem, GenesysEvent } from '../events/index.js';
+import { classifyError, describeError, TransientProcessingError } from './errors.js';
+import { noopLogger } from './logger.js';
+import type { ProcessingLogger } from './logger.js';
+import type { Sink, SinkContext } from './sink.js';
+import { deadLetterEntry } from './stores/dead-letter.js';
+import type { DeadLetterStore } from './stores/dead-letter.js';
+
+/** Default idempotency expiry: 7 days, beyond Genesys's 4-day re-send window. */
+export const DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS = 7 * 24 * 3600;
+
+/** Genesys queues and re-sends events for up to 4 days; records must outlive that. */
+export const GENESYS_RESEND_WINDOW_SECONDS = 4 * 24 * 3600;
+
+/** Prefix of idempotency keys: stable across function names, so renaming a Lambda keeps its records. */
+export const IDEMPOTENCY_KEY_PREFIX = 'genesys-event';
+
+/** Input of the processor (one Map iteration, or the direct workflow's Process state). */
+export interface ProcessRequest {
+  messageId: string;
+  receiveCount?: number;
+  /** The EventBridge event (parsed JSON, as the validator passed it). */
+  event: unknown;
+}
+
+/** Outcome of one event. */
+export type ProcessStatus = 'processed' | 'duplicate' | 'dead-lettered';
+
+/** Output of the processor. */
+export interface ProcessResult {
+  messageId: string;
+  status: ProcessStatus;
+  /** The event's idempotency key (absent only if the event did not parse). */
+  key?: string;
+  /** For `dead-lettered`: the dead-letter entry id. */
+  deadLetterId?: string;
+}
+
+/** The minimal Lambda context Powertools uses to bound an in-progress record. */
+export interface RemainingTime {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Options of {@link createProcessor}. */
+export interface ProcessorOptions {
+  /** Powertools persistence: `DynamoDBPersistenceLayer` on AWS, {@link SqliteIdempotencyPersistenceLayer} locally. */
+  persistenceStore: BasePersistenceLayer;
+  /** The business logic, in order (put the {@link ConversationProjectionSink} first). */
+  sinks: readonly Sink[];
+  deadLetters: DeadLetterStore;
+  /** Idempotency record lifetime (default 7 days; must exceed the 4-day Genesys re-send window). */
+  expiresAfterSeconds?: number;
+  /**
+   * Without a Lambda context (locally): how long an in-progress record blocks other attempts of
+   * the same event before it counts as abandoned (default 60 s).
+   */
+  inProgressTimeoutMs?: number;
+  logger?: ProcessingLogger;
+}
+
+/** The stored result of a processed event. */
+interface StoredResult {
+  nonce: string;
+  processedAt: string;
+}
+
+/** Invalid {@link ProcessorOptions}. */
+export class ProcessorConfigError extends Error {
+  override readonly name = 'ProcessorConfigError';
+}
+
+/** The processor returned by {@link createProcessor}. */
+export interface Processor {
+  /** Processes one event. `lambdaContext`: the Lambda context when running in Lambda. */
+  process(request: ProcessRequest, lambdaContext?: RemainingTime): Promise<ProcessResult>;
+}
+
+/**
+ * Creates the processor.
+ *
+ * @example
+ * const processor = createProcessor({
+ *   persistenceStore: new DynamoDBPersistenceLayer({ tableName }),
+ *   sinks: [new ConversationProjectionSink(conversations)],
+ *   deadLetters,
+ * });
+ * const { status } = await processor.process({ messageId, event }); // 'processed' | 'duplicate' | 'dead-lettered'
+ */
+export function createProcessor(options: ProcessorOptions): Processor {
+  const expiresAfterSeconds = options.expiresAfterSeconds ?? DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS;
+  if (!Number.isInteger(expiresAfterSeconds) || expiresAfterSeconds <= GENESYS_RESEND_WINDOW_SECONDS) {
+    throw new ProcessorConfigError(
+      `The idempotency expiry must be an integer number of seconds above ${GENESYS_RESEND_WINDOW_SECONDS} (Genesys re-sends for up to 4 days), got ${String(expiresAfterSeconds)}; the default is ${DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS} (7 days).`,
+    );
+  }
+  const logger = options.logger ?? noopLogger;
+  const inProgressTimeoutMs = options.inProgressTimeoutMs ?? 60_000;
+  const localContext: RemainingTime = { getRemainingTimeInMillis: () => inProgressTimeoutMs };
+  const config = new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds, throwOnNoIdempotencyKey: true });
+
+  const runSinks = async (event: GenesysEvent, data: { key: string; nonce: string; context: SinkContext }): Promise<StoredResult> => {
+    for (const sink of options.sinks) await sink.handle(event, data.context);
+    return { nonce: data.nonce, processedAt: new Date().toISOString() };
+  };
+  const idempotentRun = makeIdempotent(runSinks, {
+    persistenceStore: options.persistenceStore,
+    config,
+    keyPrefix: IDEMPOTENCY_KEY_PREFIX,
+    dataIndexArgument: 1,
+  });
+
+  const deadLetter = async (request: ProcessRequest, reason: string, fields: { errorName?: string; event?: GenesysEvent; problems?: EventProblem[] }): Promise<ProcessResult> => {
+    const event = fields.event;
+    const entry = deadLetterEntry({
+      stage: 'process',
+      reason,
+      body: request.event,
+      messageId: request.messageId,
+      ...(request.receiveCount !== undefined ? { receiveCount: request.receiveCount } : {}),
+      ...(fields.errorName ? { errorName: fields.errorName } : {}),
+      ...(fields.problems ? { problems: fields.problems } : {}),
+      ...(event ? { eventKey: event.key, topic: event.genericTopic } : {}),
+      ...(event?.kind === 'conversation' ? { conversationId: event.conversationId } : {}),
+    });
+    await options.deadLetters.put(entry);
+    logger.error('Event dead-lettered', { messageId: request.messageId, deadLetterId: entry.id, reason });
+    return { messageId: request.messageId, status: 'dead-lettered', ...(event ? { key: event.key } : {}), deadLetterId: entry.id };
+  };
+
+  return {
+    async process(request: ProcessRequest, lambdaContext?: RemainingTime): Promise<ProcessResult> {
+      const parsed = parseGenesysEvent((request.event ?? null) as object);
+      if (!parsed.ok) {
+        return deadLetter(request, `Invalid Genesys event reached the processor: ${formatProblems(parsed.problems)}`, { problems: parsed.problems });
+      }
+      const event = parsed.event;
+      const nonce = randomUUID();
+      config.registerLambdaContext((lambdaContext ?? localContext) as never);
+      const context: SinkContext = { messageId: request.messageId, receiveCount: request.receiveCount ?? 1 };
+      try {
+        const stored = (await idempotentRun(event, { key: event.key, nonce, context })) as StoredResult;
+        const status: ProcessStatus = stored.nonce === nonce ? 'processed' : 'duplicate';
+        return { messageId: request.messageId, status, key: event.key };
+      } catch (error) {
+        const cause = rootCause(error);
+        if (classifyError(cause) === 'permanent') {
+          return deadLetter(request, `Processing failed permanently: ${describeError(cause)}`, { errorName: cause instanceof Error ? cause.name : 'Error', event });
+        }
+        logger.warn('Transient processing error; the state machine retries', { messageId: request.messageId, key: event.key, error: describeError(cause) });
+        if (cause instanceof TransientProcessingError) throw cause;
+        throw new TransientProcessingError(`Transient failure processing event ${event.key}: ${describeError(cause)}`, { cause });
+      }
+    },
+  };
+}
+
+/**
+ * Powertools wraps idempotency-store failures in `IdempotencyPersistenceLayerError`; classify
+ * them by the store's own error (throttling: transient; a missing table: permanent).
+ */
+function rootCause(error: unknown): unknown {
+  if (error instanceof Error && error.name === 'IdempotencyPersistenceLayerError' && error.cause instanceof Error) return error.cause;
+  return error;
+}

@@ -1,0 +1,18 @@
+/**
+ * The port of the conversation projection's storage. Adapters: DynamoDB
+ * ({@link DynamoDbConversationStore}) and SQLite ({@link SqliteConversationStore}).
+ */
+import type { ConversationFact } from '../facts.js';
+import type { ConversationProjection } from '../projection.js';
+
+/**
+ * Keeps each conversation's facts and its projection. Implementations must make
+ * {@link ConversationStore.applyFact} idempotent (the same fact twice changes nothing) and safe
+ * under concurrent writers of one conversation (no lost update).
+ */
+export interface ConversationStore {
+  /** Adds one fact to its conversation and returns the projection over every fact stored so far. */
+  applyFact(fact: ConversationFact): Promise<ConversationProjection>;
+  /** The stored projection of a conversation, or `undefined` when none of its events was applied. */
+  get(conversationId: string): Promise<ConversationProjection | undefined>;
+}

@@ -1,0 +1,134 @@
+/**
+ * The validator: the first step of both workflows. It parses every event with the event model;
+ * valid ones go on to the processor, invalid ones go to the dead-letter store with their
+ * problems. One bad event never fails the batch.
+ */
+import { formatProblems, parseGenesysEvent } from '../events/index.js';
+import type { JsonObject } from '../workflow/asl.js';
+import { deadLetterEntry } from './stores/dead-letter.js';
+import type { DeadLetterStore } from './stores/dead-letter.js';
+import { noopLogger } from './logger.js';
+import type { ProcessingLogger } from './logger.js';
+
+/**
+ * One SQS message as an EventBridge Pipe delivers it (a batch is a JSON array of these).
+ * `body` is the EventBridge event as JSON text.
+ */
+export interface SqsRecord {
+  messageId: string;
+  receiptHandle?: string;
+  body: string;
+  attributes?: { ApproximateReceiveCount?: string; SentTimestamp?: string; [name: string]: string | undefined };
+  messageAttributes?: Record<string, unknown>;
+  md5OfBody?: string;
+  eventSource?: string;
+  eventSourceARN?: string;
+  awsRegion?: string;
+}
+
+/** Input of the validator: a Pipe batch (buffered mode) or one EventBridge event (direct mode). */
+export type ValidatorRequest = { source: 'pipe'; records: SqsRecord[] } | { source: 'eventbridge'; event: unknown };
+
+/** A valid event, ready for the processor. */
+export interface ValidatedItem {
+  messageId: string;
+  receiveCount: number;
+  /** The EventBridge event (parsed JSON). */
+  event: JsonObject;
+}
+
+/** Output of the validator. */
+export interface ValidationResult {
+  items: ValidatedItem[];
+  /** How many events were invalid (each dead-lettered). */
+  invalid: number;
+}
+
+/** The validator's input is not what a Pipe or a rule delivers: a deployment mistake, not bad data. */
+export class ValidatorInputError extends Error {
+  override readonly name = 'ValidatorInputError';
+}
+
+/** Options of {@link createValidator}. */
+export interface ValidatorOptions {
+  deadLetters: DeadLetterStore;
+  logger?: ProcessingLogger;
+}
+
+/**
+ * Creates the validator.
+ *
+ * @example
+ * const validator = createValidator({ deadLetters });
+ * const { items, invalid } = await validator.validate({ source: 'pipe', records });
+ */
+export function createValidator(options: ValidatorOptions): { validate(request: ValidatorRequest): Promise<ValidationResult> } {
+  const logger = options.logger ?? noopLogger;
+  return {
+    async validate(request: ValidatorRequest): Promise<ValidationResult> {
+      const inputs = normalize(request);
+      const items: ValidatedItem[] = [];
+      let invalid = 0;
+      for (const input of inputs) {
+        const parsed = parseGenesysEvent(input.text);
+        if (parsed.ok) {
+          items.push({ messageId: input.messageId, receiveCount: input.receiveCount, event: JSON.parse(input.text) as JsonObject });
+          continue;
+        }
+        invalid++;
+        const entry = deadLetterEntry({
+          stage: 'validate',
+          reason: `Invalid Genesys event: ${formatProblems(parsed.problems)}`,
+          problems: parsed.problems,
+          body: input.text,
+          messageId: input.messageId,
+          receiveCount: input.receiveCount,
+          topic: topicOf(input.text),
+        });
+        await options.deadLetters.put(entry);
+        logger.warn('Invalid event dead-lettered', { messageId: input.messageId, deadLetterId: entry.id, problems: parsed.problems.map((p) => p.path) });
+      }
+      return { items, invalid };
+    },
+  };
+}
+
+interface Input {
+  messageId: string;
+  receiveCount: number;
+  text: string;
+}
+
+function normalize(request: ValidatorRequest): Input[] {
+  if (!request || typeof request !== 'object') throw new ValidatorInputError('The validator expects {source: "pipe", records: [...]} or {source: "eventbridge", event: {...}}.');
+  if (request.source === 'eventbridge') {
+    const event = request.event;
+    const text = typeof event === 'string' ? event : (JSON.stringify(event) ?? 'null');
+    const id = event && typeof event === 'object' && typeof (event as { id?: unknown }).id === 'string' ? (event as { id: string }).id : 'direct';
+    return [{ messageId: id, receiveCount: 1, text }];
+  }
+  if (request.source === 'pipe') {
+    if (!Array.isArray(request.records)) {
+      throw new ValidatorInputError('The validator expects the Pipe batch (a JSON array of SQS records) in "records"; check that the Pipe has no input transformer.');
+    }
+    return request.records.map((record, i) => {
+      if (!record || typeof record !== 'object' || typeof record.messageId !== 'string' || record.messageId === '') {
+        throw new ValidatorInputError(`Record ${i} of the batch has no messageId: the state machine input must be the SQS records exactly as the Pipe delivers them.`);
+      }
+      const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+      const text = typeof record.body === 'string' ? record.body : (JSON.stringify(record.body) ?? '');
+      return { messageId: record.messageId, receiveCount: Number.isFinite(receiveCount) && receiveCount > 0 ? receiveCount : 1, text };
+    });
+  }
+  throw new ValidatorInputError(`Unknown validator source ${JSON.stringify((request as { source?: unknown }).source)}: expected "pipe" or "eventbridge".`);
+}
+
+/** The `detail-type` of an event text, when it is readable, for the dead-letter entry. */
+function topicOf(text: string): string | undefined {
+  try {
+    const value = JSON.parse(text) as { 'detail-type'?: unknown };
+    return typeof value?.['detail-type'] === 'string' ? value['detail-type'] : undefined;
+  } catch {
+    return undefined;
+  }
+}

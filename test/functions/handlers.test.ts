@@ -1,0 +1,86 @@
+/**
+ * The Lambda entry points, invoked as Lambda would (payload in, result or thrown error out),
+ * configured only through their environment variables, against dynalite with the real AWS SDK.
+ */
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_ENV } from '../../src/functions/index.js';
+import type { BatchReportRequest, BatchResponse, FailureRecordRequest, ProcessRequest, ProcessResult, ValidationResult, ValidatorRequest } from '../../src/processing/index.js';
+import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
+import type { DynaliteServer } from '../support/dynalite.js';
+import { eventLine, sqsRecord } from '../workflow/support.js';
+
+type Handler<I, O> = (request: I) => Promise<O>;
+
+let dynalite: DynaliteServer;
+let validator: Handler<ValidatorRequest, ValidationResult>;
+let processor: Handler<ProcessRequest, ProcessResult>;
+let reporter: Handler<BatchReportRequest, BatchResponse>;
+let recorder: Handler<FailureRecordRequest, { deadLetterId: string }>;
+let doc: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dynalite = await startDynalite([PIPELINE_TABLES.idempotency('fn-idempotency'), PIPELINE_TABLES.conversations('fn-conversations'), PIPELINE_TABLES.deadLetters('fn-dead-letters')]);
+  Object.assign(process.env, dynalite.env, {
+    [FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME]: 'fn-idempotency',
+    [FUNCTION_ENV.CONVERSATIONS_TABLE_NAME]: 'fn-conversations',
+    [FUNCTION_ENV.DEAD_LETTER_TABLE_NAME]: 'fn-dead-letters',
+    [FUNCTION_ENV.SOURCE_MAX_RECEIVE_COUNT]: '4',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    [FUNCTION_ENV.POWERTOOLS_LOG_LEVEL]: 'SILENT',
+  });
+  validator = (await import('../../src/functions/validator.js')).handler as Handler<ValidatorRequest, ValidationResult>;
+  processor = (await import('../../src/functions/processor.js')).handler as Handler<ProcessRequest, ProcessResult>;
+  reporter = (await import('../../src/functions/batch-reporter.js')).handler as Handler<BatchReportRequest, BatchResponse>;
+  recorder = (await import('../../src/functions/failure-recorder.js')).handler as Handler<FailureRecordRequest, { deadLetterId: string }>;
+  doc = DynamoDBDocumentClient.from(dynalite.client);
+});
+
+const deadLetters = async () => (await doc.send(new ScanCommand({ TableName: 'fn-dead-letters' }))).Items ?? [];
+
+describe('Lambda functions (env-configured, on dynalite)', () => {
+  it('validator: passes valid records on, dead-letters invalid ones with a TTL', async () => {
+    const good = sqsRecord(eventLine(1));
+    const bad = sqsRecord('{"detail-type":"Conversation Updated"}', { receiveCount: 2 });
+    const result = await validator({ source: 'pipe', records: [good, bad] });
+    expect(result.items.map((i) => i.messageId)).toEqual([good.messageId]);
+    expect(result.invalid).toBe(1);
+    const entry = (await deadLetters()).find((e) => e.messageId === bad.messageId)!;
+    expect(entry).toMatchObject({ stage: 'validate', receiveCount: 2, topic: 'Conversation Updated' });
+    expect(entry.expiresAt).toBeGreaterThan(Date.now() / 1000 + 13 * 24 * 3600);
+  });
+
+  it('processor: processes once, then reports duplicates; the projection is in the conversations table', async () => {
+    const event = JSON.parse(eventLine(2, '0a0b0c0d-0000-4000-8000-000000000001')) as Record<string, unknown>;
+    expect(await processor({ messageId: 'a', event })).toMatchObject({ status: 'processed' });
+    expect(await processor({ messageId: 'b', event: { ...event, id: 'another-envelope-id' } })).toMatchObject({ status: 'duplicate' });
+    const { Item } = await doc.send(new GetCommand({ TableName: 'fn-conversations', Key: { conversationId: '0a0b0c0d-0000-4000-8000-000000000001', sk: 'PROJECTION' } }));
+    expect(Item).toMatchObject({ eventCount: 1, queueIds: ['q1'], state: 'active' });
+    const records = (await doc.send(new ScanCommand({ TableName: 'fn-idempotency' }))).Items ?? [];
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ status: 'COMPLETED' });
+    // 7 days by default: beyond Genesys's 4-day re-send window.
+    expect(records[0]!.expiration).toBeGreaterThan(Date.now() / 1000 + 6.9 * 24 * 3600);
+  });
+
+  it('batch reporter: returns failures to the queue, dead-letters them on the last delivery (SOURCE_MAX_RECEIVE_COUNT)', async () => {
+    const cause = JSON.stringify({ errorType: 'TransientProcessingError', errorMessage: 'boom', trace: [] });
+    const event = JSON.parse(eventLine(3)) as never;
+    const response = await reporter({
+      invalid: 0,
+      outcomes: [
+        { messageId: 'early', status: 'failed', receiveCount: 1, error: 'TransientProcessingError', cause, event },
+        { messageId: 'last', status: 'failed', receiveCount: 4, error: 'TransientProcessingError', cause, event },
+      ],
+    });
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'early' }], processed: 0, duplicates: 0, invalid: 0, failed: 2 });
+    expect((await deadLetters()).some((e) => e.messageId === 'last' && String(e.reason).includes('TransientProcessingError: boom'))).toBe(true);
+  });
+
+  it('failure recorder: dead-letters with the error and cause', async () => {
+    const cause = JSON.stringify({ errorType: 'TransientProcessingError', errorMessage: 'gave up', trace: [] });
+    const { deadLetterId } = await recorder({ messageId: 'direct-1', event: JSON.parse(eventLine(4)) as never, error: 'TransientProcessingError', cause });
+    expect(deadLetterId).toMatch(/^process#[0-9a-f]{64}$/);
+    expect((await deadLetters()).find((e) => e.id === deadLetterId)).toMatchObject({ stage: 'process', errorName: 'TransientProcessingError' });
+  });
+});

@@ -1,0 +1,145 @@
+import { join } from 'node:path';
+import { describe, expect, it, beforeAll } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { parseGenesysEvent } from '../../src/events/index.js';
+import {
+  deadLetterEntry,
+  DynamoDbConversationStore,
+  DynamoDbDeadLetterStore,
+  factOf,
+  MAX_DEAD_LETTER_BODY_BYTES,
+  openProcessingDatabase,
+  projectConversation,
+  PROJECTION_SK,
+  SqliteConversationStore,
+  SqliteDeadLetterStore,
+} from '../../src/processing/index.js';
+import type { ConversationFact, ConversationStore, DeadLetterStore } from '../../src/processing/index.js';
+import { generateAnnotatedEvents } from '../../src/simulate/index.js';
+import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
+import type { DynaliteServer } from '../support/dynalite.js';
+import { tempDir } from '../support/tmp.js';
+
+/** The clean facts of a few simulated conversations, by conversation. */
+function simulatedConversations(conversations: number, seed: number): Map<string, ConversationFact[]> {
+  const map = new Map<string, ConversationFact[]>();
+  for (const { line, fault } of generateAnnotatedEvents({ conversations, seed })) {
+    if (fault) continue;
+    const parsed = parseGenesysEvent(line);
+    if (!parsed.ok || parsed.event.kind !== 'conversation') continue;
+    const fact = factOf(parsed.event);
+    map.set(fact.conversationId, [...(map.get(fact.conversationId) ?? []), fact]);
+  }
+  return map;
+}
+
+let dynalite: DynaliteServer;
+const dir = tempDir('gep-stores-');
+
+beforeAll(async () => {
+  dynalite = await startDynalite([PIPELINE_TABLES.conversations(), PIPELINE_TABLES.deadLetters()]);
+});
+
+const stores: Array<[string, () => ConversationStore]> = [
+  ['DynamoDB (dynalite)', () => new DynamoDbConversationStore({ tableName: 'conversations', client: dynalite.client })],
+  ['SQLite', () => new SqliteConversationStore(openProcessingDatabase(join(dir, `conv-${Math.random()}.db`)))],
+];
+
+describe.each(stores)('conversation store: %s', (_name, make) => {
+  it('applying facts in any order, with duplicates, stores the fold of the distinct facts', async () => {
+    const store = make();
+    const [facts] = [...simulatedConversations(1, 21).values()];
+    const delivered = [...facts!].reverse().flatMap((f, i) => (i % 3 === 0 ? [f, f] : [f]));
+    for (const fact of delivered) await store.applyFact(fact);
+    expect(await store.get(facts![0]!.conversationId)).toEqual(projectConversation(facts!));
+  });
+
+  it('returns undefined for an unknown conversation', async () => {
+    expect(await make().get('00000000-0000-4000-8000-00000000dead')).toBeUndefined();
+  });
+
+  it('no lost update: 5 conversations × all their events written by concurrent writers', async () => {
+    const store = make();
+    const conversations = simulatedConversations(5, 33);
+    const all = [...conversations.values()].flat();
+    // Every event twice, all at once: writers of one conversation interleave at every step.
+    await Promise.all([...all, ...all].map((fact) => store.applyFact(fact)));
+    for (const [id, facts] of conversations) expect(await store.get(id), id).toEqual(projectConversation(facts));
+  });
+});
+
+describe('DynamoDB conversation store details', () => {
+  it('no lost update in the worst interleaving: a writer that folded fewer facts writes its figures last', async () => {
+    const [facts] = [...simulatedConversations(1, 55).values()];
+    const [a, b] = [facts![0]!, facts![1]!];
+    // Writer A's client holds back its figures write until writer B has finished entirely.
+    const clientA = new DynamoDBClient({ endpoint: dynalite.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    let reached!: () => void;
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    clientA.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { UpdateExpression?: string };
+        if (input.UpdateExpression?.includes('#summarySeq = :seq')) {
+          reached();
+          await gate;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'holdFiguresWrite' },
+    );
+    const writerA = new DynamoDbConversationStore({ tableName: 'conversations', client: clientA });
+    const writerB = new DynamoDbConversationStore({ tableName: 'conversations', client: dynalite.client });
+    const pendingA = writerA.applyFact(a);
+    await atGate; // A has stored its fact, taken its number and folded {a}
+    await writerB.applyFact(b); // B folds {a, b} and stores it
+    open();
+    expect(await pendingA).toEqual(projectConversation([a]));
+    expect(await writerB.get(a.conversationId)).toEqual(projectConversation([a, b]));
+    clientA.destroy();
+  });
+
+  it('keeps the figures of the highest sequence number (a stale writer cannot overwrite a newer summary)', async () => {
+    const store = new DynamoDbConversationStore({ tableName: 'conversations', client: dynalite.client });
+    const [facts] = [...simulatedConversations(1, 44).values()];
+    for (const fact of facts!) await store.applyFact(fact);
+    const doc = DynamoDBDocumentClient.from(dynalite.client);
+    const { Item } = await doc.send(new GetCommand({ TableName: 'conversations', Key: { conversationId: facts![0]!.conversationId, sk: PROJECTION_SK } }));
+    expect(Item?.seq).toBe(facts!.length);
+    expect(Item?.summarySeq).toBe(facts!.length);
+    // Re-applying an old fact takes a new number and stores the same (complete) figures.
+    await store.applyFact(facts![0]!);
+    expect(await store.get(facts![0]!.conversationId)).toEqual(projectConversation(facts!));
+  });
+});
+
+const deadLetterStores: Array<[string, () => DeadLetterStore]> = [
+  ['DynamoDB (dynalite)', () => new DynamoDbDeadLetterStore({ tableName: 'dead-letters', client: dynalite.client })],
+  ['SQLite', () => new SqliteDeadLetterStore(openProcessingDatabase(join(dir, `dl-${Math.random()}.db`)))],
+];
+
+describe.each(deadLetterStores)('dead-letter store: %s', (_name, make) => {
+  it('stores entries with their reason and problems, idempotently per id', async () => {
+    const store = make();
+    const problems = [{ path: '$.detail', expected: 'an object', found: 'missing', message: '$.detail is required (an object) but missing.' }];
+    const entry = deadLetterEntry({ stage: 'validate', reason: 'Invalid Genesys event: $.detail is required', problems, body: '{"id":"x"}', messageId: 'm-1', receiveCount: 2, now: new Date('2026-01-01T00:00:00Z') });
+    await store.put(entry);
+    await store.put(entry);
+    const entries = (await store.list()).filter((e) => e.messageId === 'm-1');
+    expect(entries).toEqual([entry]);
+    expect(entry.id).toBe(`validate#sha256:${entry.bodySha256}`);
+  });
+
+  it('cuts a body over the limit and keeps its hash', async () => {
+    const store = make();
+    const body = JSON.stringify({ id: 'big', padding: 'x'.repeat(MAX_DEAD_LETTER_BODY_BYTES + 10) });
+    const entry = deadLetterEntry({ stage: 'validate', reason: 'too big', body, messageId: 'm-big' });
+    expect(entry.bodyTruncated).toBe(true);
+    expect(Buffer.byteLength(entry.body)).toBe(MAX_DEAD_LETTER_BODY_BYTES);
+    await store.put(entry);
+    const stored = (await store.list()).find((e) => e.messageId === 'm-big');
+    expect(stored).toMatchObject({ bodyTruncated: true, bodySha256: entry.bodySha256 });
+  });
+});
