@@ -8,9 +8,8 @@
  * as the state error and `{"errorType","errorMessage","trace"}` JSON as the cause. So the same
  * `ResultSelector`, `Retry` and `Catch` run locally as on AWS.
  */
-import './polyfills.js';
-import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from './interpreter.js';
+import type { StateMachineDefinition } from './interpreter.js';
 import type { AslDefinition, AslState, JsonValue } from './asl.js';
 import { LAMBDA_INVOKE_RESOURCE } from './definition.js';
 
@@ -103,7 +102,7 @@ class LambdaFunctionError extends Error {
  * const response = await executor.execute(sqsRecords); // { batchItemFailures, processed, … }
  */
 export class LocalWorkflowExecutor {
-  readonly #machine: StateMachine;
+  readonly #machine: InstanceType<typeof StateMachine>;
   readonly #taskHandlers: Record<string, (input: JsonValue) => Promise<JsonValue>>;
   readonly #retryOverrides: Record<string, number> | undefined;
   readonly #functionStats = new Map<string, FunctionStats>();

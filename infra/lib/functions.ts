@@ -1,0 +1,166 @@
+/**
+ * The Lambda functions of the pipeline, built from the processing module's catalogue
+ * (`LAMBDA_FUNCTIONS`): one `NodejsFunction` per entry, bundled locally with esbuild (no Docker),
+ * arm64, on its own log group and its own role holding only the DynamoDB actions the catalogue
+ * lists for it (`tablePermissions`) plus writing to its log group.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { FUNCTION_ENV, type FunctionEnvName, type LambdaFunctionSpec } from '../../src/functions/index.js';
+import type { PipelineConfig } from './config.js';
+import { acknowledge } from './nag.js';
+import { PipelineConfigError } from './source.js';
+
+/** The repository root (entries in `LAMBDA_FUNCTIONS` are relative to it). */
+export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+
+/** The data resources a function may be given through its environment. */
+export interface FunctionResources {
+  /** Powertools idempotency records. */
+  idempotencyTable: ITable;
+  /** The conversation projection. */
+  conversationsTable: ITable;
+  /** The dead-letter store: invalid and permanently failed events, each with its reason. */
+  deadLetterTable: ITable;
+}
+
+/** What the construct puts in one environment variable, and the table behind it (if any). */
+interface EnvValue {
+  /** `undefined`: the variable stays unset (the function's own default applies). */
+  value: string | undefined;
+  table?: ITable;
+}
+
+/**
+ * The value of every variable in `FUNCTION_ENV`. Typed over all of them: a variable added to
+ * the catalogue does not compile until it is wired here.
+ */
+function envValues(config: PipelineConfig, resources: FunctionResources): Record<FunctionEnvName, EnvValue> {
+  const E = FUNCTION_ENV;
+  return {
+    [E.IDEMPOTENCY_TABLE_NAME]: { value: resources.idempotencyTable.tableName, table: resources.idempotencyTable },
+    [E.IDEMPOTENCY_EXPIRES_AFTER_SECONDS]: { value: String(config.idempotencyExpiry.toSeconds()) },
+    [E.CONVERSATIONS_TABLE_NAME]: { value: resources.conversationsTable.tableName, table: resources.conversationsTable },
+    [E.DEAD_LETTER_TABLE_NAME]: { value: resources.deadLetterTable.tableName, table: resources.deadLetterTable },
+    [E.DEAD_LETTER_EXPIRES_AFTER_SECONDS]: { value: String(config.deadLetterRetention.toSeconds()) },
+    // Only the buffered pipeline has a source queue; the batch reporter dead-letters a failed
+    // record itself on its last delivery, so the reason is kept.
+    [E.SOURCE_MAX_RECEIVE_COUNT]: { value: config.mode === 'buffered' ? String(config.maxReceiveCount) : undefined },
+    [E.SINK_WEBHOOK_URL]: { value: config.sinkWebhookUrl },
+    [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },
+    [E.POWERTOOLS_METRICS_NAMESPACE]: { value: config.metricsNamespace },
+    [E.POWERTOOLS_LOG_LEVEL]: { value: config.logLevel },
+  };
+}
+
+/** `'validator'` → `'Validator'`, `'dead-letter'` → `'DeadLetter'`. */
+function pascal(role: string): string {
+  return role
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** Reserved concurrency for one function role, from the number-or-record prop. */
+function reservedFor(config: PipelineConfig, role: string): number | undefined {
+  const reserved = config.reservedConcurrency;
+  return typeof reserved === 'number' ? reserved : reserved?.[role];
+}
+
+/**
+ * Creates one function per spec, in `scope`.
+ *
+ * @throws PipelineConfigError when a spec names an entry file that does not exist, an
+ * environment variable the construct cannot provide, or `reservedConcurrency` names an unknown role.
+ */
+export function createFunctions(
+  scope: Construct,
+  config: PipelineConfig,
+  specs: readonly LambdaFunctionSpec[],
+  resources: FunctionResources,
+): Record<string, NodejsFunction> {
+  const values = envValues(config, resources);
+  const problems: string[] = [];
+  for (const spec of specs) {
+    if (!existsSync(join(REPO_ROOT, spec.entry))) problems.push(`function "${spec.role}": entry ${spec.entry} does not exist.`);
+    for (const permission of spec.tablePermissions) {
+      if (!values[permission.tableEnv].table) {
+        problems.push(`function "${spec.role}" asks for DynamoDB actions on ${permission.tableEnv}, which names no table the construct provides.`);
+      }
+    }
+  }
+  const reserved = config.reservedConcurrency;
+  if (reserved !== undefined && typeof reserved !== 'number') {
+    for (const role of Object.keys(reserved)) {
+      if (!specs.some((s) => s.role === role)) {
+        problems.push(`reservedConcurrency names function "${role}", which does not exist; the functions are ${specs.map((s) => s.role).join(', ')}.`);
+      }
+    }
+  }
+  if (problems.length) throw new PipelineConfigError(problems);
+
+  const functions: Record<string, NodejsFunction> = {};
+  for (const spec of specs) {
+    const id = `${pascal(spec.role)}Function`;
+    const group = new Construct(scope, id);
+    const logGroup = new LogGroup(group, 'LogGroup', { retention: config.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    // Our own role instead of the default one with the AWSLambdaBasicExecutionRole managed
+    // policy: logs go to this function's own log group only.
+    const role = new iam.Role(group, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${spec.role} function (least privilege)`,
+    });
+    logGroup.grantWrite(role);
+
+    const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
+    for (const name of spec.environment) {
+      const value = values[name].value;
+      if (value !== undefined) environment[name] = value;
+    }
+    // Exactly the DynamoDB actions the catalogue lists, on exactly that table.
+    for (const permission of spec.tablePermissions) values[permission.tableEnv].table!.grant(role, ...permission.actions);
+
+    const fn = new NodejsFunction(group, 'Function', {
+      entry: join(REPO_ROOT, spec.entry),
+      handler: spec.handler,
+      description: spec.description,
+      runtime: config.runtime,
+      architecture: Architecture.ARM_64,
+      memorySize: config.memorySize,
+      timeout: config.functionTimeout,
+      reservedConcurrentExecutions: reservedFor(config, spec.role),
+      tracing: config.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      role,
+      logGroup,
+      environment,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: `node${config.runtime.name.replace(/^nodejs(\d+).*$/, '$1')}`,
+        mainFields: ['module', 'main'],
+        // Some bundled CommonJS dependencies call require(); give ESM output a real one.
+        banner: "import { createRequire as __gepCreateRequire } from 'node:module'; const require = __gepCreateRequire(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        // Bundle the AWS SDK we tested with instead of the runtime's copy.
+        bundleAwsSDK: true,
+      },
+    });
+    if (config.tracing) {
+      acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; AWS requires Resource "*".');
+    }
+    functions[spec.role] = fn;
+  }
+  return functions;
+}
