@@ -1,0 +1,123 @@
+/**
+ * Monthly cost of each topology at the average rate, per component, in a 30-day month.
+ *
+ * Request counts follow each service's billing unit: EventBridge events, SQS requests and Pipes
+ * requests are billed per 64 KB chunk; an SQS ReceiveMessage or DeleteMessageBatch carries at
+ * most 10 messages whatever the pipe's batch size; a pipe request is one batch delivered to the
+ * target; an Express execution is one request plus its duration (rounded up to 100 ms) × 64 MB.
+ * Free tiers are not subtracted and volume tiers are not applied (see prices.ts).
+ */
+import { ASSUMPTIONS, billingChunks, MONTH_SECONDS } from './assumptions.js';
+import { batchGeometry } from './batching.js';
+import { writeUnitsPerEvent } from './dynamodb-units.js';
+import type { PlanInputs } from './inputs.js';
+import type { PriceId, PriceValues } from './prices.js';
+import type { RegionQuotas } from './quotas.js';
+
+const GIB = 1_024 ** 3;
+
+/** One line of a cost estimate. */
+export interface CostLine {
+  /** e.g. "SQS requests (send, receive, delete)". */
+  readonly component: string;
+  /** Billed quantity in `unit`. */
+  readonly quantity: number;
+  /** The unit `unitPriceUsd` is quoted per, e.g. "1M requests", "GB-s". */
+  readonly unit: string;
+  readonly priceId: PriceId;
+  readonly unitPriceUsd: number;
+  readonly monthlyUsd: number;
+}
+
+/** The monthly cost of one topology. */
+export interface CostEstimate {
+  /** Events in the month at the average rate. */
+  readonly monthlyEvents: number;
+  readonly lines: readonly CostLine[];
+  readonly monthlyUsd: number;
+  readonly perMillionEventsUsd: number;
+}
+
+function line(component: string, quantity: number, unit: string, priceId: PriceId, prices: PriceValues): CostLine {
+  const unitPriceUsd = prices[priceId];
+  return { component, quantity, unit, priceId, unitPriceUsd, monthlyUsd: quantity * unitPriceUsd };
+}
+
+function total(monthlyEvents: number, lines: CostLine[]): CostEstimate {
+  const monthlyUsd = lines.reduce((sum, l) => sum + l.monthlyUsd, 0);
+  return { monthlyEvents, lines, monthlyUsd, perMillionEventsUsd: monthlyUsd / (monthlyEvents / 1e6) };
+}
+
+/** Lines both topologies share: the partner bus (events + archive), DynamoDB and logs. */
+function sharedLines(inputs: PlanInputs, events: number, lambdaInvocations: number, prices: PriceValues): CostLine[] {
+  const eventBytes = inputs.eventKb * 1_024;
+  const archivedGb = (events * eventBytes) / GIB;
+  const idempotencyGb = (inputs.rate * ASSUMPTIONS.idempotencyExpirySeconds.value * ASSUMPTIONS.idempotencyItemBytes.value) / GIB;
+  const lines = [
+    line('EventBridge partner events ingested', (events * billingChunks(eventBytes)) / 1e6, '1M events', 'eventBridgePartnerEventsPerMillion', prices),
+    line('EventBridge archive (events archived)', archivedGb, 'GB', 'eventBridgeArchiveProcessingPerGb', prices),
+    line('EventBridge archive storage (30-day retention)', archivedGb, 'GB-month', 'eventBridgeArchiveStoragePerGbMonth', prices),
+    line('DynamoDB writes (idempotency + projection)', (events * writeUnitsPerEvent(inputs)) / 1e6, '1M WRU', 'dynamodbWriteRequestUnitsPerMillion', prices),
+    line('DynamoDB storage (idempotency records, 7-day expiry)', idempotencyGb, 'GB-month', 'dynamodbStoragePerGbMonth', prices),
+  ];
+  if (inputs.logBytesPerInvocation > 0) {
+    lines.push(line('CloudWatch Logs (Lambda)', (lambdaInvocations * inputs.logBytesPerInvocation) / GIB, 'GB', 'cloudWatchLogsIngestionPerGb', prices));
+  }
+  return lines;
+}
+
+/**
+ * Monthly cost of the buffered topology at `inputs.rate`.
+ *
+ * @example
+ * bufferedCost(resolvePlanInputs({ rate: 1000 }), quotasForRegion('us-east-1'), priceValues(DEFAULT_PRICES)).monthlyUsd
+ */
+export function bufferedCost(inputs: PlanInputs, quotas: RegionQuotas, prices: PriceValues): CostEstimate {
+  const events = inputs.rate * MONTH_SECONDS;
+  const g = batchGeometry(inputs, quotas, inputs.rate);
+  const executions = events / g.batch;
+  const eventBytes = inputs.eventKb * 1_024;
+
+  // SQS: EventBridge sends each event (SendMessage); the pipe receives and deletes ≤ 10 at a time.
+  const perRequest = Math.min(g.batch, quotas.sqs.messagesPerBatchRequest.value);
+  const sends = events * billingChunks(eventBytes);
+  const receiveCalls = events / perRequest;
+  const idleFloor = (ASSUMPTIONS.idlePollers.value * MONTH_SECONDS) / ASSUMPTIONS.longPollSeconds.value;
+  const receives = Math.max(receiveCalls * billingChunks(perRequest * eventBytes), idleFloor);
+  const deletes = events / perRequest;
+
+  const pipeRequests = executions * billingChunks(g.batch * g.recordBytes);
+  const billedExecutionS = (Math.ceil(g.executionMs / ASSUMPTIONS.expressDurationRoundingMs.value) * ASSUMPTIONS.expressDurationRoundingMs.value) / 1_000;
+  const expressGbS = executions * billedExecutionS * (ASSUMPTIONS.expressBilledMemoryMb.value / 1_024);
+
+  const perBatchInvocations = inputs.summarizeMs > 0 ? 2 : 1;
+  const invocations = events + executions * perBatchInvocations;
+  const lambdaSeconds = (events * inputs.processMs + executions * (inputs.validateMs + inputs.summarizeMs)) / 1_000;
+  const memoryGb = inputs.lambdaMemoryMb / 1_024;
+
+  return total(events, [
+    line('SQS requests (send, receive, delete)', (sends + receives + deletes) / 1e6, '1M requests', 'sqsRequestsPerMillion', prices),
+    line('EventBridge Pipes requests', pipeRequests / 1e6, '1M requests', 'pipesRequestsPerMillion', prices),
+    line('Step Functions Express requests', executions / 1e6, '1M requests', 'stepFunctionsExpressRequestsPerMillion', prices),
+    line('Step Functions Express duration', expressGbS, 'GB-s', 'stepFunctionsExpressGbSecond', prices),
+    line('Lambda requests', invocations / 1e6, '1M requests', 'lambdaRequestsPerMillion', prices),
+    line('Lambda duration (arm64)', lambdaSeconds * memoryGb, 'GB-s', 'lambdaArmGbSecond', prices),
+    ...sharedLines(inputs, events, invocations, prices),
+  ]);
+}
+
+/**
+ * Monthly cost of the direct topology at `inputs.rate` (three state transitions per event; no
+ * retries — throttled StartExecution calls that EventBridge retries are not billed transitions).
+ */
+export function directCost(inputs: PlanInputs, prices: PriceValues): CostEstimate {
+  const events = inputs.rate * MONTH_SECONDS;
+  const invocations = events * 2;
+  const lambdaSeconds = (events * (inputs.validateMs + inputs.processMs)) / 1_000;
+  return total(events, [
+    line('Step Functions Standard state transitions', (events * ASSUMPTIONS.directStateTransitions.value) / 1_000, '1K transitions', 'stepFunctionsStandardTransitionsPerThousand', prices),
+    line('Lambda requests', invocations / 1e6, '1M requests', 'lambdaRequestsPerMillion', prices),
+    line('Lambda duration (arm64)', lambdaSeconds * (inputs.lambdaMemoryMb / 1_024), 'GB-s', 'lambdaArmGbSecond', prices),
+    ...sharedLines(inputs, events, invocations, prices),
+  ]);
+}

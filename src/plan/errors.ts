@@ -1,0 +1,29 @@
+/**
+ * Typed errors of the capacity planner. Both carry a message that says what is wrong, where,
+ * and how to fix it; the CLI prints the message and exits with status 2 (bad input).
+ */
+
+/** A planner input is out of range or inconsistent (e.g. `peakRate` below `rate`). */
+export class PlanInputError extends Error {
+  override readonly name = 'PlanInputError';
+  constructor(
+    /** The input at fault, as the CLI spells it (e.g. `--batch-window-ms`). */
+    readonly input: string,
+    message: string,
+  ) {
+    super(`${input}: ${message}`);
+  }
+}
+
+/** A `--prices` override file cannot be used: unreadable, not JSON, unknown key, bad value. */
+export class PriceFileError extends Error {
+  override readonly name = 'PriceFileError';
+  constructor(
+    /** The file (or `<inline>`) the overrides came from. */
+    readonly origin: string,
+    /** One line per problem, each naming the key at fault. */
+    readonly problems: readonly string[],
+  ) {
+    super(`prices file ${origin}:\n  ${problems.join('\n  ')}`);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The capacity and cost plan: for each requested topology, the quota checks at the peak rate,
+ * Lambda concurrency, latency, monthly cost, recommended settings, an optional burst simulation
+ * and the verdicts. Pure: same inputs and prices, same report.
+ */
+import { ASSUMPTIONS } from './assumptions.js';
+import type { BatchGeometry } from './batching.js';
+import { bufferedCapacity } from './buffered.js';
+import { simulateBurst } from './burst/index.js';
+import type { BurstResult } from './burst/index.js';
+import type { Check, LambdaConcurrency } from './capacity.js';
+import { bufferedCost, directCost } from './cost.js';
+import type { CostEstimate, CostLine } from './cost.js';
+import { directCapacity } from './direct.js';
+import type { SourcedFigure } from './figure.js';
+import type { Mode, PlanInputs } from './inputs.js';
+import { DEFAULT_PRICES, PRICE_REGION, priceValues } from './prices.js';
+import type { PriceTable } from './prices.js';
+import { quotasForRegion } from './quotas.js';
+import type { RegionQuotas } from './quotas.js';
+import { recommendBuffered, recommendDirect } from './recommend.js';
+import type { BufferedRecommendation, DirectRecommendation } from './recommend.js';
+import { bufferedVerdicts, directVerdicts, reportNotes } from './verdicts.js';
+
+/** The plan of one topology. */
+export interface ModePlan {
+  readonly mode: Mode;
+  /** Every `limit` check holds at the peak rate. */
+  readonly sustainable: boolean;
+  /** The limit that fails first, or null. */
+  readonly bottleneck: string | null;
+  /** The limit that binds first as the rate grows. */
+  readonly limitingFactor: string;
+  /** The highest sustainable event rate (events/s). */
+  readonly maxSustainableRate: number;
+  /** Lambda concurrency at the peak rate, all functions of the pipeline. */
+  readonly lambdaConcurrency: number;
+  readonly lambdaConcurrencyByFunction: LambdaConcurrency;
+  /** Worst-case steady-state latency at the peak rate (ms). */
+  readonly latencyMs: number;
+  readonly monthlyCostUsd: number;
+  readonly costPerMillionEventsUsd: number;
+  readonly monthlyEvents: number;
+  readonly costBreakdown: readonly CostLine[];
+  readonly checks: readonly Check[];
+  readonly recommendation: BufferedRecommendation | DirectRecommendation;
+  /** Buffered only: batches at the peak rate. */
+  readonly batching: BatchGeometry | null;
+  readonly burst: BurstResult | null;
+  readonly verdicts: readonly string[];
+  readonly notes: readonly string[];
+}
+
+/** The whole plan. */
+export interface PlanReport {
+  readonly inputs: PlanInputs;
+  /** The Region the prices are for. */
+  readonly pricesRegion: string;
+  readonly modes: readonly ModePlan[];
+  /** Notes that apply to every topology. */
+  readonly notes: readonly string[];
+  /** The quotas used, with sources. */
+  readonly quotas: RegionQuotas;
+  /** The prices used, with sources. */
+  readonly prices: PriceTable;
+  /** The model's own assumptions, with sources. */
+  readonly assumptions: Readonly<Record<string, SourcedFigure>>;
+}
+
+/** Options of {@link planCapacity}. */
+export interface PlanCapacityOptions {
+  /** Prices to cost with (default: the built-in us-east-1 table). */
+  readonly prices?: PriceTable;
+  /** The Region `prices` are for (default us-east-1). */
+  readonly pricesRegion?: string;
+}
+
+/**
+ * Plans capacity and cost for `inputs` (see {@link resolvePlanInputs}).
+ *
+ * @example
+ * const report = planCapacity(resolvePlanInputs({ rate: 2000 }));
+ * report.modes.find((m) => m.mode === 'direct')?.bottleneck
+ * // 'Step Functions Standard StartExecution refill (300/s in us-east-1)'
+ */
+export function planCapacity(inputs: PlanInputs, options: PlanCapacityOptions = {}): PlanReport {
+  const quotas = quotasForRegion(inputs.region);
+  const table = options.prices ?? DEFAULT_PRICES;
+  const pricesRegion = options.pricesRegion ?? PRICE_REGION;
+  const prices = priceValues(table);
+  const buffered = bufferedCost(inputs, quotas, prices);
+  const modes = inputs.modes.map((mode) => (mode === 'buffered' ? planBuffered(inputs, quotas, buffered) : planDirect(inputs, quotas, prices, inputs.modes.includes('buffered') ? buffered : null)));
+  return { inputs, pricesRegion, modes, notes: reportNotes(inputs, quotas, pricesRegion), quotas, prices: table, assumptions: ASSUMPTIONS };
+}
+
+function costFields(cost: CostEstimate): Pick<ModePlan, 'monthlyCostUsd' | 'costPerMillionEventsUsd' | 'monthlyEvents' | 'costBreakdown'> {
+  return { monthlyCostUsd: cost.monthlyUsd, costPerMillionEventsUsd: cost.perMillionEventsUsd, monthlyEvents: cost.monthlyEvents, costBreakdown: cost.lines };
+}
+
+function planBuffered(inputs: PlanInputs, quotas: RegionQuotas, cost: CostEstimate): ModePlan {
+  const cap = bufferedCapacity(inputs, quotas);
+  const rec = recommendBuffered(inputs, quotas);
+  const burst = inputs.burst === null ? null : simulateBurst(inputs, quotas, 'buffered', inputs.burst);
+  const { verdicts, notes } = bufferedVerdicts(inputs, quotas, cap, rec, cost, burst);
+  return {
+    mode: 'buffered',
+    sustainable: cap.sustainable,
+    bottleneck: cap.bottleneck,
+    limitingFactor: cap.limitingFactor,
+    maxSustainableRate: cap.maxSustainableRate,
+    lambdaConcurrency: cap.lambdaConcurrency.total,
+    lambdaConcurrencyByFunction: cap.lambdaConcurrency,
+    latencyMs: cap.latencyMs,
+    ...costFields(cost),
+    checks: cap.checks,
+    recommendation: rec,
+    batching: cap.geometry,
+    burst,
+    verdicts,
+    notes,
+  };
+}
+
+function planDirect(inputs: PlanInputs, quotas: RegionQuotas, prices: ReturnType<typeof priceValues>, buffered: CostEstimate | null): ModePlan {
+  const cap = directCapacity(inputs, quotas);
+  const rec = recommendDirect(inputs, quotas);
+  const cost = directCost(inputs, prices);
+  const burst = inputs.burst === null ? null : simulateBurst(inputs, quotas, 'direct', inputs.burst);
+  const { verdicts, notes } = directVerdicts(inputs, quotas, cap, rec, cost, buffered, burst);
+  return {
+    mode: 'direct',
+    sustainable: cap.sustainable,
+    bottleneck: cap.bottleneck,
+    limitingFactor: cap.limitingFactor,
+    maxSustainableRate: cap.maxSustainableRate,
+    lambdaConcurrency: cap.lambdaConcurrency.total,
+    lambdaConcurrencyByFunction: cap.lambdaConcurrency,
+    latencyMs: cap.latencyMs,
+    ...costFields(cost),
+    checks: cap.checks,
+    recommendation: rec,
+    batching: null,
+    burst,
+    verdicts,
+    notes,
+  };
+}

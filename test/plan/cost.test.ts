@@ -1,0 +1,142 @@
+/**
+ * Monthly costs computed by hand (30-day month, us-east-1 prices) for given inputs, and the
+ * request counts batching produces.
+ */
+import { describe, expect, it } from 'vitest';
+import { bufferedCost, directCost } from '../../src/plan/cost.js';
+import type { CostEstimate } from '../../src/plan/cost.js';
+import { priceValues } from '../../src/plan/prices.js';
+import { DEFAULT_PRICES, quotasForRegion, resolvePlanInputs } from '../../src/plan/index.js';
+
+const quotas = quotasForRegion('us-east-1');
+const prices = priceValues(DEFAULT_PRICES);
+const MONTH = 30 * 86_400;
+const GIB = 1_024 ** 3;
+
+function usdOf(cost: CostEstimate, component: string): number {
+  const line = cost.lines.find((l) => l.component === component);
+  if (!line) throw new Error(`no line ${component} in ${cost.lines.map((l) => l.component).join(', ')}`);
+  return line.monthlyUsd;
+}
+
+function quantityOf(cost: CostEstimate, component: string): number {
+  return cost.lines.find((l) => l.component === component)?.quantity ?? Number.NaN;
+}
+
+describe('buffered topology cost, by hand at 1,000 events/s with the defaults', () => {
+  // Defaults: 2 KB events, BatchSize 100, 1 s window, MaxConcurrency 10, Validate 20 ms,
+  // Process 50 ms, ReportBatch 20 ms, 512 MB, 300 log bytes per invocation.
+  const cost = bufferedCost(resolvePlanInputs({ rate: 1_000 }), quotas, prices);
+  const events = 1_000 * MONTH; // 2.592 billion
+  const executions = events / 85; // 85 events per batch (256 KiB / 3,072-byte records)
+
+  const expected = {
+    // EventBridge sends each event (1 request); the pipe receives and deletes 10 per request.
+    sqs: ((events + events / 10 + events / 10) / 1e6) * 0.4, // $1,244.16
+    // One pipe request per batch, 85 × 3,072 = 261,120 bytes = 4 chunks of 64 KB.
+    pipes: ((executions * 4) / 1e6) * 0.4,
+    expressRequests: (executions / 1e6) * 1.0,
+    // 20 + 9 waves × 50 + 20 = 490 ms, billed 500 ms × 64 MB.
+    expressDuration: executions * 0.5 * (64 / 1_024) * 0.00001667,
+    // Process per event; Validate and ReportBatch per batch.
+    lambdaRequests: ((events + 2 * executions) / 1e6) * 0.2,
+    lambdaDuration: ((events * 50 + executions * (20 + 20)) / 1_000) * 0.5 * 0.0000133334,
+    events: (events / 1e6) * 1.0, // $2,592
+    archive: ((events * 2_048) / GIB) * 0.1,
+    archiveStorage: ((events * 2_048) / GIB) * 0.023,
+    dynamodbWrites: ((events * 4) / 1e6) * 0.625, // 2 idempotency + 2 projection WRU: $6,480
+    // 7 days of idempotency records at 512 bytes each.
+    dynamodbStorage: ((1_000 * 604_800 * 512) / GIB) * 0.25,
+    logs: (((events + 2 * executions) * 300) / GIB) * 0.5,
+  };
+
+  it('matches each component', () => {
+    expect(usdOf(cost, 'SQS requests (send, receive, delete)')).toBeCloseTo(expected.sqs, 6);
+    expect(expected.sqs).toBeCloseTo(1_244.16, 6);
+    expect(usdOf(cost, 'EventBridge Pipes requests')).toBeCloseTo(expected.pipes, 6);
+    expect(usdOf(cost, 'Step Functions Express requests')).toBeCloseTo(expected.expressRequests, 6);
+    expect(usdOf(cost, 'Step Functions Express duration')).toBeCloseTo(expected.expressDuration, 6);
+    expect(usdOf(cost, 'Lambda requests')).toBeCloseTo(expected.lambdaRequests, 6);
+    expect(usdOf(cost, 'Lambda duration (arm64)')).toBeCloseTo(expected.lambdaDuration, 6);
+    expect(usdOf(cost, 'EventBridge partner events ingested')).toBeCloseTo(2_592, 6);
+    expect(usdOf(cost, 'EventBridge archive (events archived)')).toBeCloseTo(expected.archive, 6);
+    expect(usdOf(cost, 'EventBridge archive storage (30-day retention)')).toBeCloseTo(expected.archiveStorage, 6);
+    expect(usdOf(cost, 'DynamoDB writes (idempotency + projection)')).toBeCloseTo(6_480, 6);
+    expect(usdOf(cost, 'DynamoDB storage (idempotency records, 7-day expiry)')).toBeCloseTo(expected.dynamodbStorage, 9);
+    expect(usdOf(cost, 'CloudWatch Logs (Lambda)')).toBeCloseTo(expected.logs, 6);
+  });
+
+  it('adds up to the total and the cost per million events', () => {
+    const sum = Object.values(expected).reduce((a, b) => a + b, 0);
+    expect(cost.monthlyEvents).toBe(events);
+    expect(cost.monthlyUsd).toBeCloseTo(sum, 6);
+    expect(cost.monthlyUsd).toBeCloseTo(12_864.87, 1);
+    expect(cost.perMillionEventsUsd).toBeCloseTo(sum / 2_592, 9);
+    expect(cost.lines).toHaveLength(12);
+    expect(bufferedCost(resolvePlanInputs({ rate: 1_000, logBytesPerInvocation: 0 }), quotas, prices).lines).toHaveLength(11);
+  });
+});
+
+describe('direct topology cost, by hand at 300 events/s', () => {
+  const cost = directCost(resolvePlanInputs({ rate: 300 }), prices);
+  const events = 300 * MONTH; // 777.6 million
+
+  it('bills three state transitions and two Lambda invocations per event', () => {
+    expect(usdOf(cost, 'Step Functions Standard state transitions')).toBeCloseTo(((events * 3) / 1_000) * 0.025, 6); // $58,320
+    expect(usdOf(cost, 'Step Functions Standard state transitions')).toBeCloseTo(58_320, 6);
+    expect(usdOf(cost, 'Lambda requests')).toBeCloseTo(((events * 2) / 1e6) * 0.2, 6); // $311.04
+    expect(usdOf(cost, 'Lambda duration (arm64)')).toBeCloseTo(events * 0.07 * 0.5 * 0.0000133334, 6);
+    const expectedTotal =
+      58_320 +
+      311.04 +
+      events * 0.07 * 0.5 * 0.0000133334 +
+      777.6 +
+      ((events * 2_048) / GIB) * (0.1 + 0.023) +
+      ((events * 4) / 1e6) * 0.625 +
+      ((300 * 604_800 * 512) / GIB) * 0.25 +
+      ((events * 2 * 300) / GIB) * 0.5;
+    expect(cost.monthlyUsd).toBeCloseTo(expectedTotal, 6);
+    expect(cost.perMillionEventsUsd).toBeCloseTo(expectedTotal / 777.6, 9);
+    // $25 per million transitions × 3 = $75 per million events from transitions alone.
+    expect((usdOf(cost, 'Step Functions Standard state transitions') / events) * 1e6).toBeCloseTo(75, 9);
+  });
+});
+
+describe('request counts under batching', () => {
+  it('caps SQS receives and deletes at 10 messages per request whatever the pipe batch size', () => {
+    for (const batchSize of [10, 85, 1_000]) {
+      const cost = bufferedCost(resolvePlanInputs({ rate: 1_000, batchSize }), quotas, prices);
+      const perEvent = (quantityOf(cost, 'SQS requests (send, receive, delete)') * 1e6) / cost.monthlyEvents;
+      expect(perEvent).toBeCloseTo(1.2, 12); // 1 send + 1/10 receive + 1/10 delete
+    }
+    const small = bufferedCost(resolvePlanInputs({ rate: 1_000, batchSize: 4 }), quotas, prices);
+    expect((quantityOf(small, 'SQS requests (send, receive, delete)') * 1e6) / small.monthlyEvents).toBeCloseTo(1.5, 12); // 1 + 1/4 + 1/4
+  });
+
+  it('counts one pipe request per batch in 64 KB chunks of its payload', () => {
+    // 1 KB events: 2,048-byte records, 100 per batch = 204,800 bytes = 4 chunks → 0.04 requests per event.
+    const small = bufferedCost(resolvePlanInputs({ rate: 1_000, eventKb: 1 }), quotas, prices);
+    expect((quantityOf(small, 'EventBridge Pipes requests') * 1e6) / small.monthlyEvents).toBeCloseTo(0.04, 12);
+    // 40 KB events: 41,984-byte records, 6 fit in 256 KiB: 251,904 bytes = 4 chunks per 6 events.
+    const large = bufferedCost(resolvePlanInputs({ rate: 1_000, eventKb: 40 }), quotas, prices);
+    expect((quantityOf(large, 'EventBridge Pipes requests') * 1e6) / large.monthlyEvents).toBeCloseTo(4 / 6, 12);
+  });
+
+  it('bills EventBridge and SQS sends per 64 KB chunk of the event', () => {
+    const big = bufferedCost(resolvePlanInputs({ rate: 100, eventKb: 100 }), quotas, prices);
+    const events = big.monthlyEvents;
+    expect(quantityOf(big, 'EventBridge partner events ingested') * 1e6).toBeCloseTo(events * 2, 3); // 100 KB = 2 chunks
+  });
+
+  it('keeps a floor of idle long polls when traffic is light', () => {
+    // 0.1 events/s: 259,200 events a month, fewer receives than 5 pollers × one 20 s poll = 648,000.
+    const idle = bufferedCost(resolvePlanInputs({ rate: 0.1 }), quotas, prices);
+    const events = idle.monthlyEvents;
+    expect(quantityOf(idle, 'SQS requests (send, receive, delete)') * 1e6).toBeCloseTo(events + 648_000 + events, 3);
+  });
+
+  it('costs Lambda logs only when bytes per invocation are given', () => {
+    const logged = directCost(resolvePlanInputs({ rate: 100, logBytesPerInvocation: 300 }), prices);
+    expect(usdOf(logged, 'CloudWatch Logs (Lambda)')).toBeCloseTo(((100 * MONTH * 2 * 300) / GIB) * 0.5, 9);
+  });
+});
