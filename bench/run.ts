@@ -2,7 +2,7 @@
  * `npm run bench [-- NAME…]`: runs every suite in bench/suites (or only those named), prints
  * a table, and writes bench/results.json with the machine and Node version.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -11,20 +11,22 @@ import type { BenchResult, BenchSuite } from './harness.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
 
+// A suite's file is named after the suite (bench/suites/<name>.ts); only the wanted ones are loaded.
 const files = readdirSync(join(here, 'suites'))
-  .filter((f) => f.endsWith('.ts'))
+  .filter((f) => f.endsWith('.ts') && (wanted.length === 0 || wanted.includes(f.slice(0, -3))))
   .sort();
 const suites: BenchSuite[] = [];
 for (const file of files) {
   const mod = (await import(pathToFileURL(join(here, 'suites', file)).href)) as { default: BenchSuite };
-  if (wanted.length === 0 || wanted.includes(mod.default.name)) suites.push(mod.default);
+  if (mod.default.name !== file.slice(0, -3)) throw new Error(`bench/suites/${file} exports suite "${mod.default.name}": name the file after its suite.`);
+  suites.push(mod.default);
 }
 if (suites.length === 0) {
-  console.error(`No benchmark suite matches ${wanted.join(', ')}. Suites: ${files.join(', ')}`);
+  console.error(`No benchmark suite matches ${wanted.join(', ')}. Suites: ${readdirSync(join(here, 'suites')).map((f) => f.replace(/\\.ts$/, '')).join(', ')}`);
   process.exit(1);
 }
 
-const report: { startedAt: string; node: string; cpus: string; memoryGiB: number; suites: Record<string, BenchResult[]> } = {
+const report: { startedAt: string; node: string; cpus: string; memoryGiB: number; suites: Record<string, { ranAt: string; results: BenchResult[] }> } = {
   startedAt: new Date().toISOString(),
   node: process.version,
   cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
@@ -35,11 +37,15 @@ const report: { startedAt: string; node: string; cpus: string; memoryGiB: number
 for (const suite of suites) {
   console.log(`\n## ${suite.name} — ${suite.description}`);
   const results = await suite.run();
-  report.suites[suite.name] = results;
+  report.suites[suite.name] = { ranAt: new Date().toISOString(), results };
   for (const r of results) console.log(formatResult(r));
 }
 
-writeFileSync(join(here, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+// Running some suites keeps the others' last results: bench/results.json always holds every suite.
+const resultsFile = join(here, 'results.json');
+const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as typeof report) : undefined;
+if (previous && wanted.length > 0) report.suites = { ...previous.suites, ...report.suites };
+writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\nWrote ${join('bench', 'results.json')}`);
 
 function formatResult(r: BenchResult): string {
