@@ -5,7 +5,7 @@ import { StateMachine, evaluateJsonPath, upstreamJsonPath } from '../../src/work
 
 const require = createRequire(import.meta.url);
 
-const document = {
+const document: Record<string, unknown> = {
   store: { book: [{ title: 'a', price: 8 }, { title: 'b', price: 12, isbn: 'x' }], bicycle: { color: 'red', price: 19.95 } },
   n: 0,
   empty: '',
@@ -60,9 +60,9 @@ describe('interpreter: JSONPath without the per-query exception', () => {
       StartAt: 'Shape',
       States: { Shape: { Type: 'Pass', Parameters: { 'title.$': '$.store.book[1].title', 'n.$': '$.n', 'cheap.$': '$.store.book[?(@.price < 10)].title', 'input.$': '$$.Execution.Input.n' }, End: true } },
     });
-    await expect(machine.run(document).result).resolves.toEqual({ title: 'b', n: 0, cheap: ['a'], input: 0 });
+    await expect(machine.run(document as never).result).resolves.toEqual({ title: 'b', n: 0, cheap: ['a'], input: 0 });
     await expect(
-      new StateMachine({ StartAt: 'Missing', States: { Missing: { Type: 'Pass', Parameters: { 'x.$': '$.missing' }, End: true } } }).run(document).result,
+      new StateMachine({ StartAt: 'Missing', States: { Missing: { Type: 'Pass', Parameters: { 'x.$': '$.missing' }, End: true } } }).run(document as never).result,
     ).rejects.toThrow(/does not point to a value/);
   });
 });

@@ -1,0 +1,581 @@
+/**
+ * One durable queue with Amazon SQS standard-queue semantics, stored in a SQLite table.
+ *
+ * Each message is a row of the queue's own table, indexed on `visible_at`: a receive takes the
+ * oldest visible rows, pushes their `visible_at` forward by the visibility timeout, bumps their
+ * receive count and stamps a fresh random receipt token; a delete must present that token.
+ * Every call is one SQLite transaction, so a batch is all-or-nothing and a returned call is on
+ * disk (WAL) — a `kill -9` right after `send` returns loses nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import { QueueArgumentError, QueueConfigError } from './errors.js';
+import type { ResolvedQueueConfig } from './queue-config.js';
+import { QUEUE_LIMITS } from './queue-config.js';
+import { decodeReceiptHandle, encodeReceiptHandle, newReceiveToken } from './receipt-handle.js';
+import type { SqliteDatabase } from './sqlite.js';
+
+/** A message to send. */
+export interface SendMessageInput {
+  /** The message body: any non-empty string (typically JSON). */
+  body: string;
+  /** String message attributes (SQS `MessageAttributes` of data type String). */
+  messageAttributes?: Record<string, string>;
+  /** Delay before the message becomes visible; default the queue's `delayMs`. */
+  delayMs?: number;
+}
+
+/** What `send` returns for one message. */
+export interface SentMessage {
+  messageId: string;
+}
+
+/** System attributes of a received message, as SQS names and formats them (strings). */
+export interface MessageSystemAttributes {
+  /** Times the message has been received, this receive included. */
+  ApproximateReceiveCount: string;
+  /** When the message was first sent (epoch milliseconds). Kept when it moves to a dead-letter queue. */
+  SentTimestamp: string;
+  /** When the message was first received (epoch milliseconds). */
+  ApproximateFirstReceiveTimestamp: string;
+  /** On a message moved to a dead-letter queue: the ARN of the queue it came from. */
+  DeadLetterQueueSourceArn?: string;
+  /** On a message moved to a dead-letter queue: why (local addition; SQS has no such attribute). */
+  DeadLetterReason?: string;
+}
+
+/** A received message. */
+export interface ReceivedMessage {
+  messageId: string;
+  /** Identifies this receive; needed to delete the message or change its visibility. New at every receive. */
+  receiptHandle: string;
+  body: string;
+  attributes: MessageSystemAttributes;
+  messageAttributes: Record<string, string>;
+}
+
+/** Options of {@link DurableQueue.receive}. */
+export interface ReceiveOptions {
+  /** Most messages to return (1–10,000; SQS allows 10 per call, a Pipe batches several calls). Default 1. */
+  max?: number;
+  /** Visibility timeout for the received messages; default the queue's. */
+  visibilityTimeoutMs?: number;
+  /** Long polling: wait up to this long for a message when none is visible. Default 0 (return at once). */
+  waitMs?: number;
+  /** Ends a long poll early (the call then returns what it has, usually nothing). */
+  signal?: AbortSignal;
+}
+
+/** Counts of a queue, at one instant. */
+export interface QueueStats {
+  /** Messages that a receive would return now. */
+  visible: number;
+  /** Received and neither deleted nor back to visible. */
+  inFlight: number;
+  /** Sent with a delay that has not yet passed. */
+  delayed: number;
+  /** All messages stored. */
+  total: number;
+  /** Age of the message that has been in this queue longest (ms), or null when it is empty. */
+  oldestMessageAgeMs: number | null;
+}
+
+/** Result of a batch delete. */
+export interface DeleteBatchResult {
+  /** How many messages were deleted. */
+  deleted: number;
+  /** Handles that are no longer current (the message was received again, or is already gone): nothing was deleted for them. */
+  stale: string[];
+}
+
+/** Options of {@link DurableQueue.redrive} (SQS `StartMessageMoveTask`). */
+export interface RedriveOptions {
+  /** Where to move the messages; default each message's source queue (the queue that dead-lettered it). */
+  destination?: DurableQueue;
+  /** Stop after moving this many; default all that are visible when the move starts. */
+  maxMessages?: number;
+  /** Move at most this many per second (SQS `MaxNumberOfMessagesPerSecond`, 1–500); default as fast as possible. */
+  maxMessagesPerSecond?: number;
+}
+
+/** The store a queue lives in (implemented by `QueueStore`). */
+export interface QueueHost {
+  readonly database: SqliteDatabase;
+  now(): number;
+  assertOpen(): void;
+  /** False once the store is closed. */
+  isOpen(): boolean;
+  queueByName(name: string): DurableQueue | undefined;
+  queueByArn(arn: string): DurableQueue | undefined;
+}
+
+interface MessageRow {
+  seq: number;
+  message_id: string;
+  body: string;
+  message_attributes: string | null;
+  sent_at: number;
+  receive_count: number;
+  first_received_at: number;
+  dead_letter_source: string | null;
+  dead_letter_reason: string | null;
+}
+
+type ReceivedWithSeq = ReceivedMessage & { seq: number };
+
+function stripSeq(m: ReceivedWithSeq): ReceivedMessage {
+  return { messageId: m.messageId, receiptHandle: m.receiptHandle, body: m.body, attributes: m.attributes, messageAttributes: m.messageAttributes };
+}
+
+const MAX_RECEIVE = 10_000;
+const LONG_POLL_RECHECK_MS = 250;
+
+/**
+ * A durable queue. Get one from `QueueStore.queue(name, config)`; do not construct it directly.
+ *
+ * @example
+ * const store = QueueStore.open('data/pipeline.sqlite');
+ * const dlq = store.queue('events-dlq');
+ * const queue = store.queue('events', { redrivePolicy: { deadLetterQueue: 'events-dlq', maxReceiveCount: 5 } });
+ * queue.sendBatch([{ body: '{"n":1}' }, { body: '{"n":2}' }]);
+ * const messages = await queue.receive({ max: 10, visibilityTimeoutMs: 30_000, waitMs: 1000 });
+ * queue.deleteMessages(messages.map((m) => m.receiptHandle));
+ */
+export class DurableQueue {
+  /** `arn:aws:sqs:<region>:<account>:<name>`. */
+  readonly arn: string;
+  private readonly table: string;
+  private readonly db: SqliteDatabase;
+  private readonly insertStmt: Statement;
+  private readonly receiveStmt: Statement;
+  private readonly deleteStmt: Statement;
+  private readonly deleteBySeqStmt: Statement;
+  private readonly visibilityStmt: Statement;
+  private readonly countVisibleStmt: Statement;
+  private readonly countHiddenStmt: Statement;
+  private readonly countDelayedStmt: Statement;
+  private readonly oldestStmt: Statement;
+  private readonly nextVisibleStmt: Statement;
+  private readonly moveStmts = new Map<string, Statement>();
+  private waiters: Array<() => void> = [];
+
+  /** @internal Created by `QueueStore`. */
+  constructor(
+    private readonly host: QueueHost,
+    /** The queue's id in its store. */
+    readonly id: number,
+    /** The queue's name. */
+    readonly name: string,
+    private configValue: ResolvedQueueConfig,
+    region: string,
+    accountId: string,
+  ) {
+    this.arn = `arn:aws:sqs:${region}:${accountId}:${name}`;
+    this.db = host.database;
+    this.table = `durable_queue_${id}`;
+    const t = this.table;
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS ${t} (
+        seq INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        message_attributes TEXT,
+        sent_at INTEGER NOT NULL,
+        enqueued_at INTEGER NOT NULL,
+        visible_at INTEGER NOT NULL,
+        receive_count INTEGER NOT NULL DEFAULT 0,
+        first_received_at INTEGER,
+        receipt INTEGER NOT NULL DEFAULT 0,
+        dead_letter_source TEXT,
+        dead_letter_reason TEXT
+      );
+      CREATE INDEX IF NOT EXISTS ${t}_visible ON ${t} (visible_at);
+    `);
+    this.insertStmt = this.db.prepare(
+      `INSERT INTO ${t} (message_id, body, message_attributes, sent_at, enqueued_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.receiveStmt = this.db.prepare(
+      `UPDATE ${t} SET visible_at = ?, receive_count = receive_count + 1, first_received_at = coalesce(first_received_at, ?), receipt = ?
+       WHERE seq IN (SELECT seq FROM ${t} WHERE visible_at <= ? ORDER BY visible_at LIMIT ?)
+       RETURNING seq, message_id, body, message_attributes, sent_at, receive_count, first_received_at, dead_letter_source, dead_letter_reason`,
+    );
+    this.deleteStmt = this.db.prepare(`DELETE FROM ${t} WHERE seq = ? AND receipt = ?`);
+    this.deleteBySeqStmt = this.db.prepare(`DELETE FROM ${t} WHERE seq = ?`);
+    this.visibilityStmt = this.db.prepare(`UPDATE ${t} SET visible_at = ? WHERE seq = ? AND receipt = ?`);
+    this.countVisibleStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at <= ?`).pluck();
+    this.countHiddenStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at > ?`).pluck();
+    this.countDelayedStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at > ? AND receive_count = 0`).pluck();
+    this.oldestStmt = this.db.prepare(`SELECT enqueued_at FROM ${t} ORDER BY seq LIMIT 1`).pluck();
+    this.nextVisibleStmt = this.db.prepare(`SELECT visible_at FROM ${t} ORDER BY visible_at LIMIT 1`).pluck();
+  }
+
+  /** The SQLite connection the queue lives in (shared by every queue of its store). */
+  get database(): SqliteDatabase {
+    return this.db;
+  }
+
+  /** The queue's attributes, defaults filled in. */
+  get config(): ResolvedQueueConfig {
+    return this.configValue;
+  }
+
+  /** @internal Replaced by `QueueStore.queue(name, config)`. */
+  setConfig(config: ResolvedQueueConfig): void {
+    this.configValue = config;
+  }
+
+  /**
+   * Sends one message; returns once it is committed to disk.
+   *
+   * @example
+   * const { messageId } = queue.send({ body: JSON.stringify(event) });
+   */
+  send(message: SendMessageInput): SentMessage {
+    return this.sendBatch([message])[0]!;
+  }
+
+  /**
+   * Sends several messages in one transaction: all are stored, or none (the call throws).
+   * Any number of messages is accepted (SQS caps a batch at 10; a local producer batches more).
+   */
+  sendBatch(messages: readonly SendMessageInput[]): SentMessage[] {
+    this.host.assertOpen();
+    if (!Array.isArray(messages)) {
+      throw new QueueArgumentError(`Queue "${this.name}": sendBatch takes an array of { body } messages.`, this.name);
+    }
+    const now = this.host.now();
+    const rows = messages.map((message, index) => this.prepareRow(message, index, now));
+    const sent = this.db.transaction(() => {
+      const out: SentMessage[] = [];
+      for (const row of rows) {
+        this.insertStmt.run(row);
+        out.push({ messageId: row[0] });
+      }
+      return out;
+    })();
+    if (sent.length > 0) this.notify();
+    return sent;
+  }
+
+  private prepareRow(message: SendMessageInput, index: number, now: number): [string, string, string | null, number, number, number] {
+    const where = `Queue "${this.name}", message ${index}`;
+    if (message === null || typeof message !== 'object' || typeof message.body !== 'string' || message.body.length === 0) {
+      throw new QueueArgumentError(`${where}: body must be a non-empty string; got ${describe(message?.body)}.`, this.name);
+    }
+    let size = Buffer.byteLength(message.body);
+    let attributes: string | null = null;
+    if (message.messageAttributes !== undefined) {
+      const entries = Object.entries(message.messageAttributes);
+      for (const [key, value] of entries) {
+        if (typeof value !== 'string') {
+          throw new QueueArgumentError(`${where}: message attribute "${key}" must be a string; got ${describe(value)}.`, this.name);
+        }
+        size += Buffer.byteLength(key) + Buffer.byteLength(value);
+      }
+      if (entries.length > 0) attributes = JSON.stringify(message.messageAttributes);
+    }
+    if (size > this.configValue.maxMessageBytes) {
+      throw new QueueArgumentError(
+        `${where} is ${size} bytes, over the queue's maxMessageBytes of ${this.configValue.maxMessageBytes}. Store large payloads elsewhere and send a reference.`,
+        this.name,
+      );
+    }
+    const delay = message.delayMs ?? this.configValue.delayMs;
+    if (!Number.isInteger(delay) || delay < QUEUE_LIMITS.delayMs.min || delay > QUEUE_LIMITS.delayMs.max) {
+      throw new QueueArgumentError(`${where}: delayMs must be a whole number from 0 to ${QUEUE_LIMITS.delayMs.max}; got ${describe(delay)}.`, this.name);
+    }
+    return [randomUUID(), message.body, attributes, now, now, now + delay];
+  }
+
+  /**
+   * Receives up to `max` visible messages, hiding them for the visibility timeout. With `waitMs`,
+   * waits (long polling) until at least one message is visible or the time is up. Several
+   * consumers may call this concurrently: each message goes to one of them per visibility period.
+   * A message already received `maxReceiveCount` times moves to the dead-letter queue instead,
+   * and a message older than the retention period is deleted. A long poll in progress when the
+   * store closes returns an empty list.
+   */
+  async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
+    const max = options.max ?? 1;
+    if (!Number.isInteger(max) || max < 1 || max > MAX_RECEIVE) {
+      throw new QueueArgumentError(`Queue "${this.name}": max must be a whole number from 1 to ${MAX_RECEIVE}; got ${describe(max)}.`, this.name);
+    }
+    const visibility = options.visibilityTimeoutMs ?? this.configValue.visibilityTimeoutMs;
+    this.checkVisibility(visibility);
+    const waitMs = options.waitMs ?? 0;
+    if (typeof waitMs !== 'number' || !(waitMs >= 0)) {
+      throw new QueueArgumentError(`Queue "${this.name}": waitMs must be a number of milliseconds ≥ 0; got ${describe(waitMs)}.`, this.name);
+    }
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const messages = this.receiveNow(max, visibility);
+      if (messages.length > 0 || options.signal?.aborted) return messages;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return messages;
+      const next = this.nextVisibleStmt.get() as number | undefined;
+      const untilVisible = next === undefined ? remaining : Math.max(1, next - this.host.now());
+      await this.waitForMessages(Math.min(remaining, untilVisible, LONG_POLL_RECHECK_MS), options.signal);
+      if (!this.host.isOpen()) return []; // the store closed during a long poll: end it quietly
+    }
+  }
+
+  private receiveNow(max: number, visibility: number): ReceivedMessage[] {
+    this.host.assertOpen();
+    const out: ReceivedWithSeq[] = [];
+    const moved = this.db.transaction(() => {
+      const now = this.host.now();
+      const expiredBefore = now - this.configValue.retentionMs;
+      const redrive = this.configValue.redrivePolicy;
+      const dlq = redrive ? this.host.queueByName(redrive.deadLetterQueue) : undefined;
+      const token = newReceiveToken();
+      let movedAny = false;
+      // One UPDATE takes the oldest visible messages; the rare ones that have expired or were
+      // received too often are then deleted or moved instead (same transaction), and we take more.
+      for (let pass = 0; pass < 100 && out.length < max; pass++) {
+        const rows = this.receiveStmt.all(now + visibility, now, token, now, max - out.length) as MessageRow[];
+        if (rows.length === 0) break;
+        let skipped = 0;
+        for (const row of rows) {
+          if (row.sent_at <= expiredBefore) {
+            this.deleteBySeqStmt.run(row.seq);
+            skipped++;
+          } else if (redrive && dlq && row.receive_count > redrive.maxReceiveCount) {
+            const reason = `received ${row.receive_count - 1} times without being deleted (maxReceiveCount ${redrive.maxReceiveCount}) on queue ${this.name}`;
+            this.moveStatement(dlq).run(now, now, this.arn, reason, row.seq);
+            this.deleteBySeqStmt.run(row.seq);
+            skipped++;
+            movedAny = true;
+          } else {
+            out.push(this.toReceived(row, token));
+          }
+        }
+        if (skipped === 0) break;
+      }
+      return movedAny ? dlq : undefined;
+    })();
+    moved?.notify();
+    return out.length > 1 ? out.sort((a, b) => a.seq - b.seq).map(stripSeq) : out.map(stripSeq);
+  }
+
+  private moveStatement(dlq: DurableQueue): Statement {
+    let stmt = this.moveStmts.get(dlq.table);
+    if (!stmt) {
+      stmt = this.db.prepare(
+        `INSERT INTO ${dlq.table} (message_id, body, message_attributes, sent_at, enqueued_at, visible_at, dead_letter_source, dead_letter_reason)
+         SELECT message_id, body, message_attributes, sent_at, ?, ?, ?, ? FROM ${this.table} WHERE seq = ?`,
+      );
+      this.moveStmts.set(dlq.table, stmt);
+    }
+    return stmt;
+  }
+
+  private toReceived(row: MessageRow, token: number): ReceivedWithSeq {
+    const attributes: MessageSystemAttributes = {
+      ApproximateReceiveCount: String(row.receive_count),
+      SentTimestamp: String(row.sent_at),
+      ApproximateFirstReceiveTimestamp: String(row.first_received_at),
+    };
+    if (row.dead_letter_source !== null) attributes.DeadLetterQueueSourceArn = row.dead_letter_source;
+    if (row.dead_letter_reason !== null) attributes.DeadLetterReason = row.dead_letter_reason;
+    return {
+      seq: row.seq,
+      messageId: row.message_id,
+      receiptHandle: encodeReceiptHandle({ queueId: this.id, seq: row.seq, token }),
+      body: row.body,
+      attributes,
+      messageAttributes: row.message_attributes === null ? {} : (JSON.parse(row.message_attributes) as Record<string, string>),
+    };
+  }
+
+  /**
+   * Deletes a received message. Returns `false` when the handle is no longer current (the
+   * visibility timeout expired and the message was received again, or it was already deleted):
+   * then nothing is deleted. Throws {@link InvalidReceiptHandleError} for a handle this queue never issued.
+   */
+  deleteMessage(receiptHandle: string): boolean {
+    return this.deleteMessages([receiptHandle]).deleted === 1;
+  }
+
+  /** Deletes several received messages in one transaction; see {@link deleteMessage}. */
+  deleteMessages(receiptHandles: readonly string[]): DeleteBatchResult {
+    this.host.assertOpen();
+    const parts = receiptHandles.map((h) => decodeReceiptHandle(h, this.id, this.name));
+    return this.db.transaction(() => {
+      const stale: string[] = [];
+      let deleted = 0;
+      parts.forEach((p, i) => {
+        if (this.deleteStmt.run(p.seq, p.token).changes === 1) deleted++;
+        else stale.push(receiptHandles[i]!);
+      });
+      return { deleted, stale };
+    })();
+  }
+
+  /**
+   * Sets the visibility timeout of a received message, counted from now (0 makes it visible
+   * again at once). Returns `false` when the handle is no longer current.
+   */
+  changeVisibility(receiptHandle: string, visibilityTimeoutMs: number): boolean {
+    this.host.assertOpen();
+    this.checkVisibility(visibilityTimeoutMs);
+    const p = decodeReceiptHandle(receiptHandle, this.id, this.name);
+    const changed = this.visibilityStmt.run(this.host.now() + visibilityTimeoutMs, p.seq, p.token).changes === 1;
+    if (changed && visibilityTimeoutMs === 0) this.notify();
+    return changed;
+  }
+
+  /** Counts of the queue now. */
+  stats(): QueueStats {
+    this.host.assertOpen();
+    return this.db.transaction(() => {
+      const now = this.host.now();
+      const visible = this.countVisibleStmt.get(now) as number;
+      const hidden = this.countHiddenStmt.get(now) as number;
+      const delayed = this.countDelayedStmt.get(now) as number;
+      const oldest = this.oldestStmt.get() as number | undefined;
+      return {
+        visible,
+        inFlight: hidden - delayed,
+        delayed,
+        total: visible + hidden,
+        oldestMessageAgeMs: oldest === undefined ? null : Math.max(0, now - oldest),
+      };
+    })();
+  }
+
+  /** Deletes every message, in flight or not (SQS `PurgeQueue`). Returns how many were deleted. */
+  purge(): number {
+    this.host.assertOpen();
+    return this.db.prepare(`DELETE FROM ${this.table}`).run().changes;
+  }
+
+  /** Deletes every message older than the retention period; returns how many. (Receives also do this as they meet them.) */
+  purgeExpired(): number {
+    this.host.assertOpen();
+    return this.db.prepare(`DELETE FROM ${this.table} WHERE sent_at <= ?`).run(this.host.now() - this.configValue.retentionMs).changes;
+  }
+
+  /**
+   * Moves messages out of this (dead-letter) queue, as SQS's `StartMessageMoveTask` does: by
+   * default each back to the queue it came from, or all to `destination`. Moved messages are new
+   * messages there (new message id, receive count 0, retention counted from the move). Messages
+   * currently in flight stay. Returns how many moved.
+   *
+   * @example
+   * const { moved } = await dlq.redrive(); // back to the source queue(s)
+   */
+  async redrive(options: RedriveOptions = {}): Promise<{ moved: number }> {
+    this.host.assertOpen();
+    const rate = options.maxMessagesPerSecond;
+    if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
+      throw new QueueArgumentError(`Queue "${this.name}": maxMessagesPerSecond must be a whole number from 1 to 500; got ${describe(rate)}.`, this.name);
+    }
+    const limit = options.maxMessages ?? Number.POSITIVE_INFINITY;
+    if (!(limit >= 0)) throw new QueueArgumentError(`Queue "${this.name}": maxMessages must be ≥ 0; got ${describe(limit)}.`, this.name);
+    if (options.destination === this) throw new QueueArgumentError(`Queue "${this.name}": cannot redrive a queue into itself.`, this.name);
+    if (!options.destination) this.checkSourcesKnown();
+    const select = this.db.prepare(`SELECT seq, dead_letter_source FROM ${this.table} WHERE visible_at <= ? ORDER BY seq LIMIT ?`);
+    let moved = 0;
+    const startedAt = Date.now();
+    while (moved < limit) {
+      const chunk = Math.min(rate ?? 1000, 1000, limit - moved);
+      const touched = new Set<DurableQueue>();
+      const n = this.db.transaction(() => {
+        const now = this.host.now();
+        const rows = select.all(now, chunk) as Array<{ seq: number; dead_letter_source: string | null }>;
+        for (const row of rows) {
+          const target = options.destination ?? this.host.queueByArn(row.dead_letter_source ?? '');
+          if (!target) {
+            throw new QueueConfigError(
+              `Queue "${this.name}": a message came from ${row.dead_letter_source ?? 'an unknown queue'}, which is not in this store; pass redrive({ destination }).`,
+              this.name,
+            );
+          }
+          this.copyStatement(target).run(randomUUID(), now, now, now, row.seq);
+          this.deleteBySeqStmt.run(row.seq);
+          touched.add(target);
+        }
+        return rows.length;
+      })();
+      for (const q of touched) q.notify();
+      moved += n;
+      if (n < chunk) break;
+      if (rate !== undefined) {
+        const due = startedAt + (moved / rate) * 1000;
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+    return { moved };
+  }
+
+  private checkSourcesKnown(): void {
+    const sources = this.db.prepare(`SELECT DISTINCT dead_letter_source FROM ${this.table}`).pluck().all() as Array<string | null>;
+    for (const source of sources) {
+      if (source === null || !this.host.queueByArn(source)) {
+        throw new QueueConfigError(
+          `Queue "${this.name}" holds messages whose source queue ${source === null ? 'is not recorded (they were sent here directly)' : `${source} is not in this store`}; pass redrive({ destination: queue }).`,
+          this.name,
+        );
+      }
+    }
+  }
+
+  private copyStatement(target: DurableQueue): Statement {
+    const key = `copy:${target.table}`;
+    let stmt = this.moveStmts.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(
+        `INSERT INTO ${target.table} (message_id, body, message_attributes, sent_at, enqueued_at, visible_at)
+         SELECT ?, body, message_attributes, ?, ?, ? FROM ${this.table} WHERE seq = ?`,
+      );
+      this.moveStmts.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  private checkVisibility(value: unknown): asserts value is number {
+    const { min, max } = QUEUE_LIMITS.visibilityTimeoutMs;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new QueueArgumentError(`Queue "${this.name}": visibilityTimeoutMs must be a whole number from ${min} to ${max}; got ${describe(value)}.`, this.name);
+    }
+  }
+
+  /** @internal Wakes long-polling receivers (a message was sent or became visible). */
+  notify(): void {
+    if (this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private waitForMessages(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      signal?.addEventListener('abort', finish, { once: true });
+      this.waiters.push(finish);
+    });
+  }
+
+  /** @internal Drops the table (used when the store deletes the queue). */
+  dropStorage(): void {
+    this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
+    this.notify();
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number') return String(value);
+  return typeof value;
+}
