@@ -3,21 +3,15 @@
  * CLI, with environment variables pointing at a fake Genesys Cloud (and a fake EventBridge
  * control plane) on loopback.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { FakeGenesys } from '../support/fake-genesys.js';
-import { projectRoot } from '../support/paths.js';
+import { runCli } from '../support/cli.js';
+import type { CliRun } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
 import { FakeEventBridgeSources } from './fake-eventbridge-sources.js';
 import { useFakeGenesys } from './helpers.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** The environment without anything Genesys or AWS from the developer's shell. */
 function cleanEnv(): Record<string, string> {
@@ -39,16 +33,8 @@ function genesysEnv(fake: FakeGenesys, extra: Record<string, string> = {}): Reco
   };
 }
 
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: projectRoot, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCli(args, { env });
 }
 
 const SETUP = ['setup', '--name', 'gep-prod', '--aws-account-id', '123456789012', '--aws-region', 'us-east-1', '--suffix', 'prod', '--topic', 'acd.end', 'customer.end'];
@@ -58,7 +44,7 @@ function secretsOf(fake: FakeGenesys): string[] {
   return [fake.clientSecret, Buffer.from(`${fake.clientId}:${fake.clientSecret}`).toString('base64'), ...fake.issuedTokens];
 }
 
-function expectNoSecrets(run: Run, secrets: string[]): void {
+function expectNoSecrets(run: CliRun, secrets: string[]): void {
   for (const secret of secrets) {
     expect(run.stdout, 'stdout').not.toContain(secret);
     expect(run.stderr, 'stderr').not.toContain(secret);
