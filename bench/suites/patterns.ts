@@ -11,21 +11,16 @@ import type { CompiledEventPattern } from '../../src/eventbridge/index.js';
 import { GENERIC_CONVERSATION_TOPICS, parseGenesysEvent } from '../../src/events/index.js';
 import { generateEvents, SIMULATION_DEFAULTS, simulationCatalogue } from '../../src/simulate/index.js';
 import type { BenchResult, BenchSuite } from '../harness.js';
+import { Prng } from '../../src/simulate/prng.js';
 import { rate } from '../harness.js';
 
 const CONVERSATIONS = 400;
 const MIN_SECONDS = 0.5;
 
-/** Deterministic PRNG (mulberry32), so every run benchmarks the same rules. */
+/** Seeded uniform numbers in [0, 1), so every run is reproducible. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Prng(seed);
+  return () => rng.float();
 }
 
 function pick<T>(random: () => number, items: readonly T[], count = 1): T[] {

@@ -31,6 +31,7 @@ export type { DroppedEvent } from './bus-deliveries.js';
 export {
   checkPutEventsRequest,
   prepareEntry,
+  putEventsEntrySize,
   PUT_EVENTS_MAX_ENTRIES,
   PUT_PARTNER_EVENTS_MAX_ENTRIES,
   DEFAULT_MAX_REQUEST_ENTRIES_BYTES,

@@ -9,7 +9,11 @@ import type { ConversationEventBody, GenesysEnvelope } from './schemas.js';
 import { parseConversationTopicName, topicMatchesGeneric } from './topics.js';
 import type { ConversationTopic } from './topics.js';
 
-/** EventBridge's limit on one event entry: 256 KiB. */
+/**
+ * The largest event the pipeline takes: 256 KiB, the Step Functions limit on a state's input
+ * and output, which every event crosses (EventBridge and SQS have accepted up to 1 MB since
+ * January 2026; Step Functions has not).
+ */
 export const MAX_EVENT_BYTES = 256 * 1024;
 
 /** One thing wrong with an input, located by a JSONPath into it. */
@@ -172,9 +176,9 @@ function fail(...problems: EventProblem[]): ParseResult {
 function oversized(bytes: number): EventProblem {
   return {
     path: '$',
-    expected: `at most ${MAX_EVENT_BYTES} bytes (256 KiB, the EventBridge entry limit)`,
+    expected: `at most ${MAX_EVENT_BYTES} bytes (256 KiB, the Step Functions payload limit)`,
     found: `${bytes} bytes`,
-    message: `The entry is ${bytes} bytes, over EventBridge's 256 KiB limit for one event; Genesys does not deliver such events, so it cannot be processed.`,
+    message: `The entry is ${bytes} bytes, over the 256 KiB that a Step Functions state can carry, so the pipeline cannot process it; it is kept in the dead-letter store.`,
   };
 }
 

@@ -1,17 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../../src/simulate/prng.js';
 import { LogHistogram, WindowedLogHistogram } from '../../src/telemetry/index.js';
 
-/** A small seeded PRNG (mulberry32) so the distributions are reproducible. */
+/** Seeded uniform numbers in [0, 1), so every run is reproducible. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Prng(seed);
+  return () => rng.float();
 }
 
 function normal(rand: () => number): number {

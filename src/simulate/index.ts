@@ -1,0 +1,22 @@
+/**
+ * The Genesys event simulator: realistic conversations as EventBridge events (NDJSON), with
+ * fault injection, a PutEvents sender, and the validator behind `inspect` for captured files.
+ */
+export { generateEvents, generateAnnotatedEvents } from './generate.js';
+export type { SimulatedLine, SimulatedFault } from './generate.js';
+export { SIMULATION_DEFAULTS, SimulationOptionsError, resolveSimulationOptions } from './options.js';
+export type { SimulationOptions, ResolvedSimulationOptions } from './options.js';
+export { MALFORMED_KINDS } from './faults.js';
+export type { MalformedKind } from './faults.js';
+export { simulationCatalogue, WRAPUP_TIMEOUT_CODE } from './catalogue.js';
+export type { Catalogue } from './catalogue.js';
+export { SIMULATED_MEDIA, MEDIA_PROFILES } from './profiles.js';
+export type { SimulatedMedia, MediaProfile, DurationModel } from './profiles.js';
+export { writeNdjson } from './ndjson.js';
+export type { WriteNdjsonOptions, WriteNdjsonResult } from './ndjson.js';
+export { sendEvents, SendError } from './sender.js';
+export type { SendOptions, SendSummary, SendFailure } from './sender.js';
+export { toPutEventsEntry } from './entry.js';
+export type { EntryConversion } from './entry.js';
+export { inspectLines } from './inspection.js';
+export type { InspectOptions, InspectionReport, InvalidLine, DuplicateLine } from './inspection.js';
