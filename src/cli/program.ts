@@ -4,6 +4,13 @@
  */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { register as registerSetup } from './commands/setup.js';
+import { register as registerTopics } from './commands/topics.js';
+import { register as registerStatus } from './commands/status.js';
+import { register as registerPlan } from './commands/plan.js';
+import { register as registerSimulate } from './commands/simulate.js';
+import { register as registerInspect } from './commands/inspect.js';
+import { register as registerTestEventPattern } from './commands/test-event-pattern.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -14,5 +21,12 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
+  registerSetup(program);
+  registerTopics(program);
+  registerStatus(program);
+  registerPlan(program);
+  registerSimulate(program);
+  registerInspect(program);
+  registerTestEventPattern(program);
   return program;
 }
