@@ -55,11 +55,13 @@ export interface GenesysEventPipelineProps {
   readonly retry?: WorkflowOptions['retry'];
   /**
    * Messages per Pipe batch (one Express execution each), 1–10000. Pipes also ends a batch
-   * when its payload reaches the Step Functions target's 262,144-character limit.
-   * @default 10
+   * when its payload reaches the Step Functions target's 262,144-character limit (≈ 85 events of
+   * 2 KB; `genesys-pipeline plan` computes it for your event size). Batches above 10 need a
+   * batching window of at least 1 s, as for every SQS poller.
+   * @default 100
    */
   readonly batchSize?: number;
-  /** How long the Pipe gathers a batch, 0–300 s in whole seconds. @default Duration.seconds(0) */
+  /** How long the Pipe gathers a batch, 0–300 s in whole seconds. @default Duration.seconds(1) */
   readonly batchWindow?: Duration;
   /** Receives of a message before SQS moves it to the queue's DLQ. @default 5 */
   readonly maxReceiveCount?: number;
@@ -207,7 +209,7 @@ function checkSeconds(problems: string[], name: string, value: Duration, min: nu
  * suggestions, out-of-range batch settings, …).
  * @example
  * resolvePipelineConfig({ orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f', eventSourceSuffix: 'prod', topics: ['acd.end'] })
- * // → { mode: 'buffered', batchSize: 10, topics: ['v2.detail.events.conversation.{id}.acd.end'], … }
+ * // → { mode: 'buffered', batchSize: 100, topics: ['v2.detail.events.conversation.{id}.acd.end'], … }
  */
 export function resolvePipelineConfig(props: GenesysEventPipelineProps): PipelineConfig {
   const problems: string[] = [];
@@ -220,9 +222,12 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   if (props.maxConcurrency !== undefined) {
     checkInteger(problems, 'maxConcurrency', props.maxConcurrency, 1, MAX_INLINE_MAP_CONCURRENCY, 'an inline Map state runs at most 40 iterations at once; bound the whole pipeline with reservedConcurrency');
   }
-  const batchSize = props.batchSize ?? 10;
+  const batchSize = props.batchSize ?? 100;
   checkInteger(problems, 'batchSize', batchSize, PIPE_SQS_LIMITS.batchSize.min, PIPE_SQS_LIMITS.batchSize.max, 'EventBridge Pipes SQS source limit');
-  const batchWindowSeconds = checkSeconds(problems, 'batchWindow', props.batchWindow ?? Duration.seconds(0), 0, 300, 'EventBridge Pipes MaximumBatchingWindowInSeconds');
+  const batchWindowSeconds = checkSeconds(problems, 'batchWindow', props.batchWindow ?? Duration.seconds(1), 0, 300, 'EventBridge Pipes MaximumBatchingWindowInSeconds');
+  if (batchSize > 10 && batchWindowSeconds < 1) {
+    problems.push(`batchSize is ${batchSize} with a batchWindow of 0 s: an SQS poller only gathers more than 10 messages within a batching window; set batchWindow to at least 1 s or batchSize to at most 10.`);
+  }
 
   const maxReceiveCount = props.maxReceiveCount ?? 5;
   checkInteger(problems, 'maxReceiveCount', maxReceiveCount, 1, 1000, 'SQS redrive policy');

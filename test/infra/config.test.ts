@@ -27,8 +27,8 @@ describe('resolvePipelineConfig', () => {
     expect(config.source).toEqual({ name: `aws.partner/genesys.com/cloud/${ORG}/prod`, orgId: ORG, suffix: 'prod' });
     expect(config.topics).toEqual(GENERIC_CONVERSATION_TOPICS);
     expect(config.mode).toBe('buffered');
-    expect(config.batchSize).toBe(10);
-    expect(config.batchWindowSeconds).toBe(0);
+    expect(config.batchSize).toBe(100);
+    expect(config.batchWindowSeconds).toBe(1);
     expect(config.maxReceiveCount).toBe(5);
     expect(config.visibilityTimeout.toSeconds()).toBe(360);
     expect(config.targetRetryAttempts).toBe(185);
@@ -76,6 +76,9 @@ describe('resolvePipelineConfig', () => {
     );
     expect(problems.find((p) => p.startsWith('batchSize'))).toContain('from 1 to 10000');
     expect(problems.find((p) => p.startsWith('batchWindow'))).toContain('from 0 to 300');
+    const windowless = problemsOf(() => resolvePipelineConfig({ ...base, batchSize: 50, batchWindow: Duration.seconds(0) }));
+    expect(windowless.find((p) => p.startsWith('batchSize is 50 with a batchWindow of 0 s'))).toBeDefined();
+    expect(() => resolvePipelineConfig({ ...base, batchSize: 10, batchWindow: Duration.seconds(0) })).not.toThrow();
     expect(problems.find((p) => p.startsWith('visibilityTimeout is 120 s, shorter'))).toBeDefined();
     expect(problems.find((p) => p.startsWith('maxConcurrency'))).toContain('40');
     expect(problemsOf(() => resolvePipelineConfig({ ...base, batchWindow: Duration.millis(1500) }))[0]).toContain('whole seconds');
