@@ -17,6 +17,8 @@ export interface ConversationFact {
   /** `eventBody.eventTime`, epoch ms. */
   eventTime: number;
   participantId?: string;
+  /** The participant's session (a participant can have several, e.g. a callback and its call). */
+  sessionId?: string;
   mediaType?: string;
   direction?: string;
   ani?: string;
@@ -32,7 +34,7 @@ export interface ConversationFact {
   wrapupCode?: string;
 }
 
-const STRING_FIELDS = ['participantId', 'mediaType', 'direction', 'ani', 'dnis', 'queueId', 'userId', 'acdOutcome', 'disconnectType', 'wrapupCode'] as const;
+const STRING_FIELDS = ['participantId', 'sessionId', 'mediaType', 'direction', 'ani', 'dnis', 'queueId', 'userId', 'acdOutcome', 'disconnectType', 'wrapupCode'] as const;
 const NUMBER_FIELDS = ['connectedDurationMs', 'interactingDurationMs', 'heldDurationMs', 'wrapupDurationMs'] as const;
 
 /**

@@ -7,7 +7,7 @@ export type { ProcessingLogger } from './logger.js';
 export { noopLogger } from './logger.js';
 export { factOf, assertFact } from './facts.js';
 export type { ConversationFact } from './facts.js';
-export { projectConversation, canonicalFacts, ProjectionError } from './projection.js';
+export { projectConversation, canonicalFacts, compareFacts, ProjectionError } from './projection.js';
 export type { ConversationProjection } from './projection.js';
 export { ConversationProjectionSink } from './sink.js';
 export type { Sink, SinkContext } from './sink.js';
@@ -15,6 +15,7 @@ export { WebhookSink, WebhookSinkConfigError } from './sinks/webhook.js';
 export type { WebhookSinkOptions, WebhookPayload } from './sinks/webhook.js';
 export { NdjsonFileSink } from './sinks/ndjson-file.js';
 export { createValidator, ValidatorInputError } from './validator.js';
+export { ParsedEventHandoff, DEFAULT_PARSED_EVENT_HANDOFF_CAPACITY } from './parsed-events.js';
 export type { SqsRecord, ValidatorRequest, ValidatedItem, ValidationResult, ValidatorOptions } from './validator.js';
 export {
   createProcessor,
@@ -36,9 +37,12 @@ export type { DynamoDbConversationStoreOptions } from './stores/dynamodb-convers
 export { DynamoDbDeadLetterStore, DEFAULT_DEAD_LETTER_EXPIRES_AFTER_SECONDS } from './stores/dynamodb-dead-letter-store.js';
 export type { DynamoDbDeadLetterStoreOptions } from './stores/dynamodb-dead-letter-store.js';
 export { openProcessingDatabase } from './stores/sqlite.js';
-export type { SqliteDatabase } from './stores/sqlite.js';
-export { SqliteConversationStore } from './stores/sqlite-conversation-store.js';
+export type { SqliteDatabase, OpenProcessingDatabaseOptions } from './stores/sqlite.js';
+export { SqliteConversationStore, DEFAULT_CACHED_CONVERSATIONS } from './stores/sqlite-conversation-store.js';
+export type { SqliteConversationStoreOptions, ConversationCacheStats } from './stores/sqlite-conversation-store.js';
+export { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';
+export { ConversationSchemaError, CONVERSATION_SCHEMA_VERSION } from './stores/sqlite-conversation-schema.js';
 export { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
-export { SqliteIdempotencyPersistenceLayer } from './stores/sqlite-idempotency.js';
+export { SqliteIdempotencyPersistenceLayer, idempotencyRecordId } from './stores/sqlite-idempotency.js';
 export { createLocalHandlers } from './local.js';
 export type { LocalProcessingOptions, LocalHandlers } from './local.js';

@@ -18,10 +18,11 @@ import { randomUUID } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { formatProblems, parseGenesysEvent } from '../events/index.js';
-import type { EventProblem, GenesysEvent } from '../events/index.js';
+import type { EventProblem, GenesysEvent, ParseResult } from '../events/index.js';
 import { classifyError, describeError, TransientProcessingError } from './errors.js';
 import { noopLogger } from './logger.js';
 import type { ProcessingLogger } from './logger.js';
+import type { ParsedEventHandoff } from './parsed-events.js';
 import type { Sink, SinkContext } from './sink.js';
 import { deadLetterEntry } from './stores/dead-letter.js';
 import type { DeadLetterStore } from './stores/dead-letter.js';
@@ -76,6 +77,23 @@ export interface ProcessorOptions {
    */
   inProgressTimeoutMs?: number;
   logger?: ProcessingLogger;
+  /**
+   * When the validator runs in this process: takes the events it parsed instead of parsing them
+   * again (see {@link ParsedEventHandoff}); an event that differs from the validated one is parsed.
+   */
+  parsedEvents?: ParsedEventHandoff;
+}
+
+/**
+ * What Powertools sees of an event: `key` is hashed into the record id (`eventKeyJmesPath`);
+ * `nonce` tells a replay from a fresh run; `eventTime` (conversation events) lets the SQLite
+ * persistence layer order record ids by time (DynamoDB's ignores it).
+ */
+interface IdempotentPayload {
+  key: string;
+  nonce: string;
+  context: SinkContext;
+  eventTime?: number;
 }
 
 /** The stored result of a processed event. */
@@ -118,7 +136,7 @@ export function createProcessor(options: ProcessorOptions): Processor {
   const localContext: RemainingTime = { getRemainingTimeInMillis: () => inProgressTimeoutMs };
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds, throwOnNoIdempotencyKey: true });
 
-  const runSinks = async (event: GenesysEvent, data: { key: string; nonce: string; context: SinkContext }): Promise<StoredResult> => {
+  const runSinks = async (event: GenesysEvent, data: IdempotentPayload): Promise<StoredResult> => {
     for (const sink of options.sinks) await sink.handle(event, data.context);
     return { nonce: data.nonce, processedAt: new Date().toISOString() };
   };
@@ -149,7 +167,8 @@ export function createProcessor(options: ProcessorOptions): Processor {
 
   return {
     async process(request: ProcessRequest, lambdaContext?: RemainingTime): Promise<ProcessResult> {
-      const parsed = parseGenesysEvent((request.event ?? null) as object);
+      const handedOff = options.parsedEvents?.take(request.messageId, request.event);
+      const parsed: ParseResult = handedOff ? { ok: true, event: handedOff } : parseGenesysEvent((request.event ?? null) as object);
       if (!parsed.ok) {
         return deadLetter(request, `Invalid Genesys event reached the processor: ${formatProblems(parsed.problems)}`, { problems: parsed.problems });
       }
@@ -158,7 +177,8 @@ export function createProcessor(options: ProcessorOptions): Processor {
       config.registerLambdaContext((lambdaContext ?? localContext) as never);
       const context: SinkContext = { messageId: request.messageId, receiveCount: request.receiveCount ?? 1 };
       try {
-        const stored = (await idempotentRun(event, { key: event.key, nonce, context })) as StoredResult;
+        const payload: IdempotentPayload = event.kind === 'conversation' ? { key: event.key, nonce, context, eventTime: event.eventTime } : { key: event.key, nonce, context };
+        const stored = (await idempotentRun(event, payload)) as StoredResult;
         const status: ProcessStatus = stored.nonce === nonce ? 'processed' : 'duplicate';
         return { messageId: request.messageId, status, key: event.key };
       } catch (error) {

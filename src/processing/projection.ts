@@ -15,10 +15,13 @@
  * | `queueIds` | `queueId` of any event, in order of first appearance |
  * | `userIds` (agents) | `userId` of `user.start`, `user.end`, `acw`, in order of first appearance |
  * | `queueWaitMs` | Σ `acd.end.connectedDurationMs` (time the ACD leg was connected = time in queue); without it, `acd.end.eventTime` − the matching `acd.start.eventTime` |
+ * | `answered` | some `acd.end` has `acdOutcome: "ANSWERED"` |
  * | `abandoned` | some `acd.end` has `acdOutcome: "ABANDON"` (SDK enum: `ANSWERED`, `ABANDON`, `FLOW_OUT`) |
+ * | `waitingQueueId` | while `active`: the `queueId` of the open ACD leg (see {@link ConversationProjection.waitingQueueId}) |
  * | `interactingMs`, `holdMs` | Σ `user.end.interactingDurationMs`, Σ `user.end.heldDurationMs` |
  * | `talkMs` | Σ per `user.end` of max(0, interacting − held): interacting time includes time on hold |
  * | `acwMs` | Σ `acw.wrapupDurationMs` per participant; for a participant with no `acw` event, its `wrapup.wrapupDurationMs` |
+ * | `handleMs` | `talkMs + holdMs + acwMs` |
  * | `wrapupCodes` | `wrapupCode` of `acw` and `wrapup`, in order of first appearance |
  * | `disconnectType` | the latest `customer.end` carrying it, else the latest event carrying it |
  * | `state` | `ended` once a `customer.end` is seen, else `active` |
@@ -40,11 +43,32 @@ export interface ConversationProjection {
   queueIds: string[];
   userIds: string[];
   queueWaitMs: number;
+  /** Some `acd.end` has `acdOutcome: "ANSWERED"`: an agent took the conversation from a queue. */
+  answered: boolean;
+  /** Some `acd.end` has `acdOutcome: "ABANDON"`: the customer left a queue (or the dialler dropped the call). */
   abandoned: boolean;
+  /**
+   * The queue the conversation is waiting in now: present only while the conversation is
+   * `active` and has an *open ACD leg* — an `acd.start` with no matching `acd.end` yet.
+   *
+   * A leg is one ACD participant (`participantId`), split by `sessionId` when every ACD event of
+   * that participant carries one. A leg is open while it has more `acd.start` than `acd.end`
+   * events, so a participant queued twice is matched cycle by cycle. When several legs are open
+   * (after a transfer, the new queue's `acd.start` can arrive before the old queue's
+   * `acd.end`), the leg whose latest `acd.start` is last in `(eventTime, key)` order wins; its
+   * `acd.start.queueId` is the value (absent if that event has none).
+   */
+  waitingQueueId?: string;
   interactingMs: number;
   talkMs: number;
   holdMs: number;
   acwMs: number;
+  /**
+   * Handle time: `talkMs + holdMs + acwMs` — every agent segment's interacting time (hold
+   * included) and after-call work. Genesys Cloud's *handle* of an answered interaction; 0 when no
+   * agent handled the conversation.
+   */
+  handleMs: number;
   wrapupCodes: string[];
   disconnectType?: string;
   eventCount: number;
@@ -56,11 +80,35 @@ export class ProjectionError extends Error {
   override readonly name = 'ProjectionError';
 }
 
+/** The canonical order of facts: by `eventTime`, then by key. */
+export function compareFacts(a: ConversationFact, b: ConversationFact): number {
+  return a.eventTime - b.eventTime || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
 /** Facts de-duplicated by key and sorted by `(eventTime, key)`: the canonical order of a set. */
 export function canonicalFacts(facts: Iterable<ConversationFact>): ConversationFact[] {
   const byKey = new Map<string, ConversationFact>();
   for (const fact of facts) if (!byKey.has(fact.key)) byKey.set(fact.key, fact);
-  return [...byKey.values()].sort((a, b) => a.eventTime - b.eventTime || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...byKey.values()].sort(compareFacts);
+}
+
+/**
+ * Inserts `fact` into `ordered` (canonical: de-duplicated, sorted by {@link compareFacts}) in
+ * place, keeping it canonical. Returns `false` (and changes nothing) when a fact with the same
+ * key is already there.
+ */
+export function insertCanonical(ordered: ConversationFact[], fact: ConversationFact): boolean {
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareFacts(ordered[mid]!, fact) < 0) low = mid + 1;
+    else high = mid;
+  }
+  // The key hashes the event body, which holds eventTime: a duplicate sorts exactly at `low`.
+  if (low < ordered.length && ordered[low]!.key === fact.key) return false;
+  ordered.splice(low, 0, fact);
+  return true;
 }
 
 /**
@@ -72,22 +120,29 @@ export function canonicalFacts(facts: Iterable<ConversationFact>): ConversationF
  * projection.state; // 'ended' once customer.end was seen
  */
 export function projectConversation(facts: Iterable<ConversationFact>): ConversationProjection {
-  const ordered = canonicalFacts(facts);
+  return projectCanonical(canonicalFacts(facts));
+}
+
+/**
+ * {@link projectConversation} of facts already in canonical order (as {@link canonicalFacts} or
+ * {@link insertCanonical} leave them); stores that keep the order use it to skip the sort.
+ *
+ * @throws {ProjectionError} when `ordered` is empty or mixes conversations.
+ */
+export function projectCanonical(ordered: readonly ConversationFact[]): ConversationProjection {
   const first = ordered[0];
   if (!first) throw new ProjectionError('A projection needs at least one fact.');
   const conversationId = first.conversationId;
-  const other = ordered.find((f) => f.conversationId !== conversationId);
-  if (other) throw new ProjectionError(`Facts of two conversations were folded together: ${conversationId} and ${other.conversationId}.`);
-
-  const customerStarts = ordered.filter((f) => f.topic === 'customer.start');
-  const earliest = <K extends 'mediaType' | 'direction' | 'ani' | 'dnis'>(field: K): string | undefined =>
-    customerStarts.find((f) => f[field] !== undefined)?.[field] ?? ordered.find((f) => f[field] !== undefined)?.[field];
 
   const eventCounts: Partial<Record<ConversationTopic, number>> = {};
-  const queueIds = new Set<string>();
-  const userIds = new Set<string>();
-  const wrapupCodes = new Set<string>();
+  // Small lists in order of first appearance (a handful of values: arrays beat sets here).
+  const queueIds: string[] = [];
+  const userIds: string[] = [];
+  const wrapupCodes: string[] = [];
+  const fromCustomerStart: Partial<Record<EarliestField, string>> = {};
+  const fromAnyEvent: Partial<Record<EarliestField, string>> = {};
   let queueWaitMs = 0;
+  let answered = false;
   let abandoned = false;
   let interactingMs = 0;
   let talkMs = 0;
@@ -95,30 +150,44 @@ export function projectConversation(facts: Iterable<ConversationFact>): Conversa
   let ended = false;
   let disconnectType: string | undefined;
   let customerDisconnectType: string | undefined;
-  const acdStarts = ordered.filter((f) => f.topic === 'acd.start');
-  const acwByParticipant = new Map<string, number>();
-  const wrapupByParticipant = new Map<string, number>();
+  const acdFacts: ConversationFact[] = [];
+  let acwByParticipant: Map<string, number> | undefined;
+  let wrapupByParticipant: Map<string, number> | undefined;
 
   for (const fact of ordered) {
+    if (fact.conversationId !== conversationId) {
+      throw new ProjectionError(`Facts of two conversations were folded together: ${conversationId} and ${fact.conversationId}.`);
+    }
     eventCounts[fact.topic] = (eventCounts[fact.topic] ?? 0) + 1;
-    if (fact.queueId) queueIds.add(fact.queueId);
+    if (fact.queueId) addUnique(queueIds, fact.queueId);
     if (fact.disconnectType) disconnectType = fact.disconnectType;
-    const participant = fact.participantId ?? fact.userId ?? fact.key;
+    const isCustomerStart = fact.topic === 'customer.start';
+    for (const field of EARLIEST_FIELDS) {
+      const value = fact[field];
+      if (value === undefined) continue;
+      if (fromAnyEvent[field] === undefined) fromAnyEvent[field] = value;
+      if (isCustomerStart && fromCustomerStart[field] === undefined) fromCustomerStart[field] = value;
+    }
     switch (fact.topic) {
+      case 'acd.start':
+        acdFacts.push(fact);
+        break;
       case 'acd.end': {
-        if (fact.acdOutcome === 'ABANDON') abandoned = true;
+        acdFacts.push(fact);
+        if (fact.acdOutcome === 'ANSWERED') answered = true;
+        else if (fact.acdOutcome === 'ABANDON') abandoned = true;
         if (fact.connectedDurationMs !== undefined) queueWaitMs += fact.connectedDurationMs;
         else {
-          const start = matchingStart(acdStarts, fact);
+          const start = matchingStart(ordered, fact);
           if (start) queueWaitMs += Math.max(0, fact.eventTime - start.eventTime);
         }
         break;
       }
       case 'user.start':
-        if (fact.userId) userIds.add(fact.userId);
+        if (fact.userId) addUnique(userIds, fact.userId);
         break;
       case 'user.end': {
-        if (fact.userId) userIds.add(fact.userId);
+        if (fact.userId) addUnique(userIds, fact.userId);
         const interacting = fact.interactingDurationMs ?? 0;
         const held = fact.heldDurationMs ?? 0;
         interactingMs += interacting;
@@ -126,15 +195,21 @@ export function projectConversation(facts: Iterable<ConversationFact>): Conversa
         talkMs += Math.max(0, interacting - held);
         break;
       }
-      case 'acw':
-        if (fact.userId) userIds.add(fact.userId);
-        if (fact.wrapupCode) wrapupCodes.add(fact.wrapupCode);
+      case 'acw': {
+        if (fact.userId) addUnique(userIds, fact.userId);
+        if (fact.wrapupCode) addUnique(wrapupCodes, fact.wrapupCode);
+        const participant = fact.participantId ?? fact.userId ?? fact.key;
+        acwByParticipant ??= new Map();
         acwByParticipant.set(participant, (acwByParticipant.get(participant) ?? 0) + (fact.wrapupDurationMs ?? 0));
         break;
-      case 'wrapup':
-        if (fact.wrapupCode) wrapupCodes.add(fact.wrapupCode);
+      }
+      case 'wrapup': {
+        if (fact.wrapupCode) addUnique(wrapupCodes, fact.wrapupCode);
+        const participant = fact.participantId ?? fact.userId ?? fact.key;
+        wrapupByParticipant ??= new Map();
         wrapupByParticipant.set(participant, (wrapupByParticipant.get(participant) ?? 0) + (fact.wrapupDurationMs ?? 0));
         break;
+      }
       case 'customer.end':
         ended = true;
         if (fact.disconnectType) customerDisconnectType = fact.disconnectType;
@@ -145,43 +220,90 @@ export function projectConversation(facts: Iterable<ConversationFact>): Conversa
   }
 
   let acwMs = 0;
-  for (const ms of acwByParticipant.values()) acwMs += ms;
-  for (const [participant, ms] of wrapupByParticipant) if (!acwByParticipant.has(participant)) acwMs += ms;
+  if (acwByParticipant) for (const ms of acwByParticipant.values()) acwMs += ms;
+  if (wrapupByParticipant) for (const [participant, ms] of wrapupByParticipant) if (!acwByParticipant?.has(participant)) acwMs += ms;
 
   const projection: ConversationProjection = {
     conversationId,
     state: ended ? 'ended' : 'active',
     firstEventTime: first.eventTime,
     lastEventTime: ordered[ordered.length - 1]!.eventTime,
-    queueIds: [...queueIds],
-    userIds: [...userIds],
+    queueIds,
+    userIds,
     queueWaitMs,
+    answered,
     abandoned,
     interactingMs,
     talkMs,
     holdMs,
     acwMs,
-    wrapupCodes: [...wrapupCodes],
+    handleMs: talkMs + holdMs + acwMs,
+    wrapupCodes,
     eventCount: ordered.length,
     eventCounts,
   };
-  for (const field of ['mediaType', 'direction', 'ani', 'dnis'] as const) {
-    const value = earliest(field);
+  for (const field of EARLIEST_FIELDS) {
+    const value = fromCustomerStart[field] ?? fromAnyEvent[field];
     if (value !== undefined) projection[field] = value;
   }
   const finalDisconnect = customerDisconnectType ?? disconnectType;
   if (finalDisconnect !== undefined) projection.disconnectType = finalDisconnect;
+  if (!ended) {
+    const waitingQueueId = openLegQueue(acdFacts);
+    if (waitingQueueId !== undefined) projection.waitingQueueId = waitingQueueId;
+  }
   return projection;
 }
 
+const EARLIEST_FIELDS = ['mediaType', 'direction', 'ani', 'dnis'] as const;
+
+function addUnique(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
+}
+type EarliestField = (typeof EARLIEST_FIELDS)[number];
+
 /** The latest `acd.start` of the same ACD participant and queue at or before `end`. */
-function matchingStart(starts: readonly ConversationFact[], end: ConversationFact): ConversationFact | undefined {
+function matchingStart(ordered: readonly ConversationFact[], end: ConversationFact): ConversationFact | undefined {
   let best: ConversationFact | undefined;
-  for (const start of starts) {
+  for (const start of ordered) {
+    if (start.topic !== 'acd.start') continue;
     if (start.eventTime > end.eventTime) continue;
     if (end.participantId !== undefined && start.participantId !== end.participantId) continue;
     if (end.queueId !== undefined && start.queueId !== undefined && start.queueId !== end.queueId) continue;
     if (!best || start.eventTime >= best.eventTime) best = start;
   }
   return best;
+}
+
+/**
+ * The queue of the open ACD leg whose latest `acd.start` comes last, from the conversation's
+ * `acd.start` / `acd.end` facts in canonical order. See {@link ConversationProjection.waitingQueueId}.
+ */
+function openLegQueue(acdFacts: readonly ConversationFact[]): string | undefined {
+  if (acdFacts.length === 0) return undefined;
+  // A participant's legs are split by session only when all its ACD events name one.
+  const participantOf = (f: ConversationFact): string =>
+    f.participantId !== undefined ? `p:${f.participantId}` : f.sessionId !== undefined ? `s:${f.sessionId}` : `q:${f.queueId ?? ''}`;
+  const withoutSession = new Set<string>();
+  for (const f of acdFacts) if (f.sessionId === undefined) withoutSession.add(participantOf(f));
+
+  const legs = new Map<string, { open: number; latestStart?: ConversationFact; latestIndex: number }>();
+  acdFacts.forEach((f, index) => {
+    const participant = participantOf(f);
+    const legKey = withoutSession.has(participant) ? participant : `${participant}\u0000${f.sessionId!}`;
+    let leg = legs.get(legKey);
+    if (!leg) legs.set(legKey, (leg = { open: 0, latestIndex: -1 }));
+    if (f.topic === 'acd.start') {
+      leg.open++;
+      leg.latestStart = f;
+      leg.latestIndex = index;
+    } else {
+      leg.open--;
+    }
+  });
+  let waiting: { latestStart?: ConversationFact; latestIndex: number } | undefined;
+  for (const leg of legs.values()) {
+    if (leg.open > 0 && (!waiting || leg.latestIndex > waiting.latestIndex)) waiting = leg;
+  }
+  return waiting?.latestStart?.queueId;
 }

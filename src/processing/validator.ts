@@ -9,6 +9,7 @@ import { deadLetterEntry } from './stores/dead-letter.js';
 import type { DeadLetterStore } from './stores/dead-letter.js';
 import { noopLogger } from './logger.js';
 import type { ProcessingLogger } from './logger.js';
+import type { ParsedEventHandoff } from './parsed-events.js';
 
 /**
  * One SQS message as an EventBridge Pipe delivers it (a batch is a JSON array of these).
@@ -53,6 +54,8 @@ export class ValidatorInputError extends Error {
 export interface ValidatorOptions {
   deadLetters: DeadLetterStore;
   logger?: ProcessingLogger;
+  /** When the processor runs in this process: hands it the parsed events (see {@link ParsedEventHandoff}). */
+  parsedEvents?: ParsedEventHandoff;
 }
 
 /**
@@ -72,7 +75,9 @@ export function createValidator(options: ValidatorOptions): { validate(request: 
       for (const input of inputs) {
         const parsed = parseGenesysEvent(input.text);
         if (parsed.ok) {
-          items.push({ messageId: input.messageId, receiveCount: input.receiveCount, event: JSON.parse(input.text) as JsonObject });
+          const event = JSON.parse(input.text) as JsonObject;
+          options.parsedEvents?.put(input.messageId, event, parsed.event);
+          items.push({ messageId: input.messageId, receiveCount: input.receiveCount, event });
           continue;
         }
         invalid++;

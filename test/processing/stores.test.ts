@@ -55,6 +55,24 @@ describe.each(stores)('conversation store: %s', (_name, make) => {
     expect(await store.get(facts![0]!.conversationId)).toEqual(projectConversation(facts!));
   });
 
+  it('stores the waiting queue while a conversation is queued and removes it when it leaves; answered and handleMs round-trip', async () => {
+    const store = make();
+    // An answered call that was queued.
+    const facts = [...simulatedConversations(10, 9).values()].find((f) => projectConversation(f).answered && projectConversation(f).handleMs > 0);
+    const ordered = [...facts!].sort((a, b) => a.eventTime - b.eventTime);
+    const firstQueued = ordered.findIndex((f) => f.topic === 'acd.start');
+    expect(firstQueued).toBeGreaterThan(0);
+    for (const fact of ordered.slice(0, firstQueued + 1)) await store.applyFact(fact);
+    const queued = await store.get(ordered[0]!.conversationId);
+    expect(queued).toEqual(projectConversation(ordered.slice(0, firstQueued + 1)));
+    expect(queued).toMatchObject({ state: 'active', waitingQueueId: ordered[firstQueued]!.queueId, answered: false, handleMs: 0 });
+    for (const fact of ordered.slice(firstQueued + 1)) await store.applyFact(fact);
+    const done = await store.get(ordered[0]!.conversationId);
+    expect(done).toEqual(projectConversation(ordered));
+    expect(done).not.toHaveProperty('waitingQueueId');
+    expect(done).toMatchObject({ answered: true, handleMs: done!.talkMs + done!.holdMs + done!.acwMs });
+  });
+
   it('returns undefined for an unknown conversation', async () => {
     expect(await make().get('00000000-0000-4000-8000-00000000dead')).toBeUndefined();
   });

@@ -35,9 +35,14 @@ export const PROJECTION_SK = 'PROJECTION';
 export const FACT_SK_PREFIX = 'FACT#';
 
 const PROJECTION_FIELDS = [
-  'state', 'firstEventTime', 'lastEventTime', 'mediaType', 'direction', 'ani', 'dnis', 'queueIds', 'userIds', 'queueWaitMs', 'abandoned',
-  'interactingMs', 'talkMs', 'holdMs', 'acwMs', 'wrapupCodes', 'disconnectType', 'eventCount', 'eventCounts',
+  'state', 'firstEventTime', 'lastEventTime', 'mediaType', 'direction', 'ani', 'dnis', 'queueIds', 'userIds', 'queueWaitMs', 'answered', 'abandoned',
+  'waitingQueueId', 'interactingMs', 'talkMs', 'holdMs', 'acwMs', 'handleMs', 'wrapupCodes', 'disconnectType', 'eventCount', 'eventCounts',
 ] as const satisfies readonly (keyof ConversationProjection)[];
+
+/** Compile-time check that every projection field is stored: names the field when one is missing above. */
+type UnstoredField = Exclude<keyof ConversationProjection, 'conversationId' | (typeof PROJECTION_FIELDS)[number]>;
+const everyFieldStored: [UnstoredField] extends [never] ? true : UnstoredField = true;
+void everyFieldStored;
 
 /** Options of {@link DynamoDbConversationStore}. */
 export interface DynamoDbConversationStoreOptions {
