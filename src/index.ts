@@ -13,3 +13,4 @@ export * from './genesys/index.js';
 export * from './telemetry/index.js';
 export * from './dashboard/index.js';
 export * from './plan/index.js';
+export * from './runtime/index.js';

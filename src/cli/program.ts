@@ -11,6 +11,9 @@ import { register as registerPlan } from './commands/plan.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerInspect } from './commands/inspect.js';
 import { register as registerTestEventPattern } from './commands/test-event-pattern.js';
+import { register as registerRun } from './commands/run.js';
+import { register as registerDlq } from './commands/dlq.js';
+import { register as registerReplay } from './commands/replay.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -28,5 +31,8 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerInspect(program);
   registerTestEventPattern(program);
+  registerRun(program);
+  registerDlq(program);
+  registerReplay(program);
   return program;
 }

@@ -47,6 +47,14 @@ export interface LocalEventBridgeOptions {
   delivery?: DeliveryWorkerOptions;
   /** Clock (epoch ms). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Called after each group commit of PutEvents / PutPartnerEvents calls with the number of events
+   * it wrote; the calls resolve only once the returned promise does (and reject if it rejects).
+   * The local runtime passes its durability barrier here: when the bus writes inside a longer
+   * outer transaction (group commit of the whole pipeline), the caller — and the HTTP response —
+   * then waits until that outer transaction is committed (storage first).
+   */
+  afterCommit?: (events: number) => Promise<void> | void;
 }
 
 /** Input of `createEventBus`. */
@@ -167,6 +175,7 @@ export class LocalEventBridge {
   private readonly worker: DeliveryWorker;
   private readonly maxRequestEntriesBytes: number;
   private readonly clock: () => number;
+  private readonly afterCommit: ((events: number) => Promise<void> | void) | undefined;
   private readonly ownsDatabase: boolean;
   private readonly counters = { accepted: 0, failedEntries: 0, archived: 0, replayed: 0, deliveredInTransaction: 0, sentToDeadLetterQueue: 0, dropped: 0 };
   private purgeTimer: NodeJS.Timeout | undefined;
@@ -185,6 +194,7 @@ export class LocalEventBridge {
     this.accountId = options.accountId ?? '000000000000';
     this.region = options.region ?? 'us-east-1';
     this.clock = options.now ?? Date.now;
+    this.afterCommit = options.afterCommit;
     this.maxRequestEntriesBytes = options.maxRequestEntriesBytes ?? DEFAULT_MAX_REQUEST_ENTRIES_BYTES;
     const archive = options.archive ?? { retentionDays: 1 };
     if (archive !== false) {
@@ -364,11 +374,20 @@ export class LocalEventBridge {
       for (const call of group.calls) call.reject(error);
       return;
     }
-    for (const call of group.calls) {
-      this.counters.accepted += call.accepted;
-      this.counters.failedEntries += call.failed;
-      call.resolve();
-    }
+    const settle = (): void => {
+      for (const call of group.calls) {
+        this.counters.accepted += call.accepted;
+        this.counters.failedEntries += call.failed;
+        call.resolve();
+      }
+    };
+    if (!this.afterCommit) return settle();
+    const hook = this.afterCommit;
+    Promise.resolve()
+      .then(() => hook(group.accepted.length))
+      .then(settle, (error: unknown) => {
+        for (const call of group.calls) call.reject(error);
+      });
   }
 
   /**

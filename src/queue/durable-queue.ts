@@ -96,6 +96,20 @@ export interface RedriveOptions {
   maxMessages?: number;
   /** Move at most this many per second (SQS `MaxNumberOfMessagesPerSecond`, 1–500); default as fast as possible. */
   maxMessagesPerSecond?: number;
+  /** Move only the messages with these ids (local addition: SQS moves all of them). */
+  messageIds?: readonly string[];
+}
+
+/** A message as {@link DurableQueue.peek} shows it: not received, nothing changed. */
+export interface PeekedMessage {
+  messageId: string;
+  body: string;
+  attributes: Omit<MessageSystemAttributes, 'ApproximateFirstReceiveTimestamp'> & { ApproximateFirstReceiveTimestamp?: string };
+  messageAttributes: Record<string, string>;
+  /** When it entered this queue (epoch ms): the send, or the move to this dead-letter queue. */
+  enqueuedAt: number;
+  /** Whether a receive would return it now (false: in flight or delayed). */
+  visible: boolean;
 }
 
 /** The store a queue lives in (implemented by `QueueStore`). */
@@ -424,6 +438,65 @@ export class DurableQueue {
     return changed;
   }
 
+  /**
+   * Makes every message that is in flight (received, not yet deleted) visible again at once, as
+   * if each consumer had called `changeVisibility(handle, 0)`; delayed messages stay delayed.
+   * For a consumer that restarts after a crash: the messages its previous process had received
+   * would otherwise wait for their visibility timeout. Only correct when no other consumer is
+   * working on the queue (the local runtime holds a lock on its data directory). Returns how many.
+   *
+   * @example
+   * const released = queue.releaseInFlight(); // at start-up, before the first receive
+   */
+  releaseInFlight(): number {
+    this.host.assertOpen();
+    const now = this.host.now();
+    const changed = this.db.prepare(`UPDATE ${this.table} SET visible_at = ? WHERE visible_at > ? AND receive_count > 0`).run(now, now).changes;
+    if (changed > 0) this.notify();
+    return changed;
+  }
+
+  /**
+   * Messages in the queue, oldest first, without receiving them (no visibility change, no
+   * receive count): for inspecting a dead-letter queue. Local addition; SQS has no peek.
+   *
+   * @example
+   * for (const m of dlq.peek({ limit: 20 })) console.log(m.messageId, m.attributes.DeadLetterReason);
+   */
+  peek(options: { limit?: number; messageIds?: readonly string[] } = {}): PeekedMessage[] {
+    this.host.assertOpen();
+    const limit = options.limit ?? 100;
+    const ids = options.messageIds;
+    const where = ids ? `WHERE message_id IN (${ids.map(() => '?').join(', ')})` : '';
+    if (ids && ids.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT message_id, body, message_attributes, sent_at, enqueued_at, visible_at, receive_count, first_received_at, dead_letter_source, dead_letter_reason FROM ${this.table} ${where} ORDER BY seq LIMIT ?`,
+      )
+      .all(...(ids ?? []), limit) as Array<MessageRow & { enqueued_at: number; visible_at: number }>;
+    const now = this.host.now();
+    return rows.map((row) => {
+      const attributes: PeekedMessage['attributes'] = { ApproximateReceiveCount: String(row.receive_count), SentTimestamp: String(row.sent_at) };
+      if (row.first_received_at !== null) attributes.ApproximateFirstReceiveTimestamp = String(row.first_received_at);
+      if (row.dead_letter_source !== null) attributes.DeadLetterQueueSourceArn = row.dead_letter_source;
+      if (row.dead_letter_reason !== null) attributes.DeadLetterReason = row.dead_letter_reason;
+      return {
+        messageId: row.message_id,
+        body: row.body,
+        attributes,
+        messageAttributes: row.message_attributes === null ? {} : (JSON.parse(row.message_attributes) as Record<string, string>),
+        enqueuedAt: row.enqueued_at,
+        visible: row.visible_at <= now,
+      };
+    });
+  }
+
+  /** Deletes the message with this id whatever its state (an operator removing a dead letter). Returns whether it existed. */
+  deleteById(messageId: string): boolean {
+    this.host.assertOpen();
+    return this.db.prepare(`DELETE FROM ${this.table} WHERE message_id = ?`).run(messageId).changes > 0;
+  }
+
   /** Counts of the queue now. */
   stats(): QueueStats {
     this.host.assertOpen();
@@ -474,7 +547,11 @@ export class DurableQueue {
     if (!(limit >= 0)) throw new QueueArgumentError(`Queue "${this.name}": maxMessages must be ≥ 0; got ${describe(limit)}.`, this.name);
     if (options.destination === this) throw new QueueArgumentError(`Queue "${this.name}": cannot redrive a queue into itself.`, this.name);
     if (!options.destination) this.checkSourcesKnown();
-    const select = this.db.prepare(`SELECT seq, dead_letter_source FROM ${this.table} WHERE visible_at <= ? ORDER BY seq LIMIT ?`);
+    const ids = options.messageIds;
+    if (ids && ids.length === 0) return { moved: 0 };
+    const byId = ids ? ` AND message_id IN (${ids.map(() => '?').join(', ')})` : '';
+    const selectStmt = this.db.prepare(`SELECT seq, dead_letter_source FROM ${this.table} WHERE visible_at <= ?${byId} ORDER BY seq LIMIT ?`);
+    const select = { all: (now: number, n: number): unknown[] => selectStmt.all(now, ...(ids ?? []), n) };
     let moved = 0;
     const startedAt = Date.now();
     while (moved < limit) {

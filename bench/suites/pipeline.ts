@@ -1,0 +1,193 @@
+/**
+ * `npm run bench -- pipeline`: the local runtime end to end, on the same simulated events
+ * (`BENCH_EVENTS`, default 1,000,000; 1 % duplicates):
+ *
+ * (a) the bare durable queue round trip — send + receive + delete in batches of 100: the floor;
+ * (b) the full pipeline in `buffered` mode — PutEvents (in-process, 10 entries per call, 16 calls
+ *     in flight) → archive + queue (group commit) → Pipe pollers → buffered state machine →
+ *     validator, idempotent processor, projection — durability and idempotency on, until every
+ *     event has an outcome;
+ * (c) the same in `direct` mode (one execution per event), on the first `BENCH_DIRECT_EVENTS`
+ *     events (default 50,000: it is much slower).
+ *
+ * Each measurement runs in a child process of its own (this file, `--phase …`), so that its peak
+ * RSS (`process.resourceUsage().maxRSS`) is its own. Ingestion is paused while more than
+ * 20,000 events wait, so (b) and (c) measure sustained processing with a bounded backlog.
+ * HTTP ingestion with the AWS SDK is measured separately by `npm run bench -- queue`.
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { QueueStore } from '../../src/queue/index.js';
+import { startRuntime } from '../../src/runtime/index.js';
+import type { WorkflowMode } from '../../src/workflow/index.js';
+import { generateEvents } from '../../src/simulate/index.js';
+import type { BenchResult, BenchSuite } from '../harness.js';
+import { rate } from '../harness.js';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const DIRECT_EVENTS = Math.min(EVENTS, Number(process.env.BENCH_DIRECT_EVENTS ?? 50_000));
+const MAX_BACKLOG = 20_000;
+const IN_FLIGHT_CALLS = 16;
+const here = fileURLToPath(import.meta.url);
+/**
+ * V8 heap limit of the measured process. The runtime's live heap is ~50–150 MB; without a limit
+ * V8 lets garbage promoted by the many concurrent executions grow the old generation to 500 MB+
+ * on a machine with plenty of memory. `npm start` runs with the same limit (see docs/runtime.md).
+ */
+const HEAP_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=256').split(' ').filter(Boolean);
+
+interface PhaseResult {
+  events: number;
+  seconds: number;
+  peakRssBytes: number;
+  details: Record<string, unknown>;
+}
+
+/** Writes the events once: an NDJSON file every phase reads. */
+async function writeEvents(file: string, count: number): Promise<void> {
+  const out = createWriteStream(file);
+  let n = 0;
+  for (const line of generateEvents({ conversations: Math.ceil(count / 7), seed: 42, duplicates: 0.01 })) {
+    if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+    if (++n >= count) break;
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  if (n < count) throw new Error(`the simulator produced ${n} events, fewer than ${count}`);
+}
+
+async function* readLines(file: string, limit: number): AsyncGenerator<string> {
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (line === '') continue;
+    yield line;
+    if (++n >= limit) return;
+  }
+}
+
+async function queuePhase(file: string, dir: string, count: number): Promise<PhaseResult> {
+  const store = QueueStore.open(join(dir, 'queue.sqlite'));
+  const queue = store.queue('events');
+  const started = process.hrtime.bigint();
+  let batch: string[] = [];
+  let done = 0;
+  const flush = async (): Promise<void> => {
+    queue.sendBatch(batch.map((body) => ({ body })));
+    const got = await queue.receive({ max: batch.length, visibilityTimeoutMs: 60_000 });
+    const { deleted } = queue.deleteMessages(got.map((m) => m.receiptHandle));
+    if (deleted !== batch.length) throw new Error(`round trip deleted ${deleted} of ${batch.length}`);
+    done += deleted;
+    batch = [];
+  };
+  for await (const line of readLines(file, count)) {
+    batch.push(line);
+    if (batch.length === 100) await flush();
+  }
+  if (batch.length) await flush();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  store.close();
+  return { events: done, seconds, peakRssBytes: process.resourceUsage().maxRSS * 1024, details: { batch: 100 } };
+}
+
+async function pipelinePhase(file: string, dir: string, count: number, mode: WorkflowMode): Promise<PhaseResult> {
+  const runtime = await startRuntime({ dataDir: join(dir, `pipeline-${mode}`), port: 0, mode, archiveRetentionDays: 1, ...(process.env.BENCH_COMMIT_MS ? { commitIntervalMs: Number(process.env.BENCH_COMMIT_MS) } : {}) });
+  const t = runtime.telemetry;
+  const finished = async (): Promise<number> => {
+    const s = await t.snapshot();
+    return s.processed + s.duplicates + s.deadLettered;
+  };
+  const started = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  const inFlight = new Set<Promise<unknown>>();
+  let entries: Array<{ Source: string; DetailType: string; Detail: string; Time: string; EventBusName: string }> = [];
+  let sent = 0;
+  let rejected = 0;
+  const put = (batch: typeof entries): void => {
+    const call = runtime.pipeline.eventBridge.putEvents({ Entries: batch }).then((r) => {
+      rejected += r.FailedEntryCount;
+    });
+    const tracked = call.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+  for await (const line of readLines(file, count)) {
+    const e = JSON.parse(line) as { source: string; 'detail-type': string; detail: unknown; time: string };
+    entries.push({ Source: e.source, DetailType: e['detail-type'], Detail: JSON.stringify(e.detail), Time: e.time, EventBusName: runtime.options.busName });
+    sent++;
+    if (entries.length === 10) {
+      put(entries);
+      entries = [];
+      while (inFlight.size >= IN_FLIGHT_CALLS) await Promise.race(inFlight);
+      while (sent - (await finished()) > MAX_BACKLOG) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+  if (entries.length) put(entries);
+  await Promise.all(inFlight);
+  while ((await finished()) < sent - rejected) await new Promise((resolve) => setTimeout(resolve, 5));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const stats = await t.snapshot();
+  const commits = runtime.pipeline.commits.stats();
+  await runtime.stop();
+  return {
+    events: sent,
+    seconds,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    details: {
+      processed: stats.processed,
+      duplicates: stats.duplicates,
+      deadLettered: stats.deadLettered,
+      rejected,
+      peakConcurrency: stats.peakConcurrency,
+      cpuMicrosecondsPerEvent: Math.round((cpu.user + cpu.system) / sent),
+      commits: commits.commits,
+      options: { batchSize: runtime.options.batchSize, pollers: runtime.options.pollers, concurrency: runtime.options.concurrency, commitIntervalMs: runtime.options.commitIntervalMs },
+    },
+  };
+}
+
+/** Runs one phase in a child process and returns its result. */
+function child(phase: string, file: string, dir: string, count: number): PhaseResult {
+  const run = spawnSync(process.execPath, [...HEAP_FLAGS, '--import', 'tsx', here, '--phase', phase, file, dir, String(count)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (run.status !== 0) throw new Error(`bench phase ${phase} failed (exit ${run.status}): ${run.stdout}`);
+  const last = run.stdout.trim().split('\n').pop()!;
+  return JSON.parse(last) as PhaseResult;
+}
+
+const suite: BenchSuite = {
+  name: 'pipeline',
+  description: `the local runtime end to end: queue floor, buffered and direct mode (${EVENTS.toLocaleString('en-US')} events)`,
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'gep-bench-pipeline-'));
+    try {
+      const file = join(dir, 'events.ndjson');
+      await writeEvents(file, EVENTS);
+      const a = child('queue', file, dir, EVENTS);
+      const b = child('buffered', file, dir, EVENTS);
+      const c = child('direct', file, dir, DIRECT_EVENTS);
+      const ra = rate(a.events, a.seconds);
+      const rb = rate(b.events, b.seconds);
+      const rc = rate(c.events, c.seconds);
+      const results: BenchResult[] = [
+        { name: '(a) durable queue send+receive+delete, batch 100', events: a.events, seconds: a.seconds, eventsPerSecond: ra, peakRssBytes: a.peakRssBytes, details: a.details },
+        { name: '(b) full pipeline, buffered mode', events: b.events, seconds: b.seconds, eventsPerSecond: rb, peakRssBytes: b.peakRssBytes, ratios: { 'b/a': rb / ra }, details: b.details },
+        { name: '(c) full pipeline, direct mode', events: c.events, seconds: c.seconds, eventsPerSecond: rc, peakRssBytes: c.peakRssBytes, ratios: { 'c/b': rc / rb }, details: c.details },
+      ];
+      return results;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default suite;
+
+// Child process: one phase.
+if (process.argv[2] === '--phase') {
+  const [, , , phase, file, dir, count] = process.argv as [string, string, string, string, string, string, string];
+  const result = phase === 'queue' ? await queuePhase(file, dir, Number(count)) : await pipelinePhase(file, dir, Number(count), phase as WorkflowMode);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}

@@ -1,0 +1,106 @@
+/**
+ * `genesys-pipeline dlq list|show|redrive`: every dead letter of the local pipeline in one view —
+ * invalid events, processing failures, the event queue's DLQ, the rule target's DLQ, events the
+ * bus dropped — each with its reason, and the way back into the pipeline.
+ */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { AdminError, DEAD_LETTER_KINDS, withPipelineAdmin } from '../../runtime/index.js';
+import type { DeadLetterKind, DeadLetterSummary } from '../../runtime/index.js';
+import { CliError } from '../errors.js';
+import { parseInteger } from '../options.js';
+
+interface CommonOptions {
+  dataDir: string;
+  token?: string;
+  json?: boolean;
+}
+
+const KIND_HELP = 'invalid (failed validation), failed (processing failed for good), queue (event queue DLQ after maxReceiveCount), target (rule target DLQ), dropped (bus dropped it)';
+
+export function register(program: Command): void {
+  const dlq = program
+    .command('dlq')
+    .description('List, show and redrive the dead letters of the local pipeline (genesys-pipeline run)')
+    .addHelpText(
+      'after',
+      `
+Kinds: ${KIND_HELP}.
+While "genesys-pipeline run" holds the data directory, these commands go through its admin
+endpoint (give --token if it has one); otherwise they open the database directly. See docs/runtime.md.`,
+    );
+  const common = (c: Command): Command =>
+    c
+      .option('--data-dir <dir>', 'the pipeline’s data directory', '.pipeline')
+      .option('--token <token>', 'the running runtime’s token (default: $GENESYS_PIPELINE_TOKEN)');
+
+  common(dlq.command('list').description('List dead letters with their reason'))
+    .addOption(new Option('--kind <kind...>', 'only these kinds').choices([...DEAD_LETTER_KINDS]))
+    .option('--limit <n>', 'at most this many per kind', parseInteger(1), 100)
+    .option('--json', 'print JSON')
+    .action(async (options: CommonOptions & { kind?: DeadLetterKind[]; limit: number }) => {
+      const listing = await run(options, (api) => api.listDeadLetters({ ...(options.kind ? { kinds: options.kind } : {}), limit: options.limit }));
+      if (options.json) return void process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
+      const counts = Object.entries(listing.counts).map(([k, n]) => `${n} ${k}`).join(', ');
+      process.stdout.write(`Dead letters: ${counts}.\n`);
+      for (const d of listing.deadLetters) process.stdout.write(formatSummary(d));
+      if (listing.deadLetters.length === 0) process.stdout.write('None.\n');
+    });
+
+  common(dlq.command('show').description('Show one dead letter with its reason and the event').argument('<id>', 'the id "dlq list" prints, e.g. failed/process#…'))
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: CommonOptions) => {
+      const detail = await run(options, (api) => api.showDeadLetter(id));
+      if (options.json) return void process.stdout.write(`${JSON.stringify(detail, null, 2)}\n`);
+      process.stdout.write(formatSummary(detail));
+      process.stdout.write(`details: ${JSON.stringify({ ...detail.details, body: undefined }, null, 2)}\n`);
+      let body = detail.body;
+      try {
+        body = JSON.stringify(JSON.parse(detail.body), null, 2);
+      } catch {
+        // not JSON: print as stored
+      }
+      process.stdout.write(`event:\n${body}\n`);
+    });
+
+  common(dlq.command('redrive').description('Put dead letters back into the pipeline (all redrivable ones, or the ids given)').argument('[ids...]', 'ids from "dlq list"; default all'))
+    .addOption(new Option('--kind <kind...>', 'only these kinds').choices([...DEAD_LETTER_KINDS]))
+    .option('--include-invalid', 'also redrive invalid events (unchanged, they fail validation again and come back)')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Redrivable: failed (processed again: a failure is never stored as an idempotency result), queue
+(back to the event queue), target (back to the rule's target), invalid only with --include-invalid
+(unchanged they fail validation again and return to the dead letters with the same id). Dropped
+events are not redriven: unchanged they would be dropped again — fix the sender or the rule.`,
+    )
+    .action(async (ids: string[], options: CommonOptions & { kind?: DeadLetterKind[]; includeInvalid?: boolean }) => {
+      const result = await run(options, (api) =>
+        api.redrive({ ...(ids.length ? { ids } : {}), ...(options.kind ? { kinds: options.kind } : {}), ...(options.includeInvalid ? { includeInvalid: true } : {}) }),
+      );
+      if (options.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      process.stdout.write(`Redrove ${result.redriven.length} dead letter(s)${result.skipped.length ? `, skipped ${result.skipped.length}` : ''}.\n`);
+      for (const r of result.redriven) process.stdout.write(`  ${r.id} → ${r.to === 'queue' ? 'event queue' : 'bus (rule target)'}\n`);
+      for (const s of result.skipped) process.stdout.write(`  skipped ${s.id}: ${s.reason}\n`);
+    });
+}
+
+function formatSummary(d: DeadLetterSummary): string {
+  const where = [d.topic, d.conversationId ? `conversation ${d.conversationId}` : undefined].filter(Boolean).join(', ');
+  return `${d.id}\n  ${d.kind} at ${d.at}${where ? ` — ${where}` : ''}${d.redrivable ? '' : ' (not redrivable)'}\n  ${d.reason}\n`;
+}
+
+/** Runs an admin action on the pipeline of `--data-dir`, turning expected failures into CLI errors. */
+export async function run<T>(options: CommonOptions, fn: Parameters<typeof withPipelineAdmin<T>>[2]): Promise<T> {
+  const token = options.token ?? (process.env.GENESYS_PIPELINE_TOKEN || undefined);
+  try {
+    return await withPipelineAdmin(resolve(options.dataDir), token !== undefined ? { token } : {}, fn);
+  } catch (error) {
+    if (error instanceof AdminError) throw new CliError(error.message, error.status === 404 ? 1 : 2);
+    const e = error as Error;
+    if (e?.name === 'DeadLetterNotFoundError' || e?.name === 'DataDirLockedError' || e?.name === 'AdminRequestError' || e?.name === 'RuntimeOptionsError') throw new CliError(e.message, 2);
+    throw error;
+  }
+}

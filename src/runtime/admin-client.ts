@@ -1,0 +1,120 @@
+/**
+ * How the `dlq` and `replay` commands reach a pipeline: through the admin endpoints of the
+ * runtime that holds the data directory's lock, or — when none runs — directly on the database,
+ * holding the lock themselves for the few moments they need it (so that a `run` cannot start
+ * in between). Either way the same {@link PipelineAdmin} does the work.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReplayResult } from '../eventbridge/index.js';
+import { PipelineAdmin } from './admin.js';
+import type { DeadLetterListing } from './admin.js';
+import type { DeadLetterDetail, DeadLetterKind, RedriveRequest, RedriveResult } from './dead-letters.js';
+import { DataDirLock } from './lock.js';
+import type { LockInfo } from './lock.js';
+import { resolveRuntimeOptions } from './options.js';
+import type { RuntimeOptions } from './options.js';
+import { LocalPipeline } from './pipeline.js';
+import { CONFIG_FILE } from './runtime.js';
+
+/** The operator's actions, wherever the pipeline is. */
+export interface AdminApi {
+  /** `running`: through the runtime's admin endpoint; `direct`: on the database (no runtime running). */
+  readonly via: 'running' | 'direct';
+  listDeadLetters(options: { kinds?: readonly DeadLetterKind[]; limit?: number }): Promise<DeadLetterListing>;
+  showDeadLetter(id: string): Promise<DeadLetterDetail>;
+  redrive(request: RedriveRequest): Promise<RedriveResult>;
+  replay(input: { from: string; to: string }): Promise<ReplayResult>;
+}
+
+/** The admin endpoint or the data directory answered with an error meant for the user. */
+export class AdminError extends Error {
+  override readonly name = 'AdminError';
+  constructor(
+    message: string,
+    /** HTTP status when it came from a running runtime. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs `fn` with the admin API of the pipeline in `dataDir`.
+ *
+ * @example
+ * const listing = await withPipelineAdmin('.pipeline', { token }, (api) => api.listDeadLetters({}));
+ */
+export async function withPipelineAdmin<T>(dataDir: string, options: { token?: string }, fn: (api: AdminApi) => Promise<T>): Promise<T> {
+  const holder = DataDirLock.holder(dataDir);
+  if (holder) return fn(httpAdmin(holder, dataDir, options.token));
+  if (!existsSync(join(dataDir, CONFIG_FILE))) {
+    throw new AdminError(`No pipeline in ${dataDir}: it has no ${CONFIG_FILE}. Start one with "genesys-pipeline run --data-dir ${dataDir}" (or give the --data-dir it uses).`);
+  }
+  const saved = JSON.parse(readFileSync(join(dataDir, CONFIG_FILE), 'utf8')) as Omit<RuntimeOptions, 'dataDir' | 'token'>;
+  const lock = DataDirLock.acquire(dataDir, { mode: `${String(saved.mode)} (admin command)` });
+  let pipeline: LocalPipeline | undefined;
+  try {
+    pipeline = LocalPipeline.open(resolveRuntimeOptions({ ...pick(saved), dataDir }));
+    const admin = new PipelineAdmin(pipeline);
+    const api: AdminApi = {
+      via: 'direct',
+      listDeadLetters: async (o) => admin.listDeadLetters(o),
+      showDeadLetter: async (id) => admin.showDeadLetter(id),
+      redrive: (request) => admin.redrive(request),
+      replay: (input) => admin.replay(input),
+    };
+    return await fn(api);
+  } finally {
+    await pipeline?.close();
+    lock.release();
+  }
+}
+
+/** The saved options a pipeline needs to be rebuilt the same way (the rest are run-time settings). */
+function pick(saved: Record<string, unknown>): Omit<RuntimeOptions, 'dataDir'> {
+  const keys = ['mode', 'concurrency', 'maxConcurrency', 'batchSize', 'batchWindowMs', 'pollers', 'visibilityTimeoutMs', 'maxReceiveCount', 'orgId', 'suffix', 'topics', 'archiveRetentionDays', 'targetRetry'] as const;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (saved[k] !== undefined) out[k] = saved[k];
+  return out as Omit<RuntimeOptions, 'dataDir'>;
+}
+
+function httpAdmin(holder: LockInfo, dataDir: string, token: string | undefined): AdminApi {
+  if (!holder.url) throw new AdminError(`The runtime of ${dataDir} (PID ${holder.pid}) is starting and does not listen yet; try again in a moment.`);
+  if (holder.tokenRequired && token === undefined) {
+    throw new AdminError(`The runtime of ${dataDir} (PID ${holder.pid}, ${holder.url}) requires its token: pass --token or set GENESYS_PIPELINE_TOKEN.`);
+  }
+  const base = holder.url;
+  const call = async <R>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<R> => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    } catch (error) {
+      throw new AdminError(`Cannot reach the runtime of ${dataDir} at ${base} (PID ${holder.pid}): ${(error as Error).message}.`);
+    }
+    const text = await response.text();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new AdminError(`The runtime at ${base} answered ${response.status} with something that is not JSON.`, response.status);
+    }
+    if (!response.ok) throw new AdminError((value as { message?: string }).message ?? `The runtime at ${base} answered ${response.status}.`, response.status);
+    return value as R;
+  };
+  return {
+    via: 'running',
+    listDeadLetters: (o) => {
+      const q = new URLSearchParams();
+      for (const k of o.kinds ?? []) q.append('kind', k);
+      if (o.limit !== undefined) q.set('limit', String(o.limit));
+      return call('GET', `/admin/dlq${q.size ? `?${q.toString()}` : ''}`);
+    },
+    showDeadLetter: (id) => call('GET', `/admin/dlq/${encodeURIComponent(id)}`),
+    redrive: (request) => call('POST', '/admin/dlq/redrive', request),
+    replay: (input) => call('POST', '/admin/replay', input),
+  };
+}

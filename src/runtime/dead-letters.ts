@@ -1,0 +1,295 @@
+/**
+ * One view of every dead letter of the local pipeline, whatever put it aside, each with its
+ * reason — and the way back in (`redrive`).
+ *
+ * | kind | where it is | how it got there | redrive |
+ * | --- | --- | --- | --- |
+ * | `invalid` | processing dead-letter store, stage `validate` | the validator rejected the event (with every problem) | only when asked (`includeInvalid`): unchanged, it fails validation again and comes straight back with the same id |
+ * | `failed` | processing dead-letter store, stage `process` | a permanent processing error, or a failure on the last delivery | yes: processed again (a failure is never stored as an idempotency result) |
+ * | `queue` | the event queue's DLQ | received `maxReceiveCount` times without being deleted (executions that failed as a whole, crashes) | yes: back to the event queue, as SQS `StartMessageMoveTask` |
+ * | `target` | the rule target's DLQ | the bus could not deliver it to its target within the `RetryPolicy` (direct mode) | yes: back to the target |
+ * | `dropped` | the bus's dropped table | no such bus (wrong source), or the target input rendered nothing | no: unchanged it would be dropped again; fix the sender or the rule |
+ *
+ * Ids are `<kind>/<id within its store>`, e.g. `failed/process#<event key>`, `queue/<message id>`.
+ */
+import type { DroppedEvent } from '../eventbridge/index.js';
+import type { DeadLetterEntry } from '../processing/index.js';
+import type { DurableQueue } from '../queue/index.js';
+import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { LocalPipeline } from './pipeline.js';
+
+/** The kinds of dead letters. */
+export const DEAD_LETTER_KINDS = ['invalid', 'failed', 'queue', 'target', 'dropped'] as const;
+/** A kind of dead letter (see the module comment). */
+export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
+
+/** One dead letter, summarised. */
+export interface DeadLetterSummary {
+  /** `<kind>/<id>`: pass it to `show` or `redrive`. */
+  id: string;
+  kind: DeadLetterKind;
+  reason: string;
+  /** When it was dead-lettered (ISO 8601). */
+  at: string;
+  topic?: string;
+  conversationId?: string;
+  /** Whether `redrive` takes it (invalid ones only with `includeInvalid`). */
+  redrivable: boolean;
+}
+
+/** One dead letter with its body and everything its store knows. */
+export interface DeadLetterDetail extends DeadLetterSummary {
+  /** The event (JSON text) as it was dead-lettered. */
+  body: string;
+  /** The store's own record (dead-letter entry, message attributes, dropped row). */
+  details: Record<string, unknown>;
+}
+
+/** What `redrive` did. */
+export interface RedriveResult {
+  redriven: Array<{ id: string; to: 'queue' | 'bus' }>;
+  skipped: Array<{ id: string; reason: string }>;
+}
+
+/** Options of `redrive`. */
+export interface RedriveRequest {
+  /** These dead letters only (`<kind>/<id>`); default all redrivable ones of `kinds`. */
+  ids?: readonly string[];
+  /** Only these kinds; default every redrivable kind. */
+  kinds?: readonly DeadLetterKind[];
+  /** Also redrive `invalid` dead letters (they come back unless fixed). */
+  includeInvalid?: boolean;
+}
+
+/** Unknown id given to `show` or `redrive`. */
+export class DeadLetterNotFoundError extends Error {
+  override readonly name = 'DeadLetterNotFoundError';
+  constructor(readonly id: string) {
+    super(`No dead letter ${id}. List them with "genesys-pipeline dlq list"; ids look like failed/process#…, queue/<message id>.`);
+  }
+}
+
+interface EntryRow {
+  id: string;
+  entry: string;
+}
+
+/**
+ * The processing dead-letter store's table (`dead_letters`, owned by `SqliteDeadLetterStore`):
+ * read, and delete an entry when it is redriven. Kept here, in one place, until the store
+ * offers get/remove itself.
+ */
+class ProcessingDeadLetters {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  list(limit: number): DeadLetterEntry[] {
+    return (this.db.prepare('SELECT entry FROM dead_letters ORDER BY dead_lettered_at, id LIMIT ?').pluck().all(limit) as string[]).map((t) => JSON.parse(t) as DeadLetterEntry);
+  }
+
+  get(id: string): DeadLetterEntry | undefined {
+    const row = this.db.prepare('SELECT id, entry FROM dead_letters WHERE id = ?').get(id) as EntryRow | undefined;
+    return row ? (JSON.parse(row.entry) as DeadLetterEntry) : undefined;
+  }
+
+  remove(id: string): void {
+    this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(id);
+  }
+
+  count(): number {
+    return this.db.prepare('SELECT count(*) FROM dead_letters').pluck().get() as number;
+  }
+}
+
+/**
+ * The dead letters of a pipeline.
+ *
+ * @example
+ * const deadLetters = new PipelineDeadLetters(pipeline);
+ * for (const d of deadLetters.list()) console.log(d.id, d.reason);
+ * await deadLetters.redrive({ kinds: ['failed', 'queue'] });
+ */
+export class PipelineDeadLetters {
+  private readonly processing: ProcessingDeadLetters;
+
+  constructor(private readonly pipeline: LocalPipeline) {
+    this.processing = new ProcessingDeadLetters(pipeline.database);
+  }
+
+  /** How many dead letters there are, by kind. */
+  counts(): Record<DeadLetterKind, number> {
+    const entries = this.processing.list(Number.MAX_SAFE_INTEGER);
+    return {
+      invalid: entries.filter((e) => e.stage === 'validate').length,
+      failed: entries.filter((e) => e.stage === 'process').length,
+      queue: this.pipeline.eventQueueDlq.stats().total,
+      target: this.pipeline.targetDlq.stats().total,
+      dropped: this.pipeline.eventBridge.stats().droppedTotal,
+    };
+  }
+
+  /** Total of all kinds (cheap: counts only). */
+  total(): number {
+    return this.processing.count() + this.pipeline.eventQueueDlq.stats().total + this.pipeline.targetDlq.stats().total + this.pipeline.eventBridge.stats().droppedTotal;
+  }
+
+  /** Dead letters, oldest first within each kind, at most `limit` per kind. */
+  list(options: { kinds?: readonly DeadLetterKind[]; limit?: number } = {}): DeadLetterSummary[] {
+    const limit = options.limit ?? 1000;
+    const kinds = new Set(options.kinds ?? DEAD_LETTER_KINDS);
+    const out: DeadLetterSummary[] = [];
+    if (kinds.has('invalid') || kinds.has('failed')) {
+      for (const e of this.processing.list(Number.MAX_SAFE_INTEGER)) {
+        const kind: DeadLetterKind = e.stage === 'validate' ? 'invalid' : 'failed';
+        if (kinds.has(kind) && out.filter((d) => d.kind === kind).length < limit) out.push(summaryOfEntry(e));
+      }
+    }
+    if (kinds.has('queue')) for (const m of this.pipeline.eventQueueDlq.peek({ limit })) out.push(summaryOfMessage('queue', m));
+    if (kinds.has('target')) for (const m of this.pipeline.targetDlq.peek({ limit })) out.push(summaryOfMessage('target', m));
+    if (kinds.has('dropped')) for (const d of this.pipeline.eventBridge.droppedEvents(limit)) out.push(summaryOfDropped(d));
+    return out;
+  }
+
+  /** One dead letter with its body. */
+  show(id: string): DeadLetterDetail {
+    const { kind, local } = splitId(id);
+    if (kind === 'invalid' || kind === 'failed') {
+      const e = this.processing.get(local);
+      if (!e || (e.stage === 'validate') !== (kind === 'invalid')) throw new DeadLetterNotFoundError(id);
+      return { ...summaryOfEntry(e), body: e.body, details: { ...e } };
+    }
+    if (kind === 'queue' || kind === 'target') {
+      const m = this.queueOf(kind).peek({ messageIds: [local], limit: 1 })[0];
+      if (!m) throw new DeadLetterNotFoundError(id);
+      return { ...summaryOfMessage(kind, m), body: m.body, details: { messageId: m.messageId, attributes: m.attributes, messageAttributes: m.messageAttributes } };
+    }
+    const rowId = Number(local);
+    const d = this.pipeline.eventBridge.droppedEvents(Number.MAX_SAFE_INTEGER).find((x) => x.id === rowId);
+    if (!d) throw new DeadLetterNotFoundError(id);
+    return { ...summaryOfDropped(d), body: d.event, details: { ...d, event: undefined } };
+  }
+
+  /**
+   * Puts dead letters back into the pipeline (see the table in the module comment). Each one is
+   * removed from its dead-letter store in the same transaction as it goes back in.
+   */
+  async redrive(request: RedriveRequest = {}): Promise<RedriveResult> {
+    const result: RedriveResult = { redriven: [], skipped: [] };
+    const kinds = new Set(request.kinds ?? DEAD_LETTER_KINDS);
+    const wanted = request.ids ? new Set(request.ids) : undefined;
+    if (wanted) for (const id of wanted) splitId(id); // validates the form
+    const targets = wanted ? [...wanted].map((id) => this.show(id)) : this.list({ kinds: [...kinds], limit: Number.MAX_SAFE_INTEGER });
+    for (const d of targets) {
+      if (!wanted && !kinds.has(d.kind)) continue;
+      if (d.kind === 'dropped') {
+        result.skipped.push({ id: d.id, reason: 'a dropped event went to a bus that does not exist or rendered no target input; unchanged it would be dropped again. Fix the sender (source, EventBusName) or the rule.' });
+        continue;
+      }
+      if (d.kind === 'invalid' && !request.includeInvalid) {
+        result.skipped.push({ id: d.id, reason: 'invalid events fail validation again unless fixed; pass --include-invalid to send them anyway.' });
+        continue;
+      }
+      const { local } = splitId(d.id);
+      if (d.kind === 'invalid' || d.kind === 'failed') {
+        const entry = this.processing.get(local);
+        if (!entry) continue;
+        if (entry.bodyTruncated) {
+          result.skipped.push({ id: d.id, reason: `its body was cut at ${Buffer.byteLength(entry.body)} bytes when dead-lettered; the whole event is not stored (SHA-256 ${entry.bodySha256}).` });
+          continue;
+        }
+        const to = await this.reinjectThen(entry.body, () => this.processing.remove(local));
+        result.redriven.push({ id: d.id, to });
+        continue;
+      }
+      if (d.kind === 'queue') {
+        const { moved } = await this.pipeline.eventQueueDlq.redrive({ destination: this.pipeline.eventQueue, messageIds: [local] });
+        if (moved === 1) result.redriven.push({ id: d.id, to: 'queue' });
+        else result.skipped.push({ id: d.id, reason: 'the message is in flight (being read by a consumer); try again.' });
+        continue;
+      }
+      // target DLQ: the body is the event; back where the target would have put it.
+      const message = this.pipeline.targetDlq.peek({ messageIds: [local], limit: 1 })[0];
+      if (!message) continue;
+      const to = await this.reinjectThen(message.body, () => this.pipeline.targetDlq.deleteById(local));
+      result.redriven.push({ id: d.id, to });
+    }
+    return result;
+  }
+
+  /**
+   * Sends the event back in, then removes the dead letter. Buffered mode: both in one
+   * transaction (a savepoint inside the group transaction), so a crash leaves either both or
+   * neither. Direct mode goes through PutEvents, which waits for its own commit: there the dead
+   * letter is removed after the event is accepted, and a crash in between redrives it twice —
+   * harmless, the idempotent processor skips the second.
+   */
+  private async reinjectThen(eventJson: string, remove: () => void): Promise<'queue' | 'bus'> {
+    if (this.pipeline.options.mode === 'buffered') {
+      return this.pipeline.database.transaction(() => {
+        this.pipeline.eventQueue.send({ body: eventJson });
+        remove();
+        return 'queue' as const;
+      })();
+    }
+    const to = await this.pipeline.reinject(eventJson);
+    remove();
+    return to;
+  }
+
+  private queueOf(kind: 'queue' | 'target'): DurableQueue {
+    return kind === 'queue' ? this.pipeline.eventQueueDlq : this.pipeline.targetDlq;
+  }
+}
+
+function splitId(id: string): { kind: DeadLetterKind; local: string } {
+  const slash = typeof id === 'string' ? id.indexOf('/') : -1;
+  const kind = slash > 0 ? id.slice(0, slash) : '';
+  if (!(DEAD_LETTER_KINDS as readonly string[]).includes(kind) || slash === id.length - 1) throw new DeadLetterNotFoundError(String(id));
+  return { kind: kind as DeadLetterKind, local: id.slice(slash + 1) };
+}
+
+function summaryOfEntry(e: DeadLetterEntry): DeadLetterSummary {
+  const kind: DeadLetterKind = e.stage === 'validate' ? 'invalid' : 'failed';
+  const s: DeadLetterSummary = { id: `${kind}/${e.id}`, kind, reason: e.reason, at: e.deadLetteredAt, redrivable: !e.bodyTruncated };
+  if (e.topic) s.topic = e.topic;
+  if (e.conversationId) s.conversationId = e.conversationId;
+  return s;
+}
+
+interface PeekedLike {
+  messageId: string;
+  body: string;
+  attributes: { SentTimestamp: string; DeadLetterReason?: string };
+  messageAttributes: Record<string, string>;
+  enqueuedAt?: number;
+}
+
+function summaryOfMessage(kind: 'queue' | 'target', m: PeekedLike): DeadLetterSummary {
+  const a = m.messageAttributes;
+  const reason =
+    kind === 'queue'
+      ? (m.attributes.DeadLetterReason ?? 'moved to the dead-letter queue by the redrive policy')
+      : `${a.ERROR_CODE ?? 'ERROR'}: ${a.ERROR_MESSAGE ?? 'no message'}${a.EXHAUSTED_RETRY_CONDITION ? ` (${a.EXHAUSTED_RETRY_CONDITION} exhausted after ${a.RETRY_ATTEMPTS ?? '?'} retries)` : ''}`;
+  const s: DeadLetterSummary = { id: `${kind}/${m.messageId}`, kind, reason, at: new Date(m.enqueuedAt ?? Number(m.attributes.SentTimestamp)).toISOString(), redrivable: true };
+  Object.assign(s, eventIdsOf(m.body));
+  return s;
+}
+
+function summaryOfDropped(d: DroppedEvent): DeadLetterSummary {
+  const s: DeadLetterSummary = { id: `dropped/${d.id}`, kind: 'dropped', reason: `${d.errorCode}: ${d.errorMessage}`, at: new Date(d.droppedAt).toISOString(), redrivable: false };
+  Object.assign(s, eventIdsOf(d.event));
+  return s;
+}
+
+/** Topic and conversation id of an EventBridge event text, when readable. */
+function eventIdsOf(text: string): { topic?: string; conversationId?: string } {
+  try {
+    const e = JSON.parse(text) as { 'detail-type'?: unknown; detail?: { eventBody?: { conversationId?: unknown } } };
+    const ids: { topic?: string; conversationId?: string } = {};
+    if (typeof e?.['detail-type'] === 'string') ids.topic = e['detail-type'];
+    const c = e?.detail?.eventBody?.conversationId;
+    if (typeof c === 'string') ids.conversationId = c;
+    return ids;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Group commit for one SQLite connection: the commit scheduler keeps one write transaction open
+ * while the pipeline is busy and commits it every few milliseconds, so that the hundreds of
+ * small writes of those milliseconds (accepted events, queue receives and deletes, idempotency
+ * records, projection facts) cost one commit instead of one each. Code that writes needs to know
+ * nothing about it: better-sqlite3 turns its own `db.transaction(…)` calls into savepoints inside
+ * the open transaction.
+ *
+ * The price is that a write is durable only at the next commit. {@link GroupCommit.barrier} is
+ * the durability barrier: it resolves after a commit that covers every write made before it was
+ * called. Whoever tells the outside world that something is stored (the PutEvents response)
+ * awaits it first. Everything since the last commit rolls back together on a crash, and none of
+ * it was acknowledged — see `docs/runtime.md`, "Crash consistency".
+ *
+ * When a tick finds that nothing was written since the previous one, the scheduler commits and
+ * leaves the connection in autocommit mode (no lock held while idle); the next tick that sees a
+ * write opens the transaction again. Writes made in autocommit mode are durable at once, so the
+ * barrier then resolves immediately.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { SqliteDatabase } from '../queue/sqlite.js';
+
+/** Options of {@link GroupCommit}. */
+export interface GroupCommitOptions {
+  /** Commit at most this long after the first write of a transaction (ms). Default 5. */
+  intervalMs?: number;
+  /** Called when a commit fails (the transaction's writes are then lost and the barrier waiters rejected). */
+  onError?: (error: unknown) => void;
+}
+
+/** Counters of a {@link GroupCommit}. */
+export interface GroupCommitStats {
+  /** Transactions committed. */
+  commits: number;
+  /** Row changes committed (SQLite `total_changes()`), all transactions. */
+  changes: number;
+  /** Failed commits. */
+  failures: number;
+  /** Whether a group transaction is open now. */
+  open: boolean;
+}
+
+/** A durability barrier failed: the transaction holding the writes could not be committed. */
+export class CommitFailedError extends Error {
+  override readonly name = 'CommitFailedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The commit scheduler of one connection.
+ *
+ * @example
+ * const commits = new GroupCommit(db, { intervalMs: 5 });
+ * commits.start();
+ * queue.sendBatch(messages);        // inside the group transaction
+ * await commits.barrier();          // now on disk (WAL)
+ * await commits.stop();             // final commit; autocommit from here on
+ */
+export class GroupCommit {
+  private readonly intervalMs: number;
+  private readonly begin: Statement;
+  private readonly commit: Statement;
+  private readonly rollback: Statement;
+  private readonly totalChanges: Statement;
+  private waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  /** `total_changes()` at the last tick: a different value means something was written since. */
+  private lastChanges = 0;
+  private readonly counters = { commits: 0, changes: 0, failures: 0 };
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly options: GroupCommitOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 5;
+    if (!(this.intervalMs >= 1 && this.intervalMs <= 1000)) throw new RangeError(`GroupCommit: intervalMs must be from 1 to 1000 ms; got ${this.intervalMs}.`);
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commit = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+    this.totalChanges = db.prepare('SELECT total_changes()').pluck();
+  }
+
+  /** Opens the group transaction and starts the ticks. */
+  start(): void {
+    if (this.running) return;
+    if (this.db.inTransaction) throw new Error('GroupCommit.start: the connection is already in a transaction; start the scheduler before any other transaction.');
+    this.running = true;
+    this.lastChanges = this.changes();
+    this.open();
+    this.schedule();
+  }
+
+  /**
+   * Resolves after a commit that covers every write made on the connection before this call
+   * (at once when no group transaction is open: those writes are committed already). Rejects
+   * with {@link CommitFailedError} if that commit fails.
+   */
+  barrier(): Promise<void> {
+    if (!this.db.inTransaction) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Commits now (and opens the next transaction if still running). Resolves the barrier waiters. */
+  flush(): void {
+    this.tick(true);
+  }
+
+  /** Final commit; the connection stays in autocommit mode. Safe to call twice. */
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = false;
+    this.tick(false);
+  }
+
+  /** Counters since start. */
+  stats(): GroupCommitStats {
+    return { ...this.counters, open: this.db.inTransaction };
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.tick(true);
+      this.schedule();
+    }, this.intervalMs);
+  }
+
+  private changes(): number {
+    return this.totalChanges.get() as number;
+  }
+
+  private open(): void {
+    if (this.db.open && !this.db.inTransaction) this.begin.run();
+  }
+
+  /** Commits the open transaction (if any), settles the waiters, and reopens when there was activity. */
+  private tick(reopen: boolean): void {
+    if (!this.db.open) {
+      this.settle(new CommitFailedError('The database was closed before the transaction holding these writes was committed.'));
+      return;
+    }
+    const now = this.changes();
+    const active = now !== this.lastChanges;
+    let failure: unknown;
+    if (this.db.inTransaction) {
+      try {
+        this.commit.run();
+        this.counters.commits++;
+        this.counters.changes += now - this.lastChanges;
+      } catch (error) {
+        failure = error;
+        this.counters.failures++;
+        try {
+          if (this.db.inTransaction) this.rollback.run();
+        } catch {
+          // the rollback failing leaves nothing more to undo
+        }
+        this.options.onError?.(error);
+      }
+    } else if (this.waiters.length > 0) {
+      // SQLite ended the transaction by itself (an error that rolls back, e.g. disk full): the
+      // writes the waiters depend on may be gone.
+      failure = new Error('SQLite rolled the group transaction back on its own (see the earlier error); its writes are lost.');
+      this.counters.failures++;
+    }
+    this.lastChanges = this.changes();
+    this.settle(failure === undefined ? undefined : new CommitFailedError(`Committing the group transaction failed: ${describe(failure)}`, { cause: failure }));
+    if (reopen && this.running && active) this.open();
+  }
+
+  private settle(error: CommitFailedError | undefined): void {
+    if (this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) {
+      if (error) w.reject(error);
+      else w.resolve();
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

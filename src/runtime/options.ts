@@ -1,0 +1,193 @@
+/**
+ * The local runtime's options: what `genesys-pipeline run` and {@link startRuntime} accept, the
+ * defaults, and their validation (pure). Defaults mirror the AWS deployment (`infra/`) where
+ * one exists there.
+ */
+import { validateTopics, GENERIC_CONVERSATION_TOPICS } from '../events/index.js';
+import { partnerEventSourceName, GENESYS_PARTNER_SOURCE_PREFIX } from '../genesys/partner-event-source.js';
+import { MAX_INLINE_MAP_CONCURRENCY } from '../workflow/index.js';
+import type { WorkflowMode } from '../workflow/index.js';
+import { SIMULATION_DEFAULTS } from '../simulate/options.js';
+
+/** The options of a runtime. Only `dataDir` is required. */
+export interface RuntimeOptions {
+  /** Directory of the database and lock file (created if missing). */
+  dataDir: string;
+  /** HTTP port; 0 picks a free one. Default 4010. */
+  port?: number;
+  /** Address to bind. Default `127.0.0.1`. A non-loopback address requires `token`. */
+  host?: string;
+  /** `buffered` (queue → Pipe batches → Express, default) or `direct` (rule → one execution per event). */
+  mode?: WorkflowMode;
+  /** Processor invocations at once across all executions (Lambda reserved concurrency). Default 10. */
+  concurrency?: number;
+  /** Map `MaxConcurrency` of one buffered execution, 1–40. Default min(concurrency, 40). */
+  maxConcurrency?: number;
+  /** Messages per batch (Pipe `BatchSize`). Default 100. */
+  batchSize?: number;
+  /** How long a poller gathers a batch once it has a first message (Pipe batching window), ms. Default 250. */
+  batchWindowMs?: number;
+  /** Batches in flight at once (Pipe pollers, each running one execution). Default 4. */
+  pollers?: number;
+  /** The event queue's visibility timeout, ms. Default 30,000 (SQS's default). */
+  visibilityTimeoutMs?: number;
+  /** Receives before a message moves to the queue's dead-letter queue (redrive policy). Default 5, as in `infra/`. */
+  maxReceiveCount?: number;
+  /** Bearer token every HTTP route requires (PutEvents, reads, admin). */
+  token?: string;
+  /** Genesys organization id: names the partner bus and scopes the rule. Default: the simulator's. */
+  orgId?: string;
+  /** Event source suffix of the integration. Default: the simulator's. */
+  suffix?: string;
+  /** Topics the rule forwards (short or generic names). Default: all conversation detail topics. */
+  topics?: readonly string[];
+  /** How long the bus archive keeps events, days (fractions allowed; 0 = forever); `false` = no archive. Default 0.25 (6 h). */
+  archiveRetentionDays?: number | false;
+  /** Group commit interval, ms. Default 5. */
+  commitIntervalMs?: number;
+  /** Rule target retry policy (direct mode: the state machine target). Defaults: 185 attempts, 24 h, as EventBridge. */
+  targetRetry?: { maximumRetryAttempts?: number; maximumEventAgeSeconds?: number };
+  /** Replace the state machine's retry backoff by this pause (ms); for tests. */
+  retryPauseMs?: number;
+}
+
+/** Options with every default applied and checked. */
+export interface ResolvedRuntimeOptions {
+  dataDir: string;
+  port: number;
+  host: string;
+  mode: WorkflowMode;
+  concurrency: number;
+  maxConcurrency: number;
+  batchSize: number;
+  batchWindowMs: number;
+  pollers: number;
+  visibilityTimeoutMs: number;
+  maxReceiveCount: number;
+  token: string | undefined;
+  orgId: string;
+  suffix: string;
+  /** The partner event bus (and source) name. */
+  busName: string;
+  /** Generic topic names. */
+  topics: string[];
+  archiveRetentionDays: number | false;
+  commitIntervalMs: number;
+  targetRetry: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
+  retryPauseMs: number | undefined;
+}
+
+/** Defaults of {@link RuntimeOptions}. */
+export const RUNTIME_DEFAULTS = {
+  port: 4010,
+  host: '127.0.0.1',
+  mode: 'buffered' as WorkflowMode,
+  concurrency: 10,
+  batchSize: 100,
+  batchWindowMs: 250,
+  pollers: 4,
+  visibilityTimeoutMs: 30_000,
+  maxReceiveCount: 5,
+  orgId: SIMULATION_DEFAULTS.orgId,
+  suffix: SIMULATION_DEFAULTS.suffix,
+  archiveRetentionDays: 0.25,
+  commitIntervalMs: 5,
+  targetRetry: { maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 },
+} as const;
+
+/** Invalid runtime options; `problems` lists each (option and what is wrong). */
+export class RuntimeOptionsError extends Error {
+  override readonly name = 'RuntimeOptionsError';
+  constructor(readonly problems: readonly string[]) {
+    super(problems.length === 1 ? problems[0]! : `Invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const ORG_ID = /^[A-Za-z0-9-]{1,64}$/;
+const SUFFIX = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Applies the defaults and checks every option.
+ *
+ * @throws RuntimeOptionsError listing every problem.
+ * @example
+ * resolveRuntimeOptions({ dataDir: '.pipeline', mode: 'direct' }).busName
+ * // → 'aws.partner/genesys.com/cloud/a3c1e4b2-…/genesys-event-pipeline'
+ */
+export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeOptions {
+  const d = RUNTIME_DEFAULTS;
+  const problems: string[] = [];
+  const int = (name: string, value: number, min: number, max: number, hint = ''): number => {
+    if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be a whole number from ${min} to ${max}${hint}; got ${String(value)}.`);
+    return value;
+  };
+  if (typeof options.dataDir !== 'string' || options.dataDir.trim() === '') problems.push('dataDir (--data-dir) must name a directory.');
+  const mode = options.mode ?? d.mode;
+  if (mode !== 'buffered' && mode !== 'direct') problems.push(`mode must be "buffered" or "direct"; got ${JSON.stringify(mode)}.`);
+  const concurrency = int('concurrency', options.concurrency ?? d.concurrency, 1, 1000, ' (the processor’s reserved concurrency)');
+  const maxConcurrency = int(
+    'maxConcurrency',
+    options.maxConcurrency ?? Math.min(concurrency, MAX_INLINE_MAP_CONCURRENCY),
+    1,
+    MAX_INLINE_MAP_CONCURRENCY,
+    ' (an inline Map runs at most 40 iterations at once)',
+  );
+  const batchSize = int('batchSize', options.batchSize ?? d.batchSize, 1, 10_000, ' (EventBridge Pipes SQS source limit)');
+  const batchWindowMs = int('batchWindowMs', options.batchWindowMs ?? d.batchWindowMs, 0, 300_000, ' (Pipes allows up to 300 s)');
+  const pollers = int('pollers', options.pollers ?? d.pollers, 1, 64);
+  const visibilityTimeoutMs = int('visibilityTimeoutMs', options.visibilityTimeoutMs ?? d.visibilityTimeoutMs, 1000, 12 * 3600_000, ' (SQS: up to 12 h)');
+  if (visibilityTimeoutMs <= batchWindowMs) problems.push(`visibilityTimeoutMs (${visibilityTimeoutMs}) must be longer than batchWindowMs (${batchWindowMs}): a batch being gathered would be delivered again.`);
+  const maxReceiveCount = int('maxReceiveCount', options.maxReceiveCount ?? d.maxReceiveCount, 1, 1000, ' (SQS redrive policy)');
+  const port = int('port', options.port ?? d.port, 0, 65_535);
+  const host = options.host ?? d.host;
+  const token = options.token;
+  if (token !== undefined && (token.length < 16 || /\s/.test(token))) problems.push('token must be at least 16 characters without spaces (e.g. `openssl rand -hex 24`).');
+  const orgId = options.orgId ?? d.orgId;
+  if (!ORG_ID.test(orgId)) problems.push(`orgId must be a Genesys organization id (letters, digits, "-"); got ${JSON.stringify(orgId)}.`);
+  const suffix = options.suffix ?? d.suffix;
+  if (!SUFFIX.test(suffix)) problems.push(`suffix must be 1–64 letters, digits, ".", "-" or "_" (the integration's eventSourceSuffix); got ${JSON.stringify(suffix)}.`);
+  let topics = [...GENERIC_CONVERSATION_TOPICS] as string[];
+  if (options.topics !== undefined) {
+    const checked = validateTopics(options.topics);
+    if (!checked.ok) for (const p of checked.problems) problems.push(`topics: ${p.message}`);
+    else if (checked.topics.length === 0) problems.push('topics: name at least one topic (e.g. acd.end) or leave the option out for all conversation topics.');
+    topics = checked.topics;
+  }
+  const archive = options.archiveRetentionDays ?? d.archiveRetentionDays;
+  if (archive !== false && !(typeof archive === 'number' && archive >= 0 && archive <= 3650)) {
+    problems.push(`archiveRetentionDays must be a number of days from 0 (keep forever) to 3650, or false for no archive; got ${String(archive)}.`);
+  }
+  const commitIntervalMs = int('commitIntervalMs', options.commitIntervalMs ?? d.commitIntervalMs, 1, 1000);
+  const maximumRetryAttempts = int('targetRetry.maximumRetryAttempts', options.targetRetry?.maximumRetryAttempts ?? d.targetRetry.maximumRetryAttempts, 0, 185);
+  const maximumEventAgeSeconds = int('targetRetry.maximumEventAgeSeconds', options.targetRetry?.maximumEventAgeSeconds ?? d.targetRetry.maximumEventAgeSeconds, 60, 86_400);
+  const retryPauseMs = options.retryPauseMs;
+  if (retryPauseMs !== undefined) int('retryPauseMs', retryPauseMs, 0, 60_000);
+  if (problems.length) throw new RuntimeOptionsError(problems);
+  return {
+    dataDir: options.dataDir,
+    port,
+    host,
+    mode,
+    concurrency,
+    maxConcurrency,
+    batchSize,
+    batchWindowMs,
+    pollers,
+    visibilityTimeoutMs,
+    maxReceiveCount,
+    token,
+    orgId,
+    suffix,
+    busName: partnerEventSourceName(orgId, suffix),
+    topics,
+    archiveRetentionDays: archive,
+    commitIntervalMs,
+    targetRetry: { maximumRetryAttempts, maximumEventAgeSeconds },
+    retryPauseMs,
+  };
+}
+
+/** The rule's event pattern: the org's Genesys partner source and the topics, as `infra/` deploys it. */
+export function ruleEventPattern(options: Pick<ResolvedRuntimeOptions, 'orgId' | 'topics'>): { source: Array<{ prefix: string }>; 'detail-type': string[] } {
+  return { source: [{ prefix: `${GENESYS_PARTNER_SOURCE_PREFIX}${options.orgId}/` }], 'detail-type': [...options.topics] };
+}

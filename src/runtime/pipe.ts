@@ -1,0 +1,181 @@
+/**
+ * The local EventBridge Pipe: SQS source → Step Functions target with `REQUEST_RESPONSE`.
+ *
+ * Several pollers run at once (a Pipe scales its pollers with the backlog); each gathers a batch
+ * — up to `batchSize` messages, or what has arrived `batchWindowMs` after the first one — runs
+ * one execution of the `buffered` definition with the batch as the JSON array of SQS records a
+ * Pipe delivers, and reads the output as Pipes reads the partial-batch-failure response:
+ *
+ * - records not listed in `batchItemFailures` are deleted from the queue;
+ * - listed records are left alone, as Pipes does: they become visible again when their
+ *   visibility timeout ends, and are received again (with `ApproximateReceiveCount` one higher)
+ *   until the queue's redrive policy moves them to its dead-letter queue;
+ * - an execution that fails as a whole leaves the whole batch to the visibility timeout.
+ */
+import type { DurableQueue, ReceivedMessage } from '../queue/index.js';
+import type { JsonValue, LocalWorkflowExecutor } from '../workflow/index.js';
+import type { MessageContext } from './instrumentation.js';
+
+/** Options of {@link PipePoller}. */
+export interface PipeOptions {
+  batchSize: number;
+  batchWindowMs: number;
+  pollers: number;
+  /** Region in the records' `awsRegion`. */
+  region: string;
+}
+
+/** What the pipe reports. */
+export interface PipeObserver {
+  /** A batch finished: `deleted` records were deleted, `returned` left for another delivery. */
+  batchDone?(result: { size: number; deleted: number; returned: number; stale: number }): void;
+  /** An execution failed as a whole; its batch returns after the visibility timeout. */
+  executionFailed?(error: unknown, size: number): void;
+}
+
+/** Counters of a pipe. */
+export interface PipeStats {
+  batches: number;
+  records: number;
+  deleted: number;
+  returned: number;
+  failedExecutions: number;
+  /** Executions running now. */
+  inFlight: number;
+}
+
+/** One SQS record as a Pipe hands it to its target. */
+interface SqsRecord {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  attributes: ReceivedMessage['attributes'];
+  messageAttributes: Record<string, { stringValue: string; dataType: 'String' }>;
+  eventSource: 'aws:sqs';
+  eventSourceARN: string;
+  awsRegion: string;
+}
+
+/**
+ * The pollers between the event queue and the buffered state machine.
+ *
+ * @example
+ * const pipe = new PipePoller(queue, executor, { batchSize: 100, batchWindowMs: 250, pollers: 4, region: 'us-east-1' }, messages);
+ * pipe.start();
+ * await pipe.stop(); // finishes the executions in flight
+ */
+export class PipePoller {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly abort = new AbortController();
+  private readonly counters = { batches: 0, records: 0, deleted: 0, returned: 0, failedExecutions: 0, inFlight: 0 };
+
+  constructor(
+    private readonly queue: DurableQueue,
+    private readonly executor: LocalWorkflowExecutor,
+    private readonly options: PipeOptions,
+    /** Context of the messages being processed (read by the instrumented handlers). */
+    private readonly messages: Map<string, MessageContext>,
+    private readonly observer: PipeObserver = {},
+  ) {}
+
+  /** Starts the pollers. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loops = Array.from({ length: this.options.pollers }, () => this.poll());
+  }
+
+  /** Stops taking batches and waits for the executions in flight to finish and be acknowledged. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await Promise.all(this.loops);
+  }
+
+  stats(): PipeStats {
+    return { ...this.counters };
+  }
+
+  private async poll(): Promise<void> {
+    while (this.running) {
+      let batch: ReceivedMessage[];
+      try {
+        batch = await this.gather();
+      } catch (error) {
+        if (!this.running) return;
+        this.observer.executionFailed?.(error, 0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      if (batch.length === 0) continue;
+      await this.run(batch);
+    }
+  }
+
+  /** Up to `batchSize` messages: waits for a first one, then up to `batchWindowMs` for more. */
+  private async gather(): Promise<ReceivedMessage[]> {
+    const { batchSize, batchWindowMs } = this.options;
+    const signal = this.abort.signal;
+    const batch = await this.queue.receive({ max: batchSize, waitMs: 1000, signal });
+    if (batch.length === 0 || batch.length >= batchSize || batchWindowMs === 0 || !this.running) return batch;
+    const deadline = Date.now() + batchWindowMs;
+    while (batch.length < batchSize && this.running) {
+      const wait = deadline - Date.now();
+      if (wait <= 0) break;
+      const more = await this.queue.receive({ max: batchSize - batch.length, waitMs: wait, signal });
+      for (const m of more) batch.push(m);
+    }
+    return batch;
+  }
+
+  private async run(batch: ReceivedMessage[]): Promise<void> {
+    const records: SqsRecord[] = new Array<SqsRecord>(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const m = batch[i]!;
+      records[i] = toRecord(m, this.queue.arn, this.options.region);
+      this.messages.set(m.messageId, { acceptedAt: Number(m.attributes.SentTimestamp), attempts: 0 });
+    }
+    this.counters.inFlight++;
+    this.counters.batches++;
+    this.counters.records += batch.length;
+    try {
+      let output: JsonValue;
+      try {
+        output = await this.executor.execute(records as unknown as JsonValue);
+      } catch (error) {
+        this.counters.failedExecutions++;
+        this.observer.executionFailed?.(error, batch.length);
+        return;
+      }
+      const failures = new Set<string>();
+      for (const f of (output as { batchItemFailures?: Array<{ itemIdentifier?: unknown }> } | null)?.batchItemFailures ?? []) {
+        if (typeof f?.itemIdentifier === 'string') failures.add(f.itemIdentifier);
+      }
+      const handles: string[] = [];
+      for (const m of batch) if (!failures.has(m.messageId)) handles.push(m.receiptHandle);
+      const { deleted, stale } = handles.length > 0 ? this.queue.deleteMessages(handles) : { deleted: 0, stale: [] };
+      this.counters.deleted += deleted;
+      this.counters.returned += failures.size;
+      this.observer.batchDone?.({ size: batch.length, deleted, returned: failures.size, stale: stale.length });
+    } finally {
+      this.counters.inFlight--;
+      for (const m of batch) this.messages.delete(m.messageId);
+    }
+  }
+}
+
+function toRecord(m: ReceivedMessage, arn: string, region: string): SqsRecord {
+  const messageAttributes: SqsRecord['messageAttributes'] = {};
+  for (const [name, value] of Object.entries(m.messageAttributes)) messageAttributes[name] = { stringValue: value, dataType: 'String' };
+  return {
+    messageId: m.messageId,
+    receiptHandle: m.receiptHandle,
+    body: m.body,
+    attributes: m.attributes,
+    messageAttributes,
+    eventSource: 'aws:sqs',
+    eventSourceARN: arn,
+    awsRegion: region,
+  };
+}

@@ -1,0 +1,309 @@
+/**
+ * The local runtime behind `genesys-pipeline run`: the whole pipeline in one process on one
+ * SQLite file, served on one HTTP port.
+ *
+ * ```text
+ *  POST / (PutEvents) ─► partner bus ─► rule ─► event queue ─► Pipe pollers ─► buffered state machine ─► handlers
+ *                        (archive)       │       (DLQ)          (batches)       (Map, MaxConcurrency)     (idempotency,
+ *                                        │                                                                projection,
+ *                                        └─ direct mode: state machine target per event (RetryPolicy, DLQ) dead letters)
+ *  GET /, /api/*, /metrics (dashboard, stats, projections)      /admin/* (dlq, replay)
+ *                 all on one connection, committed together by the group commit
+ * ```
+ *
+ * Start-up takes the data directory's lock, recovers what a killed predecessor left (messages it
+ * had received become visible at once; idempotency records it left in progress are released),
+ * then opens the group transaction, listens, and starts the pollers. `stop()` drains: new
+ * PutEvents get 503, executions in flight finish and are acknowledged, the last commit is made.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import ipaddr from 'ipaddr.js';
+import { createEventBridgeHandler } from '../eventbridge/index.js';
+import { SqliteConversationQueries } from '../processing/index.js';
+import { PipelineTelemetry } from '../telemetry/index.js';
+import type { PipelineStats } from '../telemetry/index.js';
+import { createAdminRoutes, PipelineAdmin } from './admin.js';
+import { BearerToken } from './auth.js';
+import { createHttpRoutes } from './http-routes.js';
+import { DataDirLock } from './lock.js';
+import { resolveRuntimeOptions, RuntimeOptionsError } from './options.js';
+import type { ResolvedRuntimeOptions, RuntimeOptions } from './options.js';
+import { PipePoller } from './pipe.js';
+import { LocalPipeline } from './pipeline.js';
+import type { PipelineHooks } from './pipeline.js';
+import { formatStatus, StatusReporter } from './status.js';
+import type { StatusOutput } from './status.js';
+
+/** The file in the data directory recording how the pipeline was configured (no secrets). */
+export const CONFIG_FILE = 'pipeline.json';
+
+/** Extra options of {@link startRuntime} that the CLI does not expose. */
+export interface RuntimeExtras extends Pick<PipelineHooks, 'sinks' | 'functionOverrides'> {
+  /** Status line output (a terminal gets a live line). Default: none. */
+  status?: StatusOutput;
+  /** Log lines (start, recovery, warnings, shutdown). Default: none. */
+  log?: (line: string) => void;
+}
+
+/** A running runtime. */
+export interface Runtime {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  readonly options: ResolvedRuntimeOptions;
+  readonly pipeline: LocalPipeline;
+  readonly telemetry: PipelineTelemetry;
+  readonly admin: PipelineAdmin;
+  /** What start-up recovered from a previous process. */
+  readonly recovered: { releasedMessages: number; releasedIdempotencyRecords: number; tookOverLockOf?: number };
+  /** Drains and stops; resolves when everything is committed and closed. */
+  stop(): Promise<void>;
+  /** Resolves when the runtime has stopped (by `stop()`). */
+  readonly stopped: Promise<void>;
+}
+
+/**
+ * Starts the runtime.
+ *
+ * @throws RuntimeOptionsError for invalid options; DataDirLockedError when another live process uses the data directory.
+ * @example
+ * const runtime = await startRuntime({ dataDir: '.pipeline', port: 0 });
+ * console.log(`dashboard: ${runtime.url}/`);
+ * await runtime.stop();
+ */
+export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtras = {}): Promise<Runtime> {
+  const resolved = resolveRuntimeOptions(options);
+  if (!isLoopback(resolved.host) && resolved.token === undefined) {
+    throw new RuntimeOptionsError([
+      `Binding ${resolved.host} exposes PutEvents, the projections and the admin routes beyond this machine: give a token (--token, or GENESYS_PIPELINE_TOKEN), or bind 127.0.0.1.`,
+    ]);
+  }
+  const log = extras.log ?? (() => {});
+  mkdirSync(resolved.dataDir, { recursive: true });
+  const lock = DataDirLock.acquire(resolved.dataDir, { mode: resolved.mode });
+  let pipeline: LocalPipeline | undefined;
+  let server: Server | undefined;
+  try {
+    writeConfig(resolved);
+    // The projection's queries exist once the pipeline has created its tables (below).
+    const projection: { queries?: SqliteConversationQueries } = {};
+    const telemetry = new PipelineTelemetry({
+      concurrencyLimit: resolved.concurrency,
+      contactCentre: { contactCentreFigures: () => projection.queries!.contactCentreFigures() },
+    });
+    pipeline = LocalPipeline.open(resolved, {
+      outcomes: telemetry,
+      accepted: (n) => telemetry.accepted(n),
+      ...(extras.sinks ? { sinks: extras.sinks } : {}),
+      ...(extras.functionOverrides ? { functionOverrides: extras.functionOverrides } : {}),
+    });
+    const p = pipeline;
+    const queries = new SqliteConversationQueries(p.database);
+    projection.queries = queries;
+
+    // Recovery: this process holds the lock, so nothing else is working on these.
+    const releasedMessages = p.eventQueue.releaseInFlight();
+    const releasedIdempotencyRecords = releaseAbandonedIdempotencyRecords(p);
+    const recovered = { releasedMessages, releasedIdempotencyRecords, ...(lock.tookOverFrom ? { tookOverLockOf: lock.tookOverFrom.pid } : {}) };
+    if (lock.tookOverFrom) log(`Took over the lock of PID ${lock.tookOverFrom.pid}, which is no longer running.`);
+    if (releasedMessages || releasedIdempotencyRecords) {
+      log(`Recovered from an unclean stop: ${releasedMessages} message(s) back on the queue, ${releasedIdempotencyRecords} in-progress idempotency record(s) released.`);
+    }
+    if (resolved.mode === 'direct') {
+      const waiting = p.eventQueue.stats().total;
+      if (waiting > 0) log(`Note: ${waiting} event(s) wait in the buffered mode's queue; they are processed by a buffered run (--mode buffered).`);
+    }
+
+    p.commits.start();
+    const admin = new PipelineAdmin(p);
+    let draining = false;
+    let putEventsInFlight = 0;
+    const routes = createHttpRoutes({
+      telemetry,
+      conversations: queries,
+      ...(resolved.token !== undefined ? { token: resolved.token } : {}),
+      onError: (error, request) => log(`${request.method} ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    const adminRoutes = createAdminRoutes({ admin, ...(resolved.token !== undefined ? { token: resolved.token } : {}), isDraining: () => draining });
+    const putEvents = createEventBridgeHandler(p.eventBridge);
+    const bearer = resolved.token === undefined ? undefined : new BearerToken(resolved.token);
+
+    const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'POST' && path === '/') {
+        if (bearer) {
+          const verdict = bearer.check(req);
+          if (verdict !== 'ok') {
+            return awsError(
+              req,
+              res,
+              401,
+              'UnrecognizedClientException',
+              verdict === 'missing'
+                ? 'This runtime requires its token on PutEvents: send "Authorization: Bearer <token>" (with the AWS SDK: withBearerToken(client, token); the CLI: --token).'
+                : 'The bearer token is not this runtime’s token.',
+            );
+          }
+        }
+        if (draining) return awsError(req, res, 503, 'ServiceUnavailableException', 'The local pipeline is shutting down and accepts no new events; send them again once it has restarted.');
+        putEventsInFlight++;
+        try {
+          await putEvents(req, res);
+        } finally {
+          putEventsInFlight--;
+        }
+        return;
+      }
+      if (await adminRoutes(req, res)) return;
+      if (await routes(req, res)) return;
+      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(`${JSON.stringify({ error: 'not_found', message: `No route ${req.method ?? ''} ${path}. PutEvents is POST /; the dashboard GET /; see /api/stats.` })}\n`);
+    };
+    server = createServer((req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!res.headersSent) awsError(req, res, 500, 'InternalException', 'The local pipeline failed to handle the request; see its log.');
+        else res.destroy();
+      });
+    });
+    server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+    const srv = server;
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(resolved.port, resolved.host, () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (srv.address() as AddressInfo).port;
+    const url = `http://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`;
+    lock.update({ url, tokenRequired: resolved.token !== undefined });
+
+    const pipe =
+      resolved.mode === 'buffered'
+        ? new PipePoller(p.eventQueue, p.executor, { batchSize: resolved.batchSize, batchWindowMs: resolved.batchWindowMs, pollers: resolved.pollers, region: p.eventBridge.region }, p.instrumented.messages, {
+            executionFailed: (error, size) => log(`An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${error instanceof Error ? error.message : String(error)}`),
+          })
+        : undefined;
+    pipe?.start();
+
+    // Gauges sampled on timers: the backlog (a count costs about 5 ms per million rows: sampled
+    // less often when it is large) and the dead-letter total for the status line.
+    let deadLetterTotal = 0;
+    let sampleEvery = 500;
+    let sampler: NodeJS.Timeout | undefined;
+    const sample = (): void => {
+      const started = performance.now();
+      try {
+        if (resolved.mode === 'buffered') {
+          const s = p.eventQueue.stats();
+          telemetry.setBacklog(s.visible + s.delayed);
+        } else {
+          telemetry.setBacklog(p.eventBridge.stats().pendingDeliveries);
+        }
+        deadLetterTotal = admin.deadLetters.total();
+      } catch (error) {
+        log(`sampling the backlog failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      sampleEvery = Math.min(10_000, Math.max(500, (performance.now() - started) * 50));
+      sampler = setTimeout(sample, sampleEvery);
+      sampler.unref();
+    };
+    sample();
+    const purger = setInterval(() => {
+      try {
+        p.handlers.idempotency.purgeExpired();
+      } catch (error) {
+        log(`purging expired idempotency records failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }, 10 * 60_000);
+    purger.unref();
+
+    let lastActivity = '';
+    const status = extras.status
+      ? new StatusReporter(extras.status, async () => {
+          const stats: PipelineStats = await telemetry.snapshot();
+          const activity = `${stats.accepted}/${stats.processed}/${stats.backlog}/${deadLetterTotal}`;
+          lastActivity = activity;
+          return { text: formatStatus(stats, deadLetterTotal), activity: lastActivity };
+        })
+      : undefined;
+    status?.start();
+
+    let resolveStopped!: () => void;
+    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        draining = true;
+        status?.stop();
+        if (sampler) clearTimeout(sampler);
+        clearInterval(purger);
+        // PutEvents calls already inside the bus finish (their response waits for the commit).
+        const deadline = Date.now() + 10_000;
+        while (putEventsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+        await pipe?.stop();
+        await p.close();
+        await new Promise<void>((resolve) => {
+          srv.close(() => resolve());
+          srv.closeIdleConnections();
+          setTimeout(() => {
+            srv.closeAllConnections();
+          }, 2000).unref();
+        });
+        lock.release();
+        log('Stopped: everything in flight is processed and committed.');
+        resolveStopped();
+      })());
+
+    return { url, port, options: resolved, pipeline: p, telemetry, admin, recovered, stop, stopped };
+  } catch (error) {
+    server?.close();
+    await pipeline?.close();
+    lock.release();
+    throw error;
+  }
+}
+
+/**
+ * Deletes the idempotency records left `INPROGRESS` by a process that died between starting an
+ * event and completing it (the group commit can fall between the two). Powertools would treat
+ * them as another worker still busy with the event until their in-progress expiry; with the lock
+ * held, no other worker exists. Returns how many.
+ */
+function releaseAbandonedIdempotencyRecords(pipeline: LocalPipeline): number {
+  return pipeline.database.prepare("DELETE FROM idempotency WHERE status = 'INPROGRESS'").run().changes;
+}
+
+function writeConfig(options: ResolvedRuntimeOptions): void {
+  const { token: _token, ...config } = options;
+  writeFileSync(join(options.dataDir, CONFIG_FILE), `${JSON.stringify({ ...config, tokenRequired: options.token !== undefined }, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** True for localhost, 127.0.0.0/8 and ::1. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (h === 'localhost') return true;
+  if (!ipaddr.isValid(h)) return false;
+  return ipaddr.process(h).range() === 'loopback';
+}
+
+function awsError(req: IncomingMessage, res: ServerResponse, status: number, type: string, message: string): void {
+  if (res.headersSent) return;
+  const body = JSON.stringify({ __type: type, message });
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-errortype': type,
+    ...(status === 503 ? { 'retry-after': '1' } : {}),
+  });
+  res.end(body);
+  req.resume();
+}

@@ -1,0 +1,57 @@
+/**
+ * The rule target of `direct` mode: a state machine run once per event, as EventBridge starts
+ * one execution per matching event.
+ *
+ * On AWS the rule's target call is `StartExecution` of a Standard workflow, whose executions are
+ * durable. Locally an execution lives in this process, so the delivery counts as made only when
+ * the execution has ended: succeeded, or failed after the failure recorder dead-lettered the
+ * event (the `Fail` state the definition ends in then). Anything else — the executor's
+ * concurrency limit when it throttles, the failure recorder itself failing, a crash — leaves the
+ * delivery to the bus, which retries it by the target's `RetryPolicy` and finally sends the
+ * event to the target's dead-letter queue, as for a failed `StartExecution` on AWS.
+ */
+import type { BusTarget, EventBridgeEvent } from '../eventbridge/index.js';
+import { TargetDeliveryError } from '../eventbridge/index.js';
+import type { JsonValue, LocalWorkflowExecutor } from '../workflow/index.js';
+import { WorkflowExecutionError } from '../workflow/index.js';
+import type { MessageContext } from './instrumentation.js';
+
+/**
+ * @example
+ * eb.putTargets({ Rule: 'genesys', EventBusName, Targets: [{ Id: 'state-machine',
+ *   target: stateMachineTarget(arn, executor, messages, recordedFailures),
+ *   RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 }, DeadLetterConfig: { queue: dlq } }] });
+ */
+export function stateMachineTarget(
+  arn: string,
+  executor: LocalWorkflowExecutor,
+  messages: Map<string, MessageContext>,
+  recordedFailures: Set<string>,
+  now: () => number = Date.now,
+): BusTarget {
+  return {
+    arn,
+    async deliver(body: string, event: EventBridgeEvent): Promise<void> {
+      let input: JsonValue;
+      try {
+        input = JSON.parse(body) as JsonValue;
+      } catch (error) {
+        throw new TargetDeliveryError('INVALID_JSON', `The target input is not JSON: ${(error as Error).message}`, { retryable: false });
+      }
+      const id = event.id;
+      messages.set(id, { acceptedAt: now(), attempts: 0 });
+      recordedFailures.delete(id);
+      try {
+        await executor.execute(input);
+      } catch (error) {
+        if (recordedFailures.has(id)) return; // dead-lettered with its reason by the workflow itself
+        const name = error instanceof WorkflowExecutionError ? error.error : 'Error';
+        const code = name === 'Lambda.TooManyRequestsException' ? 'THROTTLING' : 'ERROR_FROM_TARGET';
+        throw new TargetDeliveryError(code, `Execution failed with ${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      } finally {
+        messages.delete(id);
+        recordedFailures.delete(id);
+      }
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The pieces the runtime adds or relies on, each on a real SQLite file: the group commit and its
+ * durability barrier (what another connection sees, when), the bus's `afterCommit` hook, and the
+ * durable queue's `releaseInFlight`, `peek`, `deleteById` and `redrive({ messageIds })`.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { durableQueueTarget, LocalEventBridge } from '../../src/eventbridge/index.js';
+import { openSqliteDatabase, QueueStore } from '../../src/queue/index.js';
+import { GroupCommit } from '../../src/runtime/index.js';
+import { tempDir } from '../support/tmp.js';
+
+const dir = tempDir('gep-runtime-hooks-');
+
+describe('GroupCommit', () => {
+  it('holds writes in one transaction until a tick commits them; the barrier resolves after that commit', async () => {
+    const path = join(dir, 'gc.sqlite');
+    const db = openSqliteDatabase(path);
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const reader = new Database(path, { readonly: true });
+    const count = (): number => reader.prepare('SELECT count(*) FROM t').pluck().get() as number;
+    const commits = new GroupCommit(db, { intervalMs: 20 });
+    commits.start();
+    db.prepare('INSERT INTO t VALUES (1)').run();
+    db.transaction(() => db.prepare('INSERT INTO t VALUES (2)').run())(); // a savepoint inside the group transaction
+    expect(count()).toBe(0); // not committed yet: another connection sees nothing
+    let resolved = false;
+    const barrier = commits.barrier().then(() => (resolved = true));
+    await new Promise((r) => setTimeout(r, 1));
+    expect(resolved).toBe(false);
+    await barrier;
+    expect(count()).toBe(2);
+    expect(commits.stats().commits).toBeGreaterThanOrEqual(1);
+    // Idle: after a tick without writes the connection is back in autocommit mode, the barrier immediate.
+    await new Promise((r) => setTimeout(r, 80));
+    expect(db.inTransaction).toBe(false);
+    db.prepare('INSERT INTO t VALUES (3)').run();
+    expect(count()).toBe(3);
+    await commits.barrier();
+    commits.stop();
+    expect(db.inTransaction).toBe(false);
+    reader.close();
+    db.close();
+  });
+
+  it('rejects the barrier when the commit fails', async () => {
+    const db = openSqliteDatabase(join(dir, 'gc-fail.sqlite'));
+    db.exec('CREATE TABLE t (v INTEGER); CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)');
+    db.pragma('foreign_keys = ON');
+    const errors: unknown[] = [];
+    const commits = new GroupCommit(db, { intervalMs: 10, onError: (e) => errors.push(e) });
+    commits.start();
+    db.prepare('INSERT INTO c VALUES (42)').run(); // a deferred foreign key violation: COMMIT fails
+    await expect(commits.barrier()).rejects.toThrow(/Committing the group transaction failed/);
+    expect(errors).toHaveLength(1);
+    commits.stop();
+    db.close();
+  });
+});
+
+describe('LocalEventBridge afterCommit', () => {
+  it('holds PutEvents until the hook resolves, and fails the call when it rejects', async () => {
+    const db = openSqliteDatabase(join(dir, 'bus.sqlite'));
+    let release!: () => void;
+    let fail = false;
+    const seen: number[] = [];
+    const eb = LocalEventBridge.open({
+      database: db,
+      afterCommit: (n) => {
+        seen.push(n);
+        if (fail) return Promise.reject(new Error('commit failed'));
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    const queue = QueueStore.onDatabase(db).queue('q');
+    eb.putRule({ Name: 'all', EventPattern: { source: [{ prefix: '' }] } });
+    eb.putTargets({ Rule: 'all', Targets: [{ Id: 'q', target: durableQueueTarget(queue) }] });
+    let done = false;
+    const call = eb.putEvents({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }, { Source: 's', DetailType: 'd', Detail: '{}' }] }).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual([2]);
+    expect(done).toBe(false);
+    release();
+    await call;
+    fail = true;
+    await expect(eb.putEvents({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })).rejects.toThrow('commit failed');
+    await eb.close();
+    db.close();
+  });
+});
+
+describe('DurableQueue additions', () => {
+  it('releaseInFlight, peek, deleteById and redrive by message id', async () => {
+    const store = QueueStore.open(join(dir, 'queue.sqlite'));
+    const dlq = store.queue('dlq');
+    const queue = store.queue('q', { visibilityTimeoutMs: 60_000, redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 1 } });
+    queue.sendBatch([{ body: 'a' }, { body: 'b' }, { body: 'c', delayMs: 60_000 }]);
+    const got = await queue.receive({ max: 10 });
+    expect(got.map((m) => m.body)).toEqual(['a', 'b']);
+    expect(queue.stats()).toMatchObject({ visible: 0, inFlight: 2, delayed: 1 });
+    expect(queue.peek().map((m) => [m.body, m.visible])).toEqual([['a', false], ['b', false], ['c', false]]);
+    expect(queue.releaseInFlight()).toBe(2); // the delayed one stays delayed
+    expect(queue.stats()).toMatchObject({ visible: 2, inFlight: 0, delayed: 1 });
+    // Received once already (maxReceiveCount 1): the next receive moves both to the DLQ.
+    expect(await queue.receive({ max: 10 })).toEqual([]);
+    const dead = dlq.peek();
+    expect(dead.map((m) => m.body)).toEqual(['a', 'b']);
+    expect(dead[0]!.attributes.DeadLetterReason).toMatch(/maxReceiveCount 1/);
+    expect(dlq.peek({ messageIds: [dead[1]!.messageId] }).map((m) => m.body)).toEqual(['b']);
+    expect(await dlq.redrive({ messageIds: [dead[0]!.messageId] })).toEqual({ moved: 1 });
+    expect(queue.peek().map((m) => m.body).sort()).toEqual(['a', 'c']);
+    expect(dlq.deleteById(dead[1]!.messageId)).toBe(true);
+    expect(dlq.deleteById(dead[1]!.messageId)).toBe(false);
+    expect(dlq.stats().total).toBe(0);
+    store.close();
+  });
+});
