@@ -1,7 +1,6 @@
 /**
  * Paths tests need. The conformance data recorded against real AWS lives next to this
- * repository in `../shared/conformance/` (set GEP_SHARED_DIR to point elsewhere); tests read it
- * from there and never copy it in.
+ * repository in `../shared/conformance/`; tests read it from there and never copy it in.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,16 +9,29 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** `../shared` (or $GEP_SHARED_DIR). Throws a clear error when it is missing. */
+/**
+ * The shared directory: `$GEP_SHARED_DIR` if set, else the nearest `shared/` beside the
+ * repository or one of its parent directories (a checkout at `<x>/main` finds `<x>/shared`).
+ * Throws a clear error when there is none: conformance tests must not pass without their data.
+ */
 export function sharedDir(): string {
-  const dir = process.env.GEP_SHARED_DIR ?? resolve(projectRoot, '..', 'shared');
-  if (!existsSync(join(dir, 'conformance'))) {
-    throw new Error(`Conformance data not found at ${join(dir, 'conformance')}. Tests read it from ../shared next to the repository; set GEP_SHARED_DIR to its location.`);
+  const candidates: string[] = [];
+  if (process.env.GEP_SHARED_DIR) candidates.push(resolve(process.env.GEP_SHARED_DIR));
+  for (let dir = resolve(projectRoot, '..'); ; dir = dirname(dir)) {
+    candidates.push(join(dir, 'shared'));
+    if (dirname(dir) === dir) break;
   }
-  return dir;
+  const found = candidates.find((dir) => existsSync(join(dir, 'conformance')));
+  if (!found) {
+    throw new Error(
+      `Conformance data not found (looked for shared/conformance in ${candidates.slice(0, 3).join(', ')}, …). ` +
+        'Tests read it from ../shared beside the repository; set GEP_SHARED_DIR to the directory that holds conformance/.',
+    );
+  }
+  return found;
 }
 
-/** A path below `../shared/conformance`. */
+/** A path below `shared/conformance`. */
 export function conformancePath(...segments: string[]): string {
   return join(sharedDir(), 'conformance', ...segments);
 }
