@@ -2,31 +2,16 @@
  * `genesys-pipeline inspect` as a user runs it on captured events: a child process of the real
  * CLI reading a real file (or stdin), its report, and its exit status.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conversationEvent } from '../support/events.js';
-import { projectRoot } from '../support/paths.js';
+import { runCli } from '../support/cli.js';
+import type { CliRun } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function inspect(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'inspect', ...args], { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
+function inspect(args: string[], stdin?: string): Promise<CliRun> {
+  return runCli(['inspect', ...args], stdin === undefined ? {} : { stdin });
 }
 
 const dir = tempDir('gep-cli-inspect-');

@@ -18,6 +18,8 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   /** Text written to the child's stdin, which is then closed (default: closed at once). */
   stdin?: string;
+  /** Close the child's stdout once this many characters were read, as `| head` does. */
+  stopAfterBytes?: number;
 }
 
 /**
@@ -33,7 +35,10 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (options.stopAfterBytes !== undefined && stdout.length >= options.stopAfterBytes) child.stdout.destroy();
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
