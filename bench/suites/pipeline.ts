@@ -8,7 +8,11 @@
  *     validator, idempotent processor, projection — durability and idempotency on, until every
  *     event has an outcome;
  * (c) the same in `direct` mode (one execution per event), on the first `BENCH_DIRECT_EVENTS`
- *     events (default 50,000: it is much slower).
+ *     events (default 50,000: it is much slower);
+ * (d) the state machine alone, with trivial handlers, on each executor (`fast`, the runtime's
+ *     default, and `reference`, aws-local-stepfunctions): what the executor itself costs.
+ *
+ * `BENCH_EXECUTOR=reference` runs (b) and (c) on the reference executor.
  *
  * Each measurement runs in a child process of its own (this file, `--phase …`), so that its peak
  * RSS (`process.resourceUsage().maxRSS`) is its own. Ingestion is paused while more than
@@ -23,7 +27,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { QueueStore } from '../../src/queue/index.js';
 import { startRuntime } from '../../src/runtime/index.js';
-import type { WorkflowMode } from '../../src/workflow/index.js';
+import { buildStateMachineDefinition, createWorkflowExecutor, FUNCTION_PLACEHOLDERS } from '../../src/workflow/index.js';
+import type { JsonValue, LocalLambdaHandler, WorkflowExecutorKind, WorkflowMode } from '../../src/workflow/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import type { BenchResult, BenchSuite } from '../harness.js';
 import { rate } from '../harness.js';
@@ -34,11 +39,13 @@ const MAX_BACKLOG = 20_000;
 const IN_FLIGHT_CALLS = 16;
 const here = fileURLToPath(import.meta.url);
 /**
- * V8 heap limit of the measured process. The runtime's live heap is ~50–150 MB; without a limit
- * V8 lets garbage promoted by the many concurrent executions grow the old generation to 500 MB+
- * on a machine with plenty of memory. `npm start` runs with the same limit (see docs/runtime.md).
+ * V8 heap flags of the measured process, as `npm start` runs the runtime (see docs/runtime.md,
+ * "Memory"). The live heap is ~50–150 MB; without a limit V8 lets garbage promoted by the many
+ * concurrent executions grow the old generation to 500 MB+ on a machine with memory to spare. A
+ * 32 MB semi-space lets the short-lived per-event garbage (payload copies, parse results, SQL
+ * strings) die young instead of being promoted to the old generation.
  */
-const HEAP_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=256').split(' ').filter(Boolean);
+const HEAP_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=256 --max-semi-space-size=32').split(' ').filter(Boolean);
 
 interface PhaseResult {
   events: number;
@@ -93,12 +100,24 @@ async function queuePhase(file: string, dir: string, count: number): Promise<Pha
 }
 
 async function pipelinePhase(file: string, dir: string, count: number, mode: WorkflowMode): Promise<PhaseResult> {
-  const runtime = await startRuntime({ dataDir: join(dir, `pipeline-${mode}`), port: 0, mode, archiveRetentionDays: 1, ...(process.env.BENCH_COMMIT_MS ? { commitIntervalMs: Number(process.env.BENCH_COMMIT_MS) } : {}) });
-  const t = runtime.telemetry;
-  const finished = async (): Promise<number> => {
-    const s = await t.snapshot();
-    return s.processed + s.duplicates + s.deadLettered;
+  // Plain counters of the outcomes (the telemetry snapshot is for the dashboard: it reads the
+  // projection's figures from SQLite, too costly to call after every PutEvents call).
+  const outcomes = { processed: 0, duplicates: 0, deadLettered: 0 };
+  const counting = {
+    processed: (n: number) => void (outcomes.processed += n),
+    duplicate: (n = 1) => void (outcomes.duplicates += n),
+    deadLettered: (n = 1) => void (outcomes.deadLettered += n),
   };
+  const runtime = await startRuntime({
+    dataDir: join(dir, `pipeline-${mode}`),
+    port: 0,
+    mode,
+    archiveRetentionDays: 1,
+    ...(process.env.BENCH_COMMIT_MS ? { commitIntervalMs: Number(process.env.BENCH_COMMIT_MS) } : {}),
+    ...(process.env.BENCH_EXECUTOR ? { executor: process.env.BENCH_EXECUTOR as WorkflowExecutorKind } : {}),
+  }, { outcomes: { ...counting, processingStarted() {}, processingFinished() {}, invalid() {}, failed() {}, retried() {} } });
+  const t = runtime.telemetry;
+  const finished = (): number => outcomes.processed + outcomes.duplicates + outcomes.deadLettered;
   const started = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
   const inFlight = new Set<Promise<unknown>>();
@@ -120,12 +139,12 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
       put(entries);
       entries = [];
       while (inFlight.size >= IN_FLIGHT_CALLS) await Promise.race(inFlight);
-      while (sent - (await finished()) > MAX_BACKLOG) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (sent - finished() > MAX_BACKLOG) await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
   if (entries.length) put(entries);
   await Promise.all(inFlight);
-  while ((await finished()) < sent - rejected) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (finished() < sent - rejected) await new Promise((resolve) => setTimeout(resolve, 5));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
   const stats = await t.snapshot();
@@ -148,6 +167,39 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
   };
 }
 
+/**
+ * (d) The state machine alone: the buffered definition on one executor with trivial handlers
+ * (the validator returns every record as an item, the processor `processed`, the reporter the
+ * counts), batches of 100, 4 executions at once, the processor capped at 10 as in the runtime —
+ * what the executor itself costs per event, Lambda emulation included.
+ */
+async function executorPhase(kind: WorkflowExecutorKind, seconds: number): Promise<PhaseResult> {
+  const functions: Record<string, LocalLambdaHandler> = {
+    [FUNCTION_PLACEHOLDERS.validator]: (p) => {
+      const records = (p as { records: Array<{ messageId: string; body: string }> }).records;
+      return { items: records.map((r) => ({ messageId: r.messageId, receiveCount: 1, event: JSON.parse(r.body) as JsonValue })), invalid: 0 };
+    },
+    [FUNCTION_PLACEHOLDERS.processor]: (p) => ({ messageId: (p as { messageId: string }).messageId, status: 'processed' }),
+    [FUNCTION_PLACEHOLDERS.batchReporter]: (p) => ({ batchItemFailures: [], processed: (p as { outcomes: unknown[] }).outcomes.length, duplicates: 0, invalid: 0, failed: 0 }),
+  };
+  const executor = createWorkflowExecutor(kind, buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: 10 }), {
+    functions,
+    concurrency: { [FUNCTION_PLACEHOLDERS.processor]: { limit: 10 } },
+  });
+  const body = [...generateEvents({ conversations: 1, seed: 42 })][0]!;
+  const batch = Array.from({ length: 100 }, (_, i) => ({ messageId: `m-${i}`, receiptHandle: `h-${i}`, body, attributes: { ApproximateReceiveCount: '1' } }));
+  const cpuStart = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  let events = 0;
+  while (Number(process.hrtime.bigint() - started) / 1e9 < seconds) {
+    await Promise.all([0, 1, 2, 3].map(() => executor.execute(batch as unknown as JsonValue)));
+    events += 400;
+  }
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  return { events, seconds: elapsed, peakRssBytes: process.resourceUsage().maxRSS * 1024, details: { executor: kind, cpuMicrosecondsPerEvent: +((cpu.user + cpu.system) / events).toFixed(1), batch: 100, executionsAtOnce: 4 } };
+}
+
 /** Runs one phase in a child process and returns its result. */
 function child(phase: string, file: string, dir: string, count: number): PhaseResult {
   const run = spawnSync(process.execPath, [...HEAP_FLAGS, '--import', 'tsx', here, '--phase', phase, file, dir, String(count)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -167,13 +219,27 @@ const suite: BenchSuite = {
       const a = child('queue', file, dir, EVENTS);
       const b = child('buffered', file, dir, EVENTS);
       const c = child('direct', file, dir, DIRECT_EVENTS);
+      const dFast = child('executor-fast', file, dir, 0);
+      const dReference = child('executor-reference', file, dir, 0);
       const ra = rate(a.events, a.seconds);
       const rb = rate(b.events, b.seconds);
       const rc = rate(c.events, c.seconds);
+      const rdFast = rate(dFast.events, dFast.seconds);
+      const rdReference = rate(dReference.events, dReference.seconds);
       const results: BenchResult[] = [
         { name: '(a) durable queue send+receive+delete, batch 100', events: a.events, seconds: a.seconds, eventsPerSecond: ra, peakRssBytes: a.peakRssBytes, details: a.details },
         { name: '(b) full pipeline, buffered mode', events: b.events, seconds: b.seconds, eventsPerSecond: rb, peakRssBytes: b.peakRssBytes, ratios: { 'b/a': rb / ra }, details: b.details },
         { name: '(c) full pipeline, direct mode', events: c.events, seconds: c.seconds, eventsPerSecond: rc, peakRssBytes: c.peakRssBytes, ratios: { 'c/b': rc / rb }, details: c.details },
+        { name: '(d) state machine alone (trivial handlers), fast executor', events: dFast.events, seconds: dFast.seconds, eventsPerSecond: rdFast, peakRssBytes: dFast.peakRssBytes, details: dFast.details },
+        {
+          name: '(d) state machine alone (trivial handlers), reference executor (aws-local-stepfunctions)',
+          events: dReference.events,
+          seconds: dReference.seconds,
+          eventsPerSecond: rdReference,
+          peakRssBytes: dReference.peakRssBytes,
+          ratios: { 'fast/reference': rdFast / rdReference },
+          details: dReference.details,
+        },
       ];
       return results;
     } finally {
@@ -187,7 +253,12 @@ export default suite;
 // Child process: one phase.
 if (process.argv[2] === '--phase') {
   const [, , , phase, file, dir, count] = process.argv as [string, string, string, string, string, string, string];
-  const result = phase === 'queue' ? await queuePhase(file, dir, Number(count)) : await pipelinePhase(file, dir, Number(count), phase as WorkflowMode);
+  const result =
+    phase === 'queue'
+      ? await queuePhase(file, dir, Number(count))
+      : phase.startsWith('executor-')
+        ? await executorPhase(phase.slice('executor-'.length) as WorkflowExecutorKind, 8)
+        : await pipelinePhase(file, dir, Number(count), phase as WorkflowMode);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }

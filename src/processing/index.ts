@@ -43,6 +43,6 @@ export type { SqliteConversationStoreOptions, ConversationCacheStats } from './s
 export { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';
 export { ConversationSchemaError, CONVERSATION_SCHEMA_VERSION } from './stores/sqlite-conversation-schema.js';
 export { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
-export { SqliteIdempotencyPersistenceLayer, idempotencyRecordId } from './stores/sqlite-idempotency.js';
+export { SqliteIdempotencyPersistenceLayer, idempotencyRecordId, resolveIdempotencyRecordIds } from './stores/sqlite-idempotency.js';
 export { createLocalHandlers } from './local.js';
 export type { LocalProcessingOptions, LocalHandlers } from './local.js';

@@ -5,8 +5,8 @@
  */
 import { validateTopics, GENERIC_CONVERSATION_TOPICS } from '../events/index.js';
 import { partnerEventSourceName, GENESYS_PARTNER_SOURCE_PREFIX } from '../genesys/partner-event-source.js';
-import { MAX_INLINE_MAP_CONCURRENCY } from '../workflow/index.js';
-import type { WorkflowMode } from '../workflow/index.js';
+import { MAX_INLINE_MAP_CONCURRENCY, WORKFLOW_EXECUTORS } from '../workflow/index.js';
+import type { WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
 import { SIMULATION_DEFAULTS } from '../simulate/options.js';
 
 /** The options of a runtime. Only `dataDir` is required. */
@@ -49,6 +49,11 @@ export interface RuntimeOptions {
   targetRetry?: { maximumRetryAttempts?: number; maximumEventAgeSeconds?: number };
   /** Replace the state machine's retry backoff by this pause (ms); for tests. */
   retryPauseMs?: number;
+  /**
+   * Which local executor runs the state machine: `fast` (compiled from the definition; default)
+   * or `reference` (`aws-local-stepfunctions`, the generic interpreter it is checked against).
+   */
+  executor?: WorkflowExecutorKind;
 }
 
 /** Options with every default applied and checked. */
@@ -75,6 +80,7 @@ export interface ResolvedRuntimeOptions {
   commitIntervalMs: number;
   targetRetry: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
   retryPauseMs: number | undefined;
+  executor: WorkflowExecutorKind;
 }
 
 /** Defaults of {@link RuntimeOptions}. */
@@ -93,6 +99,7 @@ export const RUNTIME_DEFAULTS = {
   archiveRetentionDays: 0.25,
   commitIntervalMs: 5,
   targetRetry: { maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 },
+  executor: 'fast' as WorkflowExecutorKind,
 } as const;
 
 /** Invalid runtime options; `problems` lists each (option and what is wrong). */
@@ -162,6 +169,8 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
   const maximumEventAgeSeconds = int('targetRetry.maximumEventAgeSeconds', options.targetRetry?.maximumEventAgeSeconds ?? d.targetRetry.maximumEventAgeSeconds, 60, 86_400);
   const retryPauseMs = options.retryPauseMs;
   if (retryPauseMs !== undefined) int('retryPauseMs', retryPauseMs, 0, 60_000);
+  const executor = options.executor ?? d.executor;
+  if (!(WORKFLOW_EXECUTORS as readonly string[]).includes(executor)) problems.push(`executor must be ${WORKFLOW_EXECUTORS.map((e) => `"${e}"`).join(' or ')}; got ${JSON.stringify(executor)}.`);
   if (problems.length) throw new RuntimeOptionsError(problems);
   return {
     dataDir: options.dataDir,
@@ -184,6 +193,7 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     commitIntervalMs,
     targetRetry: { maximumRetryAttempts, maximumEventAgeSeconds },
     retryPauseMs,
+    executor,
   };
 }
 

@@ -13,7 +13,7 @@
  * - an execution that fails as a whole leaves the whole batch to the visibility timeout.
  */
 import type { DurableQueue, ReceivedMessage } from '../queue/index.js';
-import type { JsonValue, LocalWorkflowExecutor } from '../workflow/index.js';
+import type { JsonValue, WorkflowExecutor } from '../workflow/index.js';
 import type { MessageContext } from './instrumentation.js';
 
 /** Options of {@link PipePoller}. */
@@ -72,7 +72,7 @@ export class PipePoller {
 
   constructor(
     private readonly queue: DurableQueue,
-    private readonly executor: LocalWorkflowExecutor,
+    private readonly executor: WorkflowExecutor,
     private readonly options: PipeOptions,
     /** Context of the messages being processed (read by the instrumented handlers). */
     private readonly messages: Map<string, MessageContext>,

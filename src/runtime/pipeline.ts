@@ -14,13 +14,13 @@
 import { join } from 'node:path';
 import { durableQueueTarget, LocalEventBridge } from '../eventbridge/index.js';
 import type { LocalEventBridgeOptions } from '../eventbridge/index.js';
-import { createLocalHandlers } from '../processing/index.js';
+import { createLocalHandlers, resolveIdempotencyRecordIds } from '../processing/index.js';
 import type { LocalHandlers, Sink } from '../processing/index.js';
 import { openSqliteDatabase, QueueStore } from '../queue/index.js';
 import type { DurableQueue } from '../queue/index.js';
 import type { SqliteDatabase } from '../queue/sqlite.js';
-import { buildStateMachineDefinition, LocalWorkflowExecutor, FUNCTION_PLACEHOLDERS } from '../workflow/index.js';
-import type { LocalLambdaHandler } from '../workflow/index.js';
+import { buildStateMachineDefinition, createWorkflowExecutor, FUNCTION_PLACEHOLDERS } from '../workflow/index.js';
+import type { LocalLambdaHandler, WorkflowExecutor } from '../workflow/index.js';
 import { GroupCommit } from './group-commit.js';
 import { instrumentFunctions } from './instrumentation.js';
 import type { InstrumentedFunctions, OutcomeSink } from './instrumentation.js';
@@ -38,6 +38,9 @@ export const PIPELINE_RESOURCES = {
   queueTargetId: 'event-queue',
   stateMachineTargetId: 'state-machine',
 } as const;
+
+/** SQLite page cache of the pipeline's connection, KiB. */
+const PIPELINE_CACHE_KIB = 16 * 1024;
 
 /** Extension points of {@link LocalPipeline.open}, mostly for tests. */
 export interface PipelineHooks {
@@ -85,7 +88,8 @@ export class LocalPipeline {
   readonly targetDlq: DurableQueue;
   readonly handlers: LocalHandlers;
   readonly instrumented: InstrumentedFunctions;
-  readonly executor: LocalWorkflowExecutor;
+  /** The state machine's executor (`--executor`: the fast one, or the reference). */
+  readonly executor: WorkflowExecutor;
   private closed = false;
 
   private constructor(
@@ -94,6 +98,9 @@ export class LocalPipeline {
   ) {
     this.database = openSqliteDatabase(join(options.dataDir, PIPELINE_RESOURCES.database));
     try {
+      // 16 MiB of page cache instead of 64: what the pipeline touches is the end of its tables and
+      // indexes; over 1,000,000 events throughput is the same and peak RSS about 50 MB lower (docs/runtime.md).
+      this.database.pragma(`cache_size = -${PIPELINE_CACHE_KIB}`);
       this.commits = new GroupCommit(this.database, { intervalMs: options.commitIntervalMs });
       const commits = this.commits;
       const afterCommit: LocalEventBridgeOptions['afterCommit'] = async (events) => {
@@ -115,13 +122,16 @@ export class LocalPipeline {
       });
       this.handlers = createLocalHandlers({
         db: this.database,
+        // Time-ordered record ids: each insert lands at the end of the index instead of on a random
+        // page (about 4 KB less written per event). A data dir created with Powertools' ids keeps them.
+        idempotencyRecordIdsByEventTime: resolveIdempotencyRecordIds(this.database, true),
         ...(hooks.sinks ? { sinks: hooks.sinks } : {}),
         ...(options.mode === 'buffered' ? { maxReceiveCount: options.maxReceiveCount } : {}),
       });
       const base = hooks.functionOverrides ? hooks.functionOverrides({ ...this.handlers.functions }) : this.handlers.functions;
       this.instrumented = instrumentFunctions(base, hooks.outcomes ?? NO_OUTCOMES);
       const definition = buildStateMachineDefinition({ mode: options.mode, maxConcurrency: options.maxConcurrency });
-      this.executor = new LocalWorkflowExecutor(definition, {
+      this.executor = createWorkflowExecutor(options.executor, definition, {
         functions: this.instrumented.functions,
         concurrency: { [FUNCTION_PLACEHOLDERS.processor]: { limit: options.concurrency } },
         ...(options.retryPauseMs !== undefined ? { retryPauseMs: options.retryPauseMs } : {}),

@@ -35,6 +35,7 @@ import type { ResolvedRuntimeOptions, RuntimeOptions } from './options.js';
 import { PipePoller } from './pipe.js';
 import { LocalPipeline } from './pipeline.js';
 import type { PipelineHooks } from './pipeline.js';
+import type { OutcomeSink } from './instrumentation.js';
 import { formatStatus, StatusReporter } from './status.js';
 import type { StatusOutput } from './status.js';
 
@@ -43,6 +44,8 @@ export const CONFIG_FILE = 'pipeline.json';
 
 /** Extra options of {@link startRuntime} that the CLI does not expose. */
 export interface RuntimeExtras extends Pick<PipelineHooks, 'sinks' | 'functionOverrides'> {
+  /** Told every outcome the telemetry is told (processed, duplicates, …), e.g. plain counters for a benchmark. */
+  outcomes?: OutcomeSink;
   /** Status line output (a terminal gets a live line). Default: none. */
   status?: StatusOutput;
   /** Log lines (start, recovery, warnings, shutdown). Default: none. */
@@ -96,7 +99,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       contactCentre: { contactCentreFigures: () => projection.queries!.contactCentreFigures() },
     });
     pipeline = LocalPipeline.open(resolved, {
-      outcomes: telemetry,
+      outcomes: extras.outcomes ? teeOutcomes(telemetry, extras.outcomes) : telemetry,
       accepted: (n) => telemetry.accepted(n),
       ...(extras.sinks ? { sinks: extras.sinks } : {}),
       ...(extras.functionOverrides ? { functionOverrides: extras.functionOverrides } : {}),
@@ -280,6 +283,20 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
  */
 function releaseAbandonedIdempotencyRecords(pipeline: LocalPipeline): number {
   return pipeline.database.prepare("DELETE FROM idempotency WHERE status = 'INPROGRESS'").run().changes;
+}
+
+/** An outcome sink that tells both. */
+function teeOutcomes(a: OutcomeSink, b: OutcomeSink): OutcomeSink {
+  return {
+    processingStarted: (count) => (a.processingStarted(count), b.processingStarted(count)),
+    processingFinished: (count) => (a.processingFinished(count), b.processingFinished(count)),
+    processed: (count, latencies) => (a.processed(count, latencies), b.processed(count, latencies)),
+    duplicate: (count) => (a.duplicate(count), b.duplicate(count)),
+    invalid: (count) => (a.invalid(count), b.invalid(count)),
+    failed: (count) => (a.failed(count), b.failed(count)),
+    retried: (count) => (a.retried(count), b.retried(count)),
+    deadLettered: (count) => (a.deadLettered(count), b.deadLettered(count)),
+  };
 }
 
 function writeConfig(options: ResolvedRuntimeOptions): void {

@@ -12,7 +12,7 @@
  */
 import type { BusTarget, EventBridgeEvent } from '../eventbridge/index.js';
 import { TargetDeliveryError } from '../eventbridge/index.js';
-import type { JsonValue, LocalWorkflowExecutor } from '../workflow/index.js';
+import type { JsonValue, WorkflowExecutor } from '../workflow/index.js';
 import { WorkflowExecutionError } from '../workflow/index.js';
 import type { MessageContext } from './instrumentation.js';
 
@@ -24,7 +24,7 @@ import type { MessageContext } from './instrumentation.js';
  */
 export function stateMachineTarget(
   arn: string,
-  executor: LocalWorkflowExecutor,
+  executor: WorkflowExecutor,
   messages: Map<string, MessageContext>,
   recordedFailures: Set<string>,
   now: () => number = Date.now,

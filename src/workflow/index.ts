@@ -1,6 +1,8 @@
 /**
- * The Amazon States Language definitions (one source for CDK and the local runtime) and the
- * local executor that runs them with in-process Lambda handlers.
+ * The Amazon States Language definitions (one source for CDK and the local runtime) and the two
+ * local executors that run them with in-process Lambda handlers: {@link FastWorkflowExecutor}
+ * (compiled, what the runtime uses) and {@link LocalWorkflowExecutor} (the reference, on
+ * `aws-local-stepfunctions`).
  */
 export type { AslDefinition, AslState, AslRetrier, AslCatcher, JsonValue, JsonObject } from './asl.js';
 export {
@@ -16,5 +18,9 @@ export {
   WorkflowOptionsError,
 } from './definition.js';
 export type { WorkflowMode, WorkflowOptions } from './definition.js';
-export { LocalWorkflowExecutor, WorkflowExecutionError, LocalExecutorConfigError } from './executor.js';
-export type { LocalLambdaHandler, ConcurrencyLimit, LocalExecutorOptions, ExecuteOptions, ExecutorStats, FunctionStats } from './executor.js';
+export { LocalWorkflowExecutor } from './executor.js';
+export { FastWorkflowExecutor } from './fast-executor.js';
+export { createWorkflowExecutor, WORKFLOW_EXECUTORS } from './executors.js';
+export type { WorkflowExecutorKind } from './executors.js';
+export { WorkflowExecutionError, LocalExecutorConfigError } from './local-functions.js';
+export type { LocalLambdaHandler, ConcurrencyLimit, LocalExecutorOptions, ExecuteOptions, ExecutorStats, FunctionStats, WorkflowExecutor } from './local-functions.js';

@@ -2,7 +2,8 @@
  * The processing core end to end, locally: 10,000 simulated Genesys events (5% duplicates, 10%
  * out of order, 2% malformed) through the buffered state machine on the local executor, fed in
  * batches the way an EventBridge Pipe feeds SQS records (failed records return to the queue and
- * are delivered again), with 10% transient failures injected into the processor.
+ * are delivered again), with 10% transient failures injected into the processor. Run with both
+ * local executors (the compiled one the runtime uses, and the reference).
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +13,8 @@ import { createLocalHandlers, factOf, openProcessingDatabase, projectConversatio
 import type { BatchResponse, ConversationFact, LocalHandlers, Sink } from '../../src/processing/index.js';
 import { generateAnnotatedEvents } from '../../src/simulate/index.js';
 import type { SimulatedLine } from '../../src/simulate/index.js';
-import { buildStateMachineDefinition, LocalWorkflowExecutor } from '../../src/workflow/index.js';
-import type { JsonValue } from '../../src/workflow/index.js';
+import { buildStateMachineDefinition, createWorkflowExecutor, WORKFLOW_EXECUTORS } from '../../src/workflow/index.js';
+import type { JsonValue, WorkflowExecutor } from '../../src/workflow/index.js';
 import { tempDir } from '../support/tmp.js';
 import { sqsRecord } from '../workflow/support.js';
 
@@ -64,12 +65,12 @@ interface QueuedMessage {
   receiveCount: number;
 }
 
-describe(`buffered pipeline, locally: ${EVENTS} simulated events`, () => {
+describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulated events (%s executor)`, (kind) => {
   const lines: SimulatedLine[] = [];
   const flaky = new FlakySink();
   const counting = new CountingSink();
   let local: LocalHandlers;
-  let executor: LocalWorkflowExecutor;
+  let executor: WorkflowExecutor;
   const batchOf = new Map<string, number>();
   const inFlight = new Map<number, number>();
   const peakPerExecution = new Map<number, number>();
@@ -103,7 +104,7 @@ describe(`buffered pipeline, locally: ${EVENTS} simulated events`, () => {
         },
       }),
     });
-    executor = new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: MAX_CONCURRENCY }), {
+    executor = createWorkflowExecutor(kind, buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: MAX_CONCURRENCY }), {
       functions: local.functions,
       concurrency: { ProcessorFunctionArn: { limit: GLOBAL_PROCESSOR_LIMIT } },
       retryPauseMs: 1,

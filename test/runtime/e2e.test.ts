@@ -4,11 +4,9 @@
  * malformed ones) through PutEvents; the stats and every projection must equal the reference
  * computed here from the clean, de-duplicated events. Then SIGTERM: it drains and exits 0.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_KEY_PREFIX } from '../../src/processing/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { tempDir } from '../support/tmp.js';
 import { getJson, readDatabase, reference, sendAll, startRuntimeProcess, waitForStats } from './support.js';
@@ -28,15 +26,11 @@ interface Stats extends Record<string, unknown> {
   contactCentre: { activeConversations: number; conversationsEnded: number } | null;
 }
 
-/** The id Powertools gives the idempotency record of an event key (prefix, MD5 of the JSON key, base64). */
-function recordId(key: string): string {
-  return `${IDEMPOTENCY_KEY_PREFIX}#${createHash('md5').update(JSON.stringify(key)).digest('base64')}`;
-}
 
-async function runMode(mode: 'buffered' | 'direct', conversations: number): Promise<void> {
-  const dataDir = join(dir, mode);
+async function runMode(mode: 'buffered' | 'direct', conversations: number, executor?: 'reference'): Promise<void> {
+  const dataDir = join(dir, `${mode}-${executor ?? 'fast'}`);
   const lines = [...generateEvents({ conversations, seed: mode === 'buffered' ? 11 : 12, duplicates: 0.05, outOfOrder: 0.1, malformed: 0.03 })];
-  const runtime = await startRuntimeProcess(dataDir, ['--mode', mode, '--concurrency', '4', '--batch-window-ms', '20']);
+  const runtime = await startRuntimeProcess(dataDir, ['--mode', mode, '--concurrency', '4', '--batch-window-ms', '20', ...(executor ? ['--executor', executor] : [])]);
   try {
     const sent = await sendAll(lines, () => runtime.url);
     expect(sent.retriedRequests).toBe(0);
@@ -77,7 +71,7 @@ async function runMode(mode: 'buffered' | 'direct', conversations: number): Prom
 
     // On disk: one completed idempotency record per distinct event, nothing in progress or left queued.
     const db = readDatabase(join(dataDir, 'pipeline.sqlite'));
-    expect(db.completedKeys).toEqual(new Set([...ref.keys].map(recordId)));
+    expect(db.completedKeys).toEqual(ref.recordIds);
     expect(db.inProgress).toBe(0);
     expect(db.queued).toBe(0);
     expect(db.deadLetters.filter((d) => d.stage === 'validate')).toHaveLength(ref.invalid);
@@ -94,5 +88,9 @@ describe('genesys-pipeline run, end to end with the AWS SDK', () => {
 
   it('direct mode: one execution per event, the same results', async () => {
     await runMode('direct', 120);
+  }, 120_000);
+
+  it('--executor reference (aws-local-stepfunctions): the same results', async () => {
+    await runMode('buffered', 100, 'reference');
   }, 120_000);
 });

@@ -12,7 +12,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import Database from 'better-sqlite3';
 import { buildEvent, compileEventPattern, formatEventTime } from '../../src/eventbridge/index.js';
 import { parseGenesysEvent } from '../../src/events/index.js';
-import { factOf, projectConversation } from '../../src/processing/index.js';
+import { factOf, idempotencyRecordId, projectConversation } from '../../src/processing/index.js';
 import type { ConversationFact, ConversationProjection } from '../../src/processing/index.js';
 import { resolveRuntimeOptions, ruleEventPattern, withBearerToken } from '../../src/runtime/index.js';
 import { toPutEventsEntry } from '../../src/simulate/index.js';
@@ -88,6 +88,11 @@ export function entryOf(line: string): PutEventsRequestEntry {
 export interface Reference {
   /** Distinct valid event keys. */
   keys: Set<string>;
+  /**
+   * The ids of their idempotency records, as the runtime writes them: ordered by event time
+   * (`idempotencyRecordId(key, eventTime, { recordIdsByEventTime: true })`).
+   */
+  recordIds: Set<string>;
   /** Valid deliveries (with duplicates). */
   valid: number;
   /** Accepted lines the validator rejects. */
@@ -105,6 +110,7 @@ export interface Reference {
 export function reference(acceptedLines: readonly string[]): Reference {
   const pattern = compileEventPattern(ruleEventPattern(resolveRuntimeOptions({ dataDir: 'x' })));
   const keys = new Set<string>();
+  const recordIds = new Set<string>();
   const facts = new Map<string, Map<string, ConversationFact>>();
   let valid = 0;
   let invalid = 0;
@@ -132,6 +138,7 @@ export function reference(acceptedLines: readonly string[]): Reference {
     }
     valid++;
     keys.add(parsed.event.key);
+    recordIds.add(idempotencyRecordId(parsed.event.key, parsed.event.kind === 'conversation' ? parsed.event.eventTime : undefined, { recordIdsByEventTime: true }));
     if (parsed.event.kind !== 'conversation') continue;
     const fact = factOf(parsed.event);
     let byKey = facts.get(fact.conversationId);
@@ -140,7 +147,7 @@ export function reference(acceptedLines: readonly string[]): Reference {
   }
   const projections = new Map<string, ConversationProjection>();
   for (const [id, byKey] of facts) projections.set(id, projectConversation([...byKey.values()]));
-  return { keys, valid, invalid, unrouted, projections };
+  return { keys, recordIds, valid, invalid, unrouted, projections };
 }
 
 /** Whether PutEvents would accept the line at all (a line whose entry it rejects never enters). */

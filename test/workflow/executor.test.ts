@@ -5,16 +5,26 @@ import { createBatchReporter, createFailureRecorder, createValidator, TransientP
 import type { ItemOutcome, ProcessRequest, ValidatorRequest, BatchReportRequest, FailureRecordRequest } from '../../src/processing/index.js';
 import {
   buildStateMachineDefinition,
+  FastWorkflowExecutor,
   FUNCTION_PLACEHOLDERS as F,
   LocalExecutorConfigError,
   LocalWorkflowExecutor,
   WorkflowExecutionError,
 } from '../../src/workflow/index.js';
-import type { JsonValue, LocalExecutorOptions, WorkflowOptions } from '../../src/workflow/index.js';
+import type { AslDefinition, JsonValue, LocalExecutorOptions, WorkflowExecutor, WorkflowOptions } from '../../src/workflow/index.js';
 import { projectRoot } from '../support/paths.js';
 import { eventLine, MemoryDeadLetterStore, sleep, sqsRecord } from './support.js';
 
 type ProcessFn = (request: ProcessRequest) => Promise<JsonValue>;
+type ExecutorClass = new (definition: AslDefinition, options: LocalExecutorOptions) => WorkflowExecutor;
+
+/** Every test runs against both executors: the reference (aws-local-stepfunctions) and the compiled one. */
+const EXECUTORS: Array<[string, ExecutorClass]> = [
+  ['LocalWorkflowExecutor (reference)', LocalWorkflowExecutor],
+  ['FastWorkflowExecutor', FastWorkflowExecutor],
+];
+
+describe.each(EXECUTORS)('%s', (executorName, Executor) => {
 
 /** A buffered or direct executor with the real validator and batch reporter and a test-controlled processor. */
 function harness(options: Partial<WorkflowOptions> & { process: ProcessFn; executor?: Partial<LocalExecutorOptions> }) {
@@ -25,7 +35,7 @@ function harness(options: Partial<WorkflowOptions> & { process: ProcessFn; execu
   const reports: BatchReportRequest[] = [];
   const failures: FailureRecordRequest[] = [];
   const calls = new Map<string, number>();
-  const executor = new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'buffered', ...options }), {
+  const executor = new Executor(buildStateMachineDefinition({ mode: 'buffered', ...options }), {
     retryPauseMs: 1,
     ...options.executor,
     functions: {
@@ -55,7 +65,7 @@ function batch(n: number, offset = 0) {
   return Array.from({ length: n }, (_, i) => sqsRecord(eventLine(offset + i)));
 }
 
-describe('LocalWorkflowExecutor', () => {
+describe('buffered mode', () => {
   it('processes a clean batch: every Task runs, nothing fails', async () => {
     const { executor } = harness({ process: ok });
     const output = await executor.execute(batch(5));
@@ -69,8 +79,8 @@ describe('LocalWorkflowExecutor', () => {
   it('runs Task states when Promise.withResolvers is missing before the executor is imported (child process)', async () => {
     const script = `
       delete Promise.withResolvers;
-      const { LocalWorkflowExecutor, buildStateMachineDefinition } = await import('./src/workflow/index.ts');
-      const executor = new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'direct' }), { functions: {
+      const workflow = await import('./src/workflow/index.ts');
+      const executor = new workflow[${JSON.stringify(Executor.name)}](workflow.buildStateMachineDefinition({ mode: 'direct' }), { functions: {
         ValidatorFunctionArn: () => ({ items: [{ messageId: 'm1', receiveCount: 1, event: {} }], invalid: 0 }),
         ProcessorFunctionArn: (p) => ({ messageId: p.messageId, status: 'processed' }),
         FailureRecorderFunctionArn: () => ({}),
@@ -206,14 +216,14 @@ describe('LocalWorkflowExecutor', () => {
   });
 
   it('refuses a definition whose functions have no handler', () => {
-    expect(() => new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'buffered' }), { functions: { [F.validator]: () => null } })).toThrow(LocalExecutorConfigError);
+    expect(() => new Executor(buildStateMachineDefinition({ mode: 'buffered' }), { functions: { [F.validator]: () => null } })).toThrow(LocalExecutorConfigError);
   });
 });
 
 describe('direct mode', () => {
   function direct(process: ProcessFn) {
     const h = harness({ process });
-    const executor = new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'direct' }), {
+    const executor = new Executor(buildStateMachineDefinition({ mode: 'direct' }), {
       retryPauseMs: 1,
       functions: {
         [F.validator]: async (p) => {
@@ -263,4 +273,5 @@ describe('direct mode', () => {
     expect(entry!.reason).toContain('TransientProcessingError: still throttled');
     expect(JSON.parse(entry!.body)).toEqual(event);
   });
+});
 });

@@ -34,6 +34,7 @@ interface RunCommandOptions {
   orgId: string;
   suffix: string;
   topics?: string[];
+  executor: 'fast' | 'reference';
 }
 
 /** Default `--rate` of `--simulate`: lively on the dashboard, light on a laptop. */
@@ -63,6 +64,7 @@ export function register(program: Command): void {
     .option('--org-id <id>', 'Genesys organization id (names the partner bus, scopes the rule)', d.orgId)
     .option('--suffix <name>', 'event source suffix of the integration', d.suffix)
     .option('--topics <topics...>', 'topics the rule forwards (e.g. customer.start acd.end); default all conversation topics')
+    .addOption(new Option('--executor <executor>', 'state machine executor: fast (compiled from the definition) or reference (aws-local-stepfunctions); see docs/runtime.md').choices(['fast', 'reference']).default(d.executor))
     .addHelpText(
       'after',
       `
@@ -92,6 +94,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
         suffix: options.suffix,
         ...(options.topics ? { topics: options.topics } : {}),
         ...(token !== undefined ? { token } : {}),
+        executor: options.executor,
       };
       const log = (line: string): void => {
         process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`);

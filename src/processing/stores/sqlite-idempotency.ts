@@ -187,6 +187,41 @@ export function idempotencyRecordId(eventKey: string, eventTime: number | undefi
   return options.recordIdsByEventTime && isEventTime(eventTime) ? `${IDEMPOTENCY_KEY_PREFIX}#${timePart(eventTime)}#${hash}` : `${IDEMPOTENCY_KEY_PREFIX}#${hash}`;
 }
 
+/** `processing_schema.component` recording which record ids a database's `idempotency` table holds. */
+const RECORD_ID_SCHEME_COMPONENT = 'idempotency-record-ids';
+/** `processing_schema.version` values of {@link RECORD_ID_SCHEME_COMPONENT}. */
+const RECORD_ID_SCHEMES = { powertools: 1, byEventTime: 2 } as const;
+
+/**
+ * The record id scheme of a database, fixed the first time it is asked: a database whose
+ * `idempotency` table already holds records without a recorded scheme was written with
+ * Powertools' ids and keeps them (an event re-sent after a switch would not find its record and
+ * would be processed again); any other takes `preferByEventTime`. The choice is stored in
+ * `processing_schema` (component `idempotency-record-ids`), so every later run — and the `dlq` and
+ * `replay` commands — uses the same ids. Returns whether ids are ordered by event time.
+ *
+ * @example
+ * const byEventTime = resolveIdempotencyRecordIds(db, true);
+ * const layer = new SqliteIdempotencyPersistenceLayer(db, { recordIdsByEventTime: byEventTime });
+ */
+export function resolveIdempotencyRecordIds(db: SqliteDatabase, preferByEventTime: boolean): boolean {
+  return db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS processing_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+    const stored = db.prepare('SELECT version FROM processing_schema WHERE component = ?').pluck().get(RECORD_ID_SCHEME_COMPONENT) as number | undefined;
+    if (stored !== undefined) {
+      if (stored !== RECORD_ID_SCHEMES.powertools && stored !== RECORD_ID_SCHEMES.byEventTime) {
+        throw new Error(`This database records idempotency record id scheme ${stored}, unknown to this version of genesys-event-pipeline. Upgrade the package, or use a new data directory.`);
+      }
+      return stored === RECORD_ID_SCHEMES.byEventTime;
+    }
+    const tableExists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'idempotency'").get() !== undefined;
+    const hasRecords = tableExists && db.prepare('SELECT 1 FROM idempotency LIMIT 1').get() !== undefined;
+    const byEventTime = preferByEventTime && !hasRecords;
+    db.prepare('INSERT INTO processing_schema (component, version) VALUES (?, ?)').run(RECORD_ID_SCHEME_COMPONENT, byEventTime ? RECORD_ID_SCHEMES.byEventTime : RECORD_ID_SCHEMES.powertools);
+    return byEventTime;
+  }).immediate();
+}
+
 function prepare(db: SqliteDatabase) {
   return {
     put: db.prepare(`
