@@ -18,7 +18,7 @@ describe('genesys-pipeline run', () => {
     const runtime = await startRuntimeProcess(dataDir, ['--simulate', '--rate', '400', '--duration', '2'], { GENESYS_PIPELINE_TOKEN: TOKEN });
     try {
       expect(runtime.stdout()).toContain('Dashboard:');
-      expect(runtime.stdout()).not.toContain(TOKEN); // not a terminal: the token is not printed
+      expect(runtime.stdout()).not.toContain(TOKEN); // the token is never printed
       expect((await getJson(`${runtime.url}/api/stats`)).status).toBe(401);
       const stats = await waitForStats<{ processed: number; accepted: number }>(runtime.url, (s) => s.processed >= 300, 30_000, TOKEN);
       expect(stats.accepted).toBeGreaterThanOrEqual(stats.processed);
@@ -30,6 +30,7 @@ describe('genesys-pipeline run', () => {
       runtime.child.kill('SIGINT');
       expect(await runtime.exited).toEqual({ code: 0, signal: null });
       expect(runtime.stderr()).toMatch(/SIGINT: stopping/);
+      expect(runtime.stdout() + runtime.stderr()).not.toContain(TOKEN);
     } finally {
       runtime.child.kill('SIGKILL');
     }

@@ -109,14 +109,15 @@ disk and is processed after a restart with the same --data-dir, even after kill 
         throw error;
       }
       const o = runtime.options;
-      const tokenHint = token === undefined ? '' : process.stdout.isTTY ? `/?token=${encodeURIComponent(token)}` : '/?token=<your token>';
+      // Never print the token itself: terminal output ends up in scrollback, logs and recordings.
+      const tokenHint = token === undefined ? '' : '/?token=<your token>  (opening it once sets a session cookie)';
       process.stdout.write(
         [
           `Genesys event pipeline running (${o.mode} mode, data in ${o.dataDir}).`,
           `  Dashboard:  ${runtime.url}${tokenHint}`,
           `  PutEvents:  ${runtime.url}  (bus ${o.busName})`,
           `  Stats:      ${runtime.url}/api/stats   Metrics: ${runtime.url}/metrics`,
-          `  Send events: genesys-pipeline simulate --conversations 1000 --to ${runtime.url}`,
+          `  Send events: genesys-pipeline simulate --conversations 1000 --to ${runtime.url}   (from a clone: npm run cli -- simulate …)`,
           'Ctrl-C to stop.',
           '',
         ].join('\n'),
