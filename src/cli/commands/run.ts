@@ -12,7 +12,7 @@ import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { generateEvents, sendEvents } from '../../simulate/index.js';
 import { CliError } from '../errors.js';
-import { parseInteger, parseNumber } from '../options.js';
+import { parseFraction, parseInteger, parseNumber } from '../options.js';
 
 interface RunCommandOptions {
   port: number;
@@ -30,6 +30,8 @@ interface RunCommandOptions {
   simulate?: boolean;
   rate: number;
   duration?: number;
+  duplicates: number;
+  malformed: number;
   token?: string;
   orgId: string;
   suffix: string;
@@ -39,6 +41,12 @@ interface RunCommandOptions {
 
 /** Default `--rate` of `--simulate`: lively on the dashboard, light on a laptop. */
 export const DEFAULT_SIMULATION_RATE = 200;
+
+/**
+ * Default faults of `--simulate`, so the demo shows what the pipeline is for: Genesys re-sends
+ * (counted as duplicates, applied once) and the odd broken event (dead-lettered with its reason).
+ */
+export const DEFAULT_SIMULATION_FAULTS = { duplicates: 0.02, malformed: 0.002 } as const;
 
 export function register(program: Command): void {
   const d = RUNTIME_DEFAULTS;
@@ -60,6 +68,8 @@ export function register(program: Command): void {
     .option('--simulate', 'send simulated Genesys events to this runtime (through its PutEvents API)')
     .option('--rate <events/s>', `simulated events per second with --simulate`, parseNumber(Number.MIN_VALUE), DEFAULT_SIMULATION_RATE)
     .option('--duration <s>', 'stop simulating after this many seconds (the runtime keeps running)', parseNumber(Number.MIN_VALUE))
+    .option('--duplicates <fraction>', 'with --simulate: share of events Genesys re-sends (new envelope id, same event)', parseFraction, DEFAULT_SIMULATION_FAULTS.duplicates)
+    .option('--malformed <fraction>', 'with --simulate: share of broken events (they are dead-lettered with the reason)', parseFraction, DEFAULT_SIMULATION_FAULTS.malformed)
     .option('--token <token>', 'require "Authorization: Bearer <token>" on every route (default: $GENESYS_PIPELINE_TOKEN); prefer the variable, a command line is visible to other users')
     .option('--org-id <id>', 'Genesys organization id (names the partner bus, scopes the rule)', d.orgId)
     .option('--suffix <name>', 'event source suffix of the integration', d.suffix)
@@ -155,7 +165,7 @@ function simulate(runtime: Runtime, options: RunCommandOptions, token: string | 
   const conversations = options.duration !== undefined ? Math.max(1, Math.ceil((arrivalRatePerSecond * options.duration) * 1.2)) : 1_000_000_000;
   const deadline = options.duration !== undefined ? Date.now() + options.duration * 1000 : Number.POSITIVE_INFINITY;
   const lines = (function* () {
-    for (const line of generateEvents({ conversations, seed: Date.now() % 2 ** 31, startTime: Date.now(), arrivalRatePerSecond, orgId: options.orgId, suffix: options.suffix })) {
+    for (const line of generateEvents({ conversations, seed: Date.now() % 2 ** 31, startTime: Date.now(), arrivalRatePerSecond, orgId: options.orgId, suffix: options.suffix, duplicates: options.duplicates, malformed: options.malformed })) {
       if (abort.signal.aborted || Date.now() >= deadline) return;
       yield line;
     }
