@@ -8,26 +8,18 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ContactCentreFigures } from './contact-centre.js';
+import type { PipelineStats } from './stats.js';
 
 /** Upper bounds (seconds) of the latency histogram's buckets: 1 ms … 1 h. */
 export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600,
 ];
 
-/** The plain counters and gauges the metrics copy at scrape time. */
-export interface PipelineCounts {
-  accepted: number;
-  processed: number;
-  duplicates: number;
-  invalid: number;
-  failed: number;
-  retried: number;
-  deadLettered: number;
-  inFlight: number;
-  backlog: number;
-  concurrencyLimit: number | null;
-  peakConcurrency: number;
-}
+/** The plain counters and gauges the metrics copy at scrape time (as `/api/stats` names them). */
+export type PipelineCounts = Pick<
+  PipelineStats,
+  'accepted' | 'processed' | 'duplicates' | 'invalid' | 'failed' | 'retried' | 'deadLettered' | 'inFlight' | 'backlog' | 'concurrencyLimit' | 'peakConcurrency'
+>;
 
 /** What the metrics read at scrape time. */
 export interface PipelineMetricsSource {
