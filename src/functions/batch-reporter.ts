@@ -25,6 +25,10 @@ export async function handler(request: BatchReportRequest, context?: Context): P
   try {
     const response = await reporter.report(request);
     metrics.addMetric('BatchItemFailures', MetricUnit.Count, response.batchItemFailures.length);
+    // Failures not handed back to the queue were dead-lettered here, on their last delivery (the
+    // processor counts its own permanent failures as EventsDeadLettered).
+    const lastDelivery = (request.outcomes ?? []).filter((o) => o.status === 'failed').length - response.batchItemFailures.length;
+    if (lastDelivery > 0) metrics.addMetric('EventsDeadLettered', MetricUnit.Count, lastDelivery);
     logger.info('Batch done', { processed: response.processed, duplicates: response.duplicates, invalid: response.invalid, failed: response.failed, returned: response.batchItemFailures.length });
     return response;
   } finally {
