@@ -7,13 +7,7 @@
  * source to leave PENDING. Events arrive with `source` equal to that name and `detail-type`
  * equal to the generic topic (`v2.detail.events.conversation.{id}.acd.end`).
  */
-import {
-  closestNames,
-  CONVERSATION_TOPICS,
-  type ConversationTopic,
-  genericConversationTopic,
-  validateTopics,
-} from '../../src/events/index.js';
+import { validateTopics } from '../../src/events/index.js';
 import { GENESYS_PARTNER_SOURCE_PREFIX, partnerEventSourceName } from '../../src/genesys/index.js';
 
 export { GENESYS_PARTNER_SOURCE_PREFIX, partnerEventSourceName };
@@ -114,15 +108,7 @@ export function resolveTopics(topics: readonly string[], problems: string[]): st
   const result = validateTopics(topics);
   if (!result.ok) {
     for (const p of result.problems) {
-      let suggestions = p.suggestions;
-      // A misspelt short name ("acd.ends") is far from every full generic name; compare it with
-      // the short names instead.
-      const given = p.topic.trim();
-      if (suggestions.length === 0 && given !== '' && !given.startsWith('v2.')) {
-        suggestions = closestNames(given, CONVERSATION_TOPICS).map((t) => genericConversationTopic(t as ConversationTopic));
-      }
-      const hint = suggestions.length && !p.message.includes('Did you mean') ? ` Did you mean ${suggestions.map((t) => `"${t}"`).join(' or ')}?` : '';
-      problems.push(`topics: ${p.message}${hint}`);
+      problems.push(`topics: ${p.message}`);
     }
   }
   return result.topics;

@@ -160,7 +160,7 @@ export function validateTopics(
       });
       continue;
     }
-    const suggestions = closestNames(expanded, known);
+    const suggestions = expanded.startsWith('v2.') ? closestNames(expanded, known) : closestShortNames(expanded, known);
     problems.push({
       topic: given,
       message:
@@ -171,6 +171,16 @@ export function validateTopics(
     });
   }
   return problems.length ? { ok: false, topics: normalized, problems } : { ok: true, topics: normalized };
+}
+
+/**
+ * A misspelt short name (`acd.ends`) is far, by edit distance, from every full name: compare it
+ * with the short names of the known conversation topics, and suggest their full names.
+ */
+function closestShortNames(name: string, known: readonly string[]): string[] {
+  const prefix = `${CONVERSATION_TOPIC_PREFIX}{id}.`;
+  const short = known.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  return closestNames(name, short).map((s) => prefix + s);
 }
 
 /** Up to `limit` names of `candidates` closest to `name` by edit distance, best first. */

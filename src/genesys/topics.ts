@@ -10,7 +10,7 @@
  * treat a topic as available to EventBridge when its transports name `EventBridge` or `All`.
  */
 import { z } from 'zod';
-import { CONVERSATION_TOPIC_PREFIX, closestNames, validateTopics } from '../events/topics.js';
+import { validateTopics } from '../events/topics.js';
 import type { TopicProblem } from '../events/topics.js';
 import type { GenesysHttpClient } from './http-client.js';
 import { parse } from './integrations-api.js';
@@ -98,7 +98,7 @@ export function resolveEventBridgeTopics(requested: readonly string[], available
   const problems = checked.problems.map((problem): TopicProblem => {
     const again = validateTopics([problem.topic], allIds);
     const known = again.ok ? byId.get(again.topics[0]!) : undefined;
-    if (!known) return withShortNameSuggestions(problem, eventBridgeIds);
+    if (!known) return problem;
     return {
       topic: problem.topic,
       message: `Topic "${known.id}" exists but cannot be delivered to EventBridge (transports: ${(known.transports ?? []).join(', ') || 'none'}).`,
@@ -108,14 +108,3 @@ export function resolveEventBridgeTopics(requested: readonly string[], available
   return { topics: checked.topics, problems, warnings };
 }
 
-/**
- * A misspelt short conversation topic (`acd.ends`) is far, by edit distance, from every full
- * name; compare it as the full name it was meant to be (`v2.detail.events.conversation.{id}.acd.ends`).
- */
-function withShortNameSuggestions(problem: TopicProblem, known: readonly string[]): TopicProblem {
-  const given = problem.topic.trim();
-  if (problem.suggestions.length > 0 || given === '' || given.startsWith('v2.')) return problem;
-  const suggestions = closestNames(`${CONVERSATION_TOPIC_PREFIX}{id}.${given}`, known);
-  if (suggestions.length === 0) return problem;
-  return { ...problem, message: `${problem.message} Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`, suggestions };
-}

@@ -57,6 +57,13 @@ describe('validateTopics', () => {
     expect(result.problems[0]!.message).toContain('Did you mean "v2.detail.events.conversation.{id}.customer.start"');
   });
 
+  it('suggests full names for a misspelt short name', () => {
+    const result = validateTopics(['acd.ends']);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems[0]!.suggestions[0]).toBe('v2.detail.events.conversation.{id}.acd.end');
+  });
+
   it('suggests the generic name for a concrete one', () => {
     const result = validateTopics([`v2.detail.events.conversation.${ID}.user.end`]);
     expect(result.ok).toBe(false);
