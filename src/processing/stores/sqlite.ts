@@ -1,9 +1,10 @@
 /**
- * Opening the local SQLite database the processing stores share (one file; WAL mode so readers
- * never block the writer; a busy timeout so several processes can share it).
+ * Opening the local SQLite database the processing stores share: the project's one way of
+ * opening SQLite (`openSqliteDatabase`: WAL, `synchronous = NORMAL`, busy timeout), plus the
+ * WAL checkpoint threshold.
  */
-import Database from 'better-sqlite3';
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { openSqliteDatabase } from '../../queue/sqlite.js';
+import type { SqliteDatabase } from '../../queue/sqlite.js';
 
 export type { SqliteDatabase };
 
@@ -15,10 +16,7 @@ export type { SqliteDatabase };
  * const conversations = new SqliteConversationStore(db);
  */
 export function openProcessingDatabase(path: string, options: OpenProcessingDatabaseOptions = {}): SqliteDatabase {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  const db = openSqliteDatabase(path, { busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)) });
   if (options.walAutoCheckpointPages !== undefined) {
     const pages = options.walAutoCheckpointPages;
     if (!Number.isInteger(pages) || pages < 0) throw new RangeError(`walAutoCheckpointPages must be a whole number ≥ 0 (0: no automatic checkpoints), got ${String(pages)}.`);
