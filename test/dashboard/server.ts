@@ -4,7 +4,7 @@
  * here a plain 404/405 marker, so a test can tell "not handled" apart.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../support/http-server.js';
 import { createHttpRoutes } from '../../src/runtime/http-routes.js';
 import type { HttpRoutesOptions } from '../../src/runtime/http-routes.js';
 
@@ -31,15 +31,6 @@ export async function startServer(options: HttpRoutesOptions): Promise<TestServe
       },
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    errors,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, errors, close };
 }

@@ -5,7 +5,8 @@
  * Point the SDK at it with `endpoint` or `AWS_ENDPOINT_URL_EVENTBRIDGE`.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../support/http-server.js';
+import type { LoopbackServer } from '../support/http-server.js';
 
 export interface FakeSource {
   name: string;
@@ -51,20 +52,18 @@ export class FakeEventBridgeSources {
       send(400, { __type: 'UnknownOperationException', message: target });
     });
   });
-  #url = '';
+  #listening: LoopbackServer | undefined;
 
   get url(): string {
-    return this.#url;
+    return this.#listening?.url ?? '';
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.#url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.#listening = await listenOnLoopback(this.#server);
     return this;
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#listening?.close();
   }
 }

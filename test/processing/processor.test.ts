@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../support/http-server.js';
 import { join } from 'node:path';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { IdempotencyItemAlreadyExistsError } from '@aws-lambda-powertools/idempotency';
@@ -193,9 +193,8 @@ describe('WebhookSink (real HTTP server on 127.0.0.1)', () => {
         res.end();
       });
     });
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/hooks/genesys?token=s3cret`;
-    return { url, received, close: () => new Promise<void>((r) => srv.close(() => r())) };
+    const listening = await listenOnLoopback(srv);
+    return { url: `${listening.url}/hooks/genesys?token=s3cret`, received, close: listening.close };
   }
 
   it('posts the event with an Idempotency-Key; 5xx is transient, 4xx permanent; the token never appears in errors', async () => {

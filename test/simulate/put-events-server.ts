@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../support/http-server.js';
 
 /** An entry as received (JSON 1.1: `Time` in epoch seconds). */
 export interface ReceivedEntry {
@@ -103,12 +103,6 @@ export async function startPutEventsServer(options: PutEventsServerOptions = {})
       reply(200, { FailedEntryCount: failed, Entries: results });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    accepted,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, accepted, requests, close };
 }

@@ -26,8 +26,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { listenOnLoopback } from './http-server.js';
+import type { LoopbackServer } from './http-server.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GENERIC_CONVERSATION_TOPICS } from '../../src/events/topics.js';
 
 /** An available notification topic. */
@@ -120,7 +121,7 @@ export class FakeGenesys {
   readonly #tokens = new Map<string, number>();
   readonly #faults: Array<{ match: FaultMatch; fault: Fault; remaining: number }> = [];
   readonly #server = createServer((req, res) => void this.#handle(req, res));
-  #url = '';
+  #listening: LoopbackServer | undefined;
 
   constructor(options: FakeGenesysOptions = {}) {
     this.clientId = options.clientId ?? 'fake-client-id-0001';
@@ -133,7 +134,7 @@ export class FakeGenesys {
 
   /** Base URL for both login and API, e.g. `http://127.0.0.1:41234`. */
   get url(): string {
-    return this.#url;
+    return this.#listening?.url ?? '';
   }
 
   /** Write requests (POST/PUT/PATCH/DELETE under /api/v2) received, whatever their outcome. */
@@ -147,14 +148,12 @@ export class FakeGenesys {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.#url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.#listening = await listenOnLoopback(this.#server);
     return this;
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#listening?.close();
   }
 
   /** Applies `fault` to the next `times` requests matching `match`. */
