@@ -66,6 +66,29 @@ async function writeEvents(file: string, count: number): Promise<void> {
   if (n < count) throw new Error(`the simulator produced ${n} events, fewer than ${count}`);
 }
 
+/** A PutEvents request entry, without its bus. */
+interface EntryLine {
+  Source: string;
+  DetailType: string;
+  Detail: string;
+  Time: string;
+}
+
+/**
+ * The events as PutEvents entries (`Detail` as text), one JSON object per line, written before a
+ * measurement starts: the measured process then only reads and parses a line per event, as a
+ * PutEvents endpoint parses its request — not the event re-serialised.
+ */
+async function writeEntries(file: string, out: string, count: number): Promise<void> {
+  const stream = createWriteStream(out);
+  for await (const line of readLines(file, count)) {
+    const e = JSON.parse(line) as { source: string; 'detail-type': string; detail: unknown; time: string };
+    const entry: EntryLine = { Source: e.source, DetailType: e['detail-type'], Detail: JSON.stringify(e.detail), Time: e.time };
+    if (!stream.write(`${JSON.stringify(entry)}\n`)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
 async function* readLines(file: string, limit: number): AsyncGenerator<string> {
   let n = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
@@ -108,6 +131,8 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
     duplicate: (n = 1) => void (outcomes.duplicates += n),
     deadLettered: (n = 1) => void (outcomes.deadLettered += n),
   };
+  const entriesFile = join(dir, `entries-${mode}.ndjson`);
+  await writeEntries(file, entriesFile, count);
   const runtime = await startRuntime({
     dataDir: join(dir, `pipeline-${mode}`),
     port: 0,
@@ -115,7 +140,7 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
     archiveRetentionDays: 1,
     ...(process.env.BENCH_COMMIT_MS ? { commitIntervalMs: Number(process.env.BENCH_COMMIT_MS) } : {}),
     ...(process.env.BENCH_EXECUTOR ? { executor: process.env.BENCH_EXECUTOR as WorkflowExecutorKind } : {}),
-  }, { outcomes: { ...counting, processingStarted() {}, processingFinished() {}, invalid() {}, failed() {}, retried() {} } });
+  }, { outcomes: { ...counting, processingStarted() {}, processingFinished() {}, invalid() {}, failed() {}, retried() {} }, ...(process.env.BENCH_PROCESSING_THREAD ? { processingThread: process.env.BENCH_PROCESSING_THREAD as 'main' | 'worker' } : {}) });
   const t = runtime.telemetry;
   const finished = (): number => outcomes.processed + outcomes.duplicates + outcomes.deadLettered;
   const started = process.hrtime.bigint();
@@ -131,9 +156,10 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
     const tracked = call.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
-  for await (const line of readLines(file, count)) {
-    const e = JSON.parse(line) as { source: string; 'detail-type': string; detail: unknown; time: string };
-    entries.push({ Source: e.source, DetailType: e['detail-type'], Detail: JSON.stringify(e.detail), Time: e.time, EventBusName: runtime.options.busName });
+  const busName = runtime.options.busName;
+  for await (const line of readLines(entriesFile, count)) {
+    const e = JSON.parse(line) as EntryLine;
+    entries.push({ Source: e.Source, DetailType: e.DetailType, Detail: e.Detail, Time: e.Time, EventBusName: busName });
     sent++;
     if (entries.length === 10) {
       put(entries);

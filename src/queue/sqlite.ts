@@ -15,6 +15,8 @@ export type SqliteDatabase = Database.Database;
 export interface OpenSqliteOptions {
   /** Milliseconds a statement waits for a lock held by another connection. Default 5000. */
   busyTimeoutMs?: number;
+  /** Open read-only (the file must exist): for a reader beside the one writer. Default false. */
+  readonly?: boolean;
 }
 
 /**
@@ -26,6 +28,11 @@ export interface OpenSqliteOptions {
  * const db = openSqliteDatabase('data/pipeline.sqlite');
  */
 export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}): SqliteDatabase {
+  if (options.readonly) {
+    const reader = new Database(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 5000 });
+    reader.pragma('cache_size = -8192');
+    return reader;
+  }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
   db.pragma('journal_mode = WAL');

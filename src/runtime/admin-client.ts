@@ -55,7 +55,8 @@ export async function withPipelineAdmin<T>(dataDir: string, options: { token?: s
   const lock = DataDirLock.acquire(dataDir, { mode: `${String(saved.mode)} (admin command)` });
   let pipeline: LocalPipeline | undefined;
   try {
-    pipeline = LocalPipeline.open(resolveRuntimeOptions({ ...pick(saved), dataDir }));
+    // No executions here: the processing side stays on this thread (no worker to start).
+    pipeline = await LocalPipeline.open(resolveRuntimeOptions({ ...pick(saved), dataDir }), { processingThread: 'main' });
     const admin = new PipelineAdmin(pipeline);
     const api: AdminApi = {
       via: 'direct',

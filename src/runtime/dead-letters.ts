@@ -17,6 +17,7 @@ import type { DeadLetterEntry } from '../processing/index.js';
 import type { DurableQueue } from '../queue/index.js';
 import type { SqliteDatabase } from '../queue/sqlite.js';
 import type { LocalPipeline } from './pipeline.js';
+import type { Processing } from './processing.js';
 
 /** The kinds of dead letters. */
 export const DEAD_LETTER_KINDS = ['invalid', 'failed', 'queue', 'target', 'dropped'] as const;
@@ -80,7 +81,12 @@ interface EntryRow {
  * offers get/remove itself.
  */
 class ProcessingDeadLetters {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    /** A read-only connection to `processing.sqlite`. */
+    private readonly db: SqliteDatabase,
+    /** Deletes go through the processing side, the one writer of that file. */
+    private readonly processing: Pick<Processing, 'removeDeadLetters'>,
+  ) {}
 
   list(limit: number): DeadLetterEntry[] {
     return (this.db.prepare('SELECT entry FROM dead_letters ORDER BY dead_lettered_at, id LIMIT ?').pluck().all(limit) as string[]).map((t) => JSON.parse(t) as DeadLetterEntry);
@@ -91,8 +97,9 @@ class ProcessingDeadLetters {
     return row ? (JSON.parse(row.entry) as DeadLetterEntry) : undefined;
   }
 
-  remove(id: string): void {
-    this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(id);
+  /** Removes the entry if it is unchanged (not dead-lettered again since it was read). */
+  async remove(entry: DeadLetterEntry): Promise<void> {
+    await this.processing.removeDeadLetters([{ id: entry.id, deadLetteredAt: entry.deadLetteredAt }]);
   }
 
   count(): number {
@@ -100,19 +107,11 @@ class ProcessingDeadLetters {
   }
 }
 
-/**
- * The dead letters of a pipeline.
- *
- * @example
- * const deadLetters = new PipelineDeadLetters(pipeline);
- * for (const d of deadLetters.list()) console.log(d.id, d.reason);
- * await deadLetters.redrive({ kinds: ['failed', 'queue'] });
- */
 export class PipelineDeadLetters {
   private readonly processing: ProcessingDeadLetters;
 
   constructor(private readonly pipeline: LocalPipeline) {
-    this.processing = new ProcessingDeadLetters(pipeline.database);
+    this.processing = new ProcessingDeadLetters(pipeline.processingReader, pipeline.processing);
   }
 
   /** How many dead letters there are, by kind. */
@@ -170,7 +169,7 @@ export class PipelineDeadLetters {
 
   /**
    * Puts dead letters back into the pipeline (see the table in the module comment). Each one is
-   * removed from its dead-letter store in the same transaction as it goes back in.
+   * removed from its dead-letter store once it is back in (see `reinjectThen`).
    */
   async redrive(request: RedriveRequest = {}): Promise<RedriveResult> {
     const result: RedriveResult = { redriven: [], skipped: [] };
@@ -196,7 +195,7 @@ export class PipelineDeadLetters {
           result.skipped.push({ id: d.id, reason: `its body was cut at ${Buffer.byteLength(entry.body)} bytes when dead-lettered; the whole event is not stored (SHA-256 ${entry.bodySha256}).` });
           continue;
         }
-        const to = await this.reinjectThen(entry.body, () => this.processing.remove(local));
+        const to = await this.reinjectThen(entry.body, () => this.processing.remove(entry));
         result.redriven.push({ id: d.id, to });
         continue;
       }
@@ -209,29 +208,24 @@ export class PipelineDeadLetters {
       // target DLQ: the body is the event; back where the target would have put it.
       const message = this.pipeline.targetDlq.peek({ messageIds: [local], limit: 1 })[0];
       if (!message) continue;
-      const to = await this.reinjectThen(message.body, () => this.pipeline.targetDlq.deleteById(local));
+      const to = await this.reinjectThen(message.body, () => {
+        this.pipeline.targetDlq.deleteById(local);
+      });
       result.redriven.push({ id: d.id, to });
     }
     return result;
   }
 
   /**
-   * Sends the event back in, then removes the dead letter. Buffered mode: both in one
-   * transaction (a savepoint inside the group transaction), so a crash leaves either both or
-   * neither. Direct mode goes through PutEvents, which waits for its own commit: there the dead
-   * letter is removed after the event is accepted, and a crash in between redrives it twice —
-   * harmless, the idempotent processor skips the second.
+   * Sends the event back in, then removes the dead letter, each once committed: the event is in
+   * the queue (or accepted by the bus) before its dead letter goes. A crash between the two
+   * redrives it twice — harmless: the idempotent processor skips the second (an invalid event is
+   * dead-lettered again).
    */
-  private async reinjectThen(eventJson: string, remove: () => void): Promise<'queue' | 'bus'> {
-    if (this.pipeline.options.mode === 'buffered') {
-      return this.pipeline.database.transaction(() => {
-        this.pipeline.eventQueue.send({ body: eventJson });
-        remove();
-        return 'queue' as const;
-      })();
-    }
+  private async reinjectThen(eventJson: string, remove: () => void | Promise<void>): Promise<'queue' | 'bus'> {
     const to = await this.pipeline.reinject(eventJson);
-    remove();
+    await this.pipeline.commits.barrier();
+    await remove();
     return to;
   }
 

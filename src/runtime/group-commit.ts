@@ -15,7 +15,9 @@
  * When a tick finds that nothing was written since the previous one, the scheduler commits and
  * leaves the connection in autocommit mode (no lock held while idle); the next tick that sees a
  * write opens the transaction again. Writes made in autocommit mode are durable at once, so the
- * barrier then resolves immediately.
+ * barrier then resolves immediately — but each is a commit of its own, so work that comes in
+ * bursts (an execution after an idle moment) announces itself with {@link GroupCommit.hold}: the
+ * transaction opens at once and stays open, commit after commit, until the work is done.
  */
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../queue/sqlite.js';
@@ -74,6 +76,8 @@ export class GroupCommit {
   private running = false;
   /** `total_changes()` at the last tick: a different value means something was written since. */
   private lastChanges = 0;
+  /** Pieces of work in progress ({@link hold}): while any, every commit opens the next transaction. */
+  private holders = 0;
   private readonly counters = { commits: 0, changes: 0, failures: 0 };
 
   constructor(
@@ -106,6 +110,27 @@ export class GroupCommit {
   barrier(): Promise<void> {
     if (!this.db.inTransaction) return Promise.resolve();
     return new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Announces work that is about to write: opens the group transaction now if none is open (its
+   * writes are not committed one by one), and keeps one open after every commit until the
+   * returned function is called. Does nothing before {@link start} or after {@link stop}.
+   *
+   * @example
+   * const release = commits.hold();
+   * try { await runExecution(); } finally { release(); }
+   * await commits.barrier();
+   */
+  hold(): () => void {
+    this.holders++;
+    if (this.running) this.open();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holders--;
+    };
   }
 
   /** Commits now (and opens the next transaction if still running). Resolves the barrier waiters. */
@@ -175,7 +200,7 @@ export class GroupCommit {
     }
     this.lastChanges = this.changes();
     this.settle(failure === undefined ? undefined : new CommitFailedError(`Committing the group transaction failed: ${describe(failure)}`, { cause: failure }));
-    if (reopen && this.running && active) this.open();
+    if (reopen && this.running && (active || this.holders > 0)) this.open();
   }
 
   private settle(error: CommitFailedError | undefined): void {

@@ -4,7 +4,8 @@
  * Several pollers run at once (a Pipe scales its pollers with the backlog); each gathers a batch
  * — up to `batchSize` messages, or what has arrived `batchWindowMs` after the first one — runs
  * one execution of the `buffered` definition with the batch as the JSON array of SQS records a
- * Pipe delivers, and reads the output as Pipes reads the partial-batch-failure response:
+ * Pipe delivers, and — once the processing side has committed the execution's effects — reads
+ * the output as Pipes reads the partial-batch-failure response:
  *
  * - records not listed in `batchItemFailures` are deleted from the queue;
  * - listed records are left alone, as Pipes does: they become visible again when their
@@ -13,8 +14,9 @@
  * - an execution that fails as a whole leaves the whole batch to the visibility timeout.
  */
 import type { DurableQueue, ReceivedMessage } from '../queue/index.js';
-import type { JsonValue, WorkflowExecutor } from '../workflow/index.js';
-import type { MessageContext } from './instrumentation.js';
+import type { JsonValue } from '../workflow/index.js';
+import type { Processing } from './processing.js';
+import type { MessageStart } from './processing-host.js';
 
 /** Options of {@link PipePoller}. */
 export interface PipeOptions {
@@ -60,7 +62,7 @@ interface SqsRecord {
  * The pollers between the event queue and the buffered state machine.
  *
  * @example
- * const pipe = new PipePoller(queue, executor, { batchSize: 100, batchWindowMs: 250, pollers: 4, region: 'us-east-1' }, messages);
+ * const pipe = new PipePoller(queue, processing, { batchSize: 100, batchWindowMs: 250, pollers: 4, region: 'us-east-1' });
  * pipe.start();
  * await pipe.stop(); // finishes the executions in flight
  */
@@ -72,10 +74,8 @@ export class PipePoller {
 
   constructor(
     private readonly queue: DurableQueue,
-    private readonly executor: WorkflowExecutor,
+    private readonly processing: Pick<Processing, 'execute'>,
     private readonly options: PipeOptions,
-    /** Context of the messages being processed (read by the instrumented handlers). */
-    private readonly messages: Map<string, MessageContext>,
     private readonly observer: PipeObserver = {},
   ) {}
 
@@ -131,23 +131,23 @@ export class PipePoller {
 
   private async run(batch: ReceivedMessage[]): Promise<void> {
     const records: SqsRecord[] = new Array<SqsRecord>(batch.length);
+    const starts: MessageStart[] = new Array<MessageStart>(batch.length);
     for (let i = 0; i < batch.length; i++) {
       const m = batch[i]!;
       records[i] = toRecord(m, this.queue.arn, this.options.region);
-      this.messages.set(m.messageId, { acceptedAt: Number(m.attributes.SentTimestamp), attempts: 0 });
+      starts[i] = { id: m.messageId, acceptedAt: Number(m.attributes.SentTimestamp) };
     }
     this.counters.inFlight++;
     this.counters.batches++;
     this.counters.records += batch.length;
     try {
-      let output: JsonValue;
-      try {
-        output = await this.executor.execute(records as unknown as JsonValue);
-      } catch (error) {
+      const reply = await this.processing.execute(records as unknown as JsonValue, starts);
+      if (!reply.ok) {
         this.counters.failedExecutions++;
-        this.observer.executionFailed?.(error, batch.length);
+        this.observer.executionFailed?.(new Error(`Execution failed with ${reply.error}: ${reply.message}`), batch.length);
         return;
       }
+      const output = reply.output;
       const failures = new Set<string>();
       for (const f of (output as { batchItemFailures?: Array<{ itemIdentifier?: unknown }> } | null)?.batchItemFailures ?? []) {
         if (typeof f?.itemIdentifier === 'string') failures.add(f.itemIdentifier);
@@ -160,7 +160,6 @@ export class PipePoller {
       this.observer.batchDone?.({ size: batch.length, deleted, returned: failures.size, stale: stale.length });
     } finally {
       this.counters.inFlight--;
-      for (const m of batch) this.messages.delete(m.messageId);
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The local pipeline assembled on one SQLite connection, as `infra/` deploys it on AWS:
+ * The local pipeline assembled as `infra/` deploys it on AWS:
  *
  * ```text
  * partner event bus (archive) → rule (org's Genesys source prefix + topics)
@@ -7,23 +7,29 @@
  *   direct:   → state machine target (RetryPolicy, DLQ "genesys-events-target-dlq") → direct state machine, one execution per event
  * ```
  *
- * One connection for everything (bus, archive, queues, idempotency, projection, dead letters), so
- * that a {@link GroupCommit} commits all of them together. This module builds the pieces; the
- * runtime (`runtime.ts`) starts and stops them, and the admin commands use the same assembly.
+ * Two SQLite files, each with one writer and its own {@link GroupCommit}: `pipeline.sqlite` (bus,
+ * archive, queues) on this thread, and `processing.sqlite` (idempotency, projection, dead
+ * letters) on the processing side ({@link Processing}: a worker thread by default). An execution
+ * answers only after its effects are committed, and only then is its message deleted (or its
+ * delivery counted), so a crash between the two commits redelivers, and the idempotent processor
+ * skips what was done. This module builds the pieces; the runtime (`runtime.ts`) starts and
+ * stops them, and the admin commands use the same assembly.
  */
 import { join } from 'node:path';
 import { durableQueueTarget, LocalEventBridge } from '../eventbridge/index.js';
 import type { LocalEventBridgeOptions } from '../eventbridge/index.js';
-import { createLocalHandlers, resolveIdempotencyRecordIds } from '../processing/index.js';
-import type { LocalHandlers, Sink } from '../processing/index.js';
+import type { Sink } from '../processing/index.js';
 import { openSqliteDatabase, QueueStore } from '../queue/index.js';
 import type { DurableQueue } from '../queue/index.js';
 import type { SqliteDatabase } from '../queue/sqlite.js';
-import { buildStateMachineDefinition, createWorkflowExecutor, FUNCTION_PLACEHOLDERS } from '../workflow/index.js';
-import type { LocalLambdaHandler, WorkflowExecutor } from '../workflow/index.js';
+import type { LocalLambdaHandler } from '../workflow/index.js';
 import { GroupCommit } from './group-commit.js';
-import { instrumentFunctions } from './instrumentation.js';
-import type { InstrumentedFunctions, OutcomeSink } from './instrumentation.js';
+import type { OutcomeSink } from './instrumentation.js';
+import { migrateToSeparateProcessingDatabase } from './layout.js';
+import { openProcessing } from './processing.js';
+import type { Processing } from './processing.js';
+import { PROCESSING_DATABASE } from './processing-host.js';
+import type { ProcessingSettings } from './processing-host.js';
 import { ruleEventPattern } from './options.js';
 import type { ResolvedRuntimeOptions } from './options.js';
 import { stateMachineTarget } from './state-machine-target.js';
@@ -31,6 +37,7 @@ import { stateMachineTarget } from './state-machine-target.js';
 /** Names of the resources, as the CDK construct names their AWS counterparts. */
 export const PIPELINE_RESOURCES = {
   database: 'pipeline.sqlite',
+  processingDatabase: PROCESSING_DATABASE,
   rule: 'genesys-conversation-events',
   eventQueue: 'genesys-events',
   eventQueueDlq: 'genesys-events-dlq',
@@ -55,6 +62,13 @@ export interface PipelineHooks {
    * events, to test retries and dead-lettering). Receives the handlers by placeholder.
    */
   functionOverrides?: (functions: Record<string, LocalLambdaHandler>) => Record<string, LocalLambdaHandler>;
+  /**
+   * Where the processing side runs: `worker` (a thread of its own; the default without sinks or
+   * overrides) or `main` (this thread; the default, and the only choice, with them).
+   */
+  processingThread?: 'worker' | 'main';
+  /** Called once if the processing thread dies while running. */
+  onProcessingFailure?: (error: Error) => void;
 }
 
 const NO_OUTCOMES: OutcomeSink = {
@@ -70,13 +84,13 @@ const NO_OUTCOMES: OutcomeSink = {
 
 /**
  * @example
- * const pipeline = LocalPipeline.open(resolveRuntimeOptions({ dataDir: '.pipeline' }));
+ * const pipeline = await LocalPipeline.open(resolveRuntimeOptions({ dataDir: '.pipeline' }));
  * pipeline.commits.start();
  * await pipeline.eventBridge.putEvents({ Entries: [...] });   // resolves once committed
  * await pipeline.close();
  */
 export class LocalPipeline {
-  /** The one SQLite connection. */
+  /** The connection to `pipeline.sqlite` (bus, archive, queues). */
   readonly database: SqliteDatabase;
   readonly commits: GroupCommit;
   readonly eventBridge: LocalEventBridge;
@@ -86,66 +100,81 @@ export class LocalPipeline {
   readonly eventQueueDlq: DurableQueue;
   /** Dead-letter queue of the rule's target. */
   readonly targetDlq: DurableQueue;
-  readonly handlers: LocalHandlers;
-  readonly instrumented: InstrumentedFunctions;
-  /** The state machine's executor (`--executor`: the fast one, or the reference). */
-  readonly executor: WorkflowExecutor;
+  /** The processing side (executor, handlers, `processing.sqlite`). */
+  readonly processing: Processing;
+  /** Path of `processing.sqlite`. */
+  readonly processingDatabasePath: string;
+  private reader: SqliteDatabase | undefined;
   private closed = false;
 
   private constructor(
     readonly options: ResolvedRuntimeOptions,
+    database: SqliteDatabase,
+    processing: Processing,
     hooks: PipelineHooks,
   ) {
-    this.database = openSqliteDatabase(join(options.dataDir, PIPELINE_RESOURCES.database));
-    try {
-      // 16 MiB of page cache instead of 64: what the pipeline touches is the end of its tables and
-      // indexes; over 1,000,000 events throughput is the same and peak RSS about 50 MB lower (docs/runtime.md).
-      this.database.pragma(`cache_size = -${PIPELINE_CACHE_KIB}`);
-      this.commits = new GroupCommit(this.database, { intervalMs: options.commitIntervalMs });
-      const commits = this.commits;
-      const afterCommit: LocalEventBridgeOptions['afterCommit'] = async (events) => {
-        await commits.barrier();
-        hooks.accepted?.(events);
-      };
-      this.eventBridge = LocalEventBridge.open({
-        database: this.database,
-        archive: options.archiveRetentionDays === false ? false : { retentionDays: options.archiveRetentionDays },
-        delivery: { concurrency: Math.max(64, options.concurrency * 2) },
-        afterCommit,
-      });
-      this.queues = QueueStore.onDatabase(this.database);
-      this.targetDlq = this.queues.queue(PIPELINE_RESOURCES.targetDlq, { retentionMs: 14 * 86_400_000 });
-      this.eventQueueDlq = this.queues.queue(PIPELINE_RESOURCES.eventQueueDlq, { retentionMs: 14 * 86_400_000 });
-      this.eventQueue = this.queues.queue(PIPELINE_RESOURCES.eventQueue, {
-        visibilityTimeoutMs: options.visibilityTimeoutMs,
-        redrivePolicy: { deadLetterQueue: PIPELINE_RESOURCES.eventQueueDlq, maxReceiveCount: options.maxReceiveCount },
-      });
-      this.handlers = createLocalHandlers({
-        db: this.database,
-        // Time-ordered record ids: each insert lands at the end of the index instead of on a random
-        // page (about 4 KB less written per event). A data dir created with Powertools' ids keeps them.
-        idempotencyRecordIdsByEventTime: resolveIdempotencyRecordIds(this.database, true),
-        ...(hooks.sinks ? { sinks: hooks.sinks } : {}),
-        ...(options.mode === 'buffered' ? { maxReceiveCount: options.maxReceiveCount } : {}),
-      });
-      const base = hooks.functionOverrides ? hooks.functionOverrides({ ...this.handlers.functions }) : this.handlers.functions;
-      this.instrumented = instrumentFunctions(base, hooks.outcomes ?? NO_OUTCOMES);
-      const definition = buildStateMachineDefinition({ mode: options.mode, maxConcurrency: options.maxConcurrency });
-      this.executor = createWorkflowExecutor(options.executor, definition, {
-        functions: this.instrumented.functions,
-        concurrency: { [FUNCTION_PLACEHOLDERS.processor]: { limit: options.concurrency } },
-        ...(options.retryPauseMs !== undefined ? { retryPauseMs: options.retryPauseMs } : {}),
-      });
-      this.configureBus();
-    } catch (error) {
-      this.database.close();
-      throw error;
-    }
+    this.database = database;
+    this.processing = processing;
+    this.processingDatabasePath = join(options.dataDir, PIPELINE_RESOURCES.processingDatabase);
+    this.commits = new GroupCommit(this.database, { intervalMs: options.commitIntervalMs });
+    const commits = this.commits;
+    const afterCommit: LocalEventBridgeOptions['afterCommit'] = async (events) => {
+      await commits.barrier();
+      hooks.accepted?.(events);
+    };
+    this.eventBridge = LocalEventBridge.open({
+      database: this.database,
+      archive: options.archiveRetentionDays === false ? false : { retentionDays: options.archiveRetentionDays },
+      delivery: { concurrency: Math.max(64, options.concurrency * 2) },
+      afterCommit,
+    });
+    this.queues = QueueStore.onDatabase(this.database);
+    this.targetDlq = this.queues.queue(PIPELINE_RESOURCES.targetDlq, { retentionMs: 14 * 86_400_000 });
+    this.eventQueueDlq = this.queues.queue(PIPELINE_RESOURCES.eventQueueDlq, { retentionMs: 14 * 86_400_000 });
+    this.eventQueue = this.queues.queue(PIPELINE_RESOURCES.eventQueue, {
+      visibilityTimeoutMs: options.visibilityTimeoutMs,
+      redrivePolicy: { deadLetterQueue: PIPELINE_RESOURCES.eventQueueDlq, maxReceiveCount: options.maxReceiveCount },
+    });
+    this.configureBus();
   }
 
-  /** Builds the pipeline on `<dataDir>/pipeline.sqlite` (created if missing). Does not start anything but the bus's delivery worker. */
-  static open(options: ResolvedRuntimeOptions, hooks: PipelineHooks = {}): LocalPipeline {
-    return new LocalPipeline(options, hooks);
+  /**
+   * Builds the pipeline in the data directory (files created if missing; a directory of an
+   * earlier version, with everything in `pipeline.sqlite`, is split first) and starts the
+   * processing side. Does not start anything else but the bus's delivery worker.
+   */
+  static async open(options: ResolvedRuntimeOptions, hooks: PipelineHooks = {}): Promise<LocalPipeline> {
+    const database = openSqliteDatabase(join(options.dataDir, PIPELINE_RESOURCES.database));
+    let processing: Processing | undefined;
+    try {
+      // 16 MiB of page cache instead of 64: what the pipeline touches is the end of its tables and
+      // indexes; over 1,000,000 events throughput is the same and peak RSS lower (docs/runtime.md).
+      database.pragma(`cache_size = -${PIPELINE_CACHE_KIB}`);
+      migrateToSeparateProcessingDatabase(database, join(options.dataDir, PIPELINE_RESOURCES.processingDatabase));
+      const settings: ProcessingSettings = {
+        dataDir: options.dataDir,
+        mode: options.mode,
+        concurrency: options.concurrency,
+        maxConcurrency: options.maxConcurrency,
+        maxReceiveCount: options.maxReceiveCount,
+        executor: options.executor,
+        retryPauseMs: options.retryPauseMs,
+        commitIntervalMs: options.commitIntervalMs,
+      };
+      const inThread = hooks.sinks !== undefined || hooks.functionOverrides !== undefined;
+      processing = await openProcessing(
+        settings,
+        hooks.processingThread ?? (inThread ? 'main' : 'worker'),
+        hooks.outcomes ?? NO_OUTCOMES,
+        { ...(hooks.sinks ? { sinks: hooks.sinks } : {}), ...(hooks.functionOverrides ? { functionOverrides: hooks.functionOverrides } : {}) },
+        hooks.onProcessingFailure,
+      );
+      return new LocalPipeline(options, database, processing, hooks);
+    } catch (error) {
+      await processing?.close();
+      database.close();
+      throw error;
+    }
   }
 
   private configureBus(): void {
@@ -159,12 +188,7 @@ export class LocalPipeline {
         ? { Id: PIPELINE_RESOURCES.queueTargetId, target: durableQueueTarget(this.eventQueue), ...retry }
         : {
             Id: PIPELINE_RESOURCES.stateMachineTargetId,
-            target: stateMachineTarget(
-              `arn:aws:states:${eb.region}:${eb.accountId}:stateMachine:genesys-events-direct`,
-              this.executor,
-              this.instrumented.messages,
-              this.instrumented.recordedFailures,
-            ),
+            target: stateMachineTarget(`arn:aws:states:${eb.region}:${eb.accountId}:stateMachine:genesys-events-direct`, this.processing),
             ...retry,
           };
     eb.putTargets({ Rule: PIPELINE_RESOURCES.rule, EventBusName: busName, Targets: [target] });
@@ -199,11 +223,22 @@ export class LocalPipeline {
     return 'bus';
   }
 
-  /** Stops the bus's worker, commits, closes the database. */
+  /**
+   * A read-only connection of this thread to `processing.sqlite` (the projection's queries, the
+   * dead letters): WAL readers never wait for the processing side's writes, nor it for them.
+   */
+  get processingReader(): SqliteDatabase {
+    this.reader ??= openSqliteDatabase(this.processingDatabasePath, { readonly: true });
+    return this.reader;
+  }
+
+  /** Stops the bus's worker, closes the processing side, commits, closes the database. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.eventBridge.close();
+    await this.processing.close();
+    if (this.reader?.open) this.reader.close();
     this.commits.stop();
     this.queues.close();
     if (this.database.open) this.database.close();

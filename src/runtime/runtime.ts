@@ -1,6 +1,7 @@
 /**
- * The local runtime behind `genesys-pipeline run`: the whole pipeline in one process on one
- * SQLite file, served on one HTTP port.
+ * The local runtime behind `genesys-pipeline run`: the whole pipeline in one process, served on
+ * one HTTP port — ingestion (bus, archive, queue, Pipe pollers, HTTP) on the main thread with
+ * `pipeline.sqlite`, processing (executor, handlers) on a worker thread with `processing.sqlite`.
  *
  * ```text
  *  POST / (PutEvents) ─► partner bus ─► rule ─► event queue ─► Pipe pollers ─► buffered state machine ─► handlers
@@ -8,7 +9,7 @@
  *                                        │                                                                projection,
  *                                        └─ direct mode: state machine target per event (RetryPolicy, DLQ) dead letters)
  *  GET /, /api/*, /metrics (dashboard, stats, projections)      /admin/* (dlq, replay)
- *                 all on one connection, committed together by the group commit
+ *  main thread: pipeline.sqlite, its group commit          processing thread: processing.sqlite, its group commit
  * ```
  *
  * Start-up takes the data directory's lock, recovers what a killed predecessor left (messages it
@@ -43,7 +44,7 @@ import type { StatusOutput } from './status.js';
 export const CONFIG_FILE = 'pipeline.json';
 
 /** Extra options of {@link startRuntime} that the CLI does not expose. */
-export interface RuntimeExtras extends Pick<PipelineHooks, 'sinks' | 'functionOverrides'> {
+export interface RuntimeExtras extends Pick<PipelineHooks, 'sinks' | 'functionOverrides' | 'processingThread'> {
   /** Told every outcome the telemetry is told (processed, duplicates, …), e.g. plain counters for a benchmark. */
   outcomes?: OutcomeSink;
   /** Status line output (a terminal gets a live line). Default: none. */
@@ -98,19 +99,26 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       concurrencyLimit: resolved.concurrency,
       contactCentre: { contactCentreFigures: () => projection.queries!.contactCentreFigures() },
     });
-    pipeline = LocalPipeline.open(resolved, {
+    const fatal: { stop?: () => Promise<void> } = {};
+    pipeline = await LocalPipeline.open(resolved, {
       outcomes: extras.outcomes ? teeOutcomes(telemetry, extras.outcomes) : telemetry,
       accepted: (n) => telemetry.accepted(n),
       ...(extras.sinks ? { sinks: extras.sinks } : {}),
       ...(extras.functionOverrides ? { functionOverrides: extras.functionOverrides } : {}),
+      ...(extras.processingThread ? { processingThread: extras.processingThread } : {}),
+      onProcessingFailure: (error) => {
+        log(`${error.message} Stopping: what was accepted stays queued for the next start.`);
+        void fatal.stop?.();
+      },
     });
     const p = pipeline;
-    const queries = new SqliteConversationQueries(p.database);
+    const queries = new SqliteConversationQueries(p.processingReader);
     projection.queries = queries;
 
-    // Recovery: this process holds the lock, so nothing else is working on these.
+    // Recovery: this process holds the lock, so nothing else is working on these (the processing
+    // side released the idempotency records a killed predecessor left in progress when it opened).
     const releasedMessages = p.eventQueue.releaseInFlight();
-    const releasedIdempotencyRecords = releaseAbandonedIdempotencyRecords(p);
+    const releasedIdempotencyRecords = p.processing.recovered.releasedIdempotencyRecords;
     const recovered = { releasedMessages, releasedIdempotencyRecords, ...(lock.tookOverFrom ? { tookOverLockOf: lock.tookOverFrom.pid } : {}) };
     if (lock.tookOverFrom) log(`Took over the lock of PID ${lock.tookOverFrom.pid}, which is no longer running.`);
     if (releasedMessages || releasedIdempotencyRecords) {
@@ -191,7 +199,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
 
     const pipe =
       resolved.mode === 'buffered'
-        ? new PipePoller(p.eventQueue, p.executor, { batchSize: resolved.batchSize, batchWindowMs: resolved.batchWindowMs, pollers: resolved.pollers, region: p.eventBridge.region }, p.instrumented.messages, {
+        ? new PipePoller(p.eventQueue, p.processing, { batchSize: resolved.batchSize, batchWindowMs: resolved.batchWindowMs, pollers: resolved.pollers, region: p.eventBridge.region }, {
             executionFailed: (error, size) => log(`An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${error instanceof Error ? error.message : String(error)}`),
           })
         : undefined;
@@ -220,14 +228,6 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       sampler.unref();
     };
     sample();
-    const purger = setInterval(() => {
-      try {
-        p.handlers.idempotency.purgeExpired();
-      } catch (error) {
-        log(`purging expired idempotency records failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }, 10 * 60_000);
-    purger.unref();
 
     let lastActivity = '';
     const status = extras.status
@@ -248,7 +248,6 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         draining = true;
         status?.stop();
         if (sampler) clearTimeout(sampler);
-        clearInterval(purger);
         // PutEvents calls already inside the bus finish (their response waits for the commit).
         const deadline = Date.now() + 10_000;
         while (putEventsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -266,6 +265,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         resolveStopped();
       })());
 
+    fatal.stop = stop;
     return { url, port, options: resolved, pipeline: p, telemetry, admin, recovered, stop, stopped };
   } catch (error) {
     server?.close();
@@ -273,16 +273,6 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     lock.release();
     throw error;
   }
-}
-
-/**
- * Deletes the idempotency records left `INPROGRESS` by a process that died between starting an
- * event and completing it (the group commit can fall between the two). Powertools would treat
- * them as another worker still busy with the event until their in-progress expiry; with the lock
- * held, no other worker exists. Returns how many.
- */
-function releaseAbandonedIdempotencyRecords(pipeline: LocalPipeline): number {
-  return pipeline.database.prepare("DELETE FROM idempotency WHERE status = 'INPROGRESS'").run().changes;
 }
 
 /** An outcome sink that tells both. */

@@ -12,23 +12,16 @@
  */
 import type { BusTarget, EventBridgeEvent } from '../eventbridge/index.js';
 import { TargetDeliveryError } from '../eventbridge/index.js';
-import type { JsonValue, WorkflowExecutor } from '../workflow/index.js';
-import { WorkflowExecutionError } from '../workflow/index.js';
-import type { MessageContext } from './instrumentation.js';
+import type { JsonValue } from '../workflow/index.js';
+import type { Processing } from './processing.js';
 
 /**
  * @example
  * eb.putTargets({ Rule: 'genesys', EventBusName, Targets: [{ Id: 'state-machine',
- *   target: stateMachineTarget(arn, executor, messages, recordedFailures),
+ *   target: stateMachineTarget(arn, processing),
  *   RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 }, DeadLetterConfig: { queue: dlq } }] });
  */
-export function stateMachineTarget(
-  arn: string,
-  executor: WorkflowExecutor,
-  messages: Map<string, MessageContext>,
-  recordedFailures: Set<string>,
-  now: () => number = Date.now,
-): BusTarget {
+export function stateMachineTarget(arn: string, processing: Pick<Processing, 'execute'>, now: () => number = Date.now): BusTarget {
   return {
     arn,
     async deliver(body: string, event: EventBridgeEvent): Promise<void> {
@@ -38,20 +31,10 @@ export function stateMachineTarget(
       } catch (error) {
         throw new TargetDeliveryError('INVALID_JSON', `The target input is not JSON: ${(error as Error).message}`, { retryable: false });
       }
-      const id = event.id;
-      messages.set(id, { acceptedAt: now(), attempts: 0 });
-      recordedFailures.delete(id);
-      try {
-        await executor.execute(input);
-      } catch (error) {
-        if (recordedFailures.has(id)) return; // dead-lettered with its reason by the workflow itself
-        const name = error instanceof WorkflowExecutionError ? error.error : 'Error';
-        const code = name === 'Lambda.TooManyRequestsException' ? 'THROTTLING' : 'ERROR_FROM_TARGET';
-        throw new TargetDeliveryError(code, `Execution failed with ${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      } finally {
-        messages.delete(id);
-        recordedFailures.delete(id);
-      }
+      const reply = await processing.execute(input, [{ id: event.id, acceptedAt: now() }]);
+      if (reply.ok || reply.deadLettered) return; // succeeded, or dead-lettered with its reason by the workflow itself
+      const code = reply.error === 'Lambda.TooManyRequestsException' ? 'THROTTLING' : 'ERROR_FROM_TARGET';
+      throw new TargetDeliveryError(code, `Execution failed with ${reply.error}: ${reply.message}`);
     },
   };
 }

@@ -63,7 +63,7 @@ describe('genesys-pipeline dlq', () => {
     const redriven = await runCli(['dlq', 'redrive', one, '--include-invalid', '--data-dir', dataDir]);
     expect(redriven.code).toBe(0);
     expect(redriven.stdout).toContain(`${one} → event queue`);
-    const db = readDatabase(join(dataDir, 'pipeline.sqlite'));
+    const db = readDatabase(dataDir);
     expect(db.queued).toBe(1); // waits for the next run
     expect(db.deadLetters.filter((d) => d.stage === 'validate')).toHaveLength(invalid - 1);
 

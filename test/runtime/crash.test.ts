@@ -56,7 +56,7 @@ describe('kill -9 and restart', () => {
       runtime.child.kill('SIGTERM');
       expect((await runtime.exited).code).toBe(0);
 
-      const db = readDatabase(join(dataDir, 'pipeline.sqlite'));
+      const db = readDatabase(dataDir);
       expect(db.queued).toBe(0);
       expect(db.queueDlq).toBe(0);
       expect(db.inProgress).toBe(0);

@@ -70,7 +70,7 @@ async function runMode(mode: 'buffered' | 'direct', conversations: number, execu
     expect(existsSync(join(dataDir, 'runtime.lock'))).toBe(false);
 
     // On disk: one completed idempotency record per distinct event, nothing in progress or left queued.
-    const db = readDatabase(join(dataDir, 'pipeline.sqlite'));
+    const db = readDatabase(dataDir);
     expect(db.completedKeys).toEqual(ref.recordIds);
     expect(db.inProgress).toBe(0);
     expect(db.queued).toBe(0);

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
-import { PermanentProcessingError, TransientProcessingError } from '../../src/processing/index.js';
+import { PermanentProcessingError, SqliteConversationQueries, TransientProcessingError } from '../../src/processing/index.js';
 import { startRuntime } from '../../src/runtime/index.js';
 import type { Runtime, RuntimeOptions } from '../../src/runtime/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
@@ -79,7 +79,7 @@ describe('failures in the running pipeline', () => {
     expect(stats.retried).toBe(victimLines.length * 3);
     expect(stats.deadLettered).toBe(0);
     expect(r.pipeline.eventQueue.stats().total).toBe(0);
-    const conversation = (await r.pipeline.handlers.conversations.get(victim)) as { eventCount: number } | undefined;
+    const conversation = new SqliteConversationQueries(r.pipeline.processingReader).get(victim) as { eventCount: number } | undefined;
     expect(conversation?.eventCount).toBe(victimLines.length);
   }, 30_000);
 

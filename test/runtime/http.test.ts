@@ -114,7 +114,7 @@ describe('bad input', () => {
     expect(res).toMatchObject({ status: 503, body: { __type: 'ServiceUnavailableException' } });
     release();
     await stopping;
-    const db = new Database(join(dataDir, 'pipeline.sqlite'), { readonly: true });
+    const db = new Database(join(dataDir, 'processing.sqlite'), { readonly: true });
     expect(db.prepare("SELECT count(*) FROM idempotency WHERE status = 'COMPLETED'").pluck().get()).toBe(1);
     db.close();
   });

@@ -56,8 +56,10 @@ describe('idempotency record id scheme', () => {
       while ((await outcomes()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const stats = await runtime.telemetry.snapshot();
       expect({ processed: stats.processed, duplicates: stats.duplicates }).toEqual({ processed: 0, duplicates: 1 });
-      const ids = runtime.pipeline.database.prepare('SELECT id FROM idempotency').pluck().all();
+      const ids = runtime.pipeline.processingReader.prepare('SELECT id FROM idempotency').pluck().all();
       expect(ids).toEqual([idempotencyRecordId(parsed.event.key, parsed.event.eventTime)]);
+      // The processing tables moved from pipeline.sqlite to processing.sqlite.
+      expect(runtime.pipeline.database.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('idempotency', 'conversations', 'dead_letters')").pluck().get()).toBe(0);
     } finally {
       await runtime.stop();
     }
@@ -68,7 +70,7 @@ describe('idempotency record id scheme', () => {
       await fresh.pipeline.eventBridge.putEvents({ Entries: [{ ...entryOf(line!), EventBusName: BUS }] as never });
       const deadline = Date.now() + 10_000;
       while ((await fresh.telemetry.snapshot()).processed === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      const ids = fresh.pipeline.database.prepare("SELECT id FROM idempotency WHERE status = 'COMPLETED'").pluck().all();
+      const ids = fresh.pipeline.processingReader.prepare("SELECT id FROM idempotency WHERE status = 'COMPLETED'").pluck().all();
       expect(ids).toEqual([idempotencyRecordId(parsed.event.key, parsed.event.eventTime, { recordIdsByEventTime: true })]);
     } finally {
       await fresh.stop();

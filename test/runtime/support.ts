@@ -3,6 +3,7 @@
  * sender with the real AWS SDK that retries what was not acknowledged, and the reference outcome
  * computed from the simulated lines exactly as the pipeline should see them.
  */
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -231,22 +232,24 @@ export async function waitForStats<T extends Record<string, unknown>>(url: strin
   throw new Error(`timed out waiting for the stats; last: ${JSON.stringify(last)}`);
 }
 
-/** What is durably in a data directory's database (read with a connection of its own). */
-export function readDatabase(dbPath: string): { completedKeys: Set<string>; inProgress: number; deadLetters: Array<{ id: string; stage: string }>; queued: number; queueDlq: number; projections: Map<string, unknown> } {
-  const db = new Database(dbPath, { readonly: true });
+/** What is durably in a data directory's two databases (read with connections of their own). */
+export function readDatabase(dataDir: string): { completedKeys: Set<string>; inProgress: number; deadLetters: Array<{ id: string; stage: string }>; queued: number; queueDlq: number; projections: Map<string, unknown> } {
+  const db = new Database(join(dataDir, 'pipeline.sqlite'), { readonly: true });
+  const processing = new Database(join(dataDir, 'processing.sqlite'), { readonly: true });
   try {
-    const statuses = db.prepare('SELECT id, status FROM idempotency').all() as Array<{ id: string; status: string }>;
+    const statuses = processing.prepare('SELECT id, status FROM idempotency').all() as Array<{ id: string; status: string }>;
     const queueTable = (name: string): string => `durable_queue_${(db.prepare('SELECT id FROM durable_queues WHERE name = ?').pluck().get(name) as number) ?? -1}`;
     const count = (table: string): number => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
     return {
       completedKeys: new Set(statuses.filter((s) => s.status === 'COMPLETED').map((s) => s.id)),
       inProgress: statuses.filter((s) => s.status === 'INPROGRESS').length,
-      deadLetters: db.prepare('SELECT id, stage FROM dead_letters').all() as Array<{ id: string; stage: string }>,
+      deadLetters: processing.prepare('SELECT id, stage FROM dead_letters').all() as Array<{ id: string; stage: string }>,
       queued: count(queueTable('genesys-events')),
       queueDlq: count(queueTable('genesys-events-dlq')),
-      projections: new Map((db.prepare('SELECT conversation_id, projection FROM conversations').all() as Array<{ conversation_id: string; projection: string }>).map((r) => [r.conversation_id, JSON.parse(r.projection)])),
+      projections: new Map((processing.prepare('SELECT conversation_id, projection FROM conversations').all() as Array<{ conversation_id: string; projection: string }>).map((r) => [r.conversation_id, JSON.parse(r.projection)])),
     };
   } finally {
     db.close();
+    processing.close();
   }
 }

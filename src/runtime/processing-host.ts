@@ -1,0 +1,212 @@
+/**
+ * The processing side of the local pipeline — what runs "in Step Functions and Lambda" on AWS:
+ * the state machine's executor, the in-process handlers (validator, idempotent processor,
+ * projection, dead letters) and their own SQLite file, `processing.sqlite`, with its own group
+ * commit.
+ *
+ * The host does not know which thread it runs on. The runtime runs it on a worker thread (see
+ * `processing.ts`), so that ingestion (PutEvents, archive, queue) and processing each have a core;
+ * with your own sinks or handler overrides — objects that cannot cross threads — it runs on the
+ * main thread. Either way the one rule that keeps events from being lost holds: {@link
+ * ProcessingHost.execute} answers only after the execution's effects are committed, so a message
+ * is deleted from the queue (or a delivery counted as made) only once what it caused is on disk.
+ */
+import { join } from 'node:path';
+import { createLocalHandlers, openProcessingDatabase, resolveIdempotencyRecordIds } from '../processing/index.js';
+import type { LocalHandlers, Sink, SqliteDatabase } from '../processing/index.js';
+import { buildStateMachineDefinition, createWorkflowExecutor, FUNCTION_PLACEHOLDERS, WorkflowExecutionError } from '../workflow/index.js';
+import type { JsonValue, LocalLambdaHandler, WorkflowExecutor, WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
+import { GroupCommit } from './group-commit.js';
+import { instrumentFunctions } from './instrumentation.js';
+import type { InstrumentedFunctions, OutcomeSink } from './instrumentation.js';
+
+/** The processing database's file in the data directory. */
+export const PROCESSING_DATABASE = 'processing.sqlite';
+
+/** SQLite page cache of the processing connection, KiB. */
+const PROCESSING_CACHE_KIB = 16 * 1024;
+
+/**
+ * WAL pages between automatic checkpoints of `processing.sqlite`. A checkpoint runs inside the
+ * commit that crosses the threshold; 10,000 pages (about 40 MB of WAL) instead of SQLite's 1,000
+ * copy each hot page (the ends of the tables and indexes) once per 10,000 instead of once per
+ * 1,000 written (`docs/runtime.md`, "Performance").
+ */
+const PROCESSING_WAL_CHECKPOINT_PAGES = 10_000;
+
+/** What the processing side needs to know; plain data, so that it can be sent to a worker thread. */
+export interface ProcessingSettings {
+  /** The data directory (the host opens `processing.sqlite` in it). */
+  dataDir: string;
+  mode: WorkflowMode;
+  /** Processor invocations at once (Lambda reserved concurrency). */
+  concurrency: number;
+  /** Map `MaxConcurrency`. */
+  maxConcurrency: number;
+  /** The event queue's delivery limit (buffered mode): on that delivery a failure is dead-lettered. */
+  maxReceiveCount: number;
+  executor: WorkflowExecutorKind;
+  retryPauseMs: number | undefined;
+  commitIntervalMs: number;
+}
+
+/** A message whose execution is about to start: its id and when the pipeline accepted it (epoch ms). */
+export interface MessageStart {
+  id: string;
+  acceptedAt: number;
+}
+
+/** A dead letter of the processing store, as it was when read. */
+export interface DeadLetterRef {
+  id: string;
+  deadLetteredAt: string;
+}
+
+/** How an execution ended, once its effects are committed. */
+export type ExecutionReply =
+  | { ok: true; output: JsonValue }
+  | {
+      ok: false;
+      /** The state error (`States.Timeout`, `Lambda.TooManyRequestsException`, …) or the JavaScript error's name. */
+      error: string;
+      /** The error's text. */
+      message: string;
+      /** The workflow dead-lettered the event itself (direct mode's failure recorder ran). */
+      deadLettered: boolean;
+    };
+
+/** Objects of the caller's thread: they keep the host on that thread. */
+export interface ProcessingHooks {
+  /** Your sinks, run after the conversation projection. */
+  sinks?: readonly Sink[];
+  /** Replaces handlers before the executor gets them (tests: faults, pauses). */
+  functionOverrides?: (functions: Record<string, LocalLambdaHandler>) => Record<string, LocalLambdaHandler>;
+}
+
+/**
+ * @example
+ * const host = ProcessingHost.open(settings, telemetry);
+ * host.start();
+ * const reply = await host.execute(records, records.map((r) => ({ id: r.messageId, acceptedAt: Date.now() })));
+ * await host.close();
+ */
+export class ProcessingHost {
+  readonly database: SqliteDatabase;
+  readonly commits: GroupCommit;
+  readonly handlers: LocalHandlers;
+  readonly instrumented: InstrumentedFunctions;
+  readonly executor: WorkflowExecutor;
+  /** What opening recovered from a process that died mid-event. */
+  readonly recovered: { releasedIdempotencyRecords: number };
+  private purger: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly settings: ProcessingSettings,
+    outcomes: OutcomeSink,
+    hooks: ProcessingHooks,
+  ) {
+    this.database = openProcessingDatabase(join(settings.dataDir, PROCESSING_DATABASE), { walAutoCheckpointPages: PROCESSING_WAL_CHECKPOINT_PAGES });
+    try {
+      this.database.pragma(`cache_size = -${PROCESSING_CACHE_KIB}`);
+      this.handlers = createLocalHandlers({
+        db: this.database,
+        // Time-ordered record ids: each insert lands at the end of the index instead of on a random
+        // page (about 4 KB less written per event). A data dir created with Powertools' ids keeps them.
+        idempotencyRecordIdsByEventTime: resolveIdempotencyRecordIds(this.database, true),
+        ...(hooks.sinks ? { sinks: hooks.sinks } : {}),
+        ...(settings.mode === 'buffered' ? { maxReceiveCount: settings.maxReceiveCount } : {}),
+      });
+      // The process that left records in progress is gone (the caller holds the data dir's lock):
+      // Powertools would otherwise take them for a worker still busy with the event until they expire.
+      this.recovered = { releasedIdempotencyRecords: this.database.prepare("DELETE FROM idempotency WHERE status = 'INPROGRESS'").run().changes };
+      this.commits = new GroupCommit(this.database, { intervalMs: settings.commitIntervalMs });
+      const base = hooks.functionOverrides ? hooks.functionOverrides({ ...this.handlers.functions }) : this.handlers.functions;
+      this.instrumented = instrumentFunctions(base, outcomes);
+      this.executor = createWorkflowExecutor(settings.executor, buildStateMachineDefinition({ mode: settings.mode, maxConcurrency: settings.maxConcurrency }), {
+        functions: this.instrumented.functions,
+        concurrency: { [FUNCTION_PLACEHOLDERS.processor]: { limit: settings.concurrency } },
+        ...(settings.retryPauseMs !== undefined ? { retryPauseMs: settings.retryPauseMs } : {}),
+      });
+    } catch (error) {
+      this.database.close();
+      throw error;
+    }
+  }
+
+  /** Opens `processing.sqlite` in the data directory (creating it) and builds the handlers. Call {@link start} before executing. */
+  static open(settings: ProcessingSettings, outcomes: OutcomeSink, hooks: ProcessingHooks = {}): ProcessingHost {
+    return new ProcessingHost(settings, outcomes, hooks);
+  }
+
+  /** Opens the group transaction; purges expired idempotency records every 10 minutes. */
+  start(): void {
+    this.commits.start();
+    this.purger ??= setInterval(() => this.handlers.idempotency.purgeExpired(), 10 * 60_000);
+    this.purger.unref();
+  }
+
+  /**
+   * Runs one execution of the state machine on `input` and answers once its effects are
+   * committed (a failed commit turns a success into a failure: the caller must not acknowledge).
+   * `messages` are the events it carries, for latency and retry telemetry.
+   */
+  async execute(input: JsonValue, messages: readonly MessageStart[]): Promise<ExecutionReply> {
+    const { messages: contexts, recordedFailures } = this.instrumented;
+    for (const m of messages) {
+      contexts.set(m.id, { acceptedAt: m.acceptedAt, attempts: 0 });
+      recordedFailures.delete(m.id);
+    }
+    const release = this.commits.hold();
+    try {
+      let output: JsonValue;
+      try {
+        output = await this.executor.execute(input);
+      } catch (error) {
+        release();
+        await this.commits.barrier();
+        return {
+          ok: false,
+          error: error instanceof WorkflowExecutionError ? error.error : error instanceof Error ? error.name : 'Error',
+          message: error instanceof Error ? error.message : String(error),
+          deadLettered: messages.some((m) => recordedFailures.has(m.id)),
+        };
+      }
+      release();
+      await this.commits.barrier();
+      return { ok: true, output };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error), deadLettered: false };
+    } finally {
+      release();
+      for (const m of messages) {
+        contexts.delete(m.id);
+        recordedFailures.delete(m.id);
+      }
+    }
+  }
+
+  /**
+   * Deletes dead letters of the processing store after a redrive — each only if it is still the
+   * entry that was redriven (`deadLetteredAt` unchanged): an event redriven and dead-lettered
+   * again in the meantime keeps its new entry. Resolves once committed; returns how many went.
+   */
+  async removeDeadLetters(entries: readonly DeadLetterRef[]): Promise<number> {
+    const remove = this.database.prepare('DELETE FROM dead_letters WHERE id = ? AND dead_lettered_at = ?');
+    let removed = 0;
+    this.database.transaction(() => {
+      for (const e of entries) removed += remove.run(e.id, e.deadLetteredAt).changes;
+    })();
+    await this.commits.barrier();
+    return removed;
+  }
+
+  /** Final commit; closes the database. Call after the executions in flight have answered. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.purger) clearInterval(this.purger);
+    this.commits.stop();
+    if (this.database.open) this.database.close();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The processing thread's entry point (started by `WorkerProcessing` in `processing.ts`): opens
+ * a {@link ProcessingHost} with the settings it was given as `workerData` and answers the main
+ * thread's requests. Not imported by anything: it runs only as a worker.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { OutcomeSink } from './instrumentation.js';
+import { ProcessingHost } from './processing-host.js';
+import type { ProcessingSettings } from './processing-host.js';
+import type { OutcomeReport, WorkerMessage, WorkerRequest } from './processing.js';
+
+/** How often counters are sent when there is something to report, ms. */
+const REPORT_INTERVAL_MS = 50;
+
+/** Adds up what the handlers report, for the main thread's telemetry. */
+class OutcomeCounter implements OutcomeSink {
+  private r: OutcomeReport = emptyReport(0);
+  private dirty = false;
+
+  processingStarted(count = 1): void {
+    this.r.inFlight += count;
+    if (this.r.inFlight > this.r.peakInFlight) this.r.peakInFlight = this.r.inFlight;
+    this.dirty = true;
+  }
+  processingFinished(count = 1): void {
+    this.r.inFlight -= count;
+    this.dirty = true;
+  }
+  processed(count: number, latenciesMs?: ArrayLike<number>): void {
+    this.r.processed += count;
+    if (latenciesMs) for (let i = 0; i < latenciesMs.length; i++) this.r.latenciesMs.push(latenciesMs[i]!);
+    this.dirty = true;
+  }
+  duplicate(count = 1): void {
+    this.r.duplicate += count;
+    this.dirty = true;
+  }
+  invalid(count = 1): void {
+    this.r.invalid += count;
+    this.dirty = true;
+  }
+  failed(count = 1): void {
+    this.r.failed += count;
+    this.dirty = true;
+  }
+  retried(count = 1): void {
+    this.r.retried += count;
+    this.dirty = true;
+  }
+  deadLettered(count = 1): void {
+    this.r.deadLettered += count;
+    this.dirty = true;
+  }
+
+  /** The counts since the last call (undefined when nothing happened), and a fresh start. */
+  take(): OutcomeReport | undefined {
+    if (!this.dirty) return undefined;
+    const report = this.r;
+    this.r = emptyReport(report.inFlight);
+    this.dirty = false;
+    return report;
+  }
+}
+
+function emptyReport(inFlight: number): OutcomeReport {
+  return { processed: 0, latenciesMs: [], duplicate: 0, invalid: 0, failed: 0, retried: 0, deadLettered: 0, inFlight, peakInFlight: inFlight };
+}
+
+const port = parentPort;
+if (!port) throw new Error('processing-worker.ts runs only as a worker thread (see processing.ts).');
+const post = (message: WorkerMessage): void => port.postMessage(message);
+const counter = new OutcomeCounter();
+
+let host: ProcessingHost;
+try {
+  host = ProcessingHost.open(workerData as ProcessingSettings, counter);
+  host.start();
+} catch (error) {
+  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  port.close();
+  throw error;
+}
+const reporter = setInterval(() => {
+  const report = counter.take();
+  if (report) post({ type: 'outcomes', report });
+}, REPORT_INTERVAL_MS);
+post({ type: 'ready', recovered: host.recovered });
+
+let inFlight = 0;
+let closeRequested = false;
+const closeIfIdle = (): void => {
+  if (!closeRequested || inFlight > 0) return;
+  clearInterval(reporter);
+  host.close();
+  const report = counter.take();
+  post({ type: 'closed', ...(report ? { report } : {}) });
+  port.close();
+};
+
+port.on('message', (request: WorkerRequest) => {
+  if (request.type === 'close') {
+    closeRequested = true;
+    closeIfIdle();
+    return;
+  }
+  inFlight++;
+  const work: Promise<unknown> = request.type === 'execute' ? host.execute(request.input, request.messages) : host.removeDeadLetters(request.entries);
+  work.then(
+    (value) => {
+      const report = counter.take();
+      post({ type: 'answer', id: request.id, value, ...(report ? { report } : {}) });
+    },
+    (error: unknown) => post({ type: 'answer', id: request.id, error: error instanceof Error ? error.message : String(error) }),
+  ).finally(() => {
+    inFlight--;
+    closeIfIdle();
+  });
+});

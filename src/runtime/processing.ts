@@ -1,0 +1,284 @@
+/**
+ * Where the processing side of the local pipeline runs, behind one interface: on a worker
+ * thread ({@link WorkerProcessing}, the runtime's default — ingestion and processing each get a
+ * core, as on AWS the bus and queue are one service and Step Functions + Lambda another) or on
+ * the calling thread ({@link InlineProcessing} — needed for your own sinks and handler overrides,
+ * which are objects of this thread).
+ *
+ * Both run a {@link ProcessingHost} on `processing.sqlite`, so a data directory works with
+ * either. Telemetry crosses the thread boundary as counters: the worker adds up what its
+ * handlers report and sends the sums every 50 ms and with every answer, including the highest
+ * number of events in the processor at once since the last report, so the peak concurrency the
+ * dashboard shows is the real one.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { JsonValue } from '../workflow/index.js';
+import type { OutcomeSink } from './instrumentation.js';
+import { ProcessingHost } from './processing-host.js';
+import type { DeadLetterRef, ExecutionReply, MessageStart, ProcessingHooks, ProcessingSettings } from './processing-host.js';
+
+/** The processing side, wherever it runs. */
+export interface Processing {
+  /** `worker`: a worker thread of its own; `main`: the calling thread. */
+  readonly thread: 'worker' | 'main';
+  /** What opening recovered from a process that died mid-event. */
+  readonly recovered: { releasedIdempotencyRecords: number };
+  /** One execution of the state machine; answers once its effects are committed. Never rejects. */
+  execute(input: JsonValue, messages: readonly MessageStart[]): Promise<ExecutionReply>;
+  /** Deletes dead letters of the processing store that are unchanged since read; resolves once committed. */
+  removeDeadLetters(entries: readonly DeadLetterRef[]): Promise<number>;
+  /** Final commit and close (after the executions in flight have answered). */
+  close(): Promise<void>;
+}
+
+/** The processing side failed as a whole (the worker thread died, or could not start). */
+export class ProcessingUnavailableError extends Error {
+  override readonly name = 'ProcessingUnavailableError';
+}
+
+/**
+ * Opens the processing side: on a worker thread, or on this one when `thread` is `main`.
+ *
+ * @param onFatal called once if the worker thread dies while running (its executions answer with a failure).
+ * @example
+ * const processing = await openProcessing(settings, 'worker', telemetry);
+ * const reply = await processing.execute(records, starts);
+ */
+export async function openProcessing(
+  settings: ProcessingSettings,
+  thread: 'worker' | 'main',
+  outcomes: OutcomeSink,
+  hooks: ProcessingHooks = {},
+  onFatal: (error: Error) => void = () => {},
+): Promise<Processing> {
+  if (thread === 'main') return InlineProcessing.open(settings, outcomes, hooks);
+  if (hooks.sinks || hooks.functionOverrides) {
+    throw new TypeError('Sinks and function overrides are objects of this thread: open the processing side on the main thread (processingThread: "main") to use them.');
+  }
+  return WorkerProcessing.start(settings, outcomes, onFatal);
+}
+
+/** The processing side on the calling thread. */
+export class InlineProcessing implements Processing {
+  readonly thread = 'main' as const;
+  readonly recovered: { releasedIdempotencyRecords: number };
+
+  private constructor(readonly host: ProcessingHost) {
+    this.recovered = host.recovered;
+  }
+
+  static open(settings: ProcessingSettings, outcomes: OutcomeSink, hooks: ProcessingHooks = {}): InlineProcessing {
+    const host = ProcessingHost.open(settings, outcomes, hooks);
+    host.start();
+    return new InlineProcessing(host);
+  }
+
+  execute(input: JsonValue, messages: readonly MessageStart[]): Promise<ExecutionReply> {
+    return this.host.execute(input, messages);
+  }
+
+  removeDeadLetters(entries: readonly DeadLetterRef[]): Promise<number> {
+    return this.host.removeDeadLetters(entries);
+  }
+
+  async close(): Promise<void> {
+    this.host.close();
+  }
+}
+
+/** Counters of the handlers' outcomes since the last report (see the module comment). */
+export interface OutcomeReport {
+  processed: number;
+  latenciesMs: number[];
+  duplicate: number;
+  invalid: number;
+  failed: number;
+  retried: number;
+  deadLettered: number;
+  /** Events in the processor now. */
+  inFlight: number;
+  /** Most events in the processor at once since the last report. */
+  peakInFlight: number;
+}
+
+/** Messages from the worker thread. */
+export type WorkerMessage =
+  | { type: 'ready'; recovered: { releasedIdempotencyRecords: number } }
+  | { type: 'failed'; message: string }
+  | { type: 'outcomes'; report: OutcomeReport }
+  | { type: 'answer'; id: number; value?: unknown; error?: string; report?: OutcomeReport }
+  | { type: 'closed'; report?: OutcomeReport };
+
+/** Requests to the worker thread. */
+export type WorkerRequest =
+  | { type: 'execute'; id: number; input: JsonValue; messages: readonly MessageStart[] }
+  | { type: 'removeDeadLetters'; id: number; entries: readonly DeadLetterRef[] }
+  | { type: 'close' };
+
+/**
+ * The processing thread's V8 heap: its own limits (a worker does not take the process's
+ * `--max-old-space-size` / `--max-semi-space-size`). A young generation of 96 MB (32 MB
+ * semi-spaces, as `npm start` gives the main thread) lets the per-event garbage of the executions
+ * in flight die young instead of filling the old generation; the old generation holds the
+ * conversation cache and the hand-off of parsed events (`docs/runtime.md`, "Memory").
+ */
+const WORKER_HEAP = {
+  maxYoungGenerationSizeMb: 96,
+  maxOldGenerationSizeMb: 160,
+};
+
+/**
+ * The worker thread for the worker module next to this one: the JavaScript file once built; from
+ * the TypeScript sources (tsx, vitest), a small bootstrap that registers tsx in the new thread
+ * and imports the `.ts` module (loader hooks are not inherited by worker threads on Node 20).
+ */
+function startWorkerThread(settings: ProcessingSettings): Worker {
+  const options = { workerData: settings, stdout: false, stderr: false, resourceLimits: WORKER_HEAP };
+  if (!fileURLToPath(import.meta.url).endsWith('.ts')) return new Worker(new URL('./processing-worker.js', import.meta.url), options);
+  // tsx's ESM API (its "import" export; require.resolve would give the CommonJS one).
+  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./processing-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/** The processing side on a worker thread of its own. */
+export class WorkerProcessing implements Processing {
+  readonly thread = 'worker' as const;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private failure: Error | undefined;
+  private closing: Promise<void> | undefined;
+  private resolveClosed: (() => void) | undefined;
+  /** Events in the processor as last told to `outcomes`. */
+  private inFlight = 0;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly recovered: { releasedIdempotencyRecords: number },
+    private readonly outcomes: OutcomeSink,
+    private readonly onFatal: (error: Error) => void,
+  ) {}
+
+  /** Starts the worker thread; resolves when its database is open and recovered. */
+  static start(settings: ProcessingSettings, outcomes: OutcomeSink, onFatal: (error: Error) => void = () => {}): Promise<WorkerProcessing> {
+    const worker = startWorkerThread(settings);
+    return new Promise<WorkerProcessing>((resolve, reject) => {
+      const early = (error: Error): void => reject(new ProcessingUnavailableError(`The processing thread failed to start: ${error.message}`, { cause: error }));
+      const earlyExit = (code: number): void => reject(new ProcessingUnavailableError(`The processing thread exited with code ${code} while starting.`));
+      worker.once('error', early);
+      worker.once('exit', earlyExit);
+      worker.once('message', (message: WorkerMessage) => {
+        worker.off('error', early);
+        worker.off('exit', earlyExit);
+        if (message.type !== 'ready') {
+          void worker.terminate();
+          reject(new ProcessingUnavailableError(message.type === 'failed' ? message.message : `The processing thread sent ${message.type} before it was ready.`));
+          return;
+        }
+        const processing = new WorkerProcessing(worker, message.recovered, outcomes, onFatal);
+        processing.listen();
+        resolve(processing);
+      });
+    });
+  }
+
+  private listen(): void {
+    this.worker.on('message', (message: WorkerMessage) => {
+      switch (message.type) {
+        case 'outcomes':
+          this.report(message.report);
+          break;
+        case 'answer': {
+          if (message.report) this.report(message.report);
+          const call = this.pending.get(message.id);
+          this.pending.delete(message.id);
+          if (!call) break;
+          if (message.error !== undefined) call.reject(new ProcessingUnavailableError(message.error));
+          else call.resolve(message.value);
+          break;
+        }
+        case 'closed':
+          if (message.report) this.report(message.report);
+          this.resolveClosed?.();
+          break;
+        default:
+          break;
+      }
+    });
+    this.worker.on('error', (error) => this.fail(new ProcessingUnavailableError(`The processing thread failed: ${error.message}`, { cause: error })));
+    this.worker.on('exit', (code) => {
+      if (this.closing) {
+        this.resolveClosed?.();
+        return;
+      }
+      this.fail(new ProcessingUnavailableError(`The processing thread exited unexpectedly (code ${code}).`));
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const call of this.pending.values()) call.reject(error);
+    this.pending.clear();
+    if (this.inFlight > 0) this.outcomes.processingFinished(this.inFlight);
+    this.inFlight = 0;
+    if (!this.closing) this.onFatal(error);
+  }
+
+  /** Tells `outcomes` what the worker reported, raising the in-flight count to the reported peak before lowering it to the current one. */
+  private report(r: OutcomeReport): void {
+    const o = this.outcomes;
+    if (r.peakInFlight > this.inFlight) {
+      o.processingStarted(r.peakInFlight - this.inFlight);
+      this.inFlight = r.peakInFlight;
+    }
+    if (r.processed > 0) o.processed(r.processed, r.latenciesMs);
+    if (r.duplicate > 0) o.duplicate(r.duplicate);
+    if (r.invalid > 0) o.invalid(r.invalid);
+    if (r.failed > 0) o.failed(r.failed);
+    if (r.retried > 0) o.retried(r.retried);
+    if (r.deadLettered > 0) o.deadLettered(r.deadLettered);
+    if (r.inFlight < this.inFlight) {
+      o.processingFinished(this.inFlight - r.inFlight);
+      this.inFlight = r.inFlight;
+    }
+  }
+
+  private call<T>(request: Extract<WorkerRequest, { id: number }>): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(new ProcessingUnavailableError('The processing thread is closing.'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(request.id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage(request);
+    });
+  }
+
+  async execute(input: JsonValue, messages: readonly MessageStart[]): Promise<ExecutionReply> {
+    try {
+      return await this.call<ExecutionReply>({ type: 'execute', id: this.nextId++, input, messages });
+    } catch (error) {
+      return { ok: false, error: (error as Error).name, message: (error as Error).message, deadLettered: false };
+    }
+  }
+
+  removeDeadLetters(entries: readonly DeadLetterRef[]): Promise<number> {
+    return this.call<number>({ type: 'removeDeadLetters', id: this.nextId++, entries });
+  }
+
+  /** Asks the worker to make its final commit and close, then waits for the thread to end. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      if (this.failure) {
+        void this.worker.terminate().then(() => resolve());
+        return;
+      }
+      this.resolveClosed = resolve;
+      this.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+    });
+    return this.closing;
+  }
+}
