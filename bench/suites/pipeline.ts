@@ -20,7 +20,7 @@
  * HTTP ingestion with the AWS SDK is measured separately by `npm run bench -- queue`.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -98,6 +98,42 @@ async function* readLines(file: string, limit: number): AsyncGenerator<string> {
   }
 }
 
+/**
+ * CPU seconds of each thread of this process by thread name (since `since`, a previous result),
+ * from `/proc/self/task/<tid>/stat` (Linux; elsewhere empty): which thread a phase is bound by —
+ * `main` (ingestion), `node` (the processing worker), V8's GC helpers, libuv's pool.
+ */
+function threadCpu(since: ReadonlyMap<string, number> = new Map()): Map<string, number> {
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return new Map();
+  }
+  const ticks = 100; // USER_HZ: 100 on Linux
+  const byName = new Map<string, number>();
+  for (const tid of tids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / ticks;
+    const label = tid === String(process.pid) ? 'main' : name;
+    byName.set(label, (byName.get(label) ?? 0) + seconds);
+  }
+  for (const [name, seconds] of since) byName.set(name, (byName.get(name) ?? 0) - seconds);
+  return byName;
+}
+
+/** {@link threadCpu} as µs per event, busiest thread first. */
+function perEvent(cpu: ReadonlyMap<string, number>, events: number): Record<string, number> {
+  return Object.fromEntries([...cpu].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]).map(([name, s]) => [name, Math.round((s * 1e6) / events)]));
+}
+
 async function queuePhase(file: string, dir: string, count: number): Promise<PhaseResult> {
   const store = QueueStore.open(join(dir, 'queue.sqlite'));
   const queue = store.queue('events');
@@ -143,6 +179,7 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
   }, { outcomes: { ...counting, processingStarted() {}, processingFinished() {}, invalid() {}, failed() {}, retried() {} }, ...(process.env.BENCH_PROCESSING_THREAD ? { processingThread: process.env.BENCH_PROCESSING_THREAD as 'main' | 'worker' } : {}) });
   const t = runtime.telemetry;
   const finished = (): number => outcomes.processed + outcomes.duplicates + outcomes.deadLettered;
+  const threadsAtStart = threadCpu();
   const started = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
   const inFlight = new Set<Promise<unknown>>();
@@ -175,6 +212,7 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
   const cpu = process.cpuUsage(cpuStart);
   const stats = await t.snapshot();
   const commits = runtime.pipeline.commits.stats();
+  const threads = perEvent(threadCpu(threadsAtStart), sent);
   await runtime.stop();
   return {
     events: sent,
@@ -188,6 +226,7 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
       peakConcurrency: stats.peakConcurrency,
       cpuMicrosecondsPerEvent: Math.round((cpu.user + cpu.system) / sent),
       commits: commits.commits,
+      cpuMicrosecondsPerEventByThread: threads,
       options: { batchSize: runtime.options.batchSize, pollers: runtime.options.pollers, concurrency: runtime.options.concurrency, commitIntervalMs: runtime.options.commitIntervalMs },
     },
   };

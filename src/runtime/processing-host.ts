@@ -127,6 +127,9 @@ export class ProcessingHost {
         functions: this.instrumented.functions,
         concurrency: { [FUNCTION_PLACEHOLDERS.processor]: { limit: settings.concurrency } },
         ...(settings.retryPauseMs !== undefined ? { retryPauseMs: settings.retryPauseMs } : {}),
+        // The processing core's handlers return fresh plain JSON and never change their input:
+        // no copy of every event into and out of each of them (overrides, being anyone's code, get copies).
+        copyPayloads: hooks.functionOverrides !== undefined,
       });
     } catch (error) {
       this.database.close();

@@ -127,7 +127,7 @@ export type WorkerRequest =
  */
 const WORKER_HEAP = {
   maxYoungGenerationSizeMb: 96,
-  maxOldGenerationSizeMb: 160,
+  maxOldGenerationSizeMb: 96,
 };
 
 /**

@@ -42,6 +42,16 @@ export interface LocalExecutorOptions {
    * then also skips the jitter). For tests and fast local replays; leave unset to back off as on AWS.
    */
   retryPauseMs?: number;
+  /**
+   * Copy each payload into and out of a handler as a JSON round trip would (default `true`), as
+   * the Lambda API serialises them on AWS: a handler cannot change the execution's data through
+   * a reference it was given or kept, and what it returns becomes plain JSON (`undefined`
+   * members dropped, `Date`s as strings). `false` hands the values over as they are — only for
+   * handlers that return plain JSON values and never change their input or what they returned
+   * (the processing core's handlers; `docs/processing.md`): it saves a deep copy of every
+   * event per invocation.
+   */
+  copyPayloads?: boolean;
 }
 
 /** Options of one execution. */
@@ -146,7 +156,7 @@ export class LocalFunctions {
       throw new LocalExecutorConfigError(`retryPauseMs must be a number of milliseconds ≥ 0, got ${String(options.retryPauseMs)}.`);
     }
     for (const fn of new Set(this.tasks.map((t) => t.fn))) {
-      this.#invokers.set(fn, this.#invoker(fn, options.functions[fn]!, options.concurrency?.[fn]));
+      this.#invokers.set(fn, this.#invoker(fn, options.functions[fn]!, options.concurrency?.[fn], options.copyPayloads ?? true));
     }
   }
 
@@ -169,7 +179,8 @@ export class LocalFunctions {
     for (const s of this.#functionStats.values()) Object.assign(s, { invocations: 0, errors: 0, throttles: 0, peakInFlight: s.inFlight });
   }
 
-  #invoker(fn: string, handler: LocalLambdaHandler, limit: ConcurrencyLimit | undefined): LambdaInvoker {
+  #invoker(fn: string, handler: LocalLambdaHandler, limit: ConcurrencyLimit | undefined, copyPayloads: boolean): LambdaInvoker {
+    const pass = copyPayloads ? roundTrip : (value: JsonValue | undefined): JsonValue => value ?? null;
     const stats: FunctionStats = { invocations: 0, errors: 0, throttles: 0, inFlight: 0, peakInFlight: 0 };
     this.#functionStats.set(fn, stats);
     const waiting: Array<() => void> = [];
@@ -198,7 +209,7 @@ export class LocalFunctions {
       stats.invocations++;
       if (stats.inFlight > stats.peakInFlight) stats.peakInFlight = stats.inFlight;
       try {
-        const payload = roundTrip(request?.Payload ?? null);
+        const payload = pass(request?.Payload ?? null);
         let result: JsonValue | undefined;
         try {
           result = await handler(payload);
@@ -206,7 +217,7 @@ export class LocalFunctions {
           stats.errors++;
           throw asLambdaError(error);
         }
-        return { ExecutedVersion: '$LATEST', Payload: roundTrip(result ?? null), StatusCode: 200 };
+        return { ExecutedVersion: '$LATEST', Payload: pass(result ?? null), StatusCode: 200 };
       } finally {
         release();
       }

@@ -44,6 +44,39 @@ describe('GroupCommit', () => {
     db.close();
   });
 
+  it('hold(): an idle connection gets its group transaction at once, and keeps one across commits until released', async () => {
+    const path = join(dir, 'gc-hold.sqlite');
+    const db = openSqliteDatabase(path);
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const reader = new Database(path, { readonly: true });
+    const count = (): number => reader.prepare('SELECT count(*) FROM t').pluck().get() as number;
+    const commits = new GroupCommit(db, { intervalMs: 10 });
+    commits.start();
+    await new Promise((r) => setTimeout(r, 40)); // idle ticks: back in autocommit mode
+    expect(db.inTransaction).toBe(false);
+    const release = commits.hold();
+    expect(db.inTransaction).toBe(true); // opened now, not at the next tick
+    db.prepare('INSERT INTO t VALUES (1)').run();
+    expect(count()).toBe(0); // inside the group transaction, not autocommitted
+    await commits.barrier();
+    expect(count()).toBe(1);
+    await new Promise((r) => setTimeout(r, 40)); // ticks without writes, but held: still one open
+    expect(db.inTransaction).toBe(true);
+    db.prepare('INSERT INTO t VALUES (2)').run();
+    expect(count()).toBe(1);
+    release();
+    release(); // twice is harmless
+    await commits.barrier();
+    expect(count()).toBe(2);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(db.inTransaction).toBe(false); // released and idle: autocommit again
+    commits.stop();
+    expect(commits.hold()).toBeTypeOf('function'); // after stop: nothing opened
+    expect(db.inTransaction).toBe(false);
+    reader.close();
+    db.close();
+  });
+
   it('rejects the barrier when the commit fails', async () => {
     const db = openSqliteDatabase(join(dir, 'gc-fail.sqlite'));
     db.exec('CREATE TABLE t (v INTEGER); CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)');

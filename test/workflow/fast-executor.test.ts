@@ -180,3 +180,35 @@ describe('retry backoff (retryDelayMs)', () => {
     expect(retryDelayMs({ ...retrier, maxDelaySeconds: 1 }, 0, 5000)).toBe(1000);
   });
 });
+
+describe('payload copies (copyPayloads)', () => {
+  const twoTasks = machine({ A: task('A', { ResultPath: '$.a', Next: 'B' }), B: task('B', { ResultPath: '$.b', End: true }) });
+
+  it('by default each handler gets and returns copies, as through the Lambda API: no shared objects, JSON only', async () => {
+    let returned: { nested: { n: number }; gone?: undefined; when: Date } | undefined;
+    let seenByB: unknown;
+    const executor = new FastWorkflowExecutor(twoTasks, {
+      functions: {
+        A: () => (returned = { nested: { n: 1 }, gone: undefined, when: new Date(0) }) as unknown as JsonValue,
+        B: (payload) => ((seenByB = payload), null),
+      },
+    });
+    const output = (await executor.execute({})) as { a: { v: unknown } };
+    expect(output.a.v).toEqual({ nested: { n: 1 }, when: '1970-01-01T00:00:00.000Z' });
+    expect((seenByB as { a: { v: { nested: unknown } } }).a.v.nested).not.toBe(returned!.nested);
+    returned!.nested.n = 2; // a handler changing what it returned changes nothing downstream
+    expect((output.a.v as { nested: { n: number } }).nested.n).toBe(1);
+  });
+
+  it('copyPayloads: false hands the values over as they are (for handlers that never change them)', async () => {
+    const value = { nested: { n: 1 } };
+    let seenByB: unknown;
+    const executor = new FastWorkflowExecutor(twoTasks, {
+      functions: { A: () => value, B: (payload) => ((seenByB = payload), null) },
+      copyPayloads: false,
+    });
+    const output = (await executor.execute({})) as { a: { v: unknown } };
+    expect((seenByB as { a: { v: unknown } }).a.v).toBe(value);
+    expect(output.a.v).toBe(value);
+  });
+});
