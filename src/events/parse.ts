@@ -3,10 +3,12 @@
  * problems out. It never throws on bad input: the caller dead-letters the problems.
  */
 import type { z } from 'zod';
-import { eventKey } from './identity.js';
+import { compileSchema, UNDECIDED, UnsupportedSchemaError } from './compiled-schema.js';
+import type { CompileOptions, CompiledSchema } from './compiled-schema.js';
+import { canonicalJson, eventKey, eventKeyOfCanonicalBody } from './identity.js';
 import { CONVERSATION_BODY_SCHEMAS, EnvelopeSchema, PARTNER_SOURCE_PATTERN } from './schemas.js';
 import type { ConversationEventBody, GenesysEnvelope } from './schemas.js';
-import { parseConversationTopicName, topicMatchesGeneric } from './topics.js';
+import { CONVERSATION_TOPIC_PREFIX, CONVERSATION_TOPICS, parseConversationTopicName, topicMatchesGeneric } from './topics.js';
 import type { ConversationTopic } from './topics.js';
 
 /**
@@ -75,44 +77,181 @@ export type ParseResult = { ok: true; event: GenesysEvent } | { ok: false; probl
  * generic `detail-type`, and for conversation detail topics the typed `eventBody` (and that its
  * `conversationId` is the id in the topic name).
  *
+ * The zod schemas (`EnvelopeSchema`, `CONVERSATION_BODY_SCHEMAS`) define what is valid. A valid
+ * event is recognized by functions compiled from those schemas (see `compiled-schema.ts`),
+ * which build exactly zod's output several times faster; anything they do not accept goes
+ * through zod itself, which gives the problems.
+ *
  * @example
  * const result = parseGenesysEvent(line);
  * if (result.ok) handle(result.event);
  * else deadLetter(line, result.problems);
  */
 export function parseGenesysEvent(input: string | object): ParseResult {
+  return guarded(() => parseInput(input));
+}
+
+/**
+ * {@link parseGenesysEvent} for JSON text, also returning the JSON value it parsed, for a caller
+ * that passes the event on as JSON (the validator): one `JSON.parse` instead of two.
+ *
+ * `value` is `JSON.parse(text)` untouched (`undefined` when the text is too large or not JSON).
+ * `result.event` is built from it: its envelope and body are new objects and arrays down to the
+ * fields the schemas declare, while values of undeclared fields (and of any `eventBody` of an
+ * "other" topic) are the same objects in both — as zod shares them with its input.
+ *
+ * @example
+ * const { result, value } = parseGenesysEventText(record.body);
+ * if (result.ok) forward(value, result.event);
+ */
+export function parseGenesysEventText(text: string): { result: ParseResult; value: unknown } {
+  const parsed: { result: ParseResult; value: unknown } = { result: undefined as unknown as ParseResult, value: undefined };
+  parsed.result = guarded(() => parseInput(text, parsed));
+  return parsed;
+}
+
+/**
+ * Runs a parse, turning a stack overflow into a problem: JSON nested a few thousand levels deep
+ * fits in 256 KiB but overflows the recursive checks (and `JSON.stringify`). It is a bad event
+ * like any other — dead-lettered with its reason — never an exception that fails its whole batch.
+ */
+function guarded(parse: () => ParseResult): ParseResult {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return fail({
+      path: '$',
+      expected: 'a Genesys event (JSON nested a few levels deep)',
+      found: 'JSON nested too deeply to check',
+      message: `The entry is nested too deeply to be checked (${error.message}); Genesys events are a few levels deep. It is kept in the dead-letter store.`,
+    });
+  }
+}
+
+/** What a schema found wrong with a value. */
+class Invalid {
+  constructor(readonly problems: EventProblem[]) {}
+}
+
+function zodCheck<T>(schema: z.ZodType<T>, value: unknown, prefix: readonly PropertyKey[]): T | Invalid {
+  const parsed = schema.safeParse(value, { reportInput: true });
+  return parsed.success ? parsed.data : new Invalid(parsed.error.issues.map((issue) => toProblem(issue, prefix)));
+}
+
+/** A schema compiled for the fast path, or `undefined` (then zod alone) if it uses a feature the compiler does not reproduce. */
+function compiled<T>(schema: z.ZodType<T>, options?: CompileOptions): CompiledSchema<T> | undefined {
+  try {
+    return compileSchema(schema, options) as CompiledSchema<T>;
+  } catch (error) {
+    if (error instanceof UnsupportedSchemaError) return undefined;
+    throw error;
+  }
+}
+
+const fastEnvelope = compiled(EnvelopeSchema);
+// The key is over the canonical JSON of the body: the bodies' JSON parsers write it on the way.
+const fastBodies = new Map(CONVERSATION_TOPICS.map((topic) => [topic, compiled<ConversationEventBody>(CONVERSATION_BODY_SCHEMAS[topic], { canonicalJson })]));
+
+/** The validated envelope: compiled first, zod when that cannot vouch for it. `json`: the value is plain JSON data. */
+function checkEnvelope(value: object, json: boolean): GenesysEnvelope | Invalid {
+  const data = fastEnvelope ? (json ? fastEnvelope.parseJson(value) : fastEnvelope.parse(value)) : UNDECIDED;
+  return data !== UNDECIDED ? data : zodCheck(EnvelopeSchema, value, []);
+}
+
+/** The validated body, and its canonical JSON when the compiled parser wrote it on the way (JSON data). */
+function checkBody(topic: ConversationTopic, value: unknown, json: boolean): { value: ConversationEventBody; canonical?: string } | Invalid {
+  const fast = fastBodies.get(topic);
+  if (fast && json) {
+    const parsed = fast.parseJsonCanonical!(value);
+    if (parsed !== UNDECIDED) return parsed;
+  } else if (fast) {
+    const data = fast.parse(value);
+    if (data !== UNDECIDED) return { value: data };
+  }
+  const body = zodCheck(CONVERSATION_BODY_SCHEMAS[topic], value, ['detail', 'eventBody']) as ConversationEventBody | Invalid;
+  return body instanceof Invalid ? body : { value: body };
+}
+
+/** Parses `input`; the JSON value parsed from text is also put in `parsed.value` when asked. */
+function parseInput(input: string | object, parsed?: { value: unknown }): ParseResult {
   let value: unknown = input;
-  let bytes: number;
   if (typeof input === 'string') {
-    bytes = Buffer.byteLength(input, 'utf8');
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: short text needs no count.
+    if (input.length > MAX_EVENT_BYTES / 3) {
+      const bytes = Buffer.byteLength(input, 'utf8');
+      if (bytes > MAX_EVENT_BYTES) return fail(oversized(bytes));
+    }
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      return fail(notJson(input, error));
+    }
+    if (parsed) parsed.value = value;
+  } else {
+    const problem = unserializable(input);
+    if (problem) return fail(problem);
+  }
+  return parseValue(value, typeof input === 'string');
+}
+
+function parseValue(value: unknown, json: boolean): ParseResult {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(notAnObject(value));
+
+  const event = checkEnvelope(value, json);
+  if (event instanceof Invalid) return fail(...event.problems);
+  const genericTopic = event['detail-type'];
+  const { topicName } = event.detail;
+  const orgId = orgIdOf(event.source);
+  const generic = genericTopicInfo(genericTopic);
+
+  if (!generic.valid) return fail(notATopic(genericTopic));
+  if (!topicMatchesGeneric(topicName, genericTopic)) return fail(notAnInstance(topicName, genericTopic));
+
+  const topic = generic.conversationTopic;
+  if (topic === undefined) {
+    const body = event.detail.eventBody;
+    return { ok: true, event: { kind: 'other', topic: genericTopic, genericTopic, topicName, orgId, envelope: event, body, key: eventKey(topicName, body) } };
+  }
+
+  // topicName matched `v2.detail.events.conversation.{id}.<topic>` segment by segment, so it is
+  // exactly `v2.detail.events.conversation.<id>.<topic>` with an id free of dots.
+  const conversationIdInTopic = topicName.slice(CONVERSATION_TOPIC_PREFIX.length, topicName.length - topic.length - 1);
+  // The envelope's eventBody is built from the input's: JSON data when the input is.
+  const checked = checkBody(topic, event.detail.eventBody, json);
+  if (checked instanceof Invalid) return fail(...checked.problems);
+  const body = checked.value;
+  if (body.conversationId !== conversationIdInTopic) return fail(otherConversation(body.conversationId, conversationIdInTopic));
+  // `canonical`, when there, is canonicalJson(event.detail.eventBody): the same key either way.
+  const key = checked.canonical !== undefined ? eventKeyOfCanonicalBody(topicName, checked.canonical) : eventKey(topicName, event.detail.eventBody);
+  return {
+    ok: true,
+    event: { kind: 'conversation', topic, genericTopic, topicName, orgId, envelope: event, conversationId: body.conversationId, eventTime: body.eventTime, body, key } as ConversationEvent,
+  };
+}
+
+/**
+ * {@link parseGenesysEvent} as it was first written, with zod alone and none of the shortcuts
+ * above (compiled schemas, remembered topics and org ids, the key written during the parse):
+ * the reference `test/events/parse.differential.test.ts` holds the fast path to.
+ *
+ * @internal
+ */
+export function parseGenesysEventWithZod(input: string | object): ParseResult {
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    const bytes = Buffer.byteLength(input, 'utf8');
     if (bytes > MAX_EVENT_BYTES) return fail(oversized(bytes));
     try {
       value = JSON.parse(input);
     } catch (error) {
-      return fail({
-        path: '$',
-        expected: 'a JSON object (one EventBridge event)',
-        found: input.trim() === '' ? 'empty text' : `invalid JSON (${(error as Error).message})`,
-        message: `The entry is not valid JSON: ${(error as Error).message}. Send one complete JSON object per entry (NDJSON: one per line).`,
-      });
+      return fail(notJson(input, error));
     }
   } else {
-    let text: string | undefined;
-    try {
-      text = JSON.stringify(input);
-    } catch {
-      text = undefined;
-    }
-    if (text === undefined) {
-      return fail({ path: '$', expected: 'a JSON-serializable object', found: describe(input), message: 'The entry cannot be serialized as JSON.' });
-    }
-    bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > MAX_EVENT_BYTES) return fail(oversized(bytes));
+    const problem = unserializable(input);
+    if (problem) return fail(problem);
   }
-
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return fail({ path: '$', expected: 'a JSON object (one EventBridge event)', found: describe(value), message: `The entry must be a JSON object, found ${describe(value)}.` });
-  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(notAnObject(value));
 
   const envelope = EnvelopeSchema.safeParse(value, { reportInput: true });
   if (!envelope.success) return fail(...envelope.error.issues.map((issue) => toProblem(issue, [])));
@@ -120,48 +259,115 @@ export function parseGenesysEvent(input: string | object): ParseResult {
   const genericTopic = event['detail-type'];
   const { topicName } = event.detail;
   const orgId = PARTNER_SOURCE_PATTERN.exec(event.source)![1]!;
-
-  if (!/^v2\.[A-Za-z0-9_{}.-]+$/.test(genericTopic) || !genericTopic.includes('{id}')) {
-    return fail({
-      path: '$["detail-type"]',
-      expected: 'a generic Genesys topic name such as "v2.detail.events.conversation.{id}.customer.start"',
-      found: describe(genericTopic),
-      message: `"detail-type" is not a Genesys topic name. Genesys sets it to the generic topic (with the literal {id}); rules must match those names, not "${genericTopic}".`,
-    });
-  }
-  if (!topicMatchesGeneric(topicName, genericTopic)) {
-    return fail({
-      path: '$.detail.topicName',
-      expected: `a concrete instance of "${genericTopic}" (each {id} replaced by one id)`,
-      found: describe(topicName),
-      message: `detail.topicName "${topicName}" does not belong to detail-type "${genericTopic}".`,
-    });
-  }
+  if (!GENERIC_TOPIC_PATTERN.test(genericTopic) || !genericTopic.includes('{id}')) return fail(notATopic(genericTopic));
+  if (!topicMatchesGeneric(topicName, genericTopic)) return fail(notAnInstance(topicName, genericTopic));
 
   const conversation = parseConversationTopicName(genericTopic);
   if (!conversation) {
     const body = event.detail.eventBody;
     return { ok: true, event: { kind: 'other', topic: genericTopic, genericTopic, topicName, orgId, envelope: event, body, key: eventKey(topicName, body) } };
   }
-
   const { topic } = conversation;
   const conversationIdInTopic = parseConversationTopicName(topicName)!.id;
   const parsedBody = CONVERSATION_BODY_SCHEMAS[topic].safeParse(event.detail.eventBody, { reportInput: true });
   if (!parsedBody.success) return fail(...parsedBody.error.issues.map((issue) => toProblem(issue, ['detail', 'eventBody'])));
   const body = parsedBody.data as ConversationEventBody;
-  if (body.conversationId !== conversationIdInTopic) {
-    return fail({
-      path: '$.detail.eventBody.conversationId',
-      expected: `"${conversationIdInTopic}" (the id in detail.topicName)`,
-      found: describe(body.conversationId),
-      message: `eventBody.conversationId "${body.conversationId}" differs from the conversation id "${conversationIdInTopic}" in detail.topicName.`,
-    });
-  }
+  if (body.conversationId !== conversationIdInTopic) return fail(otherConversation(body.conversationId, conversationIdInTopic));
   const key = eventKey(topicName, event.detail.eventBody);
   return {
     ok: true,
     event: { kind: 'conversation', topic, genericTopic, topicName, orgId, envelope: event, conversationId: body.conversationId, eventTime: body.eventTime, body, key } as ConversationEvent,
   };
+}
+
+function notJson(text: string, error: unknown): EventProblem {
+  return {
+    path: '$',
+    expected: 'a JSON object (one EventBridge event)',
+    found: text.trim() === '' ? 'empty text' : `invalid JSON (${(error as Error).message})`,
+    message: `The entry is not valid JSON: ${(error as Error).message}. Send one complete JSON object per entry (NDJSON: one per line).`,
+  };
+}
+
+/** The problem with an object input that cannot be JSON or is over the size limit, if any. */
+function unserializable(input: object): EventProblem | undefined {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return { path: '$', expected: 'a JSON-serializable object', found: describe(input), message: 'The entry cannot be serialized as JSON.' };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return bytes > MAX_EVENT_BYTES ? oversized(bytes) : undefined;
+}
+
+function notAnObject(value: unknown): EventProblem {
+  return { path: '$', expected: 'a JSON object (one EventBridge event)', found: describe(value), message: `The entry must be a JSON object, found ${describe(value)}.` };
+}
+
+function notATopic(genericTopic: string): EventProblem {
+  return {
+    path: '$["detail-type"]',
+    expected: 'a generic Genesys topic name such as "v2.detail.events.conversation.{id}.customer.start"',
+    found: describe(genericTopic),
+    message: `"detail-type" is not a Genesys topic name. Genesys sets it to the generic topic (with the literal {id}); rules must match those names, not "${genericTopic}".`,
+  };
+}
+
+function notAnInstance(topicName: string, genericTopic: string): EventProblem {
+  return {
+    path: '$.detail.topicName',
+    expected: `a concrete instance of "${genericTopic}" (each {id} replaced by one id)`,
+    found: describe(topicName),
+    message: `detail.topicName "${topicName}" does not belong to detail-type "${genericTopic}".`,
+  };
+}
+
+function otherConversation(conversationId: string, conversationIdInTopic: string): EventProblem {
+  return {
+    path: '$.detail.eventBody.conversationId',
+    expected: `"${conversationIdInTopic}" (the id in detail.topicName)`,
+    found: describe(conversationId),
+    message: `eventBody.conversationId "${conversationId}" differs from the conversation id "${conversationIdInTopic}" in detail.topicName.`,
+  };
+}
+
+/** What a `detail-type` is: a generic topic name or not, and which conversation topic. */
+interface GenericTopicInfo {
+  valid: boolean;
+  conversationTopic: ConversationTopic | undefined;
+}
+
+/** A generic topic name: `v2.` and name characters, with at least one `{id}`. */
+const GENERIC_TOPIC_PATTERN = /^v2\.[A-Za-z0-9_{}.-]+$/;
+const genericTopics = new Map<string, GenericTopicInfo>();
+/** At most this many names, each of at most 256 characters, are remembered (they come from input). */
+const GENERIC_TOPICS_CACHED = 1_024;
+
+/** {@link GenericTopicInfo} of a `detail-type`, remembered: a pipeline sees a few dozen topics. */
+function genericTopicInfo(genericTopic: string): GenericTopicInfo {
+  let info = genericTopics.get(genericTopic);
+  if (info === undefined) {
+    info = {
+      valid: GENERIC_TOPIC_PATTERN.test(genericTopic) && genericTopic.includes('{id}'),
+      conversationTopic: parseConversationTopicName(genericTopic)?.topic,
+    };
+    if (genericTopics.size < GENERIC_TOPICS_CACHED && genericTopic.length <= 256) genericTopics.set(genericTopic, info);
+  }
+  return info;
+}
+
+let lastSource: string | undefined;
+let lastOrgId = '';
+
+/** The org id in a (validated) partner event source; the last one is remembered, as events of one org share it. */
+function orgIdOf(source: string): string {
+  if (source !== lastSource) {
+    lastOrgId = PARTNER_SOURCE_PATTERN.exec(source)![1]!;
+    lastSource = source;
+  }
+  return lastOrgId;
 }
 
 /** Formats problems as one line each: `path: message`. */

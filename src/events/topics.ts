@@ -104,10 +104,31 @@ export function genericTopicOf(topicName: string): string {
  * segments, where each `{id}` stands for exactly one non-empty segment.
  */
 export function topicMatchesGeneric(topicName: string, genericTopic: string): boolean {
-  const concrete = topicName.split('.');
-  const generic = genericTopic.split('.');
-  if (concrete.length !== generic.length) return false;
-  return generic.every((segment, i) => (segment === '{id}' ? concrete[i] !== '' : segment === concrete[i]));
+  // Segment by segment, without splitting (this runs for every event).
+  let c = 0;
+  let g = 0;
+  for (;;) {
+    const cEnd = segmentEnd(topicName, c);
+    const gEnd = segmentEnd(genericTopic, g);
+    const length = gEnd - g;
+    if (length === 4 && genericTopic.startsWith('{id}', g)) {
+      if (cEnd === c) return false;
+    } else {
+      if (cEnd - c !== length) return false;
+      for (let i = 0; i < length; i++) if (topicName.charCodeAt(c + i) !== genericTopic.charCodeAt(g + i)) return false;
+    }
+    const cLast = cEnd === topicName.length;
+    const gLast = gEnd === genericTopic.length;
+    if (cLast || gLast) return cLast && gLast;
+    c = cEnd + 1;
+    g = gEnd + 1;
+  }
+}
+
+/** Index of the `.` that ends the segment starting at `start`, or the length of `name`. */
+function segmentEnd(name: string, start: number): number {
+  const dot = name.indexOf('.', start);
+  return dot === -1 ? name.length : dot;
 }
 
 /** One problem found by {@link validateTopics}. */

@@ -3,7 +3,7 @@
  * valid ones go on to the processor, invalid ones go to the dead-letter store with their
  * problems. One bad event never fails the batch.
  */
-import { formatProblems, parseGenesysEvent } from '../events/index.js';
+import { formatProblems, parseGenesysEventText } from '../events/index.js';
 import type { JsonObject } from '../workflow/asl.js';
 import { deadLetterEntry } from './stores/dead-letter.js';
 import type { DeadLetterStore } from './stores/dead-letter.js';
@@ -34,7 +34,11 @@ export type ValidatorRequest = { source: 'pipe'; records: SqsRecord[] } | { sour
 export interface ValidatedItem {
   messageId: string;
   receiveCount: number;
-  /** The EventBridge event (parsed JSON). */
+  /**
+   * The EventBridge event: the record's JSON, parsed once (by `parseGenesysEventText`). Values of
+   * fields the event model does not declare are the same objects as in the `GenesysEvent` handed
+   * to `parsedEvents`; neither is changed afterwards, and a workflow copies its states' results.
+   */
   event: JsonObject;
 }
 
@@ -73,9 +77,10 @@ export function createValidator(options: ValidatorOptions): { validate(request: 
       const items: ValidatedItem[] = [];
       let invalid = 0;
       for (const input of inputs) {
-        const parsed = parseGenesysEvent(input.text);
+        // One JSON.parse: the parsed value is passed on, the parse result handed to the processor.
+        const { result: parsed, value } = parseGenesysEventText(input.text);
         if (parsed.ok) {
-          const event = JSON.parse(input.text) as JsonObject;
+          const event = value as JsonObject;
           options.parsedEvents?.put(input.messageId, event, parsed.event);
           items.push({ messageId: input.messageId, receiveCount: input.receiveCount, event });
           continue;
@@ -88,7 +93,7 @@ export function createValidator(options: ValidatorOptions): { validate(request: 
           body: input.text,
           messageId: input.messageId,
           receiveCount: input.receiveCount,
-          topic: topicOf(input.text),
+          topic: topicOf(input.text, value),
         });
         await options.deadLetters.put(entry);
         logger.warn('Invalid event dead-lettered', { messageId: input.messageId, deadLetterId: entry.id, problems: parsed.problems.map((p) => p.path) });
@@ -128,12 +133,15 @@ function normalize(request: ValidatorRequest): Input[] {
   throw new ValidatorInputError(`Unknown validator source ${JSON.stringify((request as { source?: unknown }).source)}: expected "pipe" or "eventbridge".`);
 }
 
-/** The `detail-type` of an event text, when it is readable, for the dead-letter entry. */
-function topicOf(text: string): string | undefined {
-  try {
-    const value = JSON.parse(text) as { 'detail-type'?: unknown };
-    return typeof value?.['detail-type'] === 'string' ? value['detail-type'] : undefined;
-  } catch {
-    return undefined;
+/** The `detail-type` of an event (its JSON `value`, else its text when readable), for the dead-letter entry. */
+function topicOf(text: string, value: unknown): string | undefined {
+  let event = value as { 'detail-type'?: unknown } | null | undefined;
+  if (event === undefined) {
+    try {
+      event = JSON.parse(text) as { 'detail-type'?: unknown };
+    } catch {
+      return undefined;
+    }
   }
+  return typeof event?.['detail-type'] === 'string' ? event['detail-type'] : undefined;
 }

@@ -151,3 +151,18 @@ describe('parseGenesysEvent: precise problems', () => {
     );
   });
 });
+
+describe('parseGenesysEvent: deeply nested input', () => {
+  it('is a problem, not an exception, as text and as an object (it fits in 256 KiB)', () => {
+    const depth = 50_000;
+    const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const event = conversationEvent('customer.start');
+    const text = JSON.stringify(event).replace('"eventBody":{', `"eventBody":{"extra":${deep},`);
+    expect(Buffer.byteLength(text)).toBeLessThan(MAX_EVENT_BYTES);
+    const [problem] = problems(parseGenesysEvent(text));
+    expect(problem).toMatchObject({ path: '$', found: 'JSON nested too deeply to check' });
+    expect(problem!.message).toMatch(/nested too deeply/);
+    // As an object it cannot even be serialized (JSON.stringify overflows): that problem.
+    expect(problems(parseGenesysEvent(JSON.parse(text) as object))[0]).toMatchObject({ path: '$' });
+  });
+});

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CONVERSATION_TOPICS,
@@ -37,6 +38,24 @@ describe('topic catalogue', () => {
     expect(topicMatchesGeneric(`v2.detail.events.conversation.${ID}.acd.end`, 'v2.detail.events.conversation.{id}.acd.start')).toBe(false);
     expect(topicMatchesGeneric('v2.detail.events.conversation..acd.end', 'v2.detail.events.conversation.{id}.acd.end')).toBe(false);
     expect(topicMatchesGeneric('v2.a.b', 'v2.a.{id}.c')).toBe(false);
+  });
+
+  it('matches exactly as splitting both names on "." and comparing segments does', () => {
+    const bySplitting = (topicName: string, genericTopic: string): boolean => {
+      const concrete = topicName.split('.');
+      const generic = genericTopic.split('.');
+      return concrete.length === generic.length && generic.every((segment, i) => (segment === '{id}' ? concrete[i] !== '' : segment === concrete[i]));
+    };
+    const segment = fc.oneof(fc.constantFrom('', '{id}', 'v2', 'a', 'acd', 'end', '{id}x', '{i}'), fc.string({ maxLength: 3 }));
+    const name = fc.array(segment, { minLength: 1, maxLength: 5 }).map((segments) => segments.join('.'));
+    fc.assert(
+      fc.property(name, name, (topicName, genericTopic) => {
+        expect(topicMatchesGeneric(topicName, genericTopic)).toBe(bySplitting(topicName, genericTopic));
+        const instance = genericTopic.replaceAll('{id}', 'x1');
+        expect(topicMatchesGeneric(instance, genericTopic)).toBe(bySplitting(instance, genericTopic));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
