@@ -47,10 +47,9 @@ export class ParsedEventHandoff {
    * value the validator parsed, else `undefined`. An entry is used at most once.
    */
   take(messageId: string, value: unknown): GenesysEvent | undefined {
-    const entry = this.#entries.get(messageId);
+    const entry = this.#entries.take(messageId);
     if (entry === undefined) return undefined;
-    this.#entries.delete(messageId);
-    if (entry.value === value || jsonEqual(entry.value, value)) {
+    if (jsonEqual(entry.value, value)) {
       this.#reused++;
       return entry.event;
     }
@@ -64,24 +63,43 @@ export class ParsedEventHandoff {
   }
 }
 
-/** Equality of two JSON values (object member order ignored). */
+/**
+ * Equality of two JSON values (object member order ignored): the same own enumerable members,
+ * recursively (about 1 µs for an equal copy of a 1-KB event).
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
+  // `for…in` lists inherited enumerable members too: with none on Object.prototype (checked
+  // here, once per call), an object whose prototype is Object.prototype has only its own.
+  for (const _ in Object.prototype) return equal(a, b, false);
+  return equal(a, b, true);
+}
+
+function equal(a: unknown, b: unknown, cleanPrototype: boolean): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x: unknown = a[i];
+      const y: unknown = b[i];
+      if (x !== y && !equal(x, y, cleanPrototype)) return false;
+    }
     return true;
   }
   if (Array.isArray(b)) return false;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
+  const ownOnly = cleanPrototype && Object.getPrototypeOf(x) === Object.prototype && Object.getPrototypeOf(y) === Object.prototype;
   let count = 0;
   for (const key in x) {
-    if (!Object.hasOwn(x, key)) continue;
-    if (!Object.hasOwn(y, key) || !jsonEqual(x[key], y[key])) return false;
+    if (!ownOnly && !Object.hasOwn(x, key)) continue;
+    if (!Object.hasOwn(y, key)) return false;
+    const u = x[key];
+    const v = y[key];
+    if (u !== v && !equal(u, v, cleanPrototype)) return false;
     count++;
   }
-  for (const key in y) if (Object.hasOwn(y, key)) count--;
+  if (ownOnly) for (const _ in y) count--;
+  else for (const key in y) if (Object.hasOwn(y, key)) count--;
   return count === 0;
 }

@@ -5,20 +5,23 @@
  * conversation id): the first delivery runs the sinks and stores a small result; any later
  * delivery within the expiry window gets that stored result back without running anything.
  *
- * Telling a replay from a fresh run: every call passes a fresh random `nonce` beside the key
- * (only the key is hashed), and the function returns it. A replay returns the nonce of the run
- * that did the work, so `result.nonce !== nonce` means "duplicate" — no guessing from timing.
+ * Telling a replay from a fresh run: every call passes a fresh `nonce` beside the key (only the
+ * key is hashed), and the function returns it. A replay returns the nonce of the run that did the
+ * work, so `result.nonce !== nonce` means "duplicate" — no guessing from timing. A nonce is the
+ * processor's random 96-bit prefix (drawn once per processor: per Lambda execution environment)
+ * followed by a call counter, so no two calls of any processors share one in practice, without
+ * drawing random bytes per event.
  *
  * Errors: transient ones (see {@link classifyError}) leave as {@link TransientProcessingError} for
  * the state machine to retry (Powertools has deleted the in-progress record, so the retry runs
  * again); permanent ones are dead-lettered with the reason and reported as `dead-lettered`.
  * A failure is never stored as an idempotency result, so a redriven event runs again after a fix.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { formatProblems, parseGenesysEvent } from '../events/index.js';
-import type { EventProblem, GenesysEvent, ParseResult } from '../events/index.js';
+import type { EventProblem, GenesysEvent } from '../events/index.js';
 import { classifyError, describeError, TransientProcessingError } from './errors.js';
 import { noopLogger } from './logger.js';
 import type { ProcessingLogger } from './logger.js';
@@ -96,10 +99,13 @@ interface IdempotentPayload {
   eventTime?: number;
 }
 
-/** The stored result of a processed event. */
+/**
+ * The stored result of a processed event: only the nonce (the record's `expiration` already says
+ * when it completed: expiry − `expiresAfterSeconds`). Records written by earlier versions also
+ * hold a `processedAt`, which nothing reads.
+ */
 interface StoredResult {
   nonce: string;
-  processedAt: string;
 }
 
 /** Invalid {@link ProcessorOptions}. */
@@ -135,10 +141,12 @@ export function createProcessor(options: ProcessorOptions): Processor {
   const inProgressTimeoutMs = options.inProgressTimeoutMs ?? 60_000;
   const localContext: RemainingTime = { getRemainingTimeInMillis: () => inProgressTimeoutMs };
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds, throwOnNoIdempotencyKey: true });
+  const noncePrefix = randomBytes(12).toString('base64url');
+  let calls = 0;
 
   const runSinks = async (event: GenesysEvent, data: IdempotentPayload): Promise<StoredResult> => {
     for (const sink of options.sinks) await sink.handle(event, data.context);
-    return { nonce: data.nonce, processedAt: new Date().toISOString() };
+    return { nonce: data.nonce };
   };
   const idempotentRun = makeIdempotent(runSinks, {
     persistenceStore: options.persistenceStore,
@@ -165,30 +173,35 @@ export function createProcessor(options: ProcessorOptions): Processor {
     return { messageId: request.messageId, status: 'dead-lettered', ...(event ? { key: event.key } : {}), deadLetterId: entry.id };
   };
 
+  /** An event whose processing threw: dead-lettered when the cause is permanent, else a transient error for the state machine to retry. */
+  const failed = async (request: ProcessRequest, event: GenesysEvent, error: unknown): Promise<ProcessResult> => {
+    const cause = rootCause(error);
+    if (classifyError(cause) === 'permanent') {
+      return deadLetter(request, `Processing failed permanently: ${describeError(cause)}`, { errorName: cause instanceof Error ? cause.name : 'Error', event });
+    }
+    logger.warn('Transient processing error; the state machine retries', { messageId: request.messageId, key: event.key, error: describeError(cause) });
+    if (cause instanceof TransientProcessingError) throw cause;
+    throw new TransientProcessingError(`Transient failure processing event ${event.key}: ${describeError(cause)}`, { cause });
+  };
+
   return {
     async process(request: ProcessRequest, lambdaContext?: RemainingTime): Promise<ProcessResult> {
-      const handedOff = options.parsedEvents?.take(request.messageId, request.event);
-      const parsed: ParseResult = handedOff ? { ok: true, event: handedOff } : parseGenesysEvent((request.event ?? null) as object);
-      if (!parsed.ok) {
-        return deadLetter(request, `Invalid Genesys event reached the processor: ${formatProblems(parsed.problems)}`, { problems: parsed.problems });
+      let event = options.parsedEvents?.take(request.messageId, request.event);
+      if (event === undefined) {
+        const parsed = parseGenesysEvent((request.event ?? null) as object);
+        if (!parsed.ok) return deadLetter(request, `Invalid Genesys event reached the processor: ${formatProblems(parsed.problems)}`, { problems: parsed.problems });
+        event = parsed.event;
       }
-      const event = parsed.event;
-      const nonce = randomUUID();
+      const key = event.key;
+      const nonce = noncePrefix + (calls++).toString(36);
       config.registerLambdaContext((lambdaContext ?? localContext) as never);
       const context: SinkContext = { messageId: request.messageId, receiveCount: request.receiveCount ?? 1 };
+      const payload: IdempotentPayload = event.kind === 'conversation' ? { key, nonce, context, eventTime: event.eventTime } : { key, nonce, context };
       try {
-        const payload: IdempotentPayload = event.kind === 'conversation' ? { key: event.key, nonce, context, eventTime: event.eventTime } : { key: event.key, nonce, context };
         const stored = (await idempotentRun(event, payload)) as StoredResult;
-        const status: ProcessStatus = stored.nonce === nonce ? 'processed' : 'duplicate';
-        return { messageId: request.messageId, status, key: event.key };
+        return { messageId: request.messageId, status: stored.nonce === nonce ? 'processed' : 'duplicate', key };
       } catch (error) {
-        const cause = rootCause(error);
-        if (classifyError(cause) === 'permanent') {
-          return deadLetter(request, `Processing failed permanently: ${describeError(cause)}`, { errorName: cause instanceof Error ? cause.name : 'Error', event });
-        }
-        logger.warn('Transient processing error; the state machine retries', { messageId: request.messageId, key: event.key, error: describeError(cause) });
-        if (cause instanceof TransientProcessingError) throw cause;
-        throw new TransientProcessingError(`Transient failure processing event ${event.key}: ${describeError(cause)}`, { cause });
+        return failed(request, event, error);
       }
     },
   };

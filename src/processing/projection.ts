@@ -98,6 +98,11 @@ export function canonicalFacts(facts: Iterable<ConversationFact>): ConversationF
  * key is already there.
  */
 export function insertCanonical(ordered: ConversationFact[], fact: ConversationFact): boolean {
+  return insertCanonicalAt(ordered, fact) >= 0;
+}
+
+/** {@link insertCanonical}, returning where `fact` went (its index), or -1 for a duplicate. */
+export function insertCanonicalAt(ordered: ConversationFact[], fact: ConversationFact): number {
   let low = 0;
   let high = ordered.length;
   while (low < high) {
@@ -106,9 +111,10 @@ export function insertCanonical(ordered: ConversationFact[], fact: ConversationF
     else high = mid;
   }
   // The key hashes the event body, which holds eventTime: a duplicate sorts exactly at `low`.
-  if (low < ordered.length && ordered[low]!.key === fact.key) return false;
-  ordered.splice(low, 0, fact);
-  return true;
+  if (low < ordered.length && ordered[low]!.key === fact.key) return -1;
+  if (low === ordered.length) ordered.push(fact);
+  else ordered.splice(low, 0, fact);
+  return low;
 }
 
 /**
@@ -130,129 +136,228 @@ export function projectConversation(facts: Iterable<ConversationFact>): Conversa
  * @throws {ProjectionError} when `ordered` is empty or mixes conversations.
  */
 export function projectCanonical(ordered: readonly ConversationFact[]): ConversationProjection {
-  const first = ordered[0];
-  if (!first) throw new ProjectionError('A projection needs at least one fact.');
-  const conversationId = first.conversationId;
+  return ProjectionFold.of(ordered).projection();
+}
 
-  const eventCounts: Partial<Record<ConversationTopic, number>> = {};
+/**
+ * The running state of the fold behind {@link projectCanonical}, for stores that keep a
+ * conversation's facts in memory: after a fact that sorts last (a later `eventTime` than every
+ * fact so far, as most live events do) the projection is one step away instead of a fold over
+ * every fact again. `ProjectionFold.of(ordered).projection()` *is* `projectCanonical(ordered)`,
+ * and `fold.append(fact, ordered)` followed by `projection()` gives exactly what a fold over the
+ * whole of `ordered` gives (the step is the same code).
+ *
+ * @example
+ * const fold = ProjectionFold.of(ordered);
+ * const at = insertCanonicalAt(ordered, fact);
+ * if (at >= 0 && !fold.append(fact, ordered)) fold = ProjectionFold.of(ordered); // not last: fold again
+ * fold.projection();
+ */
+export class ProjectionFold {
+  readonly conversationId: string;
+  readonly firstEventTime: number;
+  /** `eventTime` of the last fact folded (the largest). */
+  lastEventTime: number;
+  eventCount = 0;
+  readonly #eventCounts: Partial<Record<ConversationTopic, number>> = {};
   // Small lists in order of first appearance (a handful of values: arrays beat sets here).
-  const queueIds: string[] = [];
-  const userIds: string[] = [];
-  const wrapupCodes: string[] = [];
-  const fromCustomerStart: Partial<Record<EarliestField, string>> = {};
-  const fromAnyEvent: Partial<Record<EarliestField, string>> = {};
-  let queueWaitMs = 0;
-  let answered = false;
-  let abandoned = false;
-  let interactingMs = 0;
-  let talkMs = 0;
-  let holdMs = 0;
-  let ended = false;
-  let disconnectType: string | undefined;
-  let customerDisconnectType: string | undefined;
-  const acdFacts: ConversationFact[] = [];
-  let acwByParticipant: Map<string, number> | undefined;
-  let wrapupByParticipant: Map<string, number> | undefined;
+  readonly #queueIds: string[] = [];
+  readonly #userIds: string[] = [];
+  readonly #wrapupCodes: string[] = [];
+  /** Per EARLIEST_FIELDS index: the value of the earliest `customer.start` / event carrying it. */
+  readonly #fromCustomerStart: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+  readonly #fromAnyEvent: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+  #queueWaitMs = 0;
+  #answered = false;
+  #abandoned = false;
+  #interactingMs = 0;
+  #talkMs = 0;
+  #holdMs = 0;
+  #ended = false;
+  #disconnectType: string | undefined;
+  #customerDisconnectType: string | undefined;
+  readonly #acdFacts: ConversationFact[] = [];
+  /** {@link openLegQueue} of `#acdFacts`, once computed (`null`: not computed since the last ACD fact). */
+  #waitingQueueId: string | undefined | null = null;
+  #acwByParticipant: Map<string, number> | undefined;
+  #wrapupByParticipant: Map<string, number> | undefined;
 
-  for (const fact of ordered) {
-    if (fact.conversationId !== conversationId) {
-      throw new ProjectionError(`Facts of two conversations were folded together: ${conversationId} and ${fact.conversationId}.`);
+  private constructor(first: ConversationFact) {
+    this.conversationId = first.conversationId;
+    this.firstEventTime = first.eventTime;
+    this.lastEventTime = first.eventTime;
+  }
+
+  /**
+   * The fold over `ordered` (canonical order).
+   *
+   * @throws {ProjectionError} when `ordered` is empty or mixes conversations.
+   */
+  static of(ordered: readonly ConversationFact[]): ProjectionFold {
+    const first = ordered[0];
+    if (!first) throw new ProjectionError('A projection needs at least one fact.');
+    const fold = new ProjectionFold(first);
+    for (const fact of ordered) fold.#step(fact, ordered);
+    return fold;
+  }
+
+  /**
+   * Folds `fact`, the last element of `ordered` (canonical order, `fact` already inserted), when
+   * its `eventTime` is later than that of every fact folded so far; returns `false` and changes
+   * nothing otherwise (fold `ordered` again with {@link ProjectionFold.of}).
+   *
+   * @throws {ProjectionError} when `fact` is of another conversation.
+   */
+  append(fact: ConversationFact, ordered: readonly ConversationFact[]): boolean {
+    if (!(fact.eventTime > this.lastEventTime) || ordered[ordered.length - 1] !== fact) return false;
+    this.#step(fact, ordered);
+    return true;
+  }
+
+  /** The fold step of one fact (in canonical order); `ordered` is the whole canonical set. */
+  #step(fact: ConversationFact, ordered: readonly ConversationFact[]): void {
+    if (fact.conversationId !== this.conversationId) {
+      throw new ProjectionError(`Facts of two conversations were folded together: ${this.conversationId} and ${fact.conversationId}.`);
     }
-    eventCounts[fact.topic] = (eventCounts[fact.topic] ?? 0) + 1;
-    if (fact.queueId) addUnique(queueIds, fact.queueId);
-    if (fact.disconnectType) disconnectType = fact.disconnectType;
-    const isCustomerStart = fact.topic === 'customer.start';
-    for (const field of EARLIEST_FIELDS) {
-      const value = fact[field];
+    this.eventCount++;
+    this.lastEventTime = fact.eventTime;
+    const topic = fact.topic;
+    const eventCounts = this.#eventCounts;
+    eventCounts[topic] = (eventCounts[topic] ?? 0) + 1;
+    if (fact.queueId) addUnique(this.#queueIds, fact.queueId);
+    if (fact.disconnectType) this.#disconnectType = fact.disconnectType;
+    const isCustomerStart = topic === 'customer.start';
+    const fromAnyEvent = this.#fromAnyEvent;
+    const fromCustomerStart = this.#fromCustomerStart;
+    for (let i = 0; i < EARLIEST_FIELDS.length; i++) {
+      const value = fact[EARLIEST_FIELDS[i]!];
       if (value === undefined) continue;
-      if (fromAnyEvent[field] === undefined) fromAnyEvent[field] = value;
-      if (isCustomerStart && fromCustomerStart[field] === undefined) fromCustomerStart[field] = value;
+      if (fromAnyEvent[i] === undefined) fromAnyEvent[i] = value;
+      if (isCustomerStart && fromCustomerStart[i] === undefined) fromCustomerStart[i] = value;
     }
-    switch (fact.topic) {
+    switch (topic) {
       case 'acd.start':
-        acdFacts.push(fact);
+        this.#acdFacts.push(fact);
+        this.#waitingQueueId = null;
         break;
       case 'acd.end': {
-        acdFacts.push(fact);
-        if (fact.acdOutcome === 'ANSWERED') answered = true;
-        else if (fact.acdOutcome === 'ABANDON') abandoned = true;
-        if (fact.connectedDurationMs !== undefined) queueWaitMs += fact.connectedDurationMs;
+        this.#acdFacts.push(fact);
+        this.#waitingQueueId = null;
+        if (fact.acdOutcome === 'ANSWERED') this.#answered = true;
+        else if (fact.acdOutcome === 'ABANDON') this.#abandoned = true;
+        if (fact.connectedDurationMs !== undefined) this.#queueWaitMs += fact.connectedDurationMs;
         else {
           const start = matchingStart(ordered, fact);
-          if (start) queueWaitMs += Math.max(0, fact.eventTime - start.eventTime);
+          if (start) this.#queueWaitMs += Math.max(0, fact.eventTime - start.eventTime);
         }
         break;
       }
       case 'user.start':
-        if (fact.userId) addUnique(userIds, fact.userId);
+        if (fact.userId) addUnique(this.#userIds, fact.userId);
         break;
       case 'user.end': {
-        if (fact.userId) addUnique(userIds, fact.userId);
+        if (fact.userId) addUnique(this.#userIds, fact.userId);
         const interacting = fact.interactingDurationMs ?? 0;
         const held = fact.heldDurationMs ?? 0;
-        interactingMs += interacting;
-        holdMs += held;
-        talkMs += Math.max(0, interacting - held);
+        this.#interactingMs += interacting;
+        this.#holdMs += held;
+        this.#talkMs += Math.max(0, interacting - held);
         break;
       }
       case 'acw': {
-        if (fact.userId) addUnique(userIds, fact.userId);
-        if (fact.wrapupCode) addUnique(wrapupCodes, fact.wrapupCode);
+        if (fact.userId) addUnique(this.#userIds, fact.userId);
+        if (fact.wrapupCode) addUnique(this.#wrapupCodes, fact.wrapupCode);
         const participant = fact.participantId ?? fact.userId ?? fact.key;
-        acwByParticipant ??= new Map();
-        acwByParticipant.set(participant, (acwByParticipant.get(participant) ?? 0) + (fact.wrapupDurationMs ?? 0));
+        const acw = (this.#acwByParticipant ??= new Map());
+        acw.set(participant, (acw.get(participant) ?? 0) + (fact.wrapupDurationMs ?? 0));
         break;
       }
       case 'wrapup': {
-        if (fact.wrapupCode) addUnique(wrapupCodes, fact.wrapupCode);
+        if (fact.wrapupCode) addUnique(this.#wrapupCodes, fact.wrapupCode);
         const participant = fact.participantId ?? fact.userId ?? fact.key;
-        wrapupByParticipant ??= new Map();
-        wrapupByParticipant.set(participant, (wrapupByParticipant.get(participant) ?? 0) + (fact.wrapupDurationMs ?? 0));
+        const wrapup = (this.#wrapupByParticipant ??= new Map());
+        wrapup.set(participant, (wrapup.get(participant) ?? 0) + (fact.wrapupDurationMs ?? 0));
         break;
       }
       case 'customer.end':
-        ended = true;
-        if (fact.disconnectType) customerDisconnectType = fact.disconnectType;
+        this.#ended = true;
+        if (fact.disconnectType) this.#customerDisconnectType = fact.disconnectType;
         break;
       default:
         break;
     }
   }
 
-  let acwMs = 0;
-  if (acwByParticipant) for (const ms of acwByParticipant.values()) acwMs += ms;
-  if (wrapupByParticipant) for (const [participant, ms] of wrapupByParticipant) if (!acwByParticipant?.has(participant)) acwMs += ms;
+  /** {@link ConversationProjection.state} of the facts folded so far. */
+  get state(): ConversationProjection['state'] {
+    return this.#ended ? 'ended' : 'active';
+  }
 
-  const projection: ConversationProjection = {
-    conversationId,
-    state: ended ? 'ended' : 'active',
-    firstEventTime: first.eventTime,
-    lastEventTime: ordered[ordered.length - 1]!.eventTime,
-    queueIds,
-    userIds,
-    queueWaitMs,
-    answered,
-    abandoned,
-    interactingMs,
-    talkMs,
-    holdMs,
-    acwMs,
-    handleMs: talkMs + holdMs + acwMs,
-    wrapupCodes,
-    eventCount: ordered.length,
-    eventCounts,
-  };
-  for (const field of EARLIEST_FIELDS) {
-    const value = fromCustomerStart[field] ?? fromAnyEvent[field];
-    if (value !== undefined) projection[field] = value;
+  /** {@link ConversationProjection.answered} of the facts folded so far. */
+  get answered(): boolean {
+    return this.#answered;
   }
-  const finalDisconnect = customerDisconnectType ?? disconnectType;
-  if (finalDisconnect !== undefined) projection.disconnectType = finalDisconnect;
-  if (!ended) {
-    const waitingQueueId = openLegQueue(acdFacts);
+
+  /** {@link ConversationProjection.abandoned} of the facts folded so far. */
+  get abandoned(): boolean {
+    return this.#abandoned;
+  }
+
+  /** {@link ConversationProjection.waitingQueueId} of the facts folded so far. */
+  get waitingQueueId(): string | undefined {
+    if (this.#ended) return undefined;
+    if (this.#waitingQueueId === null) this.#waitingQueueId = openLegQueue(this.#acdFacts);
+    return this.#waitingQueueId;
+  }
+
+  /** {@link ConversationProjection.acwMs} of the facts folded so far. */
+  get acwMs(): number {
+    let acwMs = 0;
+    const acwByParticipant = this.#acwByParticipant;
+    if (acwByParticipant) for (const ms of acwByParticipant.values()) acwMs += ms;
+    if (this.#wrapupByParticipant) for (const [participant, ms] of this.#wrapupByParticipant) if (!acwByParticipant?.has(participant)) acwMs += ms;
+    return acwMs;
+  }
+
+  /** {@link ConversationProjection.handleMs} of the facts folded so far. */
+  get handleMs(): number {
+    return this.#talkMs + this.#holdMs + this.acwMs;
+  }
+
+  /** The projection of the facts folded so far (a new object, sharing nothing with the fold). */
+  projection(): ConversationProjection {
+    const acwMs = this.acwMs;
+    const talkMs = this.#talkMs;
+    const holdMs = this.#holdMs;
+    const projection: ConversationProjection = {
+      conversationId: this.conversationId,
+      state: this.state,
+      firstEventTime: this.firstEventTime,
+      lastEventTime: this.lastEventTime,
+      queueIds: this.#queueIds.slice(),
+      userIds: this.#userIds.slice(),
+      queueWaitMs: this.#queueWaitMs,
+      answered: this.#answered,
+      abandoned: this.#abandoned,
+      interactingMs: this.#interactingMs,
+      talkMs,
+      holdMs,
+      acwMs,
+      handleMs: talkMs + holdMs + acwMs,
+      wrapupCodes: this.#wrapupCodes.slice(),
+      eventCount: this.eventCount,
+      eventCounts: { ...this.#eventCounts },
+    };
+    for (let i = 0; i < EARLIEST_FIELDS.length; i++) {
+      const value = this.#fromCustomerStart[i] ?? this.#fromAnyEvent[i];
+      if (value !== undefined) projection[EARLIEST_FIELDS[i]!] = value;
+    }
+    const finalDisconnect = this.#customerDisconnectType ?? this.#disconnectType;
+    if (finalDisconnect !== undefined) projection.disconnectType = finalDisconnect;
+    const waitingQueueId = this.waitingQueueId;
     if (waitingQueueId !== undefined) projection.waitingQueueId = waitingQueueId;
+    return projection;
   }
-  return projection;
 }
 
 const EARLIEST_FIELDS = ['mediaType', 'direction', 'ani', 'dnis'] as const;
@@ -260,7 +365,6 @@ const EARLIEST_FIELDS = ['mediaType', 'direction', 'ani', 'dnis'] as const;
 function addUnique(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
 }
-type EarliestField = (typeof EARLIEST_FIELDS)[number];
 
 /** The latest `acd.start` of the same ACD participant and queue at or before `end`. */
 function matchingStart(ordered: readonly ConversationFact[], end: ConversationFact): ConversationFact | undefined {

@@ -37,6 +37,8 @@ export class ConversationProjectionSink implements Sink {
 
   async handle(event: GenesysEvent): Promise<void> {
     if (event.kind !== 'conversation') return;
-    await this.store.applyFact(factOf(event));
+    const fact = factOf(event);
+    if (this.store.addFact) await this.store.addFact(fact);
+    else await this.store.applyFact(fact);
   }
 }

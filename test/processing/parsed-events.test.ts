@@ -93,4 +93,21 @@ describe('jsonEqual', () => {
       { numRuns: 500 },
     );
   });
+
+  it('compares own members only: inherited ones never make two values equal, even with a polluted Object.prototype', () => {
+    const inherited = Object.create({ a: 1 }) as Record<string, unknown>;
+    expect(jsonEqual(inherited, { a: 1 })).toBe(false);
+    expect(jsonEqual({ a: 1 }, inherited)).toBe(false);
+    expect(jsonEqual(Object.assign(Object.create(null) as object, { a: [1] }), { a: [1] })).toBe(true);
+    const prototype = Object.prototype as Record<string, unknown>;
+    prototype.polluted = 1;
+    try {
+      expect(jsonEqual({}, { polluted: 1 })).toBe(false);
+      expect(jsonEqual({ polluted: 1 }, {})).toBe(false);
+      expect(jsonEqual({ a: { b: 2 } }, { a: { b: 2 } })).toBe(true);
+      expect(jsonEqual({ a: { b: 2 } }, { a: { b: 3 } })).toBe(false);
+    } finally {
+      delete prototype.polluted;
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { CONVERSATION_TOPICS, parseGenesysEvent } from '../../src/events/index.j
 import type { ConversationEvent } from '../../src/events/index.js';
 import { factOf, projectConversation, ProjectionError } from '../../src/processing/index.js';
 import type { ConversationFact } from '../../src/processing/index.js';
+import { insertCanonicalAt, ProjectionFold } from '../../src/processing/projection.js';
 import { generateAnnotatedEvents } from '../../src/simulate/index.js';
 import { conversationEvent, CONVERSATION_ID } from '../support/events.js';
 
@@ -382,5 +383,90 @@ describe('projection: waiting queue on simulated conversations', () => {
     }
     expect(waitingSeen).toBeGreaterThan(300);
     expect(transfersSeen).toBeGreaterThan(3);
+  });
+});
+
+/**
+ * Arbitrary facts of one conversation (distinct keys); `span`: the range of their event times
+ * (small: many equal times); `topics`: the topics drawn from.
+ */
+function arbitraryFacts(span: number, topics: readonly ConversationFact['topic'][] = CONVERSATION_TOPICS): fc.Arbitrary<ConversationFact[]> {
+  const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+  const factArb = fc.record({
+    topic: fc.constantFrom(...topics),
+    eventTime: fc.integer({ min: T0, max: T0 + span }),
+    participantId: optional(fc.constantFrom('p1', 'p2', 'p3')),
+    sessionId: optional(fc.constantFrom('s1', 's2')),
+    queueId: optional(fc.constantFrom('q1', 'q2')),
+    userId: optional(fc.constantFrom('u1', 'u2')),
+    acdOutcome: optional(fc.constantFrom('ANSWERED', 'ABANDON', 'FLOW_OUT')),
+    disconnectType: optional(fc.constantFrom('CLIENT', 'PEER', 'ENDPOINT')),
+    connectedDurationMs: optional(fc.nat({ max: 600_000 })),
+    interactingDurationMs: optional(fc.nat({ max: 600_000 })),
+    heldDurationMs: optional(fc.nat({ max: 600_000 })),
+    wrapupDurationMs: optional(fc.nat({ max: 600_000 })),
+    wrapupCode: optional(fc.constantFrom('w1', 'w2')),
+    mediaType: optional(fc.constantFrom('VOICE', 'CHAT')),
+    ani: optional(fc.constantFrom('tel:+1', 'tel:+2')),
+  });
+  return fc
+    .uniqueArray(fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 }), factArb), { minLength: 1, maxLength: 30, selector: ([key]) => key })
+    .map((items) => items.map(([key, f]) => ({ ...f, key, conversationId: 'c1' }) as ConversationFact));
+}
+
+describe('ProjectionFold: the running fold the SQLite store keeps per cached conversation', () => {
+  it.each([
+    ['event times an hour apart at most', 3_600_000, CONVERSATION_TOPICS],
+    ['many equal event times', 3, CONVERSATION_TOPICS],
+    ['queue legs only (the waiting queue at every step)', 3_600_000, ['acd.start', 'acd.end', 'acd.start', 'acd.end', 'customer.start'] as const],
+  ])('property (%s): folding each fact as it arrives gives projectConversation of the facts so far, at every step', (_name, span, topics) => {
+    fc.assert(
+      fc.property(
+        arbitraryFacts(span, topics).chain((facts) => fc.tuple(fc.shuffledSubarray(facts, { minLength: facts.length }), fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 10 }))),
+        ([shuffled, dupes]) => {
+          const delivered = [...shuffled];
+          for (const i of dupes) delivered.splice(i % (delivered.length + 1), 0, shuffled[i]!);
+          const ordered: ConversationFact[] = [];
+          let fold: ProjectionFold | undefined;
+          let appended = 0;
+          for (const [i, fact] of delivered.entries()) {
+            if (insertCanonicalAt(ordered, fact) < 0) continue;
+            if (fold?.append(fact, ordered)) appended++;
+            else fold = ProjectionFold.of(ordered);
+            expect(fold.projection()).toStrictEqual(projectConversation(delivered.slice(0, i + 1)));
+          }
+          // In-order deliveries take the incremental path (the property would hold trivially otherwise).
+          if (delivered.every((f, i) => i === 0 || f.eventTime > delivered[i - 1]!.eventTime)) expect(appended).toBe(ordered.length - 1);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('append refuses a fact that is not last, or not later than every fact folded, and changes nothing then', () => {
+    const facts = [answeredCall()[0]!, answeredCall()[3]!, answeredCall()[4]!];
+    const ordered = [facts[0]!, facts[2]!];
+    const fold = ProjectionFold.of(ordered);
+    const before = fold.projection();
+    insertCanonicalAt(ordered, facts[1]!); // sorts before facts[2]
+    expect(fold.append(facts[1]!, ordered)).toBe(false);
+    expect(fold.projection()).toEqual(before);
+    const same = { ...facts[2]!, key: 'f'.repeat(64) }; // the same eventTime as the last fact
+    insertCanonicalAt(ordered, same);
+    expect(fold.append(same, ordered)).toBe(false);
+    expect(ProjectionFold.of(ordered).projection()).toEqual(projectConversation(ordered));
+  });
+
+  it('a projection shares nothing with the fold: changing it, or folding on, leaves the other as it was', () => {
+    const facts = answeredCall();
+    const fold = ProjectionFold.of(facts.slice(0, 4));
+    const first = fold.projection();
+    const copy = structuredClone(first);
+    first.queueIds.push('changed');
+    first.eventCounts.acw = 99;
+    expect(fold.projection()).toEqual(copy);
+    expect(fold.append(facts[4]!, facts.slice(0, 5))).toBe(true);
+    expect(copy).toEqual(projectConversation(facts.slice(0, 4)));
+    expect(fold.projection()).toEqual(projectConversation(facts.slice(0, 5)));
   });
 });

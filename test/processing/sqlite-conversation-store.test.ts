@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import {
@@ -19,6 +20,7 @@ import {
   SqliteConversationStore,
 } from '../../src/processing/index.js';
 import type { ConversationFact, ConversationProjection } from '../../src/processing/index.js';
+import { decodeFact, encodeFact } from '../../src/processing/stores/sqlite-conversation-schema.js';
 import { generateAnnotatedEvents } from '../../src/simulate/index.js';
 import { projectRoot } from '../support/paths.js';
 import { tempDir } from '../support/tmp.js';
@@ -90,6 +92,58 @@ describe('SqliteConversationStore: the fact-set cache', () => {
     const db = openProcessingDatabase(dbPath('bad'));
     expect(() => new SqliteConversationStore(db, { cacheConversations: -1 })).toThrow(/cacheConversations must be a whole number/);
     expect(() => new SqliteConversationStore(db, { cacheConversations: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('the fact log’s encoding', () => {
+  const FIELDS = ['key', 'conversationId', 'topic', 'eventTime', 'participantId', 'sessionId', 'mediaType', 'direction', 'ani', 'dnis', 'queueId', 'userId',
+    'acdOutcome', 'disconnectType', 'connectedDurationMs', 'interactingDurationMs', 'heldDurationMs', 'wrapupDurationMs', 'wrapupCode'];
+
+  it('round-trips every fact of a simulated stream, shorter than the JSON object, and reads the JSON objects of schema version 2', () => {
+    let encoded = 0;
+    let asObjects = 0;
+    for (const fact of stream(40, 71)) {
+      const text = encodeFact(fact);
+      expect(text.startsWith(`["${fact.key}",`)).toBe(true);
+      expect(decodeFact(text, fact.conversationId)).toEqual(fact);
+      expect(decodeFact(JSON.stringify(fact), fact.conversationId)).toEqual(fact);
+      // One shape: every field present (absent ones undefined), in one order.
+      expect(Object.keys(decodeFact(text, fact.conversationId))).toEqual(FIELDS);
+      expect(Object.keys(decodeFact(JSON.stringify(fact), fact.conversationId))).toEqual(FIELDS);
+      encoded += text.length;
+      asObjects += JSON.stringify(fact).length;
+    }
+    expect(encoded).toBeLessThan(asObjects * 0.7);
+  });
+
+  it('property: any fact round-trips, whatever fields it has', () => {
+    const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+    const text = fc.string({ maxLength: 12 });
+    const factArb = fc.record({
+      key: fc.string({ minLength: 1, maxLength: 64 }),
+      conversationId: fc.constant('c1'),
+      topic: fc.constantFrom('customer.start', 'acd.end', 'wrapup'),
+      eventTime: fc.integer({ min: 0, max: 2 ** 45 }),
+      participantId: optional(text), sessionId: optional(text), mediaType: optional(text), direction: optional(text), ani: optional(text), dnis: optional(text),
+      queueId: optional(text), userId: optional(text), acdOutcome: optional(text), disconnectType: optional(text), wrapupCode: optional(text),
+      connectedDurationMs: optional(fc.nat()), interactingDurationMs: optional(fc.nat()), heldDurationMs: optional(fc.nat()), wrapupDurationMs: optional(fc.nat()),
+    }) as fc.Arbitrary<ConversationFact>;
+    fc.assert(
+      fc.property(factArb, (fact) => {
+        expect(decodeFact(encodeFact(fact), 'c1')).toEqual(fact);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a damaged text with the conversation it belongs to', () => {
+    const good = encodeFact(stream(1, 73)[0]!);
+    for (const bad of ['["k"]', '["k","acd.start","1767268800000"]', '[1,"acd.start",1]', '["k","acd.start",1,5]', `[${'"x",'.repeat(20)}1]`, '{"key":"k"}', '"text"']) {
+      expect(() => decodeFact(bad, 'c-7')).toThrow(/Corrupt conversation fact in conversation_fact_log of c-7/);
+    }
+    const timeAsText = good.replace(/^(\["[^"]*","[^"]*",)(\d+)/, '$1"$2"');
+    expect(timeAsText).not.toBe(good);
+    expect(() => decodeFact(timeAsText, 'c-7')).toThrow(/Corrupt/);
   });
 });
 
@@ -184,16 +238,157 @@ describe('SqliteConversationStore inside transactions the caller opened', () => 
     expect(await store.get(facts[0]!.conversationId)).toEqual(projectConversation([facts[0]!, facts[2]!]));
   });
 
+  it('inside the caller’s transaction (no savepoint), a write that fails takes its fact back out of the log', async () => {
+    const db = openProcessingDatabase(dbPath('no-savepoint'));
+    const store = new SqliteConversationStore(db);
+    const facts = stream(1, 53, { duplicates: 0, outOfOrder: 0 });
+    const logSize = () => db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get();
+    db.exec('BEGIN IMMEDIATE');
+    store.applyFactNow(facts[0]!);
+    db.exec("CREATE TEMP TRIGGER refuse BEFORE UPDATE ON conversations BEGIN SELECT RAISE(ABORT, 'the row write failed'); END");
+    expect(() => store.applyFactNow(facts[1]!)).toThrow('the row write failed');
+    expect(db.inTransaction).toBe(true);
+    expect(logSize()).toBe(1);
+    db.exec('DROP TRIGGER refuse');
+    expect(store.applyFactNow(facts[1]!)).toEqual(projectConversation([facts[0]!, facts[1]!]));
+    db.exec('COMMIT');
+    expect(logSize()).toBe(2);
+  });
+
+  it('inside the caller’s transaction, a cached copy found out of date leaves no extra fact behind', async () => {
+    const db = openProcessingDatabase(dbPath('stale-in-transaction'));
+    const [one, two] = [new SqliteConversationStore(db), new SqliteConversationStore(db)];
+    const facts = stream(3, 59);
+    const seen = new Map<string, ConversationFact[]>();
+    db.exec('BEGIN IMMEDIATE');
+    for (const [i, fact] of facts.entries()) {
+      seen.set(fact.conversationId, [...(seen.get(fact.conversationId) ?? []), fact]);
+      expect((i % 2 === 0 ? one : two).applyFactNow(fact)).toEqual(projectConversation(seen.get(fact.conversationId)!));
+    }
+    db.exec('COMMIT');
+    expect(one.cacheStats().reloads + two.cacheStats().reloads).toBeGreaterThan(facts.length / 4);
+    expect(db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get()).toBe(new Set(facts.map((f) => f.key)).size);
+    const listed = (db.prepare('SELECT fact_rowids FROM conversations').pluck().all() as string[]).flatMap((r) => JSON.parse(r) as number[]);
+    expect(listed.sort((a, b) => a - b)).toEqual(db.prepare('SELECT rowid FROM conversation_fact_log ORDER BY rowid').pluck().all());
+  });
+
   it('a failure inside applyFact rolls back its own writes and leaves the cache usable', async () => {
     const db = openProcessingDatabase(dbPath('corrupt'));
     const store = new SqliteConversationStore(db, { cacheConversations: 0 });
     const facts = stream(1, 47, { duplicates: 0, outOfOrder: 0 });
     await store.applyFact(facts[0]!);
-    db.prepare("UPDATE conversation_fact_log SET fact = ? WHERE json_extract(fact, '$.key') = ?").run('{"not":"a fact"}', facts[0]!.key);
-    await expect(store.applyFact(facts[1]!)).rejects.toThrow(/Corrupt conversation fact in conversation_fact_log of/);
-    expect(db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get()).toBe(1); // facts[1] was not kept
-    db.prepare("UPDATE conversation_fact_log SET fact = ? WHERE fact = '{\"not\":\"a fact\"}'").run(JSON.stringify(facts[0]));
+    const text = db.prepare('SELECT fact FROM conversation_fact_log').pluck().get() as string;
+    for (const corrupt of ['{"not":"a fact"}', '["key-only"]', text.replace(/^\["/, '[42,"')]) {
+      db.prepare('UPDATE conversation_fact_log SET fact = ?').run(corrupt);
+      await expect(store.applyFact(facts[1]!)).rejects.toThrow(/Corrupt conversation fact in conversation_fact_log of/);
+      expect(db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get()).toBe(1); // facts[1] was not kept
+    }
+    db.prepare('UPDATE conversation_fact_log SET fact = ?').run(text);
     expect(await store.applyFact(facts[1]!)).toEqual(projectConversation([facts[0]!, facts[1]!]));
+  });
+});
+
+/** The schema version 2 wrote (its DDL, frozen here): the projection as JSON in each row, facts as JSON objects. */
+const SECOND_VERSION_DDL = `
+  CREATE TABLE processing_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+  CREATE TABLE conversations (
+    conversation_id TEXT PRIMARY KEY, projection TEXT NOT NULL, updated_at TEXT NOT NULL,
+    fact_rowids TEXT NOT NULL DEFAULT '[]', version INTEGER NOT NULL DEFAULT 0, update_seq INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'active',
+    answered INTEGER NOT NULL DEFAULT 0, abandoned INTEGER NOT NULL DEFAULT 0, waiting_queue_id TEXT, handle_ms INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE conversation_fact_log (fact TEXT NOT NULL);
+  CREATE TABLE conversation_totals (id INTEGER PRIMARY KEY CHECK (id = 1), active INTEGER NOT NULL, ended INTEGER NOT NULL, answered INTEGER NOT NULL,
+    abandoned INTEGER NOT NULL, left_queue INTEGER NOT NULL, handled_ended INTEGER NOT NULL, handle_ms_ended INTEGER NOT NULL);
+  CREATE TABLE conversation_queue_waiting (queue_id TEXT PRIMARY KEY, waiting INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX conversations_by_state_update ON conversations (state, update_seq);
+  CREATE TRIGGER conversations_totals_insert AFTER INSERT ON conversations BEGIN
+    UPDATE conversation_totals SET active = active + (NEW.state = 'active'), ended = ended + (NEW.state = 'ended'), answered = answered + (NEW.answered <> 0), abandoned = abandoned + (NEW.abandoned <> 0), left_queue = left_queue + (NEW.answered <> 0 OR NEW.abandoned <> 0), handled_ended = handled_ended + (NEW.answered <> 0 AND NEW.state = 'ended'), handle_ms_ended = handle_ms_ended + (CASE WHEN NEW.answered <> 0 AND NEW.state = 'ended' THEN NEW.handle_ms ELSE 0 END) WHERE id = 1;
+    INSERT INTO conversation_queue_waiting (queue_id, waiting) SELECT NEW.waiting_queue_id, 1 WHERE NEW.waiting_queue_id IS NOT NULL AND TRUE
+     ON CONFLICT (queue_id) DO UPDATE SET waiting = waiting + 1;
+  END;
+  CREATE TRIGGER conversations_totals_update
+    AFTER UPDATE OF state, answered, abandoned, handle_ms, waiting_queue_id ON conversations
+    WHEN OLD.state IS NOT NEW.state OR OLD.answered IS NOT NEW.answered OR OLD.abandoned IS NOT NEW.abandoned
+      OR OLD.handle_ms IS NOT NEW.handle_ms OR OLD.waiting_queue_id IS NOT NEW.waiting_queue_id
+  BEGIN
+    UPDATE conversation_totals SET active = active + (NEW.state = 'active') - (OLD.state = 'active'), ended = ended + (NEW.state = 'ended') - (OLD.state = 'ended'), answered = answered + (NEW.answered <> 0) - (OLD.answered <> 0), abandoned = abandoned + (NEW.abandoned <> 0) - (OLD.abandoned <> 0), left_queue = left_queue + (NEW.answered <> 0 OR NEW.abandoned <> 0) - (OLD.answered <> 0 OR OLD.abandoned <> 0), handled_ended = handled_ended + (NEW.answered <> 0 AND NEW.state = 'ended') - (OLD.answered <> 0 AND OLD.state = 'ended'), handle_ms_ended = handle_ms_ended + (CASE WHEN NEW.answered <> 0 AND NEW.state = 'ended' THEN NEW.handle_ms ELSE 0 END) - (CASE WHEN OLD.answered <> 0 AND OLD.state = 'ended' THEN OLD.handle_ms ELSE 0 END) WHERE id = 1;
+    UPDATE conversation_queue_waiting SET waiting = waiting - 1 WHERE queue_id = OLD.waiting_queue_id AND OLD.waiting_queue_id IS NOT NEW.waiting_queue_id;
+    INSERT INTO conversation_queue_waiting (queue_id, waiting) SELECT NEW.waiting_queue_id, 1 WHERE NEW.waiting_queue_id IS NOT NULL AND OLD.waiting_queue_id IS NOT NEW.waiting_queue_id
+     ON CONFLICT (queue_id) DO UPDATE SET waiting = waiting + 1;
+  END;
+  CREATE TRIGGER conversations_totals_delete AFTER DELETE ON conversations BEGIN
+    UPDATE conversation_totals SET active = active - (OLD.state = 'active'), ended = ended - (OLD.state = 'ended'), answered = answered - (OLD.answered <> 0), abandoned = abandoned - (OLD.abandoned <> 0), left_queue = left_queue - (OLD.answered <> 0 OR OLD.abandoned <> 0), handled_ended = handled_ended - (OLD.answered <> 0 AND OLD.state = 'ended'), handle_ms_ended = handle_ms_ended - (CASE WHEN OLD.answered <> 0 AND OLD.state = 'ended' THEN OLD.handle_ms ELSE 0 END) WHERE id = 1;
+    UPDATE conversation_queue_waiting SET waiting = waiting - 1 WHERE queue_id = OLD.waiting_queue_id AND TRUE;
+  END;
+  INSERT INTO conversation_totals VALUES (1, 0, 0, 0, 0, 0, 0, 0);
+  INSERT INTO processing_schema VALUES ('conversations', 2);
+`;
+
+describe('schema migration from version 2 (the projection stored as JSON, facts as JSON objects)', () => {
+  /** A database as schema version 2 wrote it: each distinct fact appended as a JSON object, the row rewritten with the projection. */
+  function secondVersionDatabase(path: string, facts: readonly ConversationFact[]): void {
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec(SECOND_VERSION_DDL);
+    const append = db.prepare('INSERT INTO conversation_fact_log (fact) VALUES (?)');
+    const upsert = db.prepare(
+      `INSERT INTO conversations (conversation_id, projection, fact_rowids, updated_at, version, update_seq, state, answered, abandoned, waiting_queue_id, handle_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET projection = excluded.projection, fact_rowids = excluded.fact_rowids,
+         updated_at = excluded.updated_at, version = excluded.version, update_seq = excluded.update_seq, state = excluded.state, answered = excluded.answered,
+         abandoned = excluded.abandoned, waiting_queue_id = excluded.waiting_queue_id, handle_ms = excluded.handle_ms`,
+    );
+    const seen = new Map<string, { facts: ConversationFact[]; rowids: number[] }>();
+    db.transaction(() => {
+      facts.forEach((fact, i) => {
+        const conversation = seen.get(fact.conversationId) ?? { facts: [], rowids: [] };
+        seen.set(fact.conversationId, conversation);
+        if (conversation.facts.some((f) => f.key === fact.key)) return;
+        const rowid = Number(append.run(JSON.stringify(fact)).lastInsertRowid);
+        conversation.facts.push(fact);
+        conversation.rowids.push(rowid);
+        const p = projectConversation(conversation.facts);
+        upsert.run(fact.conversationId, JSON.stringify(p), JSON.stringify(conversation.rowids), new Date(Date.UTC(2026, 0, 1) + i).toISOString(), i + 1, rowid, p.state, p.answered ? 1 : 0, p.abandoned ? 1 : 0, p.waitingQueueId ?? null, p.handleMs);
+      });
+    })();
+    db.close();
+  }
+
+  it('drops the stored projection, keeps the facts as they are, and reads and goes on writing exactly', async () => {
+    const path = dbPath('v2');
+    const all = stream(80, 67);
+    const [before, after] = [all.slice(0, 600), all.slice(600)];
+    secondVersionDatabase(path, before);
+    const old = new Database(path, { readonly: true });
+    const order = old.prepare('SELECT conversation_id FROM conversations ORDER BY update_seq DESC').pluck().all() as string[];
+    const oldTotals = old.prepare('SELECT * FROM conversation_totals').get();
+    const oldLog = old.prepare('SELECT rowid, fact FROM conversation_fact_log ORDER BY rowid').all();
+    old.close();
+
+    const db = openProcessingDatabase(path);
+    const queries = new SqliteConversationQueries(db);
+    expect(db.prepare("SELECT version FROM processing_schema WHERE component = 'conversations'").pluck().get()).toBe(3);
+    expect(db.prepare("SELECT COUNT(*) FROM pragma_table_info('conversations') WHERE name = 'projection'").pluck().get()).toBe(0);
+    expect(db.prepare('SELECT rowid, fact FROM conversation_fact_log ORDER BY rowid').all()).toEqual(oldLog);
+    expect(db.prepare('SELECT * FROM conversation_totals').get()).toEqual(oldTotals);
+    const expected = reference(before);
+    for (const [id, projection] of expected) expect(queries.get(id), id).toEqual(projection);
+    expect(queries.list({ limit: 1000 }).map((p) => p.conversationId)).toEqual(order);
+    expect(queries.list({ state: 'active', limit: 1000 })).toEqual(order.map((id) => expected.get(id)!).filter((p) => p.state === 'active'));
+    expect(queries.contactCentreFigures()).toEqual(queries.recountContactCentreFigures());
+
+    // Facts of version 2 (objects) and 3 (arrays) side by side: a new store reads each conversation's facts cold.
+    const store = new SqliteConversationStore(db);
+    const delivered = [...before];
+    for (const fact of after) {
+      delivered.push(fact);
+      const mine = delivered.filter((f) => f.conversationId === fact.conversationId);
+      expect(await store.applyFact(fact)).toEqual(projectConversation(mine));
+    }
+    for (const [id, projection] of reference(all)) expect(await store.get(id), id).toEqual(projection);
+    expect(queries.contactCentreFigures()).toEqual(queries.recountContactCentreFigures());
+    const formats = db.prepare("SELECT substr(fact, 1, 1) AS f, COUNT(*) AS n FROM conversation_fact_log GROUP BY f ORDER BY f").all();
+    expect(formats).toEqual([{ f: '[', n: expect.any(Number) }, { f: '{', n: oldLog.length }]);
+    // Opening it again is a no-op.
+    new SqliteConversationQueries(openProcessingDatabase(path));
   });
 });
 
@@ -261,6 +456,6 @@ describe('schema migration from the first version of the store', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(ConversationSchemaError);
-    expect((error as Error).message).toMatch(/schema version 99, newer than this version .* understands \(2\)/);
+    expect((error as Error).message).toMatch(new RegExp(`schema version 99, newer than this version .* understands \\(${CONVERSATION_SCHEMA_VERSION}\\)`));
   });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { IdempotencyConfig, IdempotencyKeyError } from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { describe, expect, it } from 'vitest';
+import { parseGenesysEvent } from '../../src/events/index.js';
 import {
   ConversationProjectionSink,
   createProcessor,
@@ -174,6 +175,29 @@ describe('SqliteIdempotencyPersistenceLayer: idempotency keys', () => {
     if (recordIdsByEventTime) expect(ids[0]).toMatch(new RegExp(`^${IDEMPOTENCY_KEY_PREFIX}#001767268800000#`));
     // Re-deliveries (new envelope id) find their records.
     for (const [i, event] of events.entries()) expect(await processor.process({ messageId: `r-${i}`, event: { ...event, id: `redelivery-${i}` } })).toMatchObject({ status: 'duplicate' });
+  });
+
+  it('records as earlier versions stored them (Powertools ids, a UUID nonce and processedAt) still make re-deliveries duplicates', async () => {
+    const db = openProcessingDatabase(join(dir, `old-records-${n++}.db`));
+    const layer = new SqliteIdempotencyPersistenceLayer(db);
+    const processor = createProcessor({ persistenceStore: layer, sinks: [], deadLetters: new SqliteDeadLetterStore(db) });
+    const [first, second] = [events[0]!, events[1]!];
+    const keyOf = (event: Record<string, unknown>) => (parseGenesysEvent(event) as { ok: true; event: { key: string } }).event.key;
+    db.prepare("INSERT INTO idempotency (id, status, expiration, in_progress_expiration, data) VALUES (?, 'COMPLETED', ?, ?, ?)").run(
+      idempotencyRecordId(keyOf(first), undefined),
+      Math.round(Date.now() / 1000) + 3600,
+      Date.now() - 1000,
+      JSON.stringify({ nonce: '0b7c3f0e-4a9e-4d7e-9d55-4f1b2d7c1a11', processedAt: '2026-01-01T00:00:00.000Z' }),
+    );
+    expect(await processor.process({ messageId: 'a', event: first })).toMatchObject({ status: 'duplicate' });
+    expect(await processor.process({ messageId: 'b', event: second })).toMatchObject({ status: 'processed' });
+    // What this version stores: the nonce alone.
+    const stored = JSON.parse(db.prepare('SELECT data FROM idempotency WHERE id = ?').pluck().get(idempotencyRecordId(keyOf(second), undefined)) as string) as Record<string, unknown>;
+    expect(Object.keys(stored)).toEqual(['nonce']);
+    // A new processor (a restart) tells its own runs from earlier ones.
+    const restarted = createProcessor({ persistenceStore: layer, sinks: [], deadLetters: new SqliteDeadLetterStore(db) });
+    expect(await restarted.process({ messageId: 'c', event: second })).toMatchObject({ status: 'duplicate' });
+    expect(await restarted.process({ messageId: 'd', event: events[2]! })).toMatchObject({ status: 'processed' });
   });
 
   it('hash one payload once, and still refuse a payload without a key', () => {

@@ -13,7 +13,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import Database from 'better-sqlite3';
 import { buildEvent, compileEventPattern, formatEventTime } from '../../src/eventbridge/index.js';
 import { parseGenesysEvent } from '../../src/events/index.js';
-import { factOf, idempotencyRecordId, projectConversation } from '../../src/processing/index.js';
+import { factOf, idempotencyRecordId, projectConversation, SqliteConversationQueries } from '../../src/processing/index.js';
 import type { ConversationFact, ConversationProjection } from '../../src/processing/index.js';
 import { resolveRuntimeOptions, ruleEventPattern, withBearerToken } from '../../src/runtime/index.js';
 import { toPutEventsEntry } from '../../src/simulate/index.js';
@@ -246,7 +246,7 @@ export function readDatabase(dataDir: string): { completedKeys: Set<string>; inP
       deadLetters: processing.prepare('SELECT id, stage FROM dead_letters').all() as Array<{ id: string; stage: string }>,
       queued: count(queueTable('genesys-events')),
       queueDlq: count(queueTable('genesys-events-dlq')),
-      projections: new Map((processing.prepare('SELECT conversation_id, projection FROM conversations').all() as Array<{ conversation_id: string; projection: string }>).map((r) => [r.conversation_id, JSON.parse(r.projection)])),
+      projections: new Map(new SqliteConversationQueries(processing).list({ limit: Number.MAX_SAFE_INTEGER }).map((p) => [p.conversationId, p])),
     };
   } finally {
     db.close();

@@ -13,6 +13,11 @@ import type { ConversationProjection } from '../projection.js';
 export interface ConversationStore {
   /** Adds one fact to its conversation and returns the projection over every fact stored so far. */
   applyFact(fact: ConversationFact): Promise<ConversationProjection>;
+  /**
+   * Optional: {@link ConversationStore.applyFact} without returning the projection, for a store
+   * that can then skip building it (`ConversationProjectionSink` uses it when present).
+   */
+  addFact?(fact: ConversationFact): Promise<void>;
   /** The stored projection of a conversation, or `undefined` when none of its events was applied. */
   get(conversationId: string): Promise<ConversationProjection | undefined>;
 }

@@ -34,6 +34,13 @@ export class LruMap<K, V> {
     }
   }
 
+  /** Removes the entry and returns its value (without the bookkeeping of a use). */
+  take(key: K): V | undefined {
+    const value = this.#map.get(key);
+    if (value !== undefined) this.#map.delete(key);
+    return value;
+  }
+
   delete(key: K): void {
     this.#map.delete(key);
   }

@@ -5,12 +5,14 @@
  *
  * Every answer comes from an index or from the aggregates the schema's triggers maintain
  * (`conversation_totals`, `conversation_queue_waiting`), never from a scan: `contactCentreFigures()`
- * costs two small reads whatever the number of conversations stored.
+ * costs two small reads whatever the number of conversations stored. A projection is folded from
+ * the conversation's facts when read (the store does not write it at every event; see the schema):
+ * `get` reads one row and its facts, `list` does so for each conversation it returns.
  */
 import type { ConversationListQuery, ConversationQueries } from '../../runtime/http-routes.js';
 import type { ContactCentreFigures, ContactCentreSource } from '../../telemetry/contact-centre.js';
 import type { ConversationProjection } from '../projection.js';
-import { ensureConversationSchema, recountConversationTotals, totalsReader } from './sqlite-conversation-schema.js';
+import { conversationReader, ensureConversationSchema, recountConversationTotals, totalsReader } from './sqlite-conversation-schema.js';
 import type { ConversationTotals } from './sqlite-conversation-schema.js';
 import type { SqliteDatabase } from './sqlite.js';
 
@@ -33,30 +35,38 @@ import type { SqliteDatabase } from './sqlite.js';
  */
 export class SqliteConversationQueries implements ConversationQueries, ContactCentreSource {
   readonly #db: SqliteDatabase;
-  readonly #get: (conversationId: string) => string | undefined;
-  readonly #listState: (state: string, limit: number) => string[];
-  readonly #listAll: (limit: number) => string[];
+  readonly #get: (conversationId: string) => ConversationProjection | undefined;
+  readonly #listState: (state: string, limit: number) => ConversationProjection[];
+  readonly #listAll: (limit: number) => ConversationProjection[];
   readonly #totals: () => ConversationTotals;
   readonly #totalsInTransaction: () => ConversationTotals;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
     ensureConversationSchema(db);
-    const get = db.prepare('SELECT projection FROM conversations WHERE conversation_id = ?').pluck();
-    const byState = db.prepare('SELECT projection FROM conversations WHERE state = ? ORDER BY update_seq DESC LIMIT ?').pluck();
+    const project = conversationReader(db);
+    const get = db.prepare('SELECT fact_rowids FROM conversations WHERE conversation_id = ?').pluck();
+    const byState = db.prepare('SELECT conversation_id AS id, fact_rowids AS rowids FROM conversations WHERE state = ? ORDER BY update_seq DESC LIMIT ?');
     // Both states through the (state, update_seq) index, merged: no second index to maintain on every write.
-    const all = db
-      .prepare(
-        `SELECT projection FROM (
-           SELECT * FROM (SELECT projection, update_seq FROM conversations WHERE state = 'active' ORDER BY update_seq DESC LIMIT @limit)
-           UNION ALL
-           SELECT * FROM (SELECT projection, update_seq FROM conversations WHERE state = 'ended' ORDER BY update_seq DESC LIMIT @limit)
-         ) ORDER BY update_seq DESC LIMIT @limit`,
-      )
-      .pluck();
-    this.#get = (id) => get.get(id) as string | undefined;
-    this.#listState = (state, limit) => byState.all(state, limit) as string[];
-    this.#listAll = (limit) => all.all({ limit }) as string[];
+    const all = db.prepare(
+      `SELECT id, rowids FROM (
+         SELECT * FROM (SELECT conversation_id AS id, fact_rowids AS rowids, update_seq FROM conversations WHERE state = 'active' ORDER BY update_seq DESC LIMIT @limit)
+         UNION ALL
+         SELECT * FROM (SELECT conversation_id AS id, fact_rowids AS rowids, update_seq FROM conversations WHERE state = 'ended' ORDER BY update_seq DESC LIMIT @limit)
+       ) ORDER BY update_seq DESC LIMIT @limit`,
+    );
+    const projectRows = (rows: { id: string; rowids: string }[]): ConversationProjection[] => rows.map((row) => project(row.id, row.rowids));
+    // Each answer from one snapshot (a read transaction when none is open): rows and facts agree.
+    const snapshot = <A extends unknown[], R>(read: (...args: A) => R): ((...args: A) => R) => {
+      const inTransaction = db.transaction(read);
+      return (...args) => (db.inTransaction ? read(...args) : inTransaction.deferred(...args));
+    };
+    this.#get = snapshot((id: string) => {
+      const rowids = get.get(id) as string | undefined;
+      return rowids === undefined ? undefined : project(id, rowids);
+    });
+    this.#listState = snapshot((state: string, limit: number) => projectRows(byState.all(state, limit) as { id: string; rowids: string }[]));
+    this.#listAll = snapshot((limit: number) => projectRows(all.all({ limit }) as { id: string; rowids: string }[]));
     const read = totalsReader(db);
     this.#totals = read;
     // Outside a transaction, read both aggregates in one snapshot.
@@ -65,8 +75,7 @@ export class SqliteConversationQueries implements ConversationQueries, ContactCe
 
   /** The projection of one conversation, or `undefined` when none of its events was applied. */
   get(conversationId: string): ConversationProjection | undefined {
-    const text = this.#get(conversationId);
-    return text === undefined ? undefined : (JSON.parse(text) as ConversationProjection);
+    return this.#get(conversationId);
   }
 
   /**
@@ -81,8 +90,7 @@ export class SqliteConversationQueries implements ConversationQueries, ContactCe
     if (state !== undefined && state !== 'active' && state !== 'ended') {
       throw new RangeError(`list: state must be "active" or "ended" (or absent for all), got ${JSON.stringify(state)}.`);
     }
-    const texts = state === undefined ? this.#listAll(limit) : this.#listState(state, limit);
-    return texts.map((text) => JSON.parse(text) as ConversationProjection);
+    return state === undefined ? this.#listAll(limit) : this.#listState(state, limit);
   }
 
   /** The dashboard's contact-centre figures now (two indexed reads). */

@@ -1,37 +1,46 @@
 /**
- * The SQLite schema of the conversation projection, and its migration.
+ * The SQLite schema of the conversation projection, its fact encoding, and its migrations.
  *
- * Tables:
+ * Tables (schema version 3):
  *
- * - `conversation_fact_log (rowid, fact)` — every distinct fact (JSON), appended: a new fact
- *   goes to the end of the table, so a stream of events writes to the same few pages instead of
- *   one random page per event (which is what made commits expensive).
- * - `conversations` — one row per conversation: the projection as JSON (`projection`), the
- *   rowids of its facts in the log (`fact_rowids`, a JSON array: which facts belong to it), and
- *   the figures the queries filter and count on as typed columns, written in the same statement:
- *   `state` ('active' | 'ended'), `answered`, `abandoned` (0/1), `waiting_queue_id` (NULL when
- *   not waiting), `handle_ms`; plus `update_seq` (the log rowid of the fact whose arrival caused
- *   the write — larger for every later write, so it is the "most recently updated" order),
- *   `version` (a random token replaced by every write, which lets a writer's cache notice a write
- *   it did not make) and `updated_at` (ISO 8601, informative). Index `(state, update_seq)`.
+ * - `conversation_fact_log (rowid, fact)` — every distinct fact, appended: a new fact goes to the
+ *   end of the table, so a stream of events writes to the same few pages instead of one random
+ *   page per event (which is what made commits expensive). The text is a JSON array of the
+ *   fact's fields by position, without the conversation id ({@link encodeFact}); facts written by
+ *   schema version 2 are JSON objects, and stay as they are ({@link decodeFact} reads both).
+ * - `conversations` — one row per conversation: the rowids of its facts in the log
+ *   (`fact_rowids`, a JSON array: which facts belong to it), and the figures the queries filter
+ *   and count on as typed columns: `state` ('active' | 'ended'), `answered`, `abandoned` (0/1),
+ *   `waiting_queue_id` (NULL when not waiting), `handle_ms`; plus `update_seq` (the log rowid of
+ *   the fact whose arrival caused the write — larger for every later write, so it is the "most
+ *   recently updated" order), `version` (a random token replaced by every write, which lets a
+ *   writer's cache notice a write it did not make) and `updated_at` (ISO 8601, informative).
+ *   Index `(state, update_seq)`. The projection itself is not stored: it is the fold of the
+ *   facts, computed when read ({@link conversationReader}) — writing its JSON at every event was
+ *   about a fifth of the processor's cost per event.
  * - `conversation_totals` (one row) and `conversation_queue_waiting (queue_id, waiting)` —
  *   aggregates of the typed columns, maintained by triggers on `conversations` in the same
  *   transaction as the row, so they always equal a recount ({@link recountConversationTotals}).
  *
- * Versions are recorded in `processing_schema (component, version)`. A database written by the
- * first version of the store (no `processing_schema` row; facts in `conversation_facts`,
- * `conversations` without the typed columns) is migrated in place when a store opens it: facts
- * moved to the log, every conversation re-folded (the old JSON lacks the new fields), columns
- * added, `update_seq` assigned in `updated_at` order, totals counted, triggers created — in one
- * transaction.
+ * Versions are recorded in `processing_schema (component, version)`, and a store or query
+ * object opening an older database migrates it in place, in one transaction:
+ *
+ * - from the first version (no `processing_schema` row; facts in `conversation_facts`,
+ *   `conversations` without the typed columns): facts moved to the log, every conversation
+ *   re-folded (the old JSON lacks the new fields), columns added, `update_seq` assigned in
+ *   `updated_at` order, totals counted, triggers created — then as from version 2;
+ * - from version 2 (the projection as JSON in `conversations.projection`, facts as JSON objects):
+ *   the `projection` column dropped. The facts are not rewritten.
  */
 import { assertFact } from '../facts.js';
-import { canonicalFacts, projectCanonical } from '../projection.js';
+import type { ConversationFact } from '../facts.js';
+import type { Statement } from 'better-sqlite3';
+import { canonicalFacts, projectCanonical, ProjectionFold } from '../projection.js';
 import type { ConversationProjection } from '../projection.js';
 import type { SqliteDatabase } from './sqlite.js';
 
 /** The schema version this code writes. */
-export const CONVERSATION_SCHEMA_VERSION = 2;
+export const CONVERSATION_SCHEMA_VERSION = 3;
 
 /** The `processing_schema.component` of the conversation projection. */
 const COMPONENT = 'conversations';
@@ -175,43 +184,49 @@ export function ensureConversationSchema(db: SqliteDatabase): void {
         `The conversation tables of this database have schema version ${found}, newer than this version of genesys-event-pipeline understands (${CONVERSATION_SCHEMA_VERSION}). Upgrade the package, or use a new data directory.`,
       );
     }
-    db.exec(V1_TABLES);
-    db.exec('CREATE TABLE IF NOT EXISTS conversation_fact_log (fact TEXT NOT NULL)');
-    const columns = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('conversations') as string[]));
-    for (const [name, definition] of V2_COLUMNS) if (!columns.has(name)) db.exec(`ALTER TABLE conversations ADD COLUMN ${name} ${definition}`);
-    moveFactsToLog(db);
-    db.exec('DROP TABLE conversation_facts');
-    // Most recently updated last, as the first version's updated_at ordered them.
-    db.exec(`
-      UPDATE conversations SET update_seq = ranked.n
-      FROM (SELECT rowid AS id, ROW_NUMBER() OVER (ORDER BY updated_at, conversation_id) AS n FROM conversations) AS ranked
-      WHERE conversations.rowid = ranked.id
-    `);
-    db.exec(V2_AGGREGATES);
-    db.prepare('DELETE FROM conversation_totals').run();
-    db.prepare(
-      `INSERT INTO conversation_totals (id, ${TOTAL_COLUMNS.join(', ')})
-       SELECT 1, ${TOTAL_COLUMNS.map((c) => `COALESCE(SUM(${contribution('')[c]}), 0)`).join(', ')} FROM conversations`,
-    ).run();
-    db.prepare('DELETE FROM conversation_queue_waiting').run();
-    db.prepare(
-      'INSERT INTO conversation_queue_waiting (queue_id, waiting) SELECT waiting_queue_id, COUNT(*) FROM conversations WHERE waiting_queue_id IS NOT NULL GROUP BY waiting_queue_id',
-    ).run();
+    if (found === undefined || found < 2) migrateToVersion2(db);
+    // Version 3: the projection is no longer stored (it is folded from the facts when read).
+    const columns = new Set(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('conversations') as string[]);
+    if (columns.has('projection')) db.exec('ALTER TABLE conversations DROP COLUMN projection');
     db.prepare('INSERT INTO processing_schema (component, version) VALUES (?, ?) ON CONFLICT (component) DO UPDATE SET version = excluded.version').run(COMPONENT, CONVERSATION_SCHEMA_VERSION);
   }).immediate();
 }
 
+/** Creates the version 2 tables, or migrates a first-version database to them (see the module description). */
+function migrateToVersion2(db: SqliteDatabase): void {
+  db.exec(V1_TABLES);
+  db.exec('CREATE TABLE IF NOT EXISTS conversation_fact_log (fact TEXT NOT NULL)');
+  const columns = new Set(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('conversations') as string[]);
+  for (const [name, definition] of V2_COLUMNS) if (!columns.has(name)) db.exec(`ALTER TABLE conversations ADD COLUMN ${name} ${definition}`);
+  moveFactsToLog(db);
+  db.exec('DROP TABLE conversation_facts');
+  // Most recently updated last, as the first version's updated_at ordered them.
+  db.exec(`
+    UPDATE conversations SET update_seq = ranked.n
+    FROM (SELECT rowid AS id, ROW_NUMBER() OVER (ORDER BY updated_at, conversation_id) AS n FROM conversations) AS ranked
+    WHERE conversations.rowid = ranked.id
+  `);
+  db.exec(V2_AGGREGATES);
+  db.prepare('DELETE FROM conversation_totals').run();
+  db.prepare(
+    `INSERT INTO conversation_totals (id, ${TOTAL_COLUMNS.join(', ')})
+     SELECT 1, ${TOTAL_COLUMNS.map((c) => `COALESCE(SUM(${contribution('')[c]}), 0)`).join(', ')} FROM conversations`,
+  ).run();
+  db.prepare('DELETE FROM conversation_queue_waiting').run();
+  db.prepare(
+    'INSERT INTO conversation_queue_waiting (queue_id, waiting) SELECT waiting_queue_id, COUNT(*) FROM conversations WHERE waiting_queue_id IS NOT NULL GROUP BY waiting_queue_id',
+  ).run();
+}
+
 /**
  * Moves each conversation's facts from the first version's `conversation_facts` to the log (in
- * canonical order), and writes its fact rowids, projection, typed columns and a version.
+ * canonical order), and writes its fact rowids, typed columns and a version.
  */
 function moveFactsToLog(db: SqliteDatabase): void {
   const page = db.prepare('SELECT rowid AS id, conversation_id AS conversationId FROM conversations WHERE rowid > ? ORDER BY rowid LIMIT 500');
   const facts = db.prepare('SELECT fact FROM conversation_facts WHERE conversation_id = ?').pluck();
   const append = db.prepare('INSERT INTO conversation_fact_log (fact) VALUES (?)');
-  const write = db.prepare(
-    'UPDATE conversations SET projection = ?, fact_rowids = ?, version = ?, state = ?, answered = ?, abandoned = ?, waiting_queue_id = ?, handle_ms = ? WHERE rowid = ?',
-  );
+  const write = db.prepare('UPDATE conversations SET fact_rowids = ?, version = ?, state = ?, answered = ?, abandoned = ?, waiting_queue_id = ?, handle_ms = ? WHERE rowid = ?');
   let after = 0;
   for (;;) {
     const rows = page.all(after) as { id: number; conversationId: string }[];
@@ -220,14 +235,135 @@ function moveFactsToLog(db: SqliteDatabase): void {
       const texts = facts.all(row.conversationId) as string[];
       if (texts.length > 0) {
         const ordered = canonicalFacts(texts.map((text) => assertFact(JSON.parse(text), `conversation_facts of ${row.conversationId}`)));
-        const rowids = ordered.map((fact) => Number(append.run(JSON.stringify(fact)).lastInsertRowid));
-        const projection = projectCanonical(ordered);
-        const c = columnsOf(projection);
-        write.run(JSON.stringify(projection), JSON.stringify(rowids), newRowVersion(), c.state, c.answered, c.abandoned, c.waitingQueueId, c.handleMs, row.id);
+        const rowids = ordered.map((fact) => Number(append.run(encodeFact(fact)).lastInsertRowid));
+        const c = columnsOf(ProjectionFold.of(ordered).projection());
+        write.run(JSON.stringify(rowids), newRowVersion(), c.state, c.answered, c.abandoned, c.waitingQueueId, c.handleMs, row.id);
       }
       after = row.id;
     }
   }
+}
+
+/**
+ * The fields of a fact after `key`, `topic` and `eventTime`, in the order of its log text
+ * ({@link encodeFact}): the ones most events carry first, so that the absent ones are mostly at
+ * the end, where they take no room.
+ */
+const FACT_FIELDS = [
+  'participantId', 'sessionId', 'mediaType', 'direction', 'ani', 'dnis', 'queueId', 'userId', 'disconnectType', 'acdOutcome',
+  'connectedDurationMs', 'interactingDurationMs', 'heldDurationMs', 'wrapupCode', 'wrapupDurationMs',
+] as const;
+const NUMBER_FIELDS: ReadonlySet<string> = new Set(['connectedDurationMs', 'interactingDurationMs', 'heldDurationMs', 'wrapupDurationMs']);
+
+/**
+ * A fact's text in `conversation_fact_log` (schema version 3): a JSON array
+ * `[key, topic, eventTime, …FACT_FIELDS]`, `null` for an absent field and trailing ones left out;
+ * no conversation id (the conversation's row lists its facts). About 40 % shorter than the fact
+ * as a JSON object, which is what schema version 2 wrote.
+ *
+ * @example
+ * encodeFact({ key: 'ab…', conversationId: 'c1', topic: 'acd.start', eventTime: 1767268800000, participantId: 'p1', queueId: 'q1' });
+ * // '["ab…","acd.start",1767268800000,"p1",null,null,null,null,null,"q1"]'
+ */
+export function encodeFact(fact: ConversationFact): string {
+  // In FACT_FIELDS order.
+  const values: (string | number | null)[] = [
+    fact.key, fact.topic, fact.eventTime,
+    fact.participantId ?? null, fact.sessionId ?? null, fact.mediaType ?? null, fact.direction ?? null, fact.ani ?? null, fact.dnis ?? null,
+    fact.queueId ?? null, fact.userId ?? null, fact.disconnectType ?? null, fact.acdOutcome ?? null,
+    fact.connectedDurationMs ?? null, fact.interactingDurationMs ?? null, fact.heldDurationMs ?? null, fact.wrapupCode ?? null, fact.wrapupDurationMs ?? null,
+  ];
+  let length = values.length;
+  while (values[length - 1] === null) length--;
+  values.length = length;
+  return JSON.stringify(values);
+}
+
+/**
+ * The fact of a log text, either encoding: {@link encodeFact}'s array (schema 3; the conversation
+ * id comes from the conversation's row) or the JSON object of schema version 2. Every field is
+ * present on the result, `undefined` when absent (one object shape for all facts).
+ *
+ * @throws {Error} for a text that is neither (a damaged row must fail loudly, not fold into wrong figures).
+ */
+export function decodeFact(text: string, conversationId: string): ConversationFact {
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value)) {
+    const fact = assertFact(value, `conversation_fact_log of ${conversationId}`);
+    return shapeFact(fact.key, conversationId, fact.topic, fact.eventTime, (name) => fact[name]);
+  }
+  const [key, topic, eventTime] = value as unknown[];
+  const valid =
+    typeof key === 'string' &&
+    typeof topic === 'string' &&
+    typeof eventTime === 'number' &&
+    value.length <= 3 + FACT_FIELDS.length &&
+    FACT_FIELDS.every((name, i) => {
+      const field: unknown = value[3 + i];
+      return field === undefined || field === null || typeof field === (NUMBER_FIELDS.has(name) ? 'number' : 'string');
+    });
+  if (!valid) throw new Error(`Corrupt conversation fact in conversation_fact_log of ${conversationId}: expected [key, topic, eventTime, …], found ${text.slice(0, 200)}.`);
+  return shapeFact(key, conversationId, topic as ConversationFact['topic'], eventTime, (name) => (value[FIELD_POSITION[name]] ?? undefined) as never);
+}
+
+/** Where each of {@link FACT_FIELDS} sits in a fact's log array. */
+const FIELD_POSITION = Object.fromEntries(FACT_FIELDS.map((name, i) => [name, 3 + i])) as Record<(typeof FACT_FIELDS)[number], number>;
+
+/** A fact with every field present, in one order (absent ones `undefined`). */
+function shapeFact(
+  key: string,
+  conversationId: string,
+  topic: ConversationFact['topic'],
+  eventTime: number,
+  field: <K extends (typeof FACT_FIELDS)[number]>(name: K) => ConversationFact[K],
+): ConversationFact {
+  return {
+    key,
+    conversationId,
+    topic,
+    eventTime,
+    participantId: field('participantId'),
+    sessionId: field('sessionId'),
+    mediaType: field('mediaType'),
+    direction: field('direction'),
+    ani: field('ani'),
+    dnis: field('dnis'),
+    queueId: field('queueId'),
+    userId: field('userId'),
+    acdOutcome: field('acdOutcome'),
+    disconnectType: field('disconnectType'),
+    connectedDurationMs: field('connectedDurationMs'),
+    interactingDurationMs: field('interactingDurationMs'),
+    heldDurationMs: field('heldDurationMs'),
+    wrapupDurationMs: field('wrapupDurationMs'),
+    wrapupCode: field('wrapupCode'),
+  };
+}
+
+/**
+ * A reader of stored conversations: the projection of a `conversations` row (its id and
+ * `fact_rowids`), folded from the facts the row lists. Prepares its statement once.
+ *
+ * @throws {Error} when the row lists a fact the log does not hold, or a fact is damaged.
+ */
+export function conversationReader(db: SqliteDatabase): (conversationId: string, factRowids: string) => ConversationProjection {
+  const selectFacts = db.prepare('SELECT fact FROM conversation_fact_log WHERE rowid IN (SELECT value FROM json_each(?))').pluck();
+  return (conversationId, factRowids) => projectCanonical(readFacts(selectFacts, conversationId, factRowids));
+}
+
+/**
+ * The facts a `conversations` row lists, in canonical order, decoded by {@link decodeFact}.
+ *
+ * @throws {Error} when the row lists a fact the log does not hold (the database is damaged).
+ */
+export function readFacts(selectFacts: Statement, conversationId: string, factRowids: string, decode: (text: string, conversationId: string) => ConversationFact = decodeFact): ConversationFact[] {
+  const texts = selectFacts.all(factRowids) as string[];
+  const facts = canonicalFacts(texts.map((text) => decode(text, conversationId)));
+  const listed = (JSON.parse(factRowids) as unknown[]).length;
+  if (facts.length !== listed) {
+    throw new Error(`Conversation ${conversationId} lists ${listed} facts but ${facts.length} distinct ones were found in conversation_fact_log; the database is damaged.`);
+  }
+  return facts;
 }
 
 /**

@@ -1,13 +1,18 @@
 /**
  * The conversation projection in SQLite (schema: `sqlite-conversation-schema.ts`): facts
  * appended to `conversation_fact_log`, and per conversation a `conversations` row with the
- * projection as JSON, the rowids of its facts, and typed columns the queries use.
+ * rowids of its facts and typed columns the queries use. The projection itself is folded from the
+ * facts when read (`get`, and `SqliteConversationQueries`), not written at every event.
  *
- * `applyFact` costs about 15 µs of CPU plus its share of the commit (warm cache; see the
- * `processing` benchmark) and dirties no random page: the fact is appended to the log, and the
- * conversation's row rewritten. It keeps the canonical fact set of recently active conversations
- * in memory (an LRU bounded by a number of conversations), so it neither re-reads nor re-parses a
- * conversation's facts; on a miss it reads them through the row's rowid list.
+ * `applyFact` costs about 10 µs of CPU plus its share of the commit (warm cache; see the
+ * `processing` benchmark) and dirties no random page but its conversation's row: the fact is
+ * appended to the log (a compact JSON array), and the row rewritten — only `fact_rowids`,
+ * `update_seq`, `version` and `updated_at` while the typed columns stay the same, so the
+ * aggregates' trigger runs only when a figure changes. It keeps the canonical fact set of recently
+ * active conversations in memory (an LRU bounded by a number of conversations) together with
+ * their running fold ({@link ProjectionFold}), so it neither re-reads nor re-parses a
+ * conversation's facts, and a fact later than the others (most live events) is folded in one
+ * step; on a miss it reads them through the row's rowid list.
  *
  * Correctness does not rest on the cache:
  *
@@ -20,19 +25,20 @@
  *   wrote — is thus always noticed: the store drops the cached copy and applies the fact again
  *   from the table, inside the same write transaction.
  *
- * Transactions: each `applyFact` is one transaction (`BEGIN IMMEDIATE` when none is open), or a
- * savepoint inside a transaction the caller already opened (better-sqlite3 nests a transaction
- * function as `SAVEPOINT`, whichever of `deferred`/`immediate` was asked for) — so a runtime can
- * group many events into one commit. SQLite serializes writers (threads or processes), so no
+ * Transactions: each `applyFact` is one transaction (`BEGIN IMMEDIATE`) when none is open, or
+ * part of the transaction the caller already opened — so a runtime can group many events into
+ * one commit. Inside the caller's transaction there is no savepoint: the one write that can
+ * precede a failure, the fact's log row, is deleted again before the error leaves `applyFact`
+ * (each statement is atomic on its own, its triggers included), so a failed or retried
+ * `applyFact` leaves nothing behind. SQLite serializes writers (threads or processes), so no
  * update is lost.
  */
-import { assertFact } from '../facts.js';
 import type { ConversationFact } from '../facts.js';
-import { canonicalFacts, insertCanonical, projectCanonical } from '../projection.js';
+import { insertCanonicalAt, ProjectionFold } from '../projection.js';
 import type { ConversationProjection } from '../projection.js';
 import type { ConversationStore } from './conversation-store.js';
 import { LruMap } from './lru-map.js';
-import { columnsOf, ensureConversationSchema, newRowVersion } from './sqlite-conversation-schema.js';
+import { conversationReader, decodeFact, encodeFact, ensureConversationSchema, newRowVersion, readFacts } from './sqlite-conversation-schema.js';
 import type { SqliteDatabase } from './sqlite.js';
 
 /** Default of {@link SqliteConversationStoreOptions.cacheConversations}. */
@@ -43,7 +49,7 @@ export interface SqliteConversationStoreOptions {
   /**
    * How many conversations' fact sets to keep in memory (least recently used dropped first);
    * 0 turns the cache off. Default {@link DEFAULT_CACHED_CONVERSATIONS}. A cached conversation
-   * costs about 4.5 KB of heap (about 0.4 KB per event; measured in the `processing` benchmark);
+   * costs about 6 KB of heap (about 0.5 KB per event; measured in the `processing` benchmark);
    * keep it above the number of conversations in progress at once, or their events read their
    * facts back from the table (still correct, a few times slower).
    */
@@ -55,30 +61,39 @@ export interface ConversationCacheStats {
   /** Conversations cached now. */
   size: number;
   capacity: number;
-  /** `applyFact` calls served from the cache. */
+  /** `applyFact` and `addFact` calls served from the cache. */
   hits: number;
-  /** `applyFact` calls that read the conversation's facts from the table. */
+  /** `applyFact` and `addFact` calls that read the conversation’s facts from the table. */
   misses: number;
   /** Cached conversations found out of date (written by someone else, or rolled back) and reloaded. */
   reloads: number;
   evictions: number;
 }
 
-/** A cached conversation: its facts in canonical order, their log rowids, and the row version last written or read. */
+/** A cached conversation: its facts in canonical order, their fold, their log rowids, and the row version last written or read. */
 interface Entry {
   facts: ConversationFact[];
+  /** The fold of `facts` (`undefined` while there are none). */
+  fold: ProjectionFold | undefined;
   /** Log rowids of the facts, in the order they were appended. */
   rowids: number[];
   /** `undefined`: no `conversations` row yet. */
   version: number | undefined;
   /** The `conversations` row's rowid, once it exists. */
   rowid: number | undefined;
+  /** The row's typed columns as last written or read: while they stay the same, a write leaves them (and the aggregates' trigger) out. */
+  columns: Columns | undefined;
 }
 
-/** Fields whose values repeat across conversations (the org's queues, agents, codes, enumerations). */
-const SHARED_VALUE_FIELDS = ['mediaType', 'direction', 'dnis', 'queueId', 'userId', 'acdOutcome', 'disconnectType', 'wrapupCode'] as const;
-/** Fields copied as they are. */
-const OWN_VALUE_FIELDS = ['participantId', 'sessionId', 'ani', 'connectedDurationMs', 'interactingDurationMs', 'heldDurationMs', 'wrapupDurationMs'] as const;
+/** The typed columns of a `conversations` row. */
+interface Columns {
+  state: string;
+  answered: number;
+  abandoned: number;
+  handleMs: number;
+  waitingQueueId: string | null;
+}
+
 /** Most distinct shared values kept (a contact centre has thousands of queues and agents, not millions). */
 const MAX_SHARED_VALUES = 100_000;
 
@@ -89,26 +104,55 @@ const MAX_SHARED_VALUES = 100_000;
  */
 class StringPool {
   readonly #values = new Map<string, string>();
-  get(value: string): string {
+  get<T extends string | undefined>(value: T): T {
+    if (value === undefined) return value;
     const known = this.#values.get(value);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known as T;
     if (this.#values.size < MAX_SHARED_VALUES) this.#values.set(value, value);
     return value;
   }
 }
 
-/** A copy of `fact` for the cache: repeated strings shared, properties in one order. */
+/**
+ * A copy of `fact` for the cache: values that repeat across conversations (the org's queues,
+ * agents, codes, enumerations) shared, and every field present in one order — absent ones as
+ * `undefined`, which JSON leaves out as it leaves out a missing field — so that all cached facts
+ * have one shape and the fold reads them at full speed.
+ */
 function compactFact(fact: ConversationFact, conversationId: string, pool: StringPool): ConversationFact {
-  const out: ConversationFact = { key: fact.key, conversationId, topic: pool.get(fact.topic) as ConversationFact['topic'], eventTime: fact.eventTime };
-  for (const field of SHARED_VALUE_FIELDS) {
-    const value = fact[field];
-    if (value !== undefined) out[field] = pool.get(value);
+  return {
+    key: fact.key,
+    conversationId,
+    topic: pool.get(fact.topic),
+    eventTime: fact.eventTime,
+    participantId: fact.participantId,
+    sessionId: fact.sessionId,
+    mediaType: pool.get(fact.mediaType),
+    direction: pool.get(fact.direction),
+    ani: fact.ani,
+    dnis: pool.get(fact.dnis),
+    queueId: pool.get(fact.queueId),
+    userId: pool.get(fact.userId),
+    acdOutcome: pool.get(fact.acdOutcome),
+    disconnectType: pool.get(fact.disconnectType),
+    connectedDurationMs: fact.connectedDurationMs,
+    interactingDurationMs: fact.interactingDurationMs,
+    heldDurationMs: fact.heldDurationMs,
+    wrapupDurationMs: fact.wrapupDurationMs,
+    wrapupCode: pool.get(fact.wrapupCode),
+  };
+}
+
+/** `new Date().toISOString()`, made once per millisecond (`updated_at` of the rows written in it). */
+let isoMillis = Number.NaN;
+let isoText = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMillis) {
+    isoMillis = now;
+    isoText = new Date(now).toISOString();
   }
-  for (const field of OWN_VALUE_FIELDS) {
-    const value = fact[field];
-    if (value !== undefined) (out as unknown as Record<string, unknown>)[field] = value;
-  }
-  return out;
+  return isoText;
 }
 
 /** Thrown inside the transaction when the cached copy turns out to be out of date: rolls it back for a retry. */
@@ -123,7 +167,7 @@ const STALE = Symbol('stale conversation cache');
  * await store.applyFact(factOf(event));
  */
 export class SqliteConversationStore implements ConversationStore {
-  readonly #apply: (fact: ConversationFact) => ConversationProjection;
+  readonly #apply: (fact: ConversationFact, project: boolean) => ConversationProjection | undefined;
   readonly #get: (conversationId: string) => ConversationProjection | undefined;
   readonly #cache: LruMap<string, Entry>;
   readonly #stats = { hits: 0, misses: 0, reloads: 0 };
@@ -138,79 +182,117 @@ export class SqliteConversationStore implements ConversationStore {
 
     const pool = new StringPool();
     const appendFact = db.prepare('INSERT INTO conversation_fact_log (fact) VALUES (?)');
-    const selectRow = db.prepare('SELECT rowid, version, fact_rowids AS rowids FROM conversations WHERE conversation_id = ?');
+    const removeFact = db.prepare('DELETE FROM conversation_fact_log WHERE rowid = ?');
+    const selectRow = db.prepare(
+      'SELECT rowid, version, fact_rowids AS rowids, state, answered, abandoned, handle_ms AS handleMs, waiting_queue_id AS waitingQueueId FROM conversations WHERE conversation_id = ?',
+    );
     const selectFacts = db.prepare('SELECT fact FROM conversation_fact_log WHERE rowid IN (SELECT value FROM json_each(?))').pluck();
     const selectVersion = db.prepare('SELECT version FROM conversations WHERE rowid = ?').pluck();
     const insertRow = db.prepare(
-      'INSERT INTO conversations (projection, fact_rowids, updated_at, version, update_seq, state, answered, abandoned, waiting_queue_id, handle_ms, conversation_id) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id) DO NOTHING',
+      'INSERT INTO conversations (fact_rowids, updated_at, version, update_seq, state, answered, abandoned, waiting_queue_id, handle_ms, conversation_id) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id) DO NOTHING',
     );
     const updateRow = db.prepare(
-      'UPDATE conversations SET projection = ?, fact_rowids = ?, updated_at = ?, version = ?, update_seq = ?, state = ?, answered = ?, abandoned = ?, waiting_queue_id = ?, handle_ms = ? ' +
+      'UPDATE conversations SET fact_rowids = ?, updated_at = ?, version = ?, update_seq = ?, state = ?, answered = ?, abandoned = ?, waiting_queue_id = ?, handle_ms = ? ' +
         'WHERE rowid = ? AND version = ?',
     );
-    const selectProjection = db.prepare('SELECT projection FROM conversations WHERE conversation_id = ?').pluck();
+    // The same when the typed columns are unchanged (most events): fewer values, and no trigger to run.
+    const updateOrder = db.prepare('UPDATE conversations SET fact_rowids = ?, updated_at = ?, version = ?, update_seq = ? WHERE rowid = ? AND version = ?');
+    const selectStored = db.prepare('SELECT fact_rowids FROM conversations WHERE conversation_id = ?').pluck();
+    const project = conversationReader(db);
+    const decodeCompact = (text: string, conversationId: string): ConversationFact => compactFact(decodeFact(text, conversationId), conversationId, pool);
 
     /** The conversation as stored: its row's version and the facts its row lists. */
     const load = (conversationId: string): Entry => {
-      const row = selectRow.get(conversationId) as { rowid: number; version: number; rowids: string } | undefined;
-      if (!row) return { facts: [], rowids: [], version: undefined, rowid: undefined };
-      const texts = selectFacts.all(row.rowids) as string[];
-      const facts = canonicalFacts(texts.map((text) => compactFact(assertFact(JSON.parse(text), `conversation_fact_log of ${conversationId}`), conversationId, pool)));
-      const rowids = JSON.parse(row.rowids) as number[];
-      if (facts.length !== rowids.length) {
-        throw new Error(`Conversation ${conversationId} lists ${rowids.length} facts but ${facts.length} distinct ones were found in conversation_fact_log; the database is damaged.`);
-      }
-      return { facts, rowids, version: row.version, rowid: row.rowid };
+      const row = selectRow.get(conversationId) as
+        | { rowid: number; version: number; rowids: string; state: string; answered: number; abandoned: number; handleMs: number; waitingQueueId: string | null }
+        | undefined;
+      if (!row) return { facts: [], fold: undefined, rowids: [], version: undefined, rowid: undefined, columns: undefined };
+      const facts = readFacts(selectFacts, conversationId, row.rowids, decodeCompact);
+      return {
+        facts,
+        fold: facts.length > 0 ? ProjectionFold.of(facts) : undefined,
+        rowids: JSON.parse(row.rowids) as number[],
+        version: row.version,
+        rowid: row.rowid,
+        columns: { state: row.state, answered: row.answered, abandoned: row.abandoned, handleMs: row.handleMs, waitingQueueId: row.waitingQueueId },
+      };
     };
 
-    const apply = db.transaction((fact: ConversationFact, cached: Entry | undefined): ConversationProjection => {
+    /**
+     * The writes of one fact, in a transaction: the caller's when one is open (no savepoint: the
+     * only write that can precede a failure, the fact's log row, is removed again on the way out,
+     * and each statement is atomic on its own), else one of its own (see `#apply`).
+     */
+    const applyIn = (fact: ConversationFact, cached: Entry | undefined, project: boolean): ConversationProjection | undefined => {
       const id = fact.conversationId;
       const entry = cached ?? load(id);
-      if (!insertCanonical(entry.facts, compactFact(fact, entry.facts[0]?.conversationId ?? id, pool))) {
+      const compact = compactFact(fact, entry.facts[0]?.conversationId ?? id, pool);
+      if (insertCanonicalAt(entry.facts, compact) < 0) {
         // A duplicate: nothing to write, if the set it was checked against is the stored one.
         if (cached && cached.version !== selectVersion.get(cached.rowid)) throw STALE;
         if (!cached) this.#cache.set(id, entry);
-        return projectCanonical(entry.facts);
+        return project ? entry.fold!.projection() : undefined;
       }
       // The log's rowids grow with every append and are never reused by a committed row: the fact's
       // rowid is also this write's place in the "most recently updated" order (update_seq).
-      const factRowid = Number(appendFact.run(JSON.stringify(fact)).lastInsertRowid);
-      entry.rowids.push(factRowid);
-      const projection = projectCanonical(entry.facts);
-      const c = columnsOf(projection);
-      const version = newRowVersion();
-      const values = [
-        JSON.stringify(projection), JSON.stringify(entry.rowids), new Date().toISOString(), version, factRowid,
-        c.state, c.answered, c.abandoned, c.waitingQueueId, c.handleMs,
-      ];
-      if (entry.rowid === undefined) {
-        const inserted = insertRow.run(...values, id);
-        if (inserted.changes === 0) throw new Error(`Conversation ${id} was created while this transaction held the write lock; this is a bug.`);
-        entry.rowid = Number(inserted.lastInsertRowid);
-      } else if (updateRow.run(...values, entry.rowid, entry.version).changes === 0) {
-        // Someone else wrote the row (possible only with a cached copy: `load` read it under this transaction's lock).
-        if (cached) throw STALE;
-        throw new Error(`Conversation ${id} changed while this transaction held the write lock; this is a bug.`);
+      const factRowid = Number(appendFact.run(encodeFact(compact)).lastInsertRowid);
+      try {
+        entry.rowids.push(factRowid);
+        if (!entry.fold?.append(compact, entry.facts)) entry.fold = ProjectionFold.of(entry.facts);
+        const fold = entry.fold;
+        const version = newRowVersion();
+        const rowids = JSON.stringify(entry.rowids);
+        const updatedAt = isoNow();
+        const state = fold.state;
+        const answered = fold.answered ? 1 : 0;
+        const abandoned = fold.abandoned ? 1 : 0;
+        const waitingQueueId = fold.waitingQueueId ?? null;
+        const handleMs = fold.handleMs;
+        const known = entry.columns;
+        const unchanged =
+          known !== undefined && known.state === state && known.answered === answered && known.abandoned === abandoned && known.handleMs === handleMs && known.waitingQueueId === waitingQueueId;
+        if (entry.rowid === undefined) {
+          const inserted = insertRow.run(rowids, updatedAt, version, factRowid, state, answered, abandoned, waitingQueueId, handleMs, id);
+          if (inserted.changes === 0) throw new Error(`Conversation ${id} was created while this transaction held the write lock; this is a bug.`);
+          entry.rowid = Number(inserted.lastInsertRowid);
+        } else if (
+          (unchanged
+            ? updateOrder.run(rowids, updatedAt, version, factRowid, entry.rowid, entry.version)
+            : updateRow.run(rowids, updatedAt, version, factRowid, state, answered, abandoned, waitingQueueId, handleMs, entry.rowid, entry.version)
+          ).changes === 0
+        ) {
+          // Someone else wrote the row (possible only with a cached copy: `load` read it under this transaction's lock).
+          if (cached) throw STALE;
+          throw new Error(`Conversation ${id} changed while this transaction held the write lock; this is a bug.`);
+        }
+        entry.version = version;
+        if (!unchanged) entry.columns = { state, answered, abandoned, handleMs, waitingQueueId };
+        if (!cached) this.#cache.set(id, entry);
+        return project ? fold.projection() : undefined;
+      } catch (error) {
+        // Undo the append (the transaction is still open: a statement error rolls back only the statement).
+        if (db.inTransaction) removeFact.run(factRowid);
+        throw error;
       }
-      entry.version = version;
-      this.#cache.set(id, entry);
-      return projection;
-    });
+    };
+    const applyTransaction = db.transaction(applyIn);
+    const applyOnce = (fact: ConversationFact, cached: Entry | undefined, project: boolean): ConversationProjection | undefined =>
+      db.inTransaction ? applyIn(fact, cached, project) : applyTransaction.immediate(fact, cached, project);
 
-    this.#apply = (fact) => {
+    this.#apply = (fact, project) => {
       const cached = this.#cache.get(fact.conversationId);
       if (cached) this.#stats.hits++;
       else this.#stats.misses++;
       try {
-        return apply.immediate(fact, cached);
+        return applyOnce(fact, cached, project);
       } catch (error) {
-        // The transaction (or savepoint) was rolled back: forget whatever the cache learnt in it.
+        // Whatever the cache learnt in the failed attempt is forgotten (its writes were undone).
         this.#cache.delete(fact.conversationId);
         if (error !== STALE) throw error;
         this.#stats.reloads++;
         try {
-          return apply.immediate(fact, undefined);
+          return applyOnce(fact, undefined, project);
         } catch (retryError) {
           this.#cache.delete(fact.conversationId);
           throw retryError;
@@ -218,8 +300,8 @@ export class SqliteConversationStore implements ConversationStore {
       }
     };
     this.#get = (conversationId) => {
-      const text = selectProjection.get(conversationId) as string | undefined;
-      return text === undefined ? undefined : (JSON.parse(text) as ConversationProjection);
+      const factRowids = selectStored.get(conversationId) as string | undefined;
+      return factRowids === undefined ? undefined : project(conversationId, factRowids);
     };
   }
 
@@ -228,12 +310,20 @@ export class SqliteConversationStore implements ConversationStore {
    * Idempotent per fact key.
    */
   async applyFact(fact: ConversationFact): Promise<ConversationProjection> {
-    return this.#apply(fact);
+    return this.#apply(fact, true)!;
   }
 
   /** {@link applyFact}, synchronously (SQLite work is synchronous; for callers batching in one transaction). */
   applyFactNow(fact: ConversationFact): ConversationProjection {
-    return this.#apply(fact);
+    return this.#apply(fact, true)!;
+  }
+
+  /**
+   * {@link applyFact} without building the projection to return (what the projection sink
+   * needs: about 1 µs and a few objects less per event).
+   */
+  async addFact(fact: ConversationFact): Promise<void> {
+    this.#apply(fact, false);
   }
 
   async get(conversationId: string): Promise<ConversationProjection | undefined> {

@@ -23,7 +23,7 @@
  * random page — a random page per event is what made every commit write one more page per event
  * (measured in the `processing` benchmark: commit cost per event about halved).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError } from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import type { BasePersistenceLayerOptions, IdempotencyRecordStatusValue } from '@aws-lambda-powertools/idempotency/types';
@@ -52,8 +52,9 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
   /** The event key's field when `eventKeyJmesPath` is a plain field name (else `null`); `undefined` until configured. */
   #keyField: string | null | undefined;
   #hashFunction = 'md5';
-  /** The hashed key of each payload object, so that one event's put, update and delete hash it once. */
-  readonly #hashedKeys = new WeakMap<object, { prefix: string; key: string }>();
+  /** The hashed key of each payload object, so that one event's put, update and delete hash it once (valid for the key prefix in `#hashedKeysPrefix`). */
+  #hashedKeys = new WeakMap<object, string>();
+  #hashedKeysPrefix: string | undefined;
 
   readonly #byEventTime: boolean;
 
@@ -96,38 +97,41 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
    * — `deepSort` of a string is the string. Anything else goes to Powertools' implementation.
    */
   protected override getHashedIdempotencyKey(data: JSONValue): string {
+    const prefix = this.idempotencyKeyPrefix;
+    if (prefix !== this.#hashedKeysPrefix) {
+      this.#hashedKeys = new WeakMap();
+      this.#hashedKeysPrefix = prefix;
+    }
     const memoizable = data !== null && typeof data === 'object' && !Array.isArray(data);
     if (memoizable) {
       const memo = this.#hashedKeys.get(data);
-      if (memo && memo.prefix === this.idempotencyKeyPrefix) return memo.key;
+      if (memo !== undefined) return memo;
     }
     const payload = memoizable ? (data as Record<string, unknown>) : undefined;
     const field = this.#keyField;
     const value = field && payload && Object.hasOwn(payload, field) ? payload[field] : undefined;
-    let key =
+    // `<prefix>#<hash>`, Powertools' key; for a plain field selecting a non-empty string, the hash of that string's JSON.
+    const digest =
       typeof value === 'string' && value !== ''
-        ? `${this.idempotencyKeyPrefix}#${createHash(this.#hashFunction).update(JSON.stringify(value)).digest('base64')}`
-        : super.getHashedIdempotencyKey(data);
+        ? hash(this.#hashFunction, JSON.stringify(value), 'base64')
+        : super.getHashedIdempotencyKey(data).slice(prefix.length + 1);
     const eventTime = payload?.eventTime;
-    if (this.#byEventTime && isEventTime(eventTime)) {
-      key = `${this.idempotencyKeyPrefix}#${timePart(eventTime)}${key.slice(this.idempotencyKeyPrefix.length)}`;
-    }
-    if (memoizable) this.#hashedKeys.set(data, { prefix: this.idempotencyKeyPrefix, key });
+    const key = this.#byEventTime && isEventTime(eventTime) ? `${prefix}#${timePart(eventTime)}#${digest}` : `${prefix}#${digest}`;
+    if (memoizable) this.#hashedKeys.set(data, key);
     return key;
   }
 
   protected async _putRecord(record: IdempotencyRecord): Promise<void> {
     const now = Date.now();
-    const result = this.#statements.put.run({
-      id: record.idempotencyKey,
-      status: record.getStatus(),
-      expiration: record.expiryTimestamp ?? null,
-      inProgressExpiration: record.inProgressExpiryTimestamp ?? null,
-      validation: this.isPayloadValidationEnabled() && record.payloadHash !== undefined ? record.payloadHash : null,
-      nowSeconds: now / 1000,
-      nowMillis: now,
-      inProgress: 'INPROGRESS',
-    });
+    const result = this.#statements.put.run(
+      record.idempotencyKey,
+      record.getStatus(),
+      record.expiryTimestamp ?? null,
+      record.inProgressExpiryTimestamp ?? null,
+      this.isPayloadValidationEnabled() && record.payloadHash !== undefined ? record.payloadHash : null,
+      now / 1000,
+      now,
+    );
     if (result.changes === 0) {
       const existing = this.#statements.get.get(record.idempotencyKey) as Row | undefined;
       throw new IdempotencyItemAlreadyExistsError(
@@ -144,14 +148,10 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
   }
 
   protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
-    this.#statements.update.run({
-      id: record.idempotencyKey,
-      status: record.getStatus(),
-      expiration: record.expiryTimestamp ?? null,
-      data: record.responseData === undefined ? null : JSON.stringify(record.responseData),
-      setValidation: this.isPayloadValidationEnabled() ? 1 : 0,
-      validation: record.payloadHash ?? null,
-    });
+    const data = record.responseData === undefined ? null : JSON.stringify(record.responseData);
+    const expiration = record.expiryTimestamp ?? null;
+    if (this.isPayloadValidationEnabled()) this.#statements.updateWithValidation.run(record.getStatus(), expiration, data, record.payloadHash ?? null, record.idempotencyKey);
+    else this.#statements.update.run(record.getStatus(), expiration, data, record.idempotencyKey);
   }
 
   protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
@@ -183,8 +183,8 @@ const timePart = (eventTime: number): string => String(eventTime).padStart(15, '
  * db.prepare('SELECT status FROM idempotency WHERE id = ?').get(id);
  */
 export function idempotencyRecordId(eventKey: string, eventTime: number | undefined, options: { recordIdsByEventTime?: boolean } = {}): string {
-  const hash = createHash('md5').update(JSON.stringify(eventKey)).digest('base64');
-  return options.recordIdsByEventTime && isEventTime(eventTime) ? `${IDEMPOTENCY_KEY_PREFIX}#${timePart(eventTime)}#${hash}` : `${IDEMPOTENCY_KEY_PREFIX}#${hash}`;
+  const digest = hash('md5', JSON.stringify(eventKey), 'base64');
+  return options.recordIdsByEventTime && isEventTime(eventTime) ? `${IDEMPOTENCY_KEY_PREFIX}#${timePart(eventTime)}#${digest}` : `${IDEMPOTENCY_KEY_PREFIX}#${digest}`;
 }
 
 /** `processing_schema.component` recording which record ids a database's `idempotency` table holds. */
@@ -222,26 +222,27 @@ export function resolveIdempotencyRecordIds(db: SqliteDatabase, preferByEventTim
   }).immediate();
 }
 
+/** The layer's statements, prepared once; parameters by position (binding by name costs a lookup per parameter). */
 function prepare(db: SqliteDatabase) {
   return {
+    /** (id, status, expiration, in_progress_expiration, validation, now in s, now in ms) */
     put: db.prepare(`
       INSERT INTO idempotency (id, status, expiration, in_progress_expiration, data, validation)
-      VALUES (@id, @status, @expiration, @inProgressExpiration, NULL, @validation)
+      VALUES (?, ?, ?, ?, NULL, ?)
       ON CONFLICT (id) DO UPDATE SET
         status = excluded.status,
         expiration = excluded.expiration,
         in_progress_expiration = excluded.in_progress_expiration,
         data = NULL,
         validation = excluded.validation
-      WHERE idempotency.expiration < @nowSeconds
-         OR (idempotency.status = @inProgress AND idempotency.in_progress_expiration IS NOT NULL AND idempotency.in_progress_expiration < @nowMillis)
+      WHERE idempotency.expiration < ?
+         OR (idempotency.status = 'INPROGRESS' AND idempotency.in_progress_expiration IS NOT NULL AND idempotency.in_progress_expiration < ?)
     `),
     get: db.prepare('SELECT id, status, expiration, in_progress_expiration, data, validation FROM idempotency WHERE id = ?'),
-    update: db.prepare(`
-      UPDATE idempotency SET status = @status, expiration = @expiration, data = COALESCE(@data, data),
-        validation = CASE WHEN @setValidation = 1 THEN @validation ELSE validation END
-      WHERE id = @id
-    `),
+    /** (status, expiration, data, id) */
+    update: db.prepare('UPDATE idempotency SET status = ?, expiration = ?, data = COALESCE(?, data) WHERE id = ?'),
+    /** (status, expiration, data, validation, id) */
+    updateWithValidation: db.prepare('UPDATE idempotency SET status = ?, expiration = ?, data = COALESCE(?, data), validation = ? WHERE id = ?'),
     delete: db.prepare('DELETE FROM idempotency WHERE id = ?'),
     purge: db.prepare('DELETE FROM idempotency WHERE expiration < ?'),
     countByStatus: db.prepare('SELECT status, COUNT(*) AS n FROM idempotency GROUP BY status'),
