@@ -23,7 +23,6 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { QueueStore } from '../../src/queue/index.js';
 import { startRuntime } from '../../src/runtime/index.js';
@@ -39,13 +38,12 @@ const MAX_BACKLOG = 20_000;
 const IN_FLIGHT_CALLS = 16;
 const here = fileURLToPath(import.meta.url);
 /**
- * V8 heap flags of the measured process, as `npm start` runs the runtime (see docs/runtime.md,
- * "Memory"). The live heap is ~50–150 MB; without a limit V8 lets garbage promoted by the many
- * concurrent executions grow the old generation to 500 MB+ on a machine with memory to spare. A
- * 32 MB semi-space lets the short-lived per-event garbage (payload copies, parse results, SQL
- * strings) die young instead of being promoted to the old generation.
+ * V8 heap flags of the measured process's main thread, as `npm start` runs the runtime (the
+ * processing thread has its own limits, `WORKER_HEAP` in src/runtime/processing.ts; see
+ * docs/runtime.md, "Memory"). The main thread's live heap is ~30–50 MB; a 16 MB semi-space lets
+ * the per-event garbage of ingestion die young instead of being promoted.
  */
-const HEAP_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=256 --max-semi-space-size=32').split(' ').filter(Boolean);
+const HEAP_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=128 --max-semi-space-size=16').split(' ').filter(Boolean);
 
 interface PhaseResult {
   events: number;
@@ -89,19 +87,34 @@ async function writeEntries(file: string, out: string, count: number): Promise<v
   await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
+/**
+ * The non-empty lines of an NDJSON file, at most `limit`. Splits 1 MiB chunks itself: `readline`
+ * allocates several times the text per line (its splitting regex and stream events), garbage the
+ * measured process would collect on the main thread it shares with ingestion.
+ */
 async function* readLines(file: string, limit: number): AsyncGenerator<string> {
   let n = 0;
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    if (line === '') continue;
-    yield line;
-    if (++n >= limit) return;
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      if (end > start) {
+        yield text.slice(start, end);
+        if (++n >= limit) return;
+      }
+      start = end + 1;
+    }
+    rest = text.slice(start);
   }
+  if (rest !== '' && n < limit) yield rest;
 }
 
 /**
- * CPU seconds of each thread of this process by thread name (since `since`, a previous result),
- * from `/proc/self/task/<tid>/stat` (Linux; elsewhere empty): which thread a phase is bound by —
- * `main` (ingestion), `node` (the processing worker), V8's GC helpers, libuv's pool.
+ * CPU seconds of each thread of this process, as `main` or `<name>#<tid>` (since `since`, a
+ * previous result), from `/proc/self/task/<tid>/stat` (Linux; elsewhere empty): which thread a
+ * phase is bound by — `main` (ingestion), the processing worker (the busiest `node#…`), V8's GC
+ * helpers, libuv's pool.
  */
 function threadCpu(since: ReadonlyMap<string, number> = new Map()): Map<string, number> {
   let tids: string[];
@@ -122,7 +135,7 @@ function threadCpu(since: ReadonlyMap<string, number> = new Map()): Map<string, 
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const seconds = (Number(fields[11]) + Number(fields[12])) / ticks;
-    const label = tid === String(process.pid) ? 'main' : name;
+    const label = tid === String(process.pid) ? 'main' : `${name}#${tid}`;
     byName.set(label, (byName.get(label) ?? 0) + seconds);
   }
   for (const [name, seconds] of since) byName.set(name, (byName.get(name) ?? 0) - seconds);
@@ -131,7 +144,7 @@ function threadCpu(since: ReadonlyMap<string, number> = new Map()): Map<string, 
 
 /** {@link threadCpu} as µs per event, busiest thread first. */
 function perEvent(cpu: ReadonlyMap<string, number>, events: number): Record<string, number> {
-  return Object.fromEntries([...cpu].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]).map(([name, s]) => [name, Math.round((s * 1e6) / events)]));
+  return Object.fromEntries([...cpu].filter(([, s]) => s >= 0.01).sort((a, b) => b[1] - a[1]).map(([name, s]) => [name, +((s * 1e6) / events).toFixed(1)]));
 }
 
 async function queuePhase(file: string, dir: string, count: number): Promise<PhaseResult> {

@@ -30,7 +30,7 @@ export interface OpenSqliteOptions {
 export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}): SqliteDatabase {
   if (options.readonly) {
     const reader = new Database(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 5000 });
-    reader.pragma('cache_size = -8192');
+    reader.pragma('cache_size = -2048');
     return reader;
   }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

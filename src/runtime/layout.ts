@@ -15,7 +15,8 @@
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { createLocalHandlers, resolveIdempotencyRecordIds } from '../processing/index.js';
+import { createLocalHandlers } from '../processing/local.js';
+import { resolveIdempotencyRecordIds } from '../processing/stores/sqlite-idempotency.js';
 import type { SqliteDatabase } from '../queue/sqlite.js';
 
 /** Names of the tables the processing side creates (computed once, on an empty in-memory database). */

@@ -126,7 +126,7 @@ export type WorkerRequest =
  * conversation cache and the hand-off of parsed events (`docs/runtime.md`, "Memory").
  */
 const WORKER_HEAP = {
-  maxYoungGenerationSizeMb: 96,
+  maxYoungGenerationSizeMb: 64,
   maxOldGenerationSizeMb: 96,
 };
 

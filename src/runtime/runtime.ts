@@ -24,7 +24,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { createEventBridgeHandler } from '../eventbridge/index.js';
-import { SqliteConversationQueries } from '../processing/index.js';
+import { SqliteConversationQueries } from '../processing/stores/sqlite-conversation-queries.js';
 import { PipelineTelemetry } from '../telemetry/index.js';
 import type { PipelineStats } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';

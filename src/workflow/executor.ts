@@ -8,8 +8,9 @@
  * definition outside the fast executor's subset. `genesys-pipeline run --executor reference`
  * runs the pipeline on it.
  */
-import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from './interpreter.js';
+import { loadInterpreter } from './interpreter.js';
 import type { StateMachineDefinition } from './interpreter.js';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import type { AslDefinition, JsonValue } from './asl.js';
 import { LocalFunctions, walkStates, WorkflowExecutionError } from './local-functions.js';
 import type { ExecuteOptions, ExecutorStats, LocalExecutorOptions, WorkflowExecutor } from './local-functions.js';
@@ -36,7 +37,7 @@ export class LocalWorkflowExecutor implements WorkflowExecutor {
 
   constructor(definition: AslDefinition, options: LocalExecutorOptions) {
     // A copy: the library's validation writes QueryLanguage into every state of what it is given.
-    this.#machine = new StateMachine(structuredClone(definition) as unknown as StateMachineDefinition, {
+    this.#machine = new (loadInterpreter().interpreter.StateMachine)(structuredClone(definition) as unknown as StateMachineDefinition, {
       validationOptions: { checkPaths: true, checkArn: true },
     });
     this.#functions = new LocalFunctions(definition, options);
@@ -83,6 +84,7 @@ export class LocalWorkflowExecutor implements WorkflowExecutor {
 }
 
 function toExecutionError(error: unknown): WorkflowExecutionError {
+  const { ExecutionAbortedError, ExecutionTimeoutError, ExecutionError } = loadInterpreter().interpreter;
   if (error instanceof ExecutionAbortedError) return new WorkflowExecutionError('ExecutionAborted', 'The execution was aborted.');
   if (error instanceof ExecutionTimeoutError) return new WorkflowExecutionError('States.Timeout', 'The execution timed out (definition TimeoutSeconds).');
   if (error instanceof ExecutionError) {

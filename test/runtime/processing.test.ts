@@ -20,7 +20,7 @@ import { tempDir } from '../support/tmp.js';
 const dir = tempDir('gep-runtime-processing-');
 
 function settings(dataDir: string): ProcessingSettings {
-  return { dataDir, mode: 'buffered', concurrency: 3, maxConcurrency: 3, maxReceiveCount: 5, executor: 'fast', retryPauseMs: 0, commitIntervalMs: 5 };
+  return { dataDir, mode: 'buffered', concurrency: 3, maxConcurrency: 3, maxReceiveCount: 5, executor: 'fast', retryPauseMs: 0, commitIntervalMs: 5, cacheConversations: 100 };
 }
 
 /** An outcome sink that counts, and checks the in-flight count never goes negative. */

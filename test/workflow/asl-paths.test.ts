@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { compilePath, compileResultPath, compileTemplate, UnsupportedPathError } from '../../src/workflow/asl-paths.js';
 import type { PathContext } from '../../src/workflow/asl-paths.js';
 import type { JsonValue } from '../../src/workflow/index.js';
-import { evaluateJsonPath } from '../../src/workflow/interpreter.js';
+import { loadInterpreter } from '../../src/workflow/interpreter.js';
+
+const { evaluateJsonPath } = loadInterpreter();
 
 const KEYS = ['a', 'b', 'items', 'messageId', 'length', '0', '1', 'x-y'];
 

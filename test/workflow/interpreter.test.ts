@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { StateMachine, evaluateJsonPath, upstreamJsonPath } from '../../src/workflow/interpreter.js';
+import { loadInterpreter } from '../../src/workflow/interpreter.js';
+
+const { evaluateJsonPath, upstreamJsonPath, interpreter: { StateMachine } } = loadInterpreter();
 
 const require = createRequire(import.meta.url);
 
