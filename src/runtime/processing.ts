@@ -11,10 +11,11 @@
  * number of events in the processor at once since the last report, so the peak concurrency the
  * dashboard shows is the real one.
  */
-import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { threadId, Worker } from 'node:worker_threads';
 import type { JsonValue } from '../workflow/index.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { ProcessingHost } from './processing-host.js';
@@ -120,10 +121,10 @@ export type WorkerRequest =
 
 /**
  * The processing thread's V8 heap: its own limits (a worker does not take the process's
- * `--max-old-space-size` / `--max-semi-space-size`). A young generation of 96 MB (32 MB
- * semi-spaces, as `npm start` gives the main thread) lets the per-event garbage of the executions
- * in flight die young instead of filling the old generation; the old generation holds the
- * conversation cache and the hand-off of parsed events (`docs/runtime.md`, "Memory").
+ * `--max-old-space-size` / `--max-semi-space-size`). A 64 MB young generation lets the per-event
+ * garbage of the executions in flight die young instead of filling the old generation; the old
+ * generation holds the conversation cache and the hand-off of parsed events (`docs/runtime.md`,
+ * "Memory").
  */
 const WORKER_HEAP = {
   maxYoungGenerationSizeMb: 64,
@@ -131,18 +132,45 @@ const WORKER_HEAP = {
 };
 
 /**
- * The worker thread for the worker module next to this one: the JavaScript file once built; from
- * the TypeScript sources (tsx, vitest), a small bootstrap that registers tsx in the new thread
- * and imports the `.ts` module (loader hooks are not inherited by worker threads on Node 20).
+ * Starts the worker thread on the worker module next to this one: the JavaScript file once
+ * built. From the TypeScript sources (tsx, vitest) the module is first bundled with esbuild (the
+ * sources as one ES module, packages left to `node_modules`; ~0.1 s) into
+ * `node_modules/.cache/genesys-event-pipeline/`, where its imports resolve: the thread then needs
+ * no TypeScript loader — tsx would run its loader hooks on a thread of their own, ~20 MB more.
  */
-function startWorkerThread(settings: ProcessingSettings): Worker {
+async function startWorkerThread(settings: ProcessingSettings): Promise<Worker> {
   const options = { workerData: settings, stdout: false, stderr: false, resourceLimits: WORKER_HEAP };
-  if (!fileURLToPath(import.meta.url).endsWith('.ts')) return new Worker(new URL('./processing-worker.js', import.meta.url), options);
-  // tsx's ESM API (its "import" export; require.resolve would give the CommonJS one).
-  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./processing-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  const here = fileURLToPath(import.meta.url);
+  if (!here.endsWith('.ts')) return new Worker(new URL('./processing-worker.js', import.meta.url), options);
+  return new Worker(pathToFileURL(await bundleWorkerModule(join(dirname(here), 'processing-worker.ts'), join(dirname(here), '..', '..'))), options);
+}
+
+/** Bundles `entry` into a file named after its content under `root`'s `node_modules/.cache`; returns its path. */
+async function bundleWorkerModule(entry: string, root: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+    sourcesContent: false,
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.text;
+  const dir = join(root, 'node_modules', '.cache', 'genesys-event-pipeline');
+  const file = join(dir, `processing-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    // Several processes may bundle at once: write aside, then rename into place (atomic).
+    const temporary = `${file}.${process.pid}.${threadId}.tmp`;
+    writeFileSync(temporary, code);
+    renameSync(temporary, file);
+  }
+  return file;
 }
 
 /** The processing side on a worker thread of its own. */
@@ -164,8 +192,13 @@ export class WorkerProcessing implements Processing {
   ) {}
 
   /** Starts the worker thread; resolves when its database is open and recovered. */
-  static start(settings: ProcessingSettings, outcomes: OutcomeSink, onFatal: (error: Error) => void = () => {}): Promise<WorkerProcessing> {
-    const worker = startWorkerThread(settings);
+  static async start(settings: ProcessingSettings, outcomes: OutcomeSink, onFatal: (error: Error) => void = () => {}): Promise<WorkerProcessing> {
+    let worker: Worker;
+    try {
+      worker = await startWorkerThread(settings);
+    } catch (error) {
+      throw new ProcessingUnavailableError(`The processing thread failed to start: ${(error as Error).message}`, { cause: error });
+    }
     return new Promise<WorkerProcessing>((resolve, reject) => {
       const early = (error: Error): void => reject(new ProcessingUnavailableError(`The processing thread failed to start: ${error.message}`, { cause: error }));
       const earlyExit = (code: number): void => reject(new ProcessingUnavailableError(`The processing thread exited with code ${code} while starting.`));
