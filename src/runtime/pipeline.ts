@@ -77,6 +77,8 @@ export interface PipelineHooks {
   processingThread?: 'worker' | 'main';
   /** Called once if the processing thread dies while running. */
   onProcessingFailure?: (error: Error) => void;
+  /** Told what the processing side dealt with in the background (for the log). */
+  onProcessingWarning?: (message: string) => void;
 }
 
 const NO_OUTCOMES: OutcomeSink = {
@@ -176,7 +178,10 @@ export class LocalPipeline {
         hooks.processingThread ?? (inThread ? 'main' : 'worker'),
         hooks.outcomes ?? NO_OUTCOMES,
         { ...(hooks.sinks ? { sinks: hooks.sinks } : {}), ...(hooks.functionOverrides ? { functionOverrides: hooks.functionOverrides } : {}) },
-        hooks.onProcessingFailure,
+        {
+          ...(hooks.onProcessingFailure ? { fatal: hooks.onProcessingFailure } : {}),
+          ...(hooks.onProcessingWarning ? { warning: hooks.onProcessingWarning } : {}),
+        },
       );
       return new LocalPipeline(options, database, processing, hooks);
     } catch (error) {

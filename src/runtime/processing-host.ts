@@ -12,6 +12,7 @@
  * is deleted from the queue (or a delivery counted as made) only once what it caused is on disk.
  */
 import { join } from 'node:path';
+import type { Statement } from 'better-sqlite3';
 // The modules themselves, not the processing index: it also exports the DynamoDB adapters, whose
 // AWS SDK would cost the processing thread ~16 MB of memory for nothing.
 import { createLocalHandlers } from '../processing/local.js';
@@ -106,6 +107,7 @@ export class ProcessingHost {
   readonly executor: WorkflowExecutor;
   /** What opening recovered from a process that died mid-event. */
   readonly recovered: { releasedIdempotencyRecords: number };
+  private readonly removeDeadLetter: Statement;
   private purger: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -113,6 +115,7 @@ export class ProcessingHost {
     readonly settings: ProcessingSettings,
     outcomes: OutcomeSink,
     hooks: ProcessingHooks,
+    private readonly warn: (message: string) => void,
   ) {
     this.database = openProcessingDatabase(join(settings.dataDir, PROCESSING_DATABASE), { walAutoCheckpointPages: PROCESSING_WAL_CHECKPOINT_PAGES });
     try {
@@ -130,6 +133,7 @@ export class ProcessingHost {
       // Powertools would otherwise take them for a worker still busy with the event until they expire.
       this.recovered = { releasedIdempotencyRecords: this.database.prepare("DELETE FROM idempotency WHERE status = 'INPROGRESS'").run().changes };
       this.commits = new GroupCommit(this.database, { intervalMs: settings.commitIntervalMs });
+      this.removeDeadLetter = this.database.prepare('DELETE FROM dead_letters WHERE id = ? AND dead_lettered_at = ?');
       const base = hooks.functionOverrides ? hooks.functionOverrides({ ...this.handlers.functions }) : this.handlers.functions;
       this.instrumented = instrumentFunctions(base, outcomes);
       this.executor = createWorkflowExecutor(settings.executor, buildStateMachineDefinition({ mode: settings.mode, maxConcurrency: settings.maxConcurrency }), {
@@ -146,16 +150,29 @@ export class ProcessingHost {
     }
   }
 
-  /** Opens `processing.sqlite` in the data directory (creating it) and builds the handlers. Call {@link start} before executing. */
-  static open(settings: ProcessingSettings, outcomes: OutcomeSink, hooks: ProcessingHooks = {}): ProcessingHost {
-    return new ProcessingHost(settings, outcomes, hooks);
+  /**
+   * Opens `processing.sqlite` in the data directory (creating it) and builds the handlers. Call
+   * {@link start} before executing. `warn` is told what went wrong in the background (a purge).
+   */
+  static open(settings: ProcessingSettings, outcomes: OutcomeSink, hooks: ProcessingHooks = {}, warn: (message: string) => void = () => {}): ProcessingHost {
+    return new ProcessingHost(settings, outcomes, hooks, warn);
   }
 
   /** Opens the group transaction; purges expired idempotency records every 10 minutes. */
   start(): void {
     this.commits.start();
-    this.purger ??= setInterval(() => this.handlers.idempotency.purgeExpired(), 10 * 60_000);
+    this.purger ??= setInterval(() => this.purgeExpired(), 10 * 60_000);
     this.purger.unref();
+  }
+
+  /** Deletes expired idempotency records; a failure is reported to `warn` (the next purge tries again). Returns how many. */
+  purgeExpired(): number {
+    try {
+      return this.handlers.idempotency.purgeExpired();
+    } catch (error) {
+      this.warn(`Purging expired idempotency records failed (the next purge tries again): ${error instanceof Error ? error.message : String(error)}`);
+      return 0;
+    }
   }
 
   /**
@@ -204,10 +221,9 @@ export class ProcessingHost {
    * again in the meantime keeps its new entry. Resolves once committed; returns how many went.
    */
   async removeDeadLetters(entries: readonly DeadLetterRef[]): Promise<number> {
-    const remove = this.database.prepare('DELETE FROM dead_letters WHERE id = ? AND dead_lettered_at = ?');
     let removed = 0;
     this.database.transaction(() => {
-      for (const e of entries) removed += remove.run(e.id, e.deadLetteredAt).changes;
+      for (const e of entries) removed += this.removeDeadLetter.run(e.id, e.deadLetteredAt).changes;
     })();
     await this.commits.barrier();
     return removed;

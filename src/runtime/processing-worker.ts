@@ -17,39 +17,36 @@ class OutcomeCounter implements OutcomeSink {
   private r: OutcomeReport = emptyReport(0);
   private dirty = false;
 
-  processingStarted(count = 1): void {
-    this.r.inFlight += count;
+  private add(field: 'processed' | 'duplicate' | 'invalid' | 'failed' | 'retried' | 'deadLettered' | 'inFlight', count: number): void {
+    this.r[field] += count;
     if (this.r.inFlight > this.r.peakInFlight) this.r.peakInFlight = this.r.inFlight;
     this.dirty = true;
   }
+
+  processingStarted(count = 1): void {
+    this.add('inFlight', count);
+  }
   processingFinished(count = 1): void {
-    this.r.inFlight -= count;
-    this.dirty = true;
+    this.add('inFlight', -count);
   }
   processed(count: number, latenciesMs?: ArrayLike<number>): void {
-    this.r.processed += count;
     if (latenciesMs) for (let i = 0; i < latenciesMs.length; i++) this.r.latenciesMs.push(latenciesMs[i]!);
-    this.dirty = true;
+    this.add('processed', count);
   }
   duplicate(count = 1): void {
-    this.r.duplicate += count;
-    this.dirty = true;
+    this.add('duplicate', count);
   }
   invalid(count = 1): void {
-    this.r.invalid += count;
-    this.dirty = true;
+    this.add('invalid', count);
   }
   failed(count = 1): void {
-    this.r.failed += count;
-    this.dirty = true;
+    this.add('failed', count);
   }
   retried(count = 1): void {
-    this.r.retried += count;
-    this.dirty = true;
+    this.add('retried', count);
   }
   deadLettered(count = 1): void {
-    this.r.deadLettered += count;
-    this.dirty = true;
+    this.add('deadLettered', count);
   }
 
   /** The counts since the last call (undefined when nothing happened), and a fresh start. */
@@ -73,7 +70,7 @@ const counter = new OutcomeCounter();
 
 let host: ProcessingHost;
 try {
-  host = ProcessingHost.open(workerData as ProcessingSettings, counter);
+  host = ProcessingHost.open(workerData as ProcessingSettings, counter, {}, (message) => post({ type: 'warning', message }));
   host.start();
 } catch (error) {
   post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });

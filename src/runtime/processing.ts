@@ -35,6 +35,14 @@ export interface Processing {
   close(): Promise<void>;
 }
 
+/** What the processing side tells its owner besides answers and outcomes. */
+export interface ProcessingEvents {
+  /** Called once if the worker thread dies while running (its executions answer with a failure). */
+  fatal?(error: Error): void;
+  /** Something went wrong in the background and was dealt with (for the log). */
+  warning?(message: string): void;
+}
+
 /** The processing side failed as a whole (the worker thread died, or could not start). */
 export class ProcessingUnavailableError extends Error {
   override readonly name = 'ProcessingUnavailableError';
@@ -43,7 +51,6 @@ export class ProcessingUnavailableError extends Error {
 /**
  * Opens the processing side: on a worker thread, or on this one when `thread` is `main`.
  *
- * @param onFatal called once if the worker thread dies while running (its executions answer with a failure).
  * @example
  * const processing = await openProcessing(settings, 'worker', telemetry);
  * const reply = await processing.execute(records, starts);
@@ -53,13 +60,13 @@ export async function openProcessing(
   thread: 'worker' | 'main',
   outcomes: OutcomeSink,
   hooks: ProcessingHooks = {},
-  onFatal: (error: Error) => void = () => {},
+  events: ProcessingEvents = {},
 ): Promise<Processing> {
-  if (thread === 'main') return InlineProcessing.open(settings, outcomes, hooks);
+  if (thread === 'main') return InlineProcessing.open(settings, outcomes, hooks, events);
   if (hooks.sinks || hooks.functionOverrides) {
     throw new TypeError('Sinks and function overrides are objects of this thread: open the processing side on the main thread (processingThread: "main") to use them.');
   }
-  return WorkerProcessing.start(settings, outcomes, onFatal);
+  return WorkerProcessing.start(settings, outcomes, events);
 }
 
 /** The processing side on the calling thread. */
@@ -71,8 +78,8 @@ export class InlineProcessing implements Processing {
     this.recovered = host.recovered;
   }
 
-  static open(settings: ProcessingSettings, outcomes: OutcomeSink, hooks: ProcessingHooks = {}): InlineProcessing {
-    const host = ProcessingHost.open(settings, outcomes, hooks);
+  static open(settings: ProcessingSettings, outcomes: OutcomeSink, hooks: ProcessingHooks = {}, events: ProcessingEvents = {}): InlineProcessing {
+    const host = ProcessingHost.open(settings, outcomes, hooks, (message) => events.warning?.(message));
     host.start();
     return new InlineProcessing(host);
   }
@@ -110,6 +117,7 @@ export type WorkerMessage =
   | { type: 'ready'; recovered: { releasedIdempotencyRecords: number } }
   | { type: 'failed'; message: string }
   | { type: 'outcomes'; report: OutcomeReport }
+  | { type: 'warning'; message: string }
   | { type: 'answer'; id: number; value?: unknown; error?: string; report?: OutcomeReport }
   | { type: 'closed'; report?: OutcomeReport };
 
@@ -188,11 +196,11 @@ export class WorkerProcessing implements Processing {
     private readonly worker: Worker,
     readonly recovered: { releasedIdempotencyRecords: number },
     private readonly outcomes: OutcomeSink,
-    private readonly onFatal: (error: Error) => void,
+    private readonly events: ProcessingEvents,
   ) {}
 
   /** Starts the worker thread; resolves when its database is open and recovered. */
-  static async start(settings: ProcessingSettings, outcomes: OutcomeSink, onFatal: (error: Error) => void = () => {}): Promise<WorkerProcessing> {
+  static async start(settings: ProcessingSettings, outcomes: OutcomeSink, events: ProcessingEvents = {}): Promise<WorkerProcessing> {
     let worker: Worker;
     try {
       worker = await startWorkerThread(settings);
@@ -212,7 +220,7 @@ export class WorkerProcessing implements Processing {
           reject(new ProcessingUnavailableError(message.type === 'failed' ? message.message : `The processing thread sent ${message.type} before it was ready.`));
           return;
         }
-        const processing = new WorkerProcessing(worker, message.recovered, outcomes, onFatal);
+        const processing = new WorkerProcessing(worker, message.recovered, outcomes, events);
         processing.listen();
         resolve(processing);
       });
@@ -224,6 +232,9 @@ export class WorkerProcessing implements Processing {
       switch (message.type) {
         case 'outcomes':
           this.report(message.report);
+          break;
+        case 'warning':
+          this.events.warning?.(message.message);
           break;
         case 'answer': {
           if (message.report) this.report(message.report);
@@ -259,7 +270,7 @@ export class WorkerProcessing implements Processing {
     this.pending.clear();
     if (this.inFlight > 0) this.outcomes.processingFinished(this.inFlight);
     this.inFlight = 0;
-    if (!this.closing) this.onFatal(error);
+    if (!this.closing) this.events.fatal?.(error);
   }
 
   /** Tells `outcomes` what the worker reported, raising the in-flight count to the reported peak before lowering it to the current one. */

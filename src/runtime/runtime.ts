@@ -110,6 +110,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         log(`${error.message} Stopping: what was accepted stays queued for the next start.`);
         void fatal.stop?.();
       },
+      onProcessingWarning: log,
     });
     const p = pipeline;
     const queries = new SqliteConversationQueries(p.processingReader);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, eventKey, eventKeyOfCanonicalBody, parseGenesysEvent } from '../../src/events/index.js';
 import type { GenesysEvent } from '../../src/events/index.js';
 import { conversationEvent } from '../support/events.js';
+import { outcome, Point } from '../support/values.js';
 
 /**
  * The first version of canonicalJson and eventKey, kept as the reference: stored idempotency
@@ -28,20 +29,6 @@ function firstCanonicalJson(value: unknown): string {
 function firstEventKey(topicName: string, eventBody: unknown): string {
   return createHash('sha256').update(topicName).update('\n').update(firstCanonicalJson(eventBody)).digest('hex');
 }
-
-/** The result, or the error (name and message). */
-function outcome(f: () => unknown): { value: unknown } | { error: string } {
-  try {
-    return { value: f() };
-  } catch (error) {
-    return { error: `${(error as Error).name}: ${(error as Error).message}` };
-  }
-}
-
-class Point {
-  constructor(readonly x: number, readonly y: number) {}
-}
-
 /** Any value, JSON and odd: holes, undefined, functions, symbols, boxed values, class instances, bigint, … */
 const anyValue = fc.letrec<{ v: unknown }>((tie) => ({
   v: fc.oneof(

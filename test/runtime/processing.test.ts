@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { InlineProcessing, ProcessingUnavailableError, WorkerProcessing } from '../../src/runtime/processing.js';
 import type { Processing } from '../../src/runtime/processing.js';
+import { ProcessingHost } from '../../src/runtime/processing-host.js';
 import type { ProcessingSettings } from '../../src/runtime/processing-host.js';
 import type { OutcomeSink } from '../../src/runtime/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
@@ -151,7 +152,7 @@ describe('the processing side', () => {
     const dataDir = join(dir, 'dies');
     const outcomes = recorder();
     const fatal: Error[] = [];
-    const processing = await WorkerProcessing.start(settings(dataDir), outcomes, (e) => fatal.push(e));
+    const processing = await WorkerProcessing.start(settings(dataDir), outcomes, { fatal: (e) => fatal.push(e) });
     await (processing as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     await new Promise((r) => setTimeout(r, 20));
     expect(fatal).toHaveLength(1);
@@ -160,5 +161,15 @@ describe('the processing side', () => {
     expect(await processing.execute(records, starts)).toMatchObject({ ok: false, error: 'ProcessingUnavailableError' });
     expect(outcomes.inFlight).toBe(0);
     await processing.close();
+  });
+
+  it('a background purge that fails is reported as a warning, not thrown (a worker would die of it)', () => {
+    const warnings: string[] = [];
+    const host = ProcessingHost.open(settings(join(dir, 'purge')), recorder(), {}, (m) => warnings.push(m));
+    expect(host.purgeExpired()).toBe(0);
+    expect(warnings).toEqual([]);
+    host.database.close(); // the next purge cannot run
+    expect(host.purgeExpired()).toBe(0);
+    expect(warnings).toEqual([expect.stringMatching(/^Purging expired idempotency records failed \(the next purge tries again\): .*not open/)]);
   });
 });

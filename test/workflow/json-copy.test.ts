@@ -6,25 +6,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonCopy } from '../../src/workflow/json-copy.js';
+import { outcome, Point } from '../support/values.js';
 
 const viaText = (value: unknown): unknown => {
   const text = JSON.stringify(value);
   return text === undefined ? undefined : JSON.parse(text);
 };
-
-/** Both results, or both errors (name and message). */
-function outcome(f: () => unknown): { value: unknown } | { error: string } {
-  try {
-    return { value: f() };
-  } catch (error) {
-    return { error: `${(error as Error).name}: ${(error as Error).message}` };
-  }
-}
-
-class Point {
-  constructor(readonly x: number, readonly y: number) {}
-}
-
 /** Values a handler could return: JSON, and what JSON treats specially. */
 const odd = fc.oneof(
   fc.constantFrom<unknown>(undefined, NaN, Infinity, -Infinity, -0, () => 1, Symbol('s'), new Date(0), new Point(1, 2), new Map([[1, 2]]), new Number(3), new String('s'), Object.create(null) as object),
