@@ -191,6 +191,7 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
     mode,
     archiveRetentionDays: 1,
     ...(process.env.BENCH_COMMIT_MS ? { commitIntervalMs: Number(process.env.BENCH_COMMIT_MS) } : {}),
+    ...(process.env.BENCH_POLLERS ? { pollers: Number(process.env.BENCH_POLLERS) } : {}),
     ...(process.env.BENCH_EXECUTOR ? { executor: process.env.BENCH_EXECUTOR as WorkflowExecutorKind } : {}),
   }, { outcomes: { ...counting, processingStarted() {}, processingFinished() {}, invalid() {}, failed() {}, retried() {} }, ...(process.env.BENCH_PROCESSING_THREAD ? { processingThread: process.env.BENCH_PROCESSING_THREAD as 'main' | 'worker' } : {}) });
   const t = runtime.telemetry;

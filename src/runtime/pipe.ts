@@ -16,7 +16,7 @@
 import type { DurableQueue, ReceivedMessage } from '../queue/index.js';
 import type { JsonValue } from '../workflow/index.js';
 import type { Processing } from './processing.js';
-import type { MessageStart } from './processing-host.js';
+import type { ExecutionReply, MessageStart } from './processing-host.js';
 
 /** Options of {@link PipePoller}. */
 export interface PipeOptions {
@@ -109,7 +109,9 @@ export class PipePoller {
         continue;
       }
       if (batch.length === 0) continue;
-      await this.run(batch);
+      const running = this.run(batch);
+      batch = [];
+      await running;
     }
   }
 
@@ -129,22 +131,36 @@ export class PipePoller {
     return batch;
   }
 
-  private async run(batch: ReceivedMessage[]): Promise<void> {
-    const records: SqsRecord[] = new Array<SqsRecord>(batch.length);
-    const starts: MessageStart[] = new Array<MessageStart>(batch.length);
-    for (let i = 0; i < batch.length; i++) {
+  private run(batch: ReceivedMessage[]): Promise<void> {
+    const size = batch.length;
+    const records: SqsRecord[] = new Array<SqsRecord>(size);
+    const starts: MessageStart[] = new Array<MessageStart>(size);
+    // Only the ids and receipt handles are needed once the execution answers: the bodies are not
+    // kept while it runs (they would outlive a young-generation collection or two, and be copied
+    // and promoted for nothing).
+    const ids: string[] = new Array<string>(size);
+    const handles: string[] = new Array<string>(size);
+    for (let i = 0; i < size; i++) {
       const m = batch[i]!;
       records[i] = toRecord(m, this.queue.arn, this.options.region);
       starts[i] = { id: m.messageId, acceptedAt: Number(m.attributes.SentTimestamp) };
+      ids[i] = m.messageId;
+      handles[i] = m.receiptHandle;
     }
     this.counters.inFlight++;
     this.counters.batches++;
-    this.counters.records += batch.length;
+    this.counters.records += size;
+    return this.acknowledge(this.processing.execute(records as unknown as JsonValue, starts), ids, handles);
+  }
+
+  /** Reads the execution's answer as Pipes does: deletes the records it did not report as failed. */
+  private async acknowledge(execution: Promise<ExecutionReply>, ids: readonly string[], handles: readonly string[]): Promise<void> {
+    const size = ids.length;
     try {
-      const reply = await this.processing.execute(records as unknown as JsonValue, starts);
+      const reply = await execution;
       if (!reply.ok) {
         this.counters.failedExecutions++;
-        this.observer.executionFailed?.(new Error(`Execution failed with ${reply.error}: ${reply.message}`), batch.length);
+        this.observer.executionFailed?.(new Error(`Execution failed with ${reply.error}: ${reply.message}`), size);
         return;
       }
       const output = reply.output;
@@ -152,12 +168,12 @@ export class PipePoller {
       for (const f of (output as { batchItemFailures?: Array<{ itemIdentifier?: unknown }> } | null)?.batchItemFailures ?? []) {
         if (typeof f?.itemIdentifier === 'string') failures.add(f.itemIdentifier);
       }
-      const handles: string[] = [];
-      for (const m of batch) if (!failures.has(m.messageId)) handles.push(m.receiptHandle);
-      const { deleted, stale } = handles.length > 0 ? this.queue.deleteMessages(handles) : { deleted: 0, stale: [] };
+      const done: string[] = [];
+      for (let i = 0; i < size; i++) if (!failures.has(ids[i]!)) done.push(handles[i]!);
+      const { deleted, stale } = done.length > 0 ? this.queue.deleteMessages(done) : { deleted: 0, stale: [] };
       this.counters.deleted += deleted;
       this.counters.returned += failures.size;
-      this.observer.batchDone?.({ size: batch.length, deleted, returned: failures.size, stale: stale.length });
+      this.observer.batchDone?.({ size, deleted, returned: failures.size, stale: stale.length });
     } finally {
       this.counters.inFlight--;
     }

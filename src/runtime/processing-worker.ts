@@ -101,13 +101,15 @@ port.on('message', (request: WorkerRequest) => {
     return;
   }
   inFlight++;
+  // The answer needs only the id: the request (a whole batch) is not kept until then.
+  const id = request.id;
   const work: Promise<unknown> = request.type === 'execute' ? host.execute(request.input, request.messages) : host.removeDeadLetters(request.entries);
   work.then(
     (value) => {
       const report = counter.take();
-      post({ type: 'answer', id: request.id, value, ...(report ? { report } : {}) });
+      post({ type: 'answer', id, value, ...(report ? { report } : {}) });
     },
-    (error: unknown) => post({ type: 'answer', id: request.id, error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) => post({ type: 'answer', id, error: error instanceof Error ? error.message : String(error) }),
   ).finally(() => {
     inFlight--;
     closeIfIdle();

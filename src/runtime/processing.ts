@@ -301,12 +301,14 @@ export class WorkerProcessing implements Processing {
     });
   }
 
-  async execute(input: JsonValue, messages: readonly MessageStart[]): Promise<ExecutionReply> {
-    try {
-      return await this.call<ExecutionReply>({ type: 'execute', id: this.nextId++, input, messages });
-    } catch (error) {
-      return { ok: false, error: (error as Error).name, message: (error as Error).message, deadLettered: false };
-    }
+  execute(input: JsonValue, messages: readonly MessageStart[]): Promise<ExecutionReply> {
+    // Not an async function: its suspended frame would keep `input` (the batch) alive until the answer.
+    return this.call<ExecutionReply>({ type: 'execute', id: this.nextId++, input, messages }).catch((error: unknown) => ({
+      ok: false,
+      error: (error as Error).name,
+      message: (error as Error).message,
+      deadLettered: false,
+    }));
   }
 
   removeDeadLetters(entries: readonly DeadLetterRef[]): Promise<number> {

@@ -7,8 +7,14 @@ export class LruMap<K, V> {
   readonly #map = new Map<K, V>();
   #evictions = 0;
 
-  /** @param capacity most entries kept; 0 keeps none. */
-  constructor(readonly capacity: number) {
+  /**
+   * @param capacity most entries kept; 0 keeps none.
+   * @param onEvict called with each entry dropped for want of room.
+   */
+  constructor(
+    readonly capacity: number,
+    private readonly onEvict?: (value: V, key: K) => void,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`LRU capacity must be a whole number ≥ 0, got ${String(capacity)}.`);
   }
 
@@ -29,8 +35,10 @@ export class LruMap<K, V> {
     this.#map.set(key, value);
     if (this.#map.size > this.capacity) {
       const oldest = this.#map.keys().next().value as K;
+      const evicted = this.#map.get(oldest) as V;
       this.#map.delete(oldest);
       this.#evictions++;
+      this.onEvict?.(evicted, oldest);
     }
   }
 
