@@ -17,6 +17,11 @@ export interface OpenSqliteOptions {
   busyTimeoutMs?: number;
   /** Open read-only (the file must exist): for a reader beside the one writer. Default false. */
   readonly?: boolean;
+  /**
+   * Page size of a new database file, bytes (a power of two from 512 to 65536; SQLite's default
+   * 4096). An existing file keeps the page size it was created with.
+   */
+  pageSize?: number;
 }
 
 /**
@@ -34,7 +39,13 @@ export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}
     return reader;
   }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const pageSize = options.pageSize;
+  if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0)) {
+    throw new RangeError(`pageSize must be a power of two from 512 to 65536, got ${String(pageSize)}.`);
+  }
   const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+  // Only a file without pages takes a new page size (before WAL mode is set).
+  if (pageSize !== undefined) db.pragma(`page_size = ${pageSize}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');
