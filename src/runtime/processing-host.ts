@@ -132,7 +132,9 @@ export class ProcessingHost {
       // The process that left records in progress is gone (the caller holds the data dir's lock):
       // Powertools would otherwise take them for a worker still busy with the event until they expire.
       this.recovered = { releasedIdempotencyRecords: this.database.prepare("DELETE FROM idempotency WHERE status = 'INPROGRESS'").run().changes };
-      this.commits = new GroupCommit(this.database, { intervalMs: settings.commitIntervalMs });
+      // An execution's answer waits for its commit, and the pipe sends the next batches only after
+      // answers: with no execution running, commit at once rather than at the next tick.
+      this.commits = new GroupCommit(this.database, { intervalMs: settings.commitIntervalMs, commitWhenIdle: true });
       this.removeDeadLetter = this.database.prepare('DELETE FROM dead_letters WHERE id = ? AND dead_lettered_at = ?');
       const base = hooks.functionOverrides ? hooks.functionOverrides({ ...this.handlers.functions }) : this.handlers.functions;
       this.instrumented = instrumentFunctions(base, outcomes);

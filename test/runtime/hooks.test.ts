@@ -77,6 +77,34 @@ describe('GroupCommit', () => {
     db.close();
   });
 
+  it('commitWhenIdle: a barrier with nothing held commits at once; while work is held, at its release', async () => {
+    const path = join(dir, 'gc-idle.sqlite');
+    const db = openSqliteDatabase(path);
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const reader = new Database(path, { readonly: true });
+    const count = (): number => reader.prepare('SELECT count(*) FROM t').pluck().get() as number;
+    const commits = new GroupCommit(db, { intervalMs: 1000, commitWhenIdle: true }); // the tick alone would take a second
+    commits.start();
+    const release = commits.hold();
+    db.prepare('INSERT INTO t VALUES (1)').run();
+    let resolved = false;
+    const barrier = commits.barrier().then(() => (resolved = true));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(resolved).toBe(false); // held: no commit yet
+    expect(count()).toBe(0);
+    release();
+    await barrier; // committed once released, long before the tick
+    expect(count()).toBe(1);
+    expect(commits.stats().commits).toBe(1);
+    db.prepare('INSERT INTO t VALUES (2)').run(); // nothing held
+    await commits.barrier();
+    expect(count()).toBe(2);
+    commits.stop();
+    reader.close();
+    db.close();
+  });
+
   it('rejects the barrier when the commit fails', async () => {
     const db = openSqliteDatabase(join(dir, 'gc-fail.sqlite'));
     db.exec('CREATE TABLE t (v INTEGER); CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)');
