@@ -37,6 +37,13 @@ export interface LocalProcessingOptions {
    * (Powertools' ids). Compute ids with `idempotencyRecordId`.
    */
   idempotencyRecordIdsByEventTime?: boolean;
+  /**
+   * Keep idempotency records in progress in memory, writing only completed ones
+   * (`SqliteIdempotencyPersistenceLayer`'s `inProgressInMemory`): one row write per event instead
+   * of two. Only when these handlers are the database's only processor (the runtime holds the
+   * data directory's lock). Default `false`.
+   */
+  idempotencyInProgressInMemory?: boolean;
   /** Idempotency record lifetime in seconds (default 7 days). */
   expiresAfterSeconds?: number;
   /** The local queue's delivery limit: on that delivery a failure is dead-lettered with its reason. */
@@ -70,7 +77,10 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
   const conversations = new SqliteConversationStore(options.db, options.cacheConversations !== undefined ? { cacheConversations: options.cacheConversations } : {});
   const queries = new SqliteConversationQueries(options.db);
   const deadLetters = new SqliteDeadLetterStore(options.db);
-  const idempotency = new SqliteIdempotencyPersistenceLayer(options.db, { recordIdsByEventTime: options.idempotencyRecordIdsByEventTime ?? false });
+  const idempotency = new SqliteIdempotencyPersistenceLayer(options.db, {
+    recordIdsByEventTime: options.idempotencyRecordIdsByEventTime ?? false,
+    inProgressInMemory: options.idempotencyInProgressInMemory ?? false,
+  });
   const logger = options.logger;
   // Validator and processor run in this process: the processor reuses the validator's parse.
   const parsedEvents = new ParsedEventHandoff();

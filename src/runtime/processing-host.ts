@@ -125,6 +125,9 @@ export class ProcessingHost {
         // Time-ordered record ids: each insert lands at the end of the index instead of on a random
         // page (about 4 KB less written per event). A data dir created with Powertools' ids keeps them.
         idempotencyRecordIdsByEventTime: resolveIdempotencyRecordIds(this.database, true),
+        // The runtime is the only processor of its data directory (it holds the lock): events in
+        // progress need no row (those of a process that died are deleted at start anyway).
+        idempotencyInProgressInMemory: true,
         cacheConversations: settings.cacheConversations,
         ...(hooks.sinks ? { sinks: hooks.sinks } : {}),
         ...(settings.mode === 'buffered' ? { maxReceiveCount: settings.maxReceiveCount } : {}),

@@ -49,6 +49,10 @@ const persistences: Array<[string, () => { persistenceStore: ConstructorParamete
     const db = openProcessingDatabase(join(dir, `p-${Math.random()}.db`));
     return { persistenceStore: new SqliteIdempotencyPersistenceLayer(db), conversations: new SqliteConversationStore(db) };
   }],
+  ['SQLite, in-progress records in memory', () => {
+    const db = openProcessingDatabase(join(dir, `pm-${Math.random()}.db`));
+    return { persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { inProgressInMemory: true }), conversations: new SqliteConversationStore(db) };
+  }],
   ['DynamoDB (dynalite)', () => ({
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: 'idempotency', awsSdkV3Client: dynalite.client }),
     conversations: new DynamoDbConversationStore({ tableName: 'conversations', client: dynalite.client }),
@@ -142,6 +146,12 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
     get(key: string) {
       return this._getRecord(key);
     }
+    update(record: IdempotencyRecord) {
+      return this._updateRecord(record);
+    }
+    remove(record: IdempotencyRecord) {
+      return this._deleteRecord(record);
+    }
   }
   const now = () => Date.now() / 1000;
 
@@ -162,6 +172,33 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
     await layer.put(new IdempotencyRecord({ idempotencyKey: 'stuck', status: 'INPROGRESS', expiryTimestamp: now() + 60, inProgressExpiryTimestamp: Date.now() + 60_000 }));
     await expect(layer.put(new IdempotencyRecord({ idempotencyKey: 'stuck', status: 'INPROGRESS', expiryTimestamp: now() + 60 }))).rejects.toBeInstanceOf(IdempotencyItemAlreadyExistsError);
     expect(layer.purgeExpired(new Date(Date.now() + 120_000))).toBe(2);
+  });
+
+  it('inProgressInMemory: an event in progress has no row, refuses a second put, and is written once, completed', async () => {
+    const db = openProcessingDatabase(join(dir, 'i4.db'));
+    const layer = new Exposed(db, { inProgressInMemory: true });
+    const rows = () => db.prepare('SELECT id, status, data FROM idempotency ORDER BY id').all();
+    await layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60, inProgressExpiryTimestamp: Date.now() + 60_000 }));
+    expect(rows()).toEqual([]);
+    expect((await layer.get('k')).getStatus()).toBe('INPROGRESS');
+    expect(layer.countByStatus()).toEqual({ INPROGRESS: 1 });
+    const error = await layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60 })).catch((e: unknown) => e);
+    expect((error as IdempotencyItemAlreadyExistsError).existingRecord?.getStatus()).toBe('INPROGRESS');
+    await layer.update(new IdempotencyRecord({ idempotencyKey: 'k', status: 'COMPLETED', expiryTimestamp: now() + 60, responseData: { nonce: 'n1' } }));
+    expect(rows()).toEqual([{ id: 'k', status: 'COMPLETED', data: '{"nonce":"n1"}' }]);
+    expect(layer.countByStatus()).toEqual({ COMPLETED: 1 });
+    // A completed row blocks the next put just as without the option; an expired one gives way.
+    await expect(layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60 }))).rejects.toBeInstanceOf(IdempotencyItemAlreadyExistsError);
+    db.prepare('UPDATE idempotency SET expiration = ? WHERE id = ?').run(now() - 1, 'k');
+    await layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60 }));
+    await layer.update(new IdempotencyRecord({ idempotencyKey: 'k', status: 'COMPLETED', expiryTimestamp: now() + 60, responseData: { nonce: 'n2' } }));
+    expect(rows()).toEqual([{ id: 'k', status: 'COMPLETED', data: '{"nonce":"n2"}' }]);
+    // A failed event's record is deleted: the next put takes it; an abandoned one gives way too.
+    await layer.put(new IdempotencyRecord({ idempotencyKey: 'f', status: 'INPROGRESS', expiryTimestamp: now() + 60 }));
+    await layer.remove(new IdempotencyRecord({ idempotencyKey: 'f', status: 'INPROGRESS' }));
+    await layer.put(new IdempotencyRecord({ idempotencyKey: 'f', status: 'INPROGRESS', expiryTimestamp: now() + 60, inProgressExpiryTimestamp: Date.now() - 1 }));
+    await layer.put(new IdempotencyRecord({ idempotencyKey: 'f', status: 'INPROGRESS', expiryTimestamp: now() + 60 }));
+    expect(layer.countByStatus()).toEqual({ COMPLETED: 1, INPROGRESS: 1 });
   });
 
   it('an abandoned in-progress event (crashed worker) is processed again after the in-progress timeout', async () => {

@@ -15,6 +15,14 @@
  * DynamoDB's TTL deletes expired records some time after they expire; {@link purgeExpired} does
  * the same here. Correctness never depends on it: an expired record is overwritten by the put.
  *
+ * With `inProgressInMemory` (the local runtime's processing side, the only writer of its
+ * database while it holds the data directory's lock), in-progress records live in this object
+ * instead of the table: the put checks the table and this object, and only the completed record
+ * is written — one row write per event instead of an insert and an update. Nothing is lost by it:
+ * a process that dies mid-event leaves its in-progress records to nobody, and the runtime deletes
+ * those at start anyway. Two processes (or two layers) sharing a table must not use it: neither
+ * would see the other's events in progress.
+ *
  * Record ids: Powertools' (`<prefix>#<hash>`). With `recordIdsByEventTime`, when the payload
  * carries the event's `eventTime` (epoch ms, as the processor passes it for conversation events)
  * the id is `<prefix>#<eventTime, 15 digits>#<hash>` ({@link idempotencyRecordId}): a re-delivered
@@ -57,15 +65,20 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
   #hashedKeysPrefix: string | undefined;
 
   readonly #byEventTime: boolean;
+  /** In-progress records by id, with `inProgressInMemory` (else `undefined`: they are rows). */
+  readonly #inProgress: Map<string, IdempotencyRecord> | undefined;
 
   /**
    * @param options.recordIdsByEventTime order record ids by the payload's `eventTime` (see the
    *   class description). Default `false`: Powertools' ids. Do not change it on a database that
    *   holds records of live events: an event re-sent after the change would not find its record.
+   * @param options.inProgressInMemory keep in-progress records in this object, not in the table
+   *   (see the class description). Only for a layer that is its table's only writer. Default `false`.
    */
-  constructor(db: SqliteDatabase, options: { recordIdsByEventTime?: boolean } = {}) {
+  constructor(db: SqliteDatabase, options: { recordIdsByEventTime?: boolean; inProgressInMemory?: boolean } = {}) {
     super();
     this.#byEventTime = options.recordIdsByEventTime ?? false;
+    this.#inProgress = options.inProgressInMemory ? new Map() : undefined;
     db.exec(`
       CREATE TABLE IF NOT EXISTS idempotency (
         id TEXT PRIMARY KEY,
@@ -123,6 +136,21 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
 
   protected async _putRecord(record: IdempotencyRecord): Promise<void> {
     const now = Date.now();
+    const inProgress = this.#inProgress;
+    if (inProgress && record.getStatus() === 'INPROGRESS') {
+      // The same condition as the conditional insert below, over this object and the table.
+      const key = record.idempotencyKey;
+      const held = inProgress.get(key);
+      const existing = held ?? (this.#statements.get.get(key) as Row | undefined);
+      if (existing !== undefined) {
+        const current = held ?? toRecord(existing as Row);
+        const expired = current.expiryTimestamp !== undefined && current.expiryTimestamp < now / 1000;
+        const abandoned = current.getStatus() === 'INPROGRESS' && current.inProgressExpiryTimestamp !== undefined && current.inProgressExpiryTimestamp < now;
+        if (!expired && !abandoned) throw new IdempotencyItemAlreadyExistsError(`Failed to put record for already existing idempotency key: ${key}`, current);
+      }
+      inProgress.set(key, record);
+      return;
+    }
     const result = this.#statements.put.run(
       record.idempotencyKey,
       record.getStatus(),
@@ -142,6 +170,8 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
   }
 
   protected async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {
+    const held = this.#inProgress?.get(idempotencyKey);
+    if (held) return held;
     const row = this.#statements.get.get(idempotencyKey) as Row | undefined;
     if (!row) throw new IdempotencyItemNotFoundError();
     return toRecord(row);
@@ -150,11 +180,18 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
   protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
     const data = record.responseData === undefined ? null : JSON.stringify(record.responseData);
     const expiration = record.expiryTimestamp ?? null;
-    if (this.isPayloadValidationEnabled()) this.#statements.updateWithValidation.run(record.getStatus(), expiration, data, record.payloadHash ?? null, record.idempotencyKey);
+    const validation = this.isPayloadValidationEnabled() ? (record.payloadHash ?? null) : undefined;
+    if (this.#inProgress?.delete(record.idempotencyKey)) {
+      // Its first row: written whole (over an expired or abandoned record, if the table has one).
+      this.#statements.upsert.run(record.idempotencyKey, record.getStatus(), expiration, data, validation ?? null);
+      return;
+    }
+    if (validation !== undefined) this.#statements.updateWithValidation.run(record.getStatus(), expiration, data, validation, record.idempotencyKey);
     else this.#statements.update.run(record.getStatus(), expiration, data, record.idempotencyKey);
   }
 
   protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
+    this.#inProgress?.delete(record.idempotencyKey);
     this.#statements.delete.run(record.idempotencyKey);
   }
 
@@ -166,7 +203,10 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
   /** Number of records by status (`COMPLETED`, `INPROGRESS`), expired ones included until purged. */
   countByStatus(): Record<string, number> {
     const rows = this.#statements.countByStatus.all() as { status: string; n: number }[];
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    const counts: Record<string, number> = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    const held = this.#inProgress?.size ?? 0;
+    if (held > 0) counts.INPROGRESS = (counts.INPROGRESS ?? 0) + held;
+    return counts;
   }
 }
 
@@ -239,6 +279,11 @@ function prepare(db: SqliteDatabase) {
          OR (idempotency.status = 'INPROGRESS' AND idempotency.in_progress_expiration IS NOT NULL AND idempotency.in_progress_expiration < ?)
     `),
     get: db.prepare('SELECT id, status, expiration, in_progress_expiration, data, validation FROM idempotency WHERE id = ?'),
+    /** (id, status, expiration, data, validation): a completed record's first write */
+    upsert: db.prepare(`
+      INSERT INTO idempotency (id, status, expiration, in_progress_expiration, data, validation) VALUES (?, ?, ?, NULL, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, expiration = excluded.expiration, in_progress_expiration = NULL, data = excluded.data, validation = excluded.validation
+    `),
     /** (status, expiration, data, id) */
     update: db.prepare('UPDATE idempotency SET status = ?, expiration = ?, data = COALESCE(?, data) WHERE id = ?'),
     /** (status, expiration, data, validation, id) */
