@@ -14,9 +14,9 @@
  * - an execution that fails as a whole leaves the whole batch to the visibility timeout.
  */
 import type { DurableQueue, ReceivedMessage } from '../queue/index.js';
-import type { JsonValue } from '../workflow/index.js';
 import type { Processing } from './processing.js';
-import type { ExecutionReply, MessageStart } from './processing-host.js';
+import type { ExecutionReply } from './processing-host.js';
+import { packSqsBatch } from './sqs-batch.js';
 
 /** Options of {@link PipePoller}. */
 export interface PipeOptions {
@@ -44,18 +44,6 @@ export interface PipeStats {
   failedExecutions: number;
   /** Executions running now. */
   inFlight: number;
-}
-
-/** One SQS record as a Pipe hands it to its target. */
-interface SqsRecord {
-  messageId: string;
-  receiptHandle: string;
-  body: string;
-  attributes: ReceivedMessage['attributes'];
-  messageAttributes: Record<string, { stringValue: string; dataType: 'String' }>;
-  eventSource: 'aws:sqs';
-  eventSourceARN: string;
-  awsRegion: string;
 }
 
 /**
@@ -131,26 +119,14 @@ export class PipePoller {
     return batch;
   }
 
-  private run(batch: ReceivedMessage[]): Promise<void> {
-    const size = batch.length;
-    const records: SqsRecord[] = new Array<SqsRecord>(size);
-    const starts: MessageStart[] = new Array<MessageStart>(size);
-    // Only the ids and receipt handles are needed once the execution answers: the bodies are not
-    // kept while it runs (they would outlive a young-generation collection or two, and be copied
-    // and promoted for nothing).
-    const ids: string[] = new Array<string>(size);
-    const handles: string[] = new Array<string>(size);
-    for (let i = 0; i < size; i++) {
-      const m = batch[i]!;
-      records[i] = toRecord(m, this.queue.arn, this.options.region);
-      starts[i] = { id: m.messageId, acceptedAt: Number(m.attributes.SentTimestamp) };
-      ids[i] = m.messageId;
-      handles[i] = m.receiptHandle;
-    }
+  private run(messages: ReceivedMessage[]): Promise<void> {
+    const batch = packSqsBatch(messages, this.queue.arn, this.options.region);
     this.counters.inFlight++;
     this.counters.batches++;
-    this.counters.records += size;
-    return this.acknowledge(this.processing.execute(records as unknown as JsonValue, starts), ids, handles);
+    this.counters.records += messages.length;
+    // Only the ids and receipt handles are kept until the answer: the bodies would outlive a
+    // young-generation collection or two, and be copied and promoted for nothing.
+    return this.acknowledge(this.processing.execute(batch), batch.messageIds, batch.receiptHandles);
   }
 
   /** Reads the execution's answer as Pipes does: deletes the records it did not report as failed. */
@@ -178,19 +154,4 @@ export class PipePoller {
       this.counters.inFlight--;
     }
   }
-}
-
-function toRecord(m: ReceivedMessage, arn: string, region: string): SqsRecord {
-  const messageAttributes: SqsRecord['messageAttributes'] = {};
-  for (const [name, value] of Object.entries(m.messageAttributes)) messageAttributes[name] = { stringValue: value, dataType: 'String' };
-  return {
-    messageId: m.messageId,
-    receiptHandle: m.receiptHandle,
-    body: m.body,
-    attributes: m.attributes,
-    messageAttributes,
-    eventSource: 'aws:sqs',
-    eventSourceARN: arn,
-    awsRegion: region,
-  };
 }

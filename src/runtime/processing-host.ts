@@ -24,6 +24,8 @@ import { resolveIdempotencyRecordIds } from '../processing/stores/sqlite-idempot
 import { buildStateMachineDefinition, createWorkflowExecutor, FUNCTION_PLACEHOLDERS, WorkflowExecutionError } from '../workflow/index.js';
 import type { JsonValue, LocalLambdaHandler, WorkflowExecutor, WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
 import { GroupCommit } from './group-commit.js';
+import { isSqsBatch, messageStarts, sqsRecords } from './sqs-batch.js';
+import type { SqsBatch } from './sqs-batch.js';
 import { instrumentFunctions } from './instrumentation.js';
 import type { InstrumentedFunctions, OutcomeSink } from './instrumentation.js';
 
@@ -96,7 +98,7 @@ export interface ProcessingHooks {
  * @example
  * const host = ProcessingHost.open(settings, telemetry);
  * host.start();
- * const reply = await host.execute(records, records.map((r) => ({ id: r.messageId, acceptedAt: Date.now() })));
+ * const reply = await host.execute(packSqsBatch(received, queue.arn, 'us-east-1'));
  * await host.close();
  */
 export class ProcessingHost {
@@ -181,11 +183,14 @@ export class ProcessingHost {
   }
 
   /**
-   * Runs one execution of the state machine on `input` and answers once its effects are
-   * committed (a failed commit turns a success into a failure: the caller must not acknowledge).
-   * `messages` are the events it carries, for latency and retry telemetry.
+   * Runs one execution of the state machine and answers once its effects are committed (a failed
+   * commit turns a success into a failure: the caller must not acknowledge). The input is JSON,
+   * or an {@link SqsBatch}, run as the SQS records a Pipe delivers. `starts` are the events it
+   * carries, for latency and retry telemetry (default: those of the batch).
    */
-  async execute(input: JsonValue, messages: readonly MessageStart[]): Promise<ExecutionReply> {
+  async execute(execution: JsonValue | SqsBatch, starts?: readonly MessageStart[]): Promise<ExecutionReply> {
+    const input = isSqsBatch(execution) ? (sqsRecords(execution) as unknown as JsonValue) : execution;
+    const messages = starts ?? (isSqsBatch(execution) ? messageStarts(execution) : []);
     const { messages: contexts, recordedFailures } = this.instrumented;
     for (const m of messages) {
       contexts.set(m.id, { acceptedAt: m.acceptedAt, attempts: 0 });

@@ -20,6 +20,7 @@ import type { JsonValue } from '../workflow/index.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { ProcessingHost } from './processing-host.js';
 import type { DeadLetterRef, ExecutionReply, MessageStart, ProcessingHooks, ProcessingSettings } from './processing-host.js';
+import type { SqsBatch } from './sqs-batch.js';
 
 /** The processing side, wherever it runs. */
 export interface Processing {
@@ -27,8 +28,11 @@ export interface Processing {
   readonly thread: 'worker' | 'main';
   /** What opening recovered from a process that died mid-event. */
   readonly recovered: { releasedIdempotencyRecords: number };
-  /** One execution of the state machine; answers once its effects are committed. Never rejects. */
-  execute(input: JsonValue, messages: readonly MessageStart[]): Promise<ExecutionReply>;
+  /**
+   * One execution of the state machine; answers once its effects are committed. Never rejects.
+   * `messages`: the events it carries (default: those of an {@link SqsBatch}).
+   */
+  execute(input: JsonValue | SqsBatch, messages?: readonly MessageStart[]): Promise<ExecutionReply>;
   /** Deletes dead letters of the processing store that are unchanged since read; resolves once committed. */
   removeDeadLetters(entries: readonly DeadLetterRef[]): Promise<number>;
   /** Final commit and close (after the executions in flight have answered). */
@@ -84,7 +88,7 @@ export class InlineProcessing implements Processing {
     return new InlineProcessing(host);
   }
 
-  execute(input: JsonValue, messages: readonly MessageStart[]): Promise<ExecutionReply> {
+  execute(input: JsonValue | SqsBatch, messages?: readonly MessageStart[]): Promise<ExecutionReply> {
     return this.host.execute(input, messages);
   }
 
@@ -123,16 +127,18 @@ export type WorkerMessage =
 
 /** Requests to the worker thread. */
 export type WorkerRequest =
-  | { type: 'execute'; id: number; input: JsonValue; messages: readonly MessageStart[] }
+  | { type: 'execute'; id: number; input: JsonValue | SqsBatch; messages?: readonly MessageStart[] }
   | { type: 'removeDeadLetters'; id: number; entries: readonly DeadLetterRef[] }
   | { type: 'close' };
 
 /**
- * The processing thread's V8 heap: its own limits (a worker does not take the process's
- * `--max-old-space-size` / `--max-semi-space-size`). A 64 MB young generation lets the per-event
- * garbage of the executions in flight die young instead of filling the old generation; the old
- * generation holds the conversation cache and the hand-off of parsed events (`docs/runtime.md`,
- * "Memory").
+ * The processing thread's V8 heap limits, for a process started without heap flags (the
+ * installed CLI without `NODE_OPTIONS`). V8 reads `--max-old-space-size` and
+ * `--max-semi-space-size` for every isolate: when the process has them (`npm start` and the
+ * benchmark: 128 MB old, 16 MB semi-spaces) they override these for this thread too — measured
+ * with `v8.getHeapStatistics()` in the thread. The young generation lets the per-event garbage of
+ * the executions in flight die young; the old generation holds the conversation cache
+ * (`docs/runtime.md`, "Memory").
  */
 const WORKER_HEAP = {
   maxYoungGenerationSizeMb: 64,
@@ -301,7 +307,7 @@ export class WorkerProcessing implements Processing {
     });
   }
 
-  execute(input: JsonValue, messages: readonly MessageStart[]): Promise<ExecutionReply> {
+  execute(input: JsonValue | SqsBatch, messages?: readonly MessageStart[]): Promise<ExecutionReply> {
     // Not an async function: its suspended frame would keep `input` (the batch) alive until the answer.
     return this.call<ExecutionReply>({ type: 'execute', id: this.nextId++, input, messages }).catch((error: unknown) => ({
       ok: false,

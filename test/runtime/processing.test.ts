@@ -16,6 +16,8 @@ import type { ProcessingSettings } from '../../src/runtime/processing-host.js';
 import type { OutcomeSink } from '../../src/runtime/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import type { JsonValue } from '../../src/workflow/index.js';
+import { packSqsBatch, sqsRecords } from '../../src/runtime/sqs-batch.js';
+import type { ReceivedMessage } from '../../src/queue/index.js';
 import { tempDir } from '../support/tmp.js';
 
 const dir = tempDir('gep-runtime-processing-');
@@ -137,6 +139,32 @@ describe('the processing side', () => {
     } finally {
       await w.close();
       await i.close();
+    }
+  });
+
+  it('takes a Pipe batch as columns: the same answer and effects as for its records', async () => {
+    const recordsDir = join(dir, 'as-records');
+    const packedDir = join(dir, 'as-batch');
+    const a = await WorkerProcessing.start(settings(recordsDir), recorder());
+    const packedOutcomes = recorder();
+    const b = await WorkerProcessing.start(settings(packedDir), packedOutcomes);
+    try {
+      const { records, starts } = batch();
+      const received = (records as unknown as Array<{ messageId: string; receiptHandle: string; body: string; attributes: Record<string, string> }>).map((r) => ({
+        messageId: r.messageId,
+        receiptHandle: r.receiptHandle,
+        body: r.body,
+        attributes: { ...r.attributes, ApproximateFirstReceiveTimestamp: r.attributes.SentTimestamp! },
+        messageAttributes: {},
+      })) as unknown as ReceivedMessage[];
+      const viaRecords = await a.execute(sqsRecords(packSqsBatch(received, 'arn:aws:sqs:us-east-1:123456789012:genesys-events', 'us-east-1')) as unknown as JsonValue, starts);
+      const viaBatch = await b.execute(packSqsBatch(received, 'arn:aws:sqs:us-east-1:123456789012:genesys-events', 'us-east-1'));
+      expect(viaBatch).toEqual(viaRecords);
+      expect(committed(packedDir)).toMatchObject({ completed: committed(recordsDir).completed, conversations: committed(recordsDir).conversations });
+      expect(packedOutcomes.latencies).toHaveLength(30); // the starts come from the batch's SentTimestamps
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 

@@ -1,0 +1,122 @@
+/**
+ * A batch of received queue messages on its way from the Pipe pollers (main thread) to the
+ * processing side, which turns it into what the state machine is given: the JSON array of SQS
+ * records an EventBridge Pipe delivers.
+ *
+ * It travels as columns — one array of ids, one of bodies, … — rather than as the records
+ * themselves: a worker thread receives a structured clone, and cloning 100 small objects (each
+ * property name written and read back) cost ~0.7 µs per record to send and ~1.3 µs to receive,
+ * against ~0.25 and ~0.4 µs as columns with the records rebuilt on arrival.
+ */
+import type { ReceivedMessage } from '../queue/index.js';
+import type { MessageStart } from './processing-host.js';
+
+/** One SQS record as a Pipe hands it to its target. */
+export interface SqsRecord {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  attributes: ReceivedMessage['attributes'];
+  messageAttributes: Record<string, { stringValue: string; dataType: 'String' }>;
+  eventSource: 'aws:sqs';
+  eventSourceARN: string;
+  awsRegion: string;
+}
+
+/** Received messages as columns (see the module comment). Build with {@link packSqsBatch}. */
+export interface SqsBatch {
+  kind: 'sqs-batch';
+  queueArn: string;
+  region: string;
+  messageIds: string[];
+  receiptHandles: string[];
+  bodies: string[];
+  /** `SentTimestamp`, epoch ms: also when the pipeline accepted the event. */
+  sentTimestamps: number[];
+  receiveCounts: string[];
+  firstReceiveTimestamps: string[];
+  /** Per message, what the columns do not carry (dead-letter attributes, message attributes); absent when no message has any. */
+  extras?: Array<Pick<SqsRecord, 'messageAttributes'> & { attributes: Partial<ReceivedMessage['attributes']> } | null>;
+}
+
+/** Whether a value is an {@link SqsBatch}. */
+export function isSqsBatch(value: unknown): value is SqsBatch {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'sqs-batch';
+}
+
+/**
+ * The batch of `messages` received from the queue `queueArn`.
+ *
+ * @example
+ * const batch = packSqsBatch(await queue.receive({ max: 100 }), queue.arn, 'us-east-1');
+ * const reply = await processing.execute(batch);
+ */
+export function packSqsBatch(messages: readonly ReceivedMessage[], queueArn: string, region: string): SqsBatch {
+  const n = messages.length;
+  const batch: SqsBatch = {
+    kind: 'sqs-batch',
+    queueArn,
+    region,
+    messageIds: new Array<string>(n),
+    receiptHandles: new Array<string>(n),
+    bodies: new Array<string>(n),
+    sentTimestamps: new Array<number>(n),
+    receiveCounts: new Array<string>(n),
+    firstReceiveTimestamps: new Array<string>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const m = messages[i]!;
+    const a = m.attributes;
+    batch.messageIds[i] = m.messageId;
+    batch.receiptHandles[i] = m.receiptHandle;
+    batch.bodies[i] = m.body;
+    batch.sentTimestamps[i] = Number(a.SentTimestamp);
+    batch.receiveCounts[i] = a.ApproximateReceiveCount;
+    batch.firstReceiveTimestamps[i] = a.ApproximateFirstReceiveTimestamp;
+    const extra = extrasOf(m);
+    if (extra) (batch.extras ??= new Array(n).fill(null))[i] = extra;
+  }
+  return batch;
+}
+
+function extrasOf(m: ReceivedMessage): NonNullable<SqsBatch['extras']>[number] {
+  const names = Object.keys(m.messageAttributes);
+  const a = m.attributes;
+  if (names.length === 0 && a.DeadLetterQueueSourceArn === undefined && a.DeadLetterReason === undefined) return null;
+  const messageAttributes: SqsRecord['messageAttributes'] = {};
+  for (const name of names) messageAttributes[name] = { stringValue: m.messageAttributes[name]!, dataType: 'String' };
+  const attributes: Partial<ReceivedMessage['attributes']> = {};
+  if (a.DeadLetterQueueSourceArn !== undefined) attributes.DeadLetterQueueSourceArn = a.DeadLetterQueueSourceArn;
+  if (a.DeadLetterReason !== undefined) attributes.DeadLetterReason = a.DeadLetterReason;
+  return { messageAttributes, attributes };
+}
+
+/** The batch as the JSON array of SQS records a Pipe delivers to its target. */
+export function sqsRecords(batch: SqsBatch): SqsRecord[] {
+  const n = batch.messageIds.length;
+  const records = new Array<SqsRecord>(n);
+  for (let i = 0; i < n; i++) {
+    const extra = batch.extras?.[i];
+    records[i] = {
+      messageId: batch.messageIds[i]!,
+      receiptHandle: batch.receiptHandles[i]!,
+      body: batch.bodies[i]!,
+      attributes: {
+        ApproximateReceiveCount: batch.receiveCounts[i]!,
+        SentTimestamp: String(batch.sentTimestamps[i]),
+        ApproximateFirstReceiveTimestamp: batch.firstReceiveTimestamps[i]!,
+        ...extra?.attributes,
+      },
+      messageAttributes: extra ? extra.messageAttributes : {},
+      eventSource: 'aws:sqs',
+      eventSourceARN: batch.queueArn,
+      awsRegion: batch.region,
+    };
+  }
+  return records;
+}
+
+/** Each message's id and when the pipeline accepted it (its `SentTimestamp`). */
+export function messageStarts(batch: SqsBatch): MessageStart[] {
+  return batch.messageIds.map((id, i) => ({ id, acceptedAt: batch.sentTimestamps[i]! }));
+}
