@@ -6,6 +6,18 @@
  * receive count and stamps a fresh random receipt token; a delete must present that token.
  * Every call is one SQLite transaction, so a batch is all-or-nothing and a returned call is on
  * disk (WAL) — a `kill -9` right after `send` returns loses nothing.
+ *
+ * **Leases in memory** (a store opened with `leasesInMemory`, when it is the only one receiving:
+ * the local runtime, which holds its data directory's lock). A message sent without delay gets
+ * `visible_at` = {@link HELD_BY_RECEIVER}: the row says "this store's receiver has it", and the
+ * store's receives take such rows in order, leasing each in memory (receipt token, visibility
+ * deadline, receive count) instead of writing its row. A delete checks the lease and deletes the
+ * row. A lease that ends without a delete — its visibility timeout passes, `changeVisibility`,
+ * the store closes — is written to the row as an ordinary receive would have been, and the message
+ * continues as in the other mode. What a lease changes: a receive cut short by a crash of the
+ * process is not counted (its row still says held; the next start takes it again with the same
+ * receive count), so it does not count toward `maxReceiveCount`. Nothing is lost: held rows are
+ * messages like any other, received again after a restart.
  */
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
@@ -115,6 +127,8 @@ export interface PeekedMessage {
 /** The store a queue lives in (implemented by `QueueStore`). */
 export interface QueueHost {
   readonly database: SqliteDatabase;
+  /** Receives lease in memory (see the module comment). */
+  readonly leasesInMemory?: boolean;
   now(): number;
   assertOpen(): void;
   /** False once the store is closed. */
@@ -145,6 +159,30 @@ const MAX_RECEIVE = 10_000;
 const LONG_POLL_RECHECK_MS = 250;
 
 /**
+ * `visible_at` of a message held by the receiving store's memory (see the module comment): later
+ * than any real time (epoch ms of the year ~255,000), so every query on visibility leaves it out.
+ */
+export const HELD_BY_RECEIVER = 8_000_000_000_000_000;
+
+/** A message received from memory: what its row would hold had the receive written it. */
+interface Lease {
+  token: number;
+  deadline: number;
+  receiveCount: number;
+  firstReceivedAt: number;
+}
+
+interface HeldRow {
+  seq: number;
+  message_id: string;
+  body: string;
+  message_attributes: string | null;
+  sent_at: number;
+  receive_count: number;
+  first_received_at: number | null;
+}
+
+/**
  * A durable queue. Get one from `QueueStore.queue(name, config)`; do not construct it directly.
  *
  * @example
@@ -172,6 +210,15 @@ export class DurableQueue {
   private readonly nextVisibleStmt: Statement;
   private readonly moveStmts = new Map<string, Statement>();
   private waiters: Array<() => void> = [];
+  /** With leases in memory: the leases by row, the last held row taken, the earliest deadline (a lower bound). */
+  private readonly leases = new Map<number, Lease>();
+  private cursor = 0;
+  private earliestDeadline = Number.POSITIVE_INFINITY;
+  private readonly leasing: boolean;
+  private readonly heldStmt: Statement;
+  private readonly countHeldStmt: Statement;
+  private readonly writeLeaseStmt: Statement;
+  private readonly releaseHeldStmt: Statement;
 
   /** @internal Created by `QueueStore`. */
   constructor(
@@ -217,10 +264,17 @@ export class DurableQueue {
     this.deleteBySeqStmt = this.db.prepare(`DELETE FROM ${t} WHERE seq = ?`);
     this.visibilityStmt = this.db.prepare(`UPDATE ${t} SET visible_at = ? WHERE seq = ? AND receipt = ?`);
     this.countVisibleStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at <= ?`).pluck();
-    this.countHiddenStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at > ?`).pluck();
-    this.countDelayedStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at > ? AND receive_count = 0`).pluck();
+    this.countHiddenStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER}`).pluck();
+    this.countDelayedStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER} AND receive_count = 0`).pluck();
     this.oldestStmt = this.db.prepare(`SELECT enqueued_at FROM ${t} ORDER BY seq LIMIT 1`).pluck();
-    this.nextVisibleStmt = this.db.prepare(`SELECT visible_at FROM ${t} ORDER BY visible_at LIMIT 1`).pluck();
+    this.nextVisibleStmt = this.db.prepare(`SELECT visible_at FROM ${t} WHERE visible_at < ${HELD_BY_RECEIVER} ORDER BY visible_at LIMIT 1`).pluck();
+    this.leasing = host.leasesInMemory ?? false;
+    this.heldStmt = this.db.prepare(
+      `SELECT seq, message_id, body, message_attributes, sent_at, receive_count, first_received_at FROM ${t} WHERE visible_at = ${HELD_BY_RECEIVER} AND seq > ? ORDER BY seq LIMIT ?`,
+    );
+    this.countHeldStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at = ${HELD_BY_RECEIVER}`).pluck();
+    this.writeLeaseStmt = this.db.prepare(`UPDATE ${t} SET visible_at = ?, receive_count = ?, first_received_at = ?, receipt = ? WHERE seq = ? AND visible_at = ${HELD_BY_RECEIVER}`);
+    this.releaseHeldStmt = this.db.prepare(`UPDATE ${t} SET visible_at = ? WHERE visible_at = ${HELD_BY_RECEIVER}`);
   }
 
   /** The SQLite connection the queue lives in (shared by every queue of its store). */
@@ -262,7 +316,9 @@ export class DurableQueue {
     const sent = this.db.transaction(() => {
       const out: SentMessage[] = [];
       for (const row of rows) {
-        this.insertStmt.run(row);
+        const seq = Number(this.insertStmt.run(row).lastInsertRowid);
+        // A row id can be used again once the rows above it are gone: keep it ahead of the cursor.
+        if (row[5] === HELD_BY_RECEIVER && seq <= this.cursor) this.cursor = seq - 1;
         out.push({ messageId: row[0] });
       }
       return out;
@@ -298,7 +354,7 @@ export class DurableQueue {
     if (!Number.isInteger(delay) || delay < QUEUE_LIMITS.delayMs.min || delay > QUEUE_LIMITS.delayMs.max) {
       throw new QueueArgumentError(`${where}: delayMs must be a whole number from 0 to ${QUEUE_LIMITS.delayMs.max}; got ${describe(delay)}.`, this.name);
     }
-    return [randomUUID(), message.body, attributes, now, now, now + delay];
+    return [randomUUID(), message.body, attributes, now, now, delay === 0 && this.leasing ? HELD_BY_RECEIVER : now + delay];
   }
 
   /**
@@ -326,14 +382,96 @@ export class DurableQueue {
       if (messages.length > 0 || options.signal?.aborted) return messages;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return messages;
-      const next = this.nextVisibleStmt.get() as number | undefined;
-      const untilVisible = next === undefined ? remaining : Math.max(1, next - this.host.now());
+      const stored = this.nextVisibleStmt.get() as number | undefined;
+      const next = this.leasing && this.leases.size > 0 ? Math.min(stored ?? Number.POSITIVE_INFINITY, this.earliestDeadline) : stored;
+      const untilVisible = next === undefined || next === Number.POSITIVE_INFINITY ? remaining : Math.max(1, next - this.host.now());
       await this.waitForMessages(Math.min(remaining, untilVisible, LONG_POLL_RECHECK_MS), options.signal);
       if (!this.host.isOpen()) return []; // the store closed during a long poll: end it quietly
     }
   }
 
   private receiveNow(max: number, visibility: number): ReceivedMessage[] {
+    if (!this.leasing) return this.receiveRows(max, visibility);
+    this.endExpiredLeases();
+    const out = this.receiveRows(max, visibility);
+    if (out.length < max) this.receiveHeld(max - out.length, visibility, out);
+    return out;
+  }
+
+  /** Leases up to `max` held messages, in the order they were sent, appending them to `out`. */
+  private receiveHeld(max: number, visibility: number, out: ReceivedMessage[]): void {
+    const now = this.host.now();
+    const expiredBefore = now - this.configValue.retentionMs;
+    const deadline = now + visibility;
+    for (let pass = 0; pass < 100 && max > 0; pass++) {
+      const rows = this.heldStmt.all(this.cursor, max) as HeldRow[];
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        this.cursor = row.seq;
+        if (row.sent_at <= expiredBefore) {
+          this.deleteBySeqStmt.run(row.seq);
+          continue;
+        }
+        const lease: Lease = { token: newReceiveToken(), deadline, receiveCount: row.receive_count + 1, firstReceivedAt: row.first_received_at ?? now };
+        this.leases.set(row.seq, lease);
+        if (deadline < this.earliestDeadline) this.earliestDeadline = deadline;
+        out.push({
+          messageId: row.message_id,
+          receiptHandle: encodeReceiptHandle({ queueId: this.id, seq: row.seq, token: lease.token }),
+          body: row.body,
+          attributes: { ApproximateReceiveCount: String(lease.receiveCount), SentTimestamp: String(row.sent_at), ApproximateFirstReceiveTimestamp: String(lease.firstReceivedAt) },
+          messageAttributes: row.message_attributes === null ? {} : (JSON.parse(row.message_attributes) as Record<string, string>),
+        });
+        max--;
+      }
+    }
+  }
+
+  /** Writes the leases whose visibility timeout has passed to their rows: those messages are visible again. */
+  private endExpiredLeases(): void {
+    const now = this.host.now();
+    if (now < this.earliestDeadline) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    let ended = false;
+    this.db.transaction(() => {
+      for (const [seq, lease] of this.leases) {
+        if (lease.deadline <= now) {
+          this.writeLease(seq, lease, lease.deadline);
+          ended = true;
+        } else if (lease.deadline < earliest) earliest = lease.deadline;
+      }
+    })();
+    this.earliestDeadline = earliest;
+    if (ended) this.notify();
+  }
+
+  private endExpiredLeasesIfLeasing(): void {
+    if (this.leasing && this.leases.size > 0) this.endExpiredLeases();
+  }
+
+  /** Writes a lease to its row as the receive it was (visible again from `visibleAt`) and forgets it. */
+  private writeLease(seq: number, lease: Lease, visibleAt: number): void {
+    this.writeLeaseStmt.run(visibleAt, lease.receiveCount, lease.firstReceivedAt, lease.token, seq);
+    this.leases.delete(seq);
+  }
+
+  /**
+   * With leases in memory: writes every lease to its row (visible again at its deadline) and
+   * marks the held messages not yet received as ordinary visible ones, so that the file holds
+   * what a store without leases would have written. Called by the store when it closes.
+   * @internal
+   */
+  endLeases(): void {
+    if (!this.leasing || !this.db.open) return;
+    this.db.transaction(() => {
+      for (const [seq, lease] of this.leases) this.writeLease(seq, lease, lease.deadline);
+      this.releaseHeldStmt.run(this.host.now());
+    })();
+    this.cursor = 0;
+    this.earliestDeadline = Number.POSITIVE_INFINITY;
+  }
+
+  private receiveRows(max: number, visibility: number): ReceivedMessage[] {
     this.host.assertOpen();
     const out: ReceivedWithSeq[] = [];
     const moved = this.db.transaction(() => {
@@ -418,7 +556,14 @@ export class DurableQueue {
       const stale: string[] = [];
       let deleted = 0;
       parts.forEach((p, i) => {
-        if (this.deleteStmt.run(p.seq, p.token).changes === 1) deleted++;
+        const lease = this.leases.get(p.seq);
+        if (lease !== undefined) {
+          // Leased in memory: the lease's token is the current receipt.
+          if (lease.token === p.token && this.deleteBySeqStmt.run(p.seq).changes === 1) {
+            this.leases.delete(p.seq);
+            deleted++;
+          } else stale.push(receiptHandles[i]!);
+        } else if (this.deleteStmt.run(p.seq, p.token).changes === 1) deleted++;
         else stale.push(receiptHandles[i]!);
       });
       return { deleted, stale };
@@ -433,6 +578,19 @@ export class DurableQueue {
     this.host.assertOpen();
     this.checkVisibility(visibilityTimeoutMs);
     const p = decodeReceiptHandle(receiptHandle, this.id, this.name);
+    const lease = this.leases.get(p.seq);
+    if (lease !== undefined) {
+      if (lease.token !== p.token) return false;
+      const until = this.host.now() + visibilityTimeoutMs;
+      if (visibilityTimeoutMs === 0) {
+        this.writeLease(p.seq, lease, until);
+        this.notify();
+      } else {
+        lease.deadline = until;
+        if (until < this.earliestDeadline) this.earliestDeadline = until;
+      }
+      return true;
+    }
     const changed = this.visibilityStmt.run(this.host.now() + visibilityTimeoutMs, p.seq, p.token).changes === 1;
     if (changed && visibilityTimeoutMs === 0) this.notify();
     return changed;
@@ -451,8 +609,21 @@ export class DurableQueue {
   releaseInFlight(): number {
     this.host.assertOpen();
     const now = this.host.now();
-    const changed = this.db.prepare(`UPDATE ${this.table} SET visible_at = ? WHERE visible_at > ? AND receive_count > 0`).run(now, now).changes;
-    if (changed > 0) this.notify();
+    const changed = this.db.transaction(() => {
+      const leased = this.leases.size;
+      for (const [seq, lease] of this.leases) this.writeLease(seq, lease, now);
+      // Held by a receiver (see the module comment): with leases, start again from the first
+      // (those of a process that died are received again); without, they become visible.
+      this.cursor = 0;
+      const held = this.leasing ? (this.countHeldStmt.get() as number) : this.releaseHeldStmt.run(now).changes;
+      return (
+        leased +
+        held +
+        this.db.prepare(`UPDATE ${this.table} SET visible_at = ? WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER} AND receive_count > 0`).run(now, now).changes
+      );
+    })();
+    this.earliestDeadline = Number.POSITIVE_INFINITY;
+    if (changed > 0 || this.leasing) this.notify();
     return changed;
   }
 
@@ -471,13 +642,17 @@ export class DurableQueue {
     if (ids && ids.length === 0) return [];
     const rows = this.db
       .prepare(
-        `SELECT message_id, body, message_attributes, sent_at, enqueued_at, visible_at, receive_count, first_received_at, dead_letter_source, dead_letter_reason FROM ${this.table} ${where} ORDER BY seq LIMIT ?`,
+        `SELECT seq, message_id, body, message_attributes, sent_at, enqueued_at, visible_at, receive_count, first_received_at, dead_letter_source, dead_letter_reason FROM ${this.table} ${where} ORDER BY seq LIMIT ?`,
       )
       .all(...(ids ?? []), limit) as Array<MessageRow & { enqueued_at: number; visible_at: number }>;
+    this.endExpiredLeasesIfLeasing();
     const now = this.host.now();
     return rows.map((row) => {
-      const attributes: PeekedMessage['attributes'] = { ApproximateReceiveCount: String(row.receive_count), SentTimestamp: String(row.sent_at) };
-      if (row.first_received_at !== null) attributes.ApproximateFirstReceiveTimestamp = String(row.first_received_at);
+      const lease = this.leases.get(row.seq);
+      const receiveCount = lease ? lease.receiveCount : row.receive_count;
+      const firstReceivedAt = lease ? lease.firstReceivedAt : row.first_received_at;
+      const attributes: PeekedMessage['attributes'] = { ApproximateReceiveCount: String(receiveCount), SentTimestamp: String(row.sent_at) };
+      if (firstReceivedAt !== null) attributes.ApproximateFirstReceiveTimestamp = String(firstReceivedAt);
       if (row.dead_letter_source !== null) attributes.DeadLetterQueueSourceArn = row.dead_letter_source;
       if (row.dead_letter_reason !== null) attributes.DeadLetterReason = row.dead_letter_reason;
       return {
@@ -486,7 +661,8 @@ export class DurableQueue {
         attributes,
         messageAttributes: row.message_attributes === null ? {} : (JSON.parse(row.message_attributes) as Record<string, string>),
         enqueuedAt: row.enqueued_at,
-        visible: row.visible_at <= now,
+        // A held row is visible to this store's receives unless leased (another store's: in flight).
+        visible: row.visible_at === HELD_BY_RECEIVER ? this.leasing && !lease : row.visible_at <= now,
       };
     });
   }
@@ -494,23 +670,30 @@ export class DurableQueue {
   /** Deletes the message with this id whatever its state (an operator removing a dead letter). Returns whether it existed. */
   deleteById(messageId: string): boolean {
     this.host.assertOpen();
-    return this.db.prepare(`DELETE FROM ${this.table} WHERE message_id = ?`).run(messageId).changes > 0;
+    const seqs = this.db.prepare(`DELETE FROM ${this.table} WHERE message_id = ? RETURNING seq`).pluck().all(messageId) as number[];
+    for (const seq of seqs) this.leases.delete(seq);
+    return seqs.length > 0;
   }
 
   /** Counts of the queue now. */
   stats(): QueueStats {
     this.host.assertOpen();
+    this.endExpiredLeasesIfLeasing();
     return this.db.transaction(() => {
       const now = this.host.now();
       const visible = this.countVisibleStmt.get(now) as number;
       const hidden = this.countHiddenStmt.get(now) as number;
       const delayed = this.countDelayedStmt.get(now) as number;
+      const held = this.countHeldStmt.get() as number;
       const oldest = this.oldestStmt.get() as number | undefined;
+      // Held rows: this store's receives' (leased: in flight; the others: visible) or, without
+      // leases, a receiver's that is gone until `releaseInFlight` (in flight).
+      const leased = this.leasing ? this.leases.size : held;
       return {
-        visible,
-        inFlight: hidden - delayed,
+        visible: visible + held - leased,
+        inFlight: hidden - delayed + leased,
         delayed,
-        total: visible + hidden,
+        total: visible + hidden + held,
         oldestMessageAgeMs: oldest === undefined ? null : Math.max(0, now - oldest),
       };
     })();
@@ -519,13 +702,18 @@ export class DurableQueue {
   /** Deletes every message, in flight or not (SQS `PurgeQueue`). Returns how many were deleted. */
   purge(): number {
     this.host.assertOpen();
+    this.leases.clear();
+    this.cursor = 0;
+    this.earliestDeadline = Number.POSITIVE_INFINITY;
     return this.db.prepare(`DELETE FROM ${this.table}`).run().changes;
   }
 
   /** Deletes every message older than the retention period; returns how many. (Receives also do this as they meet them.) */
   purgeExpired(): number {
     this.host.assertOpen();
-    return this.db.prepare(`DELETE FROM ${this.table} WHERE sent_at <= ?`).run(this.host.now() - this.configValue.retentionMs).changes;
+    const seqs = this.db.prepare(`DELETE FROM ${this.table} WHERE sent_at <= ? RETURNING seq`).pluck().all(this.host.now() - this.configValue.retentionMs) as number[];
+    for (const seq of seqs) this.leases.delete(seq);
+    return seqs.length;
   }
 
   /**
@@ -550,16 +738,24 @@ export class DurableQueue {
     const ids = options.messageIds;
     if (ids && ids.length === 0) return { moved: 0 };
     const byId = ids ? ` AND message_id IN (${ids.map(() => '?').join(', ')})` : '';
-    const selectStmt = this.db.prepare(`SELECT seq, dead_letter_source FROM ${this.table} WHERE visible_at <= ?${byId} ORDER BY seq LIMIT ?`);
-    const select = { all: (now: number, n: number): unknown[] => selectStmt.all(now, ...(ids ?? []), n) };
+    // Visible messages: held ones too, unless leased (in flight).
+    const selectStmt = this.db.prepare(
+      `SELECT seq, dead_letter_source FROM ${this.table} WHERE (visible_at <= ? OR visible_at = ${HELD_BY_RECEIVER}) AND seq > ?${byId} ORDER BY seq LIMIT ?`,
+    );
+    let afterSeq = 0;
+    const select = { all: (now: number, n: number): unknown[] => selectStmt.all(now, afterSeq, ...(ids ?? []), n) };
     let moved = 0;
     const startedAt = Date.now();
     while (moved < limit) {
       const chunk = Math.min(rate ?? 1000, 1000, limit - moved);
       const touched = new Set<DurableQueue>();
+      let fetched = 0;
       const n = this.db.transaction(() => {
         const now = this.host.now();
-        const rows = select.all(now, chunk) as Array<{ seq: number; dead_letter_source: string | null }>;
+        const selected = select.all(now, chunk) as Array<{ seq: number; dead_letter_source: string | null }>;
+        fetched = selected.length;
+        if (fetched > 0) afterSeq = selected[fetched - 1]!.seq;
+        const rows = selected.filter((row) => !this.leases.has(row.seq));
         for (const row of rows) {
           const target = options.destination ?? this.host.queueByArn(row.dead_letter_source ?? '');
           if (!target) {
@@ -576,7 +772,7 @@ export class DurableQueue {
       })();
       for (const q of touched) q.notify();
       moved += n;
-      if (n < chunk) break;
+      if (fetched < chunk) break;
       if (rate !== undefined) {
         const due = startedAt + (moved / rate) * 1000;
         const wait = due - Date.now();
@@ -644,6 +840,8 @@ export class DurableQueue {
 
   /** @internal Drops the table (used when the store deletes the queue). */
   dropStorage(): void {
+    this.leases.clear();
+    this.cursor = 0;
     this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
     this.notify();
   }

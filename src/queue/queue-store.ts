@@ -19,6 +19,14 @@ export interface QueueStoreOptions {
   accountId?: string;
   /** Clock (epoch milliseconds); tests may pass a controllable one. Default `Date.now`. */
   now?: () => number;
+  /**
+   * This store is the only one receiving from its queues (the local runtime: it holds the data
+   * directory's lock): a message sent without delay is marked as held by this store, and a
+   * receive leases it in memory instead of writing its row — the row is written again only when
+   * the lease ends without a delete (visibility timeout, `changeVisibility`, close). See
+   * `DurableQueue`. Default false.
+   */
+  leasesInMemory?: boolean;
 }
 
 interface QueueRow {
@@ -43,6 +51,8 @@ export class QueueStore implements QueueHost {
   private readonly byName = new Map<string, DurableQueue>();
   private readonly ownsDatabase: boolean;
   private closed = false;
+  /** See {@link QueueStoreOptions.leasesInMemory}. */
+  readonly leasesInMemory: boolean;
 
   /**
    * Opens the store at `path` (created if missing) with WAL and `synchronous = NORMAL`.
@@ -69,6 +79,7 @@ export class QueueStore implements QueueHost {
     this.accountId = options.accountId ?? '000000000000';
     this.clock = options.now ?? Date.now;
     this.ownsDatabase = ownsDatabase;
+    this.leasesInMemory = options.leasesInMemory ?? false;
     database.exec(`
       CREATE TABLE IF NOT EXISTS durable_queues (
         id INTEGER PRIMARY KEY,
@@ -181,6 +192,7 @@ export class QueueStore implements QueueHost {
   /** Closes the store (and its database, when the store opened it). Long polls in progress return. */
   close(): void {
     if (this.closed) return;
+    if (this.database.open) for (const queue of this.byName.values()) queue.endLeases();
     this.closed = true;
     for (const queue of this.byName.values()) queue.notify();
     if (this.ownsDatabase && this.database.open) this.database.close();

@@ -148,7 +148,9 @@ export class LocalPipeline {
       delivery: { concurrency: Math.max(64, options.concurrency * 2) },
       afterCommit,
     });
-    this.queues = QueueStore.onDatabase(this.database);
+    // The runtime is the only receiver of its queues (it holds the data directory's lock): receives
+    // lease in memory instead of writing each message's row (`DurableQueue`, "Leases in memory").
+    this.queues = QueueStore.onDatabase(this.database, { leasesInMemory: true });
     this.targetDlq = this.queues.queue(PIPELINE_RESOURCES.targetDlq, { retentionMs: 14 * 86_400_000 });
     this.eventQueueDlq = this.queues.queue(PIPELINE_RESOURCES.eventQueueDlq, { retentionMs: 14 * 86_400_000 });
     this.eventQueue = this.queues.queue(PIPELINE_RESOURCES.eventQueue, {
