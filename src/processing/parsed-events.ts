@@ -67,10 +67,6 @@ export class ParsedEventHandoff {
   }
 }
 
-/**
- * Equality of two JSON values (object member order ignored): the same own enumerable members,
- * recursively (about 1 µs for an equal copy of a 1-KB event).
- */
 /** An entry of the hand-off; emptied when it leaves (see {@link release}). */
 interface HandoffEntry {
   value: unknown;
@@ -91,6 +87,10 @@ function release(entry: HandoffEntry): void {
   entry.event = undefined;
 }
 
+/**
+ * Equality of two JSON values (object member order ignored): the same own enumerable members,
+ * recursively (about 1 µs for an equal copy of a 1-KB event).
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   // `for…in` lists inherited enumerable members too: with none on Object.prototype (checked
   // here, once per call), an object whose prototype is Object.prototype has only its own.

@@ -172,14 +172,11 @@ interface Lease {
   firstReceivedAt: number;
 }
 
-interface HeldRow {
-  seq: number;
-  message_id: string;
-  body: string;
-  message_attributes: string | null;
-  sent_at: number;
-  receive_count: number;
-  first_received_at: number | null;
+type HeldRow = Omit<MessageRow, 'first_received_at' | 'dead_letter_source' | 'dead_letter_reason'> & { first_received_at: number | null };
+
+/** A row's `message_attributes` column as the message's attributes. */
+function messageAttributesOf(column: string | null): Record<string, string> {
+  return column === null ? {} : (JSON.parse(column) as Record<string, string>);
 }
 
 /**
@@ -420,7 +417,7 @@ export class DurableQueue {
           receiptHandle: encodeReceiptHandle({ queueId: this.id, seq: row.seq, token: lease.token }),
           body: row.body,
           attributes: { ApproximateReceiveCount: String(lease.receiveCount), SentTimestamp: String(row.sent_at), ApproximateFirstReceiveTimestamp: String(lease.firstReceivedAt) },
-          messageAttributes: row.message_attributes === null ? {} : (JSON.parse(row.message_attributes) as Record<string, string>),
+          messageAttributes: messageAttributesOf(row.message_attributes),
         });
         max--;
       }
@@ -430,7 +427,7 @@ export class DurableQueue {
   /** Writes the leases whose visibility timeout has passed to their rows: those messages are visible again. */
   private endExpiredLeases(): void {
     const now = this.host.now();
-    if (now < this.earliestDeadline) return;
+    if (now < this.earliestDeadline) return; // also: no lease at all (infinity)
     let earliest = Number.POSITIVE_INFINITY;
     let ended = false;
     this.db.transaction(() => {
@@ -443,10 +440,6 @@ export class DurableQueue {
     })();
     this.earliestDeadline = earliest;
     if (ended) this.notify();
-  }
-
-  private endExpiredLeasesIfLeasing(): void {
-    if (this.leasing && this.leases.size > 0) this.endExpiredLeases();
   }
 
   /** Writes a lease to its row as the receive it was (visible again from `visibleAt`) and forgets it. */
@@ -535,7 +528,7 @@ export class DurableQueue {
       receiptHandle: encodeReceiptHandle({ queueId: this.id, seq: row.seq, token }),
       body: row.body,
       attributes,
-      messageAttributes: row.message_attributes === null ? {} : (JSON.parse(row.message_attributes) as Record<string, string>),
+      messageAttributes: messageAttributesOf(row.message_attributes),
     };
   }
 
@@ -645,7 +638,7 @@ export class DurableQueue {
         `SELECT seq, message_id, body, message_attributes, sent_at, enqueued_at, visible_at, receive_count, first_received_at, dead_letter_source, dead_letter_reason FROM ${this.table} ${where} ORDER BY seq LIMIT ?`,
       )
       .all(...(ids ?? []), limit) as Array<MessageRow & { enqueued_at: number; visible_at: number }>;
-    this.endExpiredLeasesIfLeasing();
+    this.endExpiredLeases();
     const now = this.host.now();
     return rows.map((row) => {
       const lease = this.leases.get(row.seq);
@@ -659,7 +652,7 @@ export class DurableQueue {
         messageId: row.message_id,
         body: row.body,
         attributes,
-        messageAttributes: row.message_attributes === null ? {} : (JSON.parse(row.message_attributes) as Record<string, string>),
+        messageAttributes: messageAttributesOf(row.message_attributes),
         enqueuedAt: row.enqueued_at,
         // A held row is visible to this store's receives unless leased (another store's: in flight).
         visible: row.visible_at === HELD_BY_RECEIVER ? this.leasing && !lease : row.visible_at <= now,
@@ -678,7 +671,7 @@ export class DurableQueue {
   /** Counts of the queue now. */
   stats(): QueueStats {
     this.host.assertOpen();
-    this.endExpiredLeasesIfLeasing();
+    this.endExpiredLeases();
     return this.db.transaction(() => {
       const now = this.host.now();
       const visible = this.countVisibleStmt.get(now) as number;

@@ -98,7 +98,7 @@ export class PipePoller {
       }
       if (batch.length === 0) continue;
       const running = this.run(batch);
-      batch = [];
+      batch = []; // this frame does not keep the messages while their execution runs
       await running;
     }
   }

@@ -189,8 +189,9 @@ export class ProcessingHost {
    * carries, for latency and retry telemetry (default: those of the batch).
    */
   async execute(execution: JsonValue | SqsBatch, starts?: readonly MessageStart[]): Promise<ExecutionReply> {
-    const input = isSqsBatch(execution) ? (sqsRecords(execution) as unknown as JsonValue) : execution;
-    const messages = starts ?? (isSqsBatch(execution) ? messageStarts(execution) : []);
+    const batch = isSqsBatch(execution) ? execution : undefined;
+    const input = batch ? (sqsRecords(batch) as unknown as JsonValue) : (execution as JsonValue);
+    const messages = starts ?? (batch ? messageStarts(batch) : []);
     const { messages: contexts, recordedFailures } = this.instrumented;
     for (const m of messages) {
       contexts.set(m.id, { acceptedAt: m.acceptedAt, attempts: 0 });

@@ -13,13 +13,19 @@ import { tempDir } from '../support/tmp.js';
 
 const dir = tempDir('gep-runtime-hooks-');
 
+/** A file with table `t`, a connection that writes it, and a second one that counts what is committed. */
+function tableWithReader(file: string) {
+  const path = join(dir, file);
+  const db = openSqliteDatabase(path);
+  db.exec('CREATE TABLE t (v INTEGER)');
+  const reader = new Database(path, { readonly: true });
+  const count = (): number => reader.prepare('SELECT count(*) FROM t').pluck().get() as number;
+  return { db, reader, count };
+}
+
 describe('GroupCommit', () => {
   it('holds writes in one transaction until a tick commits them; the barrier resolves after that commit', async () => {
-    const path = join(dir, 'gc.sqlite');
-    const db = openSqliteDatabase(path);
-    db.exec('CREATE TABLE t (v INTEGER)');
-    const reader = new Database(path, { readonly: true });
-    const count = (): number => reader.prepare('SELECT count(*) FROM t').pluck().get() as number;
+    const { db, reader, count } = tableWithReader('gc.sqlite');
     const commits = new GroupCommit(db, { intervalMs: 20 });
     commits.start();
     db.prepare('INSERT INTO t VALUES (1)').run();
@@ -45,11 +51,7 @@ describe('GroupCommit', () => {
   });
 
   it('hold(): an idle connection gets its group transaction at once, and keeps one across commits until released', async () => {
-    const path = join(dir, 'gc-hold.sqlite');
-    const db = openSqliteDatabase(path);
-    db.exec('CREATE TABLE t (v INTEGER)');
-    const reader = new Database(path, { readonly: true });
-    const count = (): number => reader.prepare('SELECT count(*) FROM t').pluck().get() as number;
+    const { db, reader, count } = tableWithReader('gc-hold.sqlite');
     const commits = new GroupCommit(db, { intervalMs: 10 });
     commits.start();
     await new Promise((r) => setTimeout(r, 40)); // idle ticks: back in autocommit mode
@@ -78,11 +80,7 @@ describe('GroupCommit', () => {
   });
 
   it('commitWhenIdle: a barrier with nothing held commits at once; while work is held, at its release', async () => {
-    const path = join(dir, 'gc-idle.sqlite');
-    const db = openSqliteDatabase(path);
-    db.exec('CREATE TABLE t (v INTEGER)');
-    const reader = new Database(path, { readonly: true });
-    const count = (): number => reader.prepare('SELECT count(*) FROM t').pluck().get() as number;
+    const { db, reader, count } = tableWithReader('gc-idle.sqlite');
     const commits = new GroupCommit(db, { intervalMs: 1000, commitWhenIdle: true }); // the tick alone would take a second
     commits.start();
     const release = commits.hold();
