@@ -3,6 +3,7 @@
  * HTTP routes, the operator's actions (dead letters, replay) and the pieces it is built from.
  */
 export { startRuntime, isLoopback, CONFIG_FILE } from './runtime.js';
+export { applyRuntimeV8Flags } from './v8-flags.js';
 export type { Runtime, RuntimeExtras } from './runtime.js';
 export { resolveRuntimeOptions, ruleEventPattern, RUNTIME_DEFAULTS, RuntimeOptionsError } from './options.js';
 export type { RuntimeOptions, ResolvedRuntimeOptions } from './options.js';

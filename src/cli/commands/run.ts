@@ -7,7 +7,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { DataDirLockedError, RUNTIME_DEFAULTS, RuntimeOptionsError, startRuntime, withBearerToken } from '../../runtime/index.js';
+import { applyRuntimeV8Flags, DataDirLockedError, RUNTIME_DEFAULTS, RuntimeOptionsError, startRuntime, withBearerToken } from '../../runtime/index.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { generateEvents, sendEvents } from '../../simulate/index.js';
@@ -109,6 +109,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       const log = (line: string): void => {
         process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`);
       };
+      applyRuntimeV8Flags();
       let runtime: Runtime;
       try {
         runtime = await startRuntime(runtimeOptions, { log, status: process.stderr });
