@@ -27,7 +27,7 @@ export interface RuntimeOptions {
   batchSize?: number;
   /** How long a poller gathers a batch once it has a first message (Pipe batching window), ms. Default 250. */
   batchWindowMs?: number;
-  /** Batches in flight at once (Pipe pollers, each running one execution). Default 4. */
+  /** Batches in flight at once (Pipe pollers, each running one execution). Default 8. */
   pollers?: number;
   /** The event queue's visibility timeout, ms. Default 30,000 (SQS's default). */
   visibilityTimeoutMs?: number;
@@ -91,7 +91,7 @@ export const RUNTIME_DEFAULTS = {
   concurrency: 10,
   batchSize: 100,
   batchWindowMs: 250,
-  pollers: 4,
+  pollers: 8,
   visibilityTimeoutMs: 30_000,
   maxReceiveCount: 5,
   orgId: SIMULATION_DEFAULTS.orgId,
