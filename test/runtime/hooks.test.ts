@@ -103,6 +103,45 @@ describe('GroupCommit', () => {
     db.close();
   });
 
+  it('a barrier finding the last commit older than the interval commits at once: the tick is late while the thread is busy', async () => {
+    const { db, reader, count } = tableWithReader('gc-overdue.sqlite');
+    const commits = new GroupCommit(db, { intervalMs: 20 });
+    commits.start();
+    const release = commits.hold();
+    const microtasks = async (): Promise<void> => {
+      for (let i = 0; i < 5; i++) await Promise.resolve(); // no timer can run in between
+    };
+    db.prepare('INSERT INTO t VALUES (1)').run();
+    let resolved = false;
+    const barrier = commits.barrier().then(() => (resolved = true));
+    await microtasks();
+    expect(resolved).toBe(false); // within the interval: it waits for the tick
+    const busyUntil = performance.now() + 30;
+    while (performance.now() < busyUntil); // busy: the tick's timer is due but cannot run
+    await microtasks();
+    expect(resolved).toBe(false); // a barrier already waiting is the tick's
+    db.prepare('INSERT INTO t VALUES (2)').run();
+    let second = false;
+    const overdue = commits.barrier().then(() => (second = true));
+    await microtasks();
+    expect(second).toBe(true); // committed in a microtask, before any timer
+    expect(resolved).toBe(true); // the same commit settled the earlier waiter
+    expect(count()).toBe(2);
+    expect(commits.stats().commits).toBe(1);
+    expect(db.inTransaction).toBe(true); // held: the next transaction is open
+    db.prepare('INSERT INTO t VALUES (3)').run();
+    let third = false;
+    const last = commits.barrier().then(() => (third = true));
+    await microtasks();
+    expect(third).toBe(false); // just committed: back to waiting for the tick
+    await Promise.all([barrier, overdue, last]);
+    expect(count()).toBe(3);
+    release();
+    commits.stop();
+    reader.close();
+    db.close();
+  });
+
   it('rejects the barrier when the commit fails', async () => {
     const db = openSqliteDatabase(join(dir, 'gc-fail.sqlite'));
     db.exec('CREATE TABLE t (v INTEGER); CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)');
