@@ -27,4 +27,57 @@ describe('LruMap', () => {
     none.set('a', 1);
     expect(none.size).toBe(0);
   });
+
+  it('evicts in exactly least-recently-used order over any mix of operations (against a plain reference model)', () => {
+    // The reference: an array of keys, most recently used last.
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (const capacity of [1, 2, 5, 17]) {
+      const evicted: Array<[number, string]> = [];
+      const map = new LruMap<number, string>(capacity, (value, key) => evicted.push([key, value]));
+      const order: number[] = [];
+      const values = new Map<number, string>();
+      const expectedEvicted: Array<[number, string]> = [];
+      const use = (key: number): void => {
+        order.splice(order.indexOf(key), 1);
+        order.push(key);
+      };
+      for (let step = 0; step < 5_000; step++) {
+        const key = random(capacity * 3);
+        const op = random(5);
+        if (op === 0 || op === 1) {
+          const value = `v${step}`;
+          map.set(key, value);
+          if (values.has(key)) use(key);
+          else order.push(key);
+          values.set(key, value);
+          if (order.length > capacity) {
+            const oldest = order.shift()!;
+            expectedEvicted.push([oldest, values.get(oldest)!]);
+            values.delete(oldest);
+          }
+        } else if (op === 2) {
+          expect(map.get(key)).toBe(values.get(key));
+          if (values.has(key)) use(key);
+        } else if (op === 3) {
+          expect(map.take(key)).toBe(values.get(key));
+          if (values.delete(key)) order.splice(order.indexOf(key), 1);
+        } else {
+          map.delete(key);
+          if (values.delete(key)) order.splice(order.indexOf(key), 1);
+        }
+        expect(map.size).toBe(order.length);
+      }
+      expect(evicted).toEqual(expectedEvicted);
+      expect(map.evictions).toBe(expectedEvicted.length);
+      map.clear();
+      expect(map.size).toBe(0);
+      for (const key of order) expect(map.get(key)).toBeUndefined();
+      map.set(1, 'again'); // usable after clear
+      expect(map.get(1)).toBe('again');
+    }
+  });
 });

@@ -65,8 +65,13 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
   #hashedKeysPrefix: string | undefined;
 
   readonly #byEventTime: boolean;
-  /** In-progress records by id, with `inProgressInMemory` (else `undefined`: they are rows). */
-  readonly #inProgress: Map<string, IdempotencyRecord> | undefined;
+  /**
+   * In-progress records by id, with `inProgressInMemory` (else `undefined`: they are rows). Each in
+   * a box emptied when it leaves: the map has an entry come and go for every event, V8 rebuilds
+   * its table every few hundred of them, and a replaced table points at the entries it held until
+   * the next full collection — an emptied box keeps no record alive into the old generation.
+   */
+  readonly #inProgress: Map<string, { record: IdempotencyRecord | undefined }> | undefined;
 
   /**
    * @param options.recordIdsByEventTime order record ids by the payload's `eventTime` (see the
@@ -140,7 +145,7 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
     if (inProgress && record.getStatus() === 'INPROGRESS') {
       // The same condition as the conditional insert below, over this object and the table.
       const key = record.idempotencyKey;
-      const held = inProgress.get(key);
+      const held = inProgress.get(key)?.record;
       const existing = held ?? (this.#statements.get.get(key) as Row | undefined);
       if (existing !== undefined) {
         const current = held ?? toRecord(existing as Row);
@@ -148,7 +153,9 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
         const abandoned = current.getStatus() === 'INPROGRESS' && current.inProgressExpiryTimestamp !== undefined && current.inProgressExpiryTimestamp < now;
         if (!expired && !abandoned) throw new IdempotencyItemAlreadyExistsError(`Failed to put record for already existing idempotency key: ${key}`, current);
       }
-      inProgress.set(key, record);
+      const box = inProgress.get(key);
+      if (box) box.record = record;
+      else inProgress.set(key, { record });
       return;
     }
     const result = this.#statements.put.run(
@@ -170,7 +177,7 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
   }
 
   protected async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {
-    const held = this.#inProgress?.get(idempotencyKey);
+    const held = this.#inProgress?.get(idempotencyKey)?.record;
     if (held) return held;
     const row = this.#statements.get.get(idempotencyKey) as Row | undefined;
     if (!row) throw new IdempotencyItemNotFoundError();
@@ -181,7 +188,7 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
     const data = record.responseData === undefined ? null : JSON.stringify(record.responseData);
     const expiration = record.expiryTimestamp ?? null;
     const validation = this.isPayloadValidationEnabled() ? (record.payloadHash ?? null) : undefined;
-    if (this.#inProgress?.delete(record.idempotencyKey)) {
+    if (this.#releaseInProgress(record.idempotencyKey)) {
       // Its first row: written whole (over an expired or abandoned record, if the table has one).
       this.#statements.upsert.run(record.idempotencyKey, record.getStatus(), expiration, data, validation ?? null);
       return;
@@ -191,8 +198,18 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
   }
 
   protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
-    this.#inProgress?.delete(record.idempotencyKey);
+    this.#releaseInProgress(record.idempotencyKey);
     this.#statements.delete.run(record.idempotencyKey);
+  }
+
+  /** Forgets the in-progress record `key` (emptying its box first); whether there was one. */
+  #releaseInProgress(key: string): boolean {
+    const inProgress = this.#inProgress;
+    const box = inProgress?.get(key);
+    if (box === undefined) return false;
+    box.record = undefined;
+    inProgress!.delete(key);
+    return true;
   }
 
   /** Deletes records expired before `now` (what DynamoDB TTL does on AWS). Returns how many. */
