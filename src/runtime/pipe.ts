@@ -13,6 +13,7 @@
  *   until the queue's redrive policy moves them to its dead-letter queue;
  * - an execution that fails as a whole leaves the whole batch to the visibility timeout.
  */
+import { setMaxListeners } from 'node:events';
 import type { DurableQueue, ReceivedMessage } from '../queue/index.js';
 import type { Processing } from './processing.js';
 import type { ExecutionReply } from './processing-host.js';
@@ -65,7 +66,11 @@ export class PipePoller {
     private readonly processing: Pick<Processing, 'execute'>,
     private readonly options: PipeOptions,
     private readonly observer: PipeObserver = {},
-  ) {}
+  ) {
+    // Every poller waiting on an empty queue listens to the stop signal: more than Node's default
+    // of 10 is expected, not a leak.
+    setMaxListeners(Math.max(10, options.pollers * 2), this.abort.signal);
+  }
 
   /** Starts the pollers. */
   start(): void {
