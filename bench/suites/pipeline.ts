@@ -91,9 +91,9 @@ async function writeEntries(file: string, out: string, count: number): Promise<v
 /**
  * The non-empty lines of an NDJSON file, at most `limit`. Reads the file into one reused 1 MiB
  * buffer and decodes each line alone: `readline` (or decoding whole chunks) allocates several
- * times the text per line, and a new buffer per chunk is external memory, which counts toward V8's
- * old-generation limit until a full collection — garbage the measured process would collect on
- * the main thread it shares with ingestion.
+ * times the text per line, and a new buffer per chunk is one more piece of external memory for
+ * V8 to track and free — work the measured process would do on the main thread it shares with
+ * ingestion.
  */
 async function* readLines(file: string, limit: number): AsyncGenerator<string> {
   let n = 0;
