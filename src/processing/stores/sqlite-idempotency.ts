@@ -145,7 +145,8 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
     if (inProgress && record.getStatus() === 'INPROGRESS') {
       // The same condition as the conditional insert below, over this object and the table.
       const key = record.idempotencyKey;
-      const held = inProgress.get(key)?.record;
+      const box = inProgress.get(key);
+      const held = box?.record;
       const existing = held ?? (this.#statements.get.get(key) as Row | undefined);
       if (existing !== undefined) {
         const current = held ?? toRecord(existing as Row);
@@ -153,7 +154,6 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
         const abandoned = current.getStatus() === 'INPROGRESS' && current.inProgressExpiryTimestamp !== undefined && current.inProgressExpiryTimestamp < now;
         if (!expired && !abandoned) throw new IdempotencyItemAlreadyExistsError(`Failed to put record for already existing idempotency key: ${key}`, current);
       }
-      const box = inProgress.get(key);
       if (box) box.record = record;
       else inProgress.set(key, { record });
       return;
