@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBridgeValidationException } from '../../src/eventbridge/errors.js';
 import { transformInput, validateTargetInput } from '../../src/eventbridge/transform.js';
 import type { TargetInput } from '../../src/eventbridge/transform.js';
-import { conformancePath } from '../support/paths.js';
+import { conformancePath } from './shared-data.js';
 
 interface Case {
   name: string;

@@ -8,7 +8,7 @@ import JSON5 from 'json5';
 import { describe, expect, it } from 'vitest';
 import { EventBridgeValidationException, InvalidEventPatternException } from '../../src/eventbridge/errors.js';
 import { compileEventPattern, testEventPattern } from '../../src/eventbridge/pattern.js';
-import { conformancePath } from '../support/paths.js';
+import { conformancePath } from './shared-data.js';
 
 const patternsDir = conformancePath('eventbridge', 'patterns');
 const snapshot = JSON.parse(readFileSync(conformancePath('eventbridge', 'test_events_patterns.snapshot.json'), 'utf8')) as Record<
