@@ -18,15 +18,26 @@ const files = readdirSync(join(here, 'suites'))
 const suites: BenchSuite[] = [];
 for (const file of files) {
   const mod = (await import(pathToFileURL(join(here, 'suites', file)).href)) as { default: BenchSuite };
-  if (mod.default.name !== file.slice(0, -3)) throw new Error(`bench/suites/${file} exports suite "${mod.default.name}": name the file after its suite.`);
+  if (mod.default.name !== file.slice(0, -3))
+    throw new Error(`bench/suites/${file} exports suite "${mod.default.name}": name the file after its suite.`);
   suites.push(mod.default);
 }
 if (suites.length === 0) {
-  console.error(`No benchmark suite matches ${wanted.join(', ')}. Suites: ${readdirSync(join(here, 'suites')).map((f) => f.replace(/\\.ts$/, '')).join(', ')}`);
+  console.error(
+    `No benchmark suite matches ${wanted.join(', ')}. Suites: ${readdirSync(join(here, 'suites'))
+      .map((f) => f.replace(/\\.ts$/, ''))
+      .join(', ')}`,
+  );
   process.exit(1);
 }
 
-const report: { startedAt: string; node: string; cpus: string; memoryGiB: number; suites: Record<string, { ranAt: string; results: BenchResult[] }> } = {
+const report: {
+  startedAt: string;
+  node: string;
+  cpus: string;
+  memoryGiB: number;
+  suites: Record<string, { ranAt: string; results: BenchResult[] }>;
+} = {
   startedAt: new Date().toISOString(),
   node: process.version,
   cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
@@ -54,6 +65,11 @@ function formatResult(r: BenchResult): string {
   if (r.events !== undefined) parts.push(`${r.events.toLocaleString('en-US')} events`);
   if (r.seconds !== undefined) parts.push(`${r.seconds.toFixed(2)} s`);
   if (r.peakRssBytes !== undefined) parts.push(`peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
-  if (r.ratios) parts.push(Object.entries(r.ratios).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' '));
+  if (r.ratios)
+    parts.push(
+      Object.entries(r.ratios)
+        .map(([k, v]) => `${k}=${v.toFixed(3)}`)
+        .join(' '),
+    );
   return parts.join('  ');
 }

@@ -23,7 +23,8 @@ try {
     );
   }
   new GenesysEventPipelineStack(app, settings.stackName, {
-    description: 'Genesys Cloud events → EventBridge partner bus → SQS → Pipe → Step Functions → Lambda → DynamoDB (genesys-event-pipeline)',
+    description:
+      'Genesys Cloud events → EventBridge partner bus → SQS → Pipe → Step Functions → Lambda → DynamoDB (genesys-event-pipeline)',
     pipeline: settings.pipeline,
     ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
     // Environment-agnostic: `cdk deploy` targets the account and region of the CLI's credentials.

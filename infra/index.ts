@@ -6,13 +6,25 @@ export { GenesysEventPipeline } from './lib/genesys-event-pipeline.js';
 export type { GenesysEventPipelineProps } from './lib/genesys-event-pipeline.js';
 export { resolvePipelineConfig, PIPE_SQS_LIMITS, EXPRESS_MAX_DURATION_SECONDS } from './lib/config.js';
 export type { PipelineConfig, FunctionLogLevel, PipeLogLevel } from './lib/config.js';
-export { PipelineConfigError, resolvePartnerEventSource, resolveTopics, GENESYS_PARTNER_SOURCE_PREFIX, partnerEventSourceName } from './lib/source.js';
+export {
+  PipelineConfigError,
+  resolvePartnerEventSource,
+  resolveTopics,
+  GENESYS_PARTNER_SOURCE_PREFIX,
+  partnerEventSourceName,
+} from './lib/source.js';
 export type { PartnerEventSource, PartnerEventSourceInput } from './lib/source.js';
 export { PipelineMonitoring } from './lib/monitoring.js';
 export type { PipelineMonitoringProps } from './lib/monitoring.js';
 export { GenesysEventPipelineStack } from './lib/stack.js';
 export type { GenesysEventPipelineStackProps } from './lib/stack.js';
-export { settingsFromContext, CONTEXT_KEYS, EXAMPLE_ORG_ID, EXAMPLE_EVENT_SOURCE_SUFFIX, DEFAULT_STACK_NAME } from './lib/context.js';
+export {
+  settingsFromContext,
+  CONTEXT_KEYS,
+  EXAMPLE_ORG_ID,
+  EXAMPLE_EVENT_SOURCE_SUFFIX,
+  DEFAULT_STACK_NAME,
+} from './lib/context.js';
 export type { AppSettings, ContextKey } from './lib/context.js';
 export { acknowledge, listAcknowledgments, awsSolutionsReport } from './lib/nag.js';
 export type { Acknowledgment } from './lib/nag.js';

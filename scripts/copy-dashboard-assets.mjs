@@ -11,7 +11,9 @@ const outDir = resolve(root, process.argv[2] ?? 'dist');
 const from = join(root, 'src', 'dashboard', 'static');
 const to = join(outDir, 'dashboard', 'static');
 if (!existsSync(join(outDir, 'dashboard'))) {
-  console.error(`copy-dashboard-assets: ${join(outDir, 'dashboard')} does not exist; run the TypeScript build (tsc -p tsconfig.build.json) first.`);
+  console.error(
+    `copy-dashboard-assets: ${join(outDir, 'dashboard')} does not exist; run the TypeScript build (tsc -p tsconfig.build.json) first.`,
+  );
   process.exit(1);
 }
 cpSync(from, to, { recursive: true });

@@ -17,7 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventKey, parseGenesysEvent } from '../../src/events/index.js';
 import { parseGenesysEventWithZod } from '../../src/events/parse.js';
-import { createValidator, openProcessingDatabase, ParsedEventHandoff, SqliteDeadLetterStore } from '../../src/processing/index.js';
+import {
+  createValidator,
+  openProcessingDatabase,
+  ParsedEventHandoff,
+  SqliteDeadLetterStore,
+} from '../../src/processing/index.js';
 import type { SqsRecord } from '../../src/processing/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { rate } from '../harness.js';
@@ -65,21 +70,42 @@ const suite: BenchSuite = {
     if (valid !== lines.length) throw new Error(`${lines.length - valid} of the simulated events are invalid`);
 
     const results: BenchResult[] = [];
-    results.push(await measure('JSON.parse alone (the floor)', lines.length, () => lines.forEach((line) => JSON.parse(line))));
-    const fast = await measure('parseGenesysEvent(text)', lines.length, () => lines.forEach((line) => parseGenesysEvent(line)));
-    const zod = await measure('parseGenesysEvent(text), zod alone', lines.length, () => lines.forEach((line) => parseGenesysEventWithZod(line)));
-    fast.ratios = { 'fast/zod-alone': (fast.details!.microsecondsPerEvent as number) / (zod.details!.microsecondsPerEvent as number) };
+    results.push(
+      await measure('JSON.parse alone (the floor)', lines.length, () => lines.forEach((line) => JSON.parse(line))),
+    );
+    const fast = await measure('parseGenesysEvent(text)', lines.length, () =>
+      lines.forEach((line) => parseGenesysEvent(line)),
+    );
+    const zod = await measure('parseGenesysEvent(text), zod alone', lines.length, () =>
+      lines.forEach((line) => parseGenesysEventWithZod(line)),
+    );
+    fast.ratios = {
+      'fast/zod-alone': (fast.details!.microsecondsPerEvent as number) / (zod.details!.microsecondsPerEvent as number),
+    };
     results.push(fast, zod);
-    results.push(await measure('parseGenesysEvent(object)', values.length, () => values.forEach((value) => parseGenesysEvent(value))));
-    results.push(await measure('eventKey', keyInputs.length, () => keyInputs.forEach((d) => eventKey(d.topicName, d.eventBody))));
+    results.push(
+      await measure('parseGenesysEvent(object)', values.length, () =>
+        values.forEach((value) => parseGenesysEvent(value)),
+      ),
+    );
+    results.push(
+      await measure('eventKey', keyInputs.length, () => keyInputs.forEach((d) => eventKey(d.topicName, d.eventBody))),
+    );
 
     const dir = mkdtempSync(join(tmpdir(), 'gep-bench-events-'));
     const db = openProcessingDatabase(join(dir, 'bench.db'));
     try {
-      const validator = createValidator({ deadLetters: new SqliteDeadLetterStore(db), parsedEvents: new ParsedEventHandoff(BATCH) });
+      const validator = createValidator({
+        deadLetters: new SqliteDeadLetterStore(db),
+        parsedEvents: new ParsedEventHandoff(BATCH),
+      });
       const batches: SqsRecord[][] = [];
       for (let i = 0; i < lines.length; i += BATCH) {
-        batches.push(lines.slice(i, i + BATCH).map((body, j) => ({ messageId: `m-${i + j}`, body, attributes: { ApproximateReceiveCount: '1' } })));
+        batches.push(
+          lines
+            .slice(i, i + BATCH)
+            .map((body, j) => ({ messageId: `m-${i + j}`, body, attributes: { ApproximateReceiveCount: '1' } })),
+        );
       }
       results.push(
         await measure(`validator, batches of ${BATCH}`, lines.length, async () => {

@@ -34,7 +34,11 @@ function pick<T>(random: () => number, items: readonly T[], count = 1): T[] {
 function genesysRules(count: number, seed: number): object[] {
   const random = prng(seed);
   const queues = simulationCatalogue().queues.map((q) => q.id);
-  const orgs = [SIMULATION_DEFAULTS.orgId, '0d9c2b1e-1111-4a2b-8c3d-000000000002', '5e7f8a9b-2222-4c3d-9e4f-000000000003'];
+  const orgs = [
+    SIMULATION_DEFAULTS.orgId,
+    '0d9c2b1e-1111-4a2b-8c3d-000000000002',
+    '5e7f8a9b-2222-4c3d-9e4f-000000000003',
+  ];
   const rules: object[] = [];
   for (let i = 0; i < count; i++) {
     const org = random() < 0.8 ? orgs[0]! : pick(random, orgs)[0]!;
@@ -44,14 +48,19 @@ function genesysRules(count: number, seed: number): object[] {
     };
     const body: Record<string, unknown> = {};
     const r = random();
-    if (r < 0.3) body.mediaType = pick(random, ['VOICE', 'CHAT', 'MESSAGE', 'EMAIL', 'CALLBACK'], 1 + Math.floor(random() * 2));
+    if (r < 0.3)
+      body.mediaType = pick(random, ['VOICE', 'CHAT', 'MESSAGE', 'EMAIL', 'CALLBACK'], 1 + Math.floor(random() * 2));
     else if (r < 0.5) body.queueId = pick(random, queues, 1 + Math.floor(random() * 4));
-    else if (r < 0.6) body.eventTime = [{ numeric: ['>=', SIMULATION_DEFAULTS.startTime + Math.floor(random() * 3_600_000)] }];
+    else if (r < 0.6)
+      body.eventTime = [{ numeric: ['>=', SIMULATION_DEFAULTS.startTime + Math.floor(random() * 3_600_000)] }];
     else if (r < 0.65) body.acdOutcome = [{ 'anything-but': ['ABANDON'] }];
     else if (r < 0.7) body.userId = [{ exists: true }];
     if (Object.keys(body).length > 0) rule.detail = { eventBody: body };
     if (random() < 0.05) {
-      rule.$or = [{ detail: { eventBody: { direction: ['INBOUND'] } } }, { detail: { eventBody: { mediaType: ['VOICE'] } } }];
+      rule.$or = [
+        { detail: { eventBody: { direction: ['INBOUND'] } } },
+        { detail: { eventBody: { mediaType: ['VOICE'] } } },
+      ];
     }
     rules.push(rule);
   }
@@ -69,7 +78,10 @@ function loadEvents(): object[] {
 }
 
 /** Runs `matchAll` over the events repeatedly for at least MIN_SECONDS (after one warm-up pass); events/s and one pass's match count. */
-function measure(events: readonly object[], matchAll: (event: object) => number): { eventsPerSecond: number; seconds: number; matched: number; processed: number } {
+function measure(
+  events: readonly object[],
+  matchAll: (event: object) => number,
+): { eventsPerSecond: number; seconds: number; matched: number; processed: number } {
   let matched = 0;
   for (const e of events) matched += matchAll(e); // warm-up pass, also the reference count
   let processed = 0;
@@ -96,11 +108,18 @@ function compare(events: readonly object[], ruleCount: number): BenchResult[] {
     return n;
   };
   // Two interleaved rounds, best of each: neither side profits from running after the other.
-  const rounds = [measure(events, byIndex), measure(events, ruleByRule), measure(events, byIndex), measure(events, ruleByRule)];
+  const rounds = [
+    measure(events, byIndex),
+    measure(events, ruleByRule),
+    measure(events, byIndex),
+    measure(events, ruleByRule),
+  ];
   const indexed = rounds[0]!.eventsPerSecond >= rounds[2]!.eventsPerSecond ? rounds[0]! : rounds[2]!;
   const naive = rounds[1]!.eventsPerSecond >= rounds[3]!.eventsPerSecond ? rounds[1]! : rounds[3]!;
   if (indexed.matched !== naive.matched) {
-    throw new Error(`index and rule-by-rule disagree for ${ruleCount} rules: ${indexed.matched} vs ${naive.matched} matches`);
+    throw new Error(
+      `index and rule-by-rule disagree for ${ruleCount} rules: ${indexed.matched} vs ${naive.matched} matches`,
+    );
   }
   const details = { rules: ruleCount, events: events.length, matchesPerPass: indexed.matched };
   return [
@@ -112,7 +131,13 @@ function compare(events: readonly object[], ruleCount: number): BenchResult[] {
       ratios: { 'index/naive': indexed.eventsPerSecond / naive.eventsPerSecond },
       details,
     },
-    { name: `${ruleCount} rules, rule by rule (naive)`, events: naive.processed, seconds: naive.seconds, eventsPerSecond: naive.eventsPerSecond, details },
+    {
+      name: `${ruleCount} rules, rule by rule (naive)`,
+      events: naive.processed,
+      seconds: naive.seconds,
+      eventsPerSecond: naive.eventsPerSecond,
+      details,
+    },
   ];
 }
 

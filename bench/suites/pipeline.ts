@@ -27,7 +27,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QueueStore } from '../../src/queue/index.js';
 import { applyRuntimeV8Flags, startRuntime } from '../../src/runtime/index.js';
-import { buildStateMachineDefinition, createWorkflowExecutor, FUNCTION_PLACEHOLDERS } from '../../src/workflow/index.js';
+import {
+  buildStateMachineDefinition,
+  createWorkflowExecutor,
+  FUNCTION_PLACEHOLDERS,
+} from '../../src/workflow/index.js';
 import type { JsonValue, LocalLambdaHandler, WorkflowExecutorKind, WorkflowMode } from '../../src/workflow/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import type { BenchResult, BenchSuite } from '../harness.js';
@@ -44,7 +48,9 @@ const here = fileURLToPath(import.meta.url);
  * docs/runtime.md, "Memory"). The main thread's live heap is ~30–50 MB; a 16 MB semi-space lets
  * the per-event garbage of ingestion die young instead of being promoted.
  */
-const HEAP_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=128 --max-semi-space-size=16').split(' ').filter(Boolean);
+const HEAP_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=128 --max-semi-space-size=16')
+  .split(' ')
+  .filter(Boolean);
 
 interface PhaseResult {
   events: number;
@@ -58,7 +64,7 @@ async function writeEvents(file: string, count: number): Promise<void> {
   const out = createWriteStream(file);
   let n = 0;
   for (const line of generateEvents({ conversations: Math.ceil(count / 7), seed: 42, duplicates: 0.01 })) {
-    if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+    if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     if (++n >= count) break;
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
@@ -82,10 +88,18 @@ async function writeEntries(file: string, out: string, count: number): Promise<v
   const stream = createWriteStream(out);
   for await (const line of readLines(file, count)) {
     const e = JSON.parse(line) as { source: string; 'detail-type': string; detail: unknown; time: string };
-    const entry: EntryLine = { Source: e.source, DetailType: e['detail-type'], Detail: JSON.stringify(e.detail), Time: e.time };
-    if (!stream.write(`${JSON.stringify(entry)}\n`)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+    const entry: EntryLine = {
+      Source: e.source,
+      DetailType: e['detail-type'],
+      Detail: JSON.stringify(e.detail),
+      Time: e.time,
+    };
+    if (!stream.write(`${JSON.stringify(entry)}\n`))
+      await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
   }
-  await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
 }
 
 /**
@@ -112,7 +126,11 @@ async function* readLines(file: string, limit: number): AsyncGenerator<string> {
       if (bytesRead === 0) break;
       const end = filled + bytesRead;
       let start = 0;
-      for (let newline = buffer.indexOf(10, filled); newline !== -1 && newline < end; newline = buffer.indexOf(10, start)) {
+      for (
+        let newline = buffer.indexOf(10, filled);
+        newline !== -1 && newline < end;
+        newline = buffer.indexOf(10, start)
+      ) {
         if (newline > start) {
           yield buffer.toString('utf8', start, newline);
           if (++n >= limit) return;
@@ -163,7 +181,12 @@ function threadCpu(since: ReadonlyMap<string, number> = new Map()): Map<string, 
 
 /** {@link threadCpu} as µs per event, busiest thread first. */
 function perEvent(cpu: ReadonlyMap<string, number>, events: number): Record<string, number> {
-  return Object.fromEntries([...cpu].filter(([, s]) => s >= 0.01).sort((a, b) => b[1] - a[1]).map(([name, s]) => [name, +((s * 1e6) / events).toFixed(1)]));
+  return Object.fromEntries(
+    [...cpu]
+      .filter(([, s]) => s >= 0.01)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, s]) => [name, +((s * 1e6) / events).toFixed(1)]),
+  );
 }
 
 async function queuePhase(file: string, dir: string, count: number): Promise<PhaseResult> {
@@ -202,16 +225,31 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
   applyRuntimeV8Flags(); // as `genesys-pipeline run` does, before anything else runs
   const entriesFile = join(dir, `entries-${mode}.ndjson`);
   await writeEntries(file, entriesFile, count);
-  const runtime = await startRuntime({
-    dataDir: join(dir, `pipeline-${mode}`),
-    port: 0,
-    mode,
-    archiveRetentionDays: 1,
-    ...(process.env.BENCH_COMMIT_MS ? { commitIntervalMs: Number(process.env.BENCH_COMMIT_MS) } : {}),
-    ...(process.env.BENCH_POLLERS ? { pollers: Number(process.env.BENCH_POLLERS) } : {}),
-    ...(process.env.BENCH_RETRY_PAUSE_MS ? { retryPauseMs: Number(process.env.BENCH_RETRY_PAUSE_MS) } : {}),
-    ...(process.env.BENCH_EXECUTOR ? { executor: process.env.BENCH_EXECUTOR as WorkflowExecutorKind } : {}),
-  }, { outcomes: { ...counting, processingStarted() {}, processingFinished() {}, invalid() {}, failed() {}, retried() {} }, ...(process.env.BENCH_PROCESSING_THREAD ? { processingThread: process.env.BENCH_PROCESSING_THREAD as 'main' | 'worker' } : {}) });
+  const runtime = await startRuntime(
+    {
+      dataDir: join(dir, `pipeline-${mode}`),
+      port: 0,
+      mode,
+      archiveRetentionDays: 1,
+      ...(process.env.BENCH_COMMIT_MS ? { commitIntervalMs: Number(process.env.BENCH_COMMIT_MS) } : {}),
+      ...(process.env.BENCH_POLLERS ? { pollers: Number(process.env.BENCH_POLLERS) } : {}),
+      ...(process.env.BENCH_RETRY_PAUSE_MS ? { retryPauseMs: Number(process.env.BENCH_RETRY_PAUSE_MS) } : {}),
+      ...(process.env.BENCH_EXECUTOR ? { executor: process.env.BENCH_EXECUTOR as WorkflowExecutorKind } : {}),
+    },
+    {
+      outcomes: {
+        ...counting,
+        processingStarted() {},
+        processingFinished() {},
+        invalid() {},
+        failed() {},
+        retried() {},
+      },
+      ...(process.env.BENCH_PROCESSING_THREAD
+        ? { processingThread: process.env.BENCH_PROCESSING_THREAD as 'main' | 'worker' }
+        : {}),
+    },
+  );
   const t = runtime.telemetry;
   const finished = (): number => outcomes.processed + outcomes.duplicates + outcomes.deadLettered;
   const threadsAtStart = threadCpu();
@@ -227,19 +265,22 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
   let failure: unknown;
   const put = (batch: typeof entries): void => {
     inFlight++;
-    runtime.pipeline.eventBridge.putEvents({ Entries: batch }).then(
-      (r) => {
-        rejected += r.FailedEntryCount;
-      },
-      (error: unknown) => {
-        failure ??= error;
-      },
-    ).finally(() => {
-      inFlight--;
-      const wake = callEnded;
-      callEnded = undefined;
-      wake?.();
-    });
+    runtime.pipeline.eventBridge
+      .putEvents({ Entries: batch })
+      .then(
+        (r) => {
+          rejected += r.FailedEntryCount;
+        },
+        (error: unknown) => {
+          failure ??= error;
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        const wake = callEnded;
+        callEnded = undefined;
+        wake?.();
+      });
   };
   const fewerCallsThan = async (limit: number): Promise<void> => {
     while (inFlight >= limit) await new Promise<void>((resolve) => (callEnded = resolve));
@@ -280,7 +321,12 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
       cpuMicrosecondsPerEvent: Math.round((cpu.user + cpu.system) / sent),
       commits: commits.commits,
       cpuMicrosecondsPerEventByThread: threads,
-      options: { batchSize: runtime.options.batchSize, pollers: runtime.options.pollers, concurrency: runtime.options.concurrency, commitIntervalMs: runtime.options.commitIntervalMs },
+      options: {
+        batchSize: runtime.options.batchSize,
+        pollers: runtime.options.pollers,
+        concurrency: runtime.options.concurrency,
+        commitIntervalMs: runtime.options.commitIntervalMs,
+      },
     },
   };
 }
@@ -295,17 +341,38 @@ async function executorPhase(kind: WorkflowExecutorKind, seconds: number): Promi
   const functions: Record<string, LocalLambdaHandler> = {
     [FUNCTION_PLACEHOLDERS.validator]: (p) => {
       const records = (p as { records: Array<{ messageId: string; body: string }> }).records;
-      return { items: records.map((r) => ({ messageId: r.messageId, receiveCount: 1, event: JSON.parse(r.body) as JsonValue })), invalid: 0 };
+      return {
+        items: records.map((r) => ({
+          messageId: r.messageId,
+          receiveCount: 1,
+          event: JSON.parse(r.body) as JsonValue,
+        })),
+        invalid: 0,
+      };
     },
-    [FUNCTION_PLACEHOLDERS.processor]: (p) => ({ messageId: (p as { messageId: string }).messageId, status: 'processed' }),
-    [FUNCTION_PLACEHOLDERS.batchReporter]: (p) => ({ batchItemFailures: [], processed: (p as { outcomes: unknown[] }).outcomes.length, duplicates: 0, invalid: 0, failed: 0 }),
+    [FUNCTION_PLACEHOLDERS.processor]: (p) => ({
+      messageId: (p as { messageId: string }).messageId,
+      status: 'processed',
+    }),
+    [FUNCTION_PLACEHOLDERS.batchReporter]: (p) => ({
+      batchItemFailures: [],
+      processed: (p as { outcomes: unknown[] }).outcomes.length,
+      duplicates: 0,
+      invalid: 0,
+      failed: 0,
+    }),
   };
   const executor = createWorkflowExecutor(kind, buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: 10 }), {
     functions,
     concurrency: { [FUNCTION_PLACEHOLDERS.processor]: { limit: 10 } },
   });
   const body = [...generateEvents({ conversations: 1, seed: 42 })][0]!;
-  const batch = Array.from({ length: 100 }, (_, i) => ({ messageId: `m-${i}`, receiptHandle: `h-${i}`, body, attributes: { ApproximateReceiveCount: '1' } }));
+  const batch = Array.from({ length: 100 }, (_, i) => ({
+    messageId: `m-${i}`,
+    receiptHandle: `h-${i}`,
+    body,
+    attributes: { ApproximateReceiveCount: '1' },
+  }));
   const cpuStart = process.cpuUsage();
   const started = process.hrtime.bigint();
   let events = 0;
@@ -315,7 +382,17 @@ async function executorPhase(kind: WorkflowExecutorKind, seconds: number): Promi
   }
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
-  return { events, seconds: elapsed, peakRssBytes: process.resourceUsage().maxRSS * 1024, details: { executor: kind, cpuMicrosecondsPerEvent: +((cpu.user + cpu.system) / events).toFixed(1), batch: 100, executionsAtOnce: 4 } };
+  return {
+    events,
+    seconds: elapsed,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    details: {
+      executor: kind,
+      cpuMicrosecondsPerEvent: +((cpu.user + cpu.system) / events).toFixed(1),
+      batch: 100,
+      executionsAtOnce: 4,
+    },
+  };
 }
 
 /** Runs one phase in a child process and returns its result. */
@@ -323,7 +400,11 @@ function child(phase: string, file: string, dir: string, count: number): PhaseRe
   // The executor phases measure the state machine, not the runtime: the reference interpreter
   // needs more heap than the runtime's limits allow.
   const flags = phase.startsWith('executor-') ? ['--max-old-space-size=512'] : HEAP_FLAGS;
-  const run = spawnSync(process.execPath, [...flags, '--import', 'tsx', here, '--phase', phase, file, dir, String(count)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawnSync(
+    process.execPath,
+    [...flags, '--import', 'tsx', here, '--phase', phase, file, dir, String(count)],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   if (run.status !== 0) throw new Error(`bench phase ${phase} failed (exit ${run.status}): ${run.stdout}`);
   const last = run.stdout.trim().split('\n').pop()!;
   return JSON.parse(last) as PhaseResult;
@@ -348,10 +429,40 @@ const suite: BenchSuite = {
       const rdFast = rate(dFast.events, dFast.seconds);
       const rdReference = rate(dReference.events, dReference.seconds);
       const results: BenchResult[] = [
-        { name: '(a) durable queue send+receive+delete, batch 100', events: a.events, seconds: a.seconds, eventsPerSecond: ra, peakRssBytes: a.peakRssBytes, details: a.details },
-        { name: '(b) full pipeline, buffered mode', events: b.events, seconds: b.seconds, eventsPerSecond: rb, peakRssBytes: b.peakRssBytes, ratios: { 'b/a': rb / ra }, details: b.details },
-        { name: '(c) full pipeline, direct mode', events: c.events, seconds: c.seconds, eventsPerSecond: rc, peakRssBytes: c.peakRssBytes, ratios: { 'c/b': rc / rb }, details: c.details },
-        { name: '(d) state machine alone (trivial handlers), fast executor', events: dFast.events, seconds: dFast.seconds, eventsPerSecond: rdFast, peakRssBytes: dFast.peakRssBytes, details: dFast.details },
+        {
+          name: '(a) durable queue send+receive+delete, batch 100',
+          events: a.events,
+          seconds: a.seconds,
+          eventsPerSecond: ra,
+          peakRssBytes: a.peakRssBytes,
+          details: a.details,
+        },
+        {
+          name: '(b) full pipeline, buffered mode',
+          events: b.events,
+          seconds: b.seconds,
+          eventsPerSecond: rb,
+          peakRssBytes: b.peakRssBytes,
+          ratios: { 'b/a': rb / ra },
+          details: b.details,
+        },
+        {
+          name: '(c) full pipeline, direct mode',
+          events: c.events,
+          seconds: c.seconds,
+          eventsPerSecond: rc,
+          peakRssBytes: c.peakRssBytes,
+          ratios: { 'c/b': rc / rb },
+          details: c.details,
+        },
+        {
+          name: '(d) state machine alone (trivial handlers), fast executor',
+          events: dFast.events,
+          seconds: dFast.seconds,
+          eventsPerSecond: rdFast,
+          peakRssBytes: dFast.peakRssBytes,
+          details: dFast.details,
+        },
         {
           name: '(d) state machine alone (trivial handlers), reference executor (aws-local-stepfunctions)',
           events: dReference.events,

@@ -46,7 +46,11 @@ const suite: BenchSuite = {
     ];
     const inputs = resolvePlanInputs({ rate: 500, peakRate: 2_000, burst: BURST });
     const { seconds } = await timed(() => planCapacity(inputs));
-    results.push({ name: 'plan both topologies with a 1M burst', seconds, details: { rate: 500, peakRate: 2_000, burst: BURST } });
+    results.push({
+      name: 'plan both topologies with a 1M burst',
+      seconds,
+      details: { rate: 500, peakRate: 2_000, burst: BURST },
+    });
     return results;
   },
 };

@@ -61,7 +61,14 @@ function* simulatedFacts(conversations: number, seed: number): Generator<Convers
     const event = JSON.parse(line) as { detail: { topicName: string; eventBody: Record<string, unknown> } };
     const { topicName, eventBody } = event.detail;
     const topic = parseConversationTopicName(topicName)!.topic;
-    yield factOf({ kind: 'conversation', topic, conversationId: eventBody.conversationId, eventTime: eventBody.eventTime, body: eventBody, key: eventKey(topicName, eventBody) } as unknown as ConversationEvent);
+    yield factOf({
+      kind: 'conversation',
+      topic,
+      conversationId: eventBody.conversationId,
+      eventTime: eventBody.eventTime,
+      body: eventBody,
+      key: eventKey(topicName, eventBody),
+    } as unknown as ConversationEvent);
   }
 }
 
@@ -75,16 +82,34 @@ async function pipeline(kind: WorkflowExecutorKind, batchSize: number, parallel:
   return withDatabase(async (db) => {
     const lines = [...generateEvents({ conversations: CONVERSATIONS, seed: 7, outOfOrder: 0.1, malformed: 0.02 })];
     const local = createLocalHandlers({ db });
-    const executor = createWorkflowExecutor(kind, buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: 10 }), { functions: local.functions });
+    const executor = createWorkflowExecutor(
+      kind,
+      buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: 10 }),
+      { functions: local.functions },
+    );
     const batches: JsonValue[] = [];
     for (let i = 0; i < lines.length; i += batchSize) {
-      batches.push(lines.slice(i, i + batchSize).map((body, j) => ({ messageId: `m-${i + j}`, body, attributes: { ApproximateReceiveCount: '1' } })) as unknown as JsonValue);
+      batches.push(
+        lines.slice(i, i + batchSize).map((body, j) => ({
+          messageId: `m-${i + j}`,
+          body,
+          attributes: { ApproximateReceiveCount: '1' },
+        })) as unknown as JsonValue,
+      );
     }
     const rss = sampleRss();
     const { seconds } = await timed(async () => {
-      for (let i = 0; i < batches.length; i += parallel) await Promise.all(batches.slice(i, i + parallel).map((b) => executor.execute(b)));
+      for (let i = 0; i < batches.length; i += parallel)
+        await Promise.all(batches.slice(i, i + parallel).map((b) => executor.execute(b)));
     });
-    return { name: `buffered workflow (${kind} executor, autocommit), batch ${batchSize} × ${parallel} parallel`, events: lines.length, seconds, eventsPerSecond: rate(lines.length, seconds), peakRssBytes: rss.stop(), details: { conversations: CONVERSATIONS, maxConcurrency: 10 } };
+    return {
+      name: `buffered workflow (${kind} executor, autocommit), batch ${batchSize} × ${parallel} parallel`,
+      events: lines.length,
+      seconds,
+      eventsPerSecond: rate(lines.length, seconds),
+      peakRssBytes: rss.stop(),
+      details: { conversations: CONVERSATIONS, maxConcurrency: 10 },
+    };
   });
 }
 
@@ -105,9 +130,15 @@ function fold(): BenchResult {
 }
 
 /** `applyFact` per event over a simulated stream; `cache: 0` is the cold path (every event reads its conversation's facts). */
-async function applyFacts(label: string, options: { cache?: number; batch: number; facts: readonly ConversationFact[] }): Promise<BenchResult> {
+async function applyFacts(
+  label: string,
+  options: { cache?: number; batch: number; facts: readonly ConversationFact[] },
+): Promise<BenchResult> {
   return withDatabase((db) => {
-    const store = new SqliteConversationStore(db, options.cache === undefined ? {} : { cacheConversations: options.cache });
+    const store = new SqliteConversationStore(
+      db,
+      options.cache === undefined ? {} : { cacheConversations: options.cache },
+    );
     let commitNs = 0n;
     const start = process.hrtime.bigint();
     if (options.batch > 1) {
@@ -130,7 +161,9 @@ async function applyFacts(label: string, options: { cache?: number; batch: numbe
       eventsPerSecond: rate(n, seconds),
       details: {
         microsecondsPerEvent: round((seconds * 1e6) / n),
-        ...(options.batch > 1 ? { commitMicrosecondsPerEvent: round(Number(commitNs) / 1e3 / n), eventsPerTransaction: options.batch } : { transaction: 'one per event' }),
+        ...(options.batch > 1
+          ? { commitMicrosecondsPerEvent: round(Number(commitNs) / 1e3 / n), eventsPerTransaction: options.batch }
+          : { transaction: 'one per event' }),
         cache: store.cacheStats(),
       },
     };
@@ -144,7 +177,12 @@ async function processorPerEvent(label: string, batch: number, recordIdsByEventT
     const deadLetters = new SqliteDeadLetterStore(db);
     const parsedEvents = new ParsedEventHandoff();
     const validator = createValidator({ deadLetters, parsedEvents });
-    const processor = createProcessor({ persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { recordIdsByEventTime }), sinks: [new ConversationProjectionSink(new SqliteConversationStore(db))], deadLetters, parsedEvents });
+    const processor = createProcessor({
+      persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { recordIdsByEventTime }),
+      sinks: [new ConversationProjectionSink(new SqliteConversationStore(db))],
+      deadLetters,
+      parsedEvents,
+    });
     const ns = { validate: 0n, process: 0n, commit: 0n };
     const lap = (key: keyof typeof ns, since: bigint): bigint => {
       const now = process.hrtime.bigint();
@@ -171,7 +209,16 @@ async function processorPerEvent(label: string, batch: number, recordIdsByEventT
       events: lines.length,
       seconds,
       eventsPerSecond: rate(lines.length, seconds),
-      details: { microsecondsPerEvent: { validate: per(ns.validate), process: per(ns.process), ...(batch > 1 ? { commit: per(ns.commit) } : {}) }, recordIdsByEventTime, handoff: parsedEvents.stats(), duplicatesInStream: 0.05 },
+      details: {
+        microsecondsPerEvent: {
+          validate: per(ns.validate),
+          process: per(ns.process),
+          ...(batch > 1 ? { commit: per(ns.commit) } : {}),
+        },
+        recordIdsByEventTime,
+        handoff: parsedEvents.stats(),
+        duplicatesInStream: 0.05,
+      },
     };
   });
 }
@@ -195,7 +242,12 @@ async function processorCpu(options: { pagesWritten?: boolean } = {}): Promise<B
     const parsedEvents = new ParsedEventHandoff();
     const validator = createValidator({ deadLetters, parsedEvents });
     const conversations = new SqliteConversationStore(db);
-    const processor = createProcessor({ persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { recordIdsByEventTime: true }), sinks: [new ConversationProjectionSink(conversations)], deadLetters, parsedEvents });
+    const processor = createProcessor({
+      persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { recordIdsByEventTime: true }),
+      sinks: [new ConversationProjectionSink(conversations)],
+      deadLetters,
+      parsedEvents,
+    });
     const cpu = (): number => {
       const { user, system } = process.cpuUsage();
       return user + system;
@@ -223,13 +275,21 @@ async function processorCpu(options: { pagesWritten?: boolean } = {}): Promise<B
     const n = lines.length;
     const pageSize = Number(db.pragma('page_size', { simple: true }));
     return {
-      name: options.pagesWritten ? 'processor.process, pages written per event (no automatic checkpoints)' : 'processor.process CPU per event, 100,000 simulated events, transactions of 100',
+      name: options.pagesWritten
+        ? 'processor.process, pages written per event (no automatic checkpoints)'
+        : 'processor.process CPU per event, 100,000 simulated events, transactions of 100',
       events: n,
       seconds,
       eventsPerSecond: rate(n, seconds),
       details: {
-        cpuMicrosecondsPerEvent: { process: round(spent.process / n), commit: round(spent.commit / n), total: round((spent.process + spent.commit) / n) },
-        ...(options.pagesWritten ? { pagesWrittenPerEvent: round((1000 * (walBytes() - walBefore)) / (pageSize + 24) / n) / 1000 } : {}),
+        cpuMicrosecondsPerEvent: {
+          process: round(spent.process / n),
+          commit: round(spent.commit / n),
+          total: round((spent.process + spent.commit) / n),
+        },
+        ...(options.pagesWritten
+          ? { pagesWrittenPerEvent: round((1000 * (walBytes() - walBefore)) / (pageSize + 24) / n) / 1000 }
+          : {}),
         statuses,
         cache: conversations.cacheStats(),
         note: 'validation excluded; wall-clock rate includes it',
@@ -245,8 +305,18 @@ async function figures(): Promise<BenchResult[]> {
     const store = new SqliteConversationStore(db, { cacheConversations: 1000 });
     const queries = new SqliteConversationQueries(db);
     const T0 = 1767268800000;
-    const fact = (conversationId: string, topic: ConversationFact['topic'], eventTime: number, extra: Partial<ConversationFact> = {}): ConversationFact => ({
-      key: `${conversationId}:${topic}`, conversationId, topic, eventTime, participantId: `${conversationId}-acd`, ...extra,
+    const fact = (
+      conversationId: string,
+      topic: ConversationFact['topic'],
+      eventTime: number,
+      extra: Partial<ConversationFact> = {},
+    ): ConversationFact => ({
+      key: `${conversationId}:${topic}`,
+      conversationId,
+      topic,
+      eventTime,
+      participantId: `${conversationId}-acd`,
+      ...extra,
     });
     const { seconds: fillSeconds } = timedSync(() => {
       for (let c = 0; c < conversations; c += 1000) {
@@ -259,8 +329,22 @@ async function figures(): Promise<BenchResult[]> {
           store.applyFactNow(fact(id, 'acd.start', t + 1000, { queueId }));
           if (i % 10 === 0) continue; // still waiting
           const abandoned = i % 7 === 0;
-          store.applyFactNow(fact(id, 'acd.end', t + 30_000, { queueId, acdOutcome: abandoned ? 'ABANDON' : 'ANSWERED', connectedDurationMs: 29_000 }));
-          if (!abandoned) store.applyFactNow(fact(id, 'user.end', t + 300_000, { participantId: `${id}-agent`, userId: 'u1', interactingDurationMs: 270_000, heldDurationMs: 20_000 }));
+          store.applyFactNow(
+            fact(id, 'acd.end', t + 30_000, {
+              queueId,
+              acdOutcome: abandoned ? 'ABANDON' : 'ANSWERED',
+              connectedDurationMs: 29_000,
+            }),
+          );
+          if (!abandoned)
+            store.applyFactNow(
+              fact(id, 'user.end', t + 300_000, {
+                participantId: `${id}-agent`,
+                userId: 'u1',
+                interactingDurationMs: 270_000,
+                heldDurationMs: 20_000,
+              }),
+            );
           if (i % 3 !== 0) store.applyFactNow(fact(id, 'customer.end', t + 300_100));
         }
         db.exec('COMMIT');
@@ -276,7 +360,8 @@ async function figures(): Promise<BenchResult[]> {
     });
     const { seconds: recountSeconds, value: recount } = timedSync(() => queries.recountContactCentreFigures());
     const current = queries.contactCentreFigures();
-    if (JSON.stringify(current) !== JSON.stringify(recount)) throw new Error('The maintained figures differ from a recount.');
+    if (JSON.stringify(current) !== JSON.stringify(recount))
+      throw new Error('The maintained figures differ from a recount.');
     return [
       {
         name: `contactCentreFigures(), ${conversations.toLocaleString('en-US')} conversations`,
@@ -289,7 +374,11 @@ async function figures(): Promise<BenchResult[]> {
           fillSeconds: round(fillSeconds),
         },
       },
-      { name: `list({ state: 'active', limit: 50 }), ${conversations.toLocaleString('en-US')} conversations`, seconds: listSeconds, details: { microsecondsPerCall: round((listSeconds * 1e6) / listCalls) } },
+      {
+        name: `list({ state: 'active', limit: 50 }), ${conversations.toLocaleString('en-US')} conversations`,
+        seconds: listSeconds,
+        details: { microsecondsPerCall: round((listSeconds * 1e6) / listCalls) },
+      },
     ];
   });
 }
@@ -302,7 +391,11 @@ const MILLION_CHILD_FLAG = '--processing-million-child';
  * the suite is in its heap.
  */
 function million(): BenchResult {
-  const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), MILLION_CHILD_FLAG], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const output = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), MILLION_CHILD_FLAG],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
   return JSON.parse(output.slice(output.indexOf('{'))) as BenchResult;
 }
 
@@ -344,7 +437,10 @@ async function millionInThisProcess(): Promise<BenchResult> {
         cacheHeapMiB,
         processRssBeforeMiB: round(baselineRss / 2 ** 20),
         liveHeapWithCacheMiB: round(withCache / 2 ** 20),
-        databaseMiB: round((Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }))) / 2 ** 20),
+        databaseMiB: round(
+          (Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }))) /
+            2 ** 20,
+        ),
       },
     };
   });
@@ -360,7 +456,8 @@ const round = (x: number): number => Math.round(x * 100) / 100;
 
 const suite: BenchSuite = {
   name: 'processing',
-  description: 'validator → idempotent processor → conversation projection, locally on SQLite: state machine, store, processor, figures, memory',
+  description:
+    'validator → idempotent processor → conversation projection, locally on SQLite: state machine, store, processor, figures, memory',
   async run() {
     const results: BenchResult[] = [await pipeline('fast', 100, 3), await pipeline('reference', 100, 3), fold()];
     const facts = [...simulatedFacts(15_000, 11)];
@@ -368,13 +465,27 @@ const suite: BenchSuite = {
     const warm = await applyFacts('warm cache, batch transaction', { batch: BATCH, facts });
     const cold = await applyFacts('cold (no cache), batch transaction', { cache: 0, batch: BATCH, facts });
     const auto = await applyFacts('warm cache, autocommit', { batch: 1, facts: facts.slice(0, 30_000) });
-    warm.ratios = { 'warm/cold': round(warm.eventsPerSecond! / cold.eventsPerSecond!), 'batch/autocommit': round(warm.eventsPerSecond! / auto.eventsPerSecond!) };
+    warm.ratios = {
+      'warm/cold': round(warm.eventsPerSecond! / cold.eventsPerSecond!),
+      'batch/autocommit': round(warm.eventsPerSecond! / auto.eventsPerSecond!),
+    };
     results.push(warm, cold, auto);
     const batched = await processorPerEvent('batch transaction', BATCH);
     const byTime = await processorPerEvent('batch transaction, record ids by event time', BATCH, true);
     const autocommit = await processorPerEvent('autocommit', 1);
-    batched.ratios = { 'batch/autocommit': round(batched.eventsPerSecond! / autocommit.eventsPerSecond!), 'byEventTime/batch': round(byTime.eventsPerSecond! / batched.eventsPerSecond!) };
-    results.push(batched, byTime, autocommit, await processorCpu(), await processorCpu({ pagesWritten: true }), ...(await figures()), million());
+    batched.ratios = {
+      'batch/autocommit': round(batched.eventsPerSecond! / autocommit.eventsPerSecond!),
+      'byEventTime/batch': round(byTime.eventsPerSecond! / batched.eventsPerSecond!),
+    };
+    results.push(
+      batched,
+      byTime,
+      autocommit,
+      await processorCpu(),
+      await processorCpu({ pagesWritten: true }),
+      ...(await figures()),
+      million(),
+    );
     return results;
   },
 };

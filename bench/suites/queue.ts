@@ -53,7 +53,12 @@ function detail(i: number): string {
 }
 
 function entry(i: number): { Source: string; DetailType: string; Detail: string; EventBusName: string } {
-  return { Source: SOURCE, DetailType: 'v2.detail.events.conversation.{id}.customer.start', Detail: detail(i), EventBusName: SOURCE };
+  return {
+    Source: SOURCE,
+    DetailType: 'v2.detail.events.conversation.{id}.customer.start',
+    Detail: detail(i),
+    EventBusName: SOURCE,
+  };
 }
 
 async function queueRoundTrip(dir: string): Promise<BenchResult> {
@@ -115,8 +120,16 @@ function openBus(path: string): { eb: LocalEventBridge; store: QueueStore } {
   const eb = LocalEventBridge.open({ path });
   const store = QueueStore.onDatabase(eb.database);
   eb.createEventBus({ Name: SOURCE, EventSourceName: SOURCE });
-  eb.putRule({ Name: 'conversations', EventBusName: SOURCE, EventPattern: { 'detail-type': [{ prefix: 'v2.detail.events.conversation.' }] } });
-  eb.putTargets({ Rule: 'conversations', EventBusName: SOURCE, Targets: [{ Id: 'queue', target: durableQueueTarget(store.queue('genesys-events')) }] });
+  eb.putRule({
+    Name: 'conversations',
+    EventBusName: SOURCE,
+    EventPattern: { 'detail-type': [{ prefix: 'v2.detail.events.conversation.' }] },
+  });
+  eb.putTargets({
+    Rule: 'conversations',
+    EventBusName: SOURCE,
+    Targets: [{ Id: 'queue', target: durableQueueTarget(store.queue('genesys-events')) }],
+  });
   return { eb, store };
 }
 
@@ -140,7 +153,8 @@ async function putEventsInProcess(dir: string, callers: number): Promise<BenchRe
   const queued = store.queue('genesys-events').stats().total;
   const archived = eb.archivedEventCount(SOURCE);
   await eb.close();
-  if (queued !== MESSAGES || archived !== MESSAGES) throw new Error(`queued ${queued}, archived ${archived}, expected ${MESSAGES}`);
+  if (queued !== MESSAGES || archived !== MESSAGES)
+    throw new Error(`queued ${queued}, archived ${archived}, expected ${MESSAGES}`);
   return {
     name: `(c) PutEvents in-process → archive + queue, ${callers === 1 ? '1 caller' : `${callers} callers`}`,
     events: MESSAGES,
@@ -160,7 +174,11 @@ interface ClientJob {
 
 /** The worker side of (d): sends `total` events in PutEvents calls of 10, `inFlight` at a time. */
 async function runSdkClient(job: ClientJob): Promise<void> {
-  const client = new EventBridgeClient({ endpoint: job.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new EventBridgeClient({
+    endpoint: job.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const entries: PutEventsRequestEntry[] = Array.from({ length: job.total }, (_, i) => entry(i));
   let next = 0;
   const started = process.hrtime.bigint();

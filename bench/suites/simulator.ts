@@ -61,7 +61,11 @@ function generationOnly(options: SimulationOptions): BenchResult {
     events: lines,
     seconds,
     eventsPerSecond: rate(lines, seconds),
-    details: { conversations: options.conversations, averageLineChars: Math.round(chars / lines), eventsPerCpuSecond: rate(lines, (used.user + used.system) / 1e6) },
+    details: {
+      conversations: options.conversations,
+      averageLineChars: Math.round(chars / lines),
+      eventsPerCpuSecond: rate(lines, (used.user + used.system) / 1e6),
+    },
   };
 }
 
@@ -76,7 +80,14 @@ const suite: BenchSuite = {
       const clean = await toFile('simulator → file', { conversations: CONVERSATIONS, seed: 1 }, dir);
       const faulty = await toFile(
         'simulator → file, faults (5 % dup/late/malformed, 0.1 % oversized)',
-        { conversations: CONVERSATIONS, seed: 1, duplicates: 0.05, outOfOrder: 0.05, malformed: 0.05, oversized: 0.001 },
+        {
+          conversations: CONVERSATIONS,
+          seed: 1,
+          duplicates: 0.05,
+          outOfOrder: 0.05,
+          malformed: 0.05,
+          oversized: 0.001,
+        },
         dir,
       );
       const generation = generationOnly({ conversations: CONVERSATIONS, seed: 1 });

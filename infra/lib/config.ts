@@ -178,7 +178,10 @@ export interface PipelineConfig {
 }
 
 /** Pipes' SQS source limits (PipeSourceSqsQueueParameters). */
-export const PIPE_SQS_LIMITS = { batchSize: { min: 1, max: 10_000 }, batchWindowSeconds: { min: 0, max: 300 } } as const;
+export const PIPE_SQS_LIMITS = {
+  batchSize: { min: 1, max: 10_000 },
+  batchWindowSeconds: { min: 0, max: 300 },
+} as const;
 /** Genesys queues and re-sends events for up to 4 days when AWS is unreachable. */
 export const GENESYS_RESEND_WINDOW_SECONDS = 4 * 86_400;
 /** The longest an Express execution runs (Step Functions quotas). */
@@ -217,16 +220,40 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   const topics = resolveTopics(props.topics ?? GENERIC_CONVERSATION_TOPICS, problems);
 
   const mode = props.mode ?? 'buffered';
-  if (!MODES.includes(mode)) problems.push(`mode "${String(mode)}" is unknown; use "buffered" (high volume) or "direct" (low volume).`);
+  if (!MODES.includes(mode))
+    problems.push(`mode "${String(mode)}" is unknown; use "buffered" (high volume) or "direct" (low volume).`);
 
   if (props.maxConcurrency !== undefined) {
-    checkInteger(problems, 'maxConcurrency', props.maxConcurrency, 1, MAX_INLINE_MAP_CONCURRENCY, 'an inline Map state runs at most 40 iterations at once; bound the whole pipeline with reservedConcurrency');
+    checkInteger(
+      problems,
+      'maxConcurrency',
+      props.maxConcurrency,
+      1,
+      MAX_INLINE_MAP_CONCURRENCY,
+      'an inline Map state runs at most 40 iterations at once; bound the whole pipeline with reservedConcurrency',
+    );
   }
   const batchSize = props.batchSize ?? 100;
-  checkInteger(problems, 'batchSize', batchSize, PIPE_SQS_LIMITS.batchSize.min, PIPE_SQS_LIMITS.batchSize.max, 'EventBridge Pipes SQS source limit');
-  const batchWindowSeconds = checkSeconds(problems, 'batchWindow', props.batchWindow ?? Duration.seconds(1), 0, 300, 'EventBridge Pipes MaximumBatchingWindowInSeconds');
+  checkInteger(
+    problems,
+    'batchSize',
+    batchSize,
+    PIPE_SQS_LIMITS.batchSize.min,
+    PIPE_SQS_LIMITS.batchSize.max,
+    'EventBridge Pipes SQS source limit',
+  );
+  const batchWindowSeconds = checkSeconds(
+    problems,
+    'batchWindow',
+    props.batchWindow ?? Duration.seconds(1),
+    0,
+    300,
+    'EventBridge Pipes MaximumBatchingWindowInSeconds',
+  );
   if (batchSize > 10 && batchWindowSeconds < 1) {
-    problems.push(`batchSize is ${batchSize} with a batchWindow of 0 s: an SQS poller only gathers more than 10 messages within a batching window; set batchWindow to at least 1 s or batchSize to at most 10.`);
+    problems.push(
+      `batchSize is ${batchSize} with a batchWindow of 0 s: an SQS poller only gathers more than 10 messages within a batching window; set batchWindow to at least 1 s or batchSize to at most 10.`,
+    );
   }
 
   const maxReceiveCount = props.maxReceiveCount ?? 5;
@@ -245,7 +272,9 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   }
   const idempotencyExpiry = props.idempotencyExpiry ?? Duration.days(7);
   if (checkSeconds(problems, 'idempotencyExpiry', idempotencyExpiry, 1, 31_536_000) <= GENESYS_RESEND_WINDOW_SECONDS) {
-    problems.push(`idempotencyExpiry must exceed the 4 days (${GENESYS_RESEND_WINDOW_SECONDS} s) Genesys keeps re-sending an event, or a late re-send is processed twice.`);
+    problems.push(
+      `idempotencyExpiry must exceed the 4 days (${GENESYS_RESEND_WINDOW_SECONDS} s) Genesys keeps re-sending an event, or a late re-send is processed twice.`,
+    );
   }
   if (props.sinkWebhookUrl !== undefined && !/^https:\/\/[^\s/]+/.test(props.sinkWebhookUrl)) {
     problems.push(`sinkWebhookUrl "${props.sinkWebhookUrl}" is not an https:// URL.`);
@@ -260,9 +289,23 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   }
 
   const targetRetryAttempts = props.targetRetryAttempts ?? 185;
-  checkInteger(problems, 'targetRetryAttempts', targetRetryAttempts, 0, 185, 'EventBridge RetryPolicy MaximumRetryAttempts');
+  checkInteger(
+    problems,
+    'targetRetryAttempts',
+    targetRetryAttempts,
+    0,
+    185,
+    'EventBridge RetryPolicy MaximumRetryAttempts',
+  );
   const targetMaxEventAge = props.targetMaxEventAge ?? Duration.hours(24);
-  checkSeconds(problems, 'targetMaxEventAge', targetMaxEventAge, 60, 86_400, 'EventBridge RetryPolicy MaximumEventAgeInSeconds');
+  checkSeconds(
+    problems,
+    'targetMaxEventAge',
+    targetMaxEventAge,
+    60,
+    86_400,
+    'EventBridge RetryPolicy MaximumEventAgeInSeconds',
+  );
 
   const archiveRetention = props.archiveRetention ?? Duration.days(30);
   const archiveDays = archiveRetention.toDays({ integral: false });
@@ -272,10 +315,24 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
 
   const reserved = props.reservedConcurrency;
   if (typeof reserved === 'number') {
-    checkInteger(problems, 'reservedConcurrency', reserved, 1, 10_000, 'Lambda ReservedConcurrentExecutions; 0 would stop the function');
+    checkInteger(
+      problems,
+      'reservedConcurrency',
+      reserved,
+      1,
+      10_000,
+      'Lambda ReservedConcurrentExecutions; 0 would stop the function',
+    );
   } else if (reserved) {
     for (const [role, value] of Object.entries(reserved)) {
-      checkInteger(problems, `reservedConcurrency.${role}`, value, 1, 10_000, 'Lambda ReservedConcurrentExecutions; 0 would stop the function');
+      checkInteger(
+        problems,
+        `reservedConcurrency.${role}`,
+        value,
+        1,
+        10_000,
+        'Lambda ReservedConcurrentExecutions; 0 would stop the function',
+      );
     }
   }
   const memorySize = props.memorySize ?? 512;
@@ -283,13 +340,17 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   const functionTimeout = props.functionTimeout ?? Duration.seconds(30);
   checkSeconds(problems, 'functionTimeout', functionTimeout, 1, 900, 'Lambda Timeout');
   if (mode === 'buffered' && functionTimeout.toSeconds({ integral: false }) >= EXPRESS_MAX_DURATION_SECONDS) {
-    problems.push(`functionTimeout must be shorter than the ${EXPRESS_MAX_DURATION_SECONDS} s an Express execution may run.`);
+    problems.push(
+      `functionTimeout must be shorter than the ${EXPRESS_MAX_DURATION_SECONDS} s an Express execution may run.`,
+    );
   }
 
   const logLevel = props.logLevel ?? 'INFO';
-  if (!FUNCTION_LOG_LEVELS.includes(logLevel)) problems.push(`logLevel "${String(logLevel)}" is unknown; use one of ${FUNCTION_LOG_LEVELS.join(', ')}.`);
+  if (!FUNCTION_LOG_LEVELS.includes(logLevel))
+    problems.push(`logLevel "${String(logLevel)}" is unknown; use one of ${FUNCTION_LOG_LEVELS.join(', ')}.`);
   const pipeLogLevel = props.pipeLogLevel ?? 'ERROR';
-  if (!PIPE_LOG_LEVELS.includes(pipeLogLevel)) problems.push(`pipeLogLevel "${String(pipeLogLevel)}" is unknown; use one of ${PIPE_LOG_LEVELS.join(', ')}.`);
+  if (!PIPE_LOG_LEVELS.includes(pipeLogLevel))
+    problems.push(`pipeLogLevel "${String(pipeLogLevel)}" is unknown; use one of ${PIPE_LOG_LEVELS.join(', ')}.`);
 
   const oldestMessageAgeAlarmThreshold = props.oldestMessageAgeAlarmThreshold ?? Duration.minutes(5);
   checkSeconds(problems, 'oldestMessageAgeAlarmThreshold', oldestMessageAgeAlarmThreshold, 60, 1_209_600);

@@ -95,7 +95,11 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): AppSetti
     problems.push(`context ${key}: "${value}" is not true or false.`);
     return undefined;
   };
-  const oneOf = <T extends string>(key: ContextKey, allowed: readonly T[], normalize: (v: string) => string = (v) => v): T | undefined => {
+  const oneOf = <T extends string>(
+    key: ContextKey,
+    allowed: readonly T[],
+    normalize: (v: string) => string = (v) => v,
+  ): T | undefined => {
     const value = text(key);
     if (value === undefined) return undefined;
     const normalized = normalize(value);
@@ -110,8 +114,14 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): AppSetti
   let topics: string[] | undefined;
   if (Array.isArray(topicsValue)) topics = topicsValue.map(String);
   else if (typeof topicsValue === 'string' && topicsValue.trim() !== '') {
-    topics = topicsValue.trim().startsWith('[') ? parseJsonArray('topics', topicsValue, problems) : topicsValue.split(',').map((t) => t.trim()).filter(Boolean);
-  } else if (topicsValue !== undefined && topicsValue !== '') problems.push(`context topics: expected a comma-separated list, got ${JSON.stringify(topicsValue)}.`);
+    topics = topicsValue.trim().startsWith('[')
+      ? parseJsonArray('topics', topicsValue, problems)
+      : topicsValue
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean);
+  } else if (topicsValue !== undefined && topicsValue !== '')
+    problems.push(`context topics: expected a comma-separated list, got ${JSON.stringify(topicsValue)}.`);
 
   let reservedConcurrency: GenesysEventPipelineProps['reservedConcurrency'];
   const reservedValue = get('reservedConcurrency');
@@ -121,7 +131,9 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): AppSetti
     try {
       reservedConcurrency = JSON.parse(reservedValue) as Record<string, number>;
     } catch {
-      problems.push(`context reservedConcurrency: "${reservedValue}" is neither a number nor a JSON object such as {"processor":50}.`);
+      problems.push(
+        `context reservedConcurrency: "${reservedValue}" is neither a number nor a JSON object such as {"processor":50}.`,
+      );
     }
   } else {
     reservedConcurrency = int('reservedConcurrency');
@@ -130,7 +142,9 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): AppSetti
   const removal = oneOf('removalPolicy', ['retain', 'destroy'] as const, (v) => v.toLowerCase());
   const logRetentionDays = int('logRetentionDays');
   if (logRetentionDays !== undefined && !Object.values(RetentionDays).includes(logRetentionDays)) {
-    problems.push(`context logRetentionDays: ${logRetentionDays} is not a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …).`);
+    problems.push(
+      `context logRetentionDays: ${logRetentionDays} is not a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …).`,
+    );
   }
 
   const exampleValues: string[] = [];
@@ -166,22 +180,32 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): AppSetti
     functionTimeout: seconds('functionTimeoutSeconds'),
     logLevel: oneOf<FunctionLogLevel>('logLevel', ['DEBUG', 'INFO', 'WARN', 'ERROR'], (v) => v.toUpperCase()),
     tracing: bool('tracing'),
-    stateMachineLogLevel: oneOf('stateMachineLogLevel', ['ALL', 'ERROR', 'FATAL', 'OFF'] as const, (v) => v.toUpperCase()) as SfnLogLevel | undefined,
+    stateMachineLogLevel: oneOf('stateMachineLogLevel', ['ALL', 'ERROR', 'FATAL', 'OFF'] as const, (v) =>
+      v.toUpperCase(),
+    ) as SfnLogLevel | undefined,
     includeExecutionData: bool('includeExecutionData'),
     pipeLogLevel: oneOf<PipeLogLevel>('pipeLogLevel', ['OFF', 'ERROR', 'INFO', 'TRACE'], (v) => v.toUpperCase()),
     logRetention: logRetentionDays as RetentionDays | undefined,
-    removalPolicy: removal === undefined ? undefined : removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    removalPolicy:
+      removal === undefined ? undefined : removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     oldestMessageAgeAlarmThreshold: seconds('oldestMessageAgeAlarmSeconds'),
   };
   const alarmTopicArn = text('alarmTopicArn');
-  if (alarmTopicArn !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(alarmTopicArn)) {
-    problems.push(`context alarmTopicArn: "${alarmTopicArn}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>).`);
+  if (
+    alarmTopicArn !== undefined &&
+    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(alarmTopicArn)
+  ) {
+    problems.push(
+      `context alarmTopicArn: "${alarmTopicArn}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>).`,
+    );
   }
   if (problems.length) throw new PipelineConfigError(problems);
 
   return {
     stackName: text('stackName') ?? DEFAULT_STACK_NAME,
-    pipeline: Object.fromEntries(Object.entries(pipeline).filter(([, v]) => v !== undefined)) as AppSettings['pipeline'],
+    pipeline: Object.fromEntries(
+      Object.entries(pipeline).filter(([, v]) => v !== undefined),
+    ) as AppSettings['pipeline'],
     ...(alarmTopicArn ? { alarmTopicArn } : {}),
     exampleValues,
   };

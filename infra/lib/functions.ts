@@ -48,7 +48,10 @@ function envValues(config: PipelineConfig, resources: FunctionResources): Record
   return {
     [E.IDEMPOTENCY_TABLE_NAME]: { value: resources.idempotencyTable.tableName, table: resources.idempotencyTable },
     [E.IDEMPOTENCY_EXPIRES_AFTER_SECONDS]: { value: String(config.idempotencyExpiry.toSeconds()) },
-    [E.CONVERSATIONS_TABLE_NAME]: { value: resources.conversationsTable.tableName, table: resources.conversationsTable },
+    [E.CONVERSATIONS_TABLE_NAME]: {
+      value: resources.conversationsTable.tableName,
+      table: resources.conversationsTable,
+    },
     [E.DEAD_LETTER_TABLE_NAME]: { value: resources.deadLetterTable.tableName, table: resources.deadLetterTable },
     [E.DEAD_LETTER_EXPIRES_AFTER_SECONDS]: { value: String(config.deadLetterRetention.toSeconds()) },
     // Only the buffered pipeline has a source queue; the batch reporter dead-letters a failed
@@ -91,10 +94,13 @@ export function createFunctions(
   const values = envValues(config, resources);
   const problems: string[] = [];
   for (const spec of specs) {
-    if (!existsSync(join(REPO_ROOT, spec.entry))) problems.push(`function "${spec.role}": entry ${spec.entry} does not exist.`);
+    if (!existsSync(join(REPO_ROOT, spec.entry)))
+      problems.push(`function "${spec.role}": entry ${spec.entry} does not exist.`);
     for (const permission of spec.tablePermissions) {
       if (!values[permission.tableEnv].table) {
-        problems.push(`function "${spec.role}" asks for DynamoDB actions on ${permission.tableEnv}, which names no table the construct provides.`);
+        problems.push(
+          `function "${spec.role}" asks for DynamoDB actions on ${permission.tableEnv}, which names no table the construct provides.`,
+        );
       }
     }
   }
@@ -102,7 +108,9 @@ export function createFunctions(
   if (reserved !== undefined && typeof reserved !== 'number') {
     for (const role of Object.keys(reserved)) {
       if (!specs.some((s) => s.role === role)) {
-        problems.push(`reservedConcurrency names function "${role}", which does not exist; the functions are ${specs.map((s) => s.role).join(', ')}.`);
+        problems.push(
+          `reservedConcurrency names function "${role}", which does not exist; the functions are ${specs.map((s) => s.role).join(', ')}.`,
+        );
       }
     }
   }
@@ -112,7 +120,10 @@ export function createFunctions(
   for (const spec of specs) {
     const id = `${pascal(spec.role)}Function`;
     const group = new Construct(scope, id);
-    const logGroup = new LogGroup(group, 'LogGroup', { retention: config.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new LogGroup(group, 'LogGroup', {
+      retention: config.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     // Our own role instead of the default one with the AWSLambdaBasicExecutionRole managed
     // policy: logs go to this function's own log group only.
     const role = new iam.Role(group, 'Role', {
@@ -127,7 +138,8 @@ export function createFunctions(
       if (value !== undefined) environment[name] = value;
     }
     // Exactly the DynamoDB actions the catalogue lists, on exactly that table.
-    for (const permission of spec.tablePermissions) values[permission.tableEnv].table!.grant(role, ...permission.actions);
+    for (const permission of spec.tablePermissions)
+      values[permission.tableEnv].table!.grant(role, ...permission.actions);
 
     const fn = new NodejsFunction(group, 'Function', {
       entry: join(REPO_ROOT, spec.entry),
@@ -150,7 +162,8 @@ export function createFunctions(
         target: `node${config.runtime.name.replace(/^nodejs(\d+).*$/, '$1')}`,
         mainFields: ['module', 'main'],
         // Some bundled CommonJS dependencies call require(); give ESM output a real one.
-        banner: "import { createRequire as __gepCreateRequire } from 'node:module'; const require = __gepCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __gepCreateRequire } from 'node:module'; const require = __gepCreateRequire(import.meta.url);",
         minify: true,
         sourceMap: true,
         // Bundle the AWS SDK we tested with instead of the runtime's copy.
@@ -158,7 +171,11 @@ export function createFunctions(
       },
     });
     if (config.tracing) {
-      acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; AWS requires Resource "*".');
+      acknowledge(
+        role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; AWS requires Resource "*".',
+      );
     }
     functions[spec.role] = fn;
   }

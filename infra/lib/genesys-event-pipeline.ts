@@ -13,7 +13,7 @@
  * The state machine is the one the local runtime executes: `buildStateMachineDefinition` from
  * `src/workflow`, with the function ARNs filled in through `DefinitionSubstitutions`.
  */
-import type { Duration} from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -125,8 +125,11 @@ export class GenesysEventPipeline extends Construct {
     });
 
     this.ruleDeadLetterQueue = this.queueOf('RuleDeadLetterQueue', config.deadLetterRetention, config.removalPolicy);
-    acknowledge(this.ruleDeadLetterQueue, 'AwsSolutions-SQS3',
-      'This queue is the dead-letter queue of the EventBridge rule target (DeadLetterConfig), not of another queue; it needs no DLQ of its own.');
+    acknowledge(
+      this.ruleDeadLetterQueue,
+      'AwsSolutions-SQS3',
+      'This queue is the dead-letter queue of the EventBridge rule target (DeadLetterConfig), not of another queue; it needs no DLQ of its own.',
+    );
 
     // --- Data ----------------------------------------------------------------------------------
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
@@ -135,8 +138,11 @@ export class GenesysEventPipeline extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       removalPolicy: config.removalPolicy,
     });
-    acknowledge(this.idempotencyTable, 'AwsSolutions-DDB3',
-      'Idempotency records are short-lived (TTL) locks and results, rebuilt by reprocessing; restoring them from a backup has no use.');
+    acknowledge(
+      this.idempotencyTable,
+      'AwsSolutions-DDB3',
+      'Idempotency records are short-lived (TTL) locks and results, rebuilt by reprocessing; restoring them from a backup has no use.',
+    );
     // Key schemas as the processing module documents them (FUNCTION_ENV in src/functions).
     this.conversationsTable = new dynamodb.Table(this, 'ConversationsTable', {
       partitionKey: { name: 'conversationId', type: dynamodb.AttributeType.STRING },
@@ -163,7 +169,11 @@ export class GenesysEventPipeline extends Construct {
 
     // --- Delivery: buffered (queue + pipe) or direct -----------------------------------------
     if (config.mode === 'buffered') {
-      this.queueDeadLetterQueue = this.queueOf('QueueDeadLetterQueue', config.deadLetterRetention, config.removalPolicy);
+      this.queueDeadLetterQueue = this.queueOf(
+        'QueueDeadLetterQueue',
+        config.deadLetterRetention,
+        config.removalPolicy,
+      );
       this.queue = new sqs.Queue(this, 'Queue', {
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
@@ -172,22 +182,26 @@ export class GenesysEventPipeline extends Construct {
         deadLetterQueue: { queue: this.queueDeadLetterQueue, maxReceiveCount: config.maxReceiveCount },
       });
       // Adds the queue policy: events.amazonaws.com may send, only for this rule (aws:SourceArn).
-      this.rule.addTarget(new targets.SqsQueue(this.queue, {
-        deadLetterQueue: this.ruleDeadLetterQueue,
-        retryAttempts: config.targetRetryAttempts,
-        maxEventAge: config.targetMaxEventAge,
-      }));
+      this.rule.addTarget(
+        new targets.SqsQueue(this.queue, {
+          deadLetterQueue: this.ruleDeadLetterQueue,
+          retryAttempts: config.targetRetryAttempts,
+          maxEventAge: config.targetMaxEventAge,
+        }),
+      );
       const { pipe, role } = this.createPipe(config, this.queue, this.stateMachine);
       this.pipe = pipe;
       this.pipeRole = role;
     } else {
       // The tutorial's shape, fixed: one Standard execution per event, with a role, a DLQ and a
       // retry policy on the target (StartExecution is throttled; EventBridge retries it).
-      this.rule.addTarget(new targets.SfnStateMachine(this.stateMachine, {
-        deadLetterQueue: this.ruleDeadLetterQueue,
-        retryAttempts: config.targetRetryAttempts,
-        maxEventAge: config.targetMaxEventAge,
-      }));
+      this.rule.addTarget(
+        new targets.SfnStateMachine(this.stateMachine, {
+          deadLetterQueue: this.ruleDeadLetterQueue,
+          retryAttempts: config.targetRetryAttempts,
+          maxEventAge: config.targetMaxEventAge,
+        }),
+      );
     }
 
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
@@ -201,7 +215,11 @@ export class GenesysEventPipeline extends Construct {
       deadLetterTable: this.deadLetterTable,
       stateMachine: this.stateMachine,
       functions: this.functions,
-      tables: { idempotency: this.idempotencyTable, conversations: this.conversationsTable, deadLetter: this.deadLetterTable },
+      tables: {
+        idempotency: this.idempotencyTable,
+        conversations: this.conversationsTable,
+        deadLetter: this.deadLetterTable,
+      },
       powertools: { namespace: config.metricsNamespace, serviceName: config.serviceName },
       oldestMessageAgeThreshold: config.oldestMessageAgeAlarmThreshold,
       alarmTopic: config.alarmTopic,
@@ -224,10 +242,18 @@ export class GenesysEventPipeline extends Construct {
     // for Step Functions and Pipes log delivery). A named group is deleted with the stack, so a
     // redeploy can create it again.
     const name = `/aws/vendedlogs/${service}/${Stack.of(this).stackName}-${this.node.id}-${id}`;
-    return new logs.LogGroup(this, id, { logGroupName: name, retention: config.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    return new logs.LogGroup(this, id, {
+      logGroupName: name,
+      retention: config.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
   }
 
-  private createStateMachine(config: PipelineConfig, definition: string, specs: readonly LambdaFunctionSpec[]): sfn.StateMachine {
+  private createStateMachine(
+    config: PipelineConfig,
+    definition: string,
+    specs: readonly LambdaFunctionSpec[],
+  ): sfn.StateMachine {
     const logGroup = this.logGroup('StateMachineLogs', 'states', config);
     // Each `${Placeholder}` of the definition → the ARN of the function built from that catalogue entry.
     const functionArns = specs.map((spec) => this.functions[spec.role]!.functionArn);
@@ -236,46 +262,75 @@ export class GenesysEventPipeline extends Construct {
       definitionBody: sfn.DefinitionBody.fromString(definition),
       definitionSubstitutions: substitutions,
       stateMachineType: config.mode === 'buffered' ? sfn.StateMachineType.EXPRESS : sfn.StateMachineType.STANDARD,
-      logs: { destination: logGroup, level: config.stateMachineLogLevel, includeExecutionData: config.includeExecutionData },
+      logs: {
+        destination: logGroup,
+        level: config.stateMachineLogLevel,
+        includeExecutionData: config.includeExecutionData,
+      },
       tracingEnabled: config.tracing,
       comment: `Genesys event pipeline (${config.mode})`,
     });
     // Invoke exactly these functions, unqualified (no version/alias wildcard as grantInvoke adds).
-    stateMachine.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['lambda:InvokeFunction'],
-      resources: functionArns,
-    }));
-    acknowledge(stateMachine, 'AwsSolutions-IAM5[Resource::*]',
-      'CloudWatch Logs vended log delivery (logs:CreateLogDelivery, logs:DescribeLogGroups, …) and X-Ray (when tracing is on) support no resource-level permissions; AWS requires Resource "*".');
+    stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: functionArns,
+      }),
+    );
+    acknowledge(
+      stateMachine,
+      'AwsSolutions-IAM5[Resource::*]',
+      'CloudWatch Logs vended log delivery (logs:CreateLogDelivery, logs:DescribeLogGroups, …) and X-Ray (when tracing is on) support no resource-level permissions; AWS requires Resource "*".',
+    );
     if (config.stateMachineLogLevel !== sfn.LogLevel.ALL) {
-      acknowledge(stateMachine, 'AwsSolutions-SF1',
-        'Logs at ERROR by default: at volume, ALL would log every state transition of every execution (cost); failures are logged. Set stateMachineLogLevel to ALL when debugging.');
+      acknowledge(
+        stateMachine,
+        'AwsSolutions-SF1',
+        'Logs at ERROR by default: at volume, ALL would log every state transition of every execution (cost); failures are logged. Set stateMachineLogLevel to ALL when debugging.',
+      );
     }
     if (!config.tracing) {
-      acknowledge(stateMachine, 'AwsSolutions-SF2', 'X-Ray tracing is optional (prop `tracing`); off by default for cost at volume.');
+      acknowledge(
+        stateMachine,
+        'AwsSolutions-SF2',
+        'X-Ray tracing is optional (prop `tracing`); off by default for cost at volume.',
+      );
     }
     return stateMachine;
   }
 
-  private createPipe(config: PipelineConfig, queue: sqs.Queue, stateMachine: sfn.StateMachine): { pipe: pipes.CfnPipe; role: iam.Role } {
+  private createPipe(
+    config: PipelineConfig,
+    queue: sqs.Queue,
+    stateMachine: sfn.StateMachine,
+  ): { pipe: pipes.CfnPipe; role: iam.Role } {
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'PipeRole', {
-      assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
       description: 'EventBridge Pipe: read the Genesys event queue, run the state machine synchronously',
     });
     // Source: receive, delete and read attributes of this queue only.
-    role.addToPolicy(new iam.PolicyStatement({
-      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-      resources: [queue.queueArn],
-    }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [queue.queueArn],
+      }),
+    );
     // Target: the REQUEST_RESPONSE invocation type calls StartSyncExecution on this state machine only.
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartSyncExecution'], resources: [stateMachine.stateMachineArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['states:StartSyncExecution'], resources: [stateMachine.stateMachineArn] }),
+    );
 
     let logConfiguration: pipes.CfnPipe.PipeLogConfigurationProperty | undefined;
     if (config.pipeLogLevel !== 'OFF') {
       const logGroup = this.logGroup('PipeLogs', 'pipes', config);
       logGroup.grantWrite(role);
-      logConfiguration = { level: config.pipeLogLevel, cloudwatchLogsLogDestination: { logGroupArn: logGroup.logGroupArn } };
+      logConfiguration = {
+        level: config.pipeLogLevel,
+        cloudwatchLogsLogDestination: { logGroupArn: logGroup.logGroupArn },
+      };
     }
 
     const pipe = new pipes.CfnPipe(this, 'Pipe', {

@@ -57,7 +57,12 @@ export class PipelineMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: PipelineMonitoringProps) {
     super(scope, id);
     const alarms: Record<string, cloudwatch.Alarm> = {};
-    const add = (name: string, metric: cloudwatch.IMetric, threshold: number, description: string): cloudwatch.Alarm => {
+    const add = (
+      name: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      description: string,
+    ): cloudwatch.Alarm => {
       const alarm = new cloudwatch.Alarm(this, name, {
         metric,
         threshold,
@@ -73,45 +78,94 @@ export class PipelineMonitoring extends Construct {
       alarms[name] = alarm;
       return alarm;
     };
-    const visible = (queue: IQueue) => queue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' });
+    const visible = (queue: IQueue) =>
+      queue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' });
 
     // --- Lost or parked events ---------------------------------------------------------------
-    add('RuleDeadLetterQueueMessages', visible(props.ruleDeadLetterQueue), 1,
-      'Events the rule could not deliver to its target after all retries. Inspect, fix the cause, then send them back (docs/deploy.md).');
+    add(
+      'RuleDeadLetterQueueMessages',
+      visible(props.ruleDeadLetterQueue),
+      1,
+      'Events the rule could not deliver to its target after all retries. Inspect, fix the cause, then send them back (docs/deploy.md).',
+    );
     if (props.queueDeadLetterQueue) {
-      add('QueueDeadLetterQueueMessages', visible(props.queueDeadLetterQueue), 1,
-        'Batches the pipe failed maxReceiveCount times. Inspect the state machine logs, fix, then redrive the DLQ to the source queue.');
+      add(
+        'QueueDeadLetterQueueMessages',
+        visible(props.queueDeadLetterQueue),
+        1,
+        'Batches the pipe failed maxReceiveCount times. Inspect the state machine logs, fix, then redrive the DLQ to the source queue.',
+      );
     }
     // The functions only ever write to the dead-letter table to dead-letter an event (TTL expiry
     // is free), so any consumed write capacity means events were dead-lettered.
-    add('DeadLetterTableWrites', props.deadLetterTable.metricConsumedWriteCapacityUnits({ period: ONE_MINUTE, statistic: 'Sum' }), 1,
-      'Invalid or permanently failed events were written to the dead-letter table, each with its reason. Inspect them (docs/deploy.md), fix, replay.');
+    add(
+      'DeadLetterTableWrites',
+      props.deadLetterTable.metricConsumedWriteCapacityUnits({ period: ONE_MINUTE, statistic: 'Sum' }),
+      1,
+      'Invalid or permanently failed events were written to the dead-letter table, each with its reason. Inspect them (docs/deploy.md), fix, replay.',
+    );
 
     // --- Stuck events --------------------------------------------------------------------------
     if (props.queue) {
-      add('QueueOldestMessageAge',
+      add(
+        'QueueOldestMessageAge',
         props.queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
         props.oldestMessageAgeThreshold.toSeconds(),
-        `The oldest queued event is older than ${props.oldestMessageAgeThreshold.toSeconds()} s: processing is behind or stopped (pipe disabled? throttling?).`);
+        `The oldest queued event is older than ${props.oldestMessageAgeThreshold.toSeconds()} s: processing is behind or stopped (pipe disabled? throttling?).`,
+      );
     }
 
     // --- Failing executions --------------------------------------------------------------------
     const sm = props.stateMachine;
-    add('StateMachineExecutionsFailed', sm.metricFailed({ period: ONE_MINUTE, statistic: 'Sum' }), 1, 'State machine executions failed.');
-    add('StateMachineExecutionsTimedOut', sm.metricTimedOut({ period: ONE_MINUTE, statistic: 'Sum' }), 1, 'State machine executions timed out.');
-    add('StateMachineExecutionsThrottled', sm.metricThrottled({ period: ONE_MINUTE, statistic: 'Sum' }), 1, 'State machine executions were throttled.');
+    add(
+      'StateMachineExecutionsFailed',
+      sm.metricFailed({ period: ONE_MINUTE, statistic: 'Sum' }),
+      1,
+      'State machine executions failed.',
+    );
+    add(
+      'StateMachineExecutionsTimedOut',
+      sm.metricTimedOut({ period: ONE_MINUTE, statistic: 'Sum' }),
+      1,
+      'State machine executions timed out.',
+    );
+    add(
+      'StateMachineExecutionsThrottled',
+      sm.metricThrottled({ period: ONE_MINUTE, statistic: 'Sum' }),
+      1,
+      'State machine executions were throttled.',
+    );
     for (const [role, fn] of Object.entries(props.functions)) {
       const name = role.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase());
-      add(`${name}FunctionErrors`, fn.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }), 1, `The ${role} function raised errors.`);
-      add(`${name}FunctionThrottles`, fn.metricThrottles({ period: ONE_MINUTE, statistic: 'Sum' }), 1,
-        `The ${role} function was throttled (reserved concurrency reached?). Work is retried, but throughput is capped.`);
+      add(
+        `${name}FunctionErrors`,
+        fn.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }),
+        1,
+        `The ${role} function raised errors.`,
+      );
+      add(
+        `${name}FunctionThrottles`,
+        fn.metricThrottles({ period: ONE_MINUTE, statistic: 'Sum' }),
+        1,
+        `The ${role} function was throttled (reserved concurrency reached?). Work is retried, but throughput is capped.`,
+      );
     }
     // EventBridge Pipes metrics (namespace AWS/EventBridge/Pipes, dimension PipeName).
     const pipeMetric = (pipe: CfnPipe, metricName: string): cloudwatch.Metric =>
-      new cloudwatch.Metric({ namespace: 'AWS/EventBridge/Pipes', metricName, dimensionsMap: { PipeName: pipe.ref }, period: ONE_MINUTE, statistic: 'Sum' });
+      new cloudwatch.Metric({
+        namespace: 'AWS/EventBridge/Pipes',
+        metricName,
+        dimensionsMap: { PipeName: pipe.ref },
+        period: ONE_MINUTE,
+        statistic: 'Sum',
+      });
     if (props.pipe) {
-      add('PipeExecutionsFailed', pipeMetric(props.pipe, 'ExecutionFailed'), 1,
-        'Pipe executions failed: the whole batch returns to the queue (state machine failed or timed out, or the pipe lacks a permission).');
+      add(
+        'PipeExecutionsFailed',
+        pipeMetric(props.pipe, 'ExecutionFailed'),
+        1,
+        'Pipe executions failed: the whole batch returns to the queue (state machine failed or timed out, or the pipe lacks a permission).',
+      );
     }
 
     this.alarms = alarms;
@@ -126,7 +180,13 @@ export class PipelineMonitoring extends Construct {
     const busName = props.eventBus.eventBusName;
     const ruleName = props.rule.ruleName;
     const eventsMetric = (metricName: string, dimensionsMap: Record<string, string>) =>
-      new cloudwatch.Metric({ namespace: 'AWS/Events', metricName, dimensionsMap, period: ONE_MINUTE, statistic: 'Sum' });
+      new cloudwatch.Metric({
+        namespace: 'AWS/Events',
+        metricName,
+        dimensionsMap,
+        period: ONE_MINUTE,
+        statistic: 'Sum',
+      });
 
     dashboard.addWidgets(
       new cloudwatch.TextWidget({
@@ -140,21 +200,33 @@ export class PipelineMonitoring extends Construct {
     );
     dashboard.addWidgets(
       graph('Events in (partner source, rule)', [
-        eventsMetric('Events', { EventSourceName: props.partnerEventSourceName }).with({ label: 'Partner events ingested' }),
+        eventsMetric('Events', { EventSourceName: props.partnerEventSourceName }).with({
+          label: 'Partner events ingested',
+        }),
         eventsMetric('MatchedEvents', { EventBusName: busName, RuleName: ruleName }).with({ label: 'Matched by rule' }),
-        eventsMetric('Invocations', { EventBusName: busName, RuleName: ruleName }).with({ label: 'Target invocations' }),
+        eventsMetric('Invocations', { EventBusName: busName, RuleName: ruleName }).with({
+          label: 'Target invocations',
+        }),
       ]),
       graph('Rule delivery failures', [
-        eventsMetric('FailedInvocations', { EventBusName: busName, RuleName: ruleName }).with({ label: 'Failed invocations' }),
-        eventsMetric('InvocationsSentToDlq', { EventBusName: busName, RuleName: ruleName }).with({ label: 'Sent to DLQ' }),
-        eventsMetric('InvocationsFailedToBeSentToDlq', { EventBusName: busName, RuleName: ruleName }).with({ label: 'Failed to reach DLQ (lost)' }),
+        eventsMetric('FailedInvocations', { EventBusName: busName, RuleName: ruleName }).with({
+          label: 'Failed invocations',
+        }),
+        eventsMetric('InvocationsSentToDlq', { EventBusName: busName, RuleName: ruleName }).with({
+          label: 'Sent to DLQ',
+        }),
+        eventsMetric('InvocationsFailedToBeSentToDlq', { EventBusName: busName, RuleName: ruleName }).with({
+          label: 'Failed to reach DLQ (lost)',
+        }),
       ]),
       graph('Dead-letter queues (messages visible)', [
         visible(props.ruleDeadLetterQueue).with({ label: 'Rule target DLQ' }),
         ...(props.queueDeadLetterQueue ? [visible(props.queueDeadLetterQueue).with({ label: 'Queue DLQ' })] : []),
       ]),
       graph('Dead-letter table writes (invalid / failed events)', [
-        props.deadLetterTable.metricConsumedWriteCapacityUnits({ period: ONE_MINUTE, statistic: 'Sum' }).with({ label: 'Write units' }),
+        props.deadLetterTable
+          .metricConsumedWriteCapacityUnits({ period: ONE_MINUTE, statistic: 'Sum' })
+          .with({ label: 'Write units' }),
       ]),
     );
     if (props.queue && props.pipe) {
@@ -162,9 +234,13 @@ export class PipelineMonitoring extends Construct {
       dashboard.addWidgets(
         graph('Queue depth', [
           visible(props.queue).with({ label: 'Visible' }),
-          props.queue.metricApproximateNumberOfMessagesNotVisible({ period: ONE_MINUTE, statistic: 'Maximum' }).with({ label: 'In flight' }),
+          props.queue
+            .metricApproximateNumberOfMessagesNotVisible({ period: ONE_MINUTE, statistic: 'Maximum' })
+            .with({ label: 'In flight' }),
         ]),
-        graph('Oldest queued event (s)', [props.queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' })]),
+        graph('Oldest queued event (s)', [
+          props.queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
+        ]),
         graph('Pipe executions', [
           pipeMetric(pipe, 'Invocations').with({ label: 'Invocations' }),
           pipeMetric(pipe, 'ExecutionFailed').with({ label: 'Failed' }),
@@ -183,10 +259,15 @@ export class PipelineMonitoring extends Construct {
         sm.metricThrottled({ period: ONE_MINUTE, statistic: 'Sum' }).with({ label: 'Throttled' }),
       ]),
       graph('State machine duration (ms, p99)', [sm.metricTime({ period: ONE_MINUTE, statistic: 'p99' })]),
-      graph('DynamoDB throttle events', Object.entries(props.tables).flatMap(([name, table]) => [
-        table.metric('ReadThrottleEvents', { period: ONE_MINUTE, statistic: 'Sum' }).with({ label: `${name} read` }),
-        table.metric('WriteThrottleEvents', { period: ONE_MINUTE, statistic: 'Sum' }).with({ label: `${name} write` }),
-      ])),
+      graph(
+        'DynamoDB throttle events',
+        Object.entries(props.tables).flatMap(([name, table]) => [
+          table.metric('ReadThrottleEvents', { period: ONE_MINUTE, statistic: 'Sum' }).with({ label: `${name} read` }),
+          table
+            .metric('WriteThrottleEvents', { period: ONE_MINUTE, statistic: 'Sum' })
+            .with({ label: `${name} write` }),
+        ]),
+      ),
     );
     // The functions' own Powertools metrics (EMF; dimension `service`), see docs/processing.md.
     const eventMetric = (metricName: string) =>
@@ -199,22 +280,45 @@ export class PipelineMonitoring extends Construct {
         label: metricName,
       });
     dashboard.addWidgets(
-      graph('Events by outcome (function metrics)', ['EventsValid', 'EventsProcessed', 'EventsDuplicate'].map(eventMetric), 12),
-      graph('Events not processed (function metrics)', ['EventsInvalid', 'EventsDeadLettered', 'EventsTransientFailure', 'BatchItemFailures'].map(eventMetric), 12),
+      graph(
+        'Events by outcome (function metrics)',
+        ['EventsValid', 'EventsProcessed', 'EventsDuplicate'].map(eventMetric),
+        12,
+      ),
+      graph(
+        'Events not processed (function metrics)',
+        ['EventsInvalid', 'EventsDeadLettered', 'EventsTransientFailure', 'BatchItemFailures'].map(eventMetric),
+        12,
+      ),
     );
     const fnEntries = Object.entries(props.functions);
     dashboard.addWidgets(
-      graph('Function invocations', fnEntries.map(([role, fn]) => fn.metricInvocations({ period: ONE_MINUTE, statistic: 'Sum' }).with({ label: role }))),
-      graph('Function errors and throttles', fnEntries.flatMap(([role, fn]) => [
-        fn.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }).with({ label: `${role} errors` }),
-        fn.metricThrottles({ period: ONE_MINUTE, statistic: 'Sum' }).with({ label: `${role} throttles` }),
-      ])),
-      graph('Function concurrency and duration p99 (ms)', fnEntries.flatMap(([role, fn]) => [
-        fn.metric('ConcurrentExecutions', { period: ONE_MINUTE, statistic: 'Maximum' }).with({ label: `${role} concurrency` }),
-        fn.metricDuration({ period: ONE_MINUTE, statistic: 'p99' }).with({ label: `${role} p99 ms` }),
-      ])),
+      graph(
+        'Function invocations',
+        fnEntries.map(([role, fn]) =>
+          fn.metricInvocations({ period: ONE_MINUTE, statistic: 'Sum' }).with({ label: role }),
+        ),
+      ),
+      graph(
+        'Function errors and throttles',
+        fnEntries.flatMap(([role, fn]) => [
+          fn.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }).with({ label: `${role} errors` }),
+          fn.metricThrottles({ period: ONE_MINUTE, statistic: 'Sum' }).with({ label: `${role} throttles` }),
+        ]),
+      ),
+      graph(
+        'Function concurrency and duration p99 (ms)',
+        fnEntries.flatMap(([role, fn]) => [
+          fn
+            .metric('ConcurrentExecutions', { period: ONE_MINUTE, statistic: 'Maximum' })
+            .with({ label: `${role} concurrency` }),
+          fn.metricDuration({ period: ONE_MINUTE, statistic: 'p99' }).with({ label: `${role} p99 ms` }),
+        ]),
+      ),
     );
-    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(alarms), width: 24, height: 4 }));
+    dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(alarms), width: 24, height: 4 }),
+    );
     this.dashboard = dashboard;
   }
 }

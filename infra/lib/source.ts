@@ -67,27 +67,41 @@ export function resolvePartnerEventSource(input: PartnerEventSourceInput, proble
     } else {
       const [fromOrg = '', fromSuffix = '', ...extra] = fullName.slice(GENESYS_PARTNER_SOURCE_PREFIX.length).split('/');
       if (extra.length) {
-        problems.push(`partnerEventSourceName "${fullName}" has ${extra.length} path segment(s) too many; the form is ${GENESYS_PARTNER_SOURCE_PREFIX}<orgId>/<suffix>.`);
+        problems.push(
+          `partnerEventSourceName "${fullName}" has ${extra.length} path segment(s) too many; the form is ${GENESYS_PARTNER_SOURCE_PREFIX}<orgId>/<suffix>.`,
+        );
       }
       if (orgId !== undefined && orgId !== fromOrg) {
-        problems.push(`orgId "${orgId}" differs from the org id in partnerEventSourceName ("${fromOrg}"); give one or the other.`);
+        problems.push(
+          `orgId "${orgId}" differs from the org id in partnerEventSourceName ("${fromOrg}"); give one or the other.`,
+        );
       }
       if (suffix !== undefined && suffix !== fromSuffix) {
-        problems.push(`eventSourceSuffix "${suffix}" differs from the suffix in partnerEventSourceName ("${fromSuffix}"); give one or the other.`);
+        problems.push(
+          `eventSourceSuffix "${suffix}" differs from the suffix in partnerEventSourceName ("${fromSuffix}"); give one or the other.`,
+        );
       }
       orgId = fromOrg;
       suffix = fromSuffix;
     }
   }
   if (!orgId) {
-    problems.push('orgId is missing: give the Genesys Cloud organization id (GET /api/v2/organizations/me → id), or partnerEventSourceName.');
+    problems.push(
+      'orgId is missing: give the Genesys Cloud organization id (GET /api/v2/organizations/me → id), or partnerEventSourceName.',
+    );
   } else if (!UUID.test(orgId)) {
-    problems.push(`orgId "${orgId}" is not a Genesys Cloud organization id (a UUID such as 0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f).`);
+    problems.push(
+      `orgId "${orgId}" is not a Genesys Cloud organization id (a UUID such as 0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f).`,
+    );
   }
   if (!suffix) {
-    problems.push('eventSourceSuffix is missing: give the suffix configured on the Genesys EventBridge integration, or partnerEventSourceName.');
+    problems.push(
+      'eventSourceSuffix is missing: give the suffix configured on the Genesys EventBridge integration, or partnerEventSourceName.',
+    );
   } else if (!SUFFIX.test(suffix)) {
-    problems.push(`eventSourceSuffix "${suffix}" is invalid: use at most 64 letters, digits, ".", "-" or "_" (the Genesys integration rejects anything else).`);
+    problems.push(
+      `eventSourceSuffix "${suffix}" is invalid: use at most 64 letters, digits, ".", "-" or "_" (the Genesys integration rejects anything else).`,
+    );
   }
   const o = orgId ?? '';
   const s = suffix ?? '';
@@ -102,7 +116,9 @@ export function resolvePartnerEventSource(input: PartnerEventSourceInput, proble
  */
 export function resolveTopics(topics: readonly string[], problems: string[]): string[] {
   if (topics.length === 0) {
-    problems.push('topics is empty: give at least one topic, e.g. "customer.start,customer.end,acd.end" (short names) or generic names.');
+    problems.push(
+      'topics is empty: give at least one topic, e.g. "customer.start,customer.end,acd.end" (short names) or generic names.',
+    );
     return [];
   }
   const result = validateTopics(topics);

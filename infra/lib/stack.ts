@@ -20,7 +20,9 @@ export class GenesysEventPipelineStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GenesysEventPipelineStackProps) {
     super(scope, id, props);
-    const alarmTopic = props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : props.pipeline.alarmTopic;
+    const alarmTopic = props.alarmTopicArn
+      ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)
+      : props.pipeline.alarmTopic;
     const pipeline = new GenesysEventPipeline(this, 'Pipeline', { ...props.pipeline, alarmTopic });
     this.pipeline = pipeline;
 
@@ -30,10 +32,19 @@ export class GenesysEventPipelineStack extends Stack {
     output('RuleName', pipeline.rule.ruleName, 'The rule forwarding the Genesys topics');
     output('RuleDeadLetterQueueUrl', pipeline.ruleDeadLetterQueue.queueUrl, 'Events the rule could not deliver');
     if (pipeline.queue) output('QueueUrl', pipeline.queue.queueUrl, 'The event queue');
-    if (pipeline.queueDeadLetterQueue) output('QueueDeadLetterQueueUrl', pipeline.queueDeadLetterQueue.queueUrl, 'Messages that failed maxReceiveCount times');
+    if (pipeline.queueDeadLetterQueue)
+      output(
+        'QueueDeadLetterQueueUrl',
+        pipeline.queueDeadLetterQueue.queueUrl,
+        'Messages that failed maxReceiveCount times',
+      );
     if (pipeline.pipe) output('PipeName', pipeline.pipe.ref, 'The EventBridge Pipe');
     output('StateMachineArn', pipeline.stateMachine.stateMachineArn, 'The state machine');
-    output('DeadLetterTableName', pipeline.deadLetterTable.tableName, 'Invalid and permanently failed events, with their reason');
+    output(
+      'DeadLetterTableName',
+      pipeline.deadLetterTable.tableName,
+      'Invalid and permanently failed events, with their reason',
+    );
     output('ConversationsTableName', pipeline.conversationsTable.tableName, 'The conversation projection');
     output('IdempotencyTableName', pipeline.idempotencyTable.tableName, 'Powertools idempotency records');
     output('DashboardName', pipeline.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard');

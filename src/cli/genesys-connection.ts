@@ -27,9 +27,18 @@ export interface ConnectionOptions {
 /** Adds `--genesys-region`, `--api-base-url`, `--login-base-url` and `--json` to a command. */
 export function addConnectionOptions(command: Command): Command {
   return command
-    .option('--genesys-region <region>', 'Genesys Cloud region (e.g. eu-west-1) or domain (mypurecloud.ie); default $GENESYSCLOUD_REGION')
-    .option('--api-base-url <url>', 'API base URL for a private or test endpoint; default $GENESYSCLOUD_API_BASE_URL or https://api.<domain>')
-    .option('--login-base-url <url>', 'login base URL for a private or test endpoint; default $GENESYSCLOUD_LOGIN_BASE_URL or https://login.<domain>')
+    .option(
+      '--genesys-region <region>',
+      'Genesys Cloud region (e.g. eu-west-1) or domain (mypurecloud.ie); default $GENESYSCLOUD_REGION',
+    )
+    .option(
+      '--api-base-url <url>',
+      'API base URL for a private or test endpoint; default $GENESYSCLOUD_API_BASE_URL or https://api.<domain>',
+    )
+    .option(
+      '--login-base-url <url>',
+      'login base URL for a private or test endpoint; default $GENESYSCLOUD_LOGIN_BASE_URL or https://login.<domain>',
+    )
     .option('--json', 'print a machine-readable JSON result on stdout');
 }
 
@@ -70,12 +79,22 @@ export async function runGenesysCommand(json: boolean | undefined, body: () => P
 
 function describeKnownError(error: unknown): { message: string; json: Record<string, unknown> } | undefined {
   if (error instanceof GenesysConfigError) {
-    return { message: `Genesys Cloud connection settings:\n${bullets(error.problems)}`, json: { type: error.name, problems: error.problems } };
+    return {
+      message: `Genesys Cloud connection settings:\n${bullets(error.problems)}`,
+      json: { type: error.name, problems: error.problems },
+    };
   }
   if (error instanceof SetupError) {
     return {
-      message: error.problems.length > 1 ? `Cannot continue:\n${bullets(error.problems)}` : `Cannot continue: ${error.problems[0] ?? ''}`,
-      json: { type: error.name, problems: error.problems, ...(error.duplicateIds.length ? { duplicateIds: error.duplicateIds } : {}) },
+      message:
+        error.problems.length > 1
+          ? `Cannot continue:\n${bullets(error.problems)}`
+          : `Cannot continue: ${error.problems[0] ?? ''}`,
+      json: {
+        type: error.name,
+        problems: error.problems,
+        ...(error.duplicateIds.length ? { duplicateIds: error.duplicateIds } : {}),
+      },
     };
   }
   if (error instanceof GenesysApiError) {

@@ -17,7 +17,6 @@ import { register as registerReplay } from './commands/replay.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-
 export function buildProgram(): Command {
   const program = new Command('genesys-pipeline')
     .description('Genesys Cloud CX events into AWS: set up, deploy, run locally, operate.')

@@ -41,7 +41,10 @@ const VENDOR_FILES: readonly [urlPath: string, specifier: string, contentType: s
  * `dist/dashboard/static` when the build copied them), else the source tree beside `dist/`.
  */
 function staticDirectory(): string {
-  const candidates = [new URL('./static/', import.meta.url), new URL('../../src/dashboard/static/', import.meta.url)].map((u) => fileURLToPath(u));
+  const candidates = [
+    new URL('./static/', import.meta.url),
+    new URL('../../src/dashboard/static/', import.meta.url),
+  ].map((u) => fileURLToPath(u));
   const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
   if (found === undefined) {
     throw new DashboardAssetsError(
@@ -75,7 +78,9 @@ export function loadDashboardAssets(): ReadonlyMap<string, DashboardAsset> {
     try {
       file = require.resolve(specifier);
     } catch {
-      throw new DashboardAssetsError(`Dashboard dependency not found: ${specifier}. Install the package's dependencies (npm install) — uplot must be present.`);
+      throw new DashboardAssetsError(
+        `Dashboard dependency not found: ${specifier}. Install the package's dependencies (npm install) — uplot must be present.`,
+      );
     }
     assets.set(path, asset(path, readFileSync(file), contentType));
   }

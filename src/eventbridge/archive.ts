@@ -56,7 +56,9 @@ export class EventArchive {
       );
       CREATE INDEX IF NOT EXISTS eventbridge_archive_window ON eventbridge_archive (bus_id, event_time);
     `);
-    this.insertStmt = db.prepare('INSERT INTO eventbridge_archive (bus_id, event_time, ingested_at, event) VALUES (?, ?, ?, ?)');
+    this.insertStmt = db.prepare(
+      'INSERT INTO eventbridge_archive (bus_id, event_time, ingested_at, event) VALUES (?, ?, ?, ?)',
+    );
     this.windowStmt = db.prepare(
       `SELECT seq, event, event_time, ingested_at FROM eventbridge_archive
        WHERE bus_id = ? AND event_time < ? AND (event_time > ? OR (event_time = ? AND seq > ?))
@@ -64,8 +66,12 @@ export class EventArchive {
     );
     this.busIdStmt = db.prepare('SELECT id FROM eventbridge_buses WHERE name = ?').pluck();
     this.insertBusStmt = db.prepare('INSERT INTO eventbridge_buses (name) VALUES (?) RETURNING id').pluck();
-    this.firstKeptStmt = db.prepare('SELECT seq FROM eventbridge_archive WHERE ingested_at >= ? ORDER BY seq LIMIT 1').pluck();
-    this.purgeStmt = db.prepare('DELETE FROM eventbridge_archive WHERE seq IN (SELECT seq FROM eventbridge_archive WHERE seq < ? ORDER BY seq LIMIT 10000)');
+    this.firstKeptStmt = db
+      .prepare('SELECT seq FROM eventbridge_archive WHERE ingested_at >= ? ORDER BY seq LIMIT 1')
+      .pluck();
+    this.purgeStmt = db.prepare(
+      'DELETE FROM eventbridge_archive WHERE seq IN (SELECT seq FROM eventbridge_archive WHERE seq < ? ORDER BY seq LIMIT 10000)',
+    );
   }
 
   private busId(busName: string): number {
@@ -108,7 +114,8 @@ export class EventArchive {
    */
   purgeExpired(nowMs: number, maxRows = Number.POSITIVE_INFINITY): number {
     if (this.retentionMs <= 0) return 0;
-    const firstKept = (this.firstKeptStmt.get(nowMs - this.retentionMs) as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+    const firstKept =
+      (this.firstKeptStmt.get(nowMs - this.retentionMs) as number | undefined) ?? Number.MAX_SAFE_INTEGER;
     let deleted = 0;
     while (deleted < maxRows) {
       const n = this.purgeStmt.run(firstKept).changes;
@@ -120,7 +127,11 @@ export class EventArchive {
 
   /** How many events the archive holds for `busName` (all buses when omitted). Scans: not for hot paths. */
   count(busName?: string): number {
-    if (busName === undefined) return this.db.prepare('SELECT count(*) FROM eventbridge_archive').pluck().get() as number;
-    return this.db.prepare('SELECT count(*) FROM eventbridge_archive WHERE bus_id = ?').pluck().get(this.busId(busName)) as number;
+    if (busName === undefined)
+      return this.db.prepare('SELECT count(*) FROM eventbridge_archive').pluck().get() as number;
+    return this.db
+      .prepare('SELECT count(*) FROM eventbridge_archive WHERE bus_id = ?')
+      .pluck()
+      .get(this.busId(busName)) as number;
   }
 }

@@ -110,13 +110,17 @@ export class DeliveryLog {
         dropped_at INTEGER NOT NULL
       );
     `);
-    this.insertStmt = db.prepare(
-      'INSERT INTO eventbridge_deliveries (bus, rule, target_id, event, body, ingested_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
-    ).pluck();
+    this.insertStmt = db
+      .prepare(
+        'INSERT INTO eventbridge_deliveries (bus, rule, target_id, event, body, ingested_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+      )
+      .pluck();
     this.dueStmt = db.prepare(
       'SELECT id, bus, rule, target_id, event, body, ingested_at, attempts, next_attempt_at, last_error_code, last_error_message FROM eventbridge_deliveries WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
     );
-    this.nextDueStmt = db.prepare('SELECT next_attempt_at FROM eventbridge_deliveries ORDER BY next_attempt_at LIMIT 1').pluck();
+    this.nextDueStmt = db
+      .prepare('SELECT next_attempt_at FROM eventbridge_deliveries ORDER BY next_attempt_at LIMIT 1')
+      .pluck();
     this.deleteStmt = db.prepare('DELETE FROM eventbridge_deliveries WHERE id = ?');
     this.rescheduleStmt = db.prepare(
       'UPDATE eventbridge_deliveries SET attempts = ?, next_attempt_at = ?, last_error_code = ?, last_error_message = ? WHERE id = ?',
@@ -130,7 +134,15 @@ export class DeliveryLog {
 
   /** Records a delivery to make; returns its id. */
   addPending(d: Omit<PendingDelivery, 'id' | 'attempts'>): number {
-    return this.insertStmt.get(d.busName, d.ruleName, d.targetId, d.event, d.body, d.ingestedAt, d.nextAttemptAt) as number;
+    return this.insertStmt.get(
+      d.busName,
+      d.ruleName,
+      d.targetId,
+      d.event,
+      d.body,
+      d.ingestedAt,
+      d.nextAttemptAt,
+    ) as number;
   }
 
   /** Deliveries due at `now`, soonest first, at most `limit`. */
@@ -175,12 +187,24 @@ export class DeliveryLog {
 
   /** Records an event that could not be delivered nor dead-lettered. */
   recordDropped(d: Omit<DroppedEvent, 'id'>): void {
-    this.dropStmt.run(d.busName, d.ruleArn, d.targetArn, d.event, d.errorCode, d.errorMessage, d.exhaustedRetryCondition, d.retryAttempts, d.droppedAt);
+    this.dropStmt.run(
+      d.busName,
+      d.ruleArn,
+      d.targetArn,
+      d.event,
+      d.errorCode,
+      d.errorMessage,
+      d.exhaustedRetryCondition,
+      d.retryAttempts,
+      d.droppedAt,
+    );
   }
 
   /** Dropped events, newest first. */
   listDropped(limit = 100, offset = 0): DroppedEvent[] {
-    const rows = this.db.prepare('SELECT * FROM eventbridge_dropped ORDER BY id DESC LIMIT ? OFFSET ?').all(limit, offset) as DroppedRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM eventbridge_dropped ORDER BY id DESC LIMIT ? OFFSET ?')
+      .all(limit, offset) as DroppedRow[];
     return rows.map((r) => ({
       id: r.id,
       busName: r.bus,

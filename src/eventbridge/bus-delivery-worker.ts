@@ -208,14 +208,22 @@ export class DeliveryWorker {
     this.counters.delivered++;
   }
 
-  private failed(delivery: PendingDelivery, rule: Rule, target: ResolvedRuleTarget, error: unknown, maxAgeMs: number): void {
+  private failed(
+    delivery: PendingDelivery,
+    rule: Rule,
+    target: ResolvedRuleTarget,
+    error: unknown,
+    maxAgeMs: number,
+  ): void {
     const attempts = delivery.attempts + 1;
     const { code, message, retryable } = describeDeliveryFailure(error);
     const base = { delivery, rule, target, errorCode: code, errorMessage: message, retryAttempts: attempts - 1 };
     if (!retryable) return this.giveUp(base);
-    if (attempts > target.retryPolicy.MaximumRetryAttempts) return this.giveUp({ ...base, exhaustedRetryCondition: 'MaximumRetryAttempts' });
+    if (attempts > target.retryPolicy.MaximumRetryAttempts)
+      return this.giveUp({ ...base, exhaustedRetryCondition: 'MaximumRetryAttempts' });
     const next = this.now() + retryDelayMs(attempts, this.options.backoff);
-    if (next - delivery.ingestedAt >= maxAgeMs) return this.giveUp({ ...base, exhaustedRetryCondition: 'MaximumEventAgeInSeconds' });
+    if (next - delivery.ingestedAt >= maxAgeMs)
+      return this.giveUp({ ...base, exhaustedRetryCondition: 'MaximumEventAgeInSeconds' });
     this.log.reschedule(delivery.id, attempts, next, code, message);
     this.counters.retried++;
     if (this.running) this.wakeAt(next);

@@ -35,7 +35,10 @@ export function resolveRetryPolicy(targetId: string, policy: RetryPolicy = {}): 
     }
     return value;
   };
-  return { MaximumRetryAttempts: check('MaximumRetryAttempts'), MaximumEventAgeInSeconds: check('MaximumEventAgeInSeconds') };
+  return {
+    MaximumRetryAttempts: check('MaximumRetryAttempts'),
+    MaximumEventAgeInSeconds: check('MaximumEventAgeInSeconds'),
+  };
 }
 
 /** How long to wait between delivery attempts. */

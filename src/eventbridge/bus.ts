@@ -111,7 +111,9 @@ export class EventBus {
     }
     const state = input.State ?? 'ENABLED';
     if (state !== 'ENABLED' && state !== 'DISABLED') {
-      throw new EventBridgeValidationException(`Rule ${input.Name}: State must be ENABLED or DISABLED; got ${JSON.stringify(state)}.`);
+      throw new EventBridgeValidationException(
+        `Rule ${input.Name}: State must be ENABLED or DISABLED; got ${JSON.stringify(state)}.`,
+      );
     }
     compileEventPattern(input.EventPattern); // validates (throws InvalidEventPatternException)
     const existing = this.rules.get(input.Name);
@@ -134,7 +136,9 @@ export class EventBus {
   deleteRule(name: string): void {
     const rule = this.requireRule(name);
     if (rule.targets.length > 0) {
-      throw new EventBridgeValidationException(`Rule ${name} can't be deleted since it has targets. Remove its targets first (removeTargets).`);
+      throw new EventBridgeValidationException(
+        `Rule ${name} can't be deleted since it has targets. Remove its targets first (removeTargets).`,
+      );
     }
     this.index.remove(name);
     this.rules.delete(name);
@@ -195,7 +199,9 @@ export class EventBus {
     };
     if (t.DeadLetterConfig !== undefined) {
       if (!t.DeadLetterConfig?.queue || typeof t.DeadLetterConfig.queue.send !== 'function') {
-        throw new EventBridgeValidationException(`DeadLetterConfig of target ${t.Id} needs a durable queue: { queue: store.queue('name') }.`);
+        throw new EventBridgeValidationException(
+          `DeadLetterConfig of target ${t.Id} needs a durable queue: { queue: store.queue('name') }.`,
+        );
       }
       resolved.deadLetterQueue = t.DeadLetterConfig.queue;
     }

@@ -51,13 +51,20 @@ class AwsJsonError extends Error {
  * const handle = createEventBridgeHandler(eventBridge);
  * createServer((req, res) => (req.method === 'POST' && req.url === '/' ? handle(req, res) : dashboard(req, res)));
  */
-export function createEventBridgeHandler(eventBridge: LocalEventBridge, options: EventBridgeHttpOptions = {}): EventBridgeRequestHandler {
+export function createEventBridgeHandler(
+  eventBridge: LocalEventBridge,
+  options: EventBridgeHttpOptions = {},
+): EventBridgeRequestHandler {
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
   return async (req, res) => {
     const requestId = randomUUID();
     try {
       if (req.method !== 'POST') {
-        throw new AwsJsonError('UnknownOperationException', `This endpoint answers POST requests with X-Amz-Target ${SUPPORTED_OPERATIONS.join(' or ')}; got ${req.method}.`, 405);
+        throw new AwsJsonError(
+          'UnknownOperationException',
+          `This endpoint answers POST requests with X-Amz-Target ${SUPPORTED_OPERATIONS.join(' or ')}; got ${req.method}.`,
+          405,
+        );
       }
       const target = headerValue(req, 'x-amz-target');
       if (target !== SUPPORTED_OPERATIONS[0] && target !== SUPPORTED_OPERATIONS[1]) {
@@ -68,7 +75,10 @@ export function createEventBridgeHandler(eventBridge: LocalEventBridge, options:
       }
       const contentType = (headerValue(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (!CONTENT_TYPES.has(contentType)) {
-        throw new AwsJsonError('SerializationException', `Content-Type must be application/x-amz-json-1.1; got ${contentType === '' ? 'none' : contentType}.`);
+        throw new AwsJsonError(
+          'SerializationException',
+          `Content-Type must be application/x-amz-json-1.1; got ${contentType === '' ? 'none' : contentType}.`,
+        );
       }
       const text = await readBody(req, maxBodyBytes);
       const entries = parseEntries(text, target === 'AWSEvents.PutEvents');
@@ -136,7 +146,9 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
     req.on('close', () => {
       if (!failed && !req.complete) {
         failed = true;
-        reject(new AwsJsonError('SerializationException', 'The client closed the connection before sending the whole body.'));
+        reject(
+          new AwsJsonError('SerializationException', 'The client closed the connection before sending the whole body.'),
+        );
       }
     });
   });
@@ -165,7 +177,8 @@ function parseEntries(text: string, putEvents: boolean): PutEventsRequestEntry[]
   }
   const raw = (body as { Entries?: unknown }).Entries;
   if (raw === undefined || raw === null) return raw as unknown as PutEventsRequestEntry[]; // the bus answers AWS's ValidationException
-  if (!Array.isArray(raw)) throw new AwsJsonError('SerializationException', `Entries must be a JSON array; got ${typeName(raw)}.`);
+  if (!Array.isArray(raw))
+    throw new AwsJsonError('SerializationException', `Entries must be a JSON array; got ${typeName(raw)}.`);
   return raw.map((item: unknown, i) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       throw new AwsJsonError('SerializationException', `Entries[${i}] must be a JSON object; got ${typeName(item)}.`);
@@ -175,14 +188,21 @@ function parseEntries(text: string, putEvents: boolean): PutEventsRequestEntry[]
     for (const field of STRING_FIELDS) {
       const value = source[field];
       if (value === undefined || value === null) continue;
-      if (typeof value !== 'string') throw new AwsJsonError('SerializationException', `Entries[${i}].${field} must be a string; got ${typeName(value)}.`);
+      if (typeof value !== 'string')
+        throw new AwsJsonError(
+          'SerializationException',
+          `Entries[${i}].${field} must be a string; got ${typeName(value)}.`,
+        );
       if (!putEvents && (field === 'EventBusName' || field === 'TraceHeader')) continue; // not members of PutPartnerEvents entries
       entry[field] = value;
     }
     const time = source.Time;
     if (time !== undefined && time !== null) {
       if (typeof time !== 'number' && typeof time !== 'string') {
-        throw new AwsJsonError('SerializationException', `Entries[${i}].Time must be a timestamp (epoch seconds); got ${typeName(time)}.`);
+        throw new AwsJsonError(
+          'SerializationException',
+          `Entries[${i}].Time must be a timestamp (epoch seconds); got ${typeName(time)}.`,
+        );
       }
       entry.Time = time;
     }
@@ -206,7 +226,12 @@ function typeName(value: unknown): string {
 function toAwsError(error: unknown): AwsJsonError {
   if (error instanceof AwsJsonError) return error;
   const e = error as { code?: unknown; httpStatus?: unknown; message?: unknown };
-  if (typeof e?.code === 'string' && typeof e.httpStatus === 'number' && typeof e.message === 'string' && e.httpStatus < 500) {
+  if (
+    typeof e?.code === 'string' &&
+    typeof e.httpStatus === 'number' &&
+    typeof e.message === 'string' &&
+    e.httpStatus < 500
+  ) {
     return new AwsJsonError(e.code, e.message, e.httpStatus);
   }
   return new AwsJsonError('InternalException', 'The local event bus failed to process the request; see its log.', 500);

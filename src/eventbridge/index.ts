@@ -18,12 +18,24 @@ export type { TargetInput, TransformContext, TransformResult } from './transform
 
 // The local event bus: buses, rules, targets, PutEvents, archive and replay, the HTTP endpoint.
 export { LocalEventBridge } from './local-event-bridge.js';
-export type { LocalEventBridgeOptions, CreateEventBusInput, PutTargetsInput, ReplayInput, ReplayResult, LocalEventBridgeStats } from './local-event-bridge.js';
+export type {
+  LocalEventBridgeOptions,
+  CreateEventBusInput,
+  PutTargetsInput,
+  ReplayInput,
+  ReplayResult,
+  LocalEventBridgeStats,
+} from './local-event-bridge.js';
 export { EventBus, MAX_TARGETS_PER_RULE } from './bus.js';
 export type { PutRuleInput, RuleState, RuleTarget, DeadLetterConfig, Rule, ResolvedRuleTarget } from './bus.js';
 export { buildEvent, formatEventTime, eventBusArn, ruleArn, busNameOf } from './bus-event.js';
 export type { EventBridgeEvent } from './bus-event.js';
-export { EventBusError, EventBusResourceNotFoundException, EventBusResourceAlreadyExistsException, EventBusLimitExceededException } from './bus-errors.js';
+export {
+  EventBusError,
+  EventBusResourceNotFoundException,
+  EventBusResourceAlreadyExistsException,
+  EventBusLimitExceededException,
+} from './bus-errors.js';
 export { resolveRetryPolicy, retryDelayMs, RETRY_POLICY_LIMITS } from './bus-retry-policy.js';
 export type { RetryPolicy, ResolvedRetryPolicy, BackoffOptions } from './bus-retry-policy.js';
 export type { DeliveryWorkerOptions, ExhaustedRetryCondition } from './bus-delivery-worker.js';
@@ -36,7 +48,13 @@ export {
   PUT_PARTNER_EVENTS_MAX_ENTRIES,
   DEFAULT_MAX_REQUEST_ENTRIES_BYTES,
 } from './put-events.js';
-export type { PutEventsRequestEntry, PutPartnerEventsRequestEntry, PutEventsResultEntry, PutEventsResponse, PutOperation } from './put-events.js';
+export type {
+  PutEventsRequestEntry,
+  PutPartnerEventsRequestEntry,
+  PutEventsResultEntry,
+  PutEventsResponse,
+  PutOperation,
+} from './put-events.js';
 export { functionTarget, durableQueueTarget, isTransactionalOn, TargetDeliveryError } from './targets.js';
 export type { BusTarget, TransactionalBusTarget, DeadLetterErrorCode } from './targets.js';
 export { createEventBridgeHandler, startEventBusServer, SUPPORTED_OPERATIONS } from './http.js';

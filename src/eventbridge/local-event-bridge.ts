@@ -20,7 +20,13 @@ import { buildEvent, busNameOf } from './bus-event.js';
 import type { EventBridgeEvent } from './bus-event.js';
 import { EventBridgeValidationException } from './errors.js';
 import { checkPutEventsRequest, DEFAULT_MAX_REQUEST_ENTRIES_BYTES, prepareEntry } from './put-events.js';
-import type { PutEventsRequestEntry, PutEventsResponse, PutEventsResultEntry, PutOperation, PutPartnerEventsRequestEntry } from './put-events.js';
+import type {
+  PutEventsRequestEntry,
+  PutEventsResponse,
+  PutEventsResultEntry,
+  PutOperation,
+  PutPartnerEventsRequestEntry,
+} from './put-events.js';
 import { isTransactionalOn } from './targets.js';
 import type { TransactionalBusTarget } from './targets.js';
 import { transformInput } from './transform.js';
@@ -177,7 +183,15 @@ export class LocalEventBridge {
   private readonly clock: () => number;
   private readonly afterCommit: ((events: number) => Promise<void> | void) | undefined;
   private readonly ownsDatabase: boolean;
-  private readonly counters = { accepted: 0, failedEntries: 0, archived: 0, replayed: 0, deliveredInTransaction: 0, sentToDeadLetterQueue: 0, dropped: 0 };
+  private readonly counters = {
+    accepted: 0,
+    failedEntries: 0,
+    archived: 0,
+    replayed: 0,
+    deliveredInTransaction: 0,
+    sentToDeadLetterQueue: 0,
+    dropped: 0,
+  };
   private purgeTimer: NodeJS.Timeout | undefined;
   private group: CommitGroup | undefined;
   private closed = false;
@@ -188,7 +202,8 @@ export class LocalEventBridge {
   }
 
   private constructor(options: LocalEventBridgeOptions) {
-    if (!options.database && !options.path) throw new EventBridgeValidationException('LocalEventBridge.open needs a path (SQLite file) or a database.');
+    if (!options.database && !options.path)
+      throw new EventBridgeValidationException('LocalEventBridge.open needs a path (SQLite file) or a database.');
     this.database = options.database ?? openSqliteDatabase(options.path!);
     this.ownsDatabase = !options.database;
     this.accountId = options.accountId ?? '000000000000';
@@ -198,7 +213,10 @@ export class LocalEventBridge {
     this.maxRequestEntriesBytes = options.maxRequestEntriesBytes ?? DEFAULT_MAX_REQUEST_ENTRIES_BYTES;
     const archive = options.archive ?? { retentionDays: 1 };
     if (archive !== false) {
-      if (!(archive.retentionDays >= 0)) throw new EventBridgeValidationException(`archive.retentionDays must be ≥ 0 (0 keeps events forever); got ${archive.retentionDays}.`);
+      if (!(archive.retentionDays >= 0))
+        throw new EventBridgeValidationException(
+          `archive.retentionDays must be ≥ 0 (0 keeps events forever); got ${archive.retentionDays}.`,
+        );
       this.archive = new EventArchive(this.database, archive.retentionDays * DAY_MS);
     }
     this.log = new DeliveryLog(this.database);
@@ -208,7 +226,10 @@ export class LocalEventBridge {
     this.buses.set('default', new EventBus('default', this.region, this.accountId));
     this.worker = new DeliveryWorker(
       this.log,
-      { resolve: (bus, rule, target) => this.resolveTarget(bus, rule, target), deadLetter: (request) => this.deadLetter(request) },
+      {
+        resolve: (bus, rule, target) => this.resolveTarget(bus, rule, target),
+        deadLetter: (request) => this.deadLetter(request),
+      },
       options.delivery ?? {},
       this.clock,
     );
@@ -240,7 +261,9 @@ export class LocalEventBridge {
         );
       }
     } else if (name.includes('/') || name.startsWith('aws.')) {
-      throw new EventBridgeValidationException(`Custom event bus name ${name} cannot contain "/" or start with "aws."; for a partner bus also pass EventSourceName.`);
+      throw new EventBridgeValidationException(
+        `Custom event bus name ${name} cannot contain "/" or start with "aws."; for a partner bus also pass EventSourceName.`,
+      );
     }
     if (this.buses.has(name)) throw new EventBusResourceAlreadyExistsException(`Event bus ${name} already exists.`);
     const bus = new EventBus(name, this.region, this.accountId, input.EventSourceName);
@@ -251,7 +274,8 @@ export class LocalEventBridge {
   /** Deletes a custom or partner bus and its rules. Its archived events stay until their retention ends. */
   deleteEventBus(name: string): void {
     if (name === 'default') throw new EventBridgeValidationException('Cannot delete event bus default.');
-    if (!this.buses.delete(busNameOf(name))) throw new EventBusResourceNotFoundException(`Event bus ${name} does not exist.`);
+    if (!this.buses.delete(busNameOf(name)))
+      throw new EventBusResourceNotFoundException(`Event bus ${name} does not exist.`);
   }
 
   /** The bus named `name` (or ARN), or undefined. */
@@ -290,7 +314,11 @@ export class LocalEventBridge {
     return bus;
   }
 
-  private resolveTarget(busName: string, ruleName: string, targetId: string): { rule: Rule; target: ResolvedRuleTarget } | undefined {
+  private resolveTarget(
+    busName: string,
+    ruleName: string,
+    targetId: string,
+  ): { rule: Rule; target: ResolvedRuleTarget } | undefined {
     const rule = this.buses.get(busName)?.getRule(ruleName);
     const target = rule?.targets.find((t) => t.id === targetId);
     return rule && target ? { rule, target } : undefined;
@@ -354,7 +382,12 @@ export class LocalEventBridge {
    * Group commit: the calls that arrive in the same turn of the event loop (e.g. concurrent HTTP
    * requests) share one SQLite transaction; each call's promise resolves after that commit.
    */
-  private enqueueCommit(accepted: Accepted[], failed: number, resolve: () => void, reject: (error: unknown) => void): void {
+  private enqueueCommit(
+    accepted: Accepted[],
+    failed: number,
+    resolve: () => void,
+    reject: (error: unknown) => void,
+  ): void {
     let group = this.group;
     if (!group) {
       group = this.group = { accepted: [], calls: [] };
@@ -414,7 +447,11 @@ export class LocalEventBridge {
                 ingestionTimeOf = a.ingestedAt;
                 ingestionTime = new Date(a.ingestedAt).toISOString();
               }
-              const result = transformInput(a.event, target.input, { ruleArn: rule.arn, ruleName: rule.name, ingestionTime });
+              const result = transformInput(a.event, target.input, {
+                ruleArn: rule.arn,
+                ruleName: rule.name,
+                ingestionTime,
+              });
               if (!result.delivered) {
                 // EventBridge sends nothing (e.g. the template rendered invalid JSON); we record it.
                 notDelivered.push({ rule, target, a, reason: result.reason });
@@ -492,7 +529,17 @@ export class LocalEventBridge {
       }
       for (const f of transformFailures) {
         this.deadLetter({
-          delivery: { id: 0, busName: f.a.busName, ruleName: f.rule.name, targetId: f.target.id, event: f.a.json, body: '', ingestedAt: f.a.ingestedAt, attempts: 1, nextAttemptAt: f.a.ingestedAt },
+          delivery: {
+            id: 0,
+            busName: f.a.busName,
+            ruleName: f.rule.name,
+            targetId: f.target.id,
+            event: f.a.json,
+            body: '',
+            ingestedAt: f.a.ingestedAt,
+            attempts: 1,
+            nextAttemptAt: f.a.ingestedAt,
+          },
           rule: f.rule,
           target: f.target,
           errorCode: 'INVALID_JSON',
@@ -560,7 +607,10 @@ export class LocalEventBridge {
       dlq.send({ body: event, messageAttributes: attributes });
       return true;
     } catch (error) {
-      record(request.errorCode, `${request.errorMessage} — and sending to dead-letter queue ${dlq.arn} failed: ${error instanceof Error ? error.message : String(error)}`);
+      record(
+        request.errorCode,
+        `${request.errorMessage} — and sending to dead-letter queue ${dlq.arn} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return false;
     }
   }
@@ -579,13 +629,21 @@ export class LocalEventBridge {
   async replay(input: ReplayInput): Promise<ReplayResult> {
     this.assertOpen();
     if (typeof input?.ReplayName !== 'string' || !REPLAY_NAME.test(input.ReplayName)) {
-      throw new EventBridgeValidationException(`ReplayName ${JSON.stringify(input?.ReplayName)} is invalid: use 1–64 letters, digits, ".", "-" or "_".`);
+      throw new EventBridgeValidationException(
+        `ReplayName ${JSON.stringify(input?.ReplayName)} is invalid: use 1–64 letters, digits, ".", "-" or "_".`,
+      );
     }
-    if (!this.archive) throw new EventBridgeValidationException('This bus service has no archive (opened with archive: false); nothing can be replayed.');
+    if (!this.archive)
+      throw new EventBridgeValidationException(
+        'This bus service has no archive (opened with archive: false); nothing can be replayed.',
+      );
     const bus = this.requireBus(input.EventBusName);
     const start = toEpochMs(input.EventStartTime, 'EventStartTime');
     const end = toEpochMs(input.EventEndTime, 'EventEndTime');
-    if (!(start < end)) throw new EventBridgeValidationException('Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.');
+    if (!(start < end))
+      throw new EventBridgeValidationException(
+        'Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.',
+      );
     let rules: Set<string> | undefined;
     if (input.Rules !== undefined) {
       rules = new Set();
@@ -598,7 +656,9 @@ export class LocalEventBridge {
     const startedAt = this.clock();
     try {
       this.database
-        .prepare('INSERT INTO eventbridge_replays (name, bus, event_start, event_end, started_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO eventbridge_replays (name, bus, event_start, event_end, started_at) VALUES (?, ?, ?, ?, ?)',
+        )
         .run(input.ReplayName, bus.name, start, end, startedAt);
     } catch {
       throw new EventBusResourceAlreadyExistsException(`Replay ${input.ReplayName} already exists.`);
@@ -620,16 +680,33 @@ export class LocalEventBridge {
           resources: original.resources,
           detail: original.detail,
         });
-        return { bus, busName: bus.name, event, json: JSON.stringify(event), eventTimeMs: archived.eventTimeMs, ingestedAt: now, operation: 'PutEvents' as const };
+        return {
+          bus,
+          busName: bus.name,
+          event,
+          json: JSON.stringify(event),
+          eventTimeMs: archived.eventTimeMs,
+          ingestedAt: now,
+          operation: 'PutEvents' as const,
+        };
       });
       deliveries += this.commit(accepted, { name: input.ReplayName, rules });
       events += accepted.length;
       await new Promise((resolve) => setImmediate(resolve)); // let deliveries progress between batches
     }
     const endedAt = this.clock();
-    this.database.prepare('UPDATE eventbridge_replays SET ended_at = ?, events = ? WHERE name = ?').run(endedAt, events, input.ReplayName);
+    this.database
+      .prepare('UPDATE eventbridge_replays SET ended_at = ?, events = ? WHERE name = ?')
+      .run(endedAt, events, input.ReplayName);
     this.counters.replayed += events;
-    return { ReplayName: input.ReplayName, State: 'COMPLETED', EventsReplayed: events, Deliveries: deliveries, ReplayStartTime: new Date(startedAt), ReplayEndTime: new Date(endedAt) };
+    return {
+      ReplayName: input.ReplayName,
+      State: 'COMPLETED',
+      EventsReplayed: events,
+      Deliveries: deliveries,
+      ReplayStartTime: new Date(startedAt),
+      ReplayEndTime: new Date(endedAt),
+    };
   }
 
   /** Deletes all archived events older than the retention period; returns how many. (A background purge also runs every minute.) */
@@ -691,6 +768,9 @@ export class LocalEventBridge {
 
 function toEpochMs(value: Date | number | string, name: string): number {
   const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new EventBridgeValidationException(`Parameter ${name} is not valid. Reason: expected a date, epoch milliseconds or an ISO 8601 string; got ${JSON.stringify(value)}.`);
+  if (!Number.isFinite(ms))
+    throw new EventBridgeValidationException(
+      `Parameter ${name} is not valid. Reason: expected a date, epoch milliseconds or an ISO 8601 string; got ${JSON.stringify(value)}.`,
+    );
   return ms;
 }

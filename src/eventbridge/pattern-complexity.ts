@@ -37,7 +37,8 @@ export function checkWildcardComplexity(branches: readonly Branch[]): void {
       for (const m of matchers) {
         let group: WildcardGroup | undefined;
         if (m.kind === 'wildcard') group = { id: `w${JSON.stringify(m.pattern)}`, values: [m.pattern] };
-        else if (m.kind === 'anything-but-wildcard') group = { id: `a${JSON.stringify([...m.values].sort())}`, values: [...m.patterns] };
+        else if (m.kind === 'anything-but-wildcard')
+          group = { id: `a${JSON.stringify([...m.values].sort())}`, values: [...m.patterns] };
         if (!group) continue;
         const list = byField.get(path);
         if (list) list.push(group);

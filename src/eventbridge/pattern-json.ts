@@ -140,17 +140,27 @@ export class JsonTokenReader {
       if (!context) {
         this.pos = i + 1;
         const other = ch === ']' ? '}' : ']';
-        this.fail(`Unexpected close marker '${ch}': expected '${other}' (for root starting at ${this.sourceDescription()}; line: 1, column: 0])`, i, 1);
+        this.fail(
+          `Unexpected close marker '${ch}': expected '${other}' (for root starting at ${this.sourceDescription()}; line: 1, column: 0])`,
+          i,
+          1,
+        );
       }
       return this.closeContext(context, ch, i);
     }
     if (context?.hasEntries) {
       if (ch !== ',') {
-        this.failUnexpectedChar(i, `was expecting comma to separate ${context.kind === 'object' ? 'Object' : 'Array'} entries`);
+        this.failUnexpectedChar(
+          i,
+          `was expecting comma to separate ${context.kind === 'object' ? 'Object' : 'Array'} entries`,
+        );
       }
       this.pos = i + 1;
       i = this.skipWhitespace();
-      if (i < 0) this.failEndOfInput(`Unexpected end-of-input within/between ${context.kind === 'object' ? 'Object' : 'Array'} entries`);
+      if (i < 0)
+        this.failEndOfInput(
+          `Unexpected end-of-input within/between ${context.kind === 'object' ? 'Object' : 'Array'} entries`,
+        );
     }
     if (context) context.hasEntries = true;
 
@@ -275,7 +285,11 @@ export class JsonTokenReader {
 
   private failNonStandard(i: number, word: string): never {
     this.pos = i + word.length;
-    return this.fail(`Non-standard token '${word}': enable \`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS\` to allow`, this.pos, 1);
+    return this.fail(
+      `Non-standard token '${word}': enable \`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS\` to allow`,
+      this.pos,
+      1,
+    );
   }
 
   private readLiteral(i: number, word: string, token: JsonToken): JsonToken {
@@ -284,7 +298,8 @@ export class JsonTokenReader {
     }
     const end = i + word.length;
     const after = this.source[end];
-    if (after !== undefined && after >= '0' && after !== ']' && after !== '}' && isIdentifierPart(after)) return this.failInvalidToken(i, end);
+    if (after !== undefined && after >= '0' && after !== ']' && after !== '}' && isIdentifierPart(after))
+      return this.failInvalidToken(i, end);
     this.pos = end;
     this.text = word;
     return token;
@@ -309,11 +324,19 @@ export class JsonTokenReader {
       }
       if (s[i] === '.') this.failUnexpectedChar(i, 'expected a valid value ' + VALID_VALUES);
       if (!isDigit(s[i]!)) {
-        this.failUnexpectedChar(i, 'in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value', true);
+        this.failUnexpectedChar(
+          i,
+          'in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value',
+          true,
+        );
       }
     }
     // Jackson reports some number errors one column further when the integer part is "0".
-    const zeroOffset = s.slice(start, s[start] === '-' ? start + 2 : start + 1).replace('-', '') === '0' && !isDigit(s[start + (s[start] === '-' ? 2 : 1)] ?? '') ? 1 : 0;
+    const zeroOffset =
+      s.slice(start, s[start] === '-' ? start + 2 : start + 1).replace('-', '') === '0' &&
+      !isDigit(s[start + (s[start] === '-' ? 2 : 1)] ?? '')
+        ? 1
+        : 0;
     if (s[i] === '0' && i + 1 < s.length && isDigit(s[i + 1]!)) {
       this.pos = i + 1;
       this.fail('Invalid numeric value: Leading zeroes not allowed', i + 1, 1);
@@ -327,7 +350,11 @@ export class JsonTokenReader {
         // Jackson's column here depends on its code path (integer part "0" or not); at the end
         // of input it names the '.'.
         this.pos = i;
-        this.fail(`Unexpected character (${charDescription(s[i] ?? '.')}) in numeric value: Decimal point not followed by a digit`, i, i < s.length ? zeroOffset : 0);
+        this.fail(
+          `Unexpected character (${charDescription(s[i] ?? '.')}) in numeric value: Decimal point not followed by a digit`,
+          i,
+          i < s.length ? zeroOffset : 0,
+        );
       }
       while (i < s.length && isDigit(s[i]!)) i++;
     }
@@ -342,7 +369,11 @@ export class JsonTokenReader {
       if (!isDigit(s[i]!)) {
         // Jackson reports this one at the offending character itself.
         this.pos = i;
-        this.fail(`Unexpected character (${charDescription(s[i]!)}) in numeric value: Exponent indicator not followed by a digit`, i, zeroOffset);
+        this.fail(
+          `Unexpected character (${charDescription(s[i]!)}) in numeric value: Exponent indicator not followed by a digit`,
+          i,
+          zeroOffset,
+        );
       }
       while (i < s.length && isDigit(s[i]!)) i++;
     }
@@ -364,7 +395,13 @@ export class JsonTokenReader {
     for (;;) {
       if (i >= s.length) {
         this.pos = i;
-        this.fail(isName ? 'Unexpected end-of-input in field name' : 'Unexpected end-of-input: was expecting closing quote for a string value', i, 1);
+        this.fail(
+          isName
+            ? 'Unexpected end-of-input in field name'
+            : 'Unexpected end-of-input: was expecting closing quote for a string value',
+          i,
+          1,
+        );
       }
       const c = s.charCodeAt(i);
       if (c === 0x22) {
@@ -398,7 +435,16 @@ export class JsonTokenReader {
       this.fail('Unexpected end-of-input in character escape sequence', s.length, 1);
     }
     const e = s[i + 1]!;
-    const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+    const simple: Record<string, string> = {
+      '"': '"',
+      '\\': '\\',
+      '/': '/',
+      b: '\b',
+      f: '\f',
+      n: '\n',
+      r: '\r',
+      t: '\t',
+    };
     if (e in simple) {
       emit(simple[e]!);
       return i + 2;
@@ -412,7 +458,8 @@ export class JsonTokenReader {
           this.fail('Unexpected end-of-input in character escape sequence', s.length, 1);
         }
         const digit = parseInt(s[at]!, 16);
-        if (!/[0-9a-fA-F]/.test(s[at]!)) this.failUnexpectedChar(at, 'expected a hex-digit for character escape sequence');
+        if (!/[0-9a-fA-F]/.test(s[at]!))
+          this.failUnexpectedChar(at, 'expected a hex-digit for character escape sequence');
         code = code * 16 + digit;
       }
       emit(String.fromCharCode(code));
@@ -442,7 +489,11 @@ export class JsonTokenReader {
       }
       if (c < 0x20) {
         this.pos = i + 1;
-        this.fail(`Illegal character (${charDescription(s[i]!)}): only regular white space (\\r, \\n, \\t) is allowed between tokens`, i, 2);
+        this.fail(
+          `Illegal character (${charDescription(s[i]!)}): only regular white space (\\r, \\n, \\t) is allowed between tokens`,
+          i,
+          2,
+        );
       }
       break;
     }
@@ -495,9 +546,13 @@ export class JsonTokenReader {
 
   private sourceDescription(): string {
     const shown = this.source.length > MAX_SOURCE_CHARS ? this.source.slice(0, MAX_SOURCE_CHARS) : this.source;
-    // eslint-disable-next-line no-control-regex
-    const escaped = shown.replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    const truncated = this.source.length > MAX_SOURCE_CHARS ? `[truncated ${this.source.length - MAX_SOURCE_CHARS} chars]` : '';
+    const escaped = shown.replace(
+      // eslint-disable-next-line no-control-regex
+      /[\u0000-\u0009\u000b\u000c\u000e-\u001f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    const truncated =
+      this.source.length > MAX_SOURCE_CHARS ? `[truncated ${this.source.length - MAX_SOURCE_CHARS} chars]` : '';
     return `[Source: (String)"${escaped}"${truncated}`;
   }
 

@@ -16,7 +16,12 @@ import { ipInRange, parseIp } from './pattern-ip.js';
 import { JsonTokenReader } from './pattern-json.js';
 import type { JsonToken } from './pattern-json.js';
 import { checkWildcardComplexity } from './pattern-complexity.js';
-import { compareNumbers, MAX_EVENT_PATTERN_LENGTH, normalizedPatternSource, parsePatternText } from './pattern-parse.js';
+import {
+  compareNumbers,
+  MAX_EVENT_PATTERN_LENGTH,
+  normalizedPatternSource,
+  parsePatternText,
+} from './pattern-parse.js';
 import type { Branch, Matcher } from './pattern-parse.js';
 import { comparableNumber, IgnoreCaseText, matchesWildcard } from './pattern-values.js';
 
@@ -100,7 +105,8 @@ export function parseTestEvent(event: string | object): object {
     throw new EventBridgeValidationException('Parameter Event is not valid.');
   }
   for (const field of REQUIRED_TEST_EVENT_FIELDS) {
-    if (!Object.prototype.hasOwnProperty.call(value, field)) throw new EventBridgeValidationException('Parameter Event is not valid.');
+    if (!Object.prototype.hasOwnProperty.call(value, field))
+      throw new EventBridgeValidationException('Parameter Event is not valid.');
   }
   return value;
 }
@@ -222,7 +228,8 @@ function toLeaf(value: unknown, trail: readonly number[]): Leaf | undefined {
       return { type: value ? 'true' : 'false', text: String(value), num: undefined, trail };
     case 'object':
       if (value === null) return { type: 'null', text: 'null', num: undefined, trail };
-      if (value instanceof JsonNumberText) return { type: 'number', text: value.text, num: comparableNumber(value.text), trail };
+      if (value instanceof JsonNumberText)
+        return { type: 'number', text: value.text, num: comparableNumber(value.text), trail };
       return undefined;
     default:
       return undefined; // undefined, functions, symbols, bigints: not JSON values
@@ -333,7 +340,8 @@ function compileMatcher(m: Matcher): LeafTest {
     }
     case 'exact-number': {
       const { text, value } = m;
-      return (l) => l.type === 'number' && (l.text === text || (value !== undefined && l.num !== undefined && l.num === value));
+      return (l) =>
+        l.type === 'number' && (l.text === text || (value !== undefined && l.num !== undefined && l.num === value));
     }
     case 'exact-literal': {
       const t = m.text;
@@ -466,7 +474,9 @@ export function branchMatches(branch: CompiledBranch, flat: FlatEvent): boolean 
       }
     }
     if (field.allowsAbsent) {
-      const present = flat.get(field.path)?.some((leaf) => chosen.every((other) => compatible(leaf.trail, other.trail)));
+      const present = flat
+        .get(field.path)
+        ?.some((leaf) => chosen.every((other) => compatible(leaf.trail, other.trail)));
       if (!present && walk(k + 1)) return true;
     }
     return false;

@@ -56,9 +56,30 @@ const OR = '$or';
 
 /** Keys that cannot be field names inside `$or` (event-ruler's reserved words). */
 const RESERVED_IN_OR = new Set([
-  'exactly', 'equals-ignore-case', 'prefix', 'suffix', 'anything-but', 'exists', 'wildcard', 'numeric', 'cidr',
-  '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case', 'date-after', 'date-on-or-after',
-  'date-before', 'date-on-or-before', 'in-date-range', 'ip-address-in-range', 'ip-address-not-in-range',
+  'exactly',
+  'equals-ignore-case',
+  'prefix',
+  'suffix',
+  'anything-but',
+  'exists',
+  'wildcard',
+  'numeric',
+  'cidr',
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
 ]);
 
 /** A reason without a parser location (AWS reports some errors without one). */
@@ -74,7 +95,10 @@ export function parsePatternText(text: string): ParsedPattern {
     return { branches: parser.parse() };
   } catch (error) {
     if (error instanceof JsonReadError) {
-      throw new InvalidEventPatternException(error.reason, { locationText: error.locationText, location: { line: error.line, column: error.column } });
+      throw new InvalidEventPatternException(error.reason, {
+        locationText: error.locationText,
+        location: { line: error.line, column: error.column },
+      });
     }
     if (error instanceof PlainPatternError) throw new InvalidEventPatternException(error.message);
     throw error;
@@ -108,7 +132,8 @@ class PatternParser {
     if (error instanceof JsonReadError) {
       throw new JsonReadError(error.reason, error.locationText + here.locationText, here.line, here.column);
     }
-    if (error instanceof PlainPatternError) throw new JsonReadError(error.message, here.locationText, here.line, here.column);
+    if (error instanceof PlainPatternError)
+      throw new JsonReadError(error.message, here.locationText, here.line, here.column);
     throw error;
   }
 
@@ -227,7 +252,8 @@ class PatternParser {
         return this.anythingBut();
       case 'exists': {
         const token = this.next();
-        if (token !== 'VALUE_TRUE' && token !== 'VALUE_FALSE') this.barf('exists match pattern must be either true or false.');
+        if (token !== 'VALUE_TRUE' && token !== 'VALUE_FALSE')
+          this.barf('exists match pattern must be either true or false.');
         this.expectEndOfExpression();
         return { kind: 'exists', exists: token === 'VALUE_TRUE' };
       }
@@ -302,7 +328,8 @@ class PatternParser {
           if (!this.reader.isNumeric()) this.barf(`Value of ${operator} must be numeric`);
           const bottom = this.reader.getText();
           token = this.next();
-          if (token === 'END_ARRAY') return { kind: 'numeric', lower: requireComparable(bottom), lowerOpen: operator === '>', upperOpen: false };
+          if (token === 'END_ARRAY')
+            return { kind: 'numeric', lower: requireComparable(bottom), lowerOpen: operator === '>', upperOpen: false };
           return this.numericRange(token, bottom, operator === '>');
         }
         case '<=':
@@ -347,14 +374,20 @@ class PatternParser {
       variant = op;
       token = this.next();
     }
-    if (token !== 'START_ARRAY' && token !== 'VALUE_STRING' && token !== 'VALUE_NUMBER_INT' && token !== 'VALUE_NUMBER_FLOAT') {
+    if (
+      token !== 'START_ARRAY' &&
+      token !== 'VALUE_STRING' &&
+      token !== 'VALUE_NUMBER_INT' &&
+      token !== 'VALUE_NUMBER_FLOAT'
+    ) {
       this.barf('Value of anything-but must be an array or single string/number value.');
     }
     let matcher: Matcher;
     if (variant === 'plain') {
       matcher = token === 'START_ARRAY' ? this.anythingButList() : this.anythingButSingle(token);
     } else {
-      const values = token === 'START_ARRAY' ? this.anythingButValueList(variant) : [this.anythingButValue(token, variant)];
+      const values =
+        token === 'START_ARRAY' ? this.anythingButValueList(variant) : [this.anythingButValue(token, variant)];
       matcher = this.valueSetMatcher(variant, values);
     }
     if (this.next() !== 'END_OBJECT') this.tooManyElements();
@@ -390,7 +423,8 @@ class PatternParser {
   }
 
   private anythingButSingle(token: JsonToken | null): Matcher {
-    if (token === 'VALUE_STRING') return { kind: 'anything-but', strings: new Set([this.reader.getText()]), numbers: [] };
+    if (token === 'VALUE_STRING')
+      return { kind: 'anything-but', strings: new Set([this.reader.getText()]), numbers: [] };
     // A number that cannot be compared is reported without a location here (as AWS does).
     return { kind: 'anything-but', strings: new Set(), numbers: [requireComparable(this.reader.getText())] };
   }
@@ -408,7 +442,8 @@ class PatternParser {
 
   private anythingButValue(token: JsonToken | null, variant: Exclude<AnythingButVariant, 'plain'>): string {
     if (token !== 'VALUE_STRING') {
-      if (variant === 'equals-ignore-case') this.barf('Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
+      if (variant === 'equals-ignore-case')
+        this.barf('Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
       if (variant === 'wildcard') this.barf('wildcard match pattern must be a string');
       this.barf('prefix/suffix match pattern must be a string');
     }

@@ -19,7 +19,8 @@ export function comparableNumber(text: string): number | undefined {
   const written = decimal(text);
   const held = decimal(String(value));
   if (!written || !held) return undefined;
-  if (written.digits !== held.digits || written.exponent !== held.exponent || written.negative !== held.negative) return undefined;
+  if (written.digits !== held.digits || written.exponent !== held.exponent || written.negative !== held.negative)
+    return undefined;
   // EventBridge reads numbers as decimals, which have no negative zero: -0 is 0.
   return value === 0 ? 0 : value;
 }

@@ -92,16 +92,24 @@ function describeEntry(entry: PutEventsRequestEntry, operation: PutOperation): s
  * // throws: 1 validation error detected: Value '[PutEventsRequestEntry(…), …]' at 'entries'
  * //         failed to satisfy constraint: Member must have length less than or equal to 10
  */
-export function checkPutEventsRequest(entries: unknown, operation: PutOperation, maxEntriesBytes: number): asserts entries is PutEventsRequestEntry[] {
+export function checkPutEventsRequest(
+  entries: unknown,
+  operation: PutOperation,
+  maxEntriesBytes: number,
+): asserts entries is PutEventsRequestEntry[] {
   const max = operation === 'PutEvents' ? PUT_EVENTS_MAX_ENTRIES : PUT_PARTNER_EVENTS_MAX_ENTRIES;
   if (entries === undefined || entries === null) {
-    throw new EventBridgeValidationException("1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+    throw new EventBridgeValidationException(
+      "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
+    );
   }
   if (!Array.isArray(entries)) {
     throw new EventBridgeValidationException(`${operation}: Entries must be a list of entries; got ${typeof entries}.`);
   }
   if (entries.length === 0) {
-    throw new EventBridgeValidationException("1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    throw new EventBridgeValidationException(
+      "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
   }
   if (entries.length > max) {
     const value = `[${entries.map((e: PutEventsRequestEntry) => describeEntry(e, operation)).join(', ')}]`;
@@ -130,7 +138,10 @@ export interface EntryContext {
 }
 
 function invalid(parameter: string, reason: string): PreparedEntry {
-  return { ok: false, result: { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${parameter} is not valid. Reason: ${reason}` } };
+  return {
+    ok: false,
+    result: { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${parameter} is not valid. Reason: ${reason}` },
+  };
 }
 
 function timeOf(value: unknown): number | undefined {
@@ -146,15 +157,26 @@ function timeOf(value: unknown): number | undefined {
  * assigned and `time` defaults to `context.now`. For PutPartnerEvents the bus is the one named
  * like the partner event source (`Source`).
  */
-export function prepareEntry(entry: PutEventsRequestEntry, operation: PutOperation, context: EntryContext): PreparedEntry {
+export function prepareEntry(
+  entry: PutEventsRequestEntry,
+  operation: PutOperation,
+  context: EntryContext,
+): PreparedEntry {
   if (entry === null || typeof entry !== 'object') return invalid('Source', 'Source is a required argument.');
   const { Source, DetailType, Detail, Resources } = entry;
-  if (Source === undefined || Source === null || Source === '') return invalid('Source', 'Source is a required argument.');
+  if (Source === undefined || Source === null || Source === '')
+    return invalid('Source', 'Source is a required argument.');
   if (typeof Source !== 'string') return invalid('Source', 'Source must be a string.');
-  if (DetailType === undefined || DetailType === null || DetailType === '') return invalid('DetailType', 'DetailType is a required argument.');
+  if (DetailType === undefined || DetailType === null || DetailType === '')
+    return invalid('DetailType', 'DetailType is a required argument.');
   if (typeof DetailType !== 'string') return invalid('DetailType', 'DetailType must be a string.');
-  if (Detail === undefined || Detail === null || Detail === '') return invalid('Detail', 'Detail is a required argument.');
-  if (Resources !== undefined && Resources !== null && (!Array.isArray(Resources) || Resources.some((r) => typeof r !== 'string'))) {
+  if (Detail === undefined || Detail === null || Detail === '')
+    return invalid('Detail', 'Detail is a required argument.');
+  if (
+    Resources !== undefined &&
+    Resources !== null &&
+    (!Array.isArray(Resources) || Resources.some((r) => typeof r !== 'string'))
+  ) {
     return invalid('Resources', 'Resources must be a list of strings.');
   }
   let detail: unknown;
@@ -169,7 +191,8 @@ export function prepareEntry(entry: PutEventsRequestEntry, operation: PutOperati
   let eventTimeMs = context.now;
   if (entry.Time !== undefined && entry.Time !== null) {
     const parsed = timeOf(entry.Time);
-    if (parsed === undefined || !Number.isFinite(parsed)) return invalid('Time', 'Time must be a date, epoch seconds or an ISO 8601 string.');
+    if (parsed === undefined || !Number.isFinite(parsed))
+      return invalid('Time', 'Time must be a date, epoch seconds or an ISO 8601 string.');
     eventTimeMs = parsed;
   }
   const busName = operation === 'PutPartnerEvents' ? Source : busNameOf(entry.EventBusName || 'default');

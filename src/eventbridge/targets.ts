@@ -100,7 +100,10 @@ export class TargetDeliveryError extends Error {
  *   await audit.write(JSON.parse(body));
  * });
  */
-export function functionTarget(arn: string, fn: (body: string, event: EventBridgeEvent) => Promise<void> | void): BusTarget {
+export function functionTarget(
+  arn: string,
+  fn: (body: string, event: EventBridgeEvent) => Promise<void> | void,
+): BusTarget {
   return {
     arn,
     async deliver(body, event) {

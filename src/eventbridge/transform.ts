@@ -83,9 +83,13 @@ const placeholderPattern = (flags: string): RegExp => new RegExp('<([A-Za-z0-9_.
 export function validateTargetInput(target: TargetInput): void {
   const id = target.Id ?? '';
   const given = [target.Input, target.InputPath, target.InputTransformer].filter((v) => v !== undefined).length;
-  if (given > 1) throw new EventBridgeValidationException(`Only one of Input, InputPath, or InputTransformer must be provided for target ${id}.`);
+  if (given > 1)
+    throw new EventBridgeValidationException(
+      `Only one of Input, InputPath, or InputTransformer must be provided for target ${id}.`,
+    );
   if (target.Input !== undefined) {
-    if (typeof target.Input !== 'string') throw new EventBridgeValidationException(`Input of target ${id} must be a string of JSON text.`);
+    if (typeof target.Input !== 'string')
+      throw new EventBridgeValidationException(`Input of target ${id} must be a string of JSON text.`);
     checkLength(target.Input, INPUT_LIMITS.input, 'input');
     try {
       JSON.parse(target.Input);
@@ -94,7 +98,8 @@ export function validateTargetInput(target: TargetInput): void {
     }
   }
   if (target.InputPath !== undefined) {
-    if (typeof target.InputPath !== 'string') throw new EventBridgeValidationException(`InputPath of target ${id} must be a string.`);
+    if (typeof target.InputPath !== 'string')
+      throw new EventBridgeValidationException(`InputPath of target ${id} must be a string.`);
     checkLength(target.InputPath, INPUT_LIMITS.inputPath, 'inputPath');
     parseJsonPath(target.InputPath, `InputPath of target ${id}`);
   }
@@ -104,7 +109,11 @@ export function validateTargetInput(target: TargetInput): void {
       throw new EventBridgeValidationException(`InputTransformer of target ${id} needs an InputTemplate (a string).`);
     }
     if (transformer.InputTemplate.length < 1) {
-      throw constraint(transformer.InputTemplate, 'inputTransformer.inputTemplate', 'Member must have length greater than or equal to 1');
+      throw constraint(
+        transformer.InputTemplate,
+        'inputTransformer.inputTemplate',
+        'Member must have length greater than or equal to 1',
+      );
     }
     checkLength(transformer.InputTemplate, INPUT_LIMITS.inputTemplate, 'inputTransformer.inputTemplate');
     const paths = transformer.InputPathsMap ?? {};
@@ -118,16 +127,25 @@ export function validateTargetInput(target: TargetInput): void {
     }
     for (const [key, path] of entries) {
       if (!KEY_PATTERN.test(key) || key.length > INPUT_LIMITS.inputPathsMapKey) {
-        throw constraint(key, 'inputTransformer.inputPathsMap', 'Map keys must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [A-Za-z0-9\\_\\-]+]');
+        throw constraint(
+          key,
+          'inputTransformer.inputPathsMap',
+          'Map keys must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [A-Za-z0-9\\_\\-]+]',
+        );
       }
-      if (typeof path !== 'string') throw new EventBridgeValidationException(`InputPathsMap value for ${key} of target ${id} must be a JSON path string.`);
+      if (typeof path !== 'string')
+        throw new EventBridgeValidationException(
+          `InputPathsMap value for ${key} of target ${id} must be a JSON path string.`,
+        );
       checkLength(path, INPUT_LIMITS.inputPathsMapValue, 'inputTransformer.inputPathsMap');
       parseJsonPath(path, `InputPathsMap value for ${key} of target ${id}`);
     }
     for (const match of transformer.InputTemplate.matchAll(placeholderPattern('g'))) {
       const name = match[1]!;
       if (!Object.prototype.hasOwnProperty.call(paths, name) && !RESERVED_NAMES.has(name)) {
-        throw new EventBridgeValidationException(`InputTemplate for target ${id} contains invalid placeholder ${name}.`);
+        throw new EventBridgeValidationException(
+          `InputTemplate for target ${id} contains invalid placeholder ${name}.`,
+        );
       }
     }
   }
@@ -138,7 +156,9 @@ function checkLength(value: string, max: number, member: string): void {
 }
 
 function constraint(value: string, member: string, rule: string): EventBridgeValidationException {
-  return new EventBridgeValidationException(`1 validation error detected: Value '${value}' at 'targets.1.member.${member}' failed to satisfy constraint: ${rule}`);
+  return new EventBridgeValidationException(
+    `1 validation error detected: Value '${value}' at 'targets.1.member.${member}' failed to satisfy constraint: ${rule}`,
+  );
 }
 
 /**
@@ -156,7 +176,8 @@ export function transformInput(event: object, target: TargetInput, context: Tran
   if (target.Input !== undefined) return { delivered: true, body: target.Input };
   if (target.InputPath !== undefined) {
     const found = evaluateJsonPath(event, parseJsonPath(target.InputPath, 'InputPath'));
-    if (found === undefined) return { delivered: false, reason: `InputPath ${target.InputPath} selects nothing in the event.` };
+    if (found === undefined)
+      return { delivered: false, reason: `InputPath ${target.InputPath} selects nothing in the event.` };
     return { delivered: true, body: JSON.stringify(found) };
   }
   const transformer = target.InputTransformer;
@@ -164,7 +185,10 @@ export function transformInput(event: object, target: TargetInput, context: Tran
 
   const values = new Map<string, Value>();
   for (const [name, path] of Object.entries(transformer.InputPathsMap ?? {})) {
-    values.set(name, { kind: 'json', value: evaluateJsonPath(event, parseJsonPath(path, `InputPathsMap value for ${name}`)) });
+    values.set(name, {
+      kind: 'json',
+      value: evaluateJsonPath(event, parseJsonPath(path, `InputPathsMap value for ${name}`)),
+    });
   }
   values.set(RESERVED.ruleArn, { kind: 'json', value: context.ruleArn });
   values.set(RESERVED.ruleName, { kind: 'json', value: context.ruleName });
@@ -179,7 +203,10 @@ export function transformInput(event: object, target: TargetInput, context: Tran
     try {
       JSON.parse(body);
     } catch (error) {
-      return { delivered: false, reason: `The rendered InputTemplate is not valid JSON (${(error as Error).message}), so EventBridge drops the event.` };
+      return {
+        delivered: false,
+        reason: `The rendered InputTemplate is not valid JSON (${(error as Error).message}), so EventBridge drops the event.`,
+      };
     }
   }
   return { delivered: true, body };
@@ -309,7 +336,8 @@ export function evaluateJsonPath(root: unknown, steps: readonly PathStep[]): unk
     for (const value of current) {
       if (value === null || typeof value !== 'object') continue;
       if (step.kind === 'name') {
-        if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, step.name)) next.push((value as Record<string, unknown>)[step.name]);
+        if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, step.name))
+          next.push((value as Record<string, unknown>)[step.name]);
       } else if (step.kind === 'index') {
         if (Array.isArray(value) && step.index < value.length) next.push(value[step.index]);
       } else {

@@ -64,7 +64,9 @@ export class UnsupportedSchemaError extends Error {
     /** What is not supported. */
     readonly feature: string,
   ) {
-    super(`Cannot compile the zod schema at ${at}: ${feature} is not supported; validate it with zod (safeParse) instead.`);
+    super(
+      `Cannot compile the zod schema at ${at}: ${feature} is not supported; validate it with zod (safeParse) instead.`,
+    );
   }
 }
 
@@ -82,7 +84,10 @@ export class UnsupportedSchemaError extends Error {
  * const out = fast.parseJson(value);
  * const envelope = out !== UNDECIDED ? out : EnvelopeSchema.safeParse(value); // equal data when valid
  */
-export function compileSchema<S extends z.ZodType>(schema: S, options: CompileOptions = {}): CompiledSchema<z.output<S>> {
+export function compileSchema<S extends z.ZodType>(
+  schema: S,
+  options: CompileOptions = {},
+): CompiledSchema<z.output<S>> {
   const { canonicalJson } = options;
   // Where code generation is not allowed (zod's `jitless`, `--disallow-code-generation-from-strings`).
   if (z.config().jitless) throw new UnsupportedSchemaError('$', 'generated code (zod is configured jitless)');
@@ -211,26 +216,31 @@ function stringTest(schema: unknown, def: Def, at: string): Test {
 function numberTest(schema: unknown, def: Def, at: string): Test {
   const checks = checksOf(schema, def).map((check) => checkTest(check, 'number', at));
   // zod's number type: a number that is neither NaN nor infinite.
-  return (v, c) => [`typeof ${v} === "number"`, `Number.isFinite(${v})`, ...checks.map((check) => check(v, c))].join(' && ');
+  return (v, c) =>
+    [`typeof ${v} === "number"`, `Number.isFinite(${v})`, ...checks.map((check) => check(v, c))].join(' && ');
 }
 
 /** One zod check as a condition that holds exactly when zod's check adds no issue. */
 function checkTest(check: z.core.$ZodCheck, on: 'string' | 'number', at: string): Test {
   const def = check._zod.def as Record<string, unknown> & { check: string; when?: unknown };
-  if (def.when !== undefined && def.when !== LENGTH_CHECK_WHEN) throw new UnsupportedSchemaError(at, 'a check with a custom "when"');
+  if (def.when !== undefined && def.when !== LENGTH_CHECK_WHEN)
+    throw new UnsupportedSchemaError(at, 'a check with a custom "when"');
   const kind = `${on} check "${def.check}"${def.format ? ` (${String(def.format)})` : ''}`;
   switch (`${on}:${def.check}`) {
     case 'string:min_length': {
       const minimum = def.minimum;
       if (typeof minimum !== 'number') throw new UnsupportedSchemaError(at, kind);
       // zod counts code points: fewer UTF-16 units than the minimum always fail, twice as many always pass.
-      return (v, c) => `(${v}.length >= ${c.ref(2 * minimum)} || (${v}.length >= ${c.ref(minimum)} && ${c.ref(codePointLength)}(${v}) >= ${c.ref(minimum)}))`;
+      return (v, c) =>
+        `(${v}.length >= ${c.ref(2 * minimum)} || (${v}.length >= ${c.ref(minimum)} && ${c.ref(codePointLength)}(${v}) >= ${c.ref(minimum)}))`;
     }
     case 'string:string_format': {
       const pattern = def.pattern;
       // zod's check for these two formats is the pattern alone (other formats add code of their own).
       const traits = internals(check).traits;
-      const patternOnly = (def.format === 'regex' && traits.has('$ZodCheckRegex')) || (def.format === 'datetime' && traits.has('$ZodISODateTime'));
+      const patternOnly =
+        (def.format === 'regex' && traits.has('$ZodCheckRegex')) ||
+        (def.format === 'datetime' && traits.has('$ZodISODateTime'));
       if (!patternOnly || !(pattern instanceof RegExp)) throw new UnsupportedSchemaError(at, kind);
       return (v, c) => {
         const regex = c.ref(pattern);
@@ -271,7 +281,10 @@ function compileOptional(schema: unknown, def: Def, at: string): Compiled {
 /** A leaf as a stand-alone parser (a schema that is one string, say). */
 function leafParsers(node: Compiled & { kind: 'leaf' }): { any: Parse; json: Parse } {
   const c = new Constants();
-  const parse = generate(['return function parseLeaf(value) {', `  return ${node.test('value', c)} ? value : UNDECIDED;`, '};'], c);
+  const parse = generate(
+    ['return function parseLeaf(value) {', `  return ${node.test('value', c)} ? value : UNDECIDED;`, '};'],
+    c,
+  );
   return { any: parse, json: parse };
 }
 
@@ -330,8 +343,16 @@ function compileRecord(def: Def, at: string): { any: Parse; json: Parse } {
     // JSON data: plain objects without symbols, whose own keys `for…in` gives in order.
     const head =
       mode === 'any'
-        ? [`  if (!${c.ref(isPlainObject)}(input) || ${c.ref(hasEnumerableSymbol)}(input)) return UNDECIDED;`, '  const keys = Object.keys(input);', '  for (let i = 0; i < keys.length; i++) {', '    const key = keys[i];']
-        : ['  if (typeof input !== "object" || input === null || Array.isArray(input)) return UNDECIDED;', '  for (const key in input) {'];
+        ? [
+            `  if (!${c.ref(isPlainObject)}(input) || ${c.ref(hasEnumerableSymbol)}(input)) return UNDECIDED;`,
+            '  const keys = Object.keys(input);',
+            '  for (let i = 0; i < keys.length; i++) {',
+            '    const key = keys[i];',
+          ]
+        : [
+            '  if (typeof input !== "object" || input === null || Array.isArray(input)) return UNDECIDED;',
+            '  for (const key in input) {',
+          ];
     return generate(
       [
         `return function parseRecord_${mode}(input) {`,
@@ -353,7 +374,8 @@ function compileRecord(def: Def, at: string): { any: Parse; json: Parse } {
 
 function hasEnumerableSymbol(value: object): boolean {
   const symbols = Object.getOwnPropertySymbols(value);
-  for (let i = 0; i < symbols.length; i++) if (Object.prototype.propertyIsEnumerable.call(value, symbols[i]!)) return true;
+  for (let i = 0; i < symbols.length; i++)
+    if (Object.prototype.propertyIsEnumerable.call(value, symbols[i]!)) return true;
   return false;
 }
 
@@ -363,7 +385,11 @@ function hasEnumerableSymbol(value: object): boolean {
  * to `undefined`), then the undeclared keys as `for…in` enumerates them — kept (loose;
  * `__proto__` left out), refused (strict) or dropped (the default).
  */
-function compileObject(def: Def, at: string, canonicalJson?: (value: unknown) => string): { any: Parse; json: Parse; jsonCanonical?: Parse } {
+function compileObject(
+  def: Def,
+  at: string,
+  canonicalJson?: (value: unknown) => string,
+): { any: Parse; json: Parse; jsonCanonical?: Parse } {
   noChecks(def, at);
   const shape = def.shape as Record<PropertyKey, unknown>;
   if (Object.getOwnPropertySymbols(shape).length > 0) throw new UnsupportedSchemaError(at, 'symbol keys');
@@ -372,7 +398,8 @@ function compileObject(def: Def, at: string, canonicalJson?: (value: unknown) =>
   const fields = keys.map((key) => {
     const field = internals(shape[key]);
     const optional = field.optin === 'optional' && field.optout === 'optional';
-    if (!optional && field.optin !== undefined) throw new UnsupportedSchemaError(`${at}.${key}`, `a field that is optional only on input (${field.optin})`);
+    if (!optional && field.optin !== undefined)
+      throw new UnsupportedSchemaError(`${at}.${key}`, `a field that is optional only on input (${field.optin})`);
     return { key, name: JSON.stringify(key), optional, node: compileNode(shape[key], `${at}.${key}`) };
   });
   const extras = unknownKeys(def.catchall, at);
@@ -381,7 +408,9 @@ function compileObject(def: Def, at: string, canonicalJson?: (value: unknown) =>
   // schema's keys (`any`) sees it as zod does.
   if (keys.some((key) => key in Object.prototype)) return { any, json: any };
   const json = generateObjectJson(fields, extras);
-  return canonicalJson ? { any, json, jsonCanonical: generateObjectJson(fields, extras, canonicalJson) } : { any, json };
+  return canonicalJson
+    ? { any, json, jsonCanonical: generateObjectJson(fields, extras, canonicalJson) }
+    : { any, json };
 }
 
 interface Field {
@@ -407,14 +436,28 @@ function generateObjectAny(fields: readonly Field[], extras: Extras): Parse {
     lines.push(`  value = input[${name}];`);
     if (optional) {
       // Absent: left out. Present, even as undefined: parsed (an optional leaves undefined as it is).
-      lines.push(`  if (value !== undefined || ${name} in input) {`, ...parseInto(node, 'value', 'value', 'any', c).map((l) => `    ${l}`), `    out[${name}] = value;`, '  }');
+      lines.push(
+        `  if (value !== undefined || ${name} in input) {`,
+        ...parseInto(node, 'value', 'value', 'any', c).map((l) => `    ${l}`),
+        `    out[${name}] = value;`,
+        '  }',
+      );
     } else {
-      lines.push(`  if (value === undefined && !(${name} in input)) return UNDECIDED;`, ...parseInto(node, 'value', 'value', 'any', c).map((l) => `  ${l}`), `  out[${name}] = value;`);
+      lines.push(
+        `  if (value === undefined && !(${name} in input)) return UNDECIDED;`,
+        ...parseInto(node, 'value', 'value', 'any', c).map((l) => `  ${l}`),
+        `  out[${name}] = value;`,
+      );
     }
   }
   if (extras !== 'strip') {
     const known = c.ref(new Set(fields.map((field) => field.key)));
-    lines.push(`  for (const key in input) {`, `    if (${known}.has(key)) continue;`, extras === 'refuse' ? '    return UNDECIDED;' : '    if (key !== "__proto__") out[key] = input[key];', '  }');
+    lines.push(
+      `  for (const key in input) {`,
+      `    if (${known}.has(key)) continue;`,
+      extras === 'refuse' ? '    return UNDECIDED;' : '    if (key !== "__proto__") out[key] = input[key];',
+      '  }',
+    );
   }
   lines.push('  return out;', '};');
   return generate(lines, c);
@@ -429,7 +472,11 @@ function generateObjectAny(fields: readonly Field[], extras: Extras): Parse {
  * from those variables in key order (leaves are the input's values; composites are serialized
  * from the input's own value, `r<i>`), or by `canonicalJson(input)` when it has undeclared keys.
  */
-function generateObjectJson(fields: readonly Field[], extras: Extras, canonicalJson?: (value: unknown) => string): Parse {
+function generateObjectJson(
+  fields: readonly Field[],
+  extras: Extras,
+  canonicalJson?: (value: unknown) => string,
+): Parse {
   const c = new Constants();
   const canonical = canonicalJson ? c.ref(canonicalJson) : undefined;
   const absent = c.ref(Symbol('absent'));
@@ -437,7 +484,9 @@ function generateObjectJson(fields: readonly Field[], extras: Extras, canonicalJ
   const lines = [
     'return function parseObject_json(input) {',
     '  if (typeof input !== "object" || input === null || Array.isArray(input)) return UNDECIDED;',
-    ...fields.map(({ node }, i) => `  let v${i} = ${absent}${canonical && node.kind === 'composite' ? `, r${i}` : ''};`),
+    ...fields.map(
+      ({ node }, i) => `  let v${i} = ${absent}${canonical && node.kind === 'composite' ? `, r${i}` : ''};`,
+    ),
     '  let undeclared;',
     ...(canonical ? ['  let sawUndeclared = false;'] : []),
     '  for (const key in input) {',
@@ -445,7 +494,14 @@ function generateObjectJson(fields: readonly Field[], extras: Extras, canonicalJ
   ];
   fields.forEach(({ node }, i) => {
     const raw = canonical && node.kind === 'composite' ? [`        r${i} = value;`] : [];
-    lines.push(`      case ${i}: {`, `        const value = input[key];`, ...raw, ...parseInto(node, 'value', `v${i}`, 'json', c).map((l) => `        ${l}`), '        break;', '      }');
+    lines.push(
+      `      case ${i}: {`,
+      `        const value = input[key];`,
+      ...raw,
+      ...parseInto(node, 'value', `v${i}`, 'json', c).map((l) => `        ${l}`),
+      '        break;',
+      '      }',
+    );
   });
   lines.push('      default:');
   if (canonical) lines.push('        sawUndeclared = true;');
@@ -457,16 +513,25 @@ function generateObjectJson(fields: readonly Field[], extras: Extras, canonicalJ
   });
   lines.push('  const out = {};');
   fields.forEach(({ name }, i) => lines.push(`  if (v${i} !== ${absent}) out[${name}] = v${i};`));
-  if (extras === 'keep') lines.push('  if (undeclared !== undefined) for (let i = 0; i < undeclared.length; i++) out[undeclared[i]] = input[undeclared[i]];');
+  if (extras === 'keep')
+    lines.push(
+      '  if (undeclared !== undefined) for (let i = 0; i < undeclared.length; i++) out[undeclared[i]] = input[undeclared[i]];',
+    );
   if (!canonical) {
     lines.push('  return out;', '};');
     return generate(lines, c);
   }
-  lines.push(`  if (sawUndeclared) return { value: out, canonical: ${canonical}(input) };`, '  let text = "{";', '  let separator = "";');
+  lines.push(
+    `  if (sawUndeclared) return { value: out, canonical: ${canonical}(input) };`,
+    '  let text = "{";',
+    '  let separator = "";',
+  );
   const byKey = fields.map((field, i) => ({ ...field, i })).sort((a, b) => (a.key < b.key ? -1 : 1));
   for (const { key, node, i } of byKey) {
     const member = JSON.stringify(`${JSON.stringify(key)}:`);
-    lines.push(`  if (v${i} !== ${absent}) { text += separator + ${member} + ${canonical}(${node.kind === 'composite' ? `r${i}` : `v${i}`}); separator = ","; }`);
+    lines.push(
+      `  if (v${i} !== ${absent}) { text += separator + ${member} + ${canonical}(${node.kind === 'composite' ? `r${i}` : `v${i}`}); separator = ","; }`,
+    );
   }
   lines.push('  return { value: out, canonical: text + "}" };', '};');
   return generate(lines, c);

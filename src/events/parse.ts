@@ -8,7 +8,12 @@ import type { CompileOptions, CompiledSchema } from './compiled-schema.js';
 import { canonicalJson, eventKey, eventKeyOfCanonicalBody } from './identity.js';
 import { CONVERSATION_BODY_SCHEMAS, EnvelopeSchema, PARTNER_SOURCE_PATTERN } from './schemas.js';
 import type { ConversationEventBody, GenesysEnvelope } from './schemas.js';
-import { CONVERSATION_TOPIC_PREFIX, CONVERSATION_TOPICS, parseConversationTopicName, topicMatchesGeneric } from './topics.js';
+import {
+  CONVERSATION_TOPIC_PREFIX,
+  CONVERSATION_TOPICS,
+  parseConversationTopicName,
+  topicMatchesGeneric,
+} from './topics.js';
 import type { ConversationTopic } from './topics.js';
 
 /**
@@ -105,7 +110,10 @@ export function parseGenesysEvent(input: string | object): ParseResult {
  * if (result.ok) forward(value, result.event);
  */
 export function parseGenesysEventText(text: string): { result: ParseResult; value: unknown } {
-  const parsed: { result: ParseResult; value: unknown } = { result: undefined as unknown as ParseResult, value: undefined };
+  const parsed: { result: ParseResult; value: unknown } = {
+    result: undefined as unknown as ParseResult,
+    value: undefined,
+  };
   parsed.result = guarded(() => parseInput(text, parsed));
   return parsed;
 }
@@ -151,7 +159,12 @@ function compiled<T>(schema: z.ZodType<T>, options?: CompileOptions): CompiledSc
 
 const fastEnvelope = compiled(EnvelopeSchema);
 // The key is over the canonical JSON of the body: the bodies' JSON parsers write it on the way.
-const fastBodies = new Map(CONVERSATION_TOPICS.map((topic) => [topic, compiled<ConversationEventBody>(CONVERSATION_BODY_SCHEMAS[topic], { canonicalJson })]));
+const fastBodies = new Map(
+  CONVERSATION_TOPICS.map((topic) => [
+    topic,
+    compiled<ConversationEventBody>(CONVERSATION_BODY_SCHEMAS[topic], { canonicalJson }),
+  ]),
+);
 
 /** The validated envelope: compiled first, zod when that cannot vouch for it. `json`: the value is plain JSON data. */
 function checkEnvelope(value: object, json: boolean): GenesysEnvelope | Invalid {
@@ -160,7 +173,11 @@ function checkEnvelope(value: object, json: boolean): GenesysEnvelope | Invalid 
 }
 
 /** The validated body, and its canonical JSON when the compiled parser wrote it on the way (JSON data). */
-function checkBody(topic: ConversationTopic, value: unknown, json: boolean): { value: ConversationEventBody; canonical?: string } | Invalid {
+function checkBody(
+  topic: ConversationTopic,
+  value: unknown,
+  json: boolean,
+): { value: ConversationEventBody; canonical?: string } | Invalid {
   const fast = fastBodies.get(topic);
   if (fast && json) {
     const parsed = fast.parseJsonCanonical!(value);
@@ -169,7 +186,8 @@ function checkBody(topic: ConversationTopic, value: unknown, json: boolean): { v
     const data = fast.parse(value);
     if (data !== UNDECIDED) return { value: data };
   }
-  const body = zodCheck(CONVERSATION_BODY_SCHEMAS[topic], value, ['detail', 'eventBody']) as ConversationEventBody | Invalid;
+  const body = zodCheck(CONVERSATION_BODY_SCHEMAS[topic], value, ['detail', 'eventBody']) as
+    ConversationEventBody | Invalid;
   return body instanceof Invalid ? body : { value: body };
 }
 
@@ -211,7 +229,19 @@ function parseValue(value: unknown, json: boolean): ParseResult {
   const topic = generic.conversationTopic;
   if (topic === undefined) {
     const body = event.detail.eventBody;
-    return { ok: true, event: { kind: 'other', topic: genericTopic, genericTopic, topicName, orgId, envelope: event, body, key: eventKey(topicName, body) } };
+    return {
+      ok: true,
+      event: {
+        kind: 'other',
+        topic: genericTopic,
+        genericTopic,
+        topicName,
+        orgId,
+        envelope: event,
+        body,
+        key: eventKey(topicName, body),
+      },
+    };
   }
 
   // topicName matched `v2.detail.events.conversation.{id}.<topic>` segment by segment, so it is
@@ -221,12 +251,27 @@ function parseValue(value: unknown, json: boolean): ParseResult {
   const checked = checkBody(topic, event.detail.eventBody, json);
   if (checked instanceof Invalid) return fail(...checked.problems);
   const body = checked.value;
-  if (body.conversationId !== conversationIdInTopic) return fail(otherConversation(body.conversationId, conversationIdInTopic));
+  if (body.conversationId !== conversationIdInTopic)
+    return fail(otherConversation(body.conversationId, conversationIdInTopic));
   // `canonical`, when there, is canonicalJson(event.detail.eventBody): the same key either way.
-  const key = checked.canonical !== undefined ? eventKeyOfCanonicalBody(topicName, checked.canonical) : eventKey(topicName, event.detail.eventBody);
+  const key =
+    checked.canonical !== undefined
+      ? eventKeyOfCanonicalBody(topicName, checked.canonical)
+      : eventKey(topicName, event.detail.eventBody);
   return {
     ok: true,
-    event: { kind: 'conversation', topic, genericTopic, topicName, orgId, envelope: event, conversationId: body.conversationId, eventTime: body.eventTime, body, key } as ConversationEvent,
+    event: {
+      kind: 'conversation',
+      topic,
+      genericTopic,
+      topicName,
+      orgId,
+      envelope: event,
+      conversationId: body.conversationId,
+      eventTime: body.eventTime,
+      body,
+      key,
+    } as ConversationEvent,
   };
 }
 
@@ -265,18 +310,43 @@ export function parseGenesysEventWithZod(input: string | object): ParseResult {
   const conversation = parseConversationTopicName(genericTopic);
   if (!conversation) {
     const body = event.detail.eventBody;
-    return { ok: true, event: { kind: 'other', topic: genericTopic, genericTopic, topicName, orgId, envelope: event, body, key: eventKey(topicName, body) } };
+    return {
+      ok: true,
+      event: {
+        kind: 'other',
+        topic: genericTopic,
+        genericTopic,
+        topicName,
+        orgId,
+        envelope: event,
+        body,
+        key: eventKey(topicName, body),
+      },
+    };
   }
   const { topic } = conversation;
   const conversationIdInTopic = parseConversationTopicName(topicName)!.id;
   const parsedBody = CONVERSATION_BODY_SCHEMAS[topic].safeParse(event.detail.eventBody, { reportInput: true });
-  if (!parsedBody.success) return fail(...parsedBody.error.issues.map((issue) => toProblem(issue, ['detail', 'eventBody'])));
+  if (!parsedBody.success)
+    return fail(...parsedBody.error.issues.map((issue) => toProblem(issue, ['detail', 'eventBody'])));
   const body = parsedBody.data as ConversationEventBody;
-  if (body.conversationId !== conversationIdInTopic) return fail(otherConversation(body.conversationId, conversationIdInTopic));
+  if (body.conversationId !== conversationIdInTopic)
+    return fail(otherConversation(body.conversationId, conversationIdInTopic));
   const key = eventKey(topicName, event.detail.eventBody);
   return {
     ok: true,
-    event: { kind: 'conversation', topic, genericTopic, topicName, orgId, envelope: event, conversationId: body.conversationId, eventTime: body.eventTime, body, key } as ConversationEvent,
+    event: {
+      kind: 'conversation',
+      topic,
+      genericTopic,
+      topicName,
+      orgId,
+      envelope: event,
+      conversationId: body.conversationId,
+      eventTime: body.eventTime,
+      body,
+      key,
+    } as ConversationEvent,
   };
 }
 
@@ -297,13 +367,24 @@ function unserializable(input: object): EventProblem | undefined {
   } catch {
     text = undefined;
   }
-  if (text === undefined) return { path: '$', expected: 'a JSON-serializable object', found: describe(input), message: 'The entry cannot be serialized as JSON.' };
+  if (text === undefined)
+    return {
+      path: '$',
+      expected: 'a JSON-serializable object',
+      found: describe(input),
+      message: 'The entry cannot be serialized as JSON.',
+    };
   const bytes = Buffer.byteLength(text, 'utf8');
   return bytes > MAX_EVENT_BYTES ? oversized(bytes) : undefined;
 }
 
 function notAnObject(value: unknown): EventProblem {
-  return { path: '$', expected: 'a JSON object (one EventBridge event)', found: describe(value), message: `The entry must be a JSON object, found ${describe(value)}.` };
+  return {
+    path: '$',
+    expected: 'a JSON object (one EventBridge event)',
+    found: describe(value),
+    message: `The entry must be a JSON object, found ${describe(value)}.`,
+  };
 }
 
 function notATopic(genericTopic: string): EventProblem {
@@ -409,7 +490,10 @@ function toProblem(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): Eve
       expected = issue.expected === 'int' ? 'an integer' : article(issue.expected);
       break;
     case 'invalid_format':
-      expected = issue.format === 'regex' ? issue.message : `an ${issue.format === 'datetime' ? 'ISO 8601 date-time (e.g. 2026-01-01T12:00:00Z)' : issue.format} string`;
+      expected =
+        issue.format === 'regex'
+          ? issue.message
+          : `an ${issue.format === 'datetime' ? 'ISO 8601 date-time (e.g. 2026-01-01T12:00:00Z)' : issue.format} string`;
       break;
     case 'too_small':
       expected = issue.origin === 'string' ? 'a non-empty string' : `a value ≥ ${String(issue.minimum)}`;
@@ -420,7 +504,9 @@ function toProblem(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): Eve
     default:
       expected = issue.message;
   }
-  const message = missing ? `${path} is required (${expected}) but missing.` : `${path} must be ${expected}, found ${found}.`;
+  const message = missing
+    ? `${path} is required (${expected}) but missing.`
+    : `${path} must be ${expected}, found ${found}.`;
   return { path, expected, found, message };
 }
 

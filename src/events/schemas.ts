@@ -15,7 +15,19 @@ import type { ConversationTopic } from './topics.js';
 type Open<T extends string> = T | (string & {});
 
 /** Known `mediaType` values (SDK enum `MediaType`). */
-export const MEDIA_TYPES = ['VOICE', 'CHAT', 'EMAIL', 'CALLBACK', 'COBROWSE', 'VIDEO', 'SCREENSHARE', 'MESSAGE', 'INTERNALMESSAGE', 'SCREENMONITORING', 'UNKNOWN'] as const;
+export const MEDIA_TYPES = [
+  'VOICE',
+  'CHAT',
+  'EMAIL',
+  'CALLBACK',
+  'COBROWSE',
+  'VIDEO',
+  'SCREENSHARE',
+  'MESSAGE',
+  'INTERNALMESSAGE',
+  'SCREENMONITORING',
+  'UNKNOWN',
+] as const;
 export type MediaType = Open<(typeof MEDIA_TYPES)[number]>;
 
 /** Known `direction` values. */
@@ -28,14 +40,43 @@ export type AcdOutcome = Open<(typeof ACD_OUTCOMES)[number]>;
 
 /** Known `disconnectType` values (SDK enum `DisconnectType`). */
 export const DISCONNECT_TYPES = [
-  'ENDPOINT', 'CLIENT', 'SYSTEM', 'TRANSFER', 'ERROR', 'PEER', 'OTHER', 'SPAM', 'TIMEOUT', 'TRANSPORT_FAILURE',
-  'CONFERENCE_TRANSFER', 'CONSULT_TRANSFER', 'FORWARD_TRANSFER', 'NO_ANSWER_TRANSFER', 'NOT_AVAILABLE_TRANSFER',
-  'UNCALLABLE', 'DND_ENDPOINT', 'DND_TRANSFER', 'INACTIVITY', 'SESSION_EXPIRED', 'UNKNOWN',
+  'ENDPOINT',
+  'CLIENT',
+  'SYSTEM',
+  'TRANSFER',
+  'ERROR',
+  'PEER',
+  'OTHER',
+  'SPAM',
+  'TIMEOUT',
+  'TRANSPORT_FAILURE',
+  'CONFERENCE_TRANSFER',
+  'CONSULT_TRANSFER',
+  'FORWARD_TRANSFER',
+  'NO_ANSWER_TRANSFER',
+  'NOT_AVAILABLE_TRANSFER',
+  'UNCALLABLE',
+  'DND_ENDPOINT',
+  'DND_TRANSFER',
+  'INACTIVITY',
+  'SESSION_EXPIRED',
+  'UNKNOWN',
 ] as const;
 export type DisconnectType = Open<(typeof DISCONNECT_TYPES)[number]>;
 
 /** Known `messageType` values (for mediaType MESSAGE). */
-export const MESSAGE_TYPES = ['SMS', 'TWITTER', 'FACEBOOK', 'LINE', 'WHATSAPP', 'WEBMESSAGING', 'OPEN', 'INSTAGRAM', 'APPLE', 'UNKNOWN'] as const;
+export const MESSAGE_TYPES = [
+  'SMS',
+  'TWITTER',
+  'FACEBOOK',
+  'LINE',
+  'WHATSAPP',
+  'WEBMESSAGING',
+  'OPEN',
+  'INSTAGRAM',
+  'APPLE',
+  'UNKNOWN',
+] as const;
 export type MessageType = Open<(typeof MESSAGE_TYPES)[number]>;
 
 const text = z.string();
@@ -102,9 +143,16 @@ const FIELDS = {
   flowOutcomeStartTime: epochMs.optional(),
   flowOutcomeEndTime: epochMs.optional(),
   flowOutcomeValue: text.optional(),
-  flowMilestones: z.array(z.looseObject({ milestoneId: text.optional(), milestoneTime: epochMs.optional() })).optional(),
+  flowMilestones: z
+    .array(z.looseObject({ milestoneId: text.optional(), milestoneTime: epochMs.optional() }))
+    .optional(),
   journeyContext: z
-    .looseObject({ sessionId: text.optional(), sessionIdType: text.optional(), actionId: text.optional(), actionMapId: text.optional() })
+    .looseObject({
+      sessionId: text.optional(),
+      sessionIdType: text.optional(),
+      actionId: text.optional(),
+      actionMapId: text.optional(),
+    })
     .optional(),
   attributes: z.record(z.string(), z.string()).optional(),
   communications: z.array(z.looseObject({ id: text.optional(), mediaType: text.optional() })).optional(),
@@ -125,7 +173,19 @@ function body<const K extends FieldName>(names: readonly K[]) {
 }
 
 // Field groups shared by most topics (in the SDK's order).
-const ROUTED = ['eventTime', 'conversationId', 'participantId', 'sessionId', 'mediaType', 'provider', 'direction', 'ani', 'dnis', 'addressTo', 'addressFrom'] as const;
+const ROUTED = [
+  'eventTime',
+  'conversationId',
+  'participantId',
+  'sessionId',
+  'mediaType',
+  'provider',
+  'direction',
+  'ani',
+  'dnis',
+  'addressTo',
+  'addressFrom',
+] as const;
 const CALLBACK = ['callbackUserName', 'callbackNumbers', 'callbackScheduledTime'] as const;
 const MEDIA = ['subject', 'messageType'] as const;
 const EXTERNAL = ['conversationExternalContactIds', 'conversationExternalOrganizationIds', 'utilizationLabel'] as const;
@@ -133,36 +193,183 @@ const FLOW = ['flowType', 'flowId', 'divisionId', 'flowVersion'] as const;
 
 /** The `eventBody` schema of each conversation detail topic. */
 export const CONVERSATION_BODY_SCHEMAS = {
-  'customer.start': body([...ROUTED, ...CALLBACK, ...MEDIA, ...EXTERNAL, 'externalOrganizationId', 'externalContactId', 'journeyContext', 'divisionId']),
-  'customer.end': body([...ROUTED, ...CALLBACK, ...MEDIA, ...EXTERNAL, 'disconnectType', 'externalOrganizationId', 'externalContactId', 'interactingDurationMs', 'divisionId']),
+  'customer.start': body([
+    ...ROUTED,
+    ...CALLBACK,
+    ...MEDIA,
+    ...EXTERNAL,
+    'externalOrganizationId',
+    'externalContactId',
+    'journeyContext',
+    'divisionId',
+  ]),
+  'customer.end': body([
+    ...ROUTED,
+    ...CALLBACK,
+    ...MEDIA,
+    ...EXTERNAL,
+    'disconnectType',
+    'externalOrganizationId',
+    'externalContactId',
+    'interactingDurationMs',
+    'divisionId',
+  ]),
   'flow.start': body([...ROUTED, ...MEDIA, ...FLOW, ...EXTERNAL]),
-  'flow.end': body([...ROUTED, ...MEDIA, ...FLOW, ...EXTERNAL, 'disconnectType', 'connectedDurationMs', 'exitReason', 'transferType']),
-  'flow.outcome': body([...ROUTED, ...MEDIA, ...FLOW, ...EXTERNAL, 'flowOutcomeId', 'flowOutcomeStartTime', 'flowOutcomeEndTime', 'flowOutcomeValue', 'flowMilestones']),
-  'acd.start': body([...ROUTED, ...CALLBACK, ...MEDIA, ...EXTERNAL, 'queueId', 'divisionId', 'routingPriority', 'requestedRoutingSkillIds', 'skillExpressionApplied']),
+  'flow.end': body([
+    ...ROUTED,
+    ...MEDIA,
+    ...FLOW,
+    ...EXTERNAL,
+    'disconnectType',
+    'connectedDurationMs',
+    'exitReason',
+    'transferType',
+  ]),
+  'flow.outcome': body([
+    ...ROUTED,
+    ...MEDIA,
+    ...FLOW,
+    ...EXTERNAL,
+    'flowOutcomeId',
+    'flowOutcomeStartTime',
+    'flowOutcomeEndTime',
+    'flowOutcomeValue',
+    'flowMilestones',
+  ]),
+  'acd.start': body([
+    ...ROUTED,
+    ...CALLBACK,
+    ...MEDIA,
+    ...EXTERNAL,
+    'queueId',
+    'divisionId',
+    'routingPriority',
+    'requestedRoutingSkillIds',
+    'skillExpressionApplied',
+  ]),
   'acd.end': body([
-    ...ROUTED, ...CALLBACK, ...MEDIA, ...EXTERNAL, 'disconnectType', 'queueId', 'divisionId', 'acdOutcome', 'answeredUserId',
-    'requestedRoutings', 'usedRouting', 'requestedRoutingSkillIds', 'requestedSkillExpressionIds', 'requestedLanguageId',
-    'requestedRoutingUserIds', 'routingPriority', 'connectedDurationMs', 'flowType',
+    ...ROUTED,
+    ...CALLBACK,
+    ...MEDIA,
+    ...EXTERNAL,
+    'disconnectType',
+    'queueId',
+    'divisionId',
+    'acdOutcome',
+    'answeredUserId',
+    'requestedRoutings',
+    'usedRouting',
+    'requestedRoutingSkillIds',
+    'requestedSkillExpressionIds',
+    'requestedLanguageId',
+    'requestedRoutingUserIds',
+    'routingPriority',
+    'connectedDurationMs',
+    'flowType',
   ]),
   'user.start': body([...ROUTED, ...CALLBACK, ...MEDIA, ...EXTERNAL, 'userId', 'divisionId', 'queueId']),
   'user.end': body([
-    ...ROUTED, ...CALLBACK, ...MEDIA, ...EXTERNAL, 'disconnectType', 'userId', 'divisionId', 'queueId', 'interactingDurationMs',
-    'heldDurationMs', 'alertingDurationMs', 'contactingDurationMs', 'dialingDurationMs', 'callbackDurationMs',
+    ...ROUTED,
+    ...CALLBACK,
+    ...MEDIA,
+    ...EXTERNAL,
+    'disconnectType',
+    'userId',
+    'divisionId',
+    'queueId',
+    'interactingDurationMs',
+    'heldDurationMs',
+    'alertingDurationMs',
+    'contactingDurationMs',
+    'dialingDurationMs',
+    'callbackDurationMs',
   ]),
-  attributes: body(['eventTime', 'conversationId', 'participantId', 'attributes', 'conversationExternalContactIds', 'conversationExternalOrganizationIds', 'communications']),
-  acw: body([...ROUTED, ...CALLBACK, ...MEDIA, ...EXTERNAL, 'userId', 'queueId', 'wrapupCode', 'wrapupNotes', 'wrapupDurationMs']),
-  wrapup: body([...ROUTED, ...CALLBACK, ...MEDIA, ...EXTERNAL, 'queueId', 'wrapupCode', 'wrapupNotes', 'wrapupDurationMs']),
-  contact: body([...ROUTED, ...CALLBACK, ...MEDIA, ...EXTERNAL, 'externalOrganizationId', 'externalContactId', 'divisionId']),
-  outbound: body([...ROUTED, ...MEDIA, ...EXTERNAL, 'outboundCampaignId', 'divisionId', 'outboundContactListId', 'outboundContactId']),
-  'voicemail.start': body(['eventTime', 'conversationId', 'participantId', 'sessionId', 'mediaType', 'provider', 'direction', 'ani', 'dnis', 'userId', 'queueId', 'divisionId', ...EXTERNAL]),
+  attributes: body([
+    'eventTime',
+    'conversationId',
+    'participantId',
+    'attributes',
+    'conversationExternalContactIds',
+    'conversationExternalOrganizationIds',
+    'communications',
+  ]),
+  acw: body([
+    ...ROUTED,
+    ...CALLBACK,
+    ...MEDIA,
+    ...EXTERNAL,
+    'userId',
+    'queueId',
+    'wrapupCode',
+    'wrapupNotes',
+    'wrapupDurationMs',
+  ]),
+  wrapup: body([
+    ...ROUTED,
+    ...CALLBACK,
+    ...MEDIA,
+    ...EXTERNAL,
+    'queueId',
+    'wrapupCode',
+    'wrapupNotes',
+    'wrapupDurationMs',
+  ]),
+  contact: body([
+    ...ROUTED,
+    ...CALLBACK,
+    ...MEDIA,
+    ...EXTERNAL,
+    'externalOrganizationId',
+    'externalContactId',
+    'divisionId',
+  ]),
+  outbound: body([
+    ...ROUTED,
+    ...MEDIA,
+    ...EXTERNAL,
+    'outboundCampaignId',
+    'divisionId',
+    'outboundContactListId',
+    'outboundContactId',
+  ]),
+  'voicemail.start': body([
+    'eventTime',
+    'conversationId',
+    'participantId',
+    'sessionId',
+    'mediaType',
+    'provider',
+    'direction',
+    'ani',
+    'dnis',
+    'userId',
+    'queueId',
+    'divisionId',
+    ...EXTERNAL,
+  ]),
   'voicemail.end': body([
-    'eventTime', 'conversationId', 'participantId', 'sessionId', 'disconnectType', 'mediaType', 'provider', 'direction', 'ani', 'dnis',
-    'userId', 'queueId', 'divisionId', 'voicemailDurationMs', ...EXTERNAL,
+    'eventTime',
+    'conversationId',
+    'participantId',
+    'sessionId',
+    'disconnectType',
+    'mediaType',
+    'provider',
+    'direction',
+    'ani',
+    'dnis',
+    'userId',
+    'queueId',
+    'divisionId',
+    'voicemailDurationMs',
+    ...EXTERNAL,
   ]),
 } satisfies Record<ConversationTopic, z.ZodType>;
 
 /** The typed `eventBody` of conversation detail topic `T` (unknown fields kept). */
-export type ConversationEventBody<T extends ConversationTopic = ConversationTopic> = z.infer<(typeof CONVERSATION_BODY_SCHEMAS)[T]>;
+export type ConversationEventBody<T extends ConversationTopic = ConversationTopic> = z.infer<
+  (typeof CONVERSATION_BODY_SCHEMAS)[T]
+>;
 
 /** The Genesys partner event source: `aws.partner/genesys.com/cloud/<orgId>/<suffix>`. */
 export const PARTNER_SOURCE_PATTERN = /^aws\.partner\/genesys\.com\/cloud\/([^/]+)\/([A-Za-z0-9._-]{1,64})$/;

@@ -46,8 +46,8 @@ export type GenericConversationTopic = `v2.detail.events.conversation.{id}.${Con
 const conversationTopicSet: ReadonlySet<string> = new Set(CONVERSATION_TOPICS);
 
 /** The generic topic names of the 16 conversation detail topics, in catalogue order. */
-export const GENERIC_CONVERSATION_TOPICS: readonly GenericConversationTopic[] = CONVERSATION_TOPICS.map(
-  (t) => genericConversationTopic(t),
+export const GENERIC_CONVERSATION_TOPICS: readonly GenericConversationTopic[] = CONVERSATION_TOPICS.map((t) =>
+  genericConversationTopic(t),
 );
 
 /** `'acd.end'` → `'v2.detail.events.conversation.{id}.acd.end'`. */
@@ -143,8 +143,7 @@ export interface TopicProblem {
 
 /** Result of {@link validateTopics}: the normalized topics, or every problem found. */
 export type TopicValidation =
-  | { ok: true; topics: string[] }
-  | { ok: false; topics: string[]; problems: TopicProblem[] };
+  { ok: true; topics: string[] } | { ok: false; topics: string[]; problems: TopicProblem[] };
 
 /**
  * Validates a list of topic names against a catalogue of known generic names (by default the

@@ -19,7 +19,9 @@ export async function handler(request: BatchReportRequest, context?: Context): P
     const maxReceiveCount = positiveIntEnv(process.env, FUNCTION_ENV.SOURCE_MAX_RECEIVE_COUNT);
     reporter = createBatchReporter({
       logger: log,
-      ...(maxReceiveCount !== undefined ? { maxReceiveCount, deadLetters: deadLetterStore(process.env, dynamoDbClient()) } : {}),
+      ...(maxReceiveCount !== undefined
+        ? { maxReceiveCount, deadLetters: deadLetterStore(process.env, dynamoDbClient()) }
+        : {}),
     });
   }
   try {
@@ -27,9 +29,16 @@ export async function handler(request: BatchReportRequest, context?: Context): P
     metrics.addMetric('BatchItemFailures', MetricUnit.Count, response.batchItemFailures.length);
     // Failures not handed back to the queue were dead-lettered here, on their last delivery (the
     // processor counts its own permanent failures as EventsDeadLettered).
-    const lastDelivery = (request.outcomes ?? []).filter((o) => o.status === 'failed').length - response.batchItemFailures.length;
+    const lastDelivery =
+      (request.outcomes ?? []).filter((o) => o.status === 'failed').length - response.batchItemFailures.length;
     if (lastDelivery > 0) metrics.addMetric('EventsDeadLettered', MetricUnit.Count, lastDelivery);
-    logger.info('Batch done', { processed: response.processed, duplicates: response.duplicates, invalid: response.invalid, failed: response.failed, returned: response.batchItemFailures.length });
+    logger.info('Batch done', {
+      processed: response.processed,
+      duplicates: response.duplicates,
+      invalid: response.invalid,
+      failed: response.failed,
+      returned: response.batchItemFailures.length,
+    });
     return response;
   } finally {
     metrics.publishStoredMetrics();

@@ -27,7 +27,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** A required variable's value. */
 export function requireEnv(env: Env, name: string): string {
   const value = env[name]?.trim();
-  if (!value) throw new FunctionConfigError(name, `Environment variable ${name} is not set; the deployment must set it (see docs/processing.md, "Lambda functions").`);
+  if (!value)
+    throw new FunctionConfigError(
+      name,
+      `Environment variable ${name} is not set; the deployment must set it (see docs/processing.md, "Lambda functions").`,
+    );
   return value;
 }
 
@@ -36,7 +40,8 @@ export function positiveIntEnv(env: Env, name: string): number | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new FunctionConfigError(name, `Environment variable ${name} must be a positive integer, got "${raw}".`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new FunctionConfigError(name, `Environment variable ${name} must be a positive integer, got "${raw}".`);
   return value;
 }
 

@@ -66,8 +66,15 @@ export interface LambdaFunctionSpec {
   description: string;
 }
 
-const POWERTOOLS = [FUNCTION_ENV.POWERTOOLS_SERVICE_NAME, FUNCTION_ENV.POWERTOOLS_METRICS_NAMESPACE, FUNCTION_ENV.POWERTOOLS_LOG_LEVEL] as const;
-const DEAD_LETTER_WRITE: TablePermission = { tableEnv: FUNCTION_ENV.DEAD_LETTER_TABLE_NAME, actions: ['dynamodb:PutItem'] };
+const POWERTOOLS = [
+  FUNCTION_ENV.POWERTOOLS_SERVICE_NAME,
+  FUNCTION_ENV.POWERTOOLS_METRICS_NAMESPACE,
+  FUNCTION_ENV.POWERTOOLS_LOG_LEVEL,
+] as const;
+const DEAD_LETTER_WRITE: TablePermission = {
+  tableEnv: FUNCTION_ENV.DEAD_LETTER_TABLE_NAME,
+  actions: ['dynamodb:PutItem'],
+};
 
 /** The functions, in the order the buffered workflow calls them. */
 export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
@@ -79,7 +86,8 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
     environment: [FUNCTION_ENV.DEAD_LETTER_TABLE_NAME, FUNCTION_ENV.DEAD_LETTER_EXPIRES_AFTER_SECONDS, ...POWERTOOLS],
     tablePermissions: [DEAD_LETTER_WRITE],
     modes: ['buffered', 'direct'],
-    description: 'Validates Genesys events (a Pipe batch of SQS records, or one EventBridge event); dead-letters invalid ones with their problems.',
+    description:
+      'Validates Genesys events (a Pipe batch of SQS records, or one EventBridge event); dead-letters invalid ones with their problems.',
   },
   {
     role: 'processor',
@@ -96,22 +104,35 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
       ...POWERTOOLS,
     ],
     tablePermissions: [
-      { tableEnv: FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
-      { tableEnv: FUNCTION_ENV.CONVERSATIONS_TABLE_NAME, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+      {
+        tableEnv: FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME,
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      },
+      {
+        tableEnv: FUNCTION_ENV.CONVERSATIONS_TABLE_NAME,
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      },
       DEAD_LETTER_WRITE,
     ],
     modes: ['buffered', 'direct'],
-    description: 'Processes one Genesys event exactly once in effect (Powertools idempotency): conversation projection, then the configured sinks.',
+    description:
+      'Processes one Genesys event exactly once in effect (Powertools idempotency): conversation projection, then the configured sinks.',
   },
   {
     role: 'batch-reporter',
     entry: 'src/functions/batch-reporter.ts',
     handler: 'handler',
     placeholder: FUNCTION_PLACEHOLDERS.batchReporter,
-    environment: [FUNCTION_ENV.SOURCE_MAX_RECEIVE_COUNT, FUNCTION_ENV.DEAD_LETTER_TABLE_NAME, FUNCTION_ENV.DEAD_LETTER_EXPIRES_AFTER_SECONDS, ...POWERTOOLS],
+    environment: [
+      FUNCTION_ENV.SOURCE_MAX_RECEIVE_COUNT,
+      FUNCTION_ENV.DEAD_LETTER_TABLE_NAME,
+      FUNCTION_ENV.DEAD_LETTER_EXPIRES_AFTER_SECONDS,
+      ...POWERTOOLS,
+    ],
     tablePermissions: [DEAD_LETTER_WRITE],
     modes: ['buffered'],
-    description: 'Counts a batch\'s outcomes and returns the Pipes partial-batch-failure response; dead-letters failures on their last delivery.',
+    description:
+      "Counts a batch's outcomes and returns the Pipes partial-batch-failure response; dead-letters failures on their last delivery.",
   },
   {
     role: 'failure-recorder',

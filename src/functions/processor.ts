@@ -25,12 +25,19 @@ let processor: Processor | undefined;
 /** Builds the processor from the environment (once per execution environment). */
 export function processorFromEnv(env: Env): Processor {
   const client = dynamoDbClient();
-  const sinks: Sink[] = [new ConversationProjectionSink(new DynamoDbConversationStore({ tableName: requireEnv(env, FUNCTION_ENV.CONVERSATIONS_TABLE_NAME), client }))];
+  const sinks: Sink[] = [
+    new ConversationProjectionSink(
+      new DynamoDbConversationStore({ tableName: requireEnv(env, FUNCTION_ENV.CONVERSATIONS_TABLE_NAME), client }),
+    ),
+  ];
   const webhook = env[FUNCTION_ENV.SINK_WEBHOOK_URL]?.trim();
   if (webhook) sinks.push(new WebhookSink({ url: webhook }));
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);
   return createProcessor({
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME), awsSdkV3Client: client }),
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME),
+      awsSdkV3Client: client,
+    }),
     sinks,
     deadLetters: deadLetterStore(env, client),
     ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}),
@@ -44,7 +51,15 @@ export async function handler(request: ProcessRequest, context?: Context): Promi
   processor ??= processorFromEnv(process.env);
   try {
     const result = await processor.process(request, context);
-    metrics.addMetric(result.status === 'processed' ? 'EventsProcessed' : result.status === 'duplicate' ? 'EventsDuplicate' : 'EventsDeadLettered', MetricUnit.Count, 1);
+    metrics.addMetric(
+      result.status === 'processed'
+        ? 'EventsProcessed'
+        : result.status === 'duplicate'
+          ? 'EventsDuplicate'
+          : 'EventsDeadLettered',
+      MetricUnit.Count,
+      1,
+    );
     return result;
   } catch (error) {
     metrics.addMetric('EventsTransientFailure', MetricUnit.Count, 1);

@@ -111,25 +111,35 @@ export class ClientCredentialsAuth implements TokenSource {
       (error) => {
         if (error instanceof TransportFailure) return { retry: true };
         const failed = error as LoginStatusFailure;
-        if (failed.response.status === 429) return { retry: true, retryAfterMs: parseRetryAfter(failed.response.headers.get('retry-after')) };
+        if (failed.response.status === 429)
+          return { retry: true, retryAfterMs: parseRetryAfter(failed.response.headers.get('retry-after')) };
         return { retry: failed.response.status >= 500 };
       },
       this.#retry,
       withDescription(this.#deps, (error) =>
-        error instanceof LoginStatusFailure ? `login answered ${error.response.status}` : `login failed: ${(error as TransportFailure).reason}`,
+        error instanceof LoginStatusFailure
+          ? `login answered ${error.response.status}`
+          : `login failed: ${(error as TransportFailure).reason}`,
       ),
       undefined,
       (error, attempts) => this.#toError(url, error, attempts),
     );
     const parsed = tokenResponse.safeParse(response.json);
     if (!parsed.success) {
-      throw new GenesysResponseError('POST', '/oauth/token', 'expected { access_token, expires_in } from the token endpoint');
+      throw new GenesysResponseError(
+        'POST',
+        '/oauth/token',
+        'expected { access_token, expires_in } from the token endpoint',
+      );
     }
     const lifetimeMs = parsed.data.expires_in * 1000;
     const token = new Secret(parsed.data.access_token);
     this.#issued.push(token);
     this.#logins++;
-    this.#cached = { token, refreshAt: this.#deps.now() + lifetimeMs - Math.min(MAX_REFRESH_MARGIN_MS, lifetimeMs / 10) };
+    this.#cached = {
+      token,
+      refreshAt: this.#deps.now() + lifetimeMs - Math.min(MAX_REFRESH_MARGIN_MS, lifetimeMs / 10),
+    };
     return token.reveal();
   }
 

@@ -55,7 +55,8 @@ export async function checkPartnerSourceInAws(
     `aws events describe-event-bus --name ${sourceName} --region ${region}`,
   ];
   // Loaded on demand: only `status` needs the AWS SDK, and it is slow to load.
-  const { DescribeEventBusCommand, DescribeEventSourceCommand, EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
+  const { DescribeEventBusCommand, DescribeEventSourceCommand, EventBridgeClient } =
+    await import('@aws-sdk/client-eventbridge');
   const client = options.client ?? new EventBridgeClient({ region });
   try {
     try {
@@ -87,7 +88,12 @@ export async function checkPartnerSourceInAws(
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
-    return { checked: true, ...(source ? { source } : {}), ...(bus ? { bus } : {}), advice: adviceFor(sourceName, region, accountId, source, bus) };
+    return {
+      checked: true,
+      ...(source ? { source } : {}),
+      ...(bus ? { bus } : {}),
+      advice: adviceFor(sourceName, region, accountId, source, bus),
+    };
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
     const message = error instanceof Error ? error.message : String(error);

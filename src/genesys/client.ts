@@ -33,7 +33,10 @@ export interface GenesysClientOptions {
  * const client = createGenesysClient(loadGenesysConfig());
  * const integrations = await client.integrations.listIntegrations();
  */
-export function createGenesysClient(config: GenesysConnectionConfig, options: GenesysClientOptions = {}): GenesysClient {
+export function createGenesysClient(
+  config: GenesysConnectionConfig,
+  options: GenesysClientOptions = {},
+): GenesysClient {
   const auth = new ClientCredentialsAuth({
     loginBaseUrl: config.loginBaseUrl,
     clientId: config.clientId,

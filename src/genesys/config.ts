@@ -62,14 +62,19 @@ export function loadGenesysConfig(
     const [primary, alias] = names;
     const a = nonEmpty(env[primary]);
     const b = nonEmpty(env[alias]);
-    if (a !== undefined && b !== undefined && a !== b) warnings.push(`Both ${primary} and ${alias} are set; using ${primary}.`);
+    if (a !== undefined && b !== undefined && a !== b)
+      warnings.push(`Both ${primary} and ${alias} are set; using ${primary}.`);
     return a ?? b;
   };
 
   const clientId = read(ALIASES.clientId);
   const clientSecret = read(ALIASES.clientSecret);
-  if (clientId === undefined) problems.push('GENESYSCLOUD_OAUTHCLIENT_ID is not set: the id of a Genesys Cloud OAuth client with the Client Credentials grant (see docs/genesys-setup.md).');
-  if (clientSecret === undefined) problems.push('GENESYSCLOUD_OAUTHCLIENT_SECRET is not set: the secret of that OAuth client.');
+  if (clientId === undefined)
+    problems.push(
+      'GENESYSCLOUD_OAUTHCLIENT_ID is not set: the id of a Genesys Cloud OAuth client with the Client Credentials grant (see docs/genesys-setup.md).',
+    );
+  if (clientSecret === undefined)
+    problems.push('GENESYSCLOUD_OAUTHCLIENT_SECRET is not set: the secret of that OAuth client.');
 
   const apiOverride = nonEmpty(overrides.apiBaseUrl) ?? nonEmpty(env.GENESYSCLOUD_API_BASE_URL);
   const loginOverride = nonEmpty(overrides.loginBaseUrl) ?? nonEmpty(env.GENESYSCLOUD_LOGIN_BASE_URL);
@@ -96,11 +101,17 @@ export function loadGenesysConfig(
   }
 
   if (apiBaseUrl !== undefined) {
-    const problem = checkBaseUrl(apiBaseUrl, apiOverride !== undefined ? '--api-base-url / GENESYSCLOUD_API_BASE_URL' : 'API base URL');
+    const problem = checkBaseUrl(
+      apiBaseUrl,
+      apiOverride !== undefined ? '--api-base-url / GENESYSCLOUD_API_BASE_URL' : 'API base URL',
+    );
     if (problem) problems.push(problem);
   }
   if (loginBaseUrl !== undefined) {
-    const problem = checkBaseUrl(loginBaseUrl, loginOverride !== undefined ? '--login-base-url / GENESYSCLOUD_LOGIN_BASE_URL' : 'login base URL');
+    const problem = checkBaseUrl(
+      loginBaseUrl,
+      loginOverride !== undefined ? '--login-base-url / GENESYSCLOUD_LOGIN_BASE_URL' : 'login base URL',
+    );
     if (problem) problems.push(problem);
   }
 
@@ -126,7 +137,8 @@ export function checkBaseUrl(value: string, label: string): string | undefined {
   } catch {
     return `${label}: "${value}" is not a URL (expected e.g. https://api.mypurecloud.ie).`;
   }
-  if (url.username || url.password) return `${label}: put no credentials in the URL; use GENESYSCLOUD_OAUTHCLIENT_ID / _SECRET.`;
+  if (url.username || url.password)
+    return `${label}: put no credentials in the URL; use GENESYSCLOUD_OAUTHCLIENT_ID / _SECRET.`;
   if (url.search || url.hash) return `${label}: "${value}" must not have a query string or fragment.`;
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {

@@ -154,7 +154,8 @@ function defaultHint(d: GenesysApiErrorDetails): string | undefined {
     case 429:
       return `Genesys Cloud kept rate-limiting this OAuth client${d.retryAfterSeconds !== undefined ? ` (Retry-After ${d.retryAfterSeconds} s)` : ''}. Another process may share the client; wait a minute and run again.`;
     default:
-      if (d.status >= 500) return 'Genesys Cloud had a server error; this is usually transient. Run again in a few minutes (the command is safe to repeat).';
+      if (d.status >= 500)
+        return 'Genesys Cloud had a server error; this is usually transient. Run again in a few minutes (the command is safe to repeat).';
       return undefined;
   }
 }

@@ -142,12 +142,14 @@ export class GenesysHttpClient {
   }
 
   #toError(request: GenesysRequest, url: string, error: unknown, attempts: number): unknown {
-    if (error instanceof TransportFailure) return new GenesysNetworkError(request.method, url.split('?')[0]!, error.reason, attempts);
+    if (error instanceof TransportFailure)
+      return new GenesysNetworkError(request.method, url.split('?')[0]!, error.reason, attempts);
     if (!(error instanceof StatusFailure)) return error;
     const { response } = error;
     const body = genesysErrorBody(response.json);
     const secrets = [...this.#tokens.knownSecrets()];
-    const fallbackText = body.message === undefined && response.json === undefined ? response.text.slice(0, 300).trim() : '';
+    const fallbackText =
+      body.message === undefined && response.json === undefined ? response.text.slice(0, 300).trim() : '';
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     return new GenesysApiError({
       method: request.method,
@@ -156,7 +158,8 @@ export class GenesysHttpClient {
       code: body.code ? redact(body.code, secrets) : undefined,
       genesysMessage: redact(body.message ?? fallbackText, secrets) || undefined,
       correlationId: correlationIdOf(response),
-      retryAfterSeconds: response.status === 429 && retryAfterMs !== undefined ? Math.round(retryAfterMs / 1000) : undefined,
+      retryAfterSeconds:
+        response.status === 429 && retryAfterMs !== undefined ? Math.round(retryAfterMs / 1000) : undefined,
       permission: response.status === 403 ? request.permission : undefined,
       attempts,
     });

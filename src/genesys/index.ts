@@ -26,12 +26,24 @@ export { EVENTBRIDGE_INTEGRATION_TYPE, INTEGRATION_PERMISSIONS, IntegrationsApi 
 export type { Integration, IntegrationConfig, IntegrationReportedState } from './integrations-api.js';
 export { createGenesysClient } from './client.js';
 export type { GenesysClient, GenesysClientOptions } from './client.js';
-export { filterEventBridgeTopics, isEventBridgeTopic, listAvailableTopics, resolveEventBridgeTopics } from './topics.js';
+export {
+  filterEventBridgeTopics,
+  isEventBridgeTopic,
+  listAvailableTopics,
+  resolveEventBridgeTopics,
+} from './topics.js';
 export type { AvailableTopic, TopicResolution } from './topics.js';
 export { GENESYS_PARTNER_SOURCE_PREFIX, getOrganization, partnerEventSourceName } from './partner-event-source.js';
 export type { GenesysOrganization } from './partner-event-source.js';
 export { checkSetupRequest, diffProperties, planSetup } from './setup-plan.js';
-export type { EventBridgeProperties, PropertyChange, SetupAction, SetupPlan, SetupRequest, SourceChange } from './setup-plan.js';
+export type {
+  EventBridgeProperties,
+  PropertyChange,
+  SetupAction,
+  SetupPlan,
+  SetupRequest,
+  SourceChange,
+} from './setup-plan.js';
 export { SetupError, findEventBridgeIntegration, runSetup } from './setup.js';
 export type { SetupActionResult, SetupOptions, SetupResult } from './setup.js';
 export { getIntegrationStatus } from './status.js';

@@ -101,10 +101,15 @@ export class IntegrationsApi {
       const page = parse(listingSchema, body, 'GET', path);
       const entities = page.entities ?? [];
       all.push(...entities);
-      const pageCount = page.pageCount ?? (page.total !== undefined ? Math.ceil(page.total / (page.pageSize || PAGE_SIZE)) : undefined);
+      const pageCount =
+        page.pageCount ?? (page.total !== undefined ? Math.ceil(page.total / (page.pageSize || PAGE_SIZE)) : undefined);
       if (entities.length === 0 || (pageCount !== undefined && pageNumber >= pageCount)) return all;
     }
-    throw new GenesysResponseError('GET', '/api/v2/integrations', `more than ${MAX_PAGES} pages; the listing does not end`);
+    throw new GenesysResponseError(
+      'GET',
+      '/api/v2/integrations',
+      `more than ${MAX_PAGES} pages; the listing does not end`,
+    );
   }
 
   /** `GET /api/v2/integrations/{id}`. */

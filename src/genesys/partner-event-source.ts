@@ -30,7 +30,11 @@ export interface GenesysOrganization {
   domain?: string;
 }
 
-const organizationSchema = z.looseObject({ id: z.string().min(1), name: z.string().optional(), domain: z.string().optional() });
+const organizationSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  domain: z.string().optional(),
+});
 
 /** `GET /api/v2/organizations/me` (no permission needed). */
 export async function getOrganization(http: GenesysHttpClient): Promise<GenesysOrganization> {

@@ -35,7 +35,12 @@ export interface EventBridgeProperties {
 }
 
 /** Names of {@link EventBridgeProperties}, in display order. */
-export const EVENTBRIDGE_PROPERTY_NAMES = ['awsAccountId', 'awsAccountRegion', 'eventSourceSuffix', 'eventFilter'] as const;
+export const EVENTBRIDGE_PROPERTY_NAMES = [
+  'awsAccountId',
+  'awsAccountRegion',
+  'eventSourceSuffix',
+  'eventFilter',
+] as const;
 
 /** The suffix rule from the Genesys integration's documentation. */
 export const SUFFIX_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -50,7 +55,8 @@ export const SUFFIX_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
  */
 export function checkSetupRequest(request: SetupRequest): string[] {
   const problems: string[] = [];
-  if (request.name.trim() === '') problems.push('--name: give the integration a name (it is how setup finds it again).');
+  if (request.name.trim() === '')
+    problems.push('--name: give the integration a name (it is how setup finds it again).');
   if (!/^\d{12}$/.test(request.awsAccountId)) {
     problems.push(`--aws-account-id "${request.awsAccountId}": an AWS account id is exactly 12 digits.`);
   }
@@ -58,7 +64,9 @@ export function checkSetupRequest(request: SetupRequest): string[] {
     const suggestions = suggestAwsRegions(request.awsRegion);
     problems.push(
       `--aws-region "${request.awsRegion}": not an AWS region name.` +
-        (suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ' Use a name such as us-east-1 or eu-west-1.'),
+        (suggestions.length
+          ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
+          : ' Use a name such as us-east-1 or eu-west-1.'),
     );
   }
   if (!SUFFIX_PATTERN.test(request.suffix)) {
@@ -67,7 +75,8 @@ export function checkSetupRequest(request: SetupRequest): string[] {
         (request.suffix.length > 64 ? ` (it has ${request.suffix.length}).` : '.'),
     );
   }
-  if (request.topics.length === 0) problems.push('No topics: give --topic (repeatable) or --topics-file; `genesys-pipeline topics` lists them.');
+  if (request.topics.length === 0)
+    problems.push('No topics: give --topic (repeatable) or --topics-file; `genesys-pipeline topics` lists them.');
   return problems;
 }
 
@@ -129,7 +138,11 @@ export interface ObservedIntegration {
  * @example
  * planSetup('gep', desired, undefined).actions.map((a) => a.kind) // → ['create', 'configure', 'enable']
  */
-export function planSetup(name: string, desired: EventBridgeProperties, observed: ObservedIntegration | undefined): SetupPlan {
+export function planSetup(
+  name: string,
+  desired: EventBridgeProperties,
+  observed: ObservedIntegration | undefined,
+): SetupPlan {
   if (!observed) {
     return {
       actions: [
@@ -153,12 +166,24 @@ export function planSetup(name: string, desired: EventBridgeProperties, observed
  * event source exists), and one of them would change. Genesys then sends to a different partner
  * event source; the bus on the old one stops receiving events.
  */
-export function detectSourceChange(current: Record<string, unknown>, desired: EventBridgeProperties): SourceChange | undefined {
+export function detectSourceChange(
+  current: Record<string, unknown>,
+  desired: EventBridgeProperties,
+): SourceChange | undefined {
   const { awsAccountId, awsAccountRegion, eventSourceSuffix } = current;
-  if (typeof awsAccountId !== 'string' || typeof awsAccountRegion !== 'string' || typeof eventSourceSuffix !== 'string') return undefined;
+  if (typeof awsAccountId !== 'string' || typeof awsAccountRegion !== 'string' || typeof eventSourceSuffix !== 'string')
+    return undefined;
   if (awsAccountId === '' || awsAccountRegion === '' || eventSourceSuffix === '') return undefined;
-  const to = { awsAccountId: desired.awsAccountId, awsAccountRegion: desired.awsAccountRegion, eventSourceSuffix: desired.eventSourceSuffix };
-  if (awsAccountId === to.awsAccountId && awsAccountRegion === to.awsAccountRegion && eventSourceSuffix === to.eventSourceSuffix) {
+  const to = {
+    awsAccountId: desired.awsAccountId,
+    awsAccountRegion: desired.awsAccountRegion,
+    eventSourceSuffix: desired.eventSourceSuffix,
+  };
+  if (
+    awsAccountId === to.awsAccountId &&
+    awsAccountRegion === to.awsAccountRegion &&
+    eventSourceSuffix === to.eventSourceSuffix
+  ) {
     return undefined;
   }
   return { from: { awsAccountId, awsAccountRegion, eventSourceSuffix }, to };

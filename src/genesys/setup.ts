@@ -96,7 +96,11 @@ export interface SetupResult {
  * });
  * console.log(result.partnerEventSourceName);
  */
-export async function runSetup(client: GenesysClient, request: SetupRequest, options: SetupOptions = {}): Promise<SetupResult> {
+export async function runSetup(
+  client: GenesysClient,
+  request: SetupRequest,
+  options: SetupOptions = {},
+): Promise<SetupResult> {
   const log = options.log ?? (() => {});
   const name = request.name.trim();
   const requestProblems = checkSetupRequest({ ...request, name });
@@ -114,7 +118,9 @@ export async function runSetup(client: GenesysClient, request: SetupRequest, opt
 
   const organization = await getOrganization(client.http);
   const existing = await findEventBridgeIntegration(client.integrations, name);
-  const observed = existing ? { integration: existing, config: await client.integrations.getConfig(existing.id) } : undefined;
+  const observed = existing
+    ? { integration: existing, config: await client.integrations.getConfig(existing.id) }
+    : undefined;
   const plan = planSetup(name, desired, observed);
 
   const result: SetupResult = {
@@ -139,7 +145,9 @@ export async function runSetup(client: GenesysClient, request: SetupRequest, opt
       `The request moves it to ${result.partnerEventSourceName} (account ${desired.awsAccountId}, ${desired.awsAccountRegion}): Genesys then sends to a new ` +
       'partner event source, the bus on the old one stops receiving events, and events sent before the new source has its bus are dropped.';
     if (!options.allowSourceChange && !options.dryRun) {
-      throw new SetupError([`${message} If that is what you want, run again with --allow-source-change; otherwise keep the current account, region and suffix.`]);
+      throw new SetupError([
+        `${message} If that is what you want, run again with --allow-source-change; otherwise keep the current account, region and suffix.`,
+      ]);
     }
     warnings.push(message);
   }
@@ -163,7 +171,15 @@ export async function runSetup(client: GenesysClient, request: SetupRequest, opt
       }
       case 'configure': {
         log(`Updating the configuration of integration ${integrationId}…`);
-        const changes = await configure(client.integrations, integrationId!, name, desired, config!, options.maxConflictRetries ?? 5, log);
+        const changes = await configure(
+          client.integrations,
+          integrationId!,
+          name,
+          desired,
+          config!,
+          options.maxConflictRetries ?? 5,
+          log,
+        );
         if (changes.length) result.actions.push({ action: 'configure', status: 'done', changes });
         break;
       }
@@ -203,13 +219,20 @@ export async function findEventBridgeIntegration(api: IntegrationsApi, name: str
 }
 
 /** Creates the integration once, reconciling by listing when the outcome of a POST is unknown. */
-async function createOnce(api: IntegrationsApi, name: string, maxAttempts: number, log: (line: string) => void): Promise<Integration> {
+async function createOnce(
+  api: IntegrationsApi,
+  name: string,
+  maxAttempts: number,
+  log: (line: string) => void,
+): Promise<Integration> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await api.createIntegration(name);
     } catch (error) {
       if (!isAmbiguousFailure(error) || attempt >= maxAttempts) throw error;
-      log(`The create request's outcome is unknown (${(error as Error).message.split('\n')[0]}); checking whether it was created…`);
+      log(
+        `The create request's outcome is unknown (${(error as Error).message.split('\n')[0]}); checking whether it was created…`,
+      );
       const found = await findEventBridgeIntegration(api, name);
       if (found) return found;
     }
@@ -234,7 +257,8 @@ async function configure(
       await api.putConfig(id, { ...current, name, properties: { ...current.properties, ...desired } });
       return changes;
     } catch (error) {
-      if (!(error instanceof GenesysApiError) || !error.isVersionConflict || conflicts >= maxConflictRetries) throw error;
+      if (!(error instanceof GenesysApiError) || !error.isVersionConflict || conflicts >= maxConflictRetries)
+        throw error;
       log(`The configuration changed meanwhile (version ${current.version} is stale); reading it again…`);
       current = await api.getConfig(id);
     }

@@ -34,7 +34,9 @@ export interface IntegrationStatus {
  * @throws {SetupError} when none matches, or several match and no name tells them apart.
  */
 export async function getIntegrationStatus(client: GenesysClient, name?: string): Promise<IntegrationStatus> {
-  const all = (await client.integrations.listIntegrations()).filter((i) => i.integrationType?.id === EVENTBRIDGE_INTEGRATION_TYPE);
+  const all = (await client.integrations.listIntegrations()).filter(
+    (i) => i.integrationType?.id === EVENTBRIDGE_INTEGRATION_TYPE,
+  );
   const wanted = name?.trim();
   const matches = wanted ? all.filter((i) => (i.name ?? '').trim() === wanted) : all;
   if (matches.length === 0) {
@@ -61,7 +63,8 @@ export async function getIntegrationStatus(client: GenesysClient, name?: string)
     getOrganization(client.http),
   ]);
   const properties: Record<string, unknown> = {};
-  for (const key of EVENTBRIDGE_PROPERTY_NAMES) if (config.properties[key] !== undefined) properties[key] = config.properties[key];
+  for (const key of EVENTBRIDGE_PROPERTY_NAMES)
+    if (config.properties[key] !== undefined) properties[key] = config.properties[key];
   const suffix = config.properties.eventSourceSuffix;
   return {
     organizationId: organization.id,
@@ -72,7 +75,9 @@ export async function getIntegrationStatus(client: GenesysClient, name?: string)
     ...(integration.reportedState ? { reportedState: integration.reportedState } : {}),
     properties,
     configVersion: config.version,
-    ...(typeof suffix === 'string' && suffix !== '' ? { partnerEventSourceName: partnerEventSourceName(organization.id, suffix) } : {}),
+    ...(typeof suffix === 'string' && suffix !== ''
+      ? { partnerEventSourceName: partnerEventSourceName(organization.id, suffix) }
+      : {}),
   };
 }
 

@@ -62,7 +62,9 @@ export function filterEventBridgeTopics(topics: readonly AvailableTopic[], filte
   const needle = filter?.trim().toLowerCase();
   return topics
     .filter(isEventBridgeTopic)
-    .filter((t) => !needle || t.id.toLowerCase().includes(needle) || (t.description ?? '').toLowerCase().includes(needle))
+    .filter(
+      (t) => !needle || t.id.toLowerCase().includes(needle) || (t.description ?? '').toLowerCase().includes(needle),
+    )
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -85,10 +87,15 @@ export interface TopicResolution {
  * resolveEventBridgeTopics(['acd.end'], available).topics
  * // → ['v2.detail.events.conversation.{id}.acd.end']
  */
-export function resolveEventBridgeTopics(requested: readonly string[], available: readonly AvailableTopic[]): TopicResolution {
+export function resolveEventBridgeTopics(
+  requested: readonly string[],
+  available: readonly AvailableTopic[],
+): TopicResolution {
   const warnings: string[] = [];
   if (available.length > 0 && available.every((t) => t.transports === undefined)) {
-    warnings.push('Genesys Cloud did not report topic transports; EventBridge availability of the topics could not be checked.');
+    warnings.push(
+      'Genesys Cloud did not report topic transports; EventBridge availability of the topics could not be checked.',
+    );
   }
   const eventBridgeIds = available.filter(isEventBridgeTopic).map((t) => t.id);
   const allIds = available.map((t) => t.id);
@@ -107,4 +114,3 @@ export function resolveEventBridgeTopics(requested: readonly string[], available
   });
   return { topics: checked.topics, problems, warnings };
 }
-

@@ -61,7 +61,8 @@ export function bufferedCapacity(inputs: PlanInputs, quotas: RegionQuotas): Buff
       unit: 'invocations/s',
       kind: 'limit',
       maxEventRate: quotas.eventBridge.invocationsPerSecond.value,
-      consequence: 'EventBridge delays deliveries from the rule to SQS (throttled invocations are retried); raise the quota',
+      consequence:
+        'EventBridge delays deliveries from the rule to SQS (throttled invocations are retried); raise the quota',
       source: quotas.eventBridge.invocationsPerSecond.source,
     }),
     check({
@@ -105,7 +106,8 @@ export function bufferedCapacity(inputs: PlanInputs, quotas: RegionQuotas): Buff
       unit: 's',
       kind: 'limit',
       maxEventRate: null,
-      consequence: 'executions time out (States.Timeout) and the whole batch returns to the queue: lower the batch size or raise MaxConcurrency',
+      consequence:
+        'executions time out (States.Timeout) and the whole batch returns to the queue: lower the batch size or raise MaxConcurrency',
       source: quotas.stepFunctions.expressMaxDurationSeconds.source,
     }),
     ...lambdaChecks(inputs, quotas, { validate, process: rate * processS, summarize }, processS, perBatchS, full.batch),

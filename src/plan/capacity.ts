@@ -63,7 +63,9 @@ export function check(fields: Omit<Check, 'ok'>): Check {
 }
 
 /** Sustainability, bottleneck, limiting factor and highest sustainable rate of `checks`. */
-export function summarizeChecks(checks: readonly Check[]): Pick<CapacityResult, 'sustainable' | 'bottleneck' | 'limitingFactor' | 'maxSustainableRate'> {
+export function summarizeChecks(
+  checks: readonly Check[],
+): Pick<CapacityResult, 'sustainable' | 'bottleneck' | 'limitingFactor' | 'maxSustainableRate'> {
   const limits = checks.filter((c) => c.kind === 'limit');
   const failing = limits.filter((c) => !c.ok);
   const bounding = limits.filter((c) => c.maxEventRate !== null);

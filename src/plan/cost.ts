@@ -52,16 +52,49 @@ function total(monthlyEvents: number, lines: CostLine[]): CostEstimate {
 function sharedLines(inputs: PlanInputs, events: number, lambdaInvocations: number, prices: PriceValues): CostLine[] {
   const eventBytes = inputs.eventKb * 1_024;
   const archivedGb = (events * eventBytes) / GIB;
-  const idempotencyGb = (inputs.rate * ASSUMPTIONS.idempotencyExpirySeconds.value * ASSUMPTIONS.idempotencyItemBytes.value) / GIB;
+  const idempotencyGb =
+    (inputs.rate * ASSUMPTIONS.idempotencyExpirySeconds.value * ASSUMPTIONS.idempotencyItemBytes.value) / GIB;
   const lines = [
-    line('EventBridge partner events ingested', (events * billingChunks(eventBytes)) / 1e6, '1M events', 'eventBridgePartnerEventsPerMillion', prices),
+    line(
+      'EventBridge partner events ingested',
+      (events * billingChunks(eventBytes)) / 1e6,
+      '1M events',
+      'eventBridgePartnerEventsPerMillion',
+      prices,
+    ),
     line('EventBridge archive (events archived)', archivedGb, 'GB', 'eventBridgeArchiveProcessingPerGb', prices),
-    line('EventBridge archive storage (30-day retention)', archivedGb, 'GB-month', 'eventBridgeArchiveStoragePerGbMonth', prices),
-    line('DynamoDB writes (idempotency + projection)', (events * writeUnitsPerEvent(inputs)) / 1e6, '1M WRU', 'dynamodbWriteRequestUnitsPerMillion', prices),
-    line('DynamoDB storage (idempotency records, 7-day expiry)', idempotencyGb, 'GB-month', 'dynamodbStoragePerGbMonth', prices),
+    line(
+      'EventBridge archive storage (30-day retention)',
+      archivedGb,
+      'GB-month',
+      'eventBridgeArchiveStoragePerGbMonth',
+      prices,
+    ),
+    line(
+      'DynamoDB writes (idempotency + projection)',
+      (events * writeUnitsPerEvent(inputs)) / 1e6,
+      '1M WRU',
+      'dynamodbWriteRequestUnitsPerMillion',
+      prices,
+    ),
+    line(
+      'DynamoDB storage (idempotency records, 7-day expiry)',
+      idempotencyGb,
+      'GB-month',
+      'dynamodbStoragePerGbMonth',
+      prices,
+    ),
   ];
   if (inputs.logBytesPerInvocation > 0) {
-    lines.push(line('CloudWatch Logs (Lambda)', (lambdaInvocations * inputs.logBytesPerInvocation) / GIB, 'GB', 'cloudWatchLogsIngestionPerGb', prices));
+    lines.push(
+      line(
+        'CloudWatch Logs (Lambda)',
+        (lambdaInvocations * inputs.logBytesPerInvocation) / GIB,
+        'GB',
+        'cloudWatchLogsIngestionPerGb',
+        prices,
+      ),
+    );
   }
   return lines;
 }
@@ -87,7 +120,10 @@ export function bufferedCost(inputs: PlanInputs, quotas: RegionQuotas, prices: P
   const deletes = events / perRequest;
 
   const pipeRequests = executions * billingChunks(g.batch * g.recordBytes);
-  const billedExecutionS = (Math.ceil(g.executionMs / ASSUMPTIONS.expressDurationRoundingMs.value) * ASSUMPTIONS.expressDurationRoundingMs.value) / 1_000;
+  const billedExecutionS =
+    (Math.ceil(g.executionMs / ASSUMPTIONS.expressDurationRoundingMs.value) *
+      ASSUMPTIONS.expressDurationRoundingMs.value) /
+    1_000;
   const expressGbS = executions * billedExecutionS * (ASSUMPTIONS.expressBilledMemoryMb.value / 1_024);
 
   const perBatchInvocations = inputs.summarizeMs > 0 ? 2 : 1;
@@ -96,9 +132,21 @@ export function bufferedCost(inputs: PlanInputs, quotas: RegionQuotas, prices: P
   const memoryGb = inputs.lambdaMemoryMb / 1_024;
 
   return total(events, [
-    line('SQS requests (send, receive, delete)', (sends + receives + deletes) / 1e6, '1M requests', 'sqsRequestsPerMillion', prices),
+    line(
+      'SQS requests (send, receive, delete)',
+      (sends + receives + deletes) / 1e6,
+      '1M requests',
+      'sqsRequestsPerMillion',
+      prices,
+    ),
     line('EventBridge Pipes requests', pipeRequests / 1e6, '1M requests', 'pipesRequestsPerMillion', prices),
-    line('Step Functions Express requests', executions / 1e6, '1M requests', 'stepFunctionsExpressRequestsPerMillion', prices),
+    line(
+      'Step Functions Express requests',
+      executions / 1e6,
+      '1M requests',
+      'stepFunctionsExpressRequestsPerMillion',
+      prices,
+    ),
     line('Step Functions Express duration', expressGbS, 'GB-s', 'stepFunctionsExpressGbSecond', prices),
     line('Lambda requests', invocations / 1e6, '1M requests', 'lambdaRequestsPerMillion', prices),
     line('Lambda duration (arm64)', lambdaSeconds * memoryGb, 'GB-s', 'lambdaArmGbSecond', prices),
@@ -115,9 +163,21 @@ export function directCost(inputs: PlanInputs, prices: PriceValues): CostEstimat
   const invocations = events * 2;
   const lambdaSeconds = (events * (inputs.validateMs + inputs.processMs)) / 1_000;
   return total(events, [
-    line('Step Functions Standard state transitions', (events * ASSUMPTIONS.directStateTransitions.value) / 1_000, '1K transitions', 'stepFunctionsStandardTransitionsPerThousand', prices),
+    line(
+      'Step Functions Standard state transitions',
+      (events * ASSUMPTIONS.directStateTransitions.value) / 1_000,
+      '1K transitions',
+      'stepFunctionsStandardTransitionsPerThousand',
+      prices,
+    ),
     line('Lambda requests', invocations / 1e6, '1M requests', 'lambdaRequestsPerMillion', prices),
-    line('Lambda duration (arm64)', lambdaSeconds * (inputs.lambdaMemoryMb / 1_024), 'GB-s', 'lambdaArmGbSecond', prices),
+    line(
+      'Lambda duration (arm64)',
+      lambdaSeconds * (inputs.lambdaMemoryMb / 1_024),
+      'GB-s',
+      'lambdaArmGbSecond',
+      prices,
+    ),
     ...sharedLines(inputs, events, invocations, prices),
   ]);
 }

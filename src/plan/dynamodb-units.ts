@@ -10,7 +10,10 @@ import type { PlanInputs } from './inputs.js';
 /** Write request units one event consumes. */
 export function writeUnitsPerEvent(inputs: Pick<PlanInputs, 'projectionKb'>): number {
   const idempotencyUnits = Math.ceil(ASSUMPTIONS.idempotencyItemBytes.value / 1_024);
-  return ASSUMPTIONS.idempotencyWritesPerEvent.value * idempotencyUnits + ASSUMPTIONS.projectionWritesPerEvent.value * Math.ceil(inputs.projectionKb);
+  return (
+    ASSUMPTIONS.idempotencyWritesPerEvent.value * idempotencyUnits +
+    ASSUMPTIONS.projectionWritesPerEvent.value * Math.ceil(inputs.projectionKb)
+  );
 }
 
 /** Write requests (API calls, not units) per event: what the new-table warm-up limit counts. */

@@ -23,5 +23,7 @@ export interface SourcedFigure {
 
 /** Shorthand for building a figure checked on {@link FIGURES_CHECKED}. */
 export function figure(value: number, unit: string, source: string, note?: string): SourcedFigure {
-  return note === undefined ? { value, unit, source, checked: FIGURES_CHECKED } : { value, unit, source, checked: FIGURES_CHECKED, note };
+  return note === undefined
+    ? { value, unit, source, checked: FIGURES_CHECKED }
+    : { value, unit, source, checked: FIGURES_CHECKED, note };
 }

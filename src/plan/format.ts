@@ -53,7 +53,13 @@ function summaryRows(modes: readonly ModePlan[]): string[][] {
 function costRows(mode: ModePlan): string[][] {
   return [
     ['component', 'quantity', 'unit', 'unit price', 'USD/month'],
-    ...mode.costBreakdown.map((l) => [l.component, num(l.quantity, 2), l.unit, `$${l.unitPriceUsd}`, usd(l.monthlyUsd)]),
+    ...mode.costBreakdown.map((l) => [
+      l.component,
+      num(l.quantity, 2),
+      l.unit,
+      `$${l.unitPriceUsd}`,
+      usd(l.monthlyUsd),
+    ]),
     ['total', '', '', '', usd(mode.monthlyCostUsd)],
   ];
 }
@@ -64,7 +70,11 @@ function burstRows(modes: readonly ModePlan[]): string[][] | null {
   const row = (label: string, f: (m: ModePlan) => string): string[] => [label, ...withBurst.map(f)];
   return [
     ['', ...withBurst.map((m) => m.mode)],
-    row('Time to drain', (m) => (m.burst?.timeToDrainSeconds === null ? 'never (within the horizon)' : duration((m.burst?.timeToDrainSeconds ?? 0) * 1_000))),
+    row('Time to drain', (m) =>
+      m.burst?.timeToDrainSeconds === null
+        ? 'never (within the horizon)'
+        : duration((m.burst?.timeToDrainSeconds ?? 0) * 1_000),
+    ),
     row('Peak backlog', (m) => num(m.burst?.peakBacklog ?? 0)),
     row('Peak Lambda concurrency', (m) => num(m.burst?.peakLambdaConcurrency ?? 0)),
     row('Delayed > 1 min', (m) => num(m.burst?.delayedOverOneMinute ?? 0)),
@@ -96,7 +106,10 @@ export function formatPlanText(report: PlanReport): string {
   }
   out.push('', 'Notes');
   out.push(...report.notes.map(bullet));
-  out.push('', 'Sources, dates and the model: docs/capacity.md; every figure is in --json under quotas, prices and assumptions.');
+  out.push(
+    '',
+    'Sources, dates and the model: docs/capacity.md; every figure is in --json under quotas, prices and assumptions.',
+  );
   return `${out.join('\n')}\n`;
 }
 

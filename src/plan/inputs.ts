@@ -80,11 +80,21 @@ export const PLAN_DEFAULTS = {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
-function requireNumber(input: string, value: number, min: number, max: number, what: string, opts: { integer?: boolean; exclusiveMin?: boolean } = {}): void {
+function requireNumber(
+  input: string,
+  value: number,
+  min: number,
+  max: number,
+  what: string,
+  opts: { integer?: boolean; exclusiveMin?: boolean } = {},
+): void {
   const lowOk = opts.exclusiveMin ? value > min : value >= min;
   if (!Number.isFinite(value) || !lowOk || value > max || (opts.integer && !Number.isInteger(value))) {
     const range = `${opts.exclusiveMin ? '>' : '≥'} ${min}${Number.isFinite(max) ? ` and ≤ ${max.toLocaleString('en-US')}` : ''}`;
-    throw new PlanInputError(input, `expected ${opts.integer ? 'a whole number' : 'a number'} ${range} (${what}), got ${value}`);
+    throw new PlanInputError(
+      input,
+      `expected ${opts.integer ? 'a whole number' : 'a number'} ${range} (${what}), got ${value}`,
+    );
   }
 }
 
@@ -97,14 +107,25 @@ function requireNumber(input: string, value: number, min: number, max: number, w
  * resolvePlanInputs({ rate: 200, batchWindowMs: 250 }) // throws: Pipes windows are whole seconds
  */
 export function resolvePlanInputs(options: PlanInputOptions): PlanInputs {
-  const inputs: PlanInputs = { rate: options.rate, peakRate: options.peakRate ?? options.rate, ...PLAN_DEFAULTS, ...stripUndefined(options) };
+  const inputs: PlanInputs = {
+    rate: options.rate,
+    peakRate: options.peakRate ?? options.rate,
+    ...PLAN_DEFAULTS,
+    ...stripUndefined(options),
+  };
   requireNumber('--rate', inputs.rate, 0, 10_000_000, 'average events per second', { exclusiveMin: true });
   requireNumber('--peak-rate', inputs.peakRate, 0, 10_000_000, 'peak events per second', { exclusiveMin: true });
   if (inputs.peakRate < inputs.rate) {
-    throw new PlanInputError('--peak-rate', `the peak rate (${inputs.peakRate}/s) is below the average rate (${inputs.rate}/s); give a peak ≥ the average, or omit it to use the average`);
+    throw new PlanInputError(
+      '--peak-rate',
+      `the peak rate (${inputs.peakRate}/s) is below the average rate (${inputs.rate}/s); give a peak ≥ the average, or omit it to use the average`,
+    );
   }
   if (!REGION.test(inputs.region)) {
-    throw new PlanInputError('--region', `"${inputs.region}" is not an AWS Region code; expected something like us-east-1 or eu-west-2`);
+    throw new PlanInputError(
+      '--region',
+      `"${inputs.region}" is not an AWS Region code; expected something like us-east-1 or eu-west-2`,
+    );
   }
   if (inputs.modes.length === 0 || inputs.modes.some((m) => !MODES.includes(m))) {
     throw new PlanInputError('--mode', `expected buffered, direct or both, got ${inputs.modes.join(',') || 'nothing'}`);
@@ -117,23 +138,61 @@ export function resolvePlanInputs(options: PlanInputOptions): PlanInputs {
       `${inputs.batchWindowMs} ms cannot be configured: a Pipe's MaximumBatchingWindowInSeconds is a whole number of seconds (0–300); use 0, 1000, 2000, … 300000`,
     );
   }
-  requireNumber('--max-concurrency', inputs.maxConcurrency, 0, 10_000, 'the Map MaxConcurrency; 0 means no limit', { integer: true });
-  requireNumber('--process-ms', inputs.processMs, 0, 900_000, 'one Process invocation; Lambda stops at 15 minutes', { exclusiveMin: true });
+  requireNumber('--max-concurrency', inputs.maxConcurrency, 0, 10_000, 'the Map MaxConcurrency; 0 means no limit', {
+    integer: true,
+  });
+  requireNumber('--process-ms', inputs.processMs, 0, 900_000, 'one Process invocation; Lambda stops at 15 minutes', {
+    exclusiveMin: true,
+  });
   requireNumber('--validate-ms', inputs.validateMs, 0, 900_000, 'one Validate invocation');
   requireNumber('--summarize-ms', inputs.summarizeMs, 0, 900_000, 'the Summarize invocation per batch; 0 = none');
   requireNumber('--lambda-memory-mb', inputs.lambdaMemoryMb, 128, 10_240, 'Lambda memory', { integer: true });
   requireNumber('--event-kb', inputs.eventKb, 0, 256, 'an EventBridge event is at most 256 KB', { exclusiveMin: true });
-  requireNumber('--projection-kb', inputs.projectionKb, 0, 400, 'a DynamoDB item is at most 400 KB', { exclusiveMin: true });
-  requireNumber('--target-latency-ms', inputs.targetLatencyMs, 0, 86_400_000, 'the latency to plan for', { exclusiveMin: true });
-  requireNumber('--account-concurrency', inputs.accountConcurrency, 1, 10_000_000, 'the account Lambda concurrency quota', { integer: true });
+  requireNumber('--projection-kb', inputs.projectionKb, 0, 400, 'a DynamoDB item is at most 400 KB', {
+    exclusiveMin: true,
+  });
+  requireNumber('--target-latency-ms', inputs.targetLatencyMs, 0, 86_400_000, 'the latency to plan for', {
+    exclusiveMin: true,
+  });
+  requireNumber(
+    '--account-concurrency',
+    inputs.accountConcurrency,
+    1,
+    10_000_000,
+    'the account Lambda concurrency quota',
+    { integer: true },
+  );
   if (inputs.reservedConcurrency !== null) {
     const max = Math.max(0, inputs.accountConcurrency - 100);
-    requireNumber('--reserved-concurrency', inputs.reservedConcurrency, 1, max, `Lambda keeps 100 of the account's ${inputs.accountConcurrency} unreserved`, { integer: true });
+    requireNumber(
+      '--reserved-concurrency',
+      inputs.reservedConcurrency,
+      1,
+      max,
+      `Lambda keeps 100 of the account's ${inputs.accountConcurrency} unreserved`,
+      { integer: true },
+    );
   }
-  requireNumber('--log-bytes-per-invocation', inputs.logBytesPerInvocation, 0, 10_000_000, 'CloudWatch Logs bytes per invocation');
-  requireNumber('--retry-attempts', inputs.retryAttempts, 0, 185, 'the rule target MaximumRetryAttempts', { integer: true });
-  requireNumber('--retry-max-age-s', inputs.retryMaxAgeSeconds, 60, 86_400, 'the rule target MaximumEventAgeInSeconds', { integer: true });
-  if (inputs.burst !== null) requireNumber('--burst', inputs.burst, 1, 1_000_000_000, 'extra events arriving at once', { integer: true });
+  requireNumber(
+    '--log-bytes-per-invocation',
+    inputs.logBytesPerInvocation,
+    0,
+    10_000_000,
+    'CloudWatch Logs bytes per invocation',
+  );
+  requireNumber('--retry-attempts', inputs.retryAttempts, 0, 185, 'the rule target MaximumRetryAttempts', {
+    integer: true,
+  });
+  requireNumber(
+    '--retry-max-age-s',
+    inputs.retryMaxAgeSeconds,
+    60,
+    86_400,
+    'the rule target MaximumEventAgeInSeconds',
+    { integer: true },
+  );
+  if (inputs.burst !== null)
+    requireNumber('--burst', inputs.burst, 1, 1_000_000_000, 'extra events arriving at once', { integer: true });
   return inputs;
 }
 

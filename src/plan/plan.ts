@@ -89,12 +89,31 @@ export function planCapacity(inputs: PlanInputs, options: PlanCapacityOptions = 
   const pricesRegion = options.pricesRegion ?? PRICE_REGION;
   const prices = priceValues(table);
   const buffered = bufferedCost(inputs, quotas, prices);
-  const modes = inputs.modes.map((mode) => (mode === 'buffered' ? planBuffered(inputs, quotas, buffered) : planDirect(inputs, quotas, prices, inputs.modes.includes('buffered') ? buffered : null)));
-  return { inputs, pricesRegion, modes, notes: reportNotes(inputs, quotas, pricesRegion), quotas, prices: table, assumptions: ASSUMPTIONS };
+  const modes = inputs.modes.map((mode) =>
+    mode === 'buffered'
+      ? planBuffered(inputs, quotas, buffered)
+      : planDirect(inputs, quotas, prices, inputs.modes.includes('buffered') ? buffered : null),
+  );
+  return {
+    inputs,
+    pricesRegion,
+    modes,
+    notes: reportNotes(inputs, quotas, pricesRegion),
+    quotas,
+    prices: table,
+    assumptions: ASSUMPTIONS,
+  };
 }
 
-function costFields(cost: CostEstimate): Pick<ModePlan, 'monthlyCostUsd' | 'costPerMillionEventsUsd' | 'monthlyEvents' | 'costBreakdown'> {
-  return { monthlyCostUsd: cost.monthlyUsd, costPerMillionEventsUsd: cost.perMillionEventsUsd, monthlyEvents: cost.monthlyEvents, costBreakdown: cost.lines };
+function costFields(
+  cost: CostEstimate,
+): Pick<ModePlan, 'monthlyCostUsd' | 'costPerMillionEventsUsd' | 'monthlyEvents' | 'costBreakdown'> {
+  return {
+    monthlyCostUsd: cost.monthlyUsd,
+    costPerMillionEventsUsd: cost.perMillionEventsUsd,
+    monthlyEvents: cost.monthlyEvents,
+    costBreakdown: cost.lines,
+  };
 }
 
 function planBuffered(inputs: PlanInputs, quotas: RegionQuotas, cost: CostEstimate): ModePlan {
@@ -121,7 +140,12 @@ function planBuffered(inputs: PlanInputs, quotas: RegionQuotas, cost: CostEstima
   };
 }
 
-function planDirect(inputs: PlanInputs, quotas: RegionQuotas, prices: ReturnType<typeof priceValues>, buffered: CostEstimate | null): ModePlan {
+function planDirect(
+  inputs: PlanInputs,
+  quotas: RegionQuotas,
+  prices: ReturnType<typeof priceValues>,
+  buffered: CostEstimate | null,
+): ModePlan {
   const cap = directCapacity(inputs, quotas);
   const rec = recommendDirect(inputs, quotas);
   const cost = directCost(inputs, prices);

@@ -23,15 +23,24 @@ const priceValue = z.union([
   z.strictObject({
     value: z.number().finite().nonnegative(),
     source: z.string().min(1).optional(),
-    checked: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'checked must be a date YYYY-MM-DD').optional(),
+    checked: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'checked must be a date YYYY-MM-DD')
+      .optional(),
     note: z.string().optional(),
   }),
 ]);
 
 const priceFileSchema = z.strictObject({
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'region must look like us-east-1').optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'region must look like us-east-1')
+    .optional(),
   comment: z.string().optional(),
-  ...(Object.fromEntries(PRICE_IDS.map((id) => [id, priceValue.optional()])) as Record<PriceId, z.ZodOptional<typeof priceValue>>),
+  ...(Object.fromEntries(PRICE_IDS.map((id) => [id, priceValue.optional()])) as Record<
+    PriceId,
+    z.ZodOptional<typeof priceValue>
+  >),
 });
 
 /** Parsed overrides: the Region they are for (if stated) and the replaced figures. */
@@ -81,7 +90,13 @@ export function parsePriceOverrides(text: string, origin: string): PriceOverride
     prices[id] =
       typeof value === 'number'
         ? { ...base, value }
-        : { ...base, value: value.value, source: value.source ?? base.source, checked: value.checked ?? base.checked, ...(value.note ? { note: value.note } : {}) };
+        : {
+            ...base,
+            value: value.value,
+            source: value.source ?? base.source,
+            checked: value.checked ?? base.checked,
+            ...(value.note ? { note: value.note } : {}),
+          };
   }
   return parsed.data.region === undefined ? { prices } : { region: parsed.data.region, prices };
 }

@@ -54,20 +54,70 @@ export type PriceTable = Readonly<Record<PriceId, SourcedFigure>>;
  * DEFAULT_PRICES.lambdaArmGbSecond.value // 0.0000133334
  */
 export const DEFAULT_PRICES: PriceTable = {
-  eventBridgePartnerEventsPerMillion: figure(1.0, 'USD per 1M events (each 64 KB chunk is one event)', PRICING.eventBridge, 'custom and SaaS partner events ingested; rule delivery to a target in the same account is not charged'),
+  eventBridgePartnerEventsPerMillion: figure(
+    1.0,
+    'USD per 1M events (each 64 KB chunk is one event)',
+    PRICING.eventBridge,
+    'custom and SaaS partner events ingested; rule delivery to a target in the same account is not charged',
+  ),
   eventBridgeArchiveProcessingPerGb: figure(0.1, 'USD per GB archived', PRICING.eventBridge),
   eventBridgeArchiveStoragePerGbMonth: figure(0.023, 'USD per GB-month', PRICING.eventBridge),
-  sqsRequestsPerMillion: figure(0.4, 'USD per 1M requests (each 64 KB chunk is one request)', PRICING.sqs, 'standard queue, first 100 billion requests a month'),
-  pipesRequestsPerMillion: figure(0.4, 'USD per 1M requests (each 64 KB chunk is one request)', PRICING.eventBridge, 'requests counted after filtering'),
-  stepFunctionsStandardTransitionsPerThousand: figure(0.025, 'USD per 1,000 state transitions', PRICING.stepFunctions, '$25 per million; retries are billed as extra transitions'),
+  sqsRequestsPerMillion: figure(
+    0.4,
+    'USD per 1M requests (each 64 KB chunk is one request)',
+    PRICING.sqs,
+    'standard queue, first 100 billion requests a month',
+  ),
+  pipesRequestsPerMillion: figure(
+    0.4,
+    'USD per 1M requests (each 64 KB chunk is one request)',
+    PRICING.eventBridge,
+    'requests counted after filtering',
+  ),
+  stepFunctionsStandardTransitionsPerThousand: figure(
+    0.025,
+    'USD per 1,000 state transitions',
+    PRICING.stepFunctions,
+    '$25 per million; retries are billed as extra transitions',
+  ),
   stepFunctionsExpressRequestsPerMillion: figure(1.0, 'USD per 1M requests', PRICING.stepFunctions),
-  stepFunctionsExpressGbSecond: figure(0.00001667, 'USD per GB-second', PRICING.stepFunctions, 'first 1,000 GB-hours a month; duration rounded up to 100 ms, memory billed in 64 MB chunks'),
+  stepFunctionsExpressGbSecond: figure(
+    0.00001667,
+    'USD per GB-second',
+    PRICING.stepFunctions,
+    'first 1,000 GB-hours a month; duration rounded up to 100 ms, memory billed in 64 MB chunks',
+  ),
   lambdaRequestsPerMillion: figure(0.2, 'USD per 1M requests', PRICING.lambda),
-  lambdaArmGbSecond: figure(0.0000133334, 'USD per GB-second (arm64)', PRICING.lambda, 'first 7.5 billion GB-seconds a month; billed per 1 ms'),
-  dynamodbWriteRequestUnitsPerMillion: figure(0.625, 'USD per 1M write request units', PRICING.dynamodb, 'on-demand, after the November 2024 price reduction'),
-  dynamodbReadRequestUnitsPerMillion: figure(0.125, 'USD per 1M read request units', PRICING.dynamodb, 'on-demand, after the November 2024 price reduction'),
-  dynamodbStoragePerGbMonth: figure(0.25, 'USD per GB-month', 'https://aws.amazon.com/dynamodb/pricing/', 'Standard table class; first 25 GB a month free (not subtracted)'),
-  cloudWatchLogsIngestionPerGb: figure(0.5, 'USD per GB ingested', PRICING.cloudWatch, 'Standard log class; long-standing figure, not confirmed against a second source on the checked date'),
+  lambdaArmGbSecond: figure(
+    0.0000133334,
+    'USD per GB-second (arm64)',
+    PRICING.lambda,
+    'first 7.5 billion GB-seconds a month; billed per 1 ms',
+  ),
+  dynamodbWriteRequestUnitsPerMillion: figure(
+    0.625,
+    'USD per 1M write request units',
+    PRICING.dynamodb,
+    'on-demand, after the November 2024 price reduction',
+  ),
+  dynamodbReadRequestUnitsPerMillion: figure(
+    0.125,
+    'USD per 1M read request units',
+    PRICING.dynamodb,
+    'on-demand, after the November 2024 price reduction',
+  ),
+  dynamodbStoragePerGbMonth: figure(
+    0.25,
+    'USD per GB-month',
+    'https://aws.amazon.com/dynamodb/pricing/',
+    'Standard table class; first 25 GB a month free (not subtracted)',
+  ),
+  cloudWatchLogsIngestionPerGb: figure(
+    0.5,
+    'USD per GB ingested',
+    PRICING.cloudWatch,
+    'Standard log class; long-standing figure, not confirmed against a second source on the checked date',
+  ),
 };
 
 /** Prices as plain numbers, for the cost arithmetic. */

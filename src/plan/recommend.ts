@@ -50,7 +50,13 @@ function reserve(demand: number, floor = 0): number {
   return demand > 0 ? Math.max(floor, Math.ceil(demand * ASSUMPTIONS.concurrencyHeadroom.value - 1e-9)) : 0;
 }
 
-function reserved(validate: number, process: number, summarize: number, floor: number, unreserved: number): ReservedConcurrency {
+function reserved(
+  validate: number,
+  process: number,
+  summarize: number,
+  floor: number,
+  unreserved: number,
+): ReservedConcurrency {
   const v = reserve(validate);
   const p = reserve(process, floor);
   const s = reserve(summarize);
@@ -71,7 +77,9 @@ export function recommendBuffered(inputs: PlanInputs, quotas: RegionQuotas): Buf
   const fillable = windowS > 0 ? Math.max(1, Math.floor(rate * windowS)) : quotas.sqs.messagesPerBatchRequest.value;
   const maxBatch = Math.max(1, Math.min(full.payloadLimit, quotas.pipes.sqsMaxBatchSize.value, fillable));
   const maxMap = mapConcurrency(0, quotas);
-  const pipeBudget = Math.min(quotas.pipes.sqsPipeConcurrency.value, quotas.pipes.accountConcurrency.value) * ASSUMPTIONS.pipeUtilisationTarget.value;
+  const pipeBudget =
+    Math.min(quotas.pipes.sqsPipeConcurrency.value, quotas.pipes.accountConcurrency.value) *
+    ASSUMPTIONS.pipeUtilisationTarget.value;
   const fixedMs = inputs.validateMs + inputs.summarizeMs;
 
   const evaluate = (batch: number, map: number) => {
@@ -122,6 +130,12 @@ export function recommendDirect(inputs: PlanInputs, quotas: RegionQuotas): Direc
     targetLatencyMs: inputs.targetLatencyMs,
     achievable: latency <= inputs.targetLatencyMs,
     expectedLatencyMs: latency,
-    reservedConcurrency: reserved(rate * (inputs.validateMs / 1_000), rate * (inputs.processMs / 1_000), 0, 1, quotas.lambda.unreservedMinimum.value),
+    reservedConcurrency: reserved(
+      rate * (inputs.validateMs / 1_000),
+      rate * (inputs.processMs / 1_000),
+      0,
+      1,
+      quotas.lambda.unreservedMinimum.value,
+    ),
   };
 }

@@ -36,7 +36,8 @@ export function lambdaChecks(
         unit: 'concurrent executions',
         kind: 'limit',
         maxEventRate: reserved / processS,
-        consequence: 'Process invocations are throttled (429); Step Functions retries them, and sustained throttling fails executions',
+        consequence:
+          'Process invocations are throttled (429); Step Functions retries them, and sustained throttling fails executions',
         source: quotas.lambda.unreservedMinimum.source,
       }),
       check({

@@ -38,9 +38,7 @@ export function duration(ms: number): string {
 }
 
 function failing(checks: readonly Check[], kind: Check['kind']): Check[] {
-  return checks
-    .filter((c) => c.kind === kind && !c.ok)
-    .sort((a, b) => (a.maxEventRate ?? -1) - (b.maxEventRate ?? -1));
+  return checks.filter((c) => c.kind === kind && !c.ok).sort((a, b) => (a.maxEventRate ?? -1) - (b.maxEventRate ?? -1));
 }
 
 function exceeded(mode: string, inputs: PlanInputs, c: Check): string {
@@ -90,9 +88,13 @@ function burstVerdict(b: BurstResult, inputs: PlanInputs): string {
 export function reportNotes(inputs: PlanInputs, quotas: RegionQuotas, pricesRegion: string): string[] {
   const notes: string[] = [];
   if (pricesRegion !== inputs.region) {
-    notes.push(`Costs use ${pricesRegion} prices; prices in ${inputs.region} differ — pass --prices FILE with that Region's figures.`);
+    notes.push(
+      `Costs use ${pricesRegion} prices; prices in ${inputs.region} differ — pass --prices FILE with that Region's figures.`,
+    );
   }
-  notes.push('Costs: 30-day month at the average rate; free tiers not subtracted; volume tiers not applied; data transfer not included.');
+  notes.push(
+    'Costs: 30-day month at the average rate; free tiers not subtracted; volume tiers not applied; data transfer not included.',
+  );
   notes.push(
     inputs.logBytesPerInvocation === 0
       ? 'Lambda logs are not costed (--log-bytes-per-invocation 0: JSON log format with system and application log level WARN writes nothing per successful invocation).'
@@ -128,16 +130,20 @@ export function bufferedVerdicts(
         `BatchSize ${num(inputs.batchSize)} does not fit the 256 KiB Step Functions input: with ${num(inputs.eventKb, 2)} KB events (${num(cap.geometry.recordBytes)}-byte records with the SQS envelope) a batch holds at most ${num(cap.geometry.payloadLimit)}. Set BatchSize ≤ ${num(cap.geometry.payloadLimit)} (the estimate uses ${num(cap.geometry.maxBatch)}).`,
       );
     } else if (c.id === 'stepFunctions.inlineMapConcurrency') {
-      verdicts.push(`MaxConcurrency ${inputs.maxConcurrency === 0 ? '0 (no limit)' : num(inputs.maxConcurrency)}: an Inline Map runs at most 40 iterations at once, so the estimate uses 40.`);
+      verdicts.push(
+        `MaxConcurrency ${inputs.maxConcurrency === 0 ? '0 (no limit)' : num(inputs.maxConcurrency)}: an Inline Map runs at most 40 iterations at once, so the estimate uses 40.`,
+      );
     } else if (c.id === 'dynamodb.newTable') {
-      verdicts.push(`At peak the table takes ${num(c.demand)} writes/s, above the ${num(c.limit)} writes/s a new on-demand table sustains: set its warm throughput to at least ${num(Math.ceil(c.demand))} writes/s before go-live.`);
+      verdicts.push(
+        `At peak the table takes ${num(c.demand)} writes/s, above the ${num(c.limit)} writes/s a new on-demand table sustains: set its warm throughput to at least ${num(Math.ceil(c.demand))} writes/s before go-live.`,
+      );
     } else {
       verdicts.push(`${c.name}: ${c.consequence}.`);
     }
   }
   const lc = cap.lambdaConcurrency;
   verdicts.push(
-    `Lambda concurrency at peak ≈ ${num(lc.total, 1)} (Little's law: ${num(inputs.peakRate)} events/s × ${num(inputs.processMs)} ms Process = ${num(inputs.peakRate * inputs.processMs / 1_000, 1)}, plus ${num(lc.validate + lc.summarize, 1)} for the per-batch functions), bounded by pipe concurrency × MaxConcurrency = ${num(cap.pipeConcurrencyLimit)} × ${num(cap.geometry.mapConcurrency)} = ${num(cap.pipeConcurrencyLimit * cap.geometry.mapConcurrency)}.`,
+    `Lambda concurrency at peak ≈ ${num(lc.total, 1)} (Little's law: ${num(inputs.peakRate)} events/s × ${num(inputs.processMs)} ms Process = ${num((inputs.peakRate * inputs.processMs) / 1_000, 1)}, plus ${num(lc.validate + lc.summarize, 1)} for the per-batch functions), bounded by pipe concurrency × MaxConcurrency = ${num(cap.pipeConcurrencyLimit)} × ${num(cap.geometry.mapConcurrency)} = ${num(cap.pipeConcurrencyLimit * cap.geometry.mapConcurrency)}.`,
   );
   if (rec.achievable) {
     verdicts.push(
@@ -151,9 +157,13 @@ export function bufferedVerdicts(
   const account = accountVerdict(inputs, rec.reservedConcurrency);
   if (account) verdicts.push(account);
   if (inputs.reservedConcurrency !== null && inputs.reservedConcurrency < rec.reservedConcurrency.process) {
-    verdicts.push(`The Process function's reserved concurrency (${num(inputs.reservedConcurrency)}) is below the recommended ${num(rec.reservedConcurrency.process)}: peaks will be throttled and retried.`);
+    verdicts.push(
+      `The Process function's reserved concurrency (${num(inputs.reservedConcurrency)}) is below the recommended ${num(rec.reservedConcurrency.process)}: peaks will be throttled and retried.`,
+    );
   }
-  verdicts.push(`Cost: ${usd(cost.monthlyUsd)} a month, ${usd(cost.perMillionEventsUsd)} per million events at ${num(inputs.rate)} events/s average.`);
+  verdicts.push(
+    `Cost: ${usd(cost.monthlyUsd)} a month, ${usd(cost.perMillionEventsUsd)} per million events at ${num(inputs.rate)} events/s average.`,
+  );
   if (burst) verdicts.push(burstVerdict(burst, inputs));
 
   const notes = [
@@ -191,7 +201,9 @@ export function directVerdicts(
   }
   for (const c of failing(cap.checks, 'warning')) {
     if (c.id === 'dynamodb.newTable') {
-      verdicts.push(`At peak the table takes ${num(c.demand)} writes/s, above the ${num(c.limit)} writes/s a new on-demand table sustains: set its warm throughput to at least ${num(Math.ceil(c.demand))} writes/s before go-live.`);
+      verdicts.push(
+        `At peak the table takes ${num(c.demand)} writes/s, above the ${num(c.limit)} writes/s a new on-demand table sustains: set its warm throughput to at least ${num(Math.ceil(c.demand))} writes/s before go-live.`,
+      );
     } else verdicts.push(`${c.name}: ${c.consequence}.`);
   }
   verdicts.push(
@@ -200,7 +212,9 @@ export function directVerdicts(
   const account = accountVerdict(inputs, rec.reservedConcurrency);
   if (account) verdicts.push(account);
   if (!rec.achievable) {
-    verdicts.push(`Validate + Process take ${duration(rec.expectedLatencyMs)}, above the ${duration(rec.targetLatencyMs)} target latency.`);
+    verdicts.push(
+      `Validate + Process take ${duration(rec.expectedLatencyMs)}, above the ${duration(rec.targetLatencyMs)} target latency.`,
+    );
   }
   const transitionsPerMillion = cost.lines.find((l) => l.priceId === 'stepFunctionsStandardTransitionsPerThousand');
   const compare = bufferedCost ? ` (buffered: ${usd(bufferedCost.perMillionEventsUsd)})` : '';

@@ -57,16 +57,27 @@ export interface BatchReporterOptions {
  * const reporter = createBatchReporter({ deadLetters, maxReceiveCount: 5 });
  * const response = await reporter.report({ invalid: 1, outcomes }); // → { batchItemFailures, processed, … }
  */
-export function createBatchReporter(options: BatchReporterOptions = {}): { report(request: BatchReportRequest): Promise<BatchResponse> } {
+export function createBatchReporter(options: BatchReporterOptions = {}): {
+  report(request: BatchReportRequest): Promise<BatchResponse>;
+} {
   const logger = options.logger ?? noopLogger;
   const max = options.maxReceiveCount;
   if (max !== undefined && !(Number.isInteger(max) && max >= 1)) {
-    throw new RangeError(`maxReceiveCount must be a positive integer (the source queue's redrive maxReceiveCount), got ${String(max)}.`);
+    throw new RangeError(
+      `maxReceiveCount must be a positive integer (the source queue's redrive maxReceiveCount), got ${String(max)}.`,
+    );
   }
-  if (max !== undefined && !options.deadLetters) throw new RangeError('maxReceiveCount needs a dead-letter store to write the last failures to.');
+  if (max !== undefined && !options.deadLetters)
+    throw new RangeError('maxReceiveCount needs a dead-letter store to write the last failures to.');
   return {
     async report(request: BatchReportRequest): Promise<BatchResponse> {
-      const response: BatchResponse = { batchItemFailures: [], processed: 0, duplicates: 0, invalid: Number(request.invalid) || 0, failed: 0 };
+      const response: BatchResponse = {
+        batchItemFailures: [],
+        processed: 0,
+        duplicates: 0,
+        invalid: Number(request.invalid) || 0,
+        failed: 0,
+      };
       for (const outcome of request.outcomes ?? []) {
         switch (outcome.status) {
           case 'processed':
@@ -92,14 +103,19 @@ export function createBatchReporter(options: BatchReporterOptions = {}): { repor
                 ...eventIds(outcome.event),
               });
               await options.deadLetters.put(entry);
-              logger.error('Failed event dead-lettered on its last delivery', { messageId: outcome.messageId, deadLetterId: entry.id });
+              logger.error('Failed event dead-lettered on its last delivery', {
+                messageId: outcome.messageId,
+                deadLetterId: entry.id,
+              });
             } else {
               response.batchItemFailures.push({ itemIdentifier: outcome.messageId });
             }
             break;
           }
           default:
-            throw new RangeError(`Unknown outcome status ${JSON.stringify((outcome as { status?: unknown }).status)} for message ${(outcome as { messageId?: unknown }).messageId as string}.`);
+            throw new RangeError(
+              `Unknown outcome status ${JSON.stringify((outcome as { status?: unknown }).status)} for message ${(outcome as { messageId?: unknown }).messageId as string}.`,
+            );
         }
       }
       return response;
@@ -114,7 +130,8 @@ export function createBatchReporter(options: BatchReporterOptions = {}): { repor
 export function reasonOf(error: string, cause: string): string {
   try {
     const parsed = JSON.parse(cause) as { errorType?: unknown; errorMessage?: unknown };
-    if (parsed && typeof parsed.errorMessage === 'string') return `${typeof parsed.errorType === 'string' ? parsed.errorType : error}: ${parsed.errorMessage}`;
+    if (parsed && typeof parsed.errorMessage === 'string')
+      return `${typeof parsed.errorType === 'string' ? parsed.errorType : error}: ${parsed.errorMessage}`;
   } catch {
     // not JSON: use the text as it is
   }
@@ -127,7 +144,9 @@ export function eventIds(event: unknown): { eventKey?: string; topic?: string; c
   const parsed = parseGenesysEvent((event ?? null) as object);
   if (parsed.ok) {
     const { key, genericTopic } = parsed.event;
-    return parsed.event.kind === 'conversation' ? { eventKey: key, topic: genericTopic, conversationId: parsed.event.conversationId } : { eventKey: key, topic: genericTopic };
+    return parsed.event.kind === 'conversation'
+      ? { eventKey: key, topic: genericTopic, conversationId: parsed.event.conversationId }
+      : { eventKey: key, topic: genericTopic };
   }
   const e = event as { 'detail-type'?: unknown; detail?: { eventBody?: { conversationId?: unknown } } } | null;
   const ids: { topic?: string; conversationId?: string } = {};

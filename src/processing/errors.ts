@@ -64,7 +64,18 @@ const TRANSIENT_IDEMPOTENCY_NAMES = new Set([
 ]);
 
 /** Network errors of Node.js (`error.code`). */
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+]);
 
 /**
  * Classifies an error as transient or permanent.
@@ -90,7 +101,12 @@ export function classifyError(error: unknown): ErrorClass {
   if (typeof sdk.code === 'string' && TRANSIENT_CODES.has(sdk.code)) return 'transient';
   const status = sdk.$metadata?.httpStatusCode;
   if (typeof status === 'number') return status >= 500 || status === 429 ? 'transient' : 'permanent';
-  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError || error instanceof ReferenceError) {
+  if (
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof SyntaxError ||
+    error instanceof ReferenceError
+  ) {
     return 'permanent';
   }
   return 'transient';
@@ -99,5 +115,5 @@ export function classifyError(error: unknown): ErrorClass {
 /** `Name: message` of an error, or a short description of a non-error value. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return `non-error value thrown: ${typeof error === 'string' ? error : JSON.stringify(error) ?? String(error)}`;
+  return `non-error value thrown: ${typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error))}`;
 }

@@ -34,7 +34,19 @@ export interface ConversationFact {
   wrapupCode?: string;
 }
 
-const STRING_FIELDS = ['participantId', 'sessionId', 'mediaType', 'direction', 'ani', 'dnis', 'queueId', 'userId', 'acdOutcome', 'disconnectType', 'wrapupCode'] as const;
+const STRING_FIELDS = [
+  'participantId',
+  'sessionId',
+  'mediaType',
+  'direction',
+  'ani',
+  'dnis',
+  'queueId',
+  'userId',
+  'acdOutcome',
+  'disconnectType',
+  'wrapupCode',
+] as const;
 const NUMBER_FIELDS = ['connectedDurationMs', 'interactingDurationMs', 'heldDurationMs', 'wrapupDurationMs'] as const;
 
 /**
@@ -46,7 +58,12 @@ const NUMBER_FIELDS = ['connectedDurationMs', 'interactingDurationMs', 'heldDura
  */
 export function factOf(event: ConversationEvent): ConversationFact {
   const body = event.body as Record<string, unknown>;
-  const fact: ConversationFact = { key: event.key, conversationId: event.conversationId, topic: event.topic, eventTime: event.eventTime };
+  const fact: ConversationFact = {
+    key: event.key,
+    conversationId: event.conversationId,
+    topic: event.topic,
+    eventTime: event.eventTime,
+  };
   for (const name of STRING_FIELDS) {
     const value = body[name];
     if (typeof value === 'string' && value !== '') fact[name] = value;
@@ -64,8 +81,17 @@ export function factOf(event: ConversationEvent): ConversationFact {
  */
 export function assertFact(value: unknown, where: string): ConversationFact {
   const v = value as Partial<ConversationFact> | null;
-  if (!v || typeof v !== 'object' || typeof v.key !== 'string' || typeof v.conversationId !== 'string' || typeof v.topic !== 'string' || typeof v.eventTime !== 'number') {
-    throw new Error(`Corrupt conversation fact in ${where}: expected {key, conversationId, topic, eventTime, …}, found ${JSON.stringify(value)?.slice(0, 200)}.`);
+  if (
+    !v ||
+    typeof v !== 'object' ||
+    typeof v.key !== 'string' ||
+    typeof v.conversationId !== 'string' ||
+    typeof v.topic !== 'string' ||
+    typeof v.eventTime !== 'number'
+  ) {
+    throw new Error(
+      `Corrupt conversation fact in ${where}: expected {key, conversationId, topic, eventTime, …}, found ${JSON.stringify(value)?.slice(0, 200)}.`,
+    );
   }
   return v as ConversationFact;
 }

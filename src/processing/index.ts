@@ -24,7 +24,14 @@ export {
   GENESYS_RESEND_WINDOW_SECONDS,
   IDEMPOTENCY_KEY_PREFIX,
 } from './processor.js';
-export type { Processor, ProcessorOptions, ProcessRequest, ProcessResult, ProcessStatus, RemainingTime } from './processor.js';
+export type {
+  Processor,
+  ProcessorOptions,
+  ProcessRequest,
+  ProcessResult,
+  ProcessStatus,
+  RemainingTime,
+} from './processor.js';
 export { createBatchReporter, reasonOf } from './batch-report.js';
 export type { BatchReportRequest, BatchResponse, BatchReporterOptions, ItemOutcome } from './batch-report.js';
 export { createFailureRecorder } from './failure-recorder.js';
@@ -34,7 +41,10 @@ export { deadLetterEntry, MAX_DEAD_LETTER_BODY_BYTES } from './stores/dead-lette
 export type { DeadLetterEntry, DeadLetterInput, DeadLetterStage, DeadLetterStore } from './stores/dead-letter.js';
 export { DynamoDbConversationStore, PROJECTION_SK, FACT_SK_PREFIX } from './stores/dynamodb-conversation-store.js';
 export type { DynamoDbConversationStoreOptions } from './stores/dynamodb-conversation-store.js';
-export { DynamoDbDeadLetterStore, DEFAULT_DEAD_LETTER_EXPIRES_AFTER_SECONDS } from './stores/dynamodb-dead-letter-store.js';
+export {
+  DynamoDbDeadLetterStore,
+  DEFAULT_DEAD_LETTER_EXPIRES_AFTER_SECONDS,
+} from './stores/dynamodb-dead-letter-store.js';
 export type { DynamoDbDeadLetterStoreOptions } from './stores/dynamodb-dead-letter-store.js';
 export { openProcessingDatabase } from './stores/sqlite.js';
 export type { SqliteDatabase, OpenProcessingDatabaseOptions } from './stores/sqlite.js';
@@ -43,6 +53,10 @@ export type { SqliteConversationStoreOptions, ConversationCacheStats } from './s
 export { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';
 export { ConversationSchemaError, CONVERSATION_SCHEMA_VERSION } from './stores/sqlite-conversation-schema.js';
 export { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
-export { SqliteIdempotencyPersistenceLayer, idempotencyRecordId, resolveIdempotencyRecordIds } from './stores/sqlite-idempotency.js';
+export {
+  SqliteIdempotencyPersistenceLayer,
+  idempotencyRecordId,
+  resolveIdempotencyRecordIds,
+} from './stores/sqlite-idempotency.js';
 export { createLocalHandlers } from './local.js';
 export type { LocalProcessingOptions, LocalHandlers } from './local.js';

@@ -74,7 +74,10 @@ export interface LocalHandlers {
  * const executor = new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'buffered' }), { functions: local.functions });
  */
 export function createLocalHandlers(options: LocalProcessingOptions): LocalHandlers {
-  const conversations = new SqliteConversationStore(options.db, options.cacheConversations !== undefined ? { cacheConversations: options.cacheConversations } : {});
+  const conversations = new SqliteConversationStore(
+    options.db,
+    options.cacheConversations !== undefined ? { cacheConversations: options.cacheConversations } : {},
+  );
   const queries = new SqliteConversationQueries(options.db);
   const deadLetters = new SqliteDeadLetterStore(options.db);
   const idempotency = new SqliteIdempotencyPersistenceLayer(options.db, {
@@ -94,7 +97,11 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
     ...(logger ? { logger } : {}),
   });
   const processor = options.wrapProcessor ? options.wrapProcessor(base) : base;
-  const reporter = createBatchReporter({ deadLetters, ...(options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {}), ...(logger ? { logger } : {}) });
+  const reporter = createBatchReporter({
+    deadLetters,
+    ...(options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {}),
+    ...(logger ? { logger } : {}),
+  });
   const recorder = createFailureRecorder({ deadLetters, ...(logger ? { logger } : {}) });
   const json = (value: unknown): JsonValue => value as JsonValue;
   return {
@@ -103,10 +110,14 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
     deadLetters,
     idempotency,
     functions: {
-      [FUNCTION_PLACEHOLDERS.validator]: async (payload) => json(await validator.validate(payload as unknown as ValidatorRequest)),
-      [FUNCTION_PLACEHOLDERS.processor]: async (payload) => json(await processor.process(payload as unknown as ProcessRequest)),
-      [FUNCTION_PLACEHOLDERS.batchReporter]: async (payload) => json(await reporter.report(payload as unknown as BatchReportRequest)),
-      [FUNCTION_PLACEHOLDERS.failureRecorder]: async (payload) => json(await recorder.record(payload as unknown as FailureRecordRequest)),
+      [FUNCTION_PLACEHOLDERS.validator]: async (payload) =>
+        json(await validator.validate(payload as unknown as ValidatorRequest)),
+      [FUNCTION_PLACEHOLDERS.processor]: async (payload) =>
+        json(await processor.process(payload as unknown as ProcessRequest)),
+      [FUNCTION_PLACEHOLDERS.batchReporter]: async (payload) =>
+        json(await reporter.report(payload as unknown as BatchReportRequest)),
+      [FUNCTION_PLACEHOLDERS.failureRecorder]: async (payload) =>
+        json(await recorder.record(payload as unknown as FailureRecordRequest)),
     },
   };
 }

@@ -90,7 +90,8 @@ function equal(a: unknown, b: unknown, cleanPrototype: boolean): boolean {
   if (Array.isArray(b)) return false;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
-  const ownOnly = cleanPrototype && Object.getPrototypeOf(x) === Object.prototype && Object.getPrototypeOf(y) === Object.prototype;
+  const ownOnly =
+    cleanPrototype && Object.getPrototypeOf(x) === Object.prototype && Object.getPrototypeOf(y) === Object.prototype;
   let count = 0;
   for (const key in x) {
     if (!ownOnly && !Object.hasOwn(x, key)) continue;

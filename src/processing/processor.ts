@@ -155,7 +155,11 @@ export function createProcessor(options: ProcessorOptions): Processor {
     dataIndexArgument: 1,
   });
 
-  const deadLetter = async (request: ProcessRequest, reason: string, fields: { errorName?: string; event?: GenesysEvent; problems?: EventProblem[] }): Promise<ProcessResult> => {
+  const deadLetter = async (
+    request: ProcessRequest,
+    reason: string,
+    fields: { errorName?: string; event?: GenesysEvent; problems?: EventProblem[] },
+  ): Promise<ProcessResult> => {
     const event = fields.event;
     const entry = deadLetterEntry({
       stage: 'process',
@@ -170,18 +174,32 @@ export function createProcessor(options: ProcessorOptions): Processor {
     });
     await options.deadLetters.put(entry);
     logger.error('Event dead-lettered', { messageId: request.messageId, deadLetterId: entry.id, reason });
-    return { messageId: request.messageId, status: 'dead-lettered', ...(event ? { key: event.key } : {}), deadLetterId: entry.id };
+    return {
+      messageId: request.messageId,
+      status: 'dead-lettered',
+      ...(event ? { key: event.key } : {}),
+      deadLetterId: entry.id,
+    };
   };
 
   /** An event whose processing threw: dead-lettered when the cause is permanent, else a transient error for the state machine to retry. */
   const failed = async (request: ProcessRequest, event: GenesysEvent, error: unknown): Promise<ProcessResult> => {
     const cause = rootCause(error);
     if (classifyError(cause) === 'permanent') {
-      return deadLetter(request, `Processing failed permanently: ${describeError(cause)}`, { errorName: cause instanceof Error ? cause.name : 'Error', event });
+      return deadLetter(request, `Processing failed permanently: ${describeError(cause)}`, {
+        errorName: cause instanceof Error ? cause.name : 'Error',
+        event,
+      });
     }
-    logger.warn('Transient processing error; the state machine retries', { messageId: request.messageId, key: event.key, error: describeError(cause) });
+    logger.warn('Transient processing error; the state machine retries', {
+      messageId: request.messageId,
+      key: event.key,
+      error: describeError(cause),
+    });
     if (cause instanceof TransientProcessingError) throw cause;
-    throw new TransientProcessingError(`Transient failure processing event ${event.key}: ${describeError(cause)}`, { cause });
+    throw new TransientProcessingError(`Transient failure processing event ${event.key}: ${describeError(cause)}`, {
+      cause,
+    });
   };
 
   return {
@@ -189,14 +207,20 @@ export function createProcessor(options: ProcessorOptions): Processor {
       let event = options.parsedEvents?.take(request.messageId, request.event);
       if (event === undefined) {
         const parsed = parseGenesysEvent((request.event ?? null) as object);
-        if (!parsed.ok) return deadLetter(request, `Invalid Genesys event reached the processor: ${formatProblems(parsed.problems)}`, { problems: parsed.problems });
+        if (!parsed.ok)
+          return deadLetter(
+            request,
+            `Invalid Genesys event reached the processor: ${formatProblems(parsed.problems)}`,
+            { problems: parsed.problems },
+          );
         event = parsed.event;
       }
       const key = event.key;
       const nonce = noncePrefix + (calls++).toString(36);
       config.registerLambdaContext((lambdaContext ?? localContext) as never);
       const context: SinkContext = { messageId: request.messageId, receiveCount: request.receiveCount ?? 1 };
-      const payload: IdempotentPayload = event.kind === 'conversation' ? { key, nonce, context, eventTime: event.eventTime } : { key, nonce, context };
+      const payload: IdempotentPayload =
+        event.kind === 'conversation' ? { key, nonce, context, eventTime: event.eventTime } : { key, nonce, context };
       try {
         const stored = (await idempotentRun(event, payload)) as StoredResult;
         return { messageId: request.messageId, status: stored.nonce === nonce ? 'processed' : 'duplicate', key };
@@ -212,6 +236,7 @@ export function createProcessor(options: ProcessorOptions): Processor {
  * them by the store's own error (throttling: transient; a missing table: permanent).
  */
 function rootCause(error: unknown): unknown {
-  if (error instanceof Error && error.name === 'IdempotencyPersistenceLayerError' && error.cause instanceof Error) return error.cause;
+  if (error instanceof Error && error.name === 'IdempotencyPersistenceLayerError' && error.cause instanceof Error)
+    return error.cause;
   return error;
 }

@@ -217,7 +217,9 @@ export class ProjectionFold {
   /** The fold step of one fact (in canonical order); `ordered` is the whole canonical set. */
   #step(fact: ConversationFact, ordered: readonly ConversationFact[]): void {
     if (fact.conversationId !== this.conversationId) {
-      throw new ProjectionError(`Facts of two conversations were folded together: ${this.conversationId} and ${fact.conversationId}.`);
+      throw new ProjectionError(
+        `Facts of two conversations were folded together: ${this.conversationId} and ${fact.conversationId}.`,
+      );
     }
     this.eventCount++;
     this.lastEventTime = fact.eventTime;
@@ -315,7 +317,8 @@ export class ProjectionFold {
     let acwMs = 0;
     const acwByParticipant = this.#acwByParticipant;
     if (acwByParticipant) for (const ms of acwByParticipant.values()) acwMs += ms;
-    if (this.#wrapupByParticipant) for (const [participant, ms] of this.#wrapupByParticipant) if (!acwByParticipant?.has(participant)) acwMs += ms;
+    if (this.#wrapupByParticipant)
+      for (const [participant, ms] of this.#wrapupByParticipant) if (!acwByParticipant?.has(participant)) acwMs += ms;
     return acwMs;
   }
 
@@ -387,7 +390,11 @@ function openLegQueue(acdFacts: readonly ConversationFact[]): string | undefined
   if (acdFacts.length === 0) return undefined;
   // A participant's legs are split by session only when all its ACD events name one.
   const participantOf = (f: ConversationFact): string =>
-    f.participantId !== undefined ? `p:${f.participantId}` : f.sessionId !== undefined ? `s:${f.sessionId}` : `q:${f.queueId ?? ''}`;
+    f.participantId !== undefined
+      ? `p:${f.participantId}`
+      : f.sessionId !== undefined
+        ? `s:${f.sessionId}`
+        : `q:${f.queueId ?? ''}`;
   const withoutSession = new Set<string>();
   for (const f of acdFacts) if (f.sessionId === undefined) withoutSession.add(participantOf(f));
 

@@ -69,7 +69,9 @@ export interface ValidatorOptions {
  * const validator = createValidator({ deadLetters });
  * const { items, invalid } = await validator.validate({ source: 'pipe', records });
  */
-export function createValidator(options: ValidatorOptions): { validate(request: ValidatorRequest): Promise<ValidationResult> } {
+export function createValidator(options: ValidatorOptions): {
+  validate(request: ValidatorRequest): Promise<ValidationResult>;
+} {
   const logger = options.logger ?? noopLogger;
   return {
     async validate(request: ValidatorRequest): Promise<ValidationResult> {
@@ -96,7 +98,11 @@ export function createValidator(options: ValidatorOptions): { validate(request: 
           topic: topicOf(input.text, value),
         });
         await options.deadLetters.put(entry);
-        logger.warn('Invalid event dead-lettered', { messageId: input.messageId, deadLetterId: entry.id, problems: parsed.problems.map((p) => p.path) });
+        logger.warn('Invalid event dead-lettered', {
+          messageId: input.messageId,
+          deadLetterId: entry.id,
+          problems: parsed.problems.map((p) => p.path),
+        });
       }
       return { items, invalid };
     },
@@ -110,27 +116,43 @@ interface Input {
 }
 
 function normalize(request: ValidatorRequest): Input[] {
-  if (!request || typeof request !== 'object') throw new ValidatorInputError('The validator expects {source: "pipe", records: [...]} or {source: "eventbridge", event: {...}}.');
+  if (!request || typeof request !== 'object')
+    throw new ValidatorInputError(
+      'The validator expects {source: "pipe", records: [...]} or {source: "eventbridge", event: {...}}.',
+    );
   if (request.source === 'eventbridge') {
     const event = request.event;
     const text = typeof event === 'string' ? event : (JSON.stringify(event) ?? 'null');
-    const id = event && typeof event === 'object' && typeof (event as { id?: unknown }).id === 'string' ? (event as { id: string }).id : 'direct';
+    const id =
+      event && typeof event === 'object' && typeof (event as { id?: unknown }).id === 'string'
+        ? (event as { id: string }).id
+        : 'direct';
     return [{ messageId: id, receiveCount: 1, text }];
   }
   if (request.source === 'pipe') {
     if (!Array.isArray(request.records)) {
-      throw new ValidatorInputError('The validator expects the Pipe batch (a JSON array of SQS records) in "records"; check that the Pipe has no input transformer.');
+      throw new ValidatorInputError(
+        'The validator expects the Pipe batch (a JSON array of SQS records) in "records"; check that the Pipe has no input transformer.',
+      );
     }
     return request.records.map((record, i) => {
       if (!record || typeof record !== 'object' || typeof record.messageId !== 'string' || record.messageId === '') {
-        throw new ValidatorInputError(`Record ${i} of the batch has no messageId: the state machine input must be the SQS records exactly as the Pipe delivers them.`);
+        throw new ValidatorInputError(
+          `Record ${i} of the batch has no messageId: the state machine input must be the SQS records exactly as the Pipe delivers them.`,
+        );
       }
       const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
       const text = typeof record.body === 'string' ? record.body : (JSON.stringify(record.body) ?? '');
-      return { messageId: record.messageId, receiveCount: Number.isFinite(receiveCount) && receiveCount > 0 ? receiveCount : 1, text };
+      return {
+        messageId: record.messageId,
+        receiveCount: Number.isFinite(receiveCount) && receiveCount > 0 ? receiveCount : 1,
+        text,
+      };
     });
   }
-  throw new ValidatorInputError(`Unknown validator source ${JSON.stringify((request as { source?: unknown }).source)}: expected "pipe" or "eventbridge".`);
+  throw new ValidatorInputError(
+    `Unknown validator source ${JSON.stringify((request as { source?: unknown }).source)}: expected "pipe" or "eventbridge".`,
+  );
 }
 
 /** The `detail-type` of an event (its JSON `value`, else its text when readable), for the dead-letter entry. */

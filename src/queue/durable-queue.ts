@@ -116,7 +116,9 @@ export interface RedriveOptions {
 export interface PeekedMessage {
   messageId: string;
   body: string;
-  attributes: Omit<MessageSystemAttributes, 'ApproximateFirstReceiveTimestamp'> & { ApproximateFirstReceiveTimestamp?: string };
+  attributes: Omit<MessageSystemAttributes, 'ApproximateFirstReceiveTimestamp'> & {
+    ApproximateFirstReceiveTimestamp?: string;
+  };
   messageAttributes: Record<string, string>;
   /** When it entered this queue (epoch ms): the send, or the move to this dead-letter queue. */
   enqueuedAt: number;
@@ -152,7 +154,13 @@ interface MessageRow {
 type ReceivedWithSeq = ReceivedMessage & { seq: number };
 
 function stripSeq(m: ReceivedWithSeq): ReceivedMessage {
-  return { messageId: m.messageId, receiptHandle: m.receiptHandle, body: m.body, attributes: m.attributes, messageAttributes: m.messageAttributes };
+  return {
+    messageId: m.messageId,
+    receiptHandle: m.receiptHandle,
+    body: m.body,
+    attributes: m.attributes,
+    messageAttributes: m.messageAttributes,
+  };
 }
 
 const MAX_RECEIVE = 10_000;
@@ -172,7 +180,9 @@ interface Lease {
   firstReceivedAt: number;
 }
 
-type HeldRow = Omit<MessageRow, 'first_received_at' | 'dead_letter_source' | 'dead_letter_reason'> & { first_received_at: number | null };
+type HeldRow = Omit<MessageRow, 'first_received_at' | 'dead_letter_source' | 'dead_letter_reason'> & {
+  first_received_at: number | null;
+};
 
 /** A row's `message_attributes` column as the message's attributes. */
 function messageAttributesOf(column: string | null): Record<string, string> {
@@ -261,16 +271,28 @@ export class DurableQueue {
     this.deleteBySeqStmt = this.db.prepare(`DELETE FROM ${t} WHERE seq = ?`);
     this.visibilityStmt = this.db.prepare(`UPDATE ${t} SET visible_at = ? WHERE seq = ? AND receipt = ?`);
     this.countVisibleStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at <= ?`).pluck();
-    this.countHiddenStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER}`).pluck();
-    this.countDelayedStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER} AND receive_count = 0`).pluck();
+    this.countHiddenStmt = this.db
+      .prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER}`)
+      .pluck();
+    this.countDelayedStmt = this.db
+      .prepare(
+        `SELECT count(*) AS n FROM ${t} WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER} AND receive_count = 0`,
+      )
+      .pluck();
     this.oldestStmt = this.db.prepare(`SELECT enqueued_at FROM ${t} ORDER BY seq LIMIT 1`).pluck();
-    this.nextVisibleStmt = this.db.prepare(`SELECT visible_at FROM ${t} WHERE visible_at < ${HELD_BY_RECEIVER} ORDER BY visible_at LIMIT 1`).pluck();
+    this.nextVisibleStmt = this.db
+      .prepare(`SELECT visible_at FROM ${t} WHERE visible_at < ${HELD_BY_RECEIVER} ORDER BY visible_at LIMIT 1`)
+      .pluck();
     this.leasing = host.leasesInMemory ?? false;
     this.heldStmt = this.db.prepare(
       `SELECT seq, message_id, body, message_attributes, sent_at, receive_count, first_received_at FROM ${t} WHERE visible_at = ${HELD_BY_RECEIVER} AND seq > ? ORDER BY seq LIMIT ?`,
     );
-    this.countHeldStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at = ${HELD_BY_RECEIVER}`).pluck();
-    this.writeLeaseStmt = this.db.prepare(`UPDATE ${t} SET visible_at = ?, receive_count = ?, first_received_at = ?, receipt = ? WHERE seq = ? AND visible_at = ${HELD_BY_RECEIVER}`);
+    this.countHeldStmt = this.db
+      .prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at = ${HELD_BY_RECEIVER}`)
+      .pluck();
+    this.writeLeaseStmt = this.db.prepare(
+      `UPDATE ${t} SET visible_at = ?, receive_count = ?, first_received_at = ?, receipt = ? WHERE seq = ? AND visible_at = ${HELD_BY_RECEIVER}`,
+    );
     this.releaseHeldStmt = this.db.prepare(`UPDATE ${t} SET visible_at = ? WHERE visible_at = ${HELD_BY_RECEIVER}`);
   }
 
@@ -324,10 +346,22 @@ export class DurableQueue {
     return sent;
   }
 
-  private prepareRow(message: SendMessageInput, index: number, now: number): [string, string, string | null, number, number, number] {
+  private prepareRow(
+    message: SendMessageInput,
+    index: number,
+    now: number,
+  ): [string, string, string | null, number, number, number] {
     const where = `Queue "${this.name}", message ${index}`;
-    if (message === null || typeof message !== 'object' || typeof message.body !== 'string' || message.body.length === 0) {
-      throw new QueueArgumentError(`${where}: body must be a non-empty string; got ${describe(message?.body)}.`, this.name);
+    if (
+      message === null ||
+      typeof message !== 'object' ||
+      typeof message.body !== 'string' ||
+      message.body.length === 0
+    ) {
+      throw new QueueArgumentError(
+        `${where}: body must be a non-empty string; got ${describe(message?.body)}.`,
+        this.name,
+      );
     }
     let size = Buffer.byteLength(message.body);
     let attributes: string | null = null;
@@ -335,7 +369,10 @@ export class DurableQueue {
       const entries = Object.entries(message.messageAttributes);
       for (const [key, value] of entries) {
         if (typeof value !== 'string') {
-          throw new QueueArgumentError(`${where}: message attribute "${key}" must be a string; got ${describe(value)}.`, this.name);
+          throw new QueueArgumentError(
+            `${where}: message attribute "${key}" must be a string; got ${describe(value)}.`,
+            this.name,
+          );
         }
         size += Buffer.byteLength(key) + Buffer.byteLength(value);
       }
@@ -349,9 +386,19 @@ export class DurableQueue {
     }
     const delay = message.delayMs ?? this.configValue.delayMs;
     if (!Number.isInteger(delay) || delay < QUEUE_LIMITS.delayMs.min || delay > QUEUE_LIMITS.delayMs.max) {
-      throw new QueueArgumentError(`${where}: delayMs must be a whole number from 0 to ${QUEUE_LIMITS.delayMs.max}; got ${describe(delay)}.`, this.name);
+      throw new QueueArgumentError(
+        `${where}: delayMs must be a whole number from 0 to ${QUEUE_LIMITS.delayMs.max}; got ${describe(delay)}.`,
+        this.name,
+      );
     }
-    return [randomUUID(), message.body, attributes, now, now, delay === 0 && this.leasing ? HELD_BY_RECEIVER : now + delay];
+    return [
+      randomUUID(),
+      message.body,
+      attributes,
+      now,
+      now,
+      delay === 0 && this.leasing ? HELD_BY_RECEIVER : now + delay,
+    ];
   }
 
   /**
@@ -365,13 +412,19 @@ export class DurableQueue {
   async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
     const max = options.max ?? 1;
     if (!Number.isInteger(max) || max < 1 || max > MAX_RECEIVE) {
-      throw new QueueArgumentError(`Queue "${this.name}": max must be a whole number from 1 to ${MAX_RECEIVE}; got ${describe(max)}.`, this.name);
+      throw new QueueArgumentError(
+        `Queue "${this.name}": max must be a whole number from 1 to ${MAX_RECEIVE}; got ${describe(max)}.`,
+        this.name,
+      );
     }
     const visibility = options.visibilityTimeoutMs ?? this.configValue.visibilityTimeoutMs;
     this.checkVisibility(visibility);
     const waitMs = options.waitMs ?? 0;
     if (typeof waitMs !== 'number' || !(waitMs >= 0)) {
-      throw new QueueArgumentError(`Queue "${this.name}": waitMs must be a number of milliseconds ≥ 0; got ${describe(waitMs)}.`, this.name);
+      throw new QueueArgumentError(
+        `Queue "${this.name}": waitMs must be a number of milliseconds ≥ 0; got ${describe(waitMs)}.`,
+        this.name,
+      );
     }
     const deadline = Date.now() + waitMs;
     for (;;) {
@@ -380,8 +433,12 @@ export class DurableQueue {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return messages;
       const stored = this.nextVisibleStmt.get() as number | undefined;
-      const next = this.leasing && this.leases.size > 0 ? Math.min(stored ?? Number.POSITIVE_INFINITY, this.earliestDeadline) : stored;
-      const untilVisible = next === undefined || next === Number.POSITIVE_INFINITY ? remaining : Math.max(1, next - this.host.now());
+      const next =
+        this.leasing && this.leases.size > 0
+          ? Math.min(stored ?? Number.POSITIVE_INFINITY, this.earliestDeadline)
+          : stored;
+      const untilVisible =
+        next === undefined || next === Number.POSITIVE_INFINITY ? remaining : Math.max(1, next - this.host.now());
       await this.waitForMessages(Math.min(remaining, untilVisible, LONG_POLL_RECHECK_MS), options.signal);
       if (!this.host.isOpen()) return []; // the store closed during a long poll: end it quietly
     }
@@ -409,14 +466,23 @@ export class DurableQueue {
           this.deleteBySeqStmt.run(row.seq);
           continue;
         }
-        const lease: Lease = { token: newReceiveToken(), deadline, receiveCount: row.receive_count + 1, firstReceivedAt: row.first_received_at ?? now };
+        const lease: Lease = {
+          token: newReceiveToken(),
+          deadline,
+          receiveCount: row.receive_count + 1,
+          firstReceivedAt: row.first_received_at ?? now,
+        };
         this.leases.set(row.seq, lease);
         if (deadline < this.earliestDeadline) this.earliestDeadline = deadline;
         out.push({
           messageId: row.message_id,
           receiptHandle: encodeReceiptHandle({ queueId: this.id, seq: row.seq, token: lease.token }),
           body: row.body,
-          attributes: { ApproximateReceiveCount: String(lease.receiveCount), SentTimestamp: String(row.sent_at), ApproximateFirstReceiveTimestamp: String(lease.firstReceivedAt) },
+          attributes: {
+            ApproximateReceiveCount: String(lease.receiveCount),
+            SentTimestamp: String(row.sent_at),
+            ApproximateFirstReceiveTimestamp: String(lease.firstReceivedAt),
+          },
           messageAttributes: messageAttributesOf(row.message_attributes),
         });
         max--;
@@ -612,7 +678,11 @@ export class DurableQueue {
       return (
         leased +
         held +
-        this.db.prepare(`UPDATE ${this.table} SET visible_at = ? WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER} AND receive_count > 0`).run(now, now).changes
+        this.db
+          .prepare(
+            `UPDATE ${this.table} SET visible_at = ? WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER} AND receive_count > 0`,
+          )
+          .run(now, now).changes
       );
     })();
     this.earliestDeadline = Number.POSITIVE_INFINITY;
@@ -644,7 +714,10 @@ export class DurableQueue {
       const lease = this.leases.get(row.seq);
       const receiveCount = lease ? lease.receiveCount : row.receive_count;
       const firstReceivedAt = lease ? lease.firstReceivedAt : row.first_received_at;
-      const attributes: PeekedMessage['attributes'] = { ApproximateReceiveCount: String(receiveCount), SentTimestamp: String(row.sent_at) };
+      const attributes: PeekedMessage['attributes'] = {
+        ApproximateReceiveCount: String(receiveCount),
+        SentTimestamp: String(row.sent_at),
+      };
       if (firstReceivedAt !== null) attributes.ApproximateFirstReceiveTimestamp = String(firstReceivedAt);
       if (row.dead_letter_source !== null) attributes.DeadLetterQueueSourceArn = row.dead_letter_source;
       if (row.dead_letter_reason !== null) attributes.DeadLetterReason = row.dead_letter_reason;
@@ -663,7 +736,10 @@ export class DurableQueue {
   /** Deletes the message with this id whatever its state (an operator removing a dead letter). Returns whether it existed. */
   deleteById(messageId: string): boolean {
     this.host.assertOpen();
-    const seqs = this.db.prepare(`DELETE FROM ${this.table} WHERE message_id = ? RETURNING seq`).pluck().all(messageId) as number[];
+    const seqs = this.db
+      .prepare(`DELETE FROM ${this.table} WHERE message_id = ? RETURNING seq`)
+      .pluck()
+      .all(messageId) as number[];
     for (const seq of seqs) this.leases.delete(seq);
     return seqs.length > 0;
   }
@@ -704,7 +780,10 @@ export class DurableQueue {
   /** Deletes every message older than the retention period; returns how many. (Receives also do this as they meet them.) */
   purgeExpired(): number {
     this.host.assertOpen();
-    const seqs = this.db.prepare(`DELETE FROM ${this.table} WHERE sent_at <= ? RETURNING seq`).pluck().all(this.host.now() - this.configValue.retentionMs) as number[];
+    const seqs = this.db
+      .prepare(`DELETE FROM ${this.table} WHERE sent_at <= ? RETURNING seq`)
+      .pluck()
+      .all(this.host.now() - this.configValue.retentionMs) as number[];
     for (const seq of seqs) this.leases.delete(seq);
     return seqs.length;
   }
@@ -722,11 +801,16 @@ export class DurableQueue {
     this.host.assertOpen();
     const rate = options.maxMessagesPerSecond;
     if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
-      throw new QueueArgumentError(`Queue "${this.name}": maxMessagesPerSecond must be a whole number from 1 to 500; got ${describe(rate)}.`, this.name);
+      throw new QueueArgumentError(
+        `Queue "${this.name}": maxMessagesPerSecond must be a whole number from 1 to 500; got ${describe(rate)}.`,
+        this.name,
+      );
     }
     const limit = options.maxMessages ?? Number.POSITIVE_INFINITY;
-    if (!(limit >= 0)) throw new QueueArgumentError(`Queue "${this.name}": maxMessages must be ≥ 0; got ${describe(limit)}.`, this.name);
-    if (options.destination === this) throw new QueueArgumentError(`Queue "${this.name}": cannot redrive a queue into itself.`, this.name);
+    if (!(limit >= 0))
+      throw new QueueArgumentError(`Queue "${this.name}": maxMessages must be ≥ 0; got ${describe(limit)}.`, this.name);
+    if (options.destination === this)
+      throw new QueueArgumentError(`Queue "${this.name}": cannot redrive a queue into itself.`, this.name);
     if (!options.destination) this.checkSourcesKnown();
     const ids = options.messageIds;
     if (ids && ids.length === 0) return { moved: 0 };
@@ -776,7 +860,9 @@ export class DurableQueue {
   }
 
   private checkSourcesKnown(): void {
-    const sources = this.db.prepare(`SELECT DISTINCT dead_letter_source FROM ${this.table}`).pluck().all() as Array<string | null>;
+    const sources = this.db.prepare(`SELECT DISTINCT dead_letter_source FROM ${this.table}`).pluck().all() as Array<
+      string | null
+    >;
     for (const source of sources) {
       if (source === null || !this.host.queueByArn(source)) {
         throw new QueueConfigError(
@@ -803,7 +889,10 @@ export class DurableQueue {
   private checkVisibility(value: unknown): asserts value is number {
     const { min, max } = QUEUE_LIMITS.visibilityTimeoutMs;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new QueueArgumentError(`Queue "${this.name}": visibilityTimeoutMs must be a whole number from ${min} to ${max}; got ${describe(value)}.`, this.name);
+      throw new QueueArgumentError(
+        `Queue "${this.name}": visibilityTimeoutMs must be a whole number from ${min} to ${max}; got ${describe(value)}.`,
+        this.name,
+      );
     }
   }
 
@@ -843,7 +932,8 @@ export class DurableQueue {
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'number') return String(value);
   return typeof value;
 }

@@ -69,16 +69,34 @@ function checkRange(queue: string, field: keyof typeof QUEUE_LIMITS, value: unkn
 /** Fills in defaults and validates every attribute of `config`. */
 export function resolveQueueConfig(queue: string, config: QueueConfig = {}): ResolvedQueueConfig {
   const resolved: ResolvedQueueConfig = {
-    visibilityTimeoutMs: checkRange(queue, 'visibilityTimeoutMs', config.visibilityTimeoutMs ?? QUEUE_LIMITS.visibilityTimeoutMs.default, 'milliseconds'),
-    retentionMs: checkRange(queue, 'retentionMs', config.retentionMs ?? QUEUE_LIMITS.retentionMs.default, 'milliseconds'),
+    visibilityTimeoutMs: checkRange(
+      queue,
+      'visibilityTimeoutMs',
+      config.visibilityTimeoutMs ?? QUEUE_LIMITS.visibilityTimeoutMs.default,
+      'milliseconds',
+    ),
+    retentionMs: checkRange(
+      queue,
+      'retentionMs',
+      config.retentionMs ?? QUEUE_LIMITS.retentionMs.default,
+      'milliseconds',
+    ),
     delayMs: checkRange(queue, 'delayMs', config.delayMs ?? QUEUE_LIMITS.delayMs.default, 'milliseconds'),
-    maxMessageBytes: checkRange(queue, 'maxMessageBytes', config.maxMessageBytes ?? QUEUE_LIMITS.maxMessageBytes.default, 'bytes'),
+    maxMessageBytes: checkRange(
+      queue,
+      'maxMessageBytes',
+      config.maxMessageBytes ?? QUEUE_LIMITS.maxMessageBytes.default,
+      'bytes',
+    ),
   };
   if (config.redrivePolicy !== undefined) {
     const { deadLetterQueue, maxReceiveCount } = config.redrivePolicy;
     validateQueueName(deadLetterQueue);
     if (deadLetterQueue === queue) {
-      throw new QueueConfigError(`Queue "${queue}": redrivePolicy.deadLetterQueue cannot be the queue itself; name another queue.`, queue);
+      throw new QueueConfigError(
+        `Queue "${queue}": redrivePolicy.deadLetterQueue cannot be the queue itself; name another queue.`,
+        queue,
+      );
     }
     checkRange(queue, 'maxReceiveCount', maxReceiveCount, 'receives');
     resolved.redrivePolicy = { deadLetterQueue, maxReceiveCount };

@@ -105,7 +105,8 @@ export class QueueStore implements QueueHost {
 
   /** @internal */
   assertOpen(): void {
-    if (this.closed || !this.database.open) throw new QueueClosedError('The queue store is closed; open it again with QueueStore.open(path).');
+    if (this.closed || !this.database.open)
+      throw new QueueClosedError('The queue store is closed; open it again with QueueStore.open(path).');
   }
 
   /**
@@ -123,11 +124,16 @@ export class QueueStore implements QueueHost {
     if (resolved.redrivePolicy) {
       const dlqName = resolved.redrivePolicy.deadLetterQueue;
       if (!this.queueByName(dlqName)) {
-        throw new QueueConfigError(`Queue "${name}": dead-letter queue "${dlqName}" does not exist in this store; create it first with store.queue("${dlqName}").`, name);
+        throw new QueueConfigError(
+          `Queue "${name}": dead-letter queue "${dlqName}" does not exist in this store; create it first with store.queue("${dlqName}").`,
+          name,
+        );
       }
     }
     if (existing) {
-      this.database.prepare('UPDATE durable_queues SET config = ? WHERE id = ?').run(JSON.stringify(resolved), existing.id);
+      this.database
+        .prepare('UPDATE durable_queues SET config = ? WHERE id = ?')
+        .run(JSON.stringify(resolved), existing.id);
       existing.setConfig(resolved);
       return existing;
     }
@@ -151,7 +157,8 @@ export class QueueStore implements QueueHost {
   queueByName(name: string): DurableQueue | undefined {
     const known = this.byName.get(name);
     if (known || !this.isOpen()) return known;
-    const row = this.database.prepare('SELECT id, name, config FROM durable_queues WHERE name = ?').get(name) as QueueRow | undefined;
+    const row = this.database.prepare('SELECT id, name, config FROM durable_queues WHERE name = ?').get(name) as
+      QueueRow | undefined;
     if (!row) return undefined;
     const queue = this.attach(row.id, row.name, JSON.parse(row.config) as ResolvedQueueConfig);
     this.byName.set(name, queue);
@@ -178,7 +185,10 @@ export class QueueStore implements QueueHost {
     if (!queue) return false;
     for (const other of this.byName.values()) {
       if (other.config.redrivePolicy?.deadLetterQueue === name) {
-        throw new QueueConfigError(`Queue "${name}" is the dead-letter queue of "${other.name}"; remove that redrive policy first.`, name);
+        throw new QueueConfigError(
+          `Queue "${name}" is the dead-letter queue of "${other.name}"; remove that redrive policy first.`,
+          name,
+        );
       }
     }
     this.database.transaction(() => {

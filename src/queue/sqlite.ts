@@ -40,7 +40,10 @@ export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}
   }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const pageSize = options.pageSize;
-  if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0)) {
+  if (
+    pageSize !== undefined &&
+    !(Number.isInteger(pageSize) && pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0)
+  ) {
     throw new RangeError(`pageSize must be a power of two from 512 to 65536, got ${String(pageSize)}.`);
   }
   const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });

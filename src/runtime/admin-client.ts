@@ -45,18 +45,29 @@ export class AdminError extends Error {
  * @example
  * const listing = await withPipelineAdmin('.pipeline', { token }, (api) => api.listDeadLetters({}));
  */
-export async function withPipelineAdmin<T>(dataDir: string, options: { token?: string }, fn: (api: AdminApi) => Promise<T>): Promise<T> {
+export async function withPipelineAdmin<T>(
+  dataDir: string,
+  options: { token?: string },
+  fn: (api: AdminApi) => Promise<T>,
+): Promise<T> {
   const holder = DataDirLock.holder(dataDir);
   if (holder) return fn(httpAdmin(holder, dataDir, options.token));
   if (!existsSync(join(dataDir, CONFIG_FILE))) {
-    throw new AdminError(`No pipeline in ${dataDir}: it has no ${CONFIG_FILE}. Start one with "genesys-pipeline run --data-dir ${dataDir}" (or give the --data-dir it uses).`);
+    throw new AdminError(
+      `No pipeline in ${dataDir}: it has no ${CONFIG_FILE}. Start one with "genesys-pipeline run --data-dir ${dataDir}" (or give the --data-dir it uses).`,
+    );
   }
-  const saved = JSON.parse(readFileSync(join(dataDir, CONFIG_FILE), 'utf8')) as Omit<RuntimeOptions, 'dataDir' | 'token'>;
+  const saved = JSON.parse(readFileSync(join(dataDir, CONFIG_FILE), 'utf8')) as Omit<
+    RuntimeOptions,
+    'dataDir' | 'token'
+  >;
   const lock = DataDirLock.acquire(dataDir, { mode: `${String(saved.mode)} (admin command)` });
   let pipeline: LocalPipeline | undefined;
   try {
     // No executions here: the processing side stays on this thread (no worker to start).
-    pipeline = await LocalPipeline.open(resolveRuntimeOptions({ ...pick(saved), dataDir }), { processingThread: 'main' });
+    pipeline = await LocalPipeline.open(resolveRuntimeOptions({ ...pick(saved), dataDir }), {
+      processingThread: 'main',
+    });
     const admin = new PipelineAdmin(pipeline);
     const api: AdminApi = {
       via: 'direct',
@@ -74,16 +85,35 @@ export async function withPipelineAdmin<T>(dataDir: string, options: { token?: s
 
 /** The saved options a pipeline needs to be rebuilt the same way (the rest are run-time settings). */
 function pick(saved: Record<string, unknown>): Omit<RuntimeOptions, 'dataDir'> {
-  const keys = ['mode', 'concurrency', 'maxConcurrency', 'batchSize', 'batchWindowMs', 'pollers', 'visibilityTimeoutMs', 'maxReceiveCount', 'orgId', 'suffix', 'topics', 'archiveRetentionDays', 'targetRetry'] as const;
+  const keys = [
+    'mode',
+    'concurrency',
+    'maxConcurrency',
+    'batchSize',
+    'batchWindowMs',
+    'pollers',
+    'visibilityTimeoutMs',
+    'maxReceiveCount',
+    'orgId',
+    'suffix',
+    'topics',
+    'archiveRetentionDays',
+    'targetRetry',
+  ] as const;
   const out: Record<string, unknown> = {};
   for (const k of keys) if (saved[k] !== undefined) out[k] = saved[k];
   return out as Omit<RuntimeOptions, 'dataDir'>;
 }
 
 function httpAdmin(holder: LockInfo, dataDir: string, token: string | undefined): AdminApi {
-  if (!holder.url) throw new AdminError(`The runtime of ${dataDir} (PID ${holder.pid}) is starting and does not listen yet; try again in a moment.`);
+  if (!holder.url)
+    throw new AdminError(
+      `The runtime of ${dataDir} (PID ${holder.pid}) is starting and does not listen yet; try again in a moment.`,
+    );
   if (holder.tokenRequired && token === undefined) {
-    throw new AdminError(`The runtime of ${dataDir} (PID ${holder.pid}, ${holder.url}) requires its token: pass --token or set GENESYS_PIPELINE_TOKEN.`);
+    throw new AdminError(
+      `The runtime of ${dataDir} (PID ${holder.pid}, ${holder.url}) requires its token: pass --token or set GENESYS_PIPELINE_TOKEN.`,
+    );
   }
   const base = holder.url;
   const call = async <R>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<R> => {
@@ -92,18 +122,31 @@ function httpAdmin(holder: LockInfo, dataDir: string, token: string | undefined)
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
     } catch (error) {
-      throw new AdminError(`Cannot reach the runtime of ${dataDir} at ${base} (PID ${holder.pid}): ${(error as Error).message}.`);
+      throw new AdminError(
+        `Cannot reach the runtime of ${dataDir} at ${base} (PID ${holder.pid}): ${(error as Error).message}.`,
+      );
     }
     const text = await response.text();
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      throw new AdminError(`The runtime at ${base} answered ${response.status} with something that is not JSON.`, response.status);
+      throw new AdminError(
+        `The runtime at ${base} answered ${response.status} with something that is not JSON.`,
+        response.status,
+      );
     }
-    if (!response.ok) throw new AdminError((value as { message?: string }).message ?? `The runtime at ${base} answered ${response.status}.`, response.status);
+    if (!response.ok)
+      throw new AdminError(
+        (value as { message?: string }).message ?? `The runtime at ${base} answered ${response.status}.`,
+        response.status,
+      );
     return value as R;
   };
   return {

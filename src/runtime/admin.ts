@@ -22,7 +22,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '../eventbridge/index.js';
 import { BearerToken } from './auth.js';
 import { DEAD_LETTER_KINDS, DeadLetterNotFoundError, PipelineDeadLetters } from './dead-letters.js';
-import type { DeadLetterDetail, DeadLetterKind, DeadLetterSummary, RedriveRequest, RedriveResult } from './dead-letters.js';
+import type {
+  DeadLetterDetail,
+  DeadLetterKind,
+  DeadLetterSummary,
+  RedriveRequest,
+  RedriveResult,
+} from './dead-letters.js';
 import { PIPELINE_RESOURCES } from './pipeline.js';
 import type { LocalPipeline } from './pipeline.js';
 
@@ -70,11 +76,23 @@ export class PipelineAdmin {
    * `StartReplay`). Events already processed are recognised by their idempotency key and skipped
    * (counted as duplicates): replaying changes nothing that was already applied.
    */
-  async replay(input: { from: string | number | Date; to: string | number | Date; name?: string }): Promise<ReplayResult> {
+  async replay(input: {
+    from: string | number | Date;
+    to: string | number | Date;
+    name?: string;
+  }): Promise<ReplayResult> {
     const from = toTime(input.from, 'from');
     const to = toTime(input.to, 'to');
-    if (!(from < to)) throw new AdminRequestError(`"from" (${new Date(from).toISOString()}) must be before "to" (${new Date(to).toISOString()}).`);
-    const name = input.name ?? `replay-${new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 17)}-${Math.random().toString(36).slice(2, 8)}`;
+    if (!(from < to))
+      throw new AdminRequestError(
+        `"from" (${new Date(from).toISOString()}) must be before "to" (${new Date(to).toISOString()}).`,
+      );
+    const name =
+      input.name ??
+      `replay-${new Date()
+        .toISOString()
+        .replace(/[^0-9]/g, '')
+        .slice(0, 17)}-${Math.random().toString(36).slice(2, 8)}`;
     const result = await this.pipeline.eventBridge.replay({
       ReplayName: name,
       EventBusName: this.pipeline.options.busName,
@@ -88,8 +106,18 @@ export class PipelineAdmin {
 }
 
 function toTime(value: unknown, name: string): number {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new AdminRequestError(`"${name}" must be an ISO 8601 date-time such as 2026-01-01T12:00:00Z; got ${JSON.stringify(value)}.`);
+  const ms =
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === 'number'
+        ? value
+        : typeof value === 'string'
+          ? Date.parse(value)
+          : Number.NaN;
+  if (!Number.isFinite(ms))
+    throw new AdminRequestError(
+      `"${name}" must be an ISO 8601 date-time such as 2026-01-01T12:00:00Z; got ${JSON.stringify(value)}.`,
+    );
   return ms;
 }
 
@@ -104,7 +132,11 @@ const MAX_BODY = 64 * 1024;
  * const admin = createAdminRoutes({ admin: new PipelineAdmin(pipeline), token, isDraining: () => draining });
  * if (await admin(req, res)) return;
  */
-export function createAdminRoutes(options: { admin: PipelineAdmin; token?: string; isDraining?: () => boolean }): AdminRoutes {
+export function createAdminRoutes(options: {
+  admin: PipelineAdmin;
+  token?: string;
+  isDraining?: () => boolean;
+}): AdminRoutes {
   const auth = options.token === undefined ? undefined : new BearerToken(options.token);
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -113,43 +145,72 @@ export function createAdminRoutes(options: { admin: PipelineAdmin; token?: strin
       if (auth) {
         const verdict = auth.check(req);
         if (verdict !== 'ok') {
-          res.setHeader('WWW-Authenticate', `Bearer realm="genesys-pipeline"${verdict === 'wrong' ? ', error="invalid_token"' : ''}`);
-          return sendJson(res, 401, { error: 'unauthorized', message: 'This runtime requires its token: pass --token (or set GENESYS_PIPELINE_TOKEN).' });
+          res.setHeader(
+            'WWW-Authenticate',
+            `Bearer realm="genesys-pipeline"${verdict === 'wrong' ? ', error="invalid_token"' : ''}`,
+          );
+          return sendJson(res, 401, {
+            error: 'unauthorized',
+            message: 'This runtime requires its token: pass --token (or set GENESYS_PIPELINE_TOKEN).',
+          });
         }
       } else if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
-        return sendJson(res, 403, { error: 'forbidden', message: 'Without a token the admin routes answer only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]).' });
+        return sendJson(res, 403, {
+          error: 'forbidden',
+          message:
+            'Without a token the admin routes answer only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]).',
+        });
       }
-      if (options.isDraining?.()) return sendJson(res, 503, { error: 'shutting_down', message: 'The runtime is shutting down; run the command again once it has stopped.' });
+      if (options.isDraining?.())
+        return sendJson(res, 503, {
+          error: 'shutting_down',
+          message: 'The runtime is shutting down; run the command again once it has stopped.',
+        });
       const path = url.pathname;
       if (req.method === 'GET' && path === '/admin/dlq') {
         const kinds = url.searchParams.getAll('kind');
-        for (const k of kinds) if (!(DEAD_LETTER_KINDS as readonly string[]).includes(k)) throw new AdminRequestError(`kind must be one of ${DEAD_LETTER_KINDS.join(', ')}; got "${k.slice(0, 40)}".`);
+        for (const k of kinds)
+          if (!(DEAD_LETTER_KINDS as readonly string[]).includes(k))
+            throw new AdminRequestError(
+              `kind must be one of ${DEAD_LETTER_KINDS.join(', ')}; got "${k.slice(0, 40)}".`,
+            );
         const limit = url.searchParams.has('limit') ? Number(url.searchParams.get('limit')) : 1000;
         if (!Number.isInteger(limit) || limit < 1) throw new AdminRequestError('limit must be a whole number ≥ 1.');
-        return sendJson(res, 200, options.admin.listDeadLetters({ ...(kinds.length ? { kinds: kinds as DeadLetterKind[] } : {}), limit }));
+        return sendJson(
+          res,
+          200,
+          options.admin.listDeadLetters({ ...(kinds.length ? { kinds: kinds as DeadLetterKind[] } : {}), limit }),
+        );
       }
       if (req.method === 'GET' && path.startsWith('/admin/dlq/')) {
         return sendJson(res, 200, options.admin.showDeadLetter(decodeURIComponent(path.slice('/admin/dlq/'.length))));
       }
       if (req.method === 'POST' && (path === '/admin/dlq/redrive' || path === '/admin/replay')) {
         const body = await readJson(req);
-        if (path === '/admin/replay') return sendJson(res, 200, await options.admin.replay(body as { from: string; to: string }));
+        if (path === '/admin/replay')
+          return sendJson(res, 200, await options.admin.replay(body as { from: string; to: string }));
         return sendJson(res, 200, await options.admin.redrive(body as RedriveRequest));
       }
       return sendJson(res, 404, { error: 'not_found', message: `No admin route ${req.method ?? ''} ${path}.` });
     } catch (error) {
-      if (error instanceof DeadLetterNotFoundError) return sendJson(res, 404, { error: 'not_found', message: error.message });
+      if (error instanceof DeadLetterNotFoundError)
+        return sendJson(res, 404, { error: 'not_found', message: error.message });
       const e = error as { name?: string; message?: string; httpStatus?: number };
-      if (error instanceof AdminRequestError || (typeof e?.httpStatus === 'number' && e.httpStatus < 500)) return sendJson(res, 400, { error: 'bad_request', message: e.message });
+      if (error instanceof AdminRequestError || (typeof e?.httpStatus === 'number' && e.httpStatus < 500))
+        return sendJson(res, 400, { error: 'bad_request', message: e.message });
       console.error('genesys-pipeline: admin request failed:', error);
-      return sendJson(res, 500, { error: 'internal', message: `The admin request failed: ${e?.message ?? String(error)}` });
+      return sendJson(res, 500, {
+        error: 'internal',
+        message: `The admin request failed: ${e?.message ?? String(error)}`,
+      });
     }
   };
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new AdminRequestError('Send the request body as JSON with Content-Type: application/json.');
+  if (type !== 'application/json')
+    throw new AdminRequestError('Send the request body as JSON with Content-Type: application/json.');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -169,7 +230,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): true {
   const text = `${JSON.stringify(body)}\n`;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
   return true;
 }

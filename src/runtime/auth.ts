@@ -39,7 +39,10 @@ export interface SdkClientLike {
 }
 
 type Next = (args: { request: unknown }) => Promise<unknown>;
-type AddRelativeTo = (middleware: (next: Next) => Next, options: { relation: 'after'; toMiddleware: string; name: string; override: boolean }) => void;
+type AddRelativeTo = (
+  middleware: (next: Next) => Next,
+  options: { relation: 'after'; toMiddleware: string; name: string; override: boolean },
+) => void;
 
 /**
  * Makes an AWS SDK v3 client (e.g. `EventBridgeClient`) send `Authorization: Bearer <token>`,

@@ -66,7 +66,9 @@ export interface RedriveRequest {
 export class DeadLetterNotFoundError extends Error {
   override readonly name = 'DeadLetterNotFoundError';
   constructor(readonly id: string) {
-    super(`No dead letter ${id}. List them with "genesys-pipeline dlq list"; ids look like failed/process#…, queue/<message id>.`);
+    super(
+      `No dead letter ${id}. List them with "genesys-pipeline dlq list"; ids look like failed/process#…, queue/<message id>.`,
+    );
   }
 }
 
@@ -89,7 +91,12 @@ class ProcessingDeadLetters {
   ) {}
 
   list(limit: number): DeadLetterEntry[] {
-    return (this.db.prepare('SELECT entry FROM dead_letters ORDER BY dead_lettered_at, id LIMIT ?').pluck().all(limit) as string[]).map((t) => JSON.parse(t) as DeadLetterEntry);
+    return (
+      this.db
+        .prepare('SELECT entry FROM dead_letters ORDER BY dead_lettered_at, id LIMIT ?')
+        .pluck()
+        .all(limit) as string[]
+    ).map((t) => JSON.parse(t) as DeadLetterEntry);
   }
 
   get(id: string): DeadLetterEntry | undefined {
@@ -128,7 +135,12 @@ export class PipelineDeadLetters {
 
   /** Total of all kinds (cheap: counts only). */
   total(): number {
-    return this.processing.count() + this.pipeline.eventQueueDlq.stats().total + this.pipeline.targetDlq.stats().total + this.pipeline.eventBridge.stats().droppedTotal;
+    return (
+      this.processing.count() +
+      this.pipeline.eventQueueDlq.stats().total +
+      this.pipeline.targetDlq.stats().total +
+      this.pipeline.eventBridge.stats().droppedTotal
+    );
   }
 
   /** Dead letters, oldest first within each kind, at most `limit` per kind. */
@@ -142,9 +154,12 @@ export class PipelineDeadLetters {
         if (kinds.has(kind) && out.filter((d) => d.kind === kind).length < limit) out.push(summaryOfEntry(e));
       }
     }
-    if (kinds.has('queue')) for (const m of this.pipeline.eventQueueDlq.peek({ limit })) out.push(summaryOfMessage('queue', m));
-    if (kinds.has('target')) for (const m of this.pipeline.targetDlq.peek({ limit })) out.push(summaryOfMessage('target', m));
-    if (kinds.has('dropped')) for (const d of this.pipeline.eventBridge.droppedEvents(limit)) out.push(summaryOfDropped(d));
+    if (kinds.has('queue'))
+      for (const m of this.pipeline.eventQueueDlq.peek({ limit })) out.push(summaryOfMessage('queue', m));
+    if (kinds.has('target'))
+      for (const m of this.pipeline.targetDlq.peek({ limit })) out.push(summaryOfMessage('target', m));
+    if (kinds.has('dropped'))
+      for (const d of this.pipeline.eventBridge.droppedEvents(limit)) out.push(summaryOfDropped(d));
     return out;
   }
 
@@ -159,7 +174,11 @@ export class PipelineDeadLetters {
     if (kind === 'queue' || kind === 'target') {
       const m = this.queueOf(kind).peek({ messageIds: [local], limit: 1 })[0];
       if (!m) throw new DeadLetterNotFoundError(id);
-      return { ...summaryOfMessage(kind, m), body: m.body, details: { messageId: m.messageId, attributes: m.attributes, messageAttributes: m.messageAttributes } };
+      return {
+        ...summaryOfMessage(kind, m),
+        body: m.body,
+        details: { messageId: m.messageId, attributes: m.attributes, messageAttributes: m.messageAttributes },
+      };
     }
     const rowId = Number(local);
     const d = this.pipeline.eventBridge.droppedEvents(Number.MAX_SAFE_INTEGER).find((x) => x.id === rowId);
@@ -176,15 +195,24 @@ export class PipelineDeadLetters {
     const kinds = new Set(request.kinds ?? DEAD_LETTER_KINDS);
     const wanted = request.ids ? new Set(request.ids) : undefined;
     if (wanted) for (const id of wanted) splitId(id); // validates the form
-    const targets = wanted ? [...wanted].map((id) => this.show(id)) : this.list({ kinds: [...kinds], limit: Number.MAX_SAFE_INTEGER });
+    const targets = wanted
+      ? [...wanted].map((id) => this.show(id))
+      : this.list({ kinds: [...kinds], limit: Number.MAX_SAFE_INTEGER });
     for (const d of targets) {
       if (!wanted && !kinds.has(d.kind)) continue;
       if (d.kind === 'dropped') {
-        result.skipped.push({ id: d.id, reason: 'a dropped event went to a bus that does not exist or rendered no target input; unchanged it would be dropped again. Fix the sender (source, EventBusName) or the rule.' });
+        result.skipped.push({
+          id: d.id,
+          reason:
+            'a dropped event went to a bus that does not exist or rendered no target input; unchanged it would be dropped again. Fix the sender (source, EventBusName) or the rule.',
+        });
         continue;
       }
       if (d.kind === 'invalid' && !request.includeInvalid) {
-        result.skipped.push({ id: d.id, reason: 'invalid events fail validation again unless fixed; pass --include-invalid to send them anyway.' });
+        result.skipped.push({
+          id: d.id,
+          reason: 'invalid events fail validation again unless fixed; pass --include-invalid to send them anyway.',
+        });
         continue;
       }
       const { local } = splitId(d.id);
@@ -192,7 +220,10 @@ export class PipelineDeadLetters {
         const entry = this.processing.get(local);
         if (!entry) continue;
         if (entry.bodyTruncated) {
-          result.skipped.push({ id: d.id, reason: `its body was cut at ${Buffer.byteLength(entry.body)} bytes when dead-lettered; the whole event is not stored (SHA-256 ${entry.bodySha256}).` });
+          result.skipped.push({
+            id: d.id,
+            reason: `its body was cut at ${Buffer.byteLength(entry.body)} bytes when dead-lettered; the whole event is not stored (SHA-256 ${entry.bodySha256}).`,
+          });
           continue;
         }
         const to = await this.reinjectThen(entry.body, () => this.processing.remove(entry));
@@ -200,9 +231,13 @@ export class PipelineDeadLetters {
         continue;
       }
       if (d.kind === 'queue') {
-        const { moved } = await this.pipeline.eventQueueDlq.redrive({ destination: this.pipeline.eventQueue, messageIds: [local] });
+        const { moved } = await this.pipeline.eventQueueDlq.redrive({
+          destination: this.pipeline.eventQueue,
+          messageIds: [local],
+        });
         if (moved === 1) result.redriven.push({ id: d.id, to: 'queue' });
-        else result.skipped.push({ id: d.id, reason: 'the message is in flight (being read by a consumer); try again.' });
+        else
+          result.skipped.push({ id: d.id, reason: 'the message is in flight (being read by a consumer); try again.' });
         continue;
       }
       // target DLQ: the body is the event; back where the target would have put it.
@@ -237,13 +272,20 @@ export class PipelineDeadLetters {
 function splitId(id: string): { kind: DeadLetterKind; local: string } {
   const slash = typeof id === 'string' ? id.indexOf('/') : -1;
   const kind = slash > 0 ? id.slice(0, slash) : '';
-  if (!(DEAD_LETTER_KINDS as readonly string[]).includes(kind) || slash === id.length - 1) throw new DeadLetterNotFoundError(String(id));
+  if (!(DEAD_LETTER_KINDS as readonly string[]).includes(kind) || slash === id.length - 1)
+    throw new DeadLetterNotFoundError(String(id));
   return { kind: kind as DeadLetterKind, local: id.slice(slash + 1) };
 }
 
 function summaryOfEntry(e: DeadLetterEntry): DeadLetterSummary {
   const kind: DeadLetterKind = e.stage === 'validate' ? 'invalid' : 'failed';
-  const s: DeadLetterSummary = { id: `${kind}/${e.id}`, kind, reason: e.reason, at: e.deadLetteredAt, redrivable: !e.bodyTruncated };
+  const s: DeadLetterSummary = {
+    id: `${kind}/${e.id}`,
+    kind,
+    reason: e.reason,
+    at: e.deadLetteredAt,
+    redrivable: !e.bodyTruncated,
+  };
   if (e.topic) s.topic = e.topic;
   if (e.conversationId) s.conversationId = e.conversationId;
   return s;
@@ -263,13 +305,25 @@ function summaryOfMessage(kind: 'queue' | 'target', m: PeekedLike): DeadLetterSu
     kind === 'queue'
       ? (m.attributes.DeadLetterReason ?? 'moved to the dead-letter queue by the redrive policy')
       : `${a.ERROR_CODE ?? 'ERROR'}: ${a.ERROR_MESSAGE ?? 'no message'}${a.EXHAUSTED_RETRY_CONDITION ? ` (${a.EXHAUSTED_RETRY_CONDITION} exhausted after ${a.RETRY_ATTEMPTS ?? '?'} retries)` : ''}`;
-  const s: DeadLetterSummary = { id: `${kind}/${m.messageId}`, kind, reason, at: new Date(m.enqueuedAt ?? Number(m.attributes.SentTimestamp)).toISOString(), redrivable: true };
+  const s: DeadLetterSummary = {
+    id: `${kind}/${m.messageId}`,
+    kind,
+    reason,
+    at: new Date(m.enqueuedAt ?? Number(m.attributes.SentTimestamp)).toISOString(),
+    redrivable: true,
+  };
   Object.assign(s, eventIdsOf(m.body));
   return s;
 }
 
 function summaryOfDropped(d: DroppedEvent): DeadLetterSummary {
-  const s: DeadLetterSummary = { id: `dropped/${d.id}`, kind: 'dropped', reason: `${d.errorCode}: ${d.errorMessage}`, at: new Date(d.droppedAt).toISOString(), redrivable: false };
+  const s: DeadLetterSummary = {
+    id: `dropped/${d.id}`,
+    kind: 'dropped',
+    reason: `${d.errorCode}: ${d.errorMessage}`,
+    at: new Date(d.droppedAt).toISOString(),
+    redrivable: false,
+  };
   Object.assign(s, eventIdsOf(d.event));
   return s;
 }

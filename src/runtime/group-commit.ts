@@ -104,7 +104,8 @@ export class GroupCommit {
     private readonly options: GroupCommitOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 5;
-    if (!(this.intervalMs >= 1 && this.intervalMs <= 1000)) throw new RangeError(`GroupCommit: intervalMs must be from 1 to 1000 ms; got ${this.intervalMs}.`);
+    if (!(this.intervalMs >= 1 && this.intervalMs <= 1000))
+      throw new RangeError(`GroupCommit: intervalMs must be from 1 to 1000 ms; got ${this.intervalMs}.`);
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
@@ -114,7 +115,10 @@ export class GroupCommit {
   /** Opens the group transaction and starts the ticks. */
   start(): void {
     if (this.running) return;
-    if (this.db.inTransaction) throw new Error('GroupCommit.start: the connection is already in a transaction; start the scheduler before any other transaction.');
+    if (this.db.inTransaction)
+      throw new Error(
+        'GroupCommit.start: the connection is already in a transaction; start the scheduler before any other transaction.',
+      );
     this.running = true;
     this.lastChanges = this.changes();
     this.lastCommitAt = performance.now();
@@ -181,7 +185,14 @@ export class GroupCommit {
    * by then nothing holds it and someone still waits.
    */
   private commitSoonIfIdle(): void {
-    if (!this.options.commitWhenIdle || this.idleCommit || !this.running || this.holders > 0 || this.waiters.length === 0) return;
+    if (
+      !this.options.commitWhenIdle ||
+      this.idleCommit ||
+      !this.running ||
+      this.holders > 0 ||
+      this.waiters.length === 0
+    )
+      return;
     this.idleCommit = true;
     setImmediate(() => {
       this.idleCommit = false;
@@ -200,7 +211,8 @@ export class GroupCommit {
     this.overdueCommit = true;
     queueMicrotask(() => {
       this.overdueCommit = false;
-      if (this.running && this.waiters.length > 0 && performance.now() - this.lastCommitAt >= this.intervalMs) this.tick(true);
+      if (this.running && this.waiters.length > 0 && performance.now() - this.lastCommitAt >= this.intervalMs)
+        this.tick(true);
     });
   }
 
@@ -224,7 +236,9 @@ export class GroupCommit {
   /** Commits the open transaction (if any), settles the waiters, and reopens when there was activity. */
   private tick(reopen: boolean): void {
     if (!this.db.open) {
-      this.settle(new CommitFailedError('The database was closed before the transaction holding these writes was committed.'));
+      this.settle(
+        new CommitFailedError('The database was closed before the transaction holding these writes was committed.'),
+      );
       return;
     }
     const now = this.changes();
@@ -248,12 +262,18 @@ export class GroupCommit {
     } else if (this.waiters.length > 0) {
       // SQLite ended the transaction by itself (an error that rolls back, e.g. disk full): the
       // writes the waiters depend on may be gone.
-      failure = new Error('SQLite rolled the group transaction back on its own (see the earlier error); its writes are lost.');
+      failure = new Error(
+        'SQLite rolled the group transaction back on its own (see the earlier error); its writes are lost.',
+      );
       this.counters.failures++;
     }
     this.lastChanges = this.changes();
     this.lastCommitAt = performance.now();
-    this.settle(failure === undefined ? undefined : new CommitFailedError(`Committing the group transaction failed: ${describe(failure)}`, { cause: failure }));
+    this.settle(
+      failure === undefined
+        ? undefined
+        : new CommitFailedError(`Committing the group transaction failed: ${describe(failure)}`, { cause: failure }),
+    );
     if (reopen && this.running && (active || this.holders > 0)) this.open();
   }
 

@@ -130,13 +130,21 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
         }
         const verdict = auth.check(req);
         if (verdict !== 'ok') {
-          sendUnauthorized(req, res, verdict === 'wrong', verdict === 'wrong' ? 'The bearer token is not this runtime’s token.' : undefined);
+          sendUnauthorized(
+            req,
+            res,
+            verdict === 'wrong',
+            verdict === 'wrong' ? 'The bearer token is not this runtime’s token.' : undefined,
+          );
           return true;
         }
       }
       if (method !== 'GET' && method !== 'HEAD') {
         res.setHeader('Allow', ALLOW);
-        sendJson(req, res, 405, { error: 'method_not_allowed', message: `${method} is not allowed on ${path}; use GET or HEAD.` });
+        sendJson(req, res, 405, {
+          error: 'method_not_allowed',
+          message: `${method} is not allowed on ${path}; use GET or HEAD.`,
+        });
         return true;
       }
       if (dashboard.owns(path)) {
@@ -149,18 +157,27 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
       } else if (path === '/api/conversations' || path.startsWith('/api/conversations/')) {
         await conversationRoute(req, res, url, options.conversations);
       } else {
-        sendJson(req, res, 404, { error: 'not_found', message: `No API route ${path}. Routes: /api/stats, /api/conversations, /api/conversations/:id.` });
+        sendJson(req, res, 404, {
+          error: 'not_found',
+          message: `No API route ${path}. Routes: /api/stats, /api/conversations, /api/conversations/:id.`,
+        });
       }
     } catch (error) {
       options.onError?.(error, { method, path });
-      if (!res.headersSent) sendJson(req, res, 500, { error: 'internal', message: `Reading ${path} failed; see the runtime's log.` });
+      if (!res.headersSent)
+        sendJson(req, res, 500, { error: 'internal', message: `Reading ${path} failed; see the runtime's log.` });
       else res.destroy();
     }
     return true;
   };
 }
 
-async function conversationRoute(req: IncomingMessage, res: ServerResponse, url: URL, conversations: ConversationQueries | undefined): Promise<void> {
+async function conversationRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  conversations: ConversationQueries | undefined,
+): Promise<void> {
   if (conversations === undefined) {
     sendJson(req, res, 404, { error: 'not_found', message: 'This runtime serves no conversation projection.' });
     return;
@@ -172,7 +189,12 @@ async function conversationRoute(req: IncomingMessage, res: ServerResponse, url:
       return;
     }
     const found = await conversations.list(query);
-    sendJson(req, res, 200, { conversations: found, count: found.length, state: query.state ?? null, limit: query.limit });
+    sendJson(req, res, 200, {
+      conversations: found,
+      count: found.length,
+      state: query.state ?? null,
+      limit: query.limit,
+    });
     return;
   }
   const raw = url.pathname.slice('/api/conversations/'.length);
@@ -185,13 +207,17 @@ async function conversationRoute(req: IncomingMessage, res: ServerResponse, url:
   if (!CONVERSATION_ID.test(id)) {
     sendJson(req, res, 400, {
       error: 'bad_request',
-      message: 'The conversation id in /api/conversations/:id must be 1–128 letters, digits, ".", "_", ":" or "-" (a Genesys conversation id is a UUID).',
+      message:
+        'The conversation id in /api/conversations/:id must be 1–128 letters, digits, ".", "_", ":" or "-" (a Genesys conversation id is a UUID).',
     });
     return;
   }
   const conversation = await conversations.get(id);
   if (conversation === undefined || conversation === null) {
-    sendJson(req, res, 404, { error: 'not_found', message: `No conversation ${id} in the projection (none of its events has been processed).` });
+    sendJson(req, res, 404, {
+      error: 'not_found',
+      message: `No conversation ${id} in the projection (none of its events has been processed).`,
+    });
     return;
   }
   sendJson(req, res, 200, conversation);
@@ -200,7 +226,8 @@ async function conversationRoute(req: IncomingMessage, res: ServerResponse, url:
 /** The list query, or a message saying what is wrong with it. */
 function parseListQuery(params: URLSearchParams): ConversationListQuery | string {
   for (const name of params.keys()) {
-    if (name !== 'state' && name !== 'limit') return `Unknown query parameter "${name.slice(0, 40)}" on /api/conversations; use state and limit.`;
+    if (name !== 'state' && name !== 'limit')
+      return `Unknown query parameter "${name.slice(0, 40)}" on /api/conversations; use state and limit.`;
   }
   const query: ConversationListQuery = { limit: DEFAULT_CONVERSATION_LIMIT };
   const state = params.get('state');
@@ -213,7 +240,8 @@ function parseListQuery(params: URLSearchParams): ConversationListQuery | string
   const limit = params.get('limit');
   if (limit !== null) {
     const n = /^\d{1,7}$/.test(limit) ? Number(limit) : Number.NaN;
-    if (!(n >= 1 && n <= MAX_CONVERSATION_LIMIT)) return `limit must be a whole number from 1 to ${MAX_CONVERSATION_LIMIT} (got "${limit.slice(0, 40)}").`;
+    if (!(n >= 1 && n <= MAX_CONVERSATION_LIMIT))
+      return `limit must be a whole number from 1 to ${MAX_CONVERSATION_LIMIT} (got "${limit.slice(0, 40)}").`;
     query.limit = n;
   }
   return query;
@@ -279,11 +307,15 @@ function startDashboardSession(res: ServerResponse, value: string): void {
 }
 
 function sendUnauthorized(req: IncomingMessage, res: ServerResponse, wrongToken: boolean, detail?: string): void {
-  res.setHeader('WWW-Authenticate', wrongToken ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`);
+  res.setHeader(
+    'WWW-Authenticate',
+    wrongToken ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`,
+  );
   const message =
     (detail ? `${detail} ` : 'This runtime requires its access token. ') +
     'Send "Authorization: Bearer <token>", or open the dashboard once with /?token=<token> (the URL "genesys-pipeline run" prints).';
-  const wantsPage = new URL(req.url ?? '/', 'http://localhost').pathname === '/' && (req.headers.accept ?? '').includes('text/html');
+  const wantsPage =
+    new URL(req.url ?? '/', 'http://localhost').pathname === '/' && (req.headers.accept ?? '').includes('text/html');
   if (wantsPage) {
     const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Access token required</title><h1>Access token required</h1><p>${escapeHtml(message)}</p></html>\n`;
     res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");

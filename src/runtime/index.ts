@@ -19,7 +19,13 @@ export { stateMachineTarget } from './state-machine-target.js';
 export { instrumentFunctions } from './instrumentation.js';
 export type { OutcomeSink, MessageContext, InstrumentedFunctions } from './instrumentation.js';
 export { PipelineDeadLetters, DeadLetterNotFoundError, DEAD_LETTER_KINDS } from './dead-letters.js';
-export type { DeadLetterKind, DeadLetterSummary, DeadLetterDetail, RedriveRequest, RedriveResult } from './dead-letters.js';
+export type {
+  DeadLetterKind,
+  DeadLetterSummary,
+  DeadLetterDetail,
+  RedriveRequest,
+  RedriveResult,
+} from './dead-letters.js';
 export { PipelineAdmin, createAdminRoutes, AdminRequestError } from './admin.js';
 export type { AdminRoutes, DeadLetterListing } from './admin.js';
 export { BearerToken, withBearerToken } from './auth.js';
@@ -32,6 +38,13 @@ export {
   DEFAULT_CONVERSATION_LIMIT,
   DASHBOARD_SESSION_COOKIE,
 } from './http-routes.js';
-export type { ConversationQueries, ConversationListQuery, ConversationState, HttpRoutes, HttpRoutesOptions, TelemetryReader } from './http-routes.js';
+export type {
+  ConversationQueries,
+  ConversationListQuery,
+  ConversationState,
+  HttpRoutes,
+  HttpRoutesOptions,
+  TelemetryReader,
+} from './http-routes.js';
 export { withPipelineAdmin, AdminError } from './admin-client.js';
 export type { AdminApi } from './admin-client.js';

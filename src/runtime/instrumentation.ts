@@ -41,7 +41,11 @@ export interface InstrumentedFunctions {
  * const { functions, messages } = instrumentFunctions(local.functions, telemetry);
  * messages.set(record.messageId, { acceptedAt: Number(record.attributes.SentTimestamp), attempts: 0 });
  */
-export function instrumentFunctions(base: Readonly<Record<string, LocalLambdaHandler>>, sink: OutcomeSink, now: () => number = Date.now): InstrumentedFunctions {
+export function instrumentFunctions(
+  base: Readonly<Record<string, LocalLambdaHandler>>,
+  sink: OutcomeSink,
+  now: () => number = Date.now,
+): InstrumentedFunctions {
   const messages = new Map<string, MessageContext>();
   const recordedFailures = new Set<string>();
   const P = FUNCTION_PLACEHOLDERS;

@@ -37,7 +37,10 @@ export function processingTableNames(): ReadonlySet<string> {
 }
 
 function tablesOf(db: SqliteDatabase): string[] {
-  return db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").pluck().all() as string[];
+  return db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+    .pluck()
+    .all() as string[];
 }
 
 function quote(name: string): string {

@@ -101,7 +101,9 @@ export class DataDirLock {
     }
     const holder = readLock(path);
     if (holder) throw new DataDirLockedError(dataDir, holder);
-    throw new Error(`Could not take the lock ${path}: it keeps changing. Is another genesys-pipeline starting on ${dataDir}?`);
+    throw new Error(
+      `Could not take the lock ${path}: it keeps changing. Is another genesys-pipeline starting on ${dataDir}?`,
+    );
   }
 
   /** Who holds the lock of `dataDir` now, if a live process does. */

@@ -125,13 +125,22 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
   const d = RUNTIME_DEFAULTS;
   const problems: string[] = [];
   const int = (name: string, value: number, min: number, max: number, hint = ''): number => {
-    if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be a whole number from ${min} to ${max}${hint}; got ${String(value)}.`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      problems.push(`${name} must be a whole number from ${min} to ${max}${hint}; got ${String(value)}.`);
     return value;
   };
-  if (typeof options.dataDir !== 'string' || options.dataDir.trim() === '') problems.push('dataDir (--data-dir) must name a directory.');
+  if (typeof options.dataDir !== 'string' || options.dataDir.trim() === '')
+    problems.push('dataDir (--data-dir) must name a directory.');
   const mode = options.mode ?? d.mode;
-  if (mode !== 'buffered' && mode !== 'direct') problems.push(`mode must be "buffered" or "direct"; got ${JSON.stringify(mode)}.`);
-  const concurrency = int('concurrency', options.concurrency ?? d.concurrency, 1, 1000, ' (the processor’s reserved concurrency)');
+  if (mode !== 'buffered' && mode !== 'direct')
+    problems.push(`mode must be "buffered" or "direct"; got ${JSON.stringify(mode)}.`);
+  const concurrency = int(
+    'concurrency',
+    options.concurrency ?? d.concurrency,
+    1,
+    1000,
+    ' (the processor’s reserved concurrency)',
+  );
   const maxConcurrency = int(
     'maxConcurrency',
     options.maxConcurrency ?? Math.min(concurrency, MAX_INLINE_MAP_CONCURRENCY),
@@ -139,38 +148,88 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     MAX_INLINE_MAP_CONCURRENCY,
     ' (an inline Map runs at most 40 iterations at once)',
   );
-  const batchSize = int('batchSize', options.batchSize ?? d.batchSize, 1, 10_000, ' (EventBridge Pipes SQS source limit)');
-  const batchWindowMs = int('batchWindowMs', options.batchWindowMs ?? d.batchWindowMs, 0, 300_000, ' (Pipes allows up to 300 s)');
+  const batchSize = int(
+    'batchSize',
+    options.batchSize ?? d.batchSize,
+    1,
+    10_000,
+    ' (EventBridge Pipes SQS source limit)',
+  );
+  const batchWindowMs = int(
+    'batchWindowMs',
+    options.batchWindowMs ?? d.batchWindowMs,
+    0,
+    300_000,
+    ' (Pipes allows up to 300 s)',
+  );
   const pollers = int('pollers', options.pollers ?? d.pollers, 1, 64);
-  const visibilityTimeoutMs = int('visibilityTimeoutMs', options.visibilityTimeoutMs ?? d.visibilityTimeoutMs, 1000, 12 * 3600_000, ' (SQS: up to 12 h)');
-  if (visibilityTimeoutMs <= batchWindowMs) problems.push(`visibilityTimeoutMs (${visibilityTimeoutMs}) must be longer than batchWindowMs (${batchWindowMs}): a batch being gathered would be delivered again.`);
-  const maxReceiveCount = int('maxReceiveCount', options.maxReceiveCount ?? d.maxReceiveCount, 1, 1000, ' (SQS redrive policy)');
+  const visibilityTimeoutMs = int(
+    'visibilityTimeoutMs',
+    options.visibilityTimeoutMs ?? d.visibilityTimeoutMs,
+    1000,
+    12 * 3600_000,
+    ' (SQS: up to 12 h)',
+  );
+  if (visibilityTimeoutMs <= batchWindowMs)
+    problems.push(
+      `visibilityTimeoutMs (${visibilityTimeoutMs}) must be longer than batchWindowMs (${batchWindowMs}): a batch being gathered would be delivered again.`,
+    );
+  const maxReceiveCount = int(
+    'maxReceiveCount',
+    options.maxReceiveCount ?? d.maxReceiveCount,
+    1,
+    1000,
+    ' (SQS redrive policy)',
+  );
   const port = int('port', options.port ?? d.port, 0, 65_535);
   const host = options.host ?? d.host;
   const token = options.token;
-  if (token !== undefined && (token.length < 16 || /\s/.test(token))) problems.push('token must be at least 16 characters without spaces (e.g. `openssl rand -hex 24`).');
+  if (token !== undefined && (token.length < 16 || /\s/.test(token)))
+    problems.push('token must be at least 16 characters without spaces (e.g. `openssl rand -hex 24`).');
   const orgId = options.orgId ?? d.orgId;
-  if (!ORG_ID.test(orgId)) problems.push(`orgId must be a Genesys organization id (letters, digits, "-"); got ${JSON.stringify(orgId)}.`);
+  if (!ORG_ID.test(orgId))
+    problems.push(`orgId must be a Genesys organization id (letters, digits, "-"); got ${JSON.stringify(orgId)}.`);
   const suffix = options.suffix ?? d.suffix;
-  if (!SUFFIX.test(suffix)) problems.push(`suffix must be 1–64 letters, digits, ".", "-" or "_" (the integration's eventSourceSuffix); got ${JSON.stringify(suffix)}.`);
+  if (!SUFFIX.test(suffix))
+    problems.push(
+      `suffix must be 1–64 letters, digits, ".", "-" or "_" (the integration's eventSourceSuffix); got ${JSON.stringify(suffix)}.`,
+    );
   let topics = [...GENERIC_CONVERSATION_TOPICS] as string[];
   if (options.topics !== undefined) {
     const checked = validateTopics(options.topics);
     if (!checked.ok) for (const p of checked.problems) problems.push(`topics: ${p.message}`);
-    else if (checked.topics.length === 0) problems.push('topics: name at least one topic (e.g. acd.end) or leave the option out for all conversation topics.');
+    else if (checked.topics.length === 0)
+      problems.push(
+        'topics: name at least one topic (e.g. acd.end) or leave the option out for all conversation topics.',
+      );
     topics = checked.topics;
   }
   const archive = options.archiveRetentionDays ?? d.archiveRetentionDays;
   if (archive !== false && !(typeof archive === 'number' && archive >= 0 && archive <= 3650)) {
-    problems.push(`archiveRetentionDays must be a number of days from 0 (keep forever) to 3650, or false for no archive; got ${String(archive)}.`);
+    problems.push(
+      `archiveRetentionDays must be a number of days from 0 (keep forever) to 3650, or false for no archive; got ${String(archive)}.`,
+    );
   }
   const commitIntervalMs = int('commitIntervalMs', options.commitIntervalMs ?? d.commitIntervalMs, 1, 1000);
-  const maximumRetryAttempts = int('targetRetry.maximumRetryAttempts', options.targetRetry?.maximumRetryAttempts ?? d.targetRetry.maximumRetryAttempts, 0, 185);
-  const maximumEventAgeSeconds = int('targetRetry.maximumEventAgeSeconds', options.targetRetry?.maximumEventAgeSeconds ?? d.targetRetry.maximumEventAgeSeconds, 60, 86_400);
+  const maximumRetryAttempts = int(
+    'targetRetry.maximumRetryAttempts',
+    options.targetRetry?.maximumRetryAttempts ?? d.targetRetry.maximumRetryAttempts,
+    0,
+    185,
+  );
+  const maximumEventAgeSeconds = int(
+    'targetRetry.maximumEventAgeSeconds',
+    options.targetRetry?.maximumEventAgeSeconds ?? d.targetRetry.maximumEventAgeSeconds,
+    60,
+    86_400,
+  );
   const retryPauseMs = options.retryPauseMs;
   if (retryPauseMs !== undefined) int('retryPauseMs', retryPauseMs, 0, 60_000);
   const executor = options.executor ?? d.executor;
-  if (!(WORKFLOW_EXECUTORS as readonly string[]).includes(executor)) problems.push(`executor must be ${WORKFLOW_EXECUTORS.map((e) => `"${e}"`).join(' or ')}; got ${JSON.stringify(executor)}.`);
+  if (!(WORKFLOW_EXECUTORS as readonly string[]).includes(executor))
+    problems.push(
+      `executor must be ${WORKFLOW_EXECUTORS.map((e) => `"${e}"`).join(' or ')}; got ${JSON.stringify(executor)}.`,
+    );
   if (problems.length) throw new RuntimeOptionsError(problems);
   return {
     dataDir: options.dataDir,
@@ -198,6 +257,12 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
 }
 
 /** The rule's event pattern: the org's Genesys partner source and the topics, as `infra/` deploys it. */
-export function ruleEventPattern(options: Pick<ResolvedRuntimeOptions, 'orgId' | 'topics'>): { source: Array<{ prefix: string }>; 'detail-type': string[] } {
-  return { source: [{ prefix: `${GENESYS_PARTNER_SOURCE_PREFIX}${options.orgId}/` }], 'detail-type': [...options.topics] };
+export function ruleEventPattern(options: Pick<ResolvedRuntimeOptions, 'orgId' | 'topics'>): {
+  source: Array<{ prefix: string }>;
+  'detail-type': string[];
+} {
+  return {
+    source: [{ prefix: `${GENESYS_PARTNER_SOURCE_PREFIX}${options.orgId}/` }],
+    'detail-type': [...options.topics],
+  };
 }

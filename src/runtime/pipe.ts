@@ -135,7 +135,11 @@ export class PipePoller {
   }
 
   /** Reads the execution's answer as Pipes does: deletes the records it did not report as failed. */
-  private async acknowledge(execution: Promise<ExecutionReply>, ids: readonly string[], handles: readonly string[]): Promise<void> {
+  private async acknowledge(
+    execution: Promise<ExecutionReply>,
+    ids: readonly string[],
+    handles: readonly string[],
+  ): Promise<void> {
     const size = ids.length;
     try {
       const reply = await execution;
@@ -146,7 +150,8 @@ export class PipePoller {
       }
       const output = reply.output;
       const failures = new Set<string>();
-      for (const f of (output as { batchItemFailures?: Array<{ itemIdentifier?: unknown }> } | null)?.batchItemFailures ?? []) {
+      for (const f of (output as { batchItemFailures?: Array<{ itemIdentifier?: unknown }> } | null)
+        ?.batchItemFailures ?? []) {
         if (typeof f?.itemIdentifier === 'string') failures.add(f.itemIdentifier);
       }
       const done: string[] = [];

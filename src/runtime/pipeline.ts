@@ -176,7 +176,9 @@ export class LocalPipeline {
    * processing side. Does not start anything else but the bus's delivery worker.
    */
   static async open(options: ResolvedRuntimeOptions, hooks: PipelineHooks = {}): Promise<LocalPipeline> {
-    const database = openSqliteDatabase(join(options.dataDir, PIPELINE_RESOURCES.database), { pageSize: PIPELINE_PAGE_SIZE });
+    const database = openSqliteDatabase(join(options.dataDir, PIPELINE_RESOURCES.database), {
+      pageSize: PIPELINE_PAGE_SIZE,
+    });
     let processing: Processing | undefined;
     try {
       // 8 MiB of page cache instead of 64: what the pipeline touches is the end of its tables and
@@ -200,7 +202,10 @@ export class LocalPipeline {
         settings,
         hooks.processingThread ?? (inThread ? 'main' : 'worker'),
         hooks.outcomes ?? NO_OUTCOMES,
-        { ...(hooks.sinks ? { sinks: hooks.sinks } : {}), ...(hooks.functionOverrides ? { functionOverrides: hooks.functionOverrides } : {}) },
+        {
+          ...(hooks.sinks ? { sinks: hooks.sinks } : {}),
+          ...(hooks.functionOverrides ? { functionOverrides: hooks.functionOverrides } : {}),
+        },
         {
           ...(hooks.onProcessingFailure ? { fatal: hooks.onProcessingFailure } : {}),
           ...(hooks.onProcessingWarning ? { warning: hooks.onProcessingWarning } : {}),
@@ -219,13 +224,22 @@ export class LocalPipeline {
     const eb = this.eventBridge;
     eb.createEventBus({ Name: busName, EventSourceName: busName });
     eb.putRule({ Name: PIPELINE_RESOURCES.rule, EventBusName: busName, EventPattern: ruleEventPattern(this.options) });
-    const retry = { RetryPolicy: { MaximumRetryAttempts: targetRetry.maximumRetryAttempts, MaximumEventAgeInSeconds: targetRetry.maximumEventAgeSeconds }, DeadLetterConfig: { queue: this.targetDlq } };
+    const retry = {
+      RetryPolicy: {
+        MaximumRetryAttempts: targetRetry.maximumRetryAttempts,
+        MaximumEventAgeInSeconds: targetRetry.maximumEventAgeSeconds,
+      },
+      DeadLetterConfig: { queue: this.targetDlq },
+    };
     const target =
       mode === 'buffered'
         ? { Id: PIPELINE_RESOURCES.queueTargetId, target: durableQueueTarget(this.eventQueue), ...retry }
         : {
             Id: PIPELINE_RESOURCES.stateMachineTargetId,
-            target: stateMachineTarget(`arn:aws:states:${eb.region}:${eb.accountId}:stateMachine:genesys-events-direct`, this.processing),
+            target: stateMachineTarget(
+              `arn:aws:states:${eb.region}:${eb.accountId}:stateMachine:genesys-events-direct`,
+              this.processing,
+            ),
             ...retry,
           };
     eb.putTargets({ Rule: PIPELINE_RESOURCES.rule, EventBusName: busName, Targets: [target] });
@@ -242,7 +256,13 @@ export class LocalPipeline {
       this.eventQueue.send({ body: eventJson });
       return 'queue';
     }
-    const event = JSON.parse(eventJson) as { source?: unknown; 'detail-type'?: unknown; detail?: unknown; time?: unknown; resources?: unknown };
+    const event = JSON.parse(eventJson) as {
+      source?: unknown;
+      'detail-type'?: unknown;
+      detail?: unknown;
+      time?: unknown;
+      resources?: unknown;
+    };
     const response = await this.eventBridge.putEvents({
       Entries: [
         {
@@ -256,7 +276,10 @@ export class LocalPipeline {
       ],
     });
     const result = response.Entries[0];
-    if (!result?.EventId) throw new Error(`PutEvents refused the event: ${result?.ErrorCode ?? 'error'}: ${result?.ErrorMessage ?? 'no reason'}`);
+    if (!result?.EventId)
+      throw new Error(
+        `PutEvents refused the event: ${result?.ErrorCode ?? 'error'}: ${result?.ErrorMessage ?? 'no reason'}`,
+      );
     return 'bus';
   }
 

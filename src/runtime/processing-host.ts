@@ -21,8 +21,19 @@ import type { Sink } from '../processing/sink.js';
 import { openProcessingDatabase } from '../processing/stores/sqlite.js';
 import type { SqliteDatabase } from '../processing/stores/sqlite.js';
 import { resolveIdempotencyRecordIds } from '../processing/stores/sqlite-idempotency.js';
-import { buildStateMachineDefinition, createWorkflowExecutor, FUNCTION_PLACEHOLDERS, WorkflowExecutionError } from '../workflow/index.js';
-import type { JsonValue, LocalLambdaHandler, WorkflowExecutor, WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
+import {
+  buildStateMachineDefinition,
+  createWorkflowExecutor,
+  FUNCTION_PLACEHOLDERS,
+  WorkflowExecutionError,
+} from '../workflow/index.js';
+import type {
+  JsonValue,
+  LocalLambdaHandler,
+  WorkflowExecutor,
+  WorkflowExecutorKind,
+  WorkflowMode,
+} from '../workflow/index.js';
 import { GroupCommit } from './group-commit.js';
 import { isSqsBatch, messageStarts, sqsRecords } from './sqs-batch.js';
 import type { SqsBatch } from './sqs-batch.js';
@@ -119,7 +130,9 @@ export class ProcessingHost {
     hooks: ProcessingHooks,
     private readonly warn: (message: string) => void,
   ) {
-    this.database = openProcessingDatabase(join(settings.dataDir, PROCESSING_DATABASE), { walAutoCheckpointPages: PROCESSING_WAL_CHECKPOINT_PAGES });
+    this.database = openProcessingDatabase(join(settings.dataDir, PROCESSING_DATABASE), {
+      walAutoCheckpointPages: PROCESSING_WAL_CHECKPOINT_PAGES,
+    });
     try {
       this.database.pragma(`cache_size = -${PROCESSING_CACHE_KIB}`);
       this.handlers = createLocalHandlers({
@@ -136,21 +149,30 @@ export class ProcessingHost {
       });
       // The process that left records in progress is gone (the caller holds the data dir's lock):
       // Powertools would otherwise take them for a worker still busy with the event until they expire.
-      this.recovered = { releasedIdempotencyRecords: this.database.prepare("DELETE FROM idempotency WHERE status = 'INPROGRESS'").run().changes };
+      this.recovered = {
+        releasedIdempotencyRecords: this.database.prepare("DELETE FROM idempotency WHERE status = 'INPROGRESS'").run()
+          .changes,
+      };
       // An execution's answer waits for its commit, and the pipe sends the next batches only after
       // answers: with no execution running, commit at once rather than at the next tick.
       this.commits = new GroupCommit(this.database, { intervalMs: settings.commitIntervalMs, commitWhenIdle: true });
       this.removeDeadLetter = this.database.prepare('DELETE FROM dead_letters WHERE id = ? AND dead_lettered_at = ?');
-      const base = hooks.functionOverrides ? hooks.functionOverrides({ ...this.handlers.functions }) : this.handlers.functions;
+      const base = hooks.functionOverrides
+        ? hooks.functionOverrides({ ...this.handlers.functions })
+        : this.handlers.functions;
       this.instrumented = instrumentFunctions(base, outcomes);
-      this.executor = createWorkflowExecutor(settings.executor, buildStateMachineDefinition({ mode: settings.mode, maxConcurrency: settings.maxConcurrency }), {
-        functions: this.instrumented.functions,
-        concurrency: { [FUNCTION_PLACEHOLDERS.processor]: { limit: settings.concurrency } },
-        ...(settings.retryPauseMs !== undefined ? { retryPauseMs: settings.retryPauseMs } : {}),
-        // The processing core's handlers return fresh plain JSON and never change their input:
-        // no copy of every event into and out of each of them (overrides, being anyone's code, get copies).
-        copyPayloads: hooks.functionOverrides !== undefined,
-      });
+      this.executor = createWorkflowExecutor(
+        settings.executor,
+        buildStateMachineDefinition({ mode: settings.mode, maxConcurrency: settings.maxConcurrency }),
+        {
+          functions: this.instrumented.functions,
+          concurrency: { [FUNCTION_PLACEHOLDERS.processor]: { limit: settings.concurrency } },
+          ...(settings.retryPauseMs !== undefined ? { retryPauseMs: settings.retryPauseMs } : {}),
+          // The processing core's handlers return fresh plain JSON and never change their input:
+          // no copy of every event into and out of each of them (overrides, being anyone's code, get copies).
+          copyPayloads: hooks.functionOverrides !== undefined,
+        },
+      );
     } catch (error) {
       this.database.close();
       throw error;
@@ -161,7 +183,12 @@ export class ProcessingHost {
    * Opens `processing.sqlite` in the data directory (creating it) and builds the handlers. Call
    * {@link start} before executing. `warn` is told what went wrong in the background (a purge).
    */
-  static open(settings: ProcessingSettings, outcomes: OutcomeSink, hooks: ProcessingHooks = {}, warn: (message: string) => void = () => {}): ProcessingHost {
+  static open(
+    settings: ProcessingSettings,
+    outcomes: OutcomeSink,
+    hooks: ProcessingHooks = {},
+    warn: (message: string) => void = () => {},
+  ): ProcessingHost {
     return new ProcessingHost(settings, outcomes, hooks, warn);
   }
 
@@ -177,7 +204,9 @@ export class ProcessingHost {
     try {
       return this.handlers.idempotency.purgeExpired();
     } catch (error) {
-      this.warn(`Purging expired idempotency records failed (the next purge tries again): ${error instanceof Error ? error.message : String(error)}`);
+      this.warn(
+        `Purging expired idempotency records failed (the next purge tries again): ${error instanceof Error ? error.message : String(error)}`,
+      );
       return 0;
     }
   }
@@ -216,7 +245,12 @@ export class ProcessingHost {
       await this.commits.barrier();
       return { ok: true, output };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error), deadLettered: false };
+      return {
+        ok: false,
+        error: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+        deadLettered: false,
+      };
     } finally {
       release();
       for (const m of messages) {

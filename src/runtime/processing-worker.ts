@@ -17,7 +17,10 @@ class OutcomeCounter implements OutcomeSink {
   private r: OutcomeReport = emptyReport(0);
   private dirty = false;
 
-  private add(field: 'processed' | 'duplicate' | 'invalid' | 'failed' | 'retried' | 'deadLettered' | 'inFlight', count: number): void {
+  private add(
+    field: 'processed' | 'duplicate' | 'invalid' | 'failed' | 'retried' | 'deadLettered' | 'inFlight',
+    count: number,
+  ): void {
     this.r[field] += count;
     if (this.r.inFlight > this.r.peakInFlight) this.r.peakInFlight = this.r.inFlight;
     this.dirty = true;
@@ -60,7 +63,17 @@ class OutcomeCounter implements OutcomeSink {
 }
 
 function emptyReport(inFlight: number): OutcomeReport {
-  return { processed: 0, latenciesMs: [], duplicate: 0, invalid: 0, failed: 0, retried: 0, deadLettered: 0, inFlight, peakInFlight: inFlight };
+  return {
+    processed: 0,
+    latenciesMs: [],
+    duplicate: 0,
+    invalid: 0,
+    failed: 0,
+    retried: 0,
+    deadLettered: 0,
+    inFlight,
+    peakInFlight: inFlight,
+  };
 }
 
 const port = parentPort;
@@ -70,7 +83,9 @@ const counter = new OutcomeCounter();
 
 let host: ProcessingHost;
 try {
-  host = ProcessingHost.open(workerData as ProcessingSettings, counter, {}, (message) => post({ type: 'warning', message }));
+  host = ProcessingHost.open(workerData as ProcessingSettings, counter, {}, (message) =>
+    post({ type: 'warning', message }),
+  );
   host.start();
 } catch (error) {
   post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
@@ -103,15 +118,20 @@ port.on('message', (request: WorkerRequest) => {
   inFlight++;
   // The answer needs only the id: the request (a whole batch) is not kept until then.
   const id = request.id;
-  const work: Promise<unknown> = request.type === 'execute' ? host.execute(request.input, request.messages) : host.removeDeadLetters(request.entries);
-  work.then(
-    (value) => {
-      const report = counter.take();
-      post({ type: 'answer', id, value, ...(report ? { report } : {}) });
-    },
-    (error: unknown) => post({ type: 'answer', id, error: error instanceof Error ? error.message : String(error) }),
-  ).finally(() => {
-    inFlight--;
-    closeIfIdle();
-  });
+  const work: Promise<unknown> =
+    request.type === 'execute'
+      ? host.execute(request.input, request.messages)
+      : host.removeDeadLetters(request.entries);
+  work
+    .then(
+      (value) => {
+        const report = counter.take();
+        post({ type: 'answer', id, value, ...(report ? { report } : {}) });
+      },
+      (error: unknown) => post({ type: 'answer', id, error: error instanceof Error ? error.message : String(error) }),
+    )
+    .finally(() => {
+      inFlight--;
+      closeIfIdle();
+    });
 });

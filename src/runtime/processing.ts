@@ -19,7 +19,13 @@ import { threadId, Worker } from 'node:worker_threads';
 import type { JsonValue } from '../workflow/index.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { ProcessingHost } from './processing-host.js';
-import type { DeadLetterRef, ExecutionReply, MessageStart, ProcessingHooks, ProcessingSettings } from './processing-host.js';
+import type {
+  DeadLetterRef,
+  ExecutionReply,
+  MessageStart,
+  ProcessingHooks,
+  ProcessingSettings,
+} from './processing-host.js';
 import type { SqsBatch } from './sqs-batch.js';
 
 /** The processing side, wherever it runs. */
@@ -68,7 +74,9 @@ export async function openProcessing(
 ): Promise<Processing> {
   if (thread === 'main') return InlineProcessing.open(settings, outcomes, hooks, events);
   if (hooks.sinks || hooks.functionOverrides) {
-    throw new TypeError('Sinks and function overrides are objects of this thread: open the processing side on the main thread (processingThread: "main") to use them.');
+    throw new TypeError(
+      'Sinks and function overrides are objects of this thread: open the processing side on the main thread (processingThread: "main") to use them.',
+    );
   }
   return WorkerProcessing.start(settings, outcomes, events);
 }
@@ -82,7 +90,12 @@ export class InlineProcessing implements Processing {
     this.recovered = host.recovered;
   }
 
-  static open(settings: ProcessingSettings, outcomes: OutcomeSink, hooks: ProcessingHooks = {}, events: ProcessingEvents = {}): InlineProcessing {
+  static open(
+    settings: ProcessingSettings,
+    outcomes: OutcomeSink,
+    hooks: ProcessingHooks = {},
+    events: ProcessingEvents = {},
+  ): InlineProcessing {
     const host = ProcessingHost.open(settings, outcomes, hooks, (message) => events.warning?.(message));
     host.start();
     return new InlineProcessing(host);
@@ -156,7 +169,12 @@ async function startWorkerThread(settings: ProcessingSettings): Promise<Worker> 
   const options = { workerData: settings, stdout: false, stderr: false, resourceLimits: WORKER_HEAP };
   const here = fileURLToPath(import.meta.url);
   if (!here.endsWith('.ts')) return new Worker(new URL('./processing-worker.js', import.meta.url), options);
-  return new Worker(pathToFileURL(await bundleWorkerModule(join(dirname(here), 'processing-worker.ts'), join(dirname(here), '..', '..'))), options);
+  return new Worker(
+    pathToFileURL(
+      await bundleWorkerModule(join(dirname(here), 'processing-worker.ts'), join(dirname(here), '..', '..')),
+    ),
+    options,
+  );
 }
 
 /** Bundles `entry` into a file named after its content under `root`'s `node_modules/.cache`; returns its path. */
@@ -206,16 +224,26 @@ export class WorkerProcessing implements Processing {
   ) {}
 
   /** Starts the worker thread; resolves when its database is open and recovered. */
-  static async start(settings: ProcessingSettings, outcomes: OutcomeSink, events: ProcessingEvents = {}): Promise<WorkerProcessing> {
+  static async start(
+    settings: ProcessingSettings,
+    outcomes: OutcomeSink,
+    events: ProcessingEvents = {},
+  ): Promise<WorkerProcessing> {
     let worker: Worker;
     try {
       worker = await startWorkerThread(settings);
     } catch (error) {
-      throw new ProcessingUnavailableError(`The processing thread failed to start: ${(error as Error).message}`, { cause: error });
+      throw new ProcessingUnavailableError(`The processing thread failed to start: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     return new Promise<WorkerProcessing>((resolve, reject) => {
-      const early = (error: Error): void => reject(new ProcessingUnavailableError(`The processing thread failed to start: ${error.message}`, { cause: error }));
-      const earlyExit = (code: number): void => reject(new ProcessingUnavailableError(`The processing thread exited with code ${code} while starting.`));
+      const early = (error: Error): void =>
+        reject(
+          new ProcessingUnavailableError(`The processing thread failed to start: ${error.message}`, { cause: error }),
+        );
+      const earlyExit = (code: number): void =>
+        reject(new ProcessingUnavailableError(`The processing thread exited with code ${code} while starting.`));
       worker.once('error', early);
       worker.once('exit', earlyExit);
       worker.once('message', (message: WorkerMessage) => {
@@ -223,7 +251,13 @@ export class WorkerProcessing implements Processing {
         worker.off('exit', earlyExit);
         if (message.type !== 'ready') {
           void worker.terminate();
-          reject(new ProcessingUnavailableError(message.type === 'failed' ? message.message : `The processing thread sent ${message.type} before it was ready.`));
+          reject(
+            new ProcessingUnavailableError(
+              message.type === 'failed'
+                ? message.message
+                : `The processing thread sent ${message.type} before it was ready.`,
+            ),
+          );
           return;
         }
         const processing = new WorkerProcessing(worker, message.recovered, outcomes, events);
@@ -259,7 +293,9 @@ export class WorkerProcessing implements Processing {
           break;
       }
     });
-    this.worker.on('error', (error) => this.fail(new ProcessingUnavailableError(`The processing thread failed: ${error.message}`, { cause: error })));
+    this.worker.on('error', (error) =>
+      this.fail(new ProcessingUnavailableError(`The processing thread failed: ${error.message}`, { cause: error })),
+    );
     this.worker.on('exit', (code) => {
       if (this.closing) {
         this.resolveClosed?.();
@@ -309,12 +345,14 @@ export class WorkerProcessing implements Processing {
 
   execute(input: JsonValue | SqsBatch, messages?: readonly MessageStart[]): Promise<ExecutionReply> {
     // Not an async function: its suspended frame would keep `input` (the batch) alive until the answer.
-    return this.call<ExecutionReply>({ type: 'execute', id: this.nextId++, input, messages }).catch((error: unknown) => ({
-      ok: false,
-      error: (error as Error).name,
-      message: (error as Error).message,
-      deadLettered: false,
-    }));
+    return this.call<ExecutionReply>({ type: 'execute', id: this.nextId++, input, messages }).catch(
+      (error: unknown) => ({
+        ok: false,
+        error: (error as Error).name,
+        message: (error as Error).message,
+        deadLettered: false,
+      }),
+    );
   }
 
   removeDeadLetters(entries: readonly DeadLetterRef[]): Promise<number> {

@@ -120,14 +120,23 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     // side released the idempotency records a killed predecessor left in progress when it opened).
     const releasedMessages = p.eventQueue.releaseInFlight();
     const releasedIdempotencyRecords = p.processing.recovered.releasedIdempotencyRecords;
-    const recovered = { releasedMessages, releasedIdempotencyRecords, ...(lock.tookOverFrom ? { tookOverLockOf: lock.tookOverFrom.pid } : {}) };
+    const recovered = {
+      releasedMessages,
+      releasedIdempotencyRecords,
+      ...(lock.tookOverFrom ? { tookOverLockOf: lock.tookOverFrom.pid } : {}),
+    };
     if (lock.tookOverFrom) log(`Took over the lock of PID ${lock.tookOverFrom.pid}, which is no longer running.`);
     if (releasedMessages || releasedIdempotencyRecords) {
-      log(`Recovered from an unclean stop: ${releasedMessages} message(s) back on the queue, ${releasedIdempotencyRecords} in-progress idempotency record(s) released.`);
+      log(
+        `Recovered from an unclean stop: ${releasedMessages} message(s) back on the queue, ${releasedIdempotencyRecords} in-progress idempotency record(s) released.`,
+      );
     }
     if (resolved.mode === 'direct') {
       const waiting = p.eventQueue.stats().total;
-      if (waiting > 0) log(`Note: ${waiting} event(s) wait in the buffered mode's queue; they are processed by a buffered run (--mode buffered).`);
+      if (waiting > 0)
+        log(
+          `Note: ${waiting} event(s) wait in the buffered mode's queue; they are processed by a buffered run (--mode buffered).`,
+        );
     }
 
     p.commits.start();
@@ -138,9 +147,14 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       telemetry,
       conversations: queries,
       ...(resolved.token !== undefined ? { token: resolved.token } : {}),
-      onError: (error, request) => log(`${request.method} ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error, request) =>
+        log(`${request.method} ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`),
     });
-    const adminRoutes = createAdminRoutes({ admin, ...(resolved.token !== undefined ? { token: resolved.token } : {}), isDraining: () => draining });
+    const adminRoutes = createAdminRoutes({
+      admin,
+      ...(resolved.token !== undefined ? { token: resolved.token } : {}),
+      isDraining: () => draining,
+    });
     const putEvents = createEventBridgeHandler(p.eventBridge);
     const bearer = resolved.token === undefined ? undefined : new BearerToken(resolved.token);
 
@@ -161,7 +175,14 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
             );
           }
         }
-        if (draining) return awsError(req, res, 503, 'ServiceUnavailableException', 'The local pipeline is shutting down and accepts no new events; send them again once it has restarted.');
+        if (draining)
+          return awsError(
+            req,
+            res,
+            503,
+            'ServiceUnavailableException',
+            'The local pipeline is shutting down and accepts no new events; send them again once it has restarted.',
+          );
         putEventsInFlight++;
         try {
           await putEvents(req, res);
@@ -173,12 +194,15 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       if (await adminRoutes(req, res)) return;
       if (await routes(req, res)) return;
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(`${JSON.stringify({ error: 'not_found', message: `No route ${req.method ?? ''} ${path}. PutEvents is POST /; the dashboard GET /; see /api/stats.` })}\n`);
+      res.end(
+        `${JSON.stringify({ error: 'not_found', message: `No route ${req.method ?? ''} ${path}. PutEvents is POST /; the dashboard GET /; see /api/stats.` })}\n`,
+      );
     };
     server = createServer((req, res) => {
       handle(req, res).catch((error: unknown) => {
         log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-        if (!res.headersSent) awsError(req, res, 500, 'InternalException', 'The local pipeline failed to handle the request; see its log.');
+        if (!res.headersSent)
+          awsError(req, res, 500, 'InternalException', 'The local pipeline failed to handle the request; see its log.');
         else res.destroy();
       });
     });
@@ -200,9 +224,22 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
 
     const pipe =
       resolved.mode === 'buffered'
-        ? new PipePoller(p.eventQueue, p.processing, { batchSize: resolved.batchSize, batchWindowMs: resolved.batchWindowMs, pollers: resolved.pollers, region: p.eventBridge.region }, {
-            executionFailed: (error, size) => log(`An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${error instanceof Error ? error.message : String(error)}`),
-          })
+        ? new PipePoller(
+            p.eventQueue,
+            p.processing,
+            {
+              batchSize: resolved.batchSize,
+              batchWindowMs: resolved.batchWindowMs,
+              pollers: resolved.pollers,
+              region: p.eventBridge.region,
+            },
+            {
+              executionFailed: (error, size) =>
+                log(
+                  `An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${error instanceof Error ? error.message : String(error)}`,
+                ),
+            },
+          )
         : undefined;
     pipe?.start();
 
@@ -292,7 +329,11 @@ function teeOutcomes(a: OutcomeSink, b: OutcomeSink): OutcomeSink {
 
 function writeConfig(options: ResolvedRuntimeOptions): void {
   const { token: _token, ...config } = options;
-  writeFileSync(join(options.dataDir, CONFIG_FILE), `${JSON.stringify({ ...config, tokenRequired: options.token !== undefined }, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(
+    join(options.dataDir, CONFIG_FILE),
+    `${JSON.stringify({ ...config, tokenRequired: options.token !== undefined }, null, 2)}\n`,
+    { mode: 0o600 },
+  );
 }
 
 /** True for localhost, 127.0.0.0/8 and ::1. */

@@ -36,7 +36,9 @@ export interface SqsBatch {
   receiveCounts: string[];
   firstReceiveTimestamps: string[];
   /** Per message, what the columns do not carry (dead-letter attributes, message attributes); absent when no message has any. */
-  extras?: Array<Pick<SqsRecord, 'messageAttributes'> & { attributes: Partial<ReceivedMessage['attributes']> } | null>;
+  extras?: Array<
+    (Pick<SqsRecord, 'messageAttributes'> & { attributes: Partial<ReceivedMessage['attributes']> }) | null
+  >;
 }
 
 /** Whether a value is an {@link SqsBatch}. */

@@ -21,7 +21,11 @@ import type { Processing } from './processing.js';
  *   target: stateMachineTarget(arn, processing),
  *   RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 }, DeadLetterConfig: { queue: dlq } }] });
  */
-export function stateMachineTarget(arn: string, processing: Pick<Processing, 'execute'>, now: () => number = Date.now): BusTarget {
+export function stateMachineTarget(
+  arn: string,
+  processing: Pick<Processing, 'execute'>,
+  now: () => number = Date.now,
+): BusTarget {
   return {
     arn,
     async deliver(body: string, event: EventBridgeEvent): Promise<void> {
@@ -29,7 +33,9 @@ export function stateMachineTarget(arn: string, processing: Pick<Processing, 'ex
       try {
         input = JSON.parse(body) as JsonValue;
       } catch (error) {
-        throw new TargetDeliveryError('INVALID_JSON', `The target input is not JSON: ${(error as Error).message}`, { retryable: false });
+        throw new TargetDeliveryError('INVALID_JSON', `The target input is not JSON: ${(error as Error).message}`, {
+          retryable: false,
+        });
       }
       const reply = await processing.execute(input, [{ id: event.id, acceptedAt: now() }]);
       if (reply.ok || reply.deadLettered) return; // succeeded, or dead-lettered with its reason by the workflow itself

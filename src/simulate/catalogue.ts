@@ -110,11 +110,56 @@ export const WRAPUP_TIMEOUT_CODE = 'ININ-WRAP-UP-TIMEOUT';
 const CATALOGUE_SEED = 0x47454e31; // "GEN1"
 
 const QUEUE_TOPICS: Readonly<Record<SimulatedMedia, readonly string[]>> = {
-  voice: ['Billing', 'Technical Support', 'Sales', 'Account Services', 'Fraud and Disputes', 'Outbound Campaigns', 'Premier Line', 'Premier Escalations'],
-  callback: ['Billing', 'Technical Support', 'Sales', 'Account Services', 'Claims', 'Collections', 'Premier Line', 'Premier Escalations'],
-  chat: ['Billing', 'Technical Support', 'Sales', 'Orders', 'Returns', 'Accessibility', 'Premier Concierge', 'Premier Escalations'],
-  message: ['Billing', 'Technical Support', 'Sales', 'Orders', 'Delivery', 'Social Care', 'Premier Concierge', 'Premier Escalations'],
-  email: ['Billing', 'Technical Support', 'Sales', 'Orders', 'Complaints', 'Documents', 'Premier Concierge', 'Premier Escalations'],
+  voice: [
+    'Billing',
+    'Technical Support',
+    'Sales',
+    'Account Services',
+    'Fraud and Disputes',
+    'Outbound Campaigns',
+    'Premier Line',
+    'Premier Escalations',
+  ],
+  callback: [
+    'Billing',
+    'Technical Support',
+    'Sales',
+    'Account Services',
+    'Claims',
+    'Collections',
+    'Premier Line',
+    'Premier Escalations',
+  ],
+  chat: [
+    'Billing',
+    'Technical Support',
+    'Sales',
+    'Orders',
+    'Returns',
+    'Accessibility',
+    'Premier Concierge',
+    'Premier Escalations',
+  ],
+  message: [
+    'Billing',
+    'Technical Support',
+    'Sales',
+    'Orders',
+    'Delivery',
+    'Social Care',
+    'Premier Concierge',
+    'Premier Escalations',
+  ],
+  email: [
+    'Billing',
+    'Technical Support',
+    'Sales',
+    'Orders',
+    'Complaints',
+    'Documents',
+    'Premier Concierge',
+    'Premier Escalations',
+  ],
 };
 
 const MEDIA_LABEL: Readonly<Record<SimulatedMedia, string>> = {
@@ -126,12 +171,58 @@ const MEDIA_LABEL: Readonly<Record<SimulatedMedia, string>> = {
 };
 
 const FIRST_NAMES = [
-  'Amara', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Keira', 'Luis', 'Maya', 'Nikhil', 'Olga',
-  'Pavel', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoe',
+  'Amara',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Keira',
+  'Luis',
+  'Maya',
+  'Nikhil',
+  'Olga',
+  'Pavel',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tara',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
 ];
 const LAST_NAMES = [
-  'Adeyemi', 'Brennan', 'Castillo', 'Dubois', 'Eriksen', 'Fischer', 'Gupta', 'Hansen', 'Ivanova', 'Jensen', 'Kowalski', 'Lindqvist',
-  'Moreau', 'Nakamura', 'Okafor', 'Petrov', 'Quispe', 'Rossi', 'Schmidt', 'Tanaka', 'Umar', 'Varga', 'Walsh', 'Yilmaz',
+  'Adeyemi',
+  'Brennan',
+  'Castillo',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Gupta',
+  'Hansen',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Lindqvist',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Petrov',
+  'Quispe',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Umar',
+  'Varga',
+  'Walsh',
+  'Yilmaz',
 ];
 
 let cached: Catalogue | undefined;
@@ -165,7 +256,10 @@ function buildCatalogue(): Catalogue {
     queueIds: [] as string[],
   }));
 
-  const skills = ['Mortgages', 'Cards', 'Fraud', 'Broadband', 'Mobile', 'Spanish speaking'].map((name) => ({ id: rng.uuid(), name }));
+  const skills = ['Mortgages', 'Cards', 'Fraud', 'Broadband', 'Mobile', 'Spanish speaking'].map((name) => ({
+    id: rng.uuid(),
+    name,
+  }));
   const languages = ['English', 'Spanish', 'French'].map((name) => ({ id: rng.uuid(), name }));
 
   const queues: Queue[] = [];
@@ -189,7 +283,9 @@ function buildCatalogue(): Catalogue {
         skillIds: index === 1 || index === 4 ? [rng.pick(skills).id] : [],
         ...(index === 7 ? { languageId: languages[0]!.id } : {}),
         agentIds: [...members],
-        ...(media === 'email' ? { address: `${topic.toLowerCase().replace(/[^a-z]+/g, '-')}@support.example.com` } : {}),
+        ...(media === 'email'
+          ? { address: `${topic.toLowerCase().replace(/[^a-z]+/g, '-')}@support.example.com` }
+          : {}),
       };
       for (const id of members) agentDrafts.find((a) => a.id === id)!.queueIds.push(queue.id);
       queues.push(queue);
@@ -217,12 +313,23 @@ function buildCatalogue(): Catalogue {
   ];
   const flows: Flow[] = flowDrafts.map((f) => ({ ...f, id: rng.uuid(), version: `${rng.between(3, 48)}.0` }));
 
-  const flowOutcomes = ['Caller Authenticated', 'Intent Identified', 'Balance Self-Service'].map((name) => ({ id: rng.uuid(), name }));
+  const flowOutcomes = ['Caller Authenticated', 'Intent Identified', 'Balance Self-Service'].map((name) => ({
+    id: rng.uuid(),
+    name,
+  }));
   const flowMilestoneIds = Array.from({ length: 4 }, () => rng.uuid());
 
   const wrapupCodes = [
-    'Resolved', 'Follow-up Required', 'Escalated', 'Sale Completed', 'Billing Adjustment', 'Information Provided',
-    'Complaint Logged', 'Transferred', 'Customer Not Reached', 'Wrong Number',
+    'Resolved',
+    'Follow-up Required',
+    'Escalated',
+    'Sale Completed',
+    'Billing Adjustment',
+    'Information Provided',
+    'Complaint Logged',
+    'Transferred',
+    'Customer Not Reached',
+    'Wrong Number',
   ].map((name) => ({ id: rng.uuid(), name }));
 
   const phoneNumbers = Array.from({ length: 4 }, (_, i) => `tel:+1800555${String(100 + i * 11).padStart(4, '0')}`);

@@ -8,7 +8,14 @@
  * Bodies are written straight to JSON text ({@link BodyWriter}); the fields every event of the
  * conversation repeats (media type, provider, addresses…) are serialized once per conversation.
  */
-import type { AcdOutcome, ConversationTopic, DisconnectType, Direction, MediaType, MessageType } from '../events/index.js';
+import type {
+  AcdOutcome,
+  ConversationTopic,
+  DisconnectType,
+  Direction,
+  MediaType,
+  MessageType,
+} from '../events/index.js';
 import { BodyWriter } from './body-writer.js';
 import type { Agent, Campaign, Flow, FlowOutcome, Queue } from './catalogue.js';
 
@@ -79,8 +86,17 @@ export class ConversationRecorder {
 
   constructor(readonly context: ConversationContext) {
     const c = context;
-    this.core = BodyWriter.fragment().id('mediaType', c.mediaType).escaped('provider', c.provider).id('direction', c.direction).escaped('ani', c.ani).escaped('dnis', c.dnis).text();
-    this.addresses = BodyWriter.fragment().escaped('addressTo', c.addressTo).escaped('addressFrom', c.addressFrom).text();
+    this.core = BodyWriter.fragment()
+      .id('mediaType', c.mediaType)
+      .escaped('provider', c.provider)
+      .id('direction', c.direction)
+      .escaped('ani', c.ani)
+      .escaped('dnis', c.dnis)
+      .text();
+    this.addresses = BodyWriter.fragment()
+      .escaped('addressTo', c.addressTo)
+      .escaped('addressFrom', c.addressFrom)
+      .text();
     this.callback = BodyWriter.fragment()
       .escaped('callbackUserName', c.callbackUserName)
       .json('callbackNumbers', c.callbackNumbers)
@@ -94,16 +110,32 @@ export class ConversationRecorder {
     this.record('customer.start', eventTime, customer, w.id('divisionId', fields.divisionId));
   }
 
-  customerEnd(eventTime: number, customer: Participant, fields: { disconnectType: DisconnectType; interactingDurationMs: number; divisionId?: string }): void {
+  customerEnd(
+    eventTime: number,
+    customer: Participant,
+    fields: { disconnectType: DisconnectType; interactingDurationMs: number; divisionId?: string },
+  ): void {
     const w = this.routed(eventTime, customer, fields.disconnectType).raw(this.external);
-    this.record('customer.end', eventTime, customer, w.num('interactingDurationMs', fields.interactingDurationMs).id('divisionId', fields.divisionId));
+    this.record(
+      'customer.end',
+      eventTime,
+      customer,
+      w.num('interactingDurationMs', fields.interactingDurationMs).id('divisionId', fields.divisionId),
+    );
   }
 
   /** `contact`: the customer was identified as an external contact (from ANI, address or CRM lookup). */
-  contact(eventTime: number, customer: Participant, fields: { externalContactId: string; externalOrganizationId?: string; divisionId?: string }): void {
+  contact(
+    eventTime: number,
+    customer: Participant,
+    fields: { externalContactId: string; externalOrganizationId?: string; divisionId?: string },
+  ): void {
     this.external = BodyWriter.fragment()
       .json('conversationExternalContactIds', [fields.externalContactId])
-      .json('conversationExternalOrganizationIds', fields.externalOrganizationId ? [fields.externalOrganizationId] : undefined)
+      .json(
+        'conversationExternalOrganizationIds',
+        fields.externalOrganizationId ? [fields.externalOrganizationId] : undefined,
+      )
       .text();
     const w = this.routed(eventTime, customer, undefined)
       .raw(this.external)
@@ -114,7 +146,12 @@ export class ConversationRecorder {
   }
 
   flowStart(eventTime: number, ivr: Participant, flow: Flow): void {
-    this.record('flow.start', eventTime, ivr, this.routedNoCallback(eventTime, ivr, undefined).raw(flowFields(flow)).raw(this.external));
+    this.record(
+      'flow.start',
+      eventTime,
+      ivr,
+      this.routedNoCallback(eventTime, ivr, undefined).raw(flowFields(flow)).raw(this.external),
+    );
   }
 
   flowEnd(
@@ -136,7 +173,12 @@ export class ConversationRecorder {
     eventTime: number,
     ivr: Participant,
     flow: Flow,
-    fields: { outcome: FlowOutcome; startTime: number; value: 'SUCCESS' | 'FAILURE'; milestones: { milestoneId: string; milestoneTime: number }[] },
+    fields: {
+      outcome: FlowOutcome;
+      startTime: number;
+      value: 'SUCCESS' | 'FAILURE';
+      milestones: { milestoneId: string; milestoneTime: number }[];
+    },
   ): void {
     const w = this.routedNoCallback(eventTime, ivr, undefined)
       .raw(flowFields(flow))
@@ -165,7 +207,13 @@ export class ConversationRecorder {
     eventTime: number,
     acd: Participant,
     queue: Queue,
-    fields: { acdOutcome: AcdOutcome; disconnectType: DisconnectType; connectedDurationMs: number; answeredUserId?: string; routingPriority: number },
+    fields: {
+      acdOutcome: AcdOutcome;
+      disconnectType: DisconnectType;
+      connectedDurationMs: number;
+      answeredUserId?: string;
+      routingPriority: number;
+    },
   ): void {
     const answered = fields.acdOutcome === 'ANSWERED';
     const skills = queue.skillIds.length > 0;
@@ -235,7 +283,13 @@ export class ConversationRecorder {
   }
 
   /** `acw`: the agent finished after-call work (the event comes at its end). */
-  acw(eventTime: number, user: Participant, agent: Agent, queue: Queue | undefined, fields: { wrapupCode: string; wrapupNotes?: string; wrapupDurationMs: number }): void {
+  acw(
+    eventTime: number,
+    user: Participant,
+    agent: Agent,
+    queue: Queue | undefined,
+    fields: { wrapupCode: string; wrapupNotes?: string; wrapupDurationMs: number },
+  ): void {
     const w = this.routed(eventTime, user, undefined)
       .raw(this.external)
       .id('userId', agent.id)
@@ -247,7 +301,12 @@ export class ConversationRecorder {
   }
 
   /** `wrapup`: the wrap-up code was applied to the agent's participant. */
-  wrapup(eventTime: number, user: Participant, queue: Queue | undefined, fields: { wrapupCode: string; wrapupNotes?: string; wrapupDurationMs: number }): void {
+  wrapup(
+    eventTime: number,
+    user: Participant,
+    queue: Queue | undefined,
+    fields: { wrapupCode: string; wrapupNotes?: string; wrapupDurationMs: number },
+  ): void {
     const w = this.routed(eventTime, user, undefined)
       .raw(this.external)
       .id('queueId', queue?.id)
@@ -277,7 +336,12 @@ export class ConversationRecorder {
     this.record('voicemail.start', eventTime, voicemail, w);
   }
 
-  voicemailEnd(eventTime: number, voicemail: Participant, target: VoicemailTarget, fields: { disconnectType: DisconnectType; voicemailDurationMs: number }): void {
+  voicemailEnd(
+    eventTime: number,
+    voicemail: Participant,
+    target: VoicemailTarget,
+    fields: { disconnectType: DisconnectType; voicemailDurationMs: number },
+  ): void {
     const w = this.voicemailFields(eventTime, voicemail, fields.disconnectType)
       .id('userId', target.userId)
       .id('queueId', target.queueId)
@@ -304,7 +368,11 @@ export class ConversationRecorder {
 
   /** The SDK's leading fields: eventTime … addressFrom, callback fields, subject, messageType. */
   private routed(eventTime: number, p: Participant, disconnectType: DisconnectType | undefined): BodyWriter {
-    return this.head(eventTime, p, disconnectType).raw(this.core).raw(this.addresses).raw(this.callback).raw(this.media);
+    return this.head(eventTime, p, disconnectType)
+      .raw(this.core)
+      .raw(this.addresses)
+      .raw(this.callback)
+      .raw(this.media);
   }
 
   /** As {@link routed}, for topics whose SDK type has no callback fields (flow.*, outbound). */

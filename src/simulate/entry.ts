@@ -30,7 +30,10 @@ export interface EntryConversion {
  * toPutEventsEntry(line, { eventBusName: 'aws.partner/genesys.com/cloud/<org>/<suffix>' }).entry
  * // { Source, DetailType, Detail, Time, Resources, EventBusName }
  */
-export function toPutEventsEntry(line: string, options: { eventBusName?: string; fallbackSource?: string } = {}): EntryConversion {
+export function toPutEventsEntry(
+  line: string,
+  options: { eventBusName?: string; fallbackSource?: string } = {},
+): EntryConversion {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -59,16 +62,21 @@ export function toPutEventsEntry(line: string, options: { eventBusName?: string;
   if (source === undefined) notes.push('no string "source"');
   if (detailType === undefined) notes.push('no string "detail-type"');
   if (event.detail === undefined) notes.push('no "detail"');
-  else if (typeof event.detail !== 'object' || event.detail === null || Array.isArray(event.detail)) notes.push('"detail" is not an object');
+  else if (typeof event.detail !== 'object' || event.detail === null || Array.isArray(event.detail))
+    notes.push('"detail" is not an object');
   const time = typeof event.time === 'string' ? new Date(event.time) : undefined;
-  const resources = Array.isArray(event.resources) && event.resources.every((r) => typeof r === 'string') ? (event.resources as string[]) : undefined;
+  const resources =
+    Array.isArray(event.resources) && event.resources.every((r) => typeof r === 'string')
+      ? (event.resources as string[])
+      : undefined;
   const entry: PutEventsRequestEntry = {
     Source: source,
     DetailType: detailType,
     Detail: event.detail === undefined ? undefined : JSON.stringify(event.detail),
     Time: time && !Number.isNaN(time.getTime()) ? time : undefined,
     Resources: resources,
-    EventBusName: options.eventBusName ?? (source !== undefined && PARTNER_SOURCE_PATTERN.test(source) ? source : undefined),
+    EventBusName:
+      options.eventBusName ?? (source !== undefined && PARTNER_SOURCE_PATTERN.test(source) ? source : undefined),
   };
   return { entry, size: putEventsEntrySize(entry), ...(notes.length ? { note: notes.join(', ') } : {}) };
 }

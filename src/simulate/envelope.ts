@@ -49,7 +49,13 @@ export class EnvelopeBuilder {
    * @param eventBody the event body, already JSON text
    * @param timestampMs `detail.timestamp` (ISO, ms precision), or `undefined` when absent
    */
-  detail(topic: ConversationTopic, conversationId: string, eventBody: string, correlationId: string, timestampMs: number | undefined): string {
+  detail(
+    topic: ConversationTopic,
+    conversationId: string,
+    eventBody: string,
+    correlationId: string,
+    timestampMs: number | undefined,
+  ): string {
     // One join: a flat string, cheaper to keep and to write than a tree of concatenations.
     const parts = [DETAIL_HEAD, conversationId, '.', topic, DETAIL_BODY, eventBody, DETAIL_METADATA, correlationId];
     if (timestampMs === undefined) parts.push(DETAIL_END);
@@ -72,8 +78,23 @@ export class EnvelopeBuilder {
     timestampMs: number | undefined,
   ): string {
     const parts = [
-      LINE_HEAD, id, LINE_DETAIL_TYPE, CONVERSATION_TOPIC_PREFIX, '{id}.', topic, this.afterDetailType, this.isoSeconds(timeMs), this.afterTime,
-      DETAIL_HEAD, conversationId, '.', topic, DETAIL_BODY, eventBody, DETAIL_METADATA, correlationId,
+      LINE_HEAD,
+      id,
+      LINE_DETAIL_TYPE,
+      CONVERSATION_TOPIC_PREFIX,
+      '{id}.',
+      topic,
+      this.afterDetailType,
+      this.isoSeconds(timeMs),
+      this.afterTime,
+      DETAIL_HEAD,
+      conversationId,
+      '.',
+      topic,
+      DETAIL_BODY,
+      eventBody,
+      DETAIL_METADATA,
+      correlationId,
     ];
     if (timestampMs === undefined) parts.push(DETAIL_END, '}');
     else parts.push(DETAIL_TIMESTAMP, this.isoMillis(timestampMs), DETAIL_TIMESTAMP_END, '}');
@@ -89,7 +110,17 @@ export class EnvelopeBuilder {
    * @param detail the `detail` JSON text
    */
   line(id: string, detailType: string, timeMs: number, detail: string): string {
-    return [LINE_HEAD, id, LINE_DETAIL_TYPE, detailType, this.afterDetailType, this.isoSeconds(timeMs), this.afterTime, detail, '}'].join('');
+    return [
+      LINE_HEAD,
+      id,
+      LINE_DETAIL_TYPE,
+      detailType,
+      this.afterDetailType,
+      this.isoSeconds(timeMs),
+      this.afterTime,
+      detail,
+      '}',
+    ].join('');
   }
 
   /** `2026-01-01T12:00:00.123Z` (as `Date.prototype.toISOString`, for times from 1970 to 9999). */

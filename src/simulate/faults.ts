@@ -3,7 +3,12 @@
  * practice (each one rejected by `parseGenesysEvent`) and oversized events (> 256 KiB: more than
  * the pipeline takes per event, the Step Functions payload limit; `parseGenesysEvent` rejects them).
  */
-import { CONVERSATION_TOPICS, MAX_EVENT_BYTES, genericConversationTopic, parseConversationTopicName } from '../events/index.js';
+import {
+  CONVERSATION_TOPICS,
+  MAX_EVENT_BYTES,
+  genericConversationTopic,
+  parseConversationTopicName,
+} from '../events/index.js';
 import type { Prng } from './prng.js';
 
 /** The kinds of malformed line the simulator produces. */
@@ -36,7 +41,12 @@ interface EnvelopeShape {
   'detail-type': string;
   source: string;
   time: string;
-  detail: { topicName: string; eventBody: Record<string, unknown>; metadata?: { CorrelationId?: string }; [key: string]: unknown };
+  detail: {
+    topicName: string;
+    eventBody: Record<string, unknown>;
+    metadata?: { CorrelationId?: string };
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 
@@ -47,7 +57,12 @@ interface EnvelopeShape {
  * @example
  * malformedVariant(cleanLine, 'missing-detail', rng, { id: rng.uuid(), time: '2026-01-01T12:00:05Z' })
  */
-export function malformedVariant(cleanLine: string, kind: MalformedKind, rng: Prng, delivery: { id: string; time: string }): string {
+export function malformedVariant(
+  cleanLine: string,
+  kind: MalformedKind,
+  rng: Prng,
+  delivery: { id: string; time: string },
+): string {
   const event = JSON.parse(cleanLine) as EnvelopeShape;
   event.id = delivery.id;
   event.time = delivery.time;
@@ -72,7 +87,12 @@ export function malformedVariant(cleanLine: string, kind: MalformedKind, rng: Pr
       return JSON.stringify(event);
     case 'tutorial-shape': {
       const { detail, ...rest } = event;
-      return JSON.stringify({ ...rest, 'detail-type': 'Conversation Updated', source: 'genesys.cloud', detail: { interactionId: body.conversationId, ...detail } });
+      return JSON.stringify({
+        ...rest,
+        'detail-type': 'Conversation Updated',
+        source: 'genesys.cloud',
+        detail: { interactionId: body.conversationId, ...detail },
+      });
     }
     case 'topic-mismatch': {
       const own = parseConversationTopicName(event.detail.topicName)?.topic;
@@ -93,12 +113,17 @@ export function malformedVariant(cleanLine: string, kind: MalformedKind, rng: Pr
  * (say, a chat transcript copied into attributes by a flow) makes it larger than the 256 KiB the
  * pipeline takes per event: between 270 and 400 KB.
  */
-export function oversizedVariant(cleanLine: string, rng: Prng, delivery: { id: string; time: string; correlationId: string }): string {
+export function oversizedVariant(
+  cleanLine: string,
+  rng: Prng,
+  delivery: { id: string; time: string; correlationId: string },
+): string {
   const event = JSON.parse(cleanLine) as EnvelopeShape;
   const conversationId = String(event.detail.eventBody.conversationId);
   const target = rng.between(MAX_EVENT_BYTES + 8 * 1024, 400_000);
   const attributes: Record<string, string> = { Intent: 'Technical Support', TranscriptLines: '0' };
-  const sentence = 'Customer: my router keeps dropping the connection every few minutes since the update. Agent: I am sorry to hear that, let me check the line diagnostics and the firmware version for you. ';
+  const sentence =
+    'Customer: my router keeps dropping the connection every few minutes since the update. Agent: I am sorry to hear that, let me check the line diagnostics and the firmware version for you. ';
   let bytes = cleanLine.length;
   let n = 0;
   while (bytes < target) {
@@ -115,7 +140,12 @@ export function oversizedVariant(cleanLine: string, rng: Prng, delivery: { id: s
   event.detail = {
     ...event.detail,
     topicName: `v2.detail.events.conversation.${conversationId}.attributes`,
-    eventBody: { eventTime: event.detail.eventBody.eventTime, conversationId, participantId: event.detail.eventBody.participantId, attributes },
+    eventBody: {
+      eventTime: event.detail.eventBody.eventTime,
+      conversationId,
+      participantId: event.detail.eventBody.participantId,
+      attributes,
+    },
     metadata: { CorrelationId: delivery.correlationId },
   };
   return JSON.stringify(event);

@@ -73,7 +73,9 @@ interface Delivery {
   event: ScheduledEvent;
 }
 
-const GENERIC: Readonly<Record<string, string>> = Object.fromEntries(CONVERSATION_TOPICS.map((t) => [t, genericConversationTopic(t)]));
+const GENERIC: Readonly<Record<string, string>> = Object.fromEntries(
+  CONVERSATION_TOPICS.map((t) => [t, genericConversationTopic(t)]),
+);
 
 /** Share of events whose `detail.timestamp` is absent (Genesys does not always send it). */
 const TIMESTAMP_ABSENT = 0.1;
@@ -176,10 +178,24 @@ function* simulate<T>(
         const oversized = faultRng.float() < o.oversized;
         const envelopeId = uuidFromKey(event.idHigh, event.idLow, 0);
         const correlationId = uuidFromKey(event.idHigh, event.idLow, 1);
-        const line = envelopes.conversationLine(envelopeId, event.topic, at, event.conversationId, event.body, correlationId, event.timestampMs);
+        const line = envelopes.conversationLine(
+          envelopeId,
+          event.topic,
+          at,
+          event.conversationId,
+          event.body,
+          correlationId,
+          event.timestampMs,
+        );
         yield event.late ? output(line, 'out-of-order') : output(line);
         if (duplicate) {
-          event.detail = envelopes.detail(event.topic, event.conversationId, event.body, correlationId, event.timestampMs);
+          event.detail = envelopes.detail(
+            event.topic,
+            event.conversationId,
+            event.body,
+            correlationId,
+            event.timestampMs,
+          );
           const redelivery = Math.round(Math.min(600_000, Math.max(200, faultDetailRng.lognormal(5000, 1.2))));
           queue.push({ at: at + redelivery, seq: seq++, kind: DUPLICATE, event });
         }
@@ -193,7 +209,10 @@ function* simulate<T>(
         break;
       case MALFORMED: {
         const kind = faultDetailRng.pick(MALFORMED_KINDS);
-        const line = malformedVariant(event.cleanLine!, kind, faultDetailRng, { id: faultDetailRng.uuid(), time: envelopes.isoSeconds(at) });
+        const line = malformedVariant(event.cleanLine!, kind, faultDetailRng, {
+          id: faultDetailRng.uuid(),
+          time: envelopes.isoSeconds(at),
+        });
         yield output(line, 'malformed', kind);
         break;
       }

@@ -80,7 +80,10 @@ const MAX_DUPLICATE_EXAMPLES = 10;
  * const report = await inspectLines(readline.createInterface({ input: createReadStream(file) }));
  * if (report.invalid > 0) process.exitCode = 1;
  */
-export async function inspectLines(lines: AsyncIterable<string> | Iterable<string>, options: InspectOptions = {}): Promise<InspectionReport> {
+export async function inspectLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  options: InspectOptions = {},
+): Promise<InspectionReport> {
   const maxListed = options.maxListed ?? 50;
   const keys = new FingerprintSet(1 << 16);
   const conversations = new FingerprintSet(1 << 12);
@@ -153,7 +156,11 @@ export async function inspectLines(lines: AsyncIterable<string> | Iterable<strin
     const problems = result.problems;
     count(invalidByReason, reasonOf(problems[0]!), Number.POSITIVE_INFINITY);
     if (report.invalidLines.length < maxListed) {
-      report.invalidLines.push({ line: lineNumber, problems, excerpt: line.length > 120 ? `${line.slice(0, 117)}...` : line });
+      report.invalidLines.push({
+        line: lineNumber,
+        problems,
+        excerpt: line.length > 120 ? `${line.slice(0, 117)}...` : line,
+      });
     }
     noteClues(line, problems, clues, sources, unexpectedDetailTypes);
   }
@@ -168,10 +175,23 @@ export async function inspectLines(lines: AsyncIterable<string> | Iterable<strin
   return report;
 }
 
-type Clues = { prefixedJson: number; tutorialShape: number; notPartnerSource: number; oversized: number; detailAsString: number; arrays: number };
+type Clues = {
+  prefixedJson: number;
+  tutorialShape: number;
+  notPartnerSource: number;
+  oversized: number;
+  detailAsString: number;
+  arrays: number;
+};
 
 /** Looks at an invalid line for the common causes the hints explain. */
-function noteClues(line: string, problems: EventProblem[], clues: Clues, sources: Map<string, number>, detailTypes: Map<string, number>): void {
+function noteClues(
+  line: string,
+  problems: EventProblem[],
+  clues: Clues,
+  sources: Map<string, number>,
+  detailTypes: Map<string, number>,
+): void {
   const first = problems[0]!;
   if (first.path === '$' && first.found.startsWith('invalid JSON')) {
     const brace = line.indexOf('{');
@@ -199,8 +219,14 @@ function noteClues(line: string, problems: EventProblem[], clues: Clues, sources
     count(sources, event.source, MAX_DISTINCT);
     if (!event.source.startsWith('aws.partner/genesys.com/cloud/')) clues.notPartnerSource += 1;
   }
-  if (typeof event['detail-type'] === 'string' && !/^v2\.[A-Za-z0-9_{}.-]+$/.test(event['detail-type'])) count(detailTypes, event['detail-type'], MAX_DISTINCT);
-  if (event.source === 'genesys.cloud' || event['detail-type'] === 'Conversation Updated' || event['detail-type'] === 'Interaction Updated') clues.tutorialShape += 1;
+  if (typeof event['detail-type'] === 'string' && !/^v2\.[A-Za-z0-9_{}.-]+$/.test(event['detail-type']))
+    count(detailTypes, event['detail-type'], MAX_DISTINCT);
+  if (
+    event.source === 'genesys.cloud' ||
+    event['detail-type'] === 'Conversation Updated' ||
+    event['detail-type'] === 'Interaction Updated'
+  )
+    clues.tutorialShape += 1;
   if (typeof event.detail === 'string') clues.detailAsString += 1;
 }
 
@@ -221,9 +247,12 @@ function hintsFor(report: InspectionReport, clues: Clues): string[] {
     );
   }
   if (clues.detailAsString > 0) {
-    hints.push(`${clues.detailAsString} line(s) carry "detail" as a JSON string (encoded twice); write the detail object itself.`);
+    hints.push(
+      `${clues.detailAsString} line(s) carry "detail" as a JSON string (encoded twice); write the detail object itself.`,
+    );
   }
-  if (clues.arrays > 0) hints.push(`${clues.arrays} line(s) are JSON arrays; write one event object per line (NDJSON), not a batch.`);
+  if (clues.arrays > 0)
+    hints.push(`${clues.arrays} line(s) are JSON arrays; write one event object per line (NDJSON), not a batch.`);
   if (clues.oversized > 0) {
     hints.push(
       `${clues.oversized} line(s) exceed 256 KiB, the most the pipeline takes per event (the Step Functions payload limit; EventBridge itself carries up to 1 MB since January 2026). Look at what made them this large (e.g. participant data copied into attributes).`,
@@ -244,7 +273,9 @@ function reasonOf(problem: EventProblem): string {
   const expected = problem.expected.replace(/"v2\.[^"]*"/g, '"<detail-type>"').replace(UUID, '<id>');
   const what = problem.found === 'missing' ? 'missing' : `expected ${expected}`;
   if (problem.path !== '$') return `${problem.path}: ${what}`;
-  const found = problem.found.startsWith('invalid JSON') ? 'invalid JSON' : problem.found.replace(/\s*\(.*\)$/, '').replace(/^\d+ bytes$/, 'too large');
+  const found = problem.found.startsWith('invalid JSON')
+    ? 'invalid JSON'
+    : problem.found.replace(/\s*\(.*\)$/, '').replace(/^\d+ bytes$/, 'too large');
   return `$: ${what}, found ${found}`;
 }
 

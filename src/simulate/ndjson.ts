@@ -33,7 +33,11 @@ const CHUNK_BYTES = 1024 * 1024;
  * @example
  * await writeNdjson(generateEvents({ conversations: 1000 }), createWriteStream('events.ndjson'));
  */
-export async function writeNdjson(lines: Iterable<string> | AsyncIterable<string>, out: Writable, options: WriteNdjsonOptions = {}): Promise<WriteNdjsonResult> {
+export async function writeNdjson(
+  lines: Iterable<string> | AsyncIterable<string>,
+  out: Writable,
+  options: WriteNdjsonOptions = {},
+): Promise<WriteNdjsonResult> {
   const clock = options.clock ?? systemClock;
   const pacer = new Pacer(options.rate ?? 0, clock);
   let failure: Error | undefined;

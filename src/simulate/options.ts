@@ -59,7 +59,9 @@ export const SIMULATION_DEFAULTS = {
   malformed: 0,
   oversized: 0,
   outOfOrderWindowMs: 30_000,
-  mediaMix: { voice: 0.55, callback: 0.05, chat: 0.12, message: 0.18, email: 0.1 } as Readonly<Record<SimulatedMedia, number>>,
+  mediaMix: { voice: 0.55, callback: 0.05, chat: 0.12, message: 0.18, email: 0.1 } as Readonly<
+    Record<SimulatedMedia, number>
+  >,
 } as const;
 
 /** Invalid {@link SimulationOptions}; `problems` lists each one (option name and what is wrong). */
@@ -105,13 +107,18 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
   }
   for (const name of ['duplicates', 'outOfOrder', 'malformed', 'oversized'] as const) {
     const v = resolved[name];
-    if (!(typeof v === 'number' && v >= 0 && v <= 1)) problems.push(`${name} must be a fraction from 0 to 1, got ${String(v)}`);
+    if (!(typeof v === 'number' && v >= 0 && v <= 1))
+      problems.push(`${name} must be a fraction from 0 to 1, got ${String(v)}`);
   }
   if (typeof resolved.orgId !== 'string' || !/^[^/\s]+$/.test(resolved.orgId)) {
-    problems.push(`orgId must be a non-empty id without "/" or spaces (the Genesys organization id), got ${JSON.stringify(resolved.orgId)}`);
+    problems.push(
+      `orgId must be a non-empty id without "/" or spaces (the Genesys organization id), got ${JSON.stringify(resolved.orgId)}`,
+    );
   }
   if (typeof resolved.suffix !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(resolved.suffix)) {
-    problems.push(`suffix must be 1–64 letters, digits, ".", "-" or "_" (the integration's eventSourceSuffix), got ${JSON.stringify(resolved.suffix)}`);
+    problems.push(
+      `suffix must be 1–64 letters, digits, ".", "-" or "_" (the integration's eventSourceSuffix), got ${JSON.stringify(resolved.suffix)}`,
+    );
   }
   if (typeof resolved.account !== 'string' || !/^\d{12}$/.test(resolved.account)) {
     problems.push(`account must be a 12-digit AWS account id, got ${JSON.stringify(resolved.account)}`);
@@ -121,7 +128,8 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
   }
   const mix = options.mediaMix ?? d.mediaMix;
   for (const key of Object.keys(mix)) {
-    if (!(SIMULATED_MEDIA as readonly string[]).includes(key)) problems.push(`mediaMix has unknown media "${key}"; use ${SIMULATED_MEDIA.join(', ')}`);
+    if (!(SIMULATED_MEDIA as readonly string[]).includes(key))
+      problems.push(`mediaMix has unknown media "${key}"; use ${SIMULATED_MEDIA.join(', ')}`);
   }
   const weights = SIMULATED_MEDIA.map((m) => mix[m] ?? 0);
   if (weights.some((w) => !(Number.isFinite(w) && w >= 0))) problems.push('mediaMix weights must be numbers ≥ 0');

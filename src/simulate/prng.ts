@@ -33,11 +33,26 @@ export function deriveSeed(seed: number, stream: string): number {
 /** A UUID (version 4 layout: version and variant bits set) from four 32-bit words. */
 export function uuidFromWords(a: number, b: number, c: number, d: number): string {
   return (
-    HEX[a >>> 24]! + HEX[(a >>> 16) & 255]! + HEX[(a >>> 8) & 255]! + HEX[a & 255]! + '-' +
-    HEX[b >>> 24]! + HEX[(b >>> 16) & 255]! + '-' +
-    HEX[((b >>> 8) & 0x0f) | 0x40]! + HEX[b & 255]! + '-' +
-    HEX[((c >>> 24) & 0x3f) | 0x80]! + HEX[(c >>> 16) & 255]! + '-' +
-    HEX[(c >>> 8) & 255]! + HEX[c & 255]! + HEX[d >>> 24]! + HEX[(d >>> 16) & 255]! + HEX[(d >>> 8) & 255]! + HEX[d & 255]!
+    HEX[a >>> 24]! +
+    HEX[(a >>> 16) & 255]! +
+    HEX[(a >>> 8) & 255]! +
+    HEX[a & 255]! +
+    '-' +
+    HEX[b >>> 24]! +
+    HEX[(b >>> 16) & 255]! +
+    '-' +
+    HEX[((b >>> 8) & 0x0f) | 0x40]! +
+    HEX[b & 255]! +
+    '-' +
+    HEX[((c >>> 24) & 0x3f) | 0x80]! +
+    HEX[(c >>> 16) & 255]! +
+    '-' +
+    HEX[(c >>> 8) & 255]! +
+    HEX[c & 255]! +
+    HEX[d >>> 24]! +
+    HEX[(d >>> 16) & 255]! +
+    HEX[(d >>> 8) & 255]! +
+    HEX[d & 255]!
   );
 }
 

@@ -41,15 +41,56 @@ export interface ConversationPlan {
 const QUEUE_WEIGHTS = [0.25, 0.2, 0.15, 0.12, 0.1, 0.08, 0.06, 0.04];
 
 const AREA_CODES = ['212', '303', '312', '404', '415', '512', '617', '702', '813', '919'];
-const FIRST = ['alex', 'blair', 'casey', 'dana', 'eli', 'frankie', 'gale', 'harper', 'indy', 'jordan', 'kai', 'logan', 'morgan', 'noel', 'oakley', 'parker'];
-const LAST = ['smith', 'garcia', 'chen', 'okoro', 'novak', 'silva', 'khan', 'murphy', 'larsen', 'rivera', 'haddad', 'tran'];
+const FIRST = [
+  'alex',
+  'blair',
+  'casey',
+  'dana',
+  'eli',
+  'frankie',
+  'gale',
+  'harper',
+  'indy',
+  'jordan',
+  'kai',
+  'logan',
+  'morgan',
+  'noel',
+  'oakley',
+  'parker',
+];
+const LAST = [
+  'smith',
+  'garcia',
+  'chen',
+  'okoro',
+  'novak',
+  'silva',
+  'khan',
+  'murphy',
+  'larsen',
+  'rivera',
+  'haddad',
+  'tran',
+];
 const EMAIL_DOMAINS = ['example.com', 'example.net', 'example.org'];
 const SUBJECTS = [
-  'Question about my latest invoice', 'Order has not arrived', 'Request to update my address', 'Complaint about service outage',
-  'Refund status', 'Cannot log in to my account', 'Documents for my application', 'Change of payment method',
+  'Question about my latest invoice',
+  'Order has not arrived',
+  'Request to update my address',
+  'Complaint about service outage',
+  'Refund status',
+  'Cannot log in to my account',
+  'Documents for my application',
+  'Change of payment method',
 ];
 const TIERS = ['Standard', 'Standard', 'Silver', 'Gold', 'Platinum'];
-const NOTES = ['Customer will call back if the issue persists.', 'Sent confirmation email.', 'Escalated to tier 2.', 'Refund approved.'];
+const NOTES = [
+  'Customer will call back if the issue persists.',
+  'Sent confirmation email.',
+  'Escalated to tier 2.',
+  'Refund approved.',
+];
 const MESSAGE_TYPES: readonly MessageType[] = ['WEBMESSAGING', 'SMS', 'WHATSAPP', 'FACEBOOK'];
 const MESSAGE_TYPE_WEIGHTS = [0.5, 0.25, 0.15, 0.1];
 
@@ -60,7 +101,12 @@ const MESSAGE_TYPE_WEIGHTS = [0.5, 0.25, 0.15, 0.1];
  * const plan = planConversation(new Prng(1), simulationCatalogue(), 'voice', Date.UTC(2026, 0, 1, 12));
  * plan.events[0].topic; // 'customer.start'
  */
-export function planConversation(rng: Prng, catalogue: Catalogue, media: SimulatedMedia, startTime: number): ConversationPlan {
+export function planConversation(
+  rng: Prng,
+  catalogue: Catalogue,
+  media: SimulatedMedia,
+  startTime: number,
+): ConversationPlan {
   const conversationId = rng.uuid();
   let scenario: Scenario = 'inbound';
   let events: ConversationEvent[];
@@ -113,7 +159,8 @@ class Simulation {
     rec.flowStart(flowStart, ivr, flow);
     const flowMs = drawDuration(rng, profile.flow!);
     const flowEnd = flowStart + flowMs;
-    if (rng.chance(BEHAVIOUR.externalContact)) this.identify(rec, customer, flowStart + 1 + Math.floor(flowMs * 0.3 * rng.float()), queue.divisionId);
+    if (rng.chance(BEHAVIOUR.externalContact))
+      this.identify(rec, customer, flowStart + 1 + Math.floor(flowMs * 0.3 * rng.float()), queue.divisionId);
     const selfService = media === 'voice' && rng.chance(BEHAVIOUR.ivrSelfService);
     if (media === 'voice' && (selfService || rng.chance(BEHAVIOUR.ivrFlowOutcome))) {
       const outcome = selfService ? this.catalogue.flowOutcomes[2]! : this.catalogue.flowOutcomes[0]!;
@@ -124,16 +171,35 @@ class Simulation {
         outcome,
         startTime: start,
         value: selfService || rng.chance(0.85) ? 'SUCCESS' : 'FAILURE',
-        milestones: [{ milestoneId: this.catalogue.flowMilestoneIds[rng.int(this.catalogue.flowMilestoneIds.length)]!, milestoneTime }],
+        milestones: [
+          {
+            milestoneId: this.catalogue.flowMilestoneIds[rng.int(this.catalogue.flowMilestoneIds.length)]!,
+            milestoneTime,
+          },
+        ],
       });
     }
     if (selfService) {
-      rec.flowEnd(flowEnd, ivr, flow, { disconnectType: 'ENDPOINT', connectedDurationMs: flowMs, exitReason: 'DISCONNECT' });
-      rec.customerEnd(flowEnd + rng.between(20, 300), customer, { disconnectType: 'ENDPOINT', interactingDurationMs: 0, divisionId: queue.divisionId });
+      rec.flowEnd(flowEnd, ivr, flow, {
+        disconnectType: 'ENDPOINT',
+        connectedDurationMs: flowMs,
+        exitReason: 'DISCONNECT',
+      });
+      rec.customerEnd(flowEnd + rng.between(20, 300), customer, {
+        disconnectType: 'ENDPOINT',
+        interactingDurationMs: 0,
+        divisionId: queue.divisionId,
+      });
       return rec.events;
     }
-    rec.flowEnd(flowEnd, ivr, flow, { disconnectType: 'TRANSFER', connectedDurationMs: flowMs, exitReason: 'TRANSFER', transferType: 'ACD' });
-    if (rng.chance(0.7)) rec.attributes(flowEnd + rng.between(1, 30), customer, this.flowAttributes(media, queue, person));
+    rec.flowEnd(flowEnd, ivr, flow, {
+      disconnectType: 'TRANSFER',
+      connectedDurationMs: flowMs,
+      exitReason: 'TRANSFER',
+      transferType: 'ACD',
+    });
+    if (rng.chance(0.7))
+      rec.attributes(flowEnd + rng.between(1, 30), customer, this.flowAttributes(media, queue, person));
 
     const result = this.queueCycles(rec, profile, customer, queue, flowEnd + rng.between(10, 80));
     rec.customerEnd(rec.lastEventTime + rng.between(100, 1500), customer, {
@@ -164,7 +230,8 @@ class Simulation {
     });
     const customer = this.participant();
     rec.customerStart(t0, customer, { divisionId: queue.divisionId });
-    if (rng.chance(BEHAVIOUR.externalContact)) this.identify(rec, customer, t0 + rng.between(20, 200), queue.divisionId);
+    if (rng.chance(BEHAVIOUR.externalContact))
+      this.identify(rec, customer, t0 + rng.between(20, 200), queue.divisionId);
 
     const acd = this.participant();
     const acdStart = t0 + rng.between(250, 600);
@@ -173,13 +240,28 @@ class Simulation {
     if (scheduledTime !== undefined) wait += Math.max(0, scheduledTime - acdStart);
     if (rng.chance(BEHAVIOUR.callbackCancelled)) {
       const cancelledAfter = 1000 + Math.floor((wait - 1000) * rng.float());
-      rec.acdEnd(acdStart + cancelledAfter, acd, queue, { acdOutcome: 'ABANDON', disconnectType: 'CLIENT', connectedDurationMs: cancelledAfter, routingPriority: 0 });
-      rec.customerEnd(rec.lastEventTime + rng.between(50, 500), customer, { disconnectType: 'CLIENT', interactingDurationMs: 0, divisionId: queue.divisionId });
+      rec.acdEnd(acdStart + cancelledAfter, acd, queue, {
+        acdOutcome: 'ABANDON',
+        disconnectType: 'CLIENT',
+        connectedDurationMs: cancelledAfter,
+        routingPriority: 0,
+      });
+      rec.customerEnd(rec.lastEventTime + rng.between(50, 500), customer, {
+        disconnectType: 'CLIENT',
+        interactingDurationMs: 0,
+        divisionId: queue.divisionId,
+      });
       return rec.events;
     }
     const answeredAt = acdStart + wait;
     const agent = this.pickAgent(queue);
-    rec.acdEnd(answeredAt, acd, queue, { acdOutcome: 'ANSWERED', disconnectType: 'TRANSFER', connectedDurationMs: wait, answeredUserId: agent.id, routingPriority: 0 });
+    rec.acdEnd(answeredAt, acd, queue, {
+      acdOutcome: 'ANSWERED',
+      disconnectType: 'TRANSFER',
+      connectedDurationMs: wait,
+      answeredUserId: agent.id,
+      routingPriority: 0,
+    });
     const user = this.participant();
     const userStart = answeredAt + rng.between(5, 60);
     rec.userStart(userStart, user, agent, queue);
@@ -187,7 +269,10 @@ class Simulation {
     const ringing = rng.between(...BEHAVIOUR.callbackRinging);
     const reached = !rng.chance(BEHAVIOUR.callbackNotReached);
     const talk = reached ? drawDuration(rng, profile.handle) : 0;
-    const held = reached && rng.chance(profile.holdProbability) ? Math.min(drawDuration(rng, profile.hold), Math.floor(talk / 2)) : 0;
+    const held =
+      reached && rng.chance(profile.holdProbability)
+        ? Math.min(drawDuration(rng, profile.hold), Math.floor(talk / 2))
+        : 0;
     const interacting = dialing + ringing + talk;
     rec.userEnd(userStart + interacting, user, agent, queue, {
       disconnectType: reached && !rng.chance(profile.agentDisconnects) ? 'ENDPOINT' : 'CLIENT',
@@ -198,7 +283,15 @@ class Simulation {
       contactingDurationMs: ringing,
       callbackDurationMs: interacting,
     });
-    this.afterCallWork(rec, profile, userStart + interacting, user, agent, queue, reached ? undefined : this.code('Customer Not Reached'));
+    this.afterCallWork(
+      rec,
+      profile,
+      userStart + interacting,
+      user,
+      agent,
+      queue,
+      reached ? undefined : this.code('Customer Not Reached'),
+    );
     rec.customerEnd(rec.lastEventTime + rng.between(100, 1500), customer, {
       disconnectType: reached ? 'PEER' : 'CLIENT',
       interactingDurationMs: talk,
@@ -242,17 +335,34 @@ class Simulation {
     const wait = rng.between(...BEHAVIOUR.outboundQueueWait);
     if (rng.chance(BEHAVIOUR.outboundDialerAbandon)) {
       // No agent free in time: the called person hangs up on silence.
-      rec.acdEnd(acdStart + wait, acd, queue, { acdOutcome: 'ABANDON', disconnectType: 'ENDPOINT', connectedDurationMs: wait, routingPriority: 0 });
-      rec.customerEnd(rec.lastEventTime + rng.between(50, 500), customer, { disconnectType: 'ENDPOINT', interactingDurationMs: 0, divisionId: campaign.divisionId });
+      rec.acdEnd(acdStart + wait, acd, queue, {
+        acdOutcome: 'ABANDON',
+        disconnectType: 'ENDPOINT',
+        connectedDurationMs: wait,
+        routingPriority: 0,
+      });
+      rec.customerEnd(rec.lastEventTime + rng.between(50, 500), customer, {
+        disconnectType: 'ENDPOINT',
+        interactingDurationMs: 0,
+        divisionId: campaign.divisionId,
+      });
       return rec.events;
     }
     const agent = this.pickAgent(queue);
-    rec.acdEnd(acdStart + wait, acd, queue, { acdOutcome: 'ANSWERED', disconnectType: 'TRANSFER', connectedDurationMs: wait, answeredUserId: agent.id, routingPriority: 0 });
+    rec.acdEnd(acdStart + wait, acd, queue, {
+      acdOutcome: 'ANSWERED',
+      disconnectType: 'TRANSFER',
+      connectedDurationMs: wait,
+      answeredUserId: agent.id,
+      routingPriority: 0,
+    });
     const user = this.participant();
     const userStart = acdStart + wait + rng.between(5, 60);
     rec.userStart(userStart, user, agent, queue);
     const handle = drawDuration(rng, BEHAVIOUR.outboundHandle);
-    const held = rng.chance(profile.holdProbability / 2) ? Math.min(drawDuration(rng, profile.hold), Math.floor(handle / 2)) : 0;
+    const held = rng.chance(profile.holdProbability / 2)
+      ? Math.min(drawDuration(rng, profile.hold), Math.floor(handle / 2))
+      : 0;
     const agentHangsUp = rng.chance(0.5);
     rec.userEnd(userStart + handle, user, agent, queue, {
       disconnectType: agentHangsUp ? 'CLIENT' : 'ENDPOINT',
@@ -290,7 +400,11 @@ class Simulation {
     rec.voicemailStart(vmStart, voicemail, target);
     const vmMs = drawDuration(rng, BEHAVIOUR.voicemail);
     rec.voicemailEnd(vmStart + vmMs, voicemail, target, { disconnectType: 'ENDPOINT', voicemailDurationMs: vmMs });
-    rec.customerEnd(vmStart + vmMs + rng.between(20, 300), customer, { disconnectType: 'ENDPOINT', interactingDurationMs: 0, divisionId: agent.divisionId });
+    rec.customerEnd(vmStart + vmMs + rng.between(20, 300), customer, {
+      disconnectType: 'ENDPOINT',
+      interactingDurationMs: 0,
+      divisionId: agent.divisionId,
+    });
     return rec.events;
   }
 
@@ -321,26 +435,48 @@ class Simulation {
         const gaveUpAt = cycleStart + patience;
         if (profile.mediaType === 'VOICE' && rng.chance(BEHAVIOUR.voicemailInsteadOfAbandon)) {
           // The in-queue flow offers voicemail; the caller leaves a message for the queue.
-          rec.acdEnd(gaveUpAt, acd, queue, { acdOutcome: 'FLOW_OUT', disconnectType: 'TRANSFER', connectedDurationMs: patience, routingPriority: priority });
+          rec.acdEnd(gaveUpAt, acd, queue, {
+            acdOutcome: 'FLOW_OUT',
+            disconnectType: 'TRANSFER',
+            connectedDurationMs: patience,
+            routingPriority: priority,
+          });
           const voicemail = this.participant();
           const target = { queueId: queue.id, divisionId: queue.divisionId };
           const vmStart = gaveUpAt + rng.between(50, 400);
           rec.voicemailStart(vmStart, voicemail, target);
           const vmMs = drawDuration(rng, BEHAVIOUR.voicemail);
-          rec.voicemailEnd(vmStart + vmMs, voicemail, target, { disconnectType: 'ENDPOINT', voicemailDurationMs: vmMs });
+          rec.voicemailEnd(vmStart + vmMs, voicemail, target, {
+            disconnectType: 'ENDPOINT',
+            voicemailDurationMs: vmMs,
+          });
         } else {
-          rec.acdEnd(gaveUpAt, acd, queue, { acdOutcome: 'ABANDON', disconnectType: 'ENDPOINT', connectedDurationMs: patience, routingPriority: priority });
+          rec.acdEnd(gaveUpAt, acd, queue, {
+            acdOutcome: 'ABANDON',
+            disconnectType: 'ENDPOINT',
+            connectedDurationMs: patience,
+            routingPriority: priority,
+          });
         }
         return { disconnectType: 'ENDPOINT', interactingMs };
       }
       const answeredAt = cycleStart + wait;
       const agent = this.pickAgent(queue, previousAgent);
-      rec.acdEnd(answeredAt, acd, queue, { acdOutcome: 'ANSWERED', disconnectType: 'TRANSFER', connectedDurationMs: wait, answeredUserId: agent.id, routingPriority: priority });
+      rec.acdEnd(answeredAt, acd, queue, {
+        acdOutcome: 'ANSWERED',
+        disconnectType: 'TRANSFER',
+        connectedDurationMs: wait,
+        answeredUserId: agent.id,
+        routingPriority: priority,
+      });
       const user = this.participant();
       const userStart = answeredAt + rng.between(5, 60);
       rec.userStart(userStart, user, agent, queue);
       const handle = drawDuration(rng, profile.handle);
-      const held = hasHold && rng.chance(profile.holdProbability) ? Math.min(drawDuration(rng, profile.hold), Math.floor(handle / 2)) : 0;
+      const held =
+        hasHold && rng.chance(profile.holdProbability)
+          ? Math.min(drawDuration(rng, profile.hold), Math.floor(handle / 2))
+          : 0;
       if (rng.chance(BEHAVIOUR.agentAttributes)) {
         rec.attributes(userStart + 1 + Math.floor((handle - 2) * (0.2 + 0.6 * rng.float())), customer, {
           CaseNumber: `CS-${rng.digits(7)}`,
@@ -348,7 +484,9 @@ class Simulation {
         });
       }
       const userEnd = userStart + handle;
-      const others = this.catalogue.queuesByMedia[queue.media].filter((q) => q.id !== queue.id && q.id !== this.catalogue.campaigns[0]!.queueId);
+      const others = this.catalogue.queuesByMedia[queue.media].filter(
+        (q) => q.id !== queue.id && q.id !== this.catalogue.campaigns[0]!.queueId,
+      );
       const transfer = cycle < 3 && rng.chance(profile.transferProbability);
       const agentHangsUp = rng.chance(profile.agentDisconnects);
       rec.userEnd(userEnd, user, agent, queue, {
@@ -367,7 +505,15 @@ class Simulation {
   }
 
   /** After-call work then wrap-up: `acw` when the agent finishes (its duration), `wrapup` just after. */
-  private afterCallWork(rec: ConversationRecorder, profile: MediaProfile, userEnd: number, user: Participant, agent: Agent, queue: Queue, forcedCode: string | undefined): void {
+  private afterCallWork(
+    rec: ConversationRecorder,
+    profile: MediaProfile,
+    userEnd: number,
+    user: Participant,
+    agent: Agent,
+    queue: Queue,
+    forcedCode: string | undefined,
+  ): void {
     const { rng } = this;
     let acwMs = drawDuration(rng, profile.acw);
     let code: string;
@@ -379,7 +525,11 @@ class Simulation {
     }
     const wrapupNotes = rng.chance(0.15) ? rng.pick(NOTES) : undefined;
     rec.acw(userEnd + acwMs, user, agent, queue, { wrapupCode: code, wrapupNotes, wrapupDurationMs: acwMs });
-    rec.wrapup(userEnd + acwMs + rng.between(20, 300), user, queue, { wrapupCode: code, wrapupNotes, wrapupDurationMs: acwMs });
+    rec.wrapup(userEnd + acwMs + rng.between(20, 300), user, queue, {
+      wrapupCode: code,
+      wrapupNotes,
+      wrapupDurationMs: acwMs,
+    });
   }
 
   private identify(rec: ConversationRecorder, customer: Participant, at: number, divisionId: string): void {
@@ -391,10 +541,20 @@ class Simulation {
     });
   }
 
-  private inboundContext(conversationId: string, media: SimulatedMedia, queue: Queue, person: Person): ConversationContext {
+  private inboundContext(
+    conversationId: string,
+    media: SimulatedMedia,
+    queue: Queue,
+    person: Person,
+  ): ConversationContext {
     const { rng, catalogue } = this;
     const profile = MEDIA_PROFILES[media];
-    const base = { conversationId, mediaType: profile.mediaType, provider: profile.provider, direction: 'INBOUND' } as const;
+    const base = {
+      conversationId,
+      mediaType: profile.mediaType,
+      provider: profile.provider,
+      direction: 'INBOUND',
+    } as const;
     switch (media) {
       case 'voice':
         return { ...base, ani: person.phone, dnis: rng.pick(catalogue.phoneNumbers) };
@@ -403,11 +563,19 @@ class Simulation {
       case 'message': {
         const messageType = rng.weighted(MESSAGE_TYPES, MESSAGE_TYPE_WEIGHTS);
         const from =
-          messageType === 'SMS' ? person.phone.slice(4)
-          : messageType === 'WHATSAPP' ? `+447700900${rng.digits(3)}`
-          : messageType === 'FACEBOOK' ? rng.digits(16)
-          : rng.uuid();
-        return { ...base, addressTo: catalogue.messagingAddresses[messageType as keyof Catalogue['messagingAddresses']], addressFrom: from, messageType };
+          messageType === 'SMS'
+            ? person.phone.slice(4)
+            : messageType === 'WHATSAPP'
+              ? `+447700900${rng.digits(3)}`
+              : messageType === 'FACEBOOK'
+                ? rng.digits(16)
+                : rng.uuid();
+        return {
+          ...base,
+          addressTo: catalogue.messagingAddresses[messageType as keyof Catalogue['messagingAddresses']],
+          addressFrom: from,
+          messageType,
+        };
       }
       default:
         return { ...base };
@@ -427,7 +595,12 @@ class Simulation {
           Language: 'en-us',
         };
       case 'chat':
-        return { 'context.firstName': capitalize(person.first), 'context.lastName': capitalize(person.last), 'context.email': person.email, Intent: intent };
+        return {
+          'context.firstName': capitalize(person.first),
+          'context.lastName': capitalize(person.last),
+          'context.email': person.email,
+          Intent: intent,
+        };
       case 'message':
         return { Intent: intent, BotOutcome: 'Escalated', CustomerTier: rng.pick(TIERS) };
       default:

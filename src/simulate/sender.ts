@@ -109,7 +109,10 @@ interface Pending {
  * const summary = await sendEvents(generateEvents({ conversations: 100 }), { endpoint: 'http://127.0.0.1:4010' });
  * console.log(`${summary.accepted} accepted, ${summary.failed} rejected`);
  */
-export async function sendEvents(lines: AsyncIterable<string> | Iterable<string>, options: SendOptions): Promise<SendSummary> {
+export async function sendEvents(
+  lines: AsyncIterable<string> | Iterable<string>,
+  options: SendOptions,
+): Promise<SendSummary> {
   const clock = options.clock ?? systemClock;
   const started = clock.now();
   const client = options.client ?? createEventBridgeClient(options);
@@ -139,7 +142,12 @@ export async function sendEvents(lines: AsyncIterable<string> | Iterable<string>
   const fail = (item: Pending, errorCode: string, errorMessage: string) => {
     summary.failed += 1;
     summary.failuresByCode[errorCode] = (summary.failuresByCode[errorCode] ?? 0) + 1;
-    const failure: SendFailure = { line: item.line, errorCode, errorMessage, ...(item.note ? { note: item.note } : {}) };
+    const failure: SendFailure = {
+      line: item.line,
+      errorCode,
+      errorMessage,
+      ...(item.note ? { note: item.note } : {}),
+    };
     options.onFailure?.(failure);
     // Keep the failures with the lowest line numbers (calls complete out of order).
     const list = summary.failures;
@@ -165,8 +173,14 @@ export async function sendEvents(lines: AsyncIterable<string> | Iterable<string>
         pending.forEach((item, i) => {
           const result = results[i];
           if (result?.EventId) summary.accepted += 1;
-          else if (result?.ErrorCode && RETRYABLE.has(result.ErrorCode) && item.attempts < maxAttempts) retry.push(item);
-          else fail(item, result?.ErrorCode ?? 'NoResult', result?.ErrorMessage ?? 'the endpoint returned no result for this entry');
+          else if (result?.ErrorCode && RETRYABLE.has(result.ErrorCode) && item.attempts < maxAttempts)
+            retry.push(item);
+          else
+            fail(
+              item,
+              result?.ErrorCode ?? 'NoResult',
+              result?.ErrorMessage ?? 'the endpoint returned no result for this entry',
+            );
         });
       } catch (error) {
         const e = error as Error & { $metadata?: { httpStatusCode?: number }; code?: string };
@@ -239,17 +253,23 @@ export async function sendEvents(lines: AsyncIterable<string> | Iterable<string>
  * An EventBridge client for `endpoint`: dummy credentials when it is a loopback address (a local
  * bus needs none), the default credential chain otherwise.
  */
-export function createEventBridgeClient(options: Pick<SendOptions, 'endpoint' | 'region' | 'credentials'>): EventBridgeClient {
+export function createEventBridgeClient(
+  options: Pick<SendOptions, 'endpoint' | 'region' | 'credentials'>,
+): EventBridgeClient {
   let url: URL;
   try {
     url = new URL(options.endpoint);
   } catch {
-    throw new SendError(`Invalid endpoint URL "${options.endpoint}"; expected e.g. http://127.0.0.1:4010`, options.endpoint);
+    throw new SendError(
+      `Invalid endpoint URL "${options.endpoint}"; expected e.g. http://127.0.0.1:4010`,
+      options.endpoint,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SendError(`Invalid endpoint URL "${options.endpoint}": use http:// or https://`, options.endpoint);
   }
-  const credentials = options.credentials ?? (isLoopback(url.hostname) ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined);
+  const credentials =
+    options.credentials ?? (isLoopback(url.hostname) ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined);
   return new EventBridgeClient({
     endpoint: options.endpoint,
     region: options.region ?? 'us-east-1',

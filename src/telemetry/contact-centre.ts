@@ -55,7 +55,11 @@ export interface ContactCentreSource {
  */
 export function normalizeContactCentreFigures(figures: ContactCentreFigures): ContactCentreFigures {
   const waitingByQueue = figures.waitingByQueue
-    .map((q) => (q.queueName === undefined ? { queueId: q.queueId, waiting: q.waiting } : { queueId: q.queueId, queueName: q.queueName, waiting: q.waiting }))
+    .map((q) =>
+      q.queueName === undefined
+        ? { queueId: q.queueId, waiting: q.waiting }
+        : { queueId: q.queueId, queueName: q.queueName, waiting: q.waiting },
+    )
     .sort((a, b) => b.waiting - a.waiting || (a.queueId < b.queueId ? -1 : a.queueId > b.queueId ? 1 : 0));
   return {
     activeConversations: figures.activeConversations,

@@ -49,9 +49,14 @@ export class LogHistogram {
     const alpha = options.relativeAccuracy ?? 0.01;
     const minValue = options.minValue ?? 0.001;
     const maxValue = options.maxValue ?? 1e9;
-    if (!(alpha > 0 && alpha < 1)) throw new RangeError(`LogHistogram: relativeAccuracy must be between 0 and 1 (exclusive), got ${alpha}; 0.01 means 1 %.`);
+    if (!(alpha > 0 && alpha < 1))
+      throw new RangeError(
+        `LogHistogram: relativeAccuracy must be between 0 and 1 (exclusive), got ${alpha}; 0.01 means 1 %.`,
+      );
     if (!(minValue > 0 && maxValue > minValue)) {
-      throw new RangeError(`LogHistogram: need 0 < minValue < maxValue, got minValue ${minValue} and maxValue ${maxValue}.`);
+      throw new RangeError(
+        `LogHistogram: need 0 < minValue < maxValue, got minValue ${minValue} and maxValue ${maxValue}.`,
+      );
     }
     this.relativeAccuracy = alpha;
     this.minValue = minValue;
@@ -83,7 +88,9 @@ export class LogHistogram {
   /** Adds every value of `other` (which must have the same options) to this histogram. */
   merge(other: LogHistogram): void {
     if (other.counts.length !== this.counts.length || other.offset !== this.offset || other.gamma !== this.gamma) {
-      throw new RangeError('LogHistogram.merge: both histograms must be created with the same relativeAccuracy, minValue and maxValue.');
+      throw new RangeError(
+        'LogHistogram.merge: both histograms must be created with the same relativeAccuracy, minValue and maxValue.',
+      );
     }
     for (let i = 0; i < this.counts.length; i++) this.counts[i]! += other.counts[i]!;
     this.zeros += other.zeros;
@@ -108,7 +115,8 @@ export class LogHistogram {
   /** Several quantiles in one pass; `qs` need not be sorted. Each entry as for {@link quantile}. */
   quantiles(qs: readonly number[]): (number | undefined)[] {
     for (const q of qs) {
-      if (!(q >= 0 && q <= 1)) throw new RangeError(`LogHistogram: a quantile must be between 0 and 1, got ${q}; e.g. 0.99 for p99.`);
+      if (!(q >= 0 && q <= 1))
+        throw new RangeError(`LogHistogram: a quantile must be between 0 and 1, got ${q}; e.g. 0.99 for p99.`);
     }
     if (this.total === 0) return qs.map(() => undefined);
     const order = qs.map((q, i) => ({ i, rank: Math.floor(q * (this.total - 1)) })).sort((a, b) => a.rank - b.rank);

@@ -90,7 +90,9 @@ export class PipelineTelemetry {
     this.prometheus = createPipelineMetrics(
       {
         counts: () => this.counts,
-        ...(options.contactCentre === undefined ? {} : { contactCentre: readFigures.bind(undefined, options.contactCentre) }),
+        ...(options.contactCentre === undefined
+          ? {}
+          : { contactCentre: readFigures.bind(undefined, options.contactCentre) }),
       },
       { processMetrics: options.processMetrics ?? false },
     );
@@ -153,7 +155,9 @@ export class PipelineTelemetry {
   processingFinished(count = 1): void {
     checkCount('processingFinished', count);
     if (count > this.counts.inFlight) {
-      throw new RangeError(`PipelineTelemetry.processingFinished(${count}): only ${this.counts.inFlight} events are in flight; call processingStarted() for each event before processingFinished().`);
+      throw new RangeError(
+        `PipelineTelemetry.processingFinished(${count}): only ${this.counts.inFlight} events are in flight; call processingStarted() for each event before processingFinished().`,
+      );
     }
     this.counts.inFlight -= count;
   }
@@ -221,7 +225,6 @@ export class PipelineTelemetry {
   get registry(): PipelineMetrics['registry'] {
     return this.prometheus.registry;
   }
-
 }
 
 async function readFigures(source: ContactCentreSource): Promise<ContactCentreFigures> {
@@ -236,7 +239,8 @@ function checkCount(method: string, count: number): number {
 }
 
 function seconds(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`PipelineTelemetry: ${option} must be a whole number of seconds ≥ 1, got ${value}.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`PipelineTelemetry: ${option} must be a whole number of seconds ≥ 1, got ${value}.`);
   return value;
 }
 

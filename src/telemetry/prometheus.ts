@@ -18,7 +18,17 @@ export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
 /** The plain counters and gauges the metrics copy at scrape time (as `/api/stats` names them). */
 export type PipelineCounts = Pick<
   PipelineStats,
-  'accepted' | 'processed' | 'duplicates' | 'invalid' | 'failed' | 'retried' | 'deadLettered' | 'inFlight' | 'backlog' | 'concurrencyLimit' | 'peakConcurrency'
+  | 'accepted'
+  | 'processed'
+  | 'duplicates'
+  | 'invalid'
+  | 'failed'
+  | 'retried'
+  | 'deadLettered'
+  | 'inFlight'
+  | 'backlog'
+  | 'concurrencyLimit'
+  | 'peakConcurrency'
 >;
 
 /** What the metrics read at scrape time. */
@@ -36,13 +46,37 @@ export interface PipelineMetrics {
 }
 
 const COUNTERS: readonly [name: string, help: string, key: keyof PipelineCounts][] = [
-  ['genesys_pipeline_events_accepted_total', 'Events accepted by PutEvents (archived and written to the durable queue).', 'accepted'],
-  ['genesys_pipeline_events_processed_total', 'Events processed and applied to the conversation projection.', 'processed'],
-  ['genesys_pipeline_events_duplicate_total', 'Deliveries recognised as already processed (same idempotency key) and skipped.', 'duplicates'],
-  ['genesys_pipeline_events_invalid_total', 'Events that failed validation; they are also counted as dead-lettered.', 'invalid'],
-  ['genesys_pipeline_events_failed_total', 'Processing attempts that failed; each is then retried or dead-lettered.', 'failed'],
+  [
+    'genesys_pipeline_events_accepted_total',
+    'Events accepted by PutEvents (archived and written to the durable queue).',
+    'accepted',
+  ],
+  [
+    'genesys_pipeline_events_processed_total',
+    'Events processed and applied to the conversation projection.',
+    'processed',
+  ],
+  [
+    'genesys_pipeline_events_duplicate_total',
+    'Deliveries recognised as already processed (same idempotency key) and skipped.',
+    'duplicates',
+  ],
+  [
+    'genesys_pipeline_events_invalid_total',
+    'Events that failed validation; they are also counted as dead-lettered.',
+    'invalid',
+  ],
+  [
+    'genesys_pipeline_events_failed_total',
+    'Processing attempts that failed; each is then retried or dead-lettered.',
+    'failed',
+  ],
   ['genesys_pipeline_events_retried_total', 'Processing attempts that retried a failed attempt.', 'retried'],
-  ['genesys_pipeline_events_dead_lettered_total', 'Events written to the dead-letter store with the reason.', 'deadLettered'],
+  [
+    'genesys_pipeline_events_dead_lettered_total',
+    'Events written to the dead-letter store with the reason.',
+    'deadLettered',
+  ],
 ];
 
 const GAUGES: readonly [name: string, help: string, key: keyof PipelineCounts][] = [
@@ -58,7 +92,10 @@ const GAUGES: readonly [name: string, help: string, key: keyof PipelineCounts][]
  * with the `genesys_pipeline_` prefix; they install a GC observer, so create at most one
  * registry with them per process.
  */
-export function createPipelineMetrics(source: PipelineMetricsSource, options: { processMetrics?: boolean } = {}): PipelineMetrics {
+export function createPipelineMetrics(
+  source: PipelineMetricsSource,
+  options: { processMetrics?: boolean } = {},
+): PipelineMetrics {
   const registry = new Registry();
   for (const [name, help, key] of COUNTERS) {
     new Counter({
@@ -132,7 +169,11 @@ function registerContactCentreMetrics(registry: Registry, read: () => Promise<Co
       this.set((await figures()) ? 1 : 0);
     },
   });
-  gauge('genesys_pipeline_active_conversations', 'Conversations started and not yet ended.', (f) => f.activeConversations);
+  gauge(
+    'genesys_pipeline_active_conversations',
+    'Conversations started and not yet ended.',
+    (f) => f.activeConversations,
+  );
   new Gauge({
     name: 'genesys_pipeline_queue_waiting_conversations',
     help: 'Conversations waiting in an ACD queue (entered it, not yet answered or abandoned), by queue id.',
@@ -154,5 +195,9 @@ function registerContactCentreMetrics(registry: Registry, read: () => Promise<Co
     'Mean talk + hold + after-call work of the answered conversations that ended; NaN until one has.',
     (f) => (f.averageHandleTimeMs === null ? null : f.averageHandleTimeMs / 1000),
   );
-  gauge('genesys_pipeline_conversations_ended', 'Conversations that ended, as counted by the conversation projection.', (f) => f.conversationsEnded);
+  gauge(
+    'genesys_pipeline_conversations_ended',
+    'Conversations that ended, as counted by the conversation projection.',
+    (f) => f.conversationsEnded,
+  );
 }

@@ -85,7 +85,11 @@ export function compilePath(text: string, where: string, allowMapItem = false): 
     if (steps.length === 0) return { text, get: (input) => (input ? input : undefined) };
     if (steps.length === 1) {
       const [a] = steps as [string];
-      return { text, get: (input) => (input && Object.hasOwn(input as object, a) ? (input as Record<string, JsonValue>)[a] : undefined) };
+      return {
+        text,
+        get: (input) =>
+          input && Object.hasOwn(input as object, a) ? (input as Record<string, JsonValue>)[a] : undefined,
+      };
     }
     return { text, get: (input) => follow(input, steps, 0) };
   }
@@ -93,13 +97,21 @@ export function compilePath(text: string, where: string, allowMapItem = false): 
   const [a, b, c] = steps;
   if (a === 'Map' && b === 'Item' && (c === 'Value' || c === 'Index')) {
     if (!allowMapItem) {
-      throw new UnsupportedPathError(`${where}: ${JSON.stringify(text)} reads $$.Map.Item, which the fast executor provides only in a Map state's ItemSelector.`);
+      throw new UnsupportedPathError(
+        `${where}: ${JSON.stringify(text)} reads $$.Map.Item, which the fast executor provides only in a Map state's ItemSelector.`,
+      );
     }
-    if (c === 'Index') return { text, get: (_input, context) => (context.mapItem ? follow(context.mapItem.index, steps, 3) : undefined) };
+    if (c === 'Index')
+      return {
+        text,
+        get: (_input, context) => (context.mapItem ? follow(context.mapItem.index, steps, 3) : undefined),
+      };
     return { text, get: (_input, context) => (context.mapItem ? follow(context.mapItem.value, steps, 3) : undefined) };
   }
-  if (a === 'Execution' && b === 'Input') return { text, get: (_input, context) => follow(context.executionInput, steps, 2) };
-  if (a === 'Execution' && b === 'StartTime' && steps.length === 2) return { text, get: (_input, context) => context.startTime };
+  if (a === 'Execution' && b === 'Input')
+    return { text, get: (_input, context) => follow(context.executionInput, steps, 2) };
+  if (a === 'Execution' && b === 'StartTime' && steps.length === 2)
+    return { text, get: (_input, context) => context.startTime };
   throw new UnsupportedPathError(
     `${where}: the context path ${JSON.stringify(text)} is not supported by the fast executor (it provides $$.Map.Item.Value…, $$.Map.Item.Index, $$.Execution.Input… and $$.Execution.StartTime).`,
   );
@@ -131,7 +143,9 @@ export function compileTemplate(template: JsonValue, where: string, allowMapItem
     if (key.endsWith('.$') && typeof value === 'string') {
       const name = key.replace('.$', '');
       if (!value.startsWith('$')) {
-        throw new UnsupportedPathError(`${where}: field "${key}" uses the intrinsic function ${JSON.stringify(value)}; the fast executor does not evaluate intrinsic functions.`);
+        throw new UnsupportedPathError(
+          `${where}: field "${key}" uses the intrinsic function ${JSON.stringify(value)}; the fast executor does not evaluate intrinsic functions.`,
+        );
       }
       const path = compilePath(value, `${where} field "${key}"`, allowMapItem);
       fields.push({ key: name, value: (input, context) => requireValue(path, input, context) });
@@ -145,7 +159,13 @@ export function compileTemplate(template: JsonValue, where: string, allowMapItem
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
       if (plain) out[f.key] = f.value(input, context);
-      else Object.defineProperty(out, f.key, { value: f.value(input, context), enumerable: true, writable: true, configurable: true });
+      else
+        Object.defineProperty(out, f.key, {
+          value: f.value(input, context),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     return out;
   };
@@ -163,11 +183,14 @@ export type CompiledResultPath = (rawInput: JsonValue, result: JsonValue) => Jso
 export function compileResultPath(path: string | null | undefined, where: string): CompiledResultPath {
   if (path === undefined || path === '$') return (_raw, result) => result;
   if (path === null) return (raw) => raw;
-  if (typeof path !== 'string' || !path.startsWith('$.')) throw new UnsupportedPathError(`${where}: ResultPath ${JSON.stringify(path)} is not a reference path.`);
+  if (typeof path !== 'string' || !path.startsWith('$.'))
+    throw new UnsupportedPathError(`${where}: ResultPath ${JSON.stringify(path)} is not a reference path.`);
   const steps: string[] = [];
   for (const part of path.slice(2).split('.')) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(part) || part === '__proto__') {
-      throw new UnsupportedPathError(`${where}: ResultPath ${JSON.stringify(path)} is not supported by the fast executor (it takes $.name.name…).`);
+      throw new UnsupportedPathError(
+        `${where}: ResultPath ${JSON.stringify(path)} is not supported by the fast executor (it takes $.name.name…).`,
+      );
     }
     steps.push(part);
   }

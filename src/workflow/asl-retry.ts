@@ -55,7 +55,12 @@ export function matchesError(matcher: ErrorMatcher, error: string, inTask: boole
  * @example
  * retryDelayMs({ intervalSeconds: 1, backoffRate: 2, maxDelaySeconds: 10, fullJitter: false, … }, 3, undefined) // → 8000
  */
-export function retryDelayMs(retrier: Pick<CompiledRetrier, 'intervalSeconds' | 'backoffRate' | 'maxDelaySeconds' | 'fullJitter'>, attempt: number, pauseMs: number | undefined, random: () => number = Math.random): number {
+export function retryDelayMs(
+  retrier: Pick<CompiledRetrier, 'intervalSeconds' | 'backoffRate' | 'maxDelaySeconds' | 'fullJitter'>,
+  attempt: number,
+  pauseMs: number | undefined,
+  random: () => number = Math.random,
+): number {
   const max = retrier.maxDelaySeconds;
   if (pauseMs !== undefined) return max !== undefined && pauseMs > max * 1000 ? max * 1000 : pauseMs;
   let seconds = retrier.intervalSeconds * retrier.backoffRate ** attempt;
@@ -71,18 +76,35 @@ export function compileRetriers(retry: AslRetrier[] | undefined, where: string):
   return retry.map((r, i) => {
     const w = `${where} Retry[${i}]`;
     for (const key of Object.keys(r)) {
-      if (!['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'].includes(key)) {
-        throw new LocalExecutorConfigError(`${w}: field "${key}" is not supported by the fast executor; use the reference executor (LocalWorkflowExecutor).`);
+      if (
+        ![
+          'ErrorEquals',
+          'IntervalSeconds',
+          'MaxAttempts',
+          'BackoffRate',
+          'MaxDelaySeconds',
+          'JitterStrategy',
+          'Comment',
+        ].includes(key)
+      ) {
+        throw new LocalExecutorConfigError(
+          `${w}: field "${key}" is not supported by the fast executor; use the reference executor (LocalWorkflowExecutor).`,
+        );
       }
     }
     const maxAttempts = r.MaxAttempts ?? 3;
     const intervalSeconds = r.IntervalSeconds ?? 1;
     const backoffRate = r.BackoffRate ?? 2;
-    if (!(Number.isInteger(maxAttempts) && maxAttempts >= 0)) throw new LocalExecutorConfigError(`${w}: MaxAttempts must be an integer ≥ 0.`);
-    if (!(Number.isInteger(intervalSeconds) && intervalSeconds >= 1)) throw new LocalExecutorConfigError(`${w}: IntervalSeconds must be an integer ≥ 1.`);
-    if (!(Number.isFinite(backoffRate) && backoffRate >= 1)) throw new LocalExecutorConfigError(`${w}: BackoffRate must be a number ≥ 1.`);
-    if (r.MaxDelaySeconds !== undefined && !(Number.isInteger(r.MaxDelaySeconds) && r.MaxDelaySeconds >= 1)) throw new LocalExecutorConfigError(`${w}: MaxDelaySeconds must be an integer ≥ 1.`);
-    if (r.JitterStrategy !== undefined && r.JitterStrategy !== 'FULL' && r.JitterStrategy !== 'NONE') throw new LocalExecutorConfigError(`${w}: JitterStrategy must be "FULL" or "NONE".`);
+    if (!(Number.isInteger(maxAttempts) && maxAttempts >= 0))
+      throw new LocalExecutorConfigError(`${w}: MaxAttempts must be an integer ≥ 0.`);
+    if (!(Number.isInteger(intervalSeconds) && intervalSeconds >= 1))
+      throw new LocalExecutorConfigError(`${w}: IntervalSeconds must be an integer ≥ 1.`);
+    if (!(Number.isFinite(backoffRate) && backoffRate >= 1))
+      throw new LocalExecutorConfigError(`${w}: BackoffRate must be a number ≥ 1.`);
+    if (r.MaxDelaySeconds !== undefined && !(Number.isInteger(r.MaxDelaySeconds) && r.MaxDelaySeconds >= 1))
+      throw new LocalExecutorConfigError(`${w}: MaxDelaySeconds must be an integer ≥ 1.`);
+    if (r.JitterStrategy !== undefined && r.JitterStrategy !== 'FULL' && r.JitterStrategy !== 'NONE')
+      throw new LocalExecutorConfigError(`${w}: JitterStrategy must be "FULL" or "NONE".`);
     return {
       ...compileErrorEquals(r.ErrorEquals, w, i === retry.length - 1),
       maxAttempts,
@@ -102,11 +124,17 @@ export function compileCatchers(catchers: AslCatcher[] | undefined, where: strin
     const w = `${where} Catch[${i}]`;
     for (const key of Object.keys(c)) {
       if (!['ErrorEquals', 'Next', 'ResultPath', 'Comment'].includes(key)) {
-        throw new LocalExecutorConfigError(`${w}: field "${key}" is not supported by the fast executor; use the reference executor (LocalWorkflowExecutor).`);
+        throw new LocalExecutorConfigError(
+          `${w}: field "${key}" is not supported by the fast executor; use the reference executor (LocalWorkflowExecutor).`,
+        );
       }
     }
     if (typeof c.Next !== 'string') throw new LocalExecutorConfigError(`${w} has no Next.`);
-    return { ...compileErrorEquals(c.ErrorEquals, w, i === catchers.length - 1), resultPath: compileResultPath(c.ResultPath, w), next: c.Next };
+    return {
+      ...compileErrorEquals(c.ErrorEquals, w, i === catchers.length - 1),
+      resultPath: compileResultPath(c.ResultPath, w),
+      next: c.Next,
+    };
   });
 }
 
@@ -116,7 +144,9 @@ function compileErrorEquals(list: unknown, where: string, last: boolean): ErrorM
   }
   const all = list.includes('States.ALL');
   if (all && (list.length !== 1 || !last)) {
-    throw new LocalExecutorConfigError(`${where}: "States.ALL" must be alone in its ErrorEquals and in the last entry (Step Functions rejects the definition otherwise).`);
+    throw new LocalExecutorConfigError(
+      `${where}: "States.ALL" must be alone in its ErrorEquals and in the last entry (Step Functions rejects the definition otherwise).`,
+    );
   }
   return { names: new Set(list as string[]), all, taskFailed: list.includes('States.TaskFailed') };
 }

@@ -118,16 +118,40 @@ interface Resolved {
 
 function resolveOptions(options: WorkflowOptions): Resolved {
   if (options.mode !== 'buffered' && options.mode !== 'direct') {
-    throw new WorkflowOptionsError('mode', `Unknown workflow mode ${JSON.stringify(options.mode)}: use "buffered" (SQS → Pipe batches) or "direct" (one event per execution).`);
+    throw new WorkflowOptionsError(
+      'mode',
+      `Unknown workflow mode ${JSON.stringify(options.mode)}: use "buffered" (SQS → Pipe batches) or "direct" (one event per execution).`,
+    );
   }
   const maxConcurrency = options.maxConcurrency ?? WORKFLOW_DEFAULTS.maxConcurrency;
-  integer('maxConcurrency', maxConcurrency, 1, MAX_INLINE_MAP_CONCURRENCY, 'an inline Map runs at most 40 iterations at once; bound the total with the Pipe and Lambda reserved concurrency');
+  integer(
+    'maxConcurrency',
+    maxConcurrency,
+    1,
+    MAX_INLINE_MAP_CONCURRENCY,
+    'an inline Map runs at most 40 iterations at once; bound the total with the Pipe and Lambda reserved concurrency',
+  );
   const retry = { ...WORKFLOW_DEFAULTS.retry, ...stripUndefined(options.retry ?? {}) };
-  integer('retry.maxAttempts', retry.maxAttempts, 0, 99_999_999, 'MaxAttempts is a non-negative integer; 0 disables retries');
+  integer(
+    'retry.maxAttempts',
+    retry.maxAttempts,
+    0,
+    99_999_999,
+    'MaxAttempts is a non-negative integer; 0 disables retries',
+  );
   integer('retry.intervalSeconds', retry.intervalSeconds, 1, 99_999_999, 'IntervalSeconds is a positive integer');
-  integer('retry.maxDelaySeconds', retry.maxDelaySeconds, 1, 31_622_400, 'MaxDelaySeconds is a positive integer below one year');
+  integer(
+    'retry.maxDelaySeconds',
+    retry.maxDelaySeconds,
+    1,
+    31_622_400,
+    'MaxDelaySeconds is a positive integer below one year',
+  );
   if (!(Number.isFinite(retry.backoffRate) && retry.backoffRate >= 1)) {
-    throw new WorkflowOptionsError('retry.backoffRate', `retry.backoffRate must be a number ≥ 1, got ${String(retry.backoffRate)}.`);
+    throw new WorkflowOptionsError(
+      'retry.backoffRate',
+      `retry.backoffRate must be a number ≥ 1, got ${String(retry.backoffRate)}.`,
+    );
   }
   const taskTimeoutSeconds = options.taskTimeoutSeconds ?? WORKFLOW_DEFAULTS.taskTimeoutSeconds;
   integer('taskTimeoutSeconds', taskTimeoutSeconds, 1, 99_999_999, 'TimeoutSeconds is a positive integer');
@@ -147,7 +171,10 @@ function resolveOptions(options: WorkflowOptions): Resolved {
 
 function integer(option: string, value: number, min: number, max: number, hint: string): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new WorkflowOptionsError(option, `${option} must be an integer from ${min} to ${max}, got ${String(value)} (${hint}).`);
+    throw new WorkflowOptionsError(
+      option,
+      `${option} must be an integer from ${min} to ${max}, got ${String(value)} (${hint}).`,
+    );
   }
 }
 
@@ -192,13 +219,20 @@ function buffered(r: Resolved): AslDefinition {
     QueryLanguage: 'JSONPath',
     StartAt: S.validate,
     States: {
-      [S.validate]: lambdaTask(r, FUNCTION_PLACEHOLDERS.validator, { source: 'pipe', 'records.$': '$' }, VALIDATION_SELECTOR, {
-        Comment: 'Parse every record; invalid events go to the dead-letter store with their problems.',
-        Next: S.processEach,
-      }),
+      [S.validate]: lambdaTask(
+        r,
+        FUNCTION_PLACEHOLDERS.validator,
+        { source: 'pipe', 'records.$': '$' },
+        VALIDATION_SELECTOR,
+        {
+          Comment: 'Parse every record; invalid events go to the dead-letter store with their problems.',
+          Next: S.processEach,
+        },
+      ),
       [S.processEach]: {
         Type: 'Map',
-        Comment: 'Process the valid events, at most MaxConcurrency at once. The outcomes replace the items (keeps the payload small).',
+        Comment:
+          'Process the valid events, at most MaxConcurrency at once. The outcomes replace the items (keeps the payload small).',
         ItemsPath: '$.items',
         ItemSelector: {
           'messageId.$': '$$.Map.Item.Value.messageId',
@@ -217,7 +251,8 @@ function buffered(r: Resolved): AslDefinition {
             }),
             [S.processFailed]: {
               Type: 'Pass',
-              Comment: 'A final failure becomes a failure record; the batch reporter returns it to the queue or dead-letters it.',
+              Comment:
+                'A final failure becomes a failure record; the batch reporter returns it to the queue or dead-letters it.',
               Parameters: {
                 'messageId.$': '$.messageId',
                 'receiveCount.$': '$.receiveCount',
@@ -259,31 +294,62 @@ function direct(r: Resolved): AslDefinition {
     QueryLanguage: 'JSONPath',
     StartAt: S.validate,
     States: {
-      [S.validate]: lambdaTask(r, FUNCTION_PLACEHOLDERS.validator, { source: 'eventbridge', 'event.$': '$' }, VALIDATION_SELECTOR, {
-        Comment: 'Parse the event; an invalid event goes to the dead-letter store with its problems.',
-        Next: S.checkValid,
-      }),
+      [S.validate]: lambdaTask(
+        r,
+        FUNCTION_PLACEHOLDERS.validator,
+        { source: 'eventbridge', 'event.$': '$' },
+        VALIDATION_SELECTOR,
+        {
+          Comment: 'Parse the event; an invalid event goes to the dead-letter store with its problems.',
+          Next: S.checkValid,
+        },
+      ),
       [S.checkValid]: {
         Type: 'Choice',
         Choices: [{ Variable: '$.invalid', NumericGreaterThan: 0, Next: S.rejected }],
         Default: S.process,
       },
-      [S.rejected]: { Type: 'Succeed', Comment: 'Invalid event: already dead-lettered by the validator with its problems.' },
+      [S.rejected]: {
+        Type: 'Succeed',
+        Comment: 'Invalid event: already dead-lettered by the validator with its problems.',
+      },
       [S.process]: lambdaTask(
         r,
         FUNCTION_PLACEHOLDERS.processor,
-        { 'messageId.$': '$.items[0].messageId', 'receiveCount.$': '$.items[0].receiveCount', 'event.$': '$.items[0].event' },
+        {
+          'messageId.$': '$.items[0].messageId',
+          'receiveCount.$': '$.items[0].receiveCount',
+          'event.$': '$.items[0].event',
+        },
         OUTCOME_SELECTOR,
-        { Comment: 'Idempotent per event. Transient errors are retried with backoff; anything left is caught.', Catch: CATCH_ALL(S.recordFailure), End: true },
+        {
+          Comment: 'Idempotent per event. Transient errors are retried with backoff; anything left is caught.',
+          Catch: CATCH_ALL(S.recordFailure),
+          End: true,
+        },
       ),
       [S.recordFailure]: lambdaTask(
         r,
         FUNCTION_PLACEHOLDERS.failureRecorder,
-        { 'messageId.$': '$.items[0].messageId', 'event.$': '$.items[0].event', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+        {
+          'messageId.$': '$.items[0].messageId',
+          'event.$': '$.items[0].event',
+          'error.$': '$.error.Error',
+          'cause.$': '$.error.Cause',
+        },
         undefined,
-        { Comment: 'Keep the event and the reason in the dead-letter store, then fail the execution.', ResultPath: null, Next: S.failed },
+        {
+          Comment: 'Keep the event and the reason in the dead-letter store, then fail the execution.',
+          ResultPath: null,
+          Next: S.failed,
+        },
       ),
-      [S.failed]: { Type: 'Fail', Comment: 'Fails with the processor error and cause.', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
+      [S.failed]: {
+        Type: 'Fail',
+        Comment: 'Fails with the processor error and cause.',
+        ErrorPath: '$.error.Error',
+        CausePath: '$.error.Cause',
+      },
     },
   };
 }

@@ -16,7 +16,15 @@ import { LocalFunctions, walkStates, WorkflowExecutionError } from './local-func
 import type { ExecuteOptions, ExecutorStats, LocalExecutorOptions, WorkflowExecutor } from './local-functions.js';
 
 export { WorkflowExecutionError, LocalExecutorConfigError } from './local-functions.js';
-export type { LocalLambdaHandler, ConcurrencyLimit, LocalExecutorOptions, ExecuteOptions, ExecutorStats, FunctionStats, WorkflowExecutor } from './local-functions.js';
+export type {
+  LocalLambdaHandler,
+  ConcurrencyLimit,
+  LocalExecutorOptions,
+  ExecuteOptions,
+  ExecutorStats,
+  FunctionStats,
+  WorkflowExecutor,
+} from './local-functions.js';
 
 /**
  * Runs one state machine definition locally, many executions at once. Create one per definition
@@ -37,13 +45,18 @@ export class LocalWorkflowExecutor implements WorkflowExecutor {
 
   constructor(definition: AslDefinition, options: LocalExecutorOptions) {
     // A copy: the library's validation writes QueryLanguage into every state of what it is given.
-    this.#machine = new (loadInterpreter().interpreter.StateMachine)(structuredClone(definition) as unknown as StateMachineDefinition, {
-      validationOptions: { checkPaths: true, checkArn: true },
-    });
+    this.#machine = new (loadInterpreter().interpreter.StateMachine)(
+      structuredClone(definition) as unknown as StateMachineDefinition,
+      {
+        validationOptions: { checkPaths: true, checkArn: true },
+      },
+    );
     this.#functions = new LocalFunctions(definition, options);
     this.#taskHandlers = Object.fromEntries(this.#functions.tasks.map((t) => [t.state, this.#functions.invoker(t.fn)]));
     this.#retryOverrides =
-      options.retryPauseMs === undefined ? undefined : Object.fromEntries(retryableStates(definition).map((s) => [s, options.retryPauseMs!]));
+      options.retryPauseMs === undefined
+        ? undefined
+        : Object.fromEntries(retryableStates(definition).map((s) => [s, options.retryPauseMs!]));
   }
 
   /**
@@ -55,7 +68,10 @@ export class LocalWorkflowExecutor implements WorkflowExecutor {
   async execute(input: JsonValue, options: ExecuteOptions = {}): Promise<JsonValue> {
     this.#functions.executions.started++;
     const execution = this.#machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: this.#taskHandlers as never, ...(this.#retryOverrides ? { retryIntervalOverrides: this.#retryOverrides } : {}) },
+      overrides: {
+        taskResourceLocalHandlers: this.#taskHandlers as never,
+        ...(this.#retryOverrides ? { retryIntervalOverrides: this.#retryOverrides } : {}),
+      },
     });
     const onAbort = (): void => execution.abort();
     if (options.signal?.aborted) execution.abort();
@@ -85,8 +101,10 @@ export class LocalWorkflowExecutor implements WorkflowExecutor {
 
 function toExecutionError(error: unknown): WorkflowExecutionError {
   const { ExecutionAbortedError, ExecutionTimeoutError, ExecutionError } = loadInterpreter().interpreter;
-  if (error instanceof ExecutionAbortedError) return new WorkflowExecutionError('ExecutionAborted', 'The execution was aborted.');
-  if (error instanceof ExecutionTimeoutError) return new WorkflowExecutionError('States.Timeout', 'The execution timed out (definition TimeoutSeconds).');
+  if (error instanceof ExecutionAbortedError)
+    return new WorkflowExecutionError('ExecutionAborted', 'The execution was aborted.');
+  if (error instanceof ExecutionTimeoutError)
+    return new WorkflowExecutionError('States.Timeout', 'The execution timed out (definition TimeoutSeconds).');
   if (error instanceof ExecutionError) {
     const cause = error.cause as Error | undefined;
     return new WorkflowExecutionError(cause?.name ?? 'States.Runtime', cause?.message ?? error.message);
@@ -96,5 +114,7 @@ function toExecutionError(error: unknown): WorkflowExecutionError {
 }
 
 function retryableStates(definition: AslDefinition): string[] {
-  return [...walkStates(definition.States)].filter(([, s]) => (s.Type === 'Task' || s.Type === 'Map') && s.Retry?.length).map(([n]) => n);
+  return [...walkStates(definition.States)]
+    .filter(([, s]) => (s.Type === 'Task' || s.Type === 'Map') && s.Retry?.length)
+    .map(([n]) => n);
 }

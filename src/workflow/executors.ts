@@ -19,7 +19,11 @@ export type WorkflowExecutorKind = (typeof WORKFLOW_EXECUTORS)[number];
  * @example
  * const executor = createWorkflowExecutor('fast', buildStateMachineDefinition({ mode: 'buffered' }), { functions });
  */
-export function createWorkflowExecutor(kind: WorkflowExecutorKind, definition: AslDefinition, options: LocalExecutorOptions): WorkflowExecutor {
+export function createWorkflowExecutor(
+  kind: WorkflowExecutorKind,
+  definition: AslDefinition,
+  options: LocalExecutorOptions,
+): WorkflowExecutor {
   switch (kind) {
     case 'fast':
       return new FastWorkflowExecutor(definition, options);

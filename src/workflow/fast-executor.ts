@@ -51,8 +51,19 @@ import type { AslCatcher, AslDefinition, AslRetrier, AslState, JsonValue } from 
 import { compileCatchers, compileRetriers, matchesError, retryDelayMs } from './asl-retry.js';
 import { compilePath, compileResultPath, compileTemplate, requireValue, UnsupportedPathError } from './asl-paths.js';
 import type { CompiledPath, PathContext } from './asl-paths.js';
-import { LocalExecutorConfigError, LocalFunctions, functionPlaceholderOf, WorkflowExecutionError } from './local-functions.js';
-import type { ExecuteOptions, ExecutorStats, LambdaInvoker, LocalExecutorOptions, WorkflowExecutor } from './local-functions.js';
+import {
+  LocalExecutorConfigError,
+  LocalFunctions,
+  functionPlaceholderOf,
+  WorkflowExecutionError,
+} from './local-functions.js';
+import type {
+  ExecuteOptions,
+  ExecutorStats,
+  LambdaInvoker,
+  LocalExecutorOptions,
+  WorkflowExecutor,
+} from './local-functions.js';
 import { FailStateError, isRecoverable, stateErrorOf, StatesRuntimeError, StatesTimeoutError } from './state-errors.js';
 
 /** What a state did: its output, and the state to run next (`undefined`: the end). */
@@ -117,8 +128,33 @@ class Scope {
 
 /** Fields each state type may have (beyond `Type` and `Comment`); anything else is refused. */
 const ALLOWED_FIELDS: Record<string, ReadonlySet<string>> = {
-  Task: new Set(['Resource', 'Parameters', 'InputPath', 'ResultSelector', 'ResultPath', 'OutputPath', 'TimeoutSeconds', 'Retry', 'Catch', 'Next', 'End']),
-  Map: new Set(['ItemsPath', 'ItemSelector', 'ItemProcessor', 'MaxConcurrency', 'InputPath', 'ResultSelector', 'ResultPath', 'OutputPath', 'Retry', 'Catch', 'Next', 'End']),
+  Task: new Set([
+    'Resource',
+    'Parameters',
+    'InputPath',
+    'ResultSelector',
+    'ResultPath',
+    'OutputPath',
+    'TimeoutSeconds',
+    'Retry',
+    'Catch',
+    'Next',
+    'End',
+  ]),
+  Map: new Set([
+    'ItemsPath',
+    'ItemSelector',
+    'ItemProcessor',
+    'MaxConcurrency',
+    'InputPath',
+    'ResultSelector',
+    'ResultPath',
+    'OutputPath',
+    'Retry',
+    'Catch',
+    'Next',
+    'End',
+  ]),
   Pass: new Set(['Parameters', 'Result', 'InputPath', 'ResultPath', 'OutputPath', 'Next', 'End']),
   Choice: new Set(['Choices', 'Default', 'InputPath', 'OutputPath']),
   Succeed: new Set(['InputPath', 'OutputPath']),
@@ -158,24 +194,33 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
 
   constructor(definition: AslDefinition, options: LocalExecutorOptions) {
     if (!definition || typeof definition !== 'object' || !definition.States || typeof definition.StartAt !== 'string') {
-      throw new LocalExecutorConfigError('The definition must be an Amazon States Language object with StartAt and States.');
+      throw new LocalExecutorConfigError(
+        'The definition must be an Amazon States Language object with StartAt and States.',
+      );
     }
     const language = (definition as { QueryLanguage?: unknown }).QueryLanguage;
     if (language !== undefined && language !== 'JSONPath') {
       throw unsupported('the definition', `QueryLanguage ${JSON.stringify(language)}`);
     }
     for (const key of Object.keys(definition)) {
-      if (!['Comment', 'QueryLanguage', 'StartAt', 'States', 'TimeoutSeconds', 'Version'].includes(key)) throw unsupported('the definition', `field "${key}"`);
+      if (!['Comment', 'QueryLanguage', 'StartAt', 'States', 'TimeoutSeconds', 'Version'].includes(key))
+        throw unsupported('the definition', `field "${key}"`);
     }
     this.#functions = new LocalFunctions(definition, options);
     this.#retryPauseMs = options.retryPauseMs;
     const timeout = definition.TimeoutSeconds;
-    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) throw new LocalExecutorConfigError(`The definition's TimeoutSeconds must be a positive integer, got ${String(timeout)}.`);
+    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0))
+      throw new LocalExecutorConfigError(
+        `The definition's TimeoutSeconds must be a positive integer, got ${String(timeout)}.`,
+      );
     this.#executionTimeoutMs = timeout === undefined ? undefined : timeout * 1000;
     try {
       this.#start = this.#compileMachine(definition.States, definition.StartAt, 'the definition');
     } catch (error) {
-      if (error instanceof UnsupportedPathError) throw new LocalExecutorConfigError(`${error.message} Use the reference executor (LocalWorkflowExecutor; genesys-pipeline run --executor reference) for this definition.`);
+      if (error instanceof UnsupportedPathError)
+        throw new LocalExecutorConfigError(
+          `${error.message} Use the reference executor (LocalWorkflowExecutor; genesys-pipeline run --executor reference) for this definition.`,
+        );
       throw error;
     }
   }
@@ -192,7 +237,10 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
     executions.started++;
     const scope = new Scope({ executionInput: input, startTime: new Date().toISOString() });
     try {
-      const output = options.signal || this.#executionTimeoutMs !== undefined ? await this.#guarded(input, scope, options.signal) : await runMachine(this.#start, input, scope);
+      const output =
+        options.signal || this.#executionTimeoutMs !== undefined
+          ? await this.#guarded(input, scope, options.signal)
+          : await runMachine(this.#start, input, scope);
       executions.succeeded++;
       return output;
     } catch (error) {
@@ -218,7 +266,12 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
       const onAbort = (): void => stop(new WorkflowExecutionError('ExecutionAborted', 'The execution was aborted.'));
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs !== undefined) timer = setTimeout(() => stop(new WorkflowExecutionError('States.Timeout', 'The execution timed out (definition TimeoutSeconds).')), timeoutMs);
+      if (timeoutMs !== undefined)
+        timer = setTimeout(
+          () =>
+            stop(new WorkflowExecutionError('States.Timeout', 'The execution timed out (definition TimeoutSeconds).')),
+          timeoutMs,
+        );
       runMachine(this.#start, input, scope).then(
         (output) => {
           finish();
@@ -244,11 +297,13 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
 
   /** Compiles the states of one machine (the definition, or a Map's processor); returns the first. */
   #compileMachine(states: Record<string, AslState>, startAt: string, where: string): CompiledState {
-    if (!states || typeof states !== 'object') throw new LocalExecutorConfigError(`${where}: States must be an object.`);
+    if (!states || typeof states !== 'object')
+      throw new LocalExecutorConfigError(`${where}: States must be an object.`);
     const compiled = new Map<string, CompiledState>();
     const resolve = (name: string | undefined, from: string): (() => CompiledState | undefined) => {
       if (name === undefined) return () => undefined;
-      if (!Object.hasOwn(states, name)) throw new LocalExecutorConfigError(`State "${from}" goes to "${name}", which is not a state of ${where}.`);
+      if (!Object.hasOwn(states, name))
+        throw new LocalExecutorConfigError(`State "${from}" goes to "${name}", which is not a state of ${where}.`);
       return () => compiled.get(name);
     };
     for (const [name, state] of Object.entries(states)) compiled.set(name, this.#compileState(name, state, resolve));
@@ -257,7 +312,11 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
     return start;
   }
 
-  #compileState(name: string, state: AslState, resolve: (next: string | undefined, from: string) => () => CompiledState | undefined): CompiledState {
+  #compileState(
+    name: string,
+    state: AslState,
+    resolve: (next: string | undefined, from: string) => () => CompiledState | undefined,
+  ): CompiledState {
     const where = `State "${name}"`;
     const type = (state as { Type?: unknown }).Type;
     const allowed = typeof type === 'string' ? ALLOWED_FIELDS[type] : undefined;
@@ -266,7 +325,8 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
       if (key === 'QueryLanguage') {
         const language = (state as { QueryLanguage?: unknown }).QueryLanguage;
         if (language !== 'JSONPath') throw unsupported(where, `QueryLanguage ${JSON.stringify(language)}`);
-      } else if (key !== 'Type' && key !== 'Comment' && !allowed.has(key)) throw unsupported(where, `field "${key}" on a ${String(type)} state`);
+      } else if (key !== 'Type' && key !== 'Comment' && !allowed.has(key))
+        throw unsupported(where, `field "${key}" on a ${String(type)} state`);
     }
     const s = state as unknown as Record<string, unknown>;
     const flow = (): (() => CompiledState | undefined) => {
@@ -285,11 +345,18 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
       case 'Task': {
         const fn = functionPlaceholderOf(state)!;
         const invoke = this.#functions.invoker(fn);
-        const parameters = state.Parameters === undefined ? undefined : compileTemplate(state.Parameters, `${where} Parameters`);
-        const selector = state.ResultSelector === undefined ? undefined : compileTemplate(state.ResultSelector, `${where} ResultSelector`);
+        const parameters =
+          state.Parameters === undefined ? undefined : compileTemplate(state.Parameters, `${where} Parameters`);
+        const selector =
+          state.ResultSelector === undefined
+            ? undefined
+            : compileTemplate(state.ResultSelector, `${where} ResultSelector`);
         const resultPath = compileResultPath(state.ResultPath, where);
         const timeout = state.TimeoutSeconds;
-        if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) throw new LocalExecutorConfigError(`${where}: TimeoutSeconds must be a positive integer, got ${String(timeout)}.`);
+        if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0))
+          throw new LocalExecutorConfigError(
+            `${where}: TimeoutSeconds must be a positive integer, got ${String(timeout)}.`,
+          );
         const timeoutMs = timeout === undefined ? undefined : timeout * 1000;
         const attempt = async (input: JsonValue, scope: Scope): Promise<JsonValue> => {
           const context = scope.context;
@@ -302,19 +369,31 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
         return this.#withErrorHandling(name, 'Task', attempt, flow(), state.Retry, state.Catch, resolve);
       }
       case 'Map': {
-        const itemsPath = state.ItemsPath === undefined ? undefined : compilePath(state.ItemsPath, `${where} ItemsPath`);
+        const itemsPath =
+          state.ItemsPath === undefined ? undefined : compilePath(state.ItemsPath, `${where} ItemsPath`);
         const selectorTemplate = state.ItemSelector;
-        const itemSelector = selectorTemplate === undefined ? undefined : compileTemplate(selectorTemplate, `${where} ItemSelector`, true);
+        const itemSelector =
+          selectorTemplate === undefined ? undefined : compileTemplate(selectorTemplate, `${where} ItemSelector`, true);
         const processor = state.ItemProcessor;
         const mode = processor?.ProcessorConfig?.Mode;
-        if (!processor || typeof processor !== 'object') throw new LocalExecutorConfigError(`${where} has no ItemProcessor.`);
-        if (mode !== undefined && mode !== 'INLINE') throw unsupported(where, `ItemProcessor mode ${JSON.stringify(mode)} (only INLINE)`);
-        for (const key of Object.keys(processor)) if (!['ProcessorConfig', 'StartAt', 'States', 'Comment'].includes(key)) throw unsupported(where, `ItemProcessor field "${key}"`);
+        if (!processor || typeof processor !== 'object')
+          throw new LocalExecutorConfigError(`${where} has no ItemProcessor.`);
+        if (mode !== undefined && mode !== 'INLINE')
+          throw unsupported(where, `ItemProcessor mode ${JSON.stringify(mode)} (only INLINE)`);
+        for (const key of Object.keys(processor))
+          if (!['ProcessorConfig', 'StartAt', 'States', 'Comment'].includes(key))
+            throw unsupported(where, `ItemProcessor field "${key}"`);
         const first = this.#compileMachine(processor.States, processor.StartAt, `the ItemProcessor of ${where}`);
         const maxConcurrency = state.MaxConcurrency ?? 0;
-        if (!(Number.isInteger(maxConcurrency) && maxConcurrency >= 0)) throw new LocalExecutorConfigError(`${where}: MaxConcurrency must be an integer ≥ 0, got ${String(maxConcurrency)}.`);
+        if (!(Number.isInteger(maxConcurrency) && maxConcurrency >= 0))
+          throw new LocalExecutorConfigError(
+            `${where}: MaxConcurrency must be an integer ≥ 0, got ${String(maxConcurrency)}.`,
+          );
         const limit = maxConcurrency === 0 ? INLINE_MAP_LIMIT : maxConcurrency;
-        const selector = state.ResultSelector === undefined ? undefined : compileTemplate(state.ResultSelector, `${where} ResultSelector`);
+        const selector =
+          state.ResultSelector === undefined
+            ? undefined
+            : compileTemplate(state.ResultSelector, `${where} ResultSelector`);
         const resultPath = compileResultPath(state.ResultPath, where);
         const attempt = async (input: JsonValue, scope: Scope): Promise<JsonValue> => {
           const context = scope.context;
@@ -322,13 +401,25 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
           let items: JsonValue;
           if (itemsPath) {
             items = requireValue(itemsPath, effective, context);
-            if (!Array.isArray(items)) throw new StatesRuntimeError(`Path expression '${itemsPath.text}' evaluated to ${JSON.stringify(items)}, but expected an array`);
+            if (!Array.isArray(items))
+              throw new StatesRuntimeError(
+                `Path expression '${itemsPath.text}' evaluated to ${JSON.stringify(items)}, but expected an array`,
+              );
           } else {
             items = effective;
-            if (!Array.isArray(items)) throw new StatesRuntimeError('Input of Map state must be an array or ItemsPath property must point to an array');
+            if (!Array.isArray(items))
+              throw new StatesRuntimeError(
+                'Input of Map state must be an array or ItemsPath property must point to an array',
+              );
           }
           const results = await runIterations(items, limit, scope, (item, index, iterations) => {
-            const iterationInput = itemSelector ? itemSelector(effective, { executionInput: context.executionInput, startTime: context.startTime, mapItem: { index, value: item } }) : item;
+            const iterationInput = itemSelector
+              ? itemSelector(effective, {
+                  executionInput: context.executionInput,
+                  startTime: context.startTime,
+                  mapItem: { index, value: item },
+                })
+              : item;
             return runMachine(first, iterationInput, iterations);
           });
           const selected = selector ? selector(results, context) : results;
@@ -339,7 +430,8 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
       case 'Pass': {
         const hasResult = Object.hasOwn(state, 'Result');
         const resultText = hasResult ? JSON.stringify(state.Result) : undefined;
-        const parameters = state.Parameters === undefined ? undefined : compileTemplate(state.Parameters, `${where} Parameters`);
+        const parameters =
+          state.Parameters === undefined ? undefined : compileTemplate(state.Parameters, `${where} Parameters`);
         const resultPath = compileResultPath(state.ResultPath, where);
         const next = flow();
         return {
@@ -347,13 +439,19 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
           run(input, scope) {
             const context = scope.context;
             const effective = effectiveInput(input, context);
-            const result = resultText !== undefined ? (JSON.parse(resultText) as JsonValue) : parameters ? parameters(effective, context) : effective;
+            const result =
+              resultText !== undefined
+                ? (JSON.parse(resultText) as JsonValue)
+                : parameters
+                  ? parameters(effective, context)
+                  : effective;
             return { output: finalOutput(resultPath(input, result), context), next: next() };
           },
         };
       }
       case 'Choice': {
-        if (!Array.isArray(state.Choices) || state.Choices.length === 0) throw new LocalExecutorConfigError(`${where}: Choices must be a non-empty array.`);
+        if (!Array.isArray(state.Choices) || state.Choices.length === 0)
+          throw new LocalExecutorConfigError(`${where}: Choices must be a non-empty array.`);
         const rules = state.Choices.map((rule, i) => {
           const r = rule as unknown as Record<string, unknown>;
           if (typeof r.Next !== 'string') throw new LocalExecutorConfigError(`${where}: Choices[${i}] has no Next.`);
@@ -385,7 +483,10 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
         const causePath = pathOption(state.CausePath, `${where} CausePath`);
         const text = (path: CompiledPath, input: JsonValue, context: PathContext): string => {
           const value = requireValue(path, input, context);
-          if (typeof value !== 'string') throw new StatesRuntimeError(`Path expression '${path.text}' evaluated to ${JSON.stringify(value)}, but expected a string`);
+          if (typeof value !== 'string')
+            throw new StatesRuntimeError(
+              `Path expression '${path.text}' evaluated to ${JSON.stringify(value)}, but expected a string`,
+            );
           return value;
         };
         return {
@@ -448,7 +549,8 @@ export class FastWorkflowExecutor implements WorkflowExecutor {
               }
             }
             const catcher = caught.find((m) => matchesError(m, error, inTask, timeout));
-            if (catcher) return { output: catcher.resultPath(input, { Error: error, Cause: cause }), next: catcher.go() };
+            if (catcher)
+              return { output: catcher.resultPath(input, { Error: error, Cause: cause }), next: catcher.go() };
             throw thrown;
           }
         }
@@ -477,7 +579,12 @@ async function runMachine(start: CompiledState, input: JsonValue, scope: Scope):
  * order. The first failure stops the others (no new item, no retry, no next state) and is thrown
  * once those in flight have settled.
  */
-async function runIterations(items: JsonValue[], limit: number, parent: Scope, iterate: (item: JsonValue, index: number, scope: Scope) => Promise<JsonValue>): Promise<JsonValue[]> {
+async function runIterations(
+  items: JsonValue[],
+  limit: number,
+  parent: Scope,
+  iterate: (item: JsonValue, index: number, scope: Scope) => Promise<JsonValue>,
+): Promise<JsonValue[]> {
   const n = items.length;
   const results = new Array<JsonValue>(n);
   if (n === 0) return results;
@@ -511,7 +618,11 @@ async function runIterations(items: JsonValue[], limit: number, parent: Scope, i
 }
 
 /** The Lambda invocation, failing with `States.Timeout` after `timeoutMs` (the invocation itself runs on, as a Lambda function does). */
-function invokeWithTimeout(invoke: LambdaInvoker, request: JsonValue, timeoutMs: number | undefined): Promise<JsonValue> {
+function invokeWithTimeout(
+  invoke: LambdaInvoker,
+  request: JsonValue,
+  timeoutMs: number | undefined,
+): Promise<JsonValue> {
   if (timeoutMs === undefined) return invoke(request);
   return new Promise<JsonValue>((resolve, reject) => {
     const timer = setTimeout(() => reject(new StatesTimeoutError()), timeoutMs);
@@ -532,23 +643,31 @@ type ChoiceTest = (input: JsonValue, context: PathContext) => boolean;
 
 function compileChoiceRule(rule: Record<string, unknown>, where: string, top: boolean): ChoiceTest {
   const keys = Object.keys(rule).filter((k) => k !== 'Next' && k !== 'Comment');
-  if (!top && Object.hasOwn(rule, 'Next')) throw new LocalExecutorConfigError(`${where}: a nested choice rule has no Next.`);
+  if (!top && Object.hasOwn(rule, 'Next'))
+    throw new LocalExecutorConfigError(`${where}: a nested choice rule has no Next.`);
   if (keys.length === 1 && (keys[0] === 'And' || keys[0] === 'Or')) {
     const list = rule[keys[0]];
-    if (!Array.isArray(list) || list.length === 0) throw new LocalExecutorConfigError(`${where}: ${keys[0]} must be a non-empty array of rules.`);
-    const tests = list.map((r, i) => compileChoiceRule(r as Record<string, unknown>, `${where}.${keys[0]}[${i}]`, false));
-    return keys[0] === 'And' ? (input, context) => tests.every((t) => t(input, context)) : (input, context) => tests.some((t) => t(input, context));
+    if (!Array.isArray(list) || list.length === 0)
+      throw new LocalExecutorConfigError(`${where}: ${keys[0]} must be a non-empty array of rules.`);
+    const tests = list.map((r, i) =>
+      compileChoiceRule(r as Record<string, unknown>, `${where}.${keys[0]}[${i}]`, false),
+    );
+    return keys[0] === 'And'
+      ? (input, context) => tests.every((t) => t(input, context))
+      : (input, context) => tests.some((t) => t(input, context));
   }
   if (keys.length === 1 && keys[0] === 'Not') {
     const test = compileChoiceRule(rule.Not as Record<string, unknown>, `${where}.Not`, false);
     return (input, context) => !test(input, context);
   }
   const operators = keys.filter((k) => k !== 'Variable');
-  if (typeof rule.Variable !== 'string' || operators.length !== 1) throw unsupported(where, `choice rule ${JSON.stringify(rule)}`);
+  if (typeof rule.Variable !== 'string' || operators.length !== 1)
+    throw unsupported(where, `choice rule ${JSON.stringify(rule)}`);
   const operator = operators[0]!;
   const variable = compilePath(rule.Variable, `${where} Variable`);
   const expected = rule[operator];
-  if (operator === 'IsPresent' && typeof expected === 'boolean') return (input, context) => (variable.get(input, context) !== undefined) === expected;
+  if (operator === 'IsPresent' && typeof expected === 'boolean')
+    return (input, context) => (variable.get(input, context) !== undefined) === expected;
   const value = (input: JsonValue, context: PathContext): JsonValue => requireValue(variable, input, context);
   if (operator in NUMERIC_OPERATORS && typeof expected === 'number') {
     const compare = NUMERIC_OPERATORS[operator as keyof typeof NUMERIC_OPERATORS];
@@ -557,9 +676,12 @@ function compileChoiceRule(rule: Record<string, unknown>, where: string, top: bo
       return typeof v === 'number' && compare(v, expected);
     };
   }
-  if (operator === 'StringEquals' && typeof expected === 'string') return (input, context) => value(input, context) === expected;
-  if (operator === 'BooleanEquals' && typeof expected === 'boolean') return (input, context) => value(input, context) === expected;
-  if (operator === 'IsNull' && typeof expected === 'boolean') return (input, context) => (value(input, context) === null) === expected;
+  if (operator === 'StringEquals' && typeof expected === 'string')
+    return (input, context) => value(input, context) === expected;
+  if (operator === 'BooleanEquals' && typeof expected === 'boolean')
+    return (input, context) => value(input, context) === expected;
+  if (operator === 'IsNull' && typeof expected === 'boolean')
+    return (input, context) => (value(input, context) === null) === expected;
   throw unsupported(where, `choice operator "${operator}"`);
 }
 
@@ -580,4 +702,3 @@ function toExecutionError(error: unknown): WorkflowExecutionError {
   const { name, cause } = stateErrorOf(error);
   return new WorkflowExecutionError(name, cause);
 }
-

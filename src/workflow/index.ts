@@ -23,4 +23,12 @@ export { FastWorkflowExecutor } from './fast-executor.js';
 export { createWorkflowExecutor, WORKFLOW_EXECUTORS } from './executors.js';
 export type { WorkflowExecutorKind } from './executors.js';
 export { WorkflowExecutionError, LocalExecutorConfigError } from './local-functions.js';
-export type { LocalLambdaHandler, ConcurrencyLimit, LocalExecutorOptions, ExecuteOptions, ExecutorStats, FunctionStats, WorkflowExecutor } from './local-functions.js';
+export type {
+  LocalLambdaHandler,
+  ConcurrencyLimit,
+  LocalExecutorOptions,
+  ExecuteOptions,
+  ExecutorStats,
+  FunctionStats,
+  WorkflowExecutor,
+} from './local-functions.js';

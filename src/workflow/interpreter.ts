@@ -22,9 +22,13 @@ import type * as Interpreter from 'aws-local-stepfunctions';
 
 const require = createRequire(import.meta.url);
 
-type JsonPathFunction = (options: { path: string; json: unknown; wrap?: boolean; autostart?: boolean }, ...rest: unknown[]) => unknown;
+type JsonPathFunction = (
+  options: { path: string; json: unknown; wrap?: boolean; autostart?: boolean },
+  ...rest: unknown[]
+) => unknown;
 interface JsonPathModule {
-  JSONPath: JsonPathFunction & (new (options: object, ...rest: unknown[]) => { evaluate(args: { path: string; json?: unknown }): unknown });
+  JSONPath: JsonPathFunction &
+    (new (options: object, ...rest: unknown[]) => { evaluate(args: { path: string; json?: unknown }): unknown });
 }
 
 /** The loaded modules (see {@link loadInterpreter}). */
@@ -48,9 +52,22 @@ export function loadInterpreter(): Loaded {
   if (loaded) return loaded;
   const jsonPathModule = require('jsonpath-plus') as JsonPathModule;
   const UpstreamJSONPath = jsonPathModule.JSONPath;
-  const evaluateJsonPath = function JSONPath(this: unknown, options: Parameters<JsonPathFunction>[0], ...rest: unknown[]): unknown {
-    if (new.target || !options || typeof options !== 'object' || Array.isArray(options) || options.autostart === false || rest.length > 0) {
-      return new.target ? Reflect.construct(UpstreamJSONPath, [options, ...rest], new.target) : UpstreamJSONPath(options, ...rest);
+  const evaluateJsonPath = function JSONPath(
+    this: unknown,
+    options: Parameters<JsonPathFunction>[0],
+    ...rest: unknown[]
+  ): unknown {
+    if (
+      new.target ||
+      !options ||
+      typeof options !== 'object' ||
+      Array.isArray(options) ||
+      options.autostart === false ||
+      rest.length > 0
+    ) {
+      return new.target
+        ? Reflect.construct(UpstreamJSONPath, [options, ...rest], new.target)
+        : UpstreamJSONPath(options, ...rest);
     }
     const query = options as { path: string; json?: unknown };
     const instance = new UpstreamJSONPath({ ...query, autostart: false });
@@ -60,7 +77,11 @@ export function loadInterpreter(): Loaded {
     Object.assign(evaluateJsonPath, UpstreamJSONPath); // static members, if any
     jsonPathModule.JSONPath = evaluateJsonPath as JsonPathModule['JSONPath'];
   }
-  loaded = { interpreter: require('aws-local-stepfunctions') as typeof Interpreter, evaluateJsonPath, upstreamJsonPath: UpstreamJSONPath };
+  loaded = {
+    interpreter: require('aws-local-stepfunctions') as typeof Interpreter,
+    evaluateJsonPath,
+    upstreamJsonPath: UpstreamJSONPath,
+  };
   return loaded;
 }
 

@@ -54,12 +54,17 @@ function copy(value: unknown, depth: number): unknown {
   if (value === null) return null;
   if (depth >= MAX_DEPTH) throw USE_JSON;
   if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype || typeof (value as { toJSON?: unknown }).toJSON === 'function') throw USE_JSON;
+    if (
+      Object.getPrototypeOf(value) !== Array.prototype ||
+      typeof (value as { toJSON?: unknown }).toJSON === 'function'
+    )
+      throw USE_JSON;
     const n = value.length;
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
       const item: unknown = value[i];
-      out[i] = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : copy(item, depth + 1);
+      out[i] =
+        item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : copy(item, depth + 1);
     }
     return out;
   }

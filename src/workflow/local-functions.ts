@@ -145,18 +145,27 @@ export class LocalFunctions {
     this.tasks = lambdaTasks(definition);
     const missing = [...new Set(this.tasks.map((t) => t.fn))].filter((fn) => !options.functions[fn]);
     if (missing.length) {
-      throw new LocalExecutorConfigError(`No local handler for ${missing.map((m) => `\${${m}}`).join(', ')}: pass functions: { ${missing.map((m) => `${m}: handler`).join(', ')} }.`);
+      throw new LocalExecutorConfigError(
+        `No local handler for ${missing.map((m) => `\${${m}}`).join(', ')}: pass functions: { ${missing.map((m) => `${m}: handler`).join(', ')} }.`,
+      );
     }
     for (const [fn, limit] of Object.entries(options.concurrency ?? {})) {
       if (!Number.isInteger(limit.limit) || limit.limit < 1) {
-        throw new LocalExecutorConfigError(`concurrency.${fn}.limit must be a positive integer, got ${String(limit.limit)}.`);
+        throw new LocalExecutorConfigError(
+          `concurrency.${fn}.limit must be a positive integer, got ${String(limit.limit)}.`,
+        );
       }
     }
     if (options.retryPauseMs !== undefined && !(Number.isFinite(options.retryPauseMs) && options.retryPauseMs >= 0)) {
-      throw new LocalExecutorConfigError(`retryPauseMs must be a number of milliseconds ≥ 0, got ${String(options.retryPauseMs)}.`);
+      throw new LocalExecutorConfigError(
+        `retryPauseMs must be a number of milliseconds ≥ 0, got ${String(options.retryPauseMs)}.`,
+      );
     }
     for (const fn of new Set(this.tasks.map((t) => t.fn))) {
-      this.#invokers.set(fn, this.#invoker(fn, options.functions[fn]!, options.concurrency?.[fn], options.copyPayloads ?? true));
+      this.#invokers.set(
+        fn,
+        this.#invoker(fn, options.functions[fn]!, options.concurrency?.[fn], options.copyPayloads ?? true),
+      );
     }
   }
 
@@ -176,10 +185,16 @@ export class LocalFunctions {
 
   resetStats(): void {
     Object.assign(this.executions, { started: 0, succeeded: 0, failed: 0 });
-    for (const s of this.#functionStats.values()) Object.assign(s, { invocations: 0, errors: 0, throttles: 0, peakInFlight: s.inFlight });
+    for (const s of this.#functionStats.values())
+      Object.assign(s, { invocations: 0, errors: 0, throttles: 0, peakInFlight: s.inFlight });
   }
 
-  #invoker(fn: string, handler: LocalLambdaHandler, limit: ConcurrencyLimit | undefined, copyPayloads: boolean): LambdaInvoker {
+  #invoker(
+    fn: string,
+    handler: LocalLambdaHandler,
+    limit: ConcurrencyLimit | undefined,
+    copyPayloads: boolean,
+  ): LambdaInvoker {
     const pass = copyPayloads ? roundTrip : (value: JsonValue | undefined): JsonValue => value ?? null;
     const stats: FunctionStats = { invocations: 0, errors: 0, throttles: 0, inFlight: 0, peakInFlight: 0 };
     this.#functionStats.set(fn, stats);
@@ -193,7 +208,10 @@ export class LocalFunctions {
       }
       if (limit.onLimit === 'throttle') {
         stats.throttles++;
-        throw new LambdaFunctionError('Lambda.TooManyRequestsException', `Rate Exceeded. (Service: Lambda, Status Code: 429, Error Code: TooManyRequestsException; local reserved concurrency ${limit.limit} of \${${fn}})`);
+        throw new LambdaFunctionError(
+          'Lambda.TooManyRequestsException',
+          `Rate Exceeded. (Service: Lambda, Status Code: 429, Error Code: TooManyRequestsException; local reserved concurrency ${limit.limit} of \${${fn}})`,
+        );
       }
       return new Promise<void>((resolve) => waiting.push(resolve));
     };
@@ -263,12 +281,17 @@ function lambdaTasks(definition: AslDefinition): LambdaTaskRef[] {
   const tasks: LambdaTaskRef[] = [];
   const seen = new Set<string>();
   for (const [name, state] of walkStates(definition.States)) {
-    if (seen.has(name)) throw new LocalExecutorConfigError(`State name "${name}" is used twice; local task overrides need unique state names.`);
+    if (seen.has(name))
+      throw new LocalExecutorConfigError(
+        `State name "${name}" is used twice; local task overrides need unique state names.`,
+      );
     seen.add(name);
     if (state.Type !== 'Task') continue;
     const fn = functionPlaceholderOf(state);
     if (fn === undefined) {
-      throw new LocalExecutorConfigError(`Task "${name}" must call ${LAMBDA_INVOKE_RESOURCE} with FunctionName "\${Placeholder}" to run locally.`);
+      throw new LocalExecutorConfigError(
+        `Task "${name}" must call ${LAMBDA_INVOKE_RESOURCE} with FunctionName "\${Placeholder}" to run locally.`,
+      );
     }
     tasks.push({ state: name, fn });
   }

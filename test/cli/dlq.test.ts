@@ -19,7 +19,13 @@ describe('genesys-pipeline dlq', () => {
     let invalid: number;
     try {
       const sent = await sendAll(lines, () => runtime.url);
-      const stats = await waitForStats<{ invalid: number; processed: number; duplicates: number; inFlight: number; backlog: number }>(
+      const stats = await waitForStats<{
+        invalid: number;
+        processed: number;
+        duplicates: number;
+        inFlight: number;
+        backlog: number;
+      }>(
         runtime.url,
         (s) => s.backlog === 0 && s.inFlight === 0 && s.processed + s.invalid >= sent.accepted.length - 5,
       );
@@ -28,9 +34,14 @@ describe('genesys-pipeline dlq', () => {
 
       const list = await runCli(['dlq', 'list', '--data-dir', dataDir, '--json']);
       expect(list.code).toBe(0);
-      const listing = JSON.parse(list.stdout) as { deadLetters: Array<{ id: string; kind: string; reason: string }>; counts: Record<string, number> };
+      const listing = JSON.parse(list.stdout) as {
+        deadLetters: Array<{ id: string; kind: string; reason: string }>;
+        counts: Record<string, number>;
+      };
       expect(listing.counts.invalid).toBe(invalid);
-      expect(listing.deadLetters.every((d) => d.kind === 'invalid' && d.reason.startsWith('Invalid Genesys event'))).toBe(true);
+      expect(
+        listing.deadLetters.every((d) => d.kind === 'invalid' && d.reason.startsWith('Invalid Genesys event')),
+      ).toBe(true);
 
       const text = await runCli(['dlq', 'list', '--data-dir', dataDir]);
       expect(text.stdout).toContain(`Dead letters: ${invalid} invalid, 0 failed, 0 queue, 0 target, 0 dropped.`);

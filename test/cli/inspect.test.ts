@@ -54,7 +54,9 @@ describe('genesys-pipeline inspect', () => {
     expect(out).toMatch(/line 6: The entry is not valid JSON/);
     expect(out).toMatch(/line 7: The entry is not valid JSON/);
     expect(out).toMatch(/line 8: \$\.detail\.eventBody\.connectedDurationMs must be/);
-    expect(out).toContain('line 3 repeats line 1 (v2.detail.events.conversation.{id}.customer.start, conversation 5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f)');
+    expect(out).toContain(
+      'line 3 repeats line 1 (v2.detail.events.conversation.{id}.customer.start, conversation 5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f)',
+    );
     expect(out).toContain('Conversation Updated');
     expect(out).toMatch(/text before the JSON object/);
     expect(out).toMatch(/original tutorial/);
@@ -65,15 +67,23 @@ describe('genesys-pipeline inspect', () => {
   it('prints the same summary as JSON with --json, capped with --max-listed', async () => {
     const run = await inspect([capturedFile(), '--json', '--max-listed', '2']);
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout) as Record<string, unknown> & { invalidLines: { line: number; problems: unknown[]; excerpt: string }[] };
+    const report = JSON.parse(run.stdout) as Record<string, unknown> & {
+      invalidLines: { line: number; problems: unknown[]; excerpt: string }[];
+    };
     expect(report).toMatchObject({ lines: 8, blankLines: 1, valid: 2, invalid: 5, duplicates: 1, conversations: 1 });
     expect(report.invalidLines.map((l) => l.line)).toEqual([2, 5]);
     expect(report.invalidLines[0]!.excerpt.startsWith('{"version":"0"')).toBe(true);
-    expect(report.invalidByReason).toMatchObject({ '$.detail: missing': 1, '$: expected a JSON object (one EventBridge event), found invalid JSON': 2 });
+    expect(report.invalidByReason).toMatchObject({
+      '$.detail: missing': 1,
+      '$: expected a JSON object (one EventBridge event), found invalid JSON': 2,
+    });
   });
 
   it('reads stdin with -, and exits 0 when every line is valid', async () => {
-    const lines = [JSON.stringify(conversationEvent('customer.start')), JSON.stringify(conversationEvent('customer.end', { disconnectType: 'ENDPOINT' }))];
+    const lines = [
+      JSON.stringify(conversationEvent('customer.start')),
+      JSON.stringify(conversationEvent('customer.end', { disconnectType: 'ENDPOINT' })),
+    ];
     const run = await inspect(['-'], `${lines.join('\n')}\n`);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Every line is a valid Genesys event.');

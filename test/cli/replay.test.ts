@@ -46,7 +46,10 @@ describe('genesys-pipeline replay', () => {
       const result = JSON.parse(replay.stdout) as { EventsReplayed: number; State: string };
       expect(result).toMatchObject({ State: 'COMPLETED', EventsReplayed: inWindow });
 
-      const after = await waitForStats<Stats>(runtime.url, (s) => s.duplicates === inWindow && s.inFlight === 0 && s.backlog === 0);
+      const after = await waitForStats<Stats>(
+        runtime.url,
+        (s) => s.duplicates === inWindow && s.inFlight === 0 && s.backlog === 0,
+      );
       expect(after.processed).toBe(ref.keys.size);
       expect((await getJson(`${runtime.url}/api/conversations/${conversation}`)).body).toEqual(before);
 

@@ -15,17 +15,26 @@ const TOKEN = 'cli-run-test-token-8d1e4a';
 describe('genesys-pipeline run', () => {
   it('--simulate processes simulated events; the token from $GENESYS_PIPELINE_TOKEN guards every route; a second run on the data dir is refused', async () => {
     const dataDir = join(dir, 'sim');
-    const runtime = await startRuntimeProcess(dataDir, ['--simulate', '--rate', '400', '--duration', '2'], { GENESYS_PIPELINE_TOKEN: TOKEN });
+    const runtime = await startRuntimeProcess(dataDir, ['--simulate', '--rate', '400', '--duration', '2'], {
+      GENESYS_PIPELINE_TOKEN: TOKEN,
+    });
     try {
       expect(runtime.stdout()).toContain('Dashboard:');
       expect(runtime.stdout()).not.toContain(TOKEN); // the token is never printed
       expect((await getJson(`${runtime.url}/api/stats`)).status).toBe(401);
-      const stats = await waitForStats<{ processed: number; accepted: number }>(runtime.url, (s) => s.processed >= 300, 30_000, TOKEN);
+      const stats = await waitForStats<{ processed: number; accepted: number }>(
+        runtime.url,
+        (s) => s.processed >= 300,
+        30_000,
+        TOKEN,
+      );
       expect(stats.accepted).toBeGreaterThanOrEqual(stats.processed);
 
       const second = await runCli(['run', '--data-dir', dataDir, '--port', '0']);
       expect(second.code).toBe(2);
-      expect(second.stderr).toMatch(new RegExp(`in use by another genesys-pipeline process \\(PID ${runtime.child.pid}`));
+      expect(second.stderr).toMatch(
+        new RegExp(`in use by another genesys-pipeline process \\(PID ${runtime.child.pid}`),
+      );
 
       runtime.child.kill('SIGINT');
       expect(await runtime.exited).toEqual({ code: 0, signal: null });
@@ -37,7 +46,9 @@ describe('genesys-pipeline run', () => {
   }, 60_000);
 
   it('refuses a non-loopback address without a token, and bad options, with exit 2', async () => {
-    const exposed = await runCli(['run', '--data-dir', join(dir, 'x'), '--host', '0.0.0.0', '--port', '0'], { env: { ...process.env, GENESYS_PIPELINE_TOKEN: '' } });
+    const exposed = await runCli(['run', '--data-dir', join(dir, 'x'), '--host', '0.0.0.0', '--port', '0'], {
+      env: { ...process.env, GENESYS_PIPELINE_TOKEN: '' },
+    });
     expect(exposed.code).toBe(2);
     expect(exposed.stderr).toMatch(/give a token/);
     const bad = await runCli(['run', '--data-dir', join(dir, 'y'), '--topics', 'custmer.start']);

@@ -23,7 +23,9 @@ describe('genesys-pipeline simulate', () => {
     const run = await runCli(['simulate', '--conversations', '300', '--seed', '1', '--out', file]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^Wrote [\d,]+ events of 300 conversations to .*clean\.ndjson in [\d.]+ s \([\d,]+ events\/s\)\.\n$/);
+    expect(run.stderr).toMatch(
+      /^Wrote [\d,]+ events of 300 conversations to .*clean\.ndjson in [\d.]+ s \([\d,]+ events\/s\)\.\n$/,
+    );
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines.length).toBeGreaterThan(1500);
     const inspect = await runCli(['inspect', file]);
@@ -36,9 +38,33 @@ describe('genesys-pipeline simulate', () => {
   it('is deterministic: the same seed gives the same bytes, on stdout as in a file', async () => {
     const file = join(dir, 'a.ndjson');
     const [toFile, toStdout, other] = await Promise.all([
-      runCli(['simulate', '--conversations', '100', '--seed', '7', '--duplicates', '0.05', '--out-of-order', '0.05', '--out', file]),
+      runCli([
+        'simulate',
+        '--conversations',
+        '100',
+        '--seed',
+        '7',
+        '--duplicates',
+        '0.05',
+        '--out-of-order',
+        '0.05',
+        '--out',
+        file,
+      ]),
       runCli(['simulate', '--conversations', '100', '--seed', '7', '--duplicates', '0.05', '--out-of-order', '0.05']),
-      runCli(['simulate', '--conversations', '100', '--seed', '8', '--duplicates', '0.05', '--out-of-order', '0.05', '--out', '-']),
+      runCli([
+        'simulate',
+        '--conversations',
+        '100',
+        '--seed',
+        '8',
+        '--duplicates',
+        '0.05',
+        '--out-of-order',
+        '0.05',
+        '--out',
+        '-',
+      ]),
     ]);
     expect(toFile.code).toBe(0);
     expect(toStdout.code).toBe(0);
@@ -49,11 +75,25 @@ describe('genesys-pipeline simulate', () => {
 
   it('with --malformed 0.05 gives about 5 % invalid lines, each with a reason, and inspect exits 1', async () => {
     const file = join(dir, 'malformed.ndjson');
-    const run = await runCli(['simulate', '--conversations', '400', '--seed', '3', '--malformed', '0.05', '--out', file]);
+    const run = await runCli([
+      'simulate',
+      '--conversations',
+      '400',
+      '--seed',
+      '3',
+      '--malformed',
+      '0.05',
+      '--out',
+      file,
+    ]);
     expect(run.code).toBe(0);
     const inspect = await runCli(['inspect', file, '--json', '--max-listed', '1000']);
     expect(inspect.code).toBe(1);
-    const report = JSON.parse(inspect.stdout) as { lines: number; invalid: number; invalidLines: { line: number; problems: { message: string }[] }[] };
+    const report = JSON.parse(inspect.stdout) as {
+      lines: number;
+      invalid: number;
+      invalidLines: { line: number; problems: { message: string }[] }[];
+    };
     const fraction = report.invalid / report.lines;
     expect(fraction).toBeGreaterThan(0.035);
     expect(fraction).toBeLessThan(0.065);
@@ -72,7 +112,12 @@ describe('genesys-pipeline simulate', () => {
     expect(run.code).toBe(0);
     const inspect = await runCli(['inspect', file, '--json']);
     expect(inspect.code).toBe(0);
-    const report = JSON.parse(inspect.stdout) as { invalid: number; conversations: number; valid: number; lines: number };
+    const report = JSON.parse(inspect.stdout) as {
+      invalid: number;
+      conversations: number;
+      valid: number;
+      lines: number;
+    };
     expect(report).toMatchObject({ invalid: 0, conversations: 10000 });
     expect(report.valid).toBe(report.lines);
   }, 120_000);
@@ -94,7 +139,15 @@ describe('genesys-pipeline simulate', () => {
     const fraction = await runCli(['simulate', '--conversations', '5', '--duplicates', '1.5']);
     expect(fraction.code).not.toBe(0);
     expect(fraction.stderr).toContain('expected a number from 0 to 1, got "1.5"');
-    const both = await runCli(['simulate', '--conversations', '5', '--out', join(dir, 'y.ndjson'), '--to', 'http://127.0.0.1:1']);
+    const both = await runCli([
+      'simulate',
+      '--conversations',
+      '5',
+      '--out',
+      join(dir, 'y.ndjson'),
+      '--to',
+      'http://127.0.0.1:1',
+    ]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('Give either --out');
     const suffix = await runCli(['simulate', '--conversations', '5', '--suffix', 'no spaces allowed']);
@@ -103,15 +156,38 @@ describe('genesys-pipeline simulate', () => {
     const mix = await runCli(['simulate', '--conversations', '5', '--media-mix', 'voice=1,fax=2']);
     expect(mix.code).not.toBe(0);
     expect(mix.stderr).toContain('unknown media "fax"');
-    const unwritable = await runCli(['simulate', '--conversations', '5', '--out', join(dir, 'no-such-dir', 'x.ndjson')]);
+    const unwritable = await runCli([
+      'simulate',
+      '--conversations',
+      '5',
+      '--out',
+      join(dir, 'no-such-dir', 'x.ndjson'),
+    ]);
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toMatch(/Cannot write .*no-such-dir/);
   });
 
   it('honours --media-mix, --start-time, --org-id and --suffix', async () => {
-    const run = await runCli(['simulate', '--conversations', '20', '--media-mix', 'chat=1', '--start-time', '2026-03-01T09:00:00Z', '--org-id', 'my-org', '--suffix', 'prod']);
+    const run = await runCli([
+      'simulate',
+      '--conversations',
+      '20',
+      '--media-mix',
+      'chat=1',
+      '--start-time',
+      '2026-03-01T09:00:00Z',
+      '--org-id',
+      'my-org',
+      '--suffix',
+      'prod',
+    ]);
     expect(run.code).toBe(0);
-    const events = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { source: string; detail: { eventBody: { mediaType?: string; eventTime: number } } });
+    const events = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map(
+        (l) => JSON.parse(l) as { source: string; detail: { eventBody: { mediaType?: string; eventTime: number } } },
+      );
     expect(new Set(events.map((e) => e.source))).toEqual(new Set(['aws.partner/genesys.com/cloud/my-org/prod']));
     expect(new Set(events.map((e) => e.detail.eventBody.mediaType).filter(Boolean))).toEqual(new Set(['CHAT']));
     expect(Math.min(...events.map((e) => e.detail.eventBody.eventTime))).toBe(Date.parse('2026-03-01T09:00:00Z'));
@@ -119,13 +195,31 @@ describe('genesys-pipeline simulate', () => {
 
   it('sends to a PutEvents endpoint with --to, and says that only injected bad lines were rejected', async () => {
     server = await startPutEventsServer();
-    const run = await runCli(['simulate', '--conversations', '60', '--seed', '5', '--malformed', '0.1', '--to', server.url, '--org-id', 'org-1', '--suffix', 'sim']);
-    expect(run.stderr).toMatch(/Sent [\d,]+ events of 60 conversations .* to http:\/\/127\.0\.0\.1:\d+ \(bus aws\.partner\/genesys\.com\/cloud\/org-1\/sim\)/);
+    const run = await runCli([
+      'simulate',
+      '--conversations',
+      '60',
+      '--seed',
+      '5',
+      '--malformed',
+      '0.1',
+      '--to',
+      server.url,
+      '--org-id',
+      'org-1',
+      '--suffix',
+      'sim',
+    ]);
+    expect(run.stderr).toMatch(
+      /Sent [\d,]+ events of 60 conversations .* to http:\/\/127\.0\.0\.1:\d+ \(bus aws\.partner\/genesys\.com\/cloud\/org-1\/sim\)/,
+    );
     expect(run.stderr).toMatch(/[\d,]+ accepted, [\d,]+ rejected/);
     expect(run.stderr).toContain('Every rejected entry is an injected malformed or oversized line, as intended.');
     expect(run.code).toBe(0);
     expect(server.accepted.length).toBeGreaterThan(300);
-    expect(new Set(server.accepted.map((e) => e.EventBusName))).toEqual(new Set(['aws.partner/genesys.com/cloud/org-1/sim']));
+    expect(new Set(server.accepted.map((e) => e.EventBusName))).toEqual(
+      new Set(['aws.partner/genesys.com/cloud/org-1/sim']),
+    );
   });
 
   it('fails with a clear message when the --to endpoint is unreachable', async () => {

@@ -26,7 +26,12 @@ const genesysEvent = {
   detail: {
     topicName: 'v2.detail.events.conversation.5f1c2d3e-0000-4000-8000-00000000abcd.acd.end',
     version: '2',
-    eventBody: { eventTime: 1767268800000, conversationId: '5f1c2d3e-0000-4000-8000-00000000abcd', mediaType: 'VOICE', acdOutcome: 'ANSWERED' },
+    eventBody: {
+      eventTime: 1767268800000,
+      conversationId: '5f1c2d3e-0000-4000-8000-00000000abcd',
+      mediaType: 'VOICE',
+      acdOutcome: 'ANSWERED',
+    },
   },
 };
 const rule = {
@@ -56,7 +61,12 @@ describe('genesys-pipeline test-event-pattern', () => {
   });
 
   it('keeps repeated keys of the pattern text as AWS does', async () => {
-    const run = await cli(['--event-pattern', '{"detail": {"eventBody": {"mediaType": ["CHAT"], "mediaType": ["VOICE"]}}}', '--event', `@${eventFile}`]);
+    const run = await cli([
+      '--event-pattern',
+      '{"detail": {"eventBody": {"mediaType": ["CHAT"], "mediaType": ["VOICE"]}}}',
+      '--event',
+      `@${eventFile}`,
+    ]);
     expect(JSON.parse(run.stdout)).toEqual({ Result: true });
   });
 

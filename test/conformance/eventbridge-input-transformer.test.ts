@@ -22,7 +22,9 @@ interface Case {
   masked_paths?: string[];
 }
 
-const data = JSON.parse(readFileSync(conformancePath('eventbridge', 'input-transformer.json'), 'utf8')) as { cases: Case[] };
+const data = JSON.parse(readFileSync(conformancePath('eventbridge', 'input-transformer.json'), 'utf8')) as {
+  cases: Case[];
+};
 
 /** Replaces the values at masked JSON paths ($.a.b) by a marker, in both documents. */
 function mask(value: unknown, paths: readonly string[]): unknown {

@@ -11,11 +11,12 @@ import { compileEventPattern, testEventPattern } from '../../src/eventbridge/pat
 import { conformancePath } from './shared-data.js';
 
 const patternsDir = conformancePath('eventbridge', 'patterns');
-const snapshot = JSON.parse(readFileSync(conformancePath('eventbridge', 'test_events_patterns.snapshot.json'), 'utf8')) as Record<
-  string,
-  { 'recorded-content': Record<string, unknown> }
->;
-const validation = JSON.parse(readFileSync(conformancePath('eventbridge', 'test_events_patterns.validation.json'), 'utf8')) as Record<string, unknown>;
+const snapshot = JSON.parse(
+  readFileSync(conformancePath('eventbridge', 'test_events_patterns.snapshot.json'), 'utf8'),
+) as Record<string, { 'recorded-content': Record<string, unknown> }>;
+const validation = JSON.parse(
+  readFileSync(conformancePath('eventbridge', 'test_events_patterns.validation.json'), 'utf8'),
+) as Record<string, unknown>;
 
 const TEST_PREFIX = 'tests/aws/services/events/test_events_patterns.py::TestEventPattern::';
 
@@ -96,7 +97,9 @@ describe('patterns/ corpus (AWS TestEventPattern answers)', () => {
       const raw = recordedErrors.get(name)?.Error.MessageRaw;
       const source = raw ? /\[Source: \(String\)"(.*)"; line: \d+, column: \d+\]$/s.exec(raw)?.[1] : undefined;
       if (!raw || !source) continue;
-      const { EventPattern: pattern } = JSON5.parse(readFileSync(`${patternsDir}/${file}`, 'utf8')) as { EventPattern: object };
+      const { EventPattern: pattern } = JSON5.parse(readFileSync(`${patternsDir}/${file}`, 'utf8')) as {
+        EventPattern: object;
+      };
       const sent = pythonJsonDumps(pattern);
       if (sent !== source) continue; // the snapshot tool replaced values (e.g. the region) in the source text
       const error = catchError(() => compileEventPattern(sent)) as InvalidEventPatternException;
@@ -121,10 +124,14 @@ describe('other recorded TestEventPattern answers', () => {
 
   it('invalid JSON patterns: AWS’s Jackson messages, with location', () => {
     const cases = entries
-      .map(([key, entry]) => ({ pattern: /^test_invalid_json_event_pattern\[(.*)\]$/s.exec(key.slice(TEST_PREFIX.length))?.[1], entry }))
+      .map(([key, entry]) => ({
+        pattern: /^test_invalid_json_event_pattern\[(.*)\]$/s.exec(key.slice(TEST_PREFIX.length))?.[1],
+        entry,
+      }))
       .filter((c): c is { pattern: string; entry: (typeof entries)[number][1] } => c.pattern !== undefined);
     expect(cases.length).toBe(4);
-    const event = '{"id": "1", "source": "test-source", "detail-type": "test-detail-type", "account": "123456789012", "region": "us-east-2", "time": "2022-07-13T13:48:01Z", "detail": {"test": "test"}}';
+    const event =
+      '{"id": "1", "source": "test-source", "detail-type": "test-detail-type", "account": "123456789012", "region": "us-east-2", "time": "2022-07-13T13:48:01Z", "detail": {"test": "test"}}';
     for (const { pattern, entry } of cases) {
       const recorded = entry['recorded-content']['invalid-pattern'] as AwsError;
       const error = catchError(() => testEventPattern(pattern, event)) as InvalidEventPatternException;
@@ -152,10 +159,24 @@ describe('other recorded TestEventPattern answers', () => {
   });
 
   it('source match and no match (test_event_pattern_source)', () => {
-    const recorded = snapshot[`${TEST_PREFIX}test_event_pattern_source`]!['recorded-content'] as Record<string, { Result: boolean }>;
-    const event = { id: '1', source: 'order', 'detail-type': 'Test', account: '111111111111', region: 'us-east-1', time: '2024-07-11T13:55:39Z' };
-    expect(testEventPattern({ source: ['order'], 'detail-type': ['Test'] }, event)).toBe(recorded['eventbridge-test-event-pattern-response']!.Result);
-    expect(testEventPattern({ source: ['shipment'], 'detail-type': ['Test'] }, event)).toBe(recorded['eventbridge-test-event-pattern-response-no-match']!.Result);
+    const recorded = snapshot[`${TEST_PREFIX}test_event_pattern_source`]!['recorded-content'] as Record<
+      string,
+      { Result: boolean }
+    >;
+    const event = {
+      id: '1',
+      source: 'order',
+      'detail-type': 'Test',
+      account: '111111111111',
+      region: 'us-east-1',
+      time: '2024-07-11T13:55:39Z',
+    };
+    expect(testEventPattern({ source: ['order'], 'detail-type': ['Test'] }, event)).toBe(
+      recorded['eventbridge-test-event-pattern-response']!.Result,
+    );
+    expect(testEventPattern({ source: ['shipment'], 'detail-type': ['Test'] }, event)).toBe(
+      recorded['eventbridge-test-event-pattern-response-no-match']!.Result,
+    );
   });
 });
 
@@ -163,9 +184,15 @@ describe('other recorded TestEventPattern answers', () => {
 function pythonJsonDumps(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${pythonJsonDumps(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pythonJsonDumps(k)}: ${pythonJsonDumps(v)}`)
+      .join(', ')}}`;
   }
-  if (typeof value === 'string') return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (typeof value === 'string')
+    return JSON.stringify(value).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
   return JSON.stringify(value);
 }
 

@@ -25,7 +25,9 @@ interface BrowserElement {
 interface BrowserCanvas {
   width: number;
   height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
 }
 declare const document: {
   cookie: string;
@@ -79,7 +81,10 @@ class FlowSimulator {
     const deadLettered = t % 25 === 0 ? 1 : 0;
     const processed = take - duplicates - deadLettered;
     const queueDelayMs = (this.backlog / CAPACITY_PER_SECOND) * 1000;
-    const latencies = Array.from({ length: processed }, (_, i) => 3 + ((i * 37) % 11) + queueDelayMs * (0.5 + (i % 10) / 20) + (i % 97 === 0 ? 60 : 0));
+    const latencies = Array.from(
+      { length: processed },
+      (_, i) => 3 + ((i * 37) % 11) + queueDelayMs * (0.5 + (i % 10) / 20) + (i % 97 === 0 ? 60 : 0),
+    );
     this.telemetry.processed(processed, latencies);
     this.telemetry.duplicate(duplicates);
     if (deadLettered) {
@@ -105,7 +110,8 @@ class FlowSimulator {
     if (old % 10 === 0) {
       this.contactCentre.upsert({ ...base, abandoned: true, endedAt: t });
     } else if (old % 5 !== 0) {
-      const ended = old % 2 === 0 ? { endedAt: t, talkMs: 180_000 + (old % 9) * 20_000, holdMs: 15_000, acwMs: 45_000 } : {};
+      const ended =
+        old % 2 === 0 ? { endedAt: t, talkMs: 180_000 + (old % 9) * 20_000, holdMs: 15_000, acwMs: 45_000 } : {};
       this.contactCentre.upsert({ ...base, answeredAt: t, ...ended });
     }
   }
@@ -129,7 +135,16 @@ beforeAll(async () => {
   server = await startServer({ telemetry, token: TOKEN });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
   });
 });
 
@@ -144,10 +159,13 @@ afterAll(async () => {
 function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`console ${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
@@ -182,15 +200,21 @@ describe('dashboard in Chromium', () => {
     expect(new URL(page.url()).search).toBe(''); // the token left the address bar
     expect(await page.evaluate(() => document.cookie)).toBe(''); // HttpOnly: scripts cannot read the session
 
-    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'live', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'live', undefined, {
+      timeout: 10_000,
+    });
     expect(await page.textContent('#status-text')).toBe('Live');
 
     // The counters move while events flow.
     const acceptedBefore = await readNumber(page, '#count-accepted');
     expect(acceptedBefore).toBeGreaterThan(0);
-    await page.waitForFunction((before) => Number((document.getElementById('count-accepted')?.textContent ?? '').replace(/[^\d]/g, '')) > before, acceptedBefore, {
-      timeout: 10_000,
-    });
+    await page.waitForFunction(
+      (before) => Number((document.getElementById('count-accepted')?.textContent ?? '').replace(/[^\d]/g, '')) > before,
+      acceptedBefore,
+      {
+        timeout: 10_000,
+      },
+    );
     expect(await readNumber(page, '#count-accepted')).toBeGreaterThan(acceptedBefore);
     expect(await readNumber(page, '#kpi-ingest')).toBeGreaterThan(0);
     expect(await page.textContent('#kpi-cap')).toBe(String(CONCURRENCY));
@@ -225,7 +249,11 @@ describe('dashboard in Chromium', () => {
         const [r, g, b] = colours[i]!;
         let near = 0;
         for (let p = 0; p < data.length; p += 4) {
-          if (data[p + 3]! > 200 && Math.abs(data[p]! - r) + Math.abs(data[p + 1]! - g) + Math.abs(data[p + 2]! - b) < 60) near++;
+          if (
+            data[p + 3]! > 200 &&
+            Math.abs(data[p]! - r) + Math.abs(data[p + 1]! - g) + Math.abs(data[p + 2]! - b) < 60
+          )
+            near++;
         }
         return near;
       });
@@ -250,8 +278,12 @@ describe('dashboard in Chromium', () => {
     // The API stops answering: the status line turns stale.
     simulator.stop();
     await server.close();
-    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'stale', undefined, { timeout: 15_000 });
-    expect(await page.textContent('#status-text')).toMatch(/^Stale: no answer from the pipeline \((connection failed|timed out)\)$/);
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'stale', undefined, {
+      timeout: 15_000,
+    });
+    expect(await page.textContent('#status-text')).toMatch(
+      /^Stale: no answer from the pipeline \((connection failed|timed out)\)$/,
+    );
     expect(await page.textContent('#last-update')).toMatch(/^Last update .+, \d+ s ago$/);
     await context.close();
   });

@@ -14,7 +14,9 @@ import type { TestServer } from './server.js';
 /** A small real conversation store: projections in memory, listed most recently updated first. */
 class InMemoryConversations implements ConversationQueries {
   readonly queries: ConversationListQuery[] = [];
-  constructor(private readonly projections: { conversationId: string; state: 'active' | 'ended'; lastEventTime: number }[]) {}
+  constructor(
+    private readonly projections: { conversationId: string; state: 'active' | 'ended'; lastEventTime: number }[],
+  ) {}
   get(conversationId: string): unknown {
     return this.projections.find((p) => p.conversationId === conversationId);
   }
@@ -87,7 +89,8 @@ describe('read routes without a token', () => {
         conversationsEnded: 0,
       },
     });
-    for (const field of ['eventsPerSecond', 'ingestPerSecond', 'uptimeSeconds', 'rateWindowSeconds']) expect(typeof stats[field], field).toBe('number');
+    for (const field of ['eventsPerSecond', 'ingestPerSecond', 'uptimeSeconds', 'rateWindowSeconds'])
+      expect(typeof stats[field], field).toBe('number');
     const latency = stats.latencyMs as Record<string, number>;
     expect(latency.samples).toBe(2);
     expect(latency.p50).toBeGreaterThanOrEqual(4.95);
@@ -143,7 +146,12 @@ describe('read routes without a token', () => {
     expect(etag).toMatch(/^"[\w-]+"$/);
     const again = await fetch(`${open.url}/dashboard/vendor/uPlot.iife.min.js`, { headers: { 'If-None-Match': etag } });
     expect(again.status).toBe(304);
-    for (const path of ['/dashboard/app.js', '/dashboard/app.css', '/dashboard/vendor/uPlot.min.css', '/dashboard/favicon.svg']) {
+    for (const path of [
+      '/dashboard/app.js',
+      '/dashboard/app.css',
+      '/dashboard/vendor/uPlot.min.css',
+      '/dashboard/favicon.svg',
+    ]) {
       const asset = await fetch(`${open.url}${path}`);
       expect(asset.status, path).toBe(200);
       expect((await asset.arrayBuffer()).byteLength, path).toBeGreaterThan(100);
@@ -185,17 +193,32 @@ describe('read routes without a token', () => {
     expect(await found.json()).toEqual({ conversationId: C2, state: 'ended', lastEventTime: 2_000 });
     const missing = await fetch(`${open.url}/api/conversations/44444444-4444-4444-8444-444444444444`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ error: 'not_found', message: expect.stringContaining('44444444-4444-4444-8444-444444444444') });
+    expect(await missing.json()).toMatchObject({
+      error: 'not_found',
+      message: expect.stringContaining('44444444-4444-4444-8444-444444444444'),
+    });
     const bad = await fetch(`${open.url}/api/conversations/${encodeURIComponent('<script>')}`);
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: 'bad_request', message: expect.stringContaining('conversation id') });
+    expect(await bad.json()).toMatchObject({
+      error: 'bad_request',
+      message: expect.stringContaining('conversation id'),
+    });
   });
 
   it('GET /api/conversations?state=&limit=: filtered, limited, validated', async () => {
     const active = await fetch(`${open.url}/api/conversations?state=active&limit=1`);
     expect(active.status).toBe(200);
-    expect(await active.json()).toEqual({ conversations: [{ conversationId: C3, state: 'active', lastEventTime: 3_000 }], count: 1, state: 'active', limit: 1 });
-    const all = (await (await fetch(`${open.url}/api/conversations`)).json()) as { count: number; limit: number; state: null };
+    expect(await active.json()).toEqual({
+      conversations: [{ conversationId: C3, state: 'active', lastEventTime: 3_000 }],
+      count: 1,
+      state: 'active',
+      limit: 1,
+    });
+    const all = (await (await fetch(`${open.url}/api/conversations`)).json()) as {
+      count: number;
+      limit: number;
+      state: null;
+    };
     expect(all).toMatchObject({ count: 3, limit: 50, state: null });
     expect(conversations.queries.at(-1)).toEqual({ limit: 50 });
     for (const [query, message] of [
@@ -265,7 +288,9 @@ describe('read routes with a token', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('www-authenticate')).toBe('Bearer realm="genesys-pipeline", error="invalid_token"');
     expect(await wrong.text()).not.toContain(TOKEN);
-    const basic = await fetch(`${secured.url}/api/stats`, { headers: { Authorization: `Basic ${Buffer.from(`u:${TOKEN}`).toString('base64')}` } });
+    const basic = await fetch(`${secured.url}/api/stats`, {
+      headers: { Authorization: `Basic ${Buffer.from(`u:${TOKEN}`).toString('base64')}` },
+    });
     expect(basic.status).toBe(401);
     expect(basic.headers.get('www-authenticate')).toBe('Bearer realm="genesys-pipeline"');
     // Authentication comes before method checks: nothing about the routes leaks without the token.
@@ -302,12 +327,17 @@ describe('read routes with a token', () => {
     expect(withCookie.status).toBe(200);
     expect(await withCookie.text()).toContain('Genesys event pipeline');
     expect((await fetch(`${secured.url}/api/stats`, { headers: { Cookie: `other=1; ${cookie}` } })).status).toBe(200);
-    expect((await fetch(`${secured.url}/dashboard/vendor/uPlot.min.css`, { headers: { Cookie: cookie } })).status).toBe(200);
+    expect((await fetch(`${secured.url}/dashboard/vendor/uPlot.min.css`, { headers: { Cookie: cookie } })).status).toBe(
+      200,
+    );
     const forged = await fetch(`${secured.url}/api/stats`, { headers: { Cookie: `${cookie}x` } });
     expect(forged.status).toBe(401);
     expect(forged.headers.get('www-authenticate')).toContain('invalid_token');
     // The cookie is not a bearer token.
-    expect((await fetch(`${secured.url}/api/stats`, { headers: { Authorization: `Bearer ${cookie.split('=')[1]}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${secured.url}/api/stats`, { headers: { Authorization: `Bearer ${cookie.split('=')[1]}` } }))
+        .status,
+    ).toBe(401);
   });
 
   it('refuses an empty token', () => {

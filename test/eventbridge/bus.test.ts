@@ -2,7 +2,10 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBridgeValidationException, InvalidEventPatternException } from '../../src/eventbridge/errors.js';
-import { EventBusLimitExceededException, EventBusResourceAlreadyExistsException } from '../../src/eventbridge/bus-errors.js';
+import {
+  EventBusLimitExceededException,
+  EventBusResourceAlreadyExistsException,
+} from '../../src/eventbridge/bus-errors.js';
 import type { EventBridgeEvent } from '../../src/eventbridge/bus-event.js';
 import { LocalEventBridge } from '../../src/eventbridge/local-event-bridge.js';
 import type { LocalEventBridgeOptions } from '../../src/eventbridge/local-event-bridge.js';
@@ -58,11 +61,22 @@ describe('PutEvents semantics', () => {
       ],
     });
     expect(response.FailedEntryCount).toBe(6);
-    expect(response.Entries[0]!.EventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(response.Entries[0]!.EventId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(response.Entries.slice(1)).toEqual([
-      { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' },
-      { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' },
-      { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.' },
+      {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.',
+      },
+      {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+      },
+      {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.',
+      },
       { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
       { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
       { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
@@ -74,9 +88,25 @@ describe('PutEvents semantics', () => {
     const { eb } = openBus();
     const got: EventBridgeEvent[] = [];
     eb.putRule({ Name: 'all', EventPattern: { source: ['test.source'] } });
-    eb.putTargets({ Rule: 'all', Targets: [{ Id: 'fn', target: functionTarget('arn:aws:lambda:us-east-1:123456789012:function:f', (body) => void got.push(JSON.parse(body))) }] });
+    eb.putTargets({
+      Rule: 'all',
+      Targets: [
+        {
+          Id: 'fn',
+          target: functionTarget(
+            'arn:aws:lambda:us-east-1:123456789012:function:f',
+            (body) => void got.push(JSON.parse(body)),
+          ),
+        },
+      ],
+    });
     const before = Math.floor(Date.now() / 1000) * 1000;
-    const r = await eb.putEvents({ Entries: [entry({ a: 1 }, { Resources: ['arn:x'] }), entry({ b: 2 }, { Time: new Date('2022-01-01T00:00:00.456Z') })] });
+    const r = await eb.putEvents({
+      Entries: [
+        entry({ a: 1 }, { Resources: ['arn:x'] }),
+        entry({ b: 2 }, { Time: new Date('2022-01-01T00:00:00.456Z') }),
+      ],
+    });
     await waitFor(() => got.length === 2);
     got.sort((x, y) => x.time.localeCompare(y.time));
     expect(got[0]).toEqual({
@@ -92,7 +122,17 @@ describe('PutEvents semantics', () => {
     });
     expect(Date.parse(got[1]!.time)).toBeGreaterThanOrEqual(before);
     expect(got[1]!.resources).toEqual(['arn:x']);
-    expect(Object.keys(got[1]!)).toEqual(['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail']);
+    expect(Object.keys(got[1]!)).toEqual([
+      'version',
+      'id',
+      'detail-type',
+      'source',
+      'account',
+      'time',
+      'region',
+      'resources',
+      'detail',
+    ]);
   });
 
   it('rejects more than 10 entries with AWS ValidationException text', async () => {
@@ -117,7 +157,9 @@ describe('PutEvents semantics', () => {
     expect(putEventsEntrySize(fits)).toBe(256 * 1024);
     expect((await eb.putEvents({ Entries: [fits] })).FailedEntryCount).toBe(0);
     const over = { ...base, Detail: JSON.stringify({ p: `${pad}x` }) };
-    await expect(eb.putEvents({ Entries: [over] })).rejects.toThrow('Total size of the entries in the request is over the limit.');
+    await expect(eb.putEvents({ Entries: [over] })).rejects.toThrow(
+      'Total size of the entries in the request is over the limit.',
+    );
   });
 
   it('accepts an entry for a bus that does not exist, as AWS does, and records it as dropped', async () => {
@@ -135,17 +177,36 @@ describe('PutEvents semantics', () => {
   it('is storage first: when putEvents resolves the event is on disk, archived and in its queue target', async () => {
     const { eb, path, queues } = openBus();
     eb.createEventBus({ Name: PARTNER, EventSourceName: PARTNER });
-    eb.putRule({ Name: 'genesys', EventBusName: PARTNER, EventPattern: { source: [{ prefix: 'aws.partner/genesys.com/' }] } });
-    eb.putTargets({ Rule: 'genesys', EventBusName: `arn:aws:events:us-east-1:123456789012:event-bus/${PARTNER}`, Targets: [{ Id: 'q', target: durableQueueTarget(queues.queue('genesys-events')) }] });
-    const r = await eb.putPartnerEvents({ Entries: Array.from({ length: 20 }, (_, i) => ({ Source: PARTNER, DetailType: 'v2.detail.events.conversation.{id}.customer.start', Detail: JSON.stringify({ i }) })) });
+    eb.putRule({
+      Name: 'genesys',
+      EventBusName: PARTNER,
+      EventPattern: { source: [{ prefix: 'aws.partner/genesys.com/' }] },
+    });
+    eb.putTargets({
+      Rule: 'genesys',
+      EventBusName: `arn:aws:events:us-east-1:123456789012:event-bus/${PARTNER}`,
+      Targets: [{ Id: 'q', target: durableQueueTarget(queues.queue('genesys-events')) }],
+    });
+    const r = await eb.putPartnerEvents({
+      Entries: Array.from({ length: 20 }, (_, i) => ({
+        Source: PARTNER,
+        DetailType: 'v2.detail.events.conversation.{id}.customer.start',
+        Detail: JSON.stringify({ i }),
+      })),
+    });
     expect(r.FailedEntryCount).toBe(0);
     // A second, independent connection sees the committed rows.
     const reader = new Database(path, { readonly: true });
     try {
       expect(reader.prepare('SELECT count(*) FROM eventbridge_archive').pluck().get()).toBe(20);
-      const queueId = reader.prepare("SELECT id FROM durable_queues WHERE name = 'genesys-events'").pluck().get() as number;
+      const queueId = reader
+        .prepare("SELECT id FROM durable_queues WHERE name = 'genesys-events'")
+        .pluck()
+        .get() as number;
       const bodies = reader.prepare(`SELECT body FROM durable_queue_${queueId}`).pluck().all() as string[];
-      expect(bodies.map((b) => (JSON.parse(b) as EventBridgeEvent).id).sort()).toEqual(r.Entries.map((e) => e.EventId).sort());
+      expect(bodies.map((b) => (JSON.parse(b) as EventBridgeEvent).id).sort()).toEqual(
+        r.Entries.map((e) => e.EventId).sort(),
+      );
     } finally {
       reader.close();
     }
@@ -164,7 +225,8 @@ describe('rules and targets', () => {
   it('matches only ENABLED rules, through the pattern index', async () => {
     const { eb } = openBus();
     const got: string[] = [];
-    const target = (name: string) => functionTarget(`arn:aws:lambda:us-east-1:123456789012:function:${name}`, () => void got.push(name));
+    const target = (name: string) =>
+      functionTarget(`arn:aws:lambda:us-east-1:123456789012:function:${name}`, () => void got.push(name));
     eb.putRule({ Name: 'on', EventPattern: '{"detail-type": ["Test Event"]}' });
     eb.putRule({ Name: 'off', EventPattern: { source: ['test.source'] }, State: 'DISABLED' });
     eb.putRule({ Name: 'other', EventPattern: { source: ['other'] } });
@@ -191,18 +253,34 @@ describe('rules and targets', () => {
         { Id: 'path', InputPath: '$.detail.conversationId', target: durableQueueTarget(q) },
         {
           Id: 'template',
-          InputTransformer: { InputPathsMap: { c: '$.detail.conversationId' }, InputTemplate: '{"conversation": <c>, "rule": <aws.events.rule-name>}' },
+          InputTransformer: {
+            InputPathsMap: { c: '$.detail.conversationId' },
+            InputTemplate: '{"conversation": <c>, "rule": <aws.events.rule-name>}',
+          },
           target: durableQueueTarget(q),
         },
-        { Id: 'broken', InputTransformer: { InputPathsMap: { c: '$.detail.conversationId' }, InputTemplate: '{"c": <c>' }, target: durableQueueTarget(q) },
+        {
+          Id: 'broken',
+          InputTransformer: { InputPathsMap: { c: '$.detail.conversationId' }, InputTemplate: '{"c": <c>' },
+          target: durableQueueTarget(q),
+        },
       ],
     });
-    expect(() => eb.putTargets({ Rule: 'r', Targets: [{ Id: 'two', Input: '{}', InputPath: '$', target: durableQueueTarget(q) }] })).toThrow(EventBridgeValidationException);
+    expect(() =>
+      eb.putTargets({
+        Rule: 'r',
+        Targets: [{ Id: 'two', Input: '{}', InputPath: '$', target: durableQueueTarget(q) }],
+      }),
+    ).toThrow(EventBridgeValidationException);
     await eb.putEvents({ Entries: [entry({ conversationId: 'c-1' })] });
     const bodies = (await q.receive({ max: 10 })).map((m) => m.body).sort();
     expect(bodies).toEqual(['"c-1"', '{"conversation": "c-1", "rule": "r"}', '{"fixed":true}']);
     const [dropped] = eb.droppedEvents();
-    expect(dropped).toMatchObject({ errorCode: 'NOT_DELIVERED', ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/r', targetArn: q.arn });
+    expect(dropped).toMatchObject({
+      errorCode: 'NOT_DELIVERED',
+      ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/r',
+      targetArn: q.arn,
+    });
     expect(dropped!.errorMessage).toMatch(/not valid JSON/);
   });
 
@@ -215,12 +293,18 @@ describe('rules and targets', () => {
     eb.putTargets({ Rule: 'r', Targets: [t(5)] }); // replacing an existing id is fine
     expect(() => eb.putRule({ Name: 'bad', EventPattern: '{"source": "x"}' })).toThrow(InvalidEventPatternException);
     expect(() => eb.putRule({ Name: 'bad name!', EventPattern: { source: ['x'] } })).toThrow(/Rule name/);
-    expect(() => eb.putTargets({ Rule: 'r', Targets: [{ ...t(1), RetryPolicy: { MaximumRetryAttempts: 186 } }] })).toThrow(/from 0 to 185/);
-    expect(() => eb.putTargets({ Rule: 'r', Targets: [{ ...t(1), RetryPolicy: { MaximumEventAgeInSeconds: 59 } }] })).toThrow(/from 60 to 86400/);
+    expect(() =>
+      eb.putTargets({ Rule: 'r', Targets: [{ ...t(1), RetryPolicy: { MaximumRetryAttempts: 186 } }] }),
+    ).toThrow(/from 0 to 185/);
+    expect(() =>
+      eb.putTargets({ Rule: 'r', Targets: [{ ...t(1), RetryPolicy: { MaximumEventAgeInSeconds: 59 } }] }),
+    ).toThrow(/from 60 to 86400/);
     expect(() => eb.deleteRule({ Name: 'r' })).toThrow(/can't be deleted since it has targets/);
     expect(() => eb.createEventBus({ Name: PARTNER })).toThrow(/EventSourceName/);
     eb.createEventBus({ Name: PARTNER, EventSourceName: PARTNER });
-    expect(() => eb.createEventBus({ Name: PARTNER, EventSourceName: PARTNER })).toThrow(EventBusResourceAlreadyExistsException);
+    expect(() => eb.createEventBus({ Name: PARTNER, EventSourceName: PARTNER })).toThrow(
+      EventBusResourceAlreadyExistsException,
+    );
   });
 });
 
@@ -267,10 +351,16 @@ describe('retries and dead letters', () => {
     eb.putRule({ Name: 'r', EventPattern: { source: ['test.source'] } });
     eb.putTargets({
       Rule: 'r',
-      Targets: [{ Id: 't', InputPath: '$.detail', target: functionTarget('arn:t', (body) => {
-        if (++attempts <= 3) throw new TargetDeliveryError('THROTTLING', 'slow down');
-        delivered.push(body);
-      }) }],
+      Targets: [
+        {
+          Id: 't',
+          InputPath: '$.detail',
+          target: functionTarget('arn:t', (body) => {
+            if (++attempts <= 3) throw new TargetDeliveryError('THROTTLING', 'slow down');
+            delivered.push(body);
+          }),
+        },
+      ],
     });
     await eb.putEvents({ Entries: [entry({ ok: true })] });
     await waitFor(() => delivered.length === 1);
@@ -283,24 +373,46 @@ describe('retries and dead letters', () => {
     const dlq = queues.queue('dlq');
     let attempts = 0;
     eb.putRule({ Name: 'r', EventPattern: { source: ['test.source'] } });
-    eb.putTargets({ Rule: 'r', Targets: [{ Id: 't', DeadLetterConfig: { queue: dlq }, target: functionTarget('arn:gone', () => {
-      attempts++;
-      throw new TargetDeliveryError('NO_RESOURCE', 'state machine deleted', { retryable: false });
-    }) }] });
+    eb.putTargets({
+      Rule: 'r',
+      Targets: [
+        {
+          Id: 't',
+          DeadLetterConfig: { queue: dlq },
+          target: functionTarget('arn:gone', () => {
+            attempts++;
+            throw new TargetDeliveryError('NO_RESOURCE', 'state machine deleted', { retryable: false });
+          }),
+        },
+      ],
+    });
     await eb.putEvents({ Entries: [entry()] });
     await waitFor(() => dlq.stats().visible === 1);
     const [m] = await dlq.receive();
     expect(attempts).toBe(1);
-    expect(m!.messageAttributes).toMatchObject({ ERROR_CODE: 'NO_RESOURCE', ERROR_MESSAGE: 'state machine deleted', RETRY_ATTEMPTS: '0' });
+    expect(m!.messageAttributes).toMatchObject({
+      ERROR_CODE: 'NO_RESOURCE',
+      ERROR_MESSAGE: 'state machine deleted',
+      RETRY_ATTEMPTS: '0',
+    });
     expect(m!.messageAttributes.EXHAUSTED_RETRY_CONDITION).toBeUndefined();
   });
 
   it('records an undeliverable event as dropped, with the reason, when the target has no DLQ', async () => {
     const { eb } = openBus();
     eb.putRule({ Name: 'r', EventPattern: { source: ['test.source'] } });
-    eb.putTargets({ Rule: 'r', Targets: [{ Id: 't', RetryPolicy: { MaximumRetryAttempts: 0 }, target: functionTarget('arn:t', () => {
-      throw new Error('boom');
-    }) }] });
+    eb.putTargets({
+      Rule: 'r',
+      Targets: [
+        {
+          Id: 't',
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+          target: functionTarget('arn:t', () => {
+            throw new Error('boom');
+          }),
+        },
+      ],
+    });
     const r = await eb.putEvents({ Entries: [entry()] });
     await waitFor(() => eb.stats().droppedTotal === 1);
     expect(eb.droppedEvents()[0]).toMatchObject({
@@ -317,20 +429,37 @@ describe('retries and dead letters', () => {
 
   it('stops retrying when the event is older than MaximumEventAgeInSeconds', async () => {
     const clock = { t: Date.now() };
-    const { eb, queues } = openBus({ now: () => clock.t, delivery: { backoff: { baseDelayMs: 10_000, maxDelayMs: 10_000 } } });
+    const { eb, queues } = openBus({
+      now: () => clock.t,
+      delivery: { backoff: { baseDelayMs: 10_000, maxDelayMs: 10_000 } },
+    });
     const dlq = queues.queue('dlq');
     let attempts = 0;
     eb.putRule({ Name: 'r', EventPattern: { source: ['test.source'] } });
-    eb.putTargets({ Rule: 'r', Targets: [{ Id: 't', RetryPolicy: { MaximumEventAgeInSeconds: 60 }, DeadLetterConfig: { queue: dlq }, target: functionTarget('arn:t', () => {
-      attempts++;
-      throw new Error('down');
-    }) }] });
+    eb.putTargets({
+      Rule: 'r',
+      Targets: [
+        {
+          Id: 't',
+          RetryPolicy: { MaximumEventAgeInSeconds: 60 },
+          DeadLetterConfig: { queue: dlq },
+          target: functionTarget('arn:t', () => {
+            attempts++;
+            throw new Error('down');
+          }),
+        },
+      ],
+    });
     await eb.putEvents({ Entries: [entry()] });
     await waitFor(() => attempts === 1 && eb.stats().retried === 1);
     clock.t += 61_000; // the retry comes due after the event's maximum age
     await waitFor(() => dlq.stats().visible === 1);
     const [m] = await dlq.receive();
-    expect(m!.messageAttributes).toMatchObject({ EXHAUSTED_RETRY_CONDITION: 'MaximumEventAgeInSeconds', RETRY_ATTEMPTS: '0', ERROR_CODE: 'ERROR_FROM_TARGET' });
+    expect(m!.messageAttributes).toMatchObject({
+      EXHAUSTED_RETRY_CONDITION: 'MaximumEventAgeInSeconds',
+      RETRY_ATTEMPTS: '0',
+      ERROR_CODE: 'ERROR_FROM_TARGET',
+    });
     expect(attempts).toBe(1);
   });
 
@@ -339,10 +468,18 @@ describe('retries and dead letters', () => {
     const first = openBus({ path, delivery: { backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000 } } });
     let failures = 0;
     first.eb.putRule({ Name: 'r', EventPattern: { source: ['test.source'] } });
-    first.eb.putTargets({ Rule: 'r', Targets: [{ Id: 't', target: functionTarget('arn:t', () => {
-      failures++;
-      throw new Error('not yet');
-    }) }] });
+    first.eb.putTargets({
+      Rule: 'r',
+      Targets: [
+        {
+          Id: 't',
+          target: functionTarget('arn:t', () => {
+            failures++;
+            throw new Error('not yet');
+          }),
+        },
+      ],
+    });
     const r = await first.eb.putEvents({ Entries: [entry({ keep: 'me' })] });
     await waitFor(() => first.eb.stats().retried === 1);
     expect(first.eb.stats().pendingDeliveries).toBe(1);
@@ -352,7 +489,10 @@ describe('retries and dead letters', () => {
     const second = openBus({ path, now: () => Date.now() + 120_000 });
     const delivered: EventBridgeEvent[] = [];
     second.eb.putRule({ Name: 'r', EventPattern: { source: ['test.source'] } });
-    second.eb.putTargets({ Rule: 'r', Targets: [{ Id: 't', target: functionTarget('arn:t', (_body, event) => void delivered.push(event)) }] });
+    second.eb.putTargets({
+      Rule: 'r',
+      Targets: [{ Id: 't', target: functionTarget('arn:t', (_body, event) => void delivered.push(event)) }],
+    });
     await waitFor(() => delivered.length === 1);
     expect(failures).toBe(1);
     expect(delivered[0]).toMatchObject({ id: r.Entries[0]!.EventId, detail: { keep: 'me' } });
@@ -363,9 +503,17 @@ describe('retries and dead letters', () => {
     const path = join(dir, `orphan${++counter}.sqlite`);
     const first = openBus({ path, delivery: { backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000 } } });
     first.eb.putRule({ Name: 'r', EventPattern: { source: ['test.source'] } });
-    first.eb.putTargets({ Rule: 'r', Targets: [{ Id: 't', target: functionTarget('arn:t', () => {
-      throw new Error('later');
-    }) }] });
+    first.eb.putTargets({
+      Rule: 'r',
+      Targets: [
+        {
+          Id: 't',
+          target: functionTarget('arn:t', () => {
+            throw new Error('later');
+          }),
+        },
+      ],
+    });
     await first.eb.putEvents({ Entries: [entry()] });
     await waitFor(() => first.eb.stats().retried === 1);
     await first.eb.close();
@@ -375,7 +523,10 @@ describe('retries and dead letters', () => {
     expect(second.eb.stats()).toMatchObject({ pendingDeliveries: 1, droppedTotal: 0 });
     let delivered = 0;
     second.eb.putRule({ Name: 'r', EventPattern: { source: ['test.source'] } });
-    second.eb.putTargets({ Rule: 'r', Targets: [{ Id: 't', target: functionTarget('arn:t', () => void delivered++) }] });
+    second.eb.putTargets({
+      Rule: 'r',
+      Targets: [{ Id: 't', target: functionTarget('arn:t', () => void delivered++) }],
+    });
     await waitFor(() => delivered === 1);
     await waitFor(() => second.eb.stats().pendingDeliveries === 0);
   });
@@ -405,7 +556,10 @@ describe('archive and replay', () => {
     eb.putRule({ Name: 'to-queue', EventPattern: { source: ['test.source'] } });
     eb.putTargets({ Rule: 'to-queue', Targets: [{ Id: 'q', target: durableQueueTarget(replayed) }] });
     eb.putRule({ Name: 'live-only', EventPattern: { source: ['test.source'], 'replay-name': [{ exists: false }] } });
-    eb.putTargets({ Rule: 'live-only', Targets: [{ Id: 'f', target: functionTarget('arn:live', (_b, e) => void live.push(e)) }] });
+    eb.putTargets({
+      Rule: 'live-only',
+      Targets: [{ Id: 'f', target: functionTarget('arn:live', (_b, e) => void live.push(e)) }],
+    });
 
     const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
     const put = await eb.putEvents({ Entries: [0, 1, 2, 3, 4].map((m) => entry({ m }, { Time: at(m) })) });
@@ -415,7 +569,12 @@ describe('archive and replay', () => {
     replayed.purge();
     expect(eb.archivedEventCount()).toBe(6);
 
-    const result = await eb.replay({ ReplayName: 'fix-1', EventStartTime: at(1), EventEndTime: at(3), Rules: ['to-queue'] });
+    const result = await eb.replay({
+      ReplayName: 'fix-1',
+      EventStartTime: at(1),
+      EventEndTime: at(3),
+      Rules: ['to-queue'],
+    });
     expect(result).toMatchObject({ ReplayName: 'fix-1', State: 'COMPLETED', EventsReplayed: 3, Deliveries: 2 });
     const got = (await replayed.receive({ max: 10 })).map((m) => JSON.parse(m.body) as EventBridgeEvent);
     expect(got.map((e) => e.detail).sort((a, b) => (a.m as number) - (b.m as number))).toEqual([{ m: 1 }, { m: 2 }]);
@@ -423,7 +582,18 @@ describe('archive and replay', () => {
       expect(e['replay-name']).toBe('fix-1');
       expect(put.Entries.map((x) => x.EventId)).toContain(e.id);
     }
-    expect(Object.keys(got[0]!)).toEqual(['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'replay-name', 'resources', 'detail']);
+    expect(Object.keys(got[0]!)).toEqual([
+      'version',
+      'id',
+      'detail-type',
+      'source',
+      'account',
+      'time',
+      'region',
+      'replay-name',
+      'resources',
+      'detail',
+    ]);
     await eb.drain();
     expect(live).toHaveLength(5); // the live-only rule ignores replays (and was not selected anyway)
     expect(eb.archivedEventCount()).toBe(6); // replays are not archived again
@@ -433,8 +603,12 @@ describe('archive and replay', () => {
     await eb.drain();
     expect(replayed.stats().total).toBe(5 + 2); // 2 from fix-1 (in flight) and 5 from fix-2
     expect(live).toHaveLength(5);
-    await expect(eb.replay({ ReplayName: 'fix-2', EventStartTime: at(0), EventEndTime: at(5) })).rejects.toThrow(/Replay fix-2 already exists/);
-    await expect(eb.replay({ ReplayName: 'bad', EventStartTime: at(3), EventEndTime: at(1) })).rejects.toThrow(/EventStartTime must be before EventEndTime/);
+    await expect(eb.replay({ ReplayName: 'fix-2', EventStartTime: at(0), EventEndTime: at(5) })).rejects.toThrow(
+      /Replay fix-2 already exists/,
+    );
+    await expect(eb.replay({ ReplayName: 'bad', EventStartTime: at(3), EventEndTime: at(1) })).rejects.toThrow(
+      /EventStartTime must be before EventEndTime/,
+    );
   });
 
   it('purges archived events older than the retention period', async () => {

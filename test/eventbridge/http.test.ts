@@ -1,7 +1,12 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { EventBridgeClient, ListRulesCommand, PutEventsCommand, PutPartnerEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  ListRulesCommand,
+  PutEventsCommand,
+  PutPartnerEventsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEvent } from '../../src/eventbridge/bus-event.js';
 import { startEventBusServer } from '../../src/eventbridge/http.js';
@@ -27,10 +32,23 @@ beforeAll(async () => {
   eb.putRule({ Name: 'all', EventPattern: { source: [{ prefix: '' }] } });
   eb.putTargets({ Rule: 'all', Targets: [{ Id: 'q', target: durableQueueTarget(queue) }] });
   eb.createEventBus({ Name: PARTNER, EventSourceName: PARTNER });
-  eb.putRule({ Name: 'genesys', EventBusName: PARTNER, EventPattern: { 'detail-type': [{ prefix: 'v2.detail.events.conversation.' }] } });
-  eb.putTargets({ Rule: 'genesys', EventBusName: PARTNER, Targets: [{ Id: 'q', target: durableQueueTarget(partnerQueue) }] });
+  eb.putRule({
+    Name: 'genesys',
+    EventBusName: PARTNER,
+    EventPattern: { 'detail-type': [{ prefix: 'v2.detail.events.conversation.' }] },
+  });
+  eb.putTargets({
+    Rule: 'genesys',
+    EventBusName: PARTNER,
+    Targets: [{ Id: 'q', target: durableQueueTarget(partnerQueue) }],
+  });
   server = await startEventBusServer({ eventBridge: eb, maxBodyBytes: 512 * 1024 });
-  client = new EventBridgeClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  client = new EventBridgeClient({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
 });
 
 afterAll(async () => {
@@ -40,7 +58,11 @@ afterAll(async () => {
 });
 
 /** A raw HTTP request to the endpoint. */
-function post(body: string | Buffer, headers: Record<string, string> = {}, method = 'POST'): Promise<{ status: number; headers: Record<string, unknown>; json: { __type?: string; message?: string } }> {
+function post(
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  method = 'POST',
+): Promise<{ status: number; headers: Record<string, unknown>; json: { __type?: string; message?: string } }> {
   return new Promise((resolve, reject) => {
     const req = request(`${server.url}/`, {
       method,
@@ -50,7 +72,9 @@ function post(body: string | Buffer, headers: Record<string, string> = {}, metho
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, json: text ? JSON.parse(text) : {} }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, json: text ? JSON.parse(text) : {} }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -63,15 +87,29 @@ describe('HTTP endpoint with the real AWS SDK client', () => {
     const out = await client.send(
       new PutEventsCommand({
         Entries: [
-          { Source: 'test.sdk', DetailType: 'Greeting', Detail: JSON.stringify(detail), Time: new Date('2025-06-01T10:00:00Z'), Resources: ['arn:r'] },
+          {
+            Source: 'test.sdk',
+            DetailType: 'Greeting',
+            Detail: JSON.stringify(detail),
+            Time: new Date('2025-06-01T10:00:00Z'),
+            Resources: ['arn:r'],
+          },
           { Source: 'test.sdk', Detail: '{}' },
           { Source: 'test.sdk', DetailType: 'Greeting', Detail: 'not json' },
-          { Source: 'test.sdk', DetailType: 'Greeting', Detail: '{}', EventBusName: 'arn:aws:events:us-east-1:123456789012:event-bus/missing' },
+          {
+            Source: 'test.sdk',
+            DetailType: 'Greeting',
+            Detail: '{}',
+            EventBusName: 'arn:aws:events:us-east-1:123456789012:event-bus/missing',
+          },
         ],
       }),
     );
     expect(out.FailedEntryCount).toBe(2);
-    expect(out.Entries![1]).toEqual({ ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' });
+    expect(out.Entries![1]).toEqual({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+    });
     expect(out.Entries![2]).toEqual({ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' });
     expect(out.Entries![3]!.EventId).toBeDefined(); // an unknown bus is accepted (and dropped), as AWS does
     const [m] = await queue.receive();
@@ -93,7 +131,13 @@ describe('HTTP endpoint with the real AWS SDK client', () => {
   it('serves PutPartnerEvents to the partner bus named like the source', async () => {
     const out = await client.send(
       new PutPartnerEventsCommand({
-        Entries: [{ Source: PARTNER, DetailType: 'v2.detail.events.conversation.{id}.customer.start', Detail: JSON.stringify({ topicName: 't' }) }],
+        Entries: [
+          {
+            Source: PARTNER,
+            DetailType: 'v2.detail.events.conversation.{id}.customer.start',
+            Detail: JSON.stringify({ topicName: 't' }),
+          },
+        ],
       }),
     );
     expect(out.FailedEntryCount).toBe(0);
@@ -105,13 +149,25 @@ describe('HTTP endpoint with the real AWS SDK client', () => {
     const eleven = Array.from({ length: 11 }, () => ({ Source: 's', DetailType: 'd', Detail: '{}' }));
     const tooMany = client.send(new PutEventsCommand({ Entries: eleven }));
     await expect(tooMany).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
-    await expect(tooMany).rejects.toThrow(/at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10$/);
-    const big = client.send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: JSON.stringify({ p: 'x'.repeat(300_000) }) }] }));
-    await expect(big).rejects.toMatchObject({ name: 'ValidationException', message: 'Total size of the entries in the request is over the limit.' });
+    await expect(tooMany).rejects.toThrow(
+      /at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10$/,
+    );
+    const big = client.send(
+      new PutEventsCommand({
+        Entries: [{ Source: 's', DetailType: 'd', Detail: JSON.stringify({ p: 'x'.repeat(300_000) }) }],
+      }),
+    );
+    await expect(big).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Total size of the entries in the request is over the limit.',
+    });
   });
 
   it('answers UnknownOperationException for other operations', async () => {
-    await expect(client.send(new ListRulesCommand({}))).rejects.toMatchObject({ name: 'UnknownOperationException', $metadata: { httpStatusCode: 400 } });
+    await expect(client.send(new ListRulesCommand({}))).rejects.toMatchObject({
+      name: 'UnknownOperationException',
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 });
 
@@ -122,8 +178,16 @@ describe('HTTP endpoint on bad input', () => {
       ['[1, 2]', 'SerializationException', /must be a JSON object/],
       ['{"Entries": "x"}', 'SerializationException', /Entries must be a JSON array/],
       ['{"Entries": [42]}', 'SerializationException', /Entries\[0\] must be a JSON object/],
-      ['{"Entries": [{"Source": 1, "DetailType": "d", "Detail": "{}"}]}', 'SerializationException', /Entries\[0\]\.Source must be a string/],
-      ['{"Entries": [{"Source": "s", "DetailType": "d", "Detail": "{}", "Resources": [1]}]}', 'SerializationException', /Resources must be an array of strings/],
+      [
+        '{"Entries": [{"Source": 1, "DetailType": "d", "Detail": "{}"}]}',
+        'SerializationException',
+        /Entries\[0\]\.Source must be a string/,
+      ],
+      [
+        '{"Entries": [{"Source": "s", "DetailType": "d", "Detail": "{}", "Resources": [1]}]}',
+        'SerializationException',
+        /Resources must be an array of strings/,
+      ],
       ['{}', 'ValidationException', /Value null at 'entries' failed to satisfy constraint: Member must not be null/],
       [Buffer.from([0xff, 0xfe, 0x00]), 'SerializationException', /not valid JSON/],
     ];
@@ -138,12 +202,18 @@ describe('HTTP endpoint on bad input', () => {
   });
 
   it('rejects missing or unknown targets, other methods, other content types and oversize bodies', async () => {
-    expect((await post('{}', { 'x-amz-target': 'AWSEvents.DeleteRule' })).json.__type).toBe('UnknownOperationException');
+    expect((await post('{}', { 'x-amz-target': 'AWSEvents.DeleteRule' })).json.__type).toBe(
+      'UnknownOperationException',
+    );
     const noTarget = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
+      const req = request(
+        `${server.url}/`,
+        { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });
@@ -158,7 +228,9 @@ describe('HTTP endpoint on bad input', () => {
   it('survives a client that disconnects mid-body, and keeps serving', async () => {
     await new Promise<void>((resolve) => {
       const socket = connect(server.port, '127.0.0.1', () => {
-        socket.write('POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-amz-json-1.1\r\nx-amz-target: AWSEvents.PutEvents\r\ncontent-length: 1000\r\n\r\n{"Entries": [');
+        socket.write(
+          'POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-amz-json-1.1\r\nx-amz-target: AWSEvents.PutEvents\r\ncontent-length: 1000\r\n\r\n{"Entries": [',
+        );
         setTimeout(() => {
           socket.destroy();
           resolve();
@@ -171,7 +243,9 @@ describe('HTTP endpoint on bad input', () => {
       socket.on('error', () => resolve());
       socket.resume();
     });
-    const out = await client.send(new PutEventsCommand({ Entries: [{ Source: 'still.up', DetailType: 'd', Detail: '{}' }] }));
+    const out = await client.send(
+      new PutEventsCommand({ Entries: [{ Source: 'still.up', DetailType: 'd', Detail: '{}' }] }),
+    );
     expect(out.FailedEntryCount).toBe(0);
   });
 });

@@ -20,8 +20,10 @@ const matcher = fc.oneof(
   fc.constantFrom('*', 'x*', '*y', '*.*', 'v2.*.end').map((v) => ({ wildcard: v })),
   fc.constantFrom(...STRINGS).map((v) => ({ 'anything-but': v })),
   fc.constantFrom(...NUMBERS).map((v) => ({ 'anything-but': v })),
-  fc.constantFrom({ prefix: 'x' }, { suffix: 'y' }, { 'equals-ignore-case': ['X', 'init'] }, { wildcard: 'x*' }).map((v) => ({ 'anything-but': v })),
-  fc.constantFrom([">", 0], ["<", 100], [">=", -1, "<", 1.5], ["=", 300]).map((v) => ({ numeric: v })),
+  fc
+    .constantFrom({ prefix: 'x' }, { suffix: 'y' }, { 'equals-ignore-case': ['X', 'init'] }, { wildcard: 'x*' })
+    .map((v) => ({ 'anything-but': v })),
+  fc.constantFrom(['>', 0], ['<', 100], ['>=', -1, '<', 1.5], ['=', 300]).map((v) => ({ numeric: v })),
   fc.boolean().map((v) => ({ exists: v })),
   fc.constantFrom('10.0.0.0/24', '0.0.0.0/1').map((v) => ({ cidr: v })),
 );
@@ -54,31 +56,36 @@ const event = fc.dictionary(fc.constantFrom(...KEYS), eventValue, { minKeys: 1, 
 describe('EventPatternIndex ≡ rule-by-rule matching', () => {
   it('returns exactly the matching rules, in order, also after removals', () => {
     fc.assert(
-      fc.property(fc.array(pattern, { minLength: 1, maxLength: 25 }), fc.array(event, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 5 }), (patterns, events, removals) => {
-        const index = new EventPatternIndex<number>();
-        const rules: Array<{ id: number; compiled: ReturnType<typeof compileEventPattern> }> = [];
-        patterns.forEach((p, id) => {
-          let compiled;
-          try {
-            compiled = compileEventPattern(p);
-          } catch {
-            return; // random patterns may be invalid (e.g. too complex); both sides skip them
+      fc.property(
+        fc.array(pattern, { minLength: 1, maxLength: 25 }),
+        fc.array(event, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (patterns, events, removals) => {
+          const index = new EventPatternIndex<number>();
+          const rules: Array<{ id: number; compiled: ReturnType<typeof compileEventPattern> }> = [];
+          patterns.forEach((p, id) => {
+            let compiled;
+            try {
+              compiled = compileEventPattern(p);
+            } catch {
+              return; // random patterns may be invalid (e.g. too complex); both sides skip them
+            }
+            index.add(String(id), p, id);
+            rules.push({ id, compiled });
+          });
+          for (const r of removals) {
+            const victim = rules[r % Math.max(1, rules.length)];
+            if (!victim) continue;
+            expect(index.remove(String(victim.id))).toBe(true);
+            rules.splice(rules.indexOf(victim), 1);
           }
-          index.add(String(id), p, id);
-          rules.push({ id, compiled });
-        });
-        for (const r of removals) {
-          const victim = rules[r % Math.max(1, rules.length)];
-          if (!victim) continue;
-          expect(index.remove(String(victim.id))).toBe(true);
-          rules.splice(rules.indexOf(victim), 1);
-        }
-        expect(index.size).toBe(rules.length);
-        for (const e of events) {
-          const expected = rules.filter((r) => r.compiled.matches(e)).map((r) => r.id);
-          expect(index.match(e)).toEqual(expected);
-        }
-      }),
+          expect(index.size).toBe(rules.length);
+          for (const e of events) {
+            const expected = rules.filter((r) => r.compiled.matches(e)).map((r) => r.id);
+            expect(index.match(e)).toEqual(expected);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -86,7 +93,11 @@ describe('EventPatternIndex ≡ rule-by-rule matching', () => {
   it('keys Genesys-style rules by detail-type and still finds the rest', () => {
     const index = new EventPatternIndex<string>();
     const topics = ['acd.start', 'acd.end', 'customer.end'].map((t) => `v2.detail.events.conversation.{id}.${t}`);
-    index.add('acd', { source: [{ prefix: 'aws.partner/genesys.com/cloud/' }], 'detail-type': topics.slice(0, 2) }, 'acd');
+    index.add(
+      'acd',
+      { source: [{ prefix: 'aws.partner/genesys.com/cloud/' }], 'detail-type': topics.slice(0, 2) },
+      'acd',
+    );
     index.add('voice', { detail: { eventBody: { mediaType: ['VOICE'] } } }, 'voice');
     index.add('end', { 'detail-type': [topics[2]!] }, 'end');
     const event = (topic: string, mediaType: string) => ({

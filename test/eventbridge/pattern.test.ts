@@ -5,11 +5,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EventBridgeValidationException, InvalidEventPatternException } from '../../src/eventbridge/errors.js';
-import { compileEventPattern, EventPatternIndex, MAX_EVENT_PATTERN_LENGTH, testEventPattern } from '../../src/eventbridge/pattern.js';
+import {
+  compileEventPattern,
+  EventPatternIndex,
+  MAX_EVENT_PATTERN_LENGTH,
+  testEventPattern,
+} from '../../src/eventbridge/pattern.js';
 import { wildcardComplexity } from '../../src/eventbridge/pattern-complexity.js';
 import { parseWildcard } from '../../src/eventbridge/pattern-values.js';
 
-const BASE = { id: '1', account: '111111111111', source: 'test', time: '2026-01-01T00:00:00Z', region: 'us-east-1', 'detail-type': 'T' };
+const BASE = {
+  id: '1',
+  account: '111111111111',
+  source: 'test',
+  time: '2026-01-01T00:00:00Z',
+  region: 'us-east-1',
+  'detail-type': 'T',
+};
 
 /** TestEventPattern with the event's mandatory fields added. */
 function matches(pattern: string | object, event: object): boolean {
@@ -28,30 +40,81 @@ function invalid(pattern: string): InvalidEventPatternException {
 
 describe('matching semantics', () => {
   it.each([
-    ['fields in different objects of one array never combine', { items: { a: [1], b: [1] } }, { items: [{ a: 1, b: 2 }, { a: 2, b: 1 }] }, false],
-    ['fields in the same array object combine', { items: { a: [1], b: [2] } }, { items: [{ a: 1, b: 2 }, { a: 2, b: 1 }] }, true],
+    [
+      'fields in different objects of one array never combine',
+      { items: { a: [1], b: [1] } },
+      {
+        items: [
+          { a: 1, b: 2 },
+          { a: 2, b: 1 },
+        ],
+      },
+      false,
+    ],
+    [
+      'fields in the same array object combine',
+      { items: { a: [1], b: [2] } },
+      {
+        items: [
+          { a: 1, b: 2 },
+          { a: 2, b: 1 },
+        ],
+      },
+      true,
+    ],
     ['a plain value in an array combines with anything', { a: ['x'], 'a.b': ['y'] }, { a: ['x', [{ b: 'y' }]] }, true],
-    ['exists:false is judged in the array element of the fields before it (path order)', { items: { id: ['2'], note: [{ exists: false }] } }, { items: [{ id: '1', note: 'n' }, { id: '2' }] }, true],
-    ['…and fails where that element has the field', { items: { id: ['1'], note: [{ exists: false }] } }, { items: [{ id: '1', note: 'n' }, { id: '2' }] }, false],
-    ['…and is global when it comes first in path order', { items: { note: [{ exists: false }], zid: ['2'] } }, { items: [{ zid: '1', note: 'n' }, { zid: '2' }] }, false],
+    [
+      'exists:false is judged in the array element of the fields before it (path order)',
+      { items: { id: ['2'], note: [{ exists: false }] } },
+      { items: [{ id: '1', note: 'n' }, { id: '2' }] },
+      true,
+    ],
+    [
+      '…and fails where that element has the field',
+      { items: { id: ['1'], note: [{ exists: false }] } },
+      { items: [{ id: '1', note: 'n' }, { id: '2' }] },
+      false,
+    ],
+    [
+      '…and is global when it comes first in path order',
+      { items: { note: [{ exists: false }], zid: ['2'] } },
+      { items: [{ zid: '1', note: 'n' }, { zid: '2' }] },
+      false,
+    ],
     ['an empty array has no value', { f: [{ exists: true }] }, { f: [] }, false],
     ['an empty object is no value', { f: [{ exists: false }] }, { f: {} }, true],
     ['anything-but matches null', { f: [{ 'anything-but': 'x' }] }, { f: null }, true],
-    ['anything-but on an array: any element outside the list', { f: [{ 'anything-but': [1, 2] }] }, { f: [1, 3] }, true],
+    [
+      'anything-but on an array: any element outside the list',
+      { f: [{ 'anything-but': [1, 2] }] },
+      { f: [1, 3] },
+      true,
+    ],
     ['anything-but on an array: every element in the list', { f: [{ 'anything-but': [1, 2] }] }, { f: [1, 2] }, false],
     ['prefix matches strings only', { f: [{ prefix: '' }] }, { f: 5 }, false],
     ['numeric matches numbers only', { f: [{ numeric: ['>', 0] }] }, { f: '5' }, false],
     ['cidr', { f: [{ cidr: '10.0.0.0/8' }] }, { f: '10.1.2.3' }, true],
-    ['an IP value matches other spellings of the address', { ip: ['2001:db8::1'] }, { ip: '2001:0db8:0:0:0:0:0:1' }, true],
+    [
+      'an IP value matches other spellings of the address',
+      { ip: ['2001:db8::1'] },
+      { ip: '2001:0db8:0:0:0:0:0:1' },
+      true,
+    ],
     ['equals-ignore-case folds ß to SS', { f: [{ 'equals-ignore-case': 'straße' }] }, { f: 'STRASSE' }, true],
     ['an empty anything-but list matches nothing', { f: [{ 'anything-but': { prefix: [] } }] }, { f: 'x' }, false],
-    ['nested keys and dotted keys are the same field', { detail: { 'state.status': ['running'] } }, { detail: { state: { status: 'running' } } }, true],
+    [
+      'nested keys and dotted keys are the same field',
+      { detail: { 'state.status': ['running'] } },
+      { detail: { state: { status: 'running' } } },
+      true,
+    ],
   ])('%s', (_label, pattern, event, expected) => {
     expect(matches(pattern, event)).toBe(expected);
   });
 
   it('compares numbers by value when EventBridge can, by text otherwise', () => {
-    const event = (n: string) => `{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","n":${n}}`;
+    const event = (n: string) =>
+      `{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","n":${n}}`;
     expect(testEventPattern('{"n": [300]}', event('3.0e2'))).toBe(true);
     expect(testEventPattern('{"n": [{"numeric": ["=", 0]}]}', event('-0.0'))).toBe(true);
     expect(testEventPattern('{"n": [12345678901234567890]}', event('12345678901234567890'))).toBe(true);
@@ -70,7 +133,8 @@ describe('matching semantics', () => {
   });
 
   it('escape characters in exact values (recorded as validated: test_event_pattern_with_escape_characters)', () => {
-    const event = '{"id": "1", "source": "test-source", "detail-type": "test-detail-type", "account": "123456789012", "region": "us-east-2", "time": "2022-07-13T13:48:01Z", "detail": {"escape_star": "*", "escape_backslash": "\\\\"}}';
+    const event =
+      '{"id": "1", "source": "test-source", "detail-type": "test-detail-type", "account": "123456789012", "region": "us-east-2", "time": "2022-07-13T13:48:01Z", "detail": {"escape_star": "*", "escape_backslash": "\\\\"}}';
     expect(testEventPattern('{"detail": {"escape_star": ["*"], "escape_backslash": ["\\\\"]}}', event)).toBe(true);
   });
 
@@ -94,7 +158,9 @@ describe('matching semantics', () => {
   });
 
   it('matches plain objects too (numbers as JavaScript numbers), and keys like __proto__', () => {
-    const pattern = compileEventPattern({ detail: { eventBody: { eventTime: [{ numeric: ['>=', 1767268800000] }], ['__proto__']: ['x'] } } });
+    const pattern = compileEventPattern({
+      detail: { eventBody: { eventTime: [{ numeric: ['>=', 1767268800000] }], ['__proto__']: ['x'] } },
+    });
     const body = JSON.parse('{"eventTime": 1767268800001, "__proto__": "x"}') as object;
     expect(pattern.matches({ detail: { eventBody: body } })).toBe(true);
     expect(pattern.matches({ detail: { eventBody: { eventTime: 1 } } })).toBe(false);
@@ -114,7 +180,11 @@ describe('invalid patterns: AWS’s reasons and locations', () => {
     ['{"a": [{"numeric": []}]}', 'Invalid member in numeric match: ]', 22],
     ['{"a": [{"numeric": [">", 1, 5]}]}', 'Bad value in numeric range: 5', 30],
     ['{"a": [{"numeric": [">", 1e400]}]}', 'Cannot compare number : 1e400', 32],
-    ['{"a": [{"anything-but": ["a", 1]}]}', 'Inside anything but list, either all values are number or string, mixed type is not supported', 33],
+    [
+      '{"a": [{"anything-but": ["a", 1]}]}',
+      'Inside anything but list, either all values are number or string, mixed type is not supported',
+      33,
+    ],
     ['{"a": [{"anything-but": {"foo": "x"}}]}', 'Unsupported anything-but pattern: foo', 34],
     ['{"a": [{"anything-but": "x", "y": 1}]}', 'Too many elements in numeric expression', 36],
     ['{"a": [{"exists": "true"}]}', 'exists match pattern must be either true or false.', 20],
@@ -123,15 +193,27 @@ describe('invalid patterns: AWS’s reasons and locations', () => {
     ['{"$or": {"a": ["b"]}}', 'It must be an Array followed with $or.', 10],
     ['{"$or": [{"a": ["b"]}]}', 'There must have at least 2 Objects in $or relationship.', 23],
     ['{"$or": [{"a": ["b"]}, "x"]}', 'Only JSON object is allowed in array of $or relationship.', 25],
-    ['{"$or": [{"a": ["b"]}, {"prefix": ["x"]}]}', 'prefix is Ruler reserved fieldName which cannot be used inside $or.', 36],
+    [
+      '{"$or": [{"a": ["b"]}, {"prefix": ["x"]}]}',
+      'prefix is Ruler reserved fieldName which cannot be used inside $or.',
+      36,
+    ],
     ['{}', 'Empty objects are not allowed', 3],
     ['["a"]', 'Filter is not an object', 2],
     ['', 'Filter is not an object', 1],
-    ['{"a": ["b" "c"]}', 'Unexpected character (\'"\' (code 34)): was expecting comma to separate Array entries', 12],
+    ['{"a": ["b" "c"]}', "Unexpected character ('\"' (code 34)): was expecting comma to separate Array entries", 12],
     ['{"a": [01]}', 'Invalid numeric value: Leading zeroes not allowed', 9],
-    ['{"a": ["b"]', 'Unexpected end-of-input: expected close marker for Object (start marker at [Source: (String)"{"a": ["b"]"; line: 1, column: 1])', 12],
+    [
+      '{"a": ["b"]',
+      'Unexpected end-of-input: expected close marker for Object (start marker at [Source: (String)"{"a": ["b"]"; line: 1, column: 1])',
+      12,
+    ],
     ['{"a": [NaN]}', "Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", 11],
-    ['{"a": /x/}', "Unexpected character ('/' (code 47)): maybe a (non-standard) comment? (not recognized as one since Feature 'ALLOW_COMMENTS' not enabled for parser)", 7],
+    [
+      '{"a": /x/}',
+      "Unexpected character ('/' (code 47)): maybe a (non-standard) comment? (not recognized as one since Feature 'ALLOW_COMMENTS' not enabled for parser)",
+      7,
+    ],
   ])('%s → %s', (pattern, reason, column) => {
     const error = invalid(pattern);
     expect(error.message).toBe(`Event pattern is not valid. Reason: ${reason}`);
@@ -160,7 +242,9 @@ describe('invalid patterns: AWS’s reasons and locations', () => {
   it('an error inside an anything-but list carries two locations, as AWS’s does', () => {
     const pattern = '{"a": [{"anything-but": [null]}]}';
     const error = invalid(pattern);
-    expect(error.message).toBe('Event pattern is not valid. Reason: Inside anything but list, start|null|boolean is not supported.');
+    expect(error.message).toBe(
+      'Event pattern is not valid. Reason: Inside anything but list, start|null|boolean is not supported.',
+    );
     const at = `\n at [Source: (String)"${pattern}"; line: 1, column: 30]`;
     expect(error.awsMessage).toBe(error.message + at + at);
   });
@@ -173,7 +257,9 @@ describe('invalid patterns: AWS’s reasons and locations', () => {
   });
 
   it('objects are validated like text', () => {
-    expect(invalid(JSON.stringify({ source: 'aws.partner' })).message).toBe('Event pattern is not valid. Reason: "source" must be an object or an array');
+    expect(invalid(JSON.stringify({ source: 'aws.partner' })).message).toBe(
+      'Event pattern is not valid. Reason: "source" must be an object or an array',
+    );
     expect(() => compileEventPattern({ source: [] })).toThrow('Empty arrays are not allowed');
   });
 

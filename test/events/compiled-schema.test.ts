@@ -7,7 +7,13 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CONVERSATION_BODY_SCHEMAS, DetailSchema, EnvelopeSchema, canonicalJson, parseGenesysEvent } from '../../src/events/index.js';
+import {
+  CONVERSATION_BODY_SCHEMAS,
+  DetailSchema,
+  EnvelopeSchema,
+  canonicalJson,
+  parseGenesysEvent,
+} from '../../src/events/index.js';
 import { conversationEvent } from '../support/events.js';
 import { projectRoot } from '../support/paths.js';
 import { UNDECIDED, UnsupportedSchemaError, compileSchema } from '../../src/events/compiled-schema.js';
@@ -22,7 +28,9 @@ const SCHEMAS = {
     flag: z.boolean().optional(),
     tags: z.array(z.string()).optional(),
     any: z.unknown(),
-    nested: z.looseObject({ x: z.number().gt(-1).lt(10).optional(), y: z.string().regex(/^y+$/).optional() }).optional(),
+    nested: z
+      .looseObject({ x: z.number().gt(-1).lt(10).optional(), y: z.string().regex(/^y+$/).optional() })
+      .optional(),
     map: z.record(z.string(), z.string()).optional(),
     list: z.array(z.looseObject({ k: z.string().optional() })).optional(),
     constructor: z.string().optional(), // a key of Object.prototype
@@ -40,47 +48,161 @@ const SCHEMAS = {
 } satisfies Record<string, z.ZodType>;
 
 const valid = {
-  loose: { id: 'ab', n: 3, at: '2024-02-29T12:00:00.5+01:00', flag: true, tags: ['t'], any: { deep: [1] }, nested: { x: 0, y: 'yy' }, map: { k: 'v' }, list: [{ k: 'a', extra: 1 }], constructor: 'c', extra: null },
+  loose: {
+    id: 'ab',
+    n: 3,
+    at: '2024-02-29T12:00:00.5+01:00',
+    flag: true,
+    tags: ['t'],
+    any: { deep: [1] },
+    nested: { x: 0, y: 'yy' },
+    map: { k: 'v' },
+    list: [{ k: 'a', extra: 1 }],
+    constructor: 'c',
+    extra: null,
+  },
   strip: { a: 'x', b: 5, c: ['s'], extra: 1 },
   strict: { a: 'x', b: [1] },
   record: { a: 1, b: { c: [] } },
   array: [1, -2, 3],
   string: 'abc',
   envelope: EnvelopeSchema.parse({
-    version: '0', id: 'i', 'detail-type': 't', source: 'aws.partner/genesys.com/cloud/o/s', account: '1', time: '2026-01-01T12:00:00Z', region: 'r', resources: ['x'],
-    detail: { topicName: 't', version: '2', eventBody: { eventTime: 1 }, metadata: { CorrelationId: 'c' }, timestamp: '2026-01-01T12:00:00.123Z' },
+    version: '0',
+    id: 'i',
+    'detail-type': 't',
+    source: 'aws.partner/genesys.com/cloud/o/s',
+    account: '1',
+    time: '2026-01-01T12:00:00Z',
+    region: 'r',
+    resources: ['x'],
+    detail: {
+      topicName: 't',
+      version: '2',
+      eventBody: { eventTime: 1 },
+      metadata: { CorrelationId: 'c' },
+      timestamp: '2026-01-01T12:00:00.123Z',
+    },
   }),
   detail: { topicName: 't', version: '2', eventBody: { a: 1 } },
-  acdEnd: { eventTime: 1, conversationId: 'c', acdOutcome: 'ANSWERED', requestedRoutings: ['Standard'], connectedDurationMs: 0, newField: { x: 1 } },
-  flowOutcome: { eventTime: 1, conversationId: 'c', flowMilestones: [{ milestoneId: 'm', milestoneTime: 2 }], flowOutcomeValue: 'SUCCESS' },
-  attributes: { eventTime: 1, conversationId: 'c', attributes: { a: 'b' }, communications: [{ id: 'x', mediaType: 'VOICE' }] },
+  acdEnd: {
+    eventTime: 1,
+    conversationId: 'c',
+    acdOutcome: 'ANSWERED',
+    requestedRoutings: ['Standard'],
+    connectedDurationMs: 0,
+    newField: { x: 1 },
+  },
+  flowOutcome: {
+    eventTime: 1,
+    conversationId: 'c',
+    flowMilestones: [{ milestoneId: 'm', milestoneTime: 2 }],
+    flowOutcomeValue: 'SUCCESS',
+  },
+  attributes: {
+    eventTime: 1,
+    conversationId: 'c',
+    attributes: { a: 'b' },
+    communications: [{ id: 'x', mediaType: 'VOICE' }],
+  },
 } satisfies Record<keyof typeof SCHEMAS, unknown>;
 
 type Name = keyof typeof SCHEMAS;
 const NAMES = Object.keys(SCHEMAS) as Name[];
-const compiled = Object.fromEntries(NAMES.map((name) => [name, compileSchema(SCHEMAS[name], { canonicalJson })])) as { [N in Name]: ReturnType<typeof compileSchema> };
+const compiled = Object.fromEntries(NAMES.map((name) => [name, compileSchema(SCHEMAS[name], { canonicalJson })])) as {
+  [N in Name]: ReturnType<typeof compileSchema>;
+};
 
 /** Values that sit on the edges of the checks above (fresh each time: the changes below mutate them). */
 const edgeValue = fc
   .constantFrom<unknown>(
-    '', 'a', 'ab', '\ud83d\ude00', '\ud83d', 'yy', 'y', 'x', 'v',
-    '2026-01-01T12:00:00Z', '2024-02-29T00:00:00Z', '2026-02-29T00:00:00Z', '2026-01-01T12:00:00.1234+01:00', '2026-01-01T24:00:00Z',
-    '2026-01-01T12:00Z', '2026-01-01T12:00:00', '2026-01-01T12:00:00z', 'aws.partner/genesys.com/cloud/o/s', 'aws.partner/genesys.com/cloud/o/s/x',
-    0, -0, -1, 1.5, 5, 6, 9, 10, -1e-9, 2 ** 53, 2 ** 53 - 1, -(2 ** 53), 1e21, true, false, null, [], {}, ['s'], [1], [{}], { k: 'v' }, { x: 1 },
+    '',
+    'a',
+    'ab',
+    '\ud83d\ude00',
+    '\ud83d',
+    'yy',
+    'y',
+    'x',
+    'v',
+    '2026-01-01T12:00:00Z',
+    '2024-02-29T00:00:00Z',
+    '2026-02-29T00:00:00Z',
+    '2026-01-01T12:00:00.1234+01:00',
+    '2026-01-01T24:00:00Z',
+    '2026-01-01T12:00Z',
+    '2026-01-01T12:00:00',
+    '2026-01-01T12:00:00z',
+    'aws.partner/genesys.com/cloud/o/s',
+    'aws.partner/genesys.com/cloud/o/s/x',
+    0,
+    -0,
+    -1,
+    1.5,
+    5,
+    6,
+    9,
+    10,
+    -1e-9,
+    2 ** 53,
+    2 ** 53 - 1,
+    -(2 ** 53),
+    1e21,
+    true,
+    false,
+    null,
+    [],
+    {},
+    ['s'],
+    [1],
+    [{}],
+    { k: 'v' },
+    { x: 1 },
   )
   .map((v) => structuredClone(v));
 /** Values JSON cannot hold: for the `parse` (any input) path only. */
 const oddValue = fc
   .constantFrom<() => unknown>(
-    () => undefined, () => NaN, () => Infinity, () => -Infinity, () => () => 1, () => Symbol('s'), () => new Date(0), () => Object.create(null) as object,
-    () => Object.assign(new Array<string>(2), { 1: 's' }), () => new String('s'), () => 1n, () => Object.assign(Object.create(null) as object, { k: 'v' }),
+    () => undefined,
+    () => NaN,
+    () => Infinity,
+    () => -Infinity,
+    () => () => 1,
+    () => Symbol('s'),
+    () => new Date(0),
+    () => Object.create(null) as object,
+    () => Object.assign(new Array<string>(2), { 1: 's' }),
+    () => new String('s'),
+    () => 1n,
+    () => Object.assign(Object.create(null) as object, { k: 'v' }),
   )
   .map((make) => make());
 
 /** A valid value with a few changes: keys removed, replaced, added (odd names too), order reversed. */
 function mutated(json: boolean) {
-  const value = json ? fc.oneof(edgeValue, fc.jsonValue({ maxDepth: 2 })) : fc.oneof(edgeValue, oddValue, fc.jsonValue({ maxDepth: 2 }));
-  const key = fc.oneof(fc.constantFrom('id', 'n', 'at', 'a', 'b', 'x', 'k', 'eventTime', 'conversationId', 'detail', 'eventBody', '__proto__', 'constructor', '0', '10', 'toString'), fc.string({ maxLength: 3 }));
+  const value = json
+    ? fc.oneof(edgeValue, fc.jsonValue({ maxDepth: 2 }))
+    : fc.oneof(edgeValue, oddValue, fc.jsonValue({ maxDepth: 2 }));
+  const key = fc.oneof(
+    fc.constantFrom(
+      'id',
+      'n',
+      'at',
+      'a',
+      'b',
+      'x',
+      'k',
+      'eventTime',
+      'conversationId',
+      'detail',
+      'eventBody',
+      '__proto__',
+      'constructor',
+      '0',
+      '10',
+      'toString',
+    ),
+    fc.string({ maxLength: 3 }),
+  );
   const change = fc.record({ at: fc.nat(), op: fc.constantFrom('delete', 'set', 'add', 'reverse'), key, value });
   return fc.tuple(fc.constantFrom(...NAMES), fc.array(change, { maxLength: 4 })).map(([name, changes]) => {
     const input = structuredClone(valid[name]) as unknown;
@@ -100,7 +222,8 @@ function applyChange(root: unknown, c: { at: number; op: string; key: string; va
   const all = containers(root);
   if (all.length === 0) return;
   const target = all[c.at % all.length] as Record<string, unknown>;
-  if (!(Array.isArray(target) || [Object.prototype, null].includes(Object.getPrototypeOf(target) as object | null))) return; // leave odd objects as they are
+  if (!(Array.isArray(target) || [Object.prototype, null].includes(Object.getPrototypeOf(target) as object | null)))
+    return; // leave odd objects as they are
   const keys = Object.keys(target);
   const existing = keys.length ? keys[c.at % keys.length]! : c.key;
   // Own data properties, as JSON.parse makes them (an assignment to __proto__ would set the prototype).
@@ -125,7 +248,8 @@ function zodResult(name: Name, input: unknown): { ok: true; data: unknown } | { 
 
 describe('compileSchema', () => {
   it('compiles every event schema', () => {
-    for (const schema of [EnvelopeSchema, DetailSchema, ...Object.values(CONVERSATION_BODY_SCHEMAS)]) expect(() => compileSchema(schema)).not.toThrow();
+    for (const schema of [EnvelopeSchema, DetailSchema, ...Object.values(CONVERSATION_BODY_SCHEMAS)])
+      expect(() => compileSchema(schema)).not.toThrow();
   });
 
   it('gives zod’s output for valid values, key order and undeclared fields included', () => {
@@ -216,7 +340,11 @@ describe('compileSchema', () => {
       let refused;
       try { compileSchema(EnvelopeSchema); } catch (error) { refused = error.name + ': ' + error.message; }
       console.log(JSON.stringify({ refused, result: parseGenesysEvent(process.argv[1]) }));`;
-    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script, line], { encoding: 'utf8', cwd: projectRoot });
+    const out = execFileSync(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script, line],
+      { encoding: 'utf8', cwd: projectRoot },
+    );
     const { refused, result } = JSON.parse(out) as { refused: string; result: unknown };
     expect(refused).toMatch(/^UnsupportedSchemaError: Cannot compile the zod schema at \$: generated code/);
     expect(result).toEqual(JSON.parse(JSON.stringify(parseGenesysEvent(line))));

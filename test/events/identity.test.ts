@@ -15,7 +15,8 @@ function firstCanonicalJson(value: unknown): string {
     const text = JSON.stringify(value);
     return text === undefined ? 'null' : text;
   }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : firstCanonicalJson(v))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v) => (v === undefined ? 'null' : firstCanonicalJson(v))).join(',')}]`;
   const record = value as Record<string, unknown>;
   const members: string[] = [];
   for (const key of Object.keys(record).sort()) {
@@ -34,11 +35,36 @@ const anyValue = fc.letrec<{ v: unknown }>((tie) => ({
   v: fc.oneof(
     { depthSize: 'small' },
     fc.jsonValue({ maxDepth: 2 }),
-    fc.anything({ withBoxedValues: true, withNullPrototype: true, withSparseArray: true, withBigInt: true, withDate: true, withMap: true, withObjectString: true, withTypedArray: true }),
-    fc.constantFrom<unknown>(undefined, NaN, -0, 1e21, () => 1, Symbol('s'), new Point(1, 2), Object.assign(new Array<number>(3), { 0: 1, 2: 3 })),
+    fc.anything({
+      withBoxedValues: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withObjectString: true,
+      withTypedArray: true,
+    }),
+    fc.constantFrom<unknown>(
+      undefined,
+      NaN,
+      -0,
+      1e21,
+      () => 1,
+      Symbol('s'),
+      new Point(1, 2),
+      Object.assign(new Array<number>(3), { 0: 1, 2: 3 }),
+    ),
     fc.string({ unit: 'binary' }), // lone surrogates too
     fc.array(tie('v'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.string({ maxLength: 3, unit: 'binary' }), fc.constantFrom('0', '10', '9', '__proto__', 'toJSON', 'a"b', 'é')), tie('v'), { maxKeys: 5 }),
+    fc.dictionary(
+      fc.oneof(
+        fc.string({ maxLength: 3, unit: 'binary' }),
+        fc.constantFrom('0', '10', '9', '__proto__', 'toJSON', 'a"b', 'é'),
+      ),
+      tie('v'),
+      { maxKeys: 5 },
+    ),
   ),
 })).v;
 
@@ -50,7 +76,9 @@ function parsed(input: object): GenesysEvent {
 
 describe('canonicalJson', () => {
   it('sorts keys recursively and drops whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it('is equal for equal values whatever the key order', () => {
@@ -82,7 +110,8 @@ describe('canonicalJson and eventKey never change (stored keys depend on them)',
       fc.property(fc.string({ unit: 'binary', maxLength: 12 }), anyValue, (topicName, body) => {
         expect(outcome(() => eventKey(topicName, body))).toStrictEqual(outcome(() => firstEventKey(topicName, body)));
         const canonical = outcome(() => canonicalJson(body));
-        if ('value' in canonical) expect(eventKeyOfCanonicalBody(topicName, canonical.value as string)).toBe(eventKey(topicName, body));
+        if ('value' in canonical)
+          expect(eventKeyOfCanonicalBody(topicName, canonical.value as string)).toBe(eventKey(topicName, body));
       }),
       { numRuns: 2000 },
     );
@@ -90,15 +119,33 @@ describe('canonicalJson and eventKey never change (stored keys depend on them)',
 
   it('gives the keys the first version gave (recorded)', () => {
     const recorded: [string, unknown, string][] = [
-      ['v2.detail.events.conversation.c1.acd.end', { b: 2, a: 1 }, 'd3aca9a2ac1b6f843508bdc3745c606482a13f8e4ec5448010676057167390a6'],
+      [
+        'v2.detail.events.conversation.c1.acd.end',
+        { b: 2, a: 1 },
+        'd3aca9a2ac1b6f843508bdc3745c606482a13f8e4ec5448010676057167390a6',
+      ],
       [
         'v2.detail.events.conversation.5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f.acd.end',
-        { eventTime: 1767268800000, conversationId: '5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f', acdOutcome: 'ANSWERED', requestedRoutings: ['Standard', 'Bullseye'], connectedDurationMs: 0 },
+        {
+          eventTime: 1767268800000,
+          conversationId: '5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f',
+          acdOutcome: 'ANSWERED',
+          requestedRoutings: ['Standard', 'Bullseye'],
+          connectedDurationMs: 0,
+        },
         'c53c080b956bdf0e1a5ead65cb86a388a3061171a554bef9e92ab296c0d20820',
       ],
       [
         'v2.users.u1.presence',
-        { 'é': 'ü\u2028', z: [null, true, -0, 1e21, 0.1, { y: '"\\\n\u0001', x: [] }], '': {}, '10': 1, '9': 2, emoji: '😀', lone: '\ud800x' },
+        {
+          é: 'ü\u2028',
+          z: [null, true, -0, 1e21, 0.1, { y: '"\\\n\u0001', x: [] }],
+          '': {},
+          '10': 1,
+          '9': 2,
+          emoji: '😀',
+          lone: '\ud800x',
+        },
         'c3830430baa94b00945d68ea880c47a280fe7f430e135642aff362844c42f7fd',
       ],
       ['v2.t.\ud800', { '\udc00': 1 }, '269434b3a51396796e8db386e20ee4537ea2d13c61a73a341bfb62ec1f98ff11'],
@@ -117,7 +164,11 @@ describe('event identity', () => {
 
   it('gives a re-sent event (new envelope id and time, same detail) the same key', () => {
     const original = conversationEvent('acd.end', { acdOutcome: 'ANSWERED' });
-    const resent: Record<string, unknown> = { ...structuredClone(original), id: 'another-envelope-id', time: '2026-01-03T08:00:00Z' };
+    const resent: Record<string, unknown> = {
+      ...structuredClone(original),
+      id: 'another-envelope-id',
+      time: '2026-01-03T08:00:00Z',
+    };
     (resent.detail as Record<string, unknown>).timestamp = '2026-01-03T08:00:00.999Z';
     expect(parsed(resent).key).toBe(parsed(original).key);
   });

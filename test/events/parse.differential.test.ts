@@ -7,7 +7,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CONVERSATION_TOPICS, GENERIC_CONVERSATION_TOPICS, MAX_EVENT_BYTES, parseGenesysEvent, parseGenesysEventText } from '../../src/events/index.js';
+import {
+  CONVERSATION_TOPICS,
+  GENERIC_CONVERSATION_TOPICS,
+  MAX_EVENT_BYTES,
+  parseGenesysEvent,
+  parseGenesysEventText,
+} from '../../src/events/index.js';
 import { parseGenesysEventWithZod } from '../../src/events/parse.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { CONVERSATION_ID, SOURCE, conversationEvent } from '../support/events.js';
@@ -30,11 +36,25 @@ function expectAgreement(input: string | object): void {
   }
 }
 
-const simulated = [...generateEvents({ conversations: 60, seed: 11, duplicates: 0.02, outOfOrder: 0.05, malformed: 0.08, oversized: 0.005 })];
+const simulated = [
+  ...generateEvents({
+    conversations: 60,
+    seed: 11,
+    duplicates: 0.02,
+    outOfOrder: 0.05,
+    malformed: 0.08,
+    oversized: 0.005,
+  }),
+];
 const simulatedObjects = simulated.flatMap((line) => {
   try {
     const value = JSON.parse(line) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && Buffer.byteLength(line) <= MAX_EVENT_BYTES ? [value as Record<string, unknown>] : [];
+    return typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Buffer.byteLength(line) <= MAX_EVENT_BYTES
+      ? [value as Record<string, unknown>]
+      : [];
   } catch {
     return [];
   }
@@ -43,34 +63,114 @@ const simulatedObjects = simulated.flatMap((line) => {
 const OTHER_EVENT = {
   ...conversationEvent('acd.end'),
   'detail-type': 'v2.audits.entitytype.{id}.entityid.{id}',
-  detail: { topicName: 'v2.audits.entitytype.UserPresence.entityid.278522be-1683-4877-8257-4164a177be89', version: '2', eventBody: { eventTime: '2021-06-25T15:11:52.000Z', action: 'Update', nested: { list: [1, { a: null }] } } },
+  detail: {
+    topicName: 'v2.audits.entitytype.UserPresence.entityid.278522be-1683-4877-8257-4164a177be89',
+    version: '2',
+    eventBody: { eventTime: '2021-06-25T15:11:52.000Z', action: 'Update', nested: { list: [1, { a: null }] } },
+  },
 };
 
 /** Valid events to start from: simulated ones, and hand-built ones of every topic and of an "other" topic. */
 const bases: Record<string, unknown>[] = [
   ...simulatedObjects.filter((value) => parseGenesysEventWithZod(value).ok).slice(0, 150),
-  ...CONVERSATION_TOPICS.map((topic) => conversationEvent(topic, { queueId: 'q', requestedRoutings: ['Standard'], flowMilestones: [{ milestoneId: 'm', milestoneTime: 1 }], attributes: { a: 'b' }, journeyContext: { sessionId: 's' } })),
+  ...CONVERSATION_TOPICS.map((topic) =>
+    conversationEvent(topic, {
+      queueId: 'q',
+      requestedRoutings: ['Standard'],
+      flowMilestones: [{ milestoneId: 'm', milestoneTime: 1 }],
+      attributes: { a: 'b' },
+      journeyContext: { sessionId: 's' },
+    }),
+  ),
   OTHER_EVENT,
 ];
 
 /** Values on the edges of what the schemas take, and plain JSON. */
-const eventValue = fc.oneof(
-  fc.constantFrom<unknown>(
-    '', 'x', '0', '2026-01-01T12:00:00Z', '2026-01-01T12:00:00.123Z', '2024-02-29T12:00:00+01:00', '2026-02-29T12:00:00Z', '2026-01-01T12:00:00', '2026-01-01T25:00:00Z',
-    '2026-01-01t12:00:00z', SOURCE, 'aws.partner/genesys.com/cloud//x', 'aws.partner/genesys.com/cloud/o/s/t', 'genesys.cloud', 'Conversation Updated',
-    ...GENERIC_CONVERSATION_TOPICS.slice(0, 4), 'v2.users.{id}.presence', 'v2.users.u1.presence', `v2.detail.events.conversation.${CONVERSATION_ID}.acd.end`,
-    `v2.detail.events.conversation.other-id.acd.end`, 'v2.detail.events.conversation.{id}.summary.ready', CONVERSATION_ID, 'VOICE', 'ANSWERED',
-    0, -0, -1, 1.5, 2 ** 53, 2 ** 53 - 1, 1767268800000, 1e21, true, false, null, [], {}, ['s'], [1], { CorrelationId: 1 }, { milestoneId: 2 },
-  ),
-  fc.jsonValue({ maxDepth: 2 }),
-).map((value) => structuredClone(value));
+const eventValue = fc
+  .oneof(
+    fc.constantFrom<unknown>(
+      '',
+      'x',
+      '0',
+      '2026-01-01T12:00:00Z',
+      '2026-01-01T12:00:00.123Z',
+      '2024-02-29T12:00:00+01:00',
+      '2026-02-29T12:00:00Z',
+      '2026-01-01T12:00:00',
+      '2026-01-01T25:00:00Z',
+      '2026-01-01t12:00:00z',
+      SOURCE,
+      'aws.partner/genesys.com/cloud//x',
+      'aws.partner/genesys.com/cloud/o/s/t',
+      'genesys.cloud',
+      'Conversation Updated',
+      ...GENERIC_CONVERSATION_TOPICS.slice(0, 4),
+      'v2.users.{id}.presence',
+      'v2.users.u1.presence',
+      `v2.detail.events.conversation.${CONVERSATION_ID}.acd.end`,
+      `v2.detail.events.conversation.other-id.acd.end`,
+      'v2.detail.events.conversation.{id}.summary.ready',
+      CONVERSATION_ID,
+      'VOICE',
+      'ANSWERED',
+      0,
+      -0,
+      -1,
+      1.5,
+      2 ** 53,
+      2 ** 53 - 1,
+      1767268800000,
+      1e21,
+      true,
+      false,
+      null,
+      [],
+      {},
+      ['s'],
+      [1],
+      { CorrelationId: 1 },
+      { milestoneId: 2 },
+    ),
+    fc.jsonValue({ maxDepth: 2 }),
+  )
+  .map((value) => structuredClone(value));
 
 /** Values only an object input (not JSON text) can carry. */
 const objectOnlyValue = fc
-  .constantFrom<() => unknown>(() => undefined, () => NaN, () => Infinity, () => new Date(0), () => Object.create(null) as object, () => Object.assign(new Array<string>(2), { 1: 's' }), () => () => 1)
+  .constantFrom<() => unknown>(
+    () => undefined,
+    () => NaN,
+    () => Infinity,
+    () => new Date(0),
+    () => Object.create(null) as object,
+    () => Object.assign(new Array<string>(2), { 1: 's' }),
+    () => () => 1,
+  )
   .map((make) => make());
 
-const KEYS = ['version', 'id', 'detail-type', 'source', 'time', 'resources', 'detail', 'topicName', 'eventBody', 'metadata', 'timestamp', 'eventTime', 'conversationId', 'mediaType', 'queueId', 'attributes', '__proto__', 'constructor', '0', '10', 'toString'];
+const KEYS = [
+  'version',
+  'id',
+  'detail-type',
+  'source',
+  'time',
+  'resources',
+  'detail',
+  'topicName',
+  'eventBody',
+  'metadata',
+  'timestamp',
+  'eventTime',
+  'conversationId',
+  'mediaType',
+  'queueId',
+  'attributes',
+  '__proto__',
+  'constructor',
+  '0',
+  '10',
+  'toString',
+];
 
 function changedEvent(json: boolean) {
   const change = fc.record({
@@ -80,24 +180,35 @@ function changedEvent(json: boolean) {
     value: json ? eventValue : fc.oneof(eventValue, objectOnlyValue),
     topic: fc.constantFrom(...CONVERSATION_TOPICS, 'other', 'no-id'),
   });
-  return fc.tuple(fc.constantFrom(...bases), fc.array(change, { minLength: 0, maxLength: 3 })).map(([base, changes]) => {
-    const event = structuredClone(base);
-    for (const c of changes) applyChange(event, c);
-    return event;
-  });
+  return fc
+    .tuple(fc.constantFrom(...bases), fc.array(change, { minLength: 0, maxLength: 3 }))
+    .map(([base, changes]) => {
+      const event = structuredClone(base);
+      for (const c of changes) applyChange(event, c);
+      return event;
+    });
 }
 
 function containers(value: unknown, out: object[] = []): object[] {
-  if (typeof value !== 'object' || value === null || !(Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)) return out;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !(Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)
+  )
+    return out;
   out.push(value);
   for (const child of Object.values(value)) containers(child, out);
   return out;
 }
 
-function applyChange(event: Record<string, unknown>, c: { at: number; op: string; key: string; value: unknown; topic: string }): void {
+function applyChange(
+  event: Record<string, unknown>,
+  c: { at: number; op: string; key: string; value: unknown; topic: string },
+): void {
   if (c.op === 'topic') {
     // Another topic, consistent or not with the rest (conversation id, body fields).
-    const detail = typeof event.detail === 'object' && event.detail !== null ? (event.detail as Record<string, unknown>) : undefined;
+    const detail =
+      typeof event.detail === 'object' && event.detail !== null ? (event.detail as Record<string, unknown>) : undefined;
     if (c.topic === 'other') {
       event['detail-type'] = 'v2.users.{id}.presence';
       if (detail) detail.topicName = c.at % 2 ? 'v2.users.u1.presence' : 'v2.users.presence';
@@ -107,7 +218,8 @@ function applyChange(event: Record<string, unknown>, c: { at: number; op: string
       if (detail) detail.topicName = event['detail-type'];
     } else {
       event['detail-type'] = `v2.detail.events.conversation.{id}.${c.topic}`;
-      if (detail && c.at % 3) detail.topicName = `v2.detail.events.conversation.${c.at % 3 === 1 ? CONVERSATION_ID : 'another-id'}.${c.topic}`;
+      if (detail && c.at % 3)
+        detail.topicName = `v2.detail.events.conversation.${c.at % 3 === 1 ? CONVERSATION_ID : 'another-id'}.${c.topic}`;
     }
     return;
   }
@@ -116,7 +228,8 @@ function applyChange(event: Record<string, unknown>, c: { at: number; op: string
   const keys = Object.keys(target);
   const existing = keys.length ? keys[c.at % keys.length]! : c.key;
   // Own data properties, as JSON.parse makes them (assigning __proto__ would set the prototype).
-  const define = (key: string, value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  const define = (key: string, value: unknown) =>
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   if (c.op === 'delete') delete target[existing];
   else if (c.op === 'set') define(existing, c.value);
   else if (c.op === 'add') define(Array.isArray(target) ? String(keys.length) : c.key, c.value);
@@ -160,14 +273,27 @@ describe('parseGenesysEvent (compiled fast path) = parseGenesysEventWithZod (zod
 
   it('on hand-built edge cases', () => {
     const cases: (string | object)[] = [
-      '', '   ', 'null', '42', '"text"', '[]', '[{}]', '{}', '{"__proto__": {"version": "0"}}', '{"detail": null}',
+      '',
+      '   ',
+      'null',
+      '42',
+      '"text"',
+      '[]',
+      '[{}]',
+      '{}',
+      '{"__proto__": {"version": "0"}}',
+      '{"detail": null}',
       JSON.stringify(conversationEvent('acd.end', { conversationId: undefined })),
-      JSON.stringify(conversationEvent('acd.end', { heldDurationMs: -1, connectedDurationMs: 1.5, routingPriority: 2 ** 53 })),
+      JSON.stringify(
+        conversationEvent('acd.end', { heldDurationMs: -1, connectedDurationMs: 1.5, routingPriority: 2 ** 53 }),
+      ),
       JSON.stringify(conversationEvent('acd.end', { eventTime: '1767268800000' })),
       JSON.stringify(conversationEvent('acd.end', {}, { time: '2026-01-01T12:00:00' })),
-      JSON.stringify(conversationEvent('acd.end', {}, { source: 'genesys.cloud', 'detail-type': 'Conversation Updated' })),
+      JSON.stringify(
+        conversationEvent('acd.end', {}, { source: 'genesys.cloud', 'detail-type': 'Conversation Updated' }),
+      ),
       JSON.stringify(conversationEvent('user.end', { newField: { deep: [1, 2] }, '10': 'numeric key', '0': 0 })),
-      JSON.stringify(conversationEvent('attributes', { attributes: { a: 'b', '__proto__': 'x', n: 1 } })),
+      JSON.stringify(conversationEvent('attributes', { attributes: { a: 'b', __proto__: 'x', n: 1 } })),
       // Keys in an order other than the schemas': the output must still be in zod's order.
       JSON.stringify(Object.fromEntries(Object.entries(conversationEvent('acd.end', { queueId: 'q' })).reverse())),
       `{"version":"0","id":"i","detail-type":"v2.detail.events.conversation.{id}.acd.end","source":"${SOURCE}","account":"1","time":"2026-01-01T12:00:00Z","region":"r","resources":[],"detail":{"eventBody":{"conversationId":"${CONVERSATION_ID}","__proto__":{"a":1},"eventTime":1},"topicName":"v2.detail.events.conversation.${CONVERSATION_ID}.acd.end","version":"2"},"__proto__":1}`,
@@ -191,7 +317,14 @@ describe('parseGenesysEvent (compiled fast path) = parseGenesysEventWithZod (zod
 
   it('on arbitrary text and values', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v) ?? '')), (text) => expectAgreement(text)),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify(v) ?? ''),
+        ),
+        (text) => expectAgreement(text),
+      ),
       { numRuns: 500 },
     );
     fc.assert(

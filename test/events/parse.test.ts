@@ -26,10 +26,15 @@ describe('parseGenesysEvent: valid events', () => {
   });
 
   it('keeps unknown fields in the body, the detail and the envelope', () => {
-    const event = conversationEvent('acd.end', { acdOutcome: 'ABANDON', brandNewField: { nested: [1, 2] } }, { 'new-envelope-field': 'x' });
+    const event = conversationEvent(
+      'acd.end',
+      { acdOutcome: 'ABANDON', brandNewField: { nested: [1, 2] } },
+      { 'new-envelope-field': 'x' },
+    );
     (event.detail as Record<string, unknown>).newDetailField = true;
     const result = parseGenesysEvent(event);
-    if (!result.ok || result.event.kind !== 'conversation' || result.event.topic !== 'acd.end') throw new Error('expected acd.end');
+    if (!result.ok || result.event.kind !== 'conversation' || result.event.topic !== 'acd.end')
+      throw new Error('expected acd.end');
     expect(result.event.body.acdOutcome).toBe('ABANDON');
     expect(result.event.body.brandNewField).toEqual({ nested: [1, 2] });
     expect(result.event.envelope['new-envelope-field']).toBe('x');
@@ -68,8 +73,13 @@ describe('parseGenesysEvent: valid events', () => {
   });
 
   it('accepts a conversation-family topic it does not know as "other"', () => {
-    const event = conversationEvent('acd.end', {}, { 'detail-type': 'v2.detail.events.conversation.{id}.summary.ready' });
-    (event.detail as Record<string, unknown>).topicName = `v2.detail.events.conversation.${CONVERSATION_ID}.summary.ready`;
+    const event = conversationEvent(
+      'acd.end',
+      {},
+      { 'detail-type': 'v2.detail.events.conversation.{id}.summary.ready' },
+    );
+    (event.detail as Record<string, unknown>).topicName =
+      `v2.detail.events.conversation.${CONVERSATION_ID}.summary.ready`;
     const result = parseGenesysEvent(event);
     expect(result.ok && result.event.kind).toBe('other');
   });
@@ -77,13 +87,25 @@ describe('parseGenesysEvent: valid events', () => {
 
 describe('parseGenesysEvent: precise problems', () => {
   it('reports wrong types and missing required fields with JSON paths', () => {
-    const event = conversationEvent('user.end', { eventTime: '1767268800000', heldDurationMs: -5, conversationId: undefined });
+    const event = conversationEvent('user.end', {
+      eventTime: '1767268800000',
+      heldDurationMs: -5,
+      conversationId: undefined,
+    });
     const found = problems(parseGenesysEvent(JSON.parse(JSON.stringify(event)) as object));
     expect(found).toContainEqual(
-      expect.objectContaining({ path: '$.detail.eventBody.eventTime', expected: 'a number', found: 'string "1767268800000"' }),
+      expect.objectContaining({
+        path: '$.detail.eventBody.eventTime',
+        expected: 'a number',
+        found: 'string "1767268800000"',
+      }),
     );
-    expect(found).toContainEqual(expect.objectContaining({ path: '$.detail.eventBody.conversationId', found: 'missing' }));
-    expect(found).toContainEqual(expect.objectContaining({ path: '$.detail.eventBody.heldDurationMs', expected: 'a value ≥ 0' }));
+    expect(found).toContainEqual(
+      expect.objectContaining({ path: '$.detail.eventBody.conversationId', found: 'missing' }),
+    );
+    expect(found).toContainEqual(
+      expect.objectContaining({ path: '$.detail.eventBody.heldDurationMs', expected: 'a value ≥ 0' }),
+    );
   });
 
   it('explains the tutorial mistakes: wrong source, detail-type that is no topic', () => {
@@ -91,23 +113,33 @@ describe('parseGenesysEvent: precise problems', () => {
     expect(wrongSource[0]).toMatchObject({ path: '$.source', found: 'string "genesys.cloud"' });
     expect(wrongSource[0]!.expected).toContain('aws.partner/genesys.com/cloud/<orgId>/<suffix>');
 
-    const wrongType = problems(parseGenesysEvent(conversationEvent('acd.end', {}, { 'detail-type': 'Conversation Updated' })));
+    const wrongType = problems(
+      parseGenesysEvent(conversationEvent('acd.end', {}, { 'detail-type': 'Conversation Updated' })),
+    );
     expect(wrongType[0]).toMatchObject({ path: '$["detail-type"]', found: 'string "Conversation Updated"' });
   });
 
   it('reports a topicName that does not belong to detail-type, and a conversationId that differs from it', () => {
-    const mismatch = conversationEvent('acd.end', {}, { 'detail-type': 'v2.detail.events.conversation.{id}.acd.start' });
+    const mismatch = conversationEvent(
+      'acd.end',
+      {},
+      { 'detail-type': 'v2.detail.events.conversation.{id}.acd.start' },
+    );
     expect(problems(parseGenesysEvent(mismatch))[0]!.path).toBe('$.detail.topicName');
 
     const otherConversation = conversationEvent('acd.end');
-    ((otherConversation.detail as Record<string, unknown>).eventBody as Record<string, unknown>).conversationId = 'someone-else';
+    ((otherConversation.detail as Record<string, unknown>).eventBody as Record<string, unknown>).conversationId =
+      'someone-else';
     expect(problems(parseGenesysEvent(otherConversation))[0]!.path).toBe('$.detail.eventBody.conversationId');
   });
 
   it('reports a missing detail, a non-object entry, truncated JSON and empty text', () => {
     const { detail: _detail, ...noDetail } = conversationEvent('acd.end');
     expect(problems(parseGenesysEvent(noDetail))[0]).toMatchObject({ path: '$.detail', found: 'missing' });
-    expect(problems(parseGenesysEvent([1, 2] as unknown as object))[0]).toMatchObject({ path: '$', found: 'array (2 items)' });
+    expect(problems(parseGenesysEvent([1, 2] as unknown as object))[0]).toMatchObject({
+      path: '$',
+      found: 'array (2 items)',
+    });
     const truncated = JSON.stringify(conversationEvent('acd.end')).slice(0, 80);
     expect(problems(parseGenesysEvent(truncated))[0]!.found).toMatch(/^invalid JSON/);
     expect(problems(parseGenesysEvent('   '))[0]!.found).toBe('empty text');
@@ -124,9 +156,16 @@ describe('parseGenesysEvent: precise problems', () => {
 
   it('never throws, whatever the input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v)), fc.json()), (text) => {
-        expect(() => parseGenesysEvent(text)).not.toThrow();
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          fc.json(),
+        ),
+        (text) => {
+          expect(() => parseGenesysEvent(text)).not.toThrow();
+        },
+      ),
       { numRuns: 500 },
     );
     fc.assert(
@@ -143,10 +182,14 @@ describe('parseGenesysEvent: precise problems', () => {
 
   it('never throws on a valid event with random damage to its body', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...CONVERSATION_TOPICS), fc.dictionary(fc.string(), fc.jsonValue()), (topic, damage) => {
-        const result = parseGenesysEvent(conversationEvent(topic, damage));
-        if (!result.ok) for (const p of result.problems) expect(p.path.startsWith('$')).toBe(true);
-      }),
+      fc.property(
+        fc.constantFrom(...CONVERSATION_TOPICS),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        (topic, damage) => {
+          const result = parseGenesysEvent(conversationEvent(topic, damage));
+          if (!result.ok) for (const p of result.problems) expect(p.path.startsWith('$')).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -9,7 +9,8 @@ function keyOrder(value: unknown): unknown {
     for (let i = 0; i < value.length; i++) items.push(keyOrder(value[i]));
     return items;
   }
-  if (typeof value === 'object' && value !== null) return Object.keys(value).map((key) => [key, keyOrder((value as Record<string, unknown>)[key])]);
+  if (typeof value === 'object' && value !== null)
+    return Object.keys(value).map((key) => [key, keyOrder((value as Record<string, unknown>)[key])]);
   return typeof value;
 }
 

@@ -28,15 +28,27 @@ describe('topic catalogue', () => {
     expect(concrete).toBe(`v2.detail.events.conversation.${ID}.acd.end`);
     expect(genericTopicOf(concrete)).toBe('v2.detail.events.conversation.{id}.acd.end');
     expect(parseConversationTopicName(concrete)).toEqual({ id: ID, topic: 'acd.end' });
-    expect(parseConversationTopicName('v2.detail.events.conversation.{id}.voicemail.end')).toEqual({ id: '{id}', topic: 'voicemail.end' });
+    expect(parseConversationTopicName('v2.detail.events.conversation.{id}.voicemail.end')).toEqual({
+      id: '{id}',
+      topic: 'voicemail.end',
+    });
     expect(parseConversationTopicName(`v2.detail.events.conversation.${ID}.acd.middle`)).toBeUndefined();
     expect(parseConversationTopicName('v2.users.{id}.presence')).toBeUndefined();
   });
 
   it('matches concrete names against generic ones segment by segment', () => {
-    expect(topicMatchesGeneric('v2.audits.entitytype.UserPresence.entityid.42', 'v2.audits.entitytype.{id}.entityid.{id}')).toBe(true);
-    expect(topicMatchesGeneric(`v2.detail.events.conversation.${ID}.acd.end`, 'v2.detail.events.conversation.{id}.acd.start')).toBe(false);
-    expect(topicMatchesGeneric('v2.detail.events.conversation..acd.end', 'v2.detail.events.conversation.{id}.acd.end')).toBe(false);
+    expect(
+      topicMatchesGeneric('v2.audits.entitytype.UserPresence.entityid.42', 'v2.audits.entitytype.{id}.entityid.{id}'),
+    ).toBe(true);
+    expect(
+      topicMatchesGeneric(
+        `v2.detail.events.conversation.${ID}.acd.end`,
+        'v2.detail.events.conversation.{id}.acd.start',
+      ),
+    ).toBe(false);
+    expect(
+      topicMatchesGeneric('v2.detail.events.conversation..acd.end', 'v2.detail.events.conversation.{id}.acd.end'),
+    ).toBe(false);
     expect(topicMatchesGeneric('v2.a.b', 'v2.a.{id}.c')).toBe(false);
   });
 
@@ -44,9 +56,15 @@ describe('topic catalogue', () => {
     const bySplitting = (topicName: string, genericTopic: string): boolean => {
       const concrete = topicName.split('.');
       const generic = genericTopic.split('.');
-      return concrete.length === generic.length && generic.every((segment, i) => (segment === '{id}' ? concrete[i] !== '' : segment === concrete[i]));
+      return (
+        concrete.length === generic.length &&
+        generic.every((segment, i) => (segment === '{id}' ? concrete[i] !== '' : segment === concrete[i]))
+      );
     };
-    const segment = fc.oneof(fc.constantFrom('', '{id}', 'v2', 'a', 'acd', 'end', '{id}x', '{i}'), fc.string({ maxLength: 3 }));
+    const segment = fc.oneof(
+      fc.constantFrom('', '{id}', 'v2', 'a', 'acd', 'end', '{id}x', '{i}'),
+      fc.string({ maxLength: 3 }),
+    );
     const name = fc.array(segment, { minLength: 1, maxLength: 5 }).map((segments) => segments.join('.'));
     fc.assert(
       fc.property(name, name, (topicName, genericTopic) => {

@@ -5,7 +5,15 @@
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ENV } from '../../src/functions/index.js';
-import type { BatchReportRequest, BatchResponse, FailureRecordRequest, ProcessRequest, ProcessResult, ValidationResult, ValidatorRequest } from '../../src/processing/index.js';
+import type {
+  BatchReportRequest,
+  BatchResponse,
+  FailureRecordRequest,
+  ProcessRequest,
+  ProcessResult,
+  ValidationResult,
+  ValidatorRequest,
+} from '../../src/processing/index.js';
 import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
 import type { DynaliteServer } from '../support/dynalite.js';
 import { eventLine, sqsRecord } from '../workflow/support.js';
@@ -20,7 +28,11 @@ let recorder: Handler<FailureRecordRequest, { deadLetterId: string }>;
 let doc: DynamoDBDocumentClient;
 
 beforeAll(async () => {
-  dynalite = await startDynalite([PIPELINE_TABLES.idempotency('fn-idempotency'), PIPELINE_TABLES.conversations('fn-conversations'), PIPELINE_TABLES.deadLetters('fn-dead-letters')]);
+  dynalite = await startDynalite([
+    PIPELINE_TABLES.idempotency('fn-idempotency'),
+    PIPELINE_TABLES.conversations('fn-conversations'),
+    PIPELINE_TABLES.deadLetters('fn-dead-letters'),
+  ]);
   Object.assign(process.env, dynalite.env, {
     [FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME]: 'fn-idempotency',
     [FUNCTION_ENV.CONVERSATIONS_TABLE_NAME]: 'fn-conversations',
@@ -31,8 +43,14 @@ beforeAll(async () => {
   });
   validator = (await import('../../src/functions/validator.js')).handler as Handler<ValidatorRequest, ValidationResult>;
   processor = (await import('../../src/functions/processor.js')).handler as Handler<ProcessRequest, ProcessResult>;
-  reporter = (await import('../../src/functions/batch-reporter.js')).handler as Handler<BatchReportRequest, BatchResponse>;
-  recorder = (await import('../../src/functions/failure-recorder.js')).handler as Handler<FailureRecordRequest, { deadLetterId: string }>;
+  reporter = (await import('../../src/functions/batch-reporter.js')).handler as Handler<
+    BatchReportRequest,
+    BatchResponse
+  >;
+  recorder = (await import('../../src/functions/failure-recorder.js')).handler as Handler<
+    FailureRecordRequest,
+    { deadLetterId: string }
+  >;
   doc = DynamoDBDocumentClient.from(dynalite.client);
 });
 
@@ -53,8 +71,15 @@ describe('Lambda functions (env-configured, on dynalite)', () => {
   it('processor: processes once, then reports duplicates; the projection is in the conversations table', async () => {
     const event = JSON.parse(eventLine(2, '0a0b0c0d-0000-4000-8000-000000000001')) as Record<string, unknown>;
     expect(await processor({ messageId: 'a', event })).toMatchObject({ status: 'processed' });
-    expect(await processor({ messageId: 'b', event: { ...event, id: 'another-envelope-id' } })).toMatchObject({ status: 'duplicate' });
-    const { Item } = await doc.send(new GetCommand({ TableName: 'fn-conversations', Key: { conversationId: '0a0b0c0d-0000-4000-8000-000000000001', sk: 'PROJECTION' } }));
+    expect(await processor({ messageId: 'b', event: { ...event, id: 'another-envelope-id' } })).toMatchObject({
+      status: 'duplicate',
+    });
+    const { Item } = await doc.send(
+      new GetCommand({
+        TableName: 'fn-conversations',
+        Key: { conversationId: '0a0b0c0d-0000-4000-8000-000000000001', sk: 'PROJECTION' },
+      }),
+    );
     expect(Item).toMatchObject({ eventCount: 1, queueIds: ['q1'], state: 'active' });
     const records = (await doc.send(new ScanCommand({ TableName: 'fn-idempotency' }))).Items ?? [];
     expect(records).toHaveLength(1);
@@ -73,14 +98,32 @@ describe('Lambda functions (env-configured, on dynalite)', () => {
         { messageId: 'last', status: 'failed', receiveCount: 4, error: 'TransientProcessingError', cause, event },
       ],
     });
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'early' }], processed: 0, duplicates: 0, invalid: 0, failed: 2 });
-    expect((await deadLetters()).some((e) => e.messageId === 'last' && String(e.reason).includes('TransientProcessingError: boom'))).toBe(true);
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'early' }],
+      processed: 0,
+      duplicates: 0,
+      invalid: 0,
+      failed: 2,
+    });
+    expect(
+      (await deadLetters()).some(
+        (e) => e.messageId === 'last' && String(e.reason).includes('TransientProcessingError: boom'),
+      ),
+    ).toBe(true);
   });
 
   it('failure recorder: dead-letters with the error and cause', async () => {
     const cause = JSON.stringify({ errorType: 'TransientProcessingError', errorMessage: 'gave up', trace: [] });
-    const { deadLetterId } = await recorder({ messageId: 'direct-1', event: JSON.parse(eventLine(4)) as never, error: 'TransientProcessingError', cause });
+    const { deadLetterId } = await recorder({
+      messageId: 'direct-1',
+      event: JSON.parse(eventLine(4)) as never,
+      error: 'TransientProcessingError',
+      cause,
+    });
     expect(deadLetterId).toMatch(/^process#[0-9a-f]{64}$/);
-    expect((await deadLetters()).find((e) => e.id === deadLetterId)).toMatchObject({ stage: 'process', errorName: 'TransientProcessingError' });
+    expect((await deadLetters()).find((e) => e.id === deadLetterId)).toMatchObject({
+      stage: 'process',
+      errorName: 'TransientProcessingError',
+    });
   });
 });

@@ -9,7 +9,11 @@ describe('client-credentials login', () => {
     const token = await client.auth.getToken();
     expect(fake.issuedTokens).toEqual([token]);
     expect(fake.tokenRequests).toHaveLength(1);
-    expect(fake.tokenRequests[0]).toMatchObject({ method: 'POST', auth: 'basic', body: 'grant_type=client_credentials' });
+    expect(fake.tokenRequests[0]).toMatchObject({
+      method: 'POST',
+      auth: 'basic',
+      body: 'grant_type=client_credentials',
+    });
   });
 
   it('reuses the token until shortly before it expires', async () => {
@@ -62,7 +66,9 @@ describe('client-credentials login', () => {
     const client = testClient(fake);
     await client.http.request({ method: 'GET', path: '/api/v2/organizations/me' });
     fake.revokeTokens();
-    const answers = await Promise.all(Array.from({ length: 10 }, () => client.http.request({ method: 'GET', path: '/api/v2/organizations/me' })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => client.http.request({ method: 'GET', path: '/api/v2/organizations/me' })),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(fake.tokenRequests).toHaveLength(2);
     expect(fake.requests.filter((r) => r.path === '/api/v2/organizations/me' && r.status === 401)).toHaveLength(10);
@@ -86,7 +92,9 @@ describe('client-credentials login', () => {
     expect(error).toBeInstanceOf(GenesysLoginError);
     expect(error.status).toBe(401);
     expect(error.code).toBe('invalid_client');
-    expect(error.message).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/oauth\/token failed: 401 invalid_client — client not found/);
+    expect(error.message).toMatch(
+      /POST http:\/\/127\.0\.0\.1:\d+\/oauth\/token failed: 401 invalid_client — client not found/,
+    );
     expect(error.message).toMatch(/GENESYSCLOUD_OAUTHCLIENT_SECRET/);
     expect(error.message).not.toContain(wrong);
     expect(error.message).not.toContain(Buffer.from(`${fake.clientId}:${wrong}`).toString('base64'));

@@ -19,7 +19,12 @@ function cleanEnv(): Record<string, string> {
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !/^(GENESYS|AWS_)/.test(key)) env[key] = value;
   }
-  return { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_CONFIG_FILE: '/nonexistent/config', AWS_EC2_METADATA_DISABLED: 'true' };
+  return {
+    ...env,
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
 }
 
 function genesysEnv(fake: FakeGenesys, extra: Record<string, string> = {}): Record<string, string> {
@@ -37,11 +42,28 @@ function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
   return runCli(args, { env });
 }
 
-const SETUP = ['setup', '--name', 'gep-prod', '--aws-account-id', '123456789012', '--aws-region', 'us-east-1', '--suffix', 'prod', '--topic', 'acd.end', 'customer.end'];
+const SETUP = [
+  'setup',
+  '--name',
+  'gep-prod',
+  '--aws-account-id',
+  '123456789012',
+  '--aws-region',
+  'us-east-1',
+  '--suffix',
+  'prod',
+  '--topic',
+  'acd.end',
+  'customer.end',
+];
 
 /** Every string that must never be printed: the secret, its Basic form, every token issued. */
 function secretsOf(fake: FakeGenesys): string[] {
-  return [fake.clientSecret, Buffer.from(`${fake.clientId}:${fake.clientSecret}`).toString('base64'), ...fake.issuedTokens];
+  return [
+    fake.clientSecret,
+    Buffer.from(`${fake.clientId}:${fake.clientSecret}`).toString('base64'),
+    ...fake.issuedTokens,
+  ];
 }
 
 function expectNoSecrets(run: CliRun, secrets: string[]): void {
@@ -71,14 +93,27 @@ describe('genesys-pipeline setup', () => {
     fake.resetLog();
     const second = await cli(SETUP, genesysEnv(fake));
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toContain('Nothing to do: the integration already matches and is enabled. No changes were made.');
+    expect(second.stdout).toContain(
+      'Nothing to do: the integration already matches and is enabled. No changes were made.',
+    );
     expect(second.stdout).toContain(`Partner event source: aws.partner/genesys.com/cloud/${fake.orgId}/prod`);
     expect(fake.writes).toEqual([]);
   });
 
   it('--dry-run prints the plan with the diff and sends no write', async () => {
     const fake = await useFakeGenesys();
-    fake.addIntegration({ name: 'gep-prod', intendedState: 'ENABLED', config: { properties: { awsAccountId: '123456789012', awsAccountRegion: 'us-east-1', eventSourceSuffix: 'prod', eventFilter: ['v2.detail.events.conversation.{id}.acd.end'] } } });
+    fake.addIntegration({
+      name: 'gep-prod',
+      intendedState: 'ENABLED',
+      config: {
+        properties: {
+          awsAccountId: '123456789012',
+          awsAccountRegion: 'us-east-1',
+          eventSourceSuffix: 'prod',
+          eventFilter: ['v2.detail.events.conversation.{id}.acd.end'],
+        },
+      },
+    });
     const run = await cli([...SETUP, '--dry-run'], genesysEnv(fake));
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Plan (dry run — nothing was changed):');
@@ -95,8 +130,13 @@ describe('genesys-pipeline setup', () => {
     fake.fault({ method: 'GET', path: '/api/v2/integrations' }, { kind: 'status', status: 429, retryAfter: '0' });
     const run = await cli([...SETUP.slice(0, -3), '--topics-file', lines, '--json'], genesysEnv(fake));
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/Genesys Cloud: GET \/api\/v2\/integrations answered 429; retrying in 0\.0 s \(attempt 2 of 6\)\./);
-    expect(fake.integrationsNamed('gep-prod')[0]!.config.properties.eventFilter).toEqual(['v2.detail.events.conversation.{id}.acd.end', 'v2.users.{id}.presence']);
+    expect(run.stderr).toMatch(
+      /Genesys Cloud: GET \/api\/v2\/integrations answered 429; retrying in 0\.0 s \(attempt 2 of 6\)\./,
+    );
+    expect(fake.integrationsNamed('gep-prod')[0]!.config.properties.eventFilter).toEqual([
+      'v2.detail.events.conversation.{id}.acd.end',
+      'v2.users.{id}.presence',
+    ]);
 
     const json = join(dir, 'topics.json');
     writeFileSync(json, JSON.stringify(['customer.end']));
@@ -113,7 +153,23 @@ describe('genesys-pipeline setup', () => {
     const plainHttp = await cli([...SETUP, '--api-base-url', 'http://example.com'], genesysEnv(fake));
     expect(plainHttp.code).toBe(1);
     expect(plainHttp.stderr).toMatch(/plain http is allowed only to a loopback address/);
-    const bad = await cli(['setup', '--name', 'x', '--aws-account-id', '1', '--aws-region', 'mars-1', '--suffix', 'a b', '--topic', 'acd.ends', '--json'], genesysEnv(fake));
+    const bad = await cli(
+      [
+        'setup',
+        '--name',
+        'x',
+        '--aws-account-id',
+        '1',
+        '--aws-region',
+        'mars-1',
+        '--suffix',
+        'a b',
+        '--topic',
+        'acd.ends',
+        '--json',
+      ],
+      genesysEnv(fake),
+    );
     expect(bad.code).toBe(1);
     const error = (JSON.parse(bad.stdout) as { ok: boolean; error: { problems: string[] } }).error;
     expect(error.problems).toHaveLength(3);
@@ -140,7 +196,11 @@ describe('genesys-pipeline topics and status', () => {
     onTestFinished(() => aws.close());
     const source = `aws.partner/genesys.com/cloud/${fake.orgId}/prod`;
     aws.sources.set(source, { name: source, state: 'PENDING' });
-    const withAws = genesysEnv(fake, { AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'fake-aws-secret', AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url });
+    const withAws = genesysEnv(fake, {
+      AWS_ACCESS_KEY_ID: 'AKIDFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake-aws-secret',
+      AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
+    });
     const run = await cli(['status', '--json'], withAws);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
@@ -164,20 +224,95 @@ describe('genesys-pipeline topics and status', () => {
 });
 
 describe('secrets never appear in output', () => {
-  type Scenario = { label: string; args?: string[]; env?: Record<string, string>; prepare?: (fake: FakeGenesys) => void; expectCode: number; expectText?: RegExp };
+  type Scenario = {
+    label: string;
+    args?: string[];
+    env?: Record<string, string>;
+    prepare?: (fake: FakeGenesys) => void;
+    expectCode: number;
+    expectText?: RegExp;
+  };
   const scenarios: Scenario[] = [
-    { label: 'success with retries', prepare: (f) => f.fault({ method: 'PUT' }, { kind: 'status', status: 503 }), expectCode: 0 },
-    { label: 'wrong client secret', env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: 'wrong-secret-0123456789' }, expectCode: 1, expectText: /invalid_client/ },
-    { label: 'login answers 400 echoing the Basic header', prepare: (f) => f.fault({ path: '/oauth/token' }, { kind: 'echo-auth' }), expectCode: 1, expectText: /\[redacted\]/ },
-    { label: 'API answers 400 echoing the bearer token', prepare: (f) => f.fault({ path: '/api/v2/organizations/me' }, { kind: 'echo-auth' }), expectCode: 1, expectText: /Bearer \[redacted\]/ },
-    { label: '403 on create', prepare: (f) => f.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'forbidden', permission: 'integrations:integration:add' }), expectCode: 1, expectText: /integrations:integration:add/ },
-    { label: '403 on listing', prepare: (f) => f.fault({ method: 'GET', path: '/api/v2/integrations' }, { kind: 'forbidden', permission: 'integrations:integration:view' }), expectCode: 1, expectText: /integrations:integration:view/ },
-    { label: '429 longer than the time budget', prepare: (f) => f.fault({ path: '/api/v2/notifications/availabletopics' }, { kind: 'status', status: 429, retryAfter: '900' }), expectCode: 1, expectText: /Retry-After 900 s/ },
-    { label: '500 on create', prepare: (f) => f.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'status', status: 500 }, 5), expectCode: 1, expectText: /500/ },
-    { label: 'token revoked twice', prepare: (f) => f.fault({ method: 'PUT' }, { kind: 'unauthorized' }, 2), expectCode: 1, expectText: /rejected even after logging in again/ },
-    { label: 'duplicate integrations', prepare: (f) => (f.addIntegration({ name: 'gep-prod' }), f.addIntegration({ name: 'gep-prod' })), expectCode: 1, expectText: /2 Amazon EventBridge source integrations/ },
-    { label: 'unknown topic', args: [...SETUP.slice(0, -2), 'acd.ends'], expectCode: 1, expectText: /Unknown topic "acd.ends"/ },
-    { label: 'status of a missing integration', args: ['status', '--name', 'nope'], expectCode: 1, expectText: /No Amazon EventBridge source integration is named "nope"/ },
+    {
+      label: 'success with retries',
+      prepare: (f) => f.fault({ method: 'PUT' }, { kind: 'status', status: 503 }),
+      expectCode: 0,
+    },
+    {
+      label: 'wrong client secret',
+      env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: 'wrong-secret-0123456789' },
+      expectCode: 1,
+      expectText: /invalid_client/,
+    },
+    {
+      label: 'login answers 400 echoing the Basic header',
+      prepare: (f) => f.fault({ path: '/oauth/token' }, { kind: 'echo-auth' }),
+      expectCode: 1,
+      expectText: /\[redacted\]/,
+    },
+    {
+      label: 'API answers 400 echoing the bearer token',
+      prepare: (f) => f.fault({ path: '/api/v2/organizations/me' }, { kind: 'echo-auth' }),
+      expectCode: 1,
+      expectText: /Bearer \[redacted\]/,
+    },
+    {
+      label: '403 on create',
+      prepare: (f) =>
+        f.fault(
+          { method: 'POST', path: '/api/v2/integrations' },
+          { kind: 'forbidden', permission: 'integrations:integration:add' },
+        ),
+      expectCode: 1,
+      expectText: /integrations:integration:add/,
+    },
+    {
+      label: '403 on listing',
+      prepare: (f) =>
+        f.fault(
+          { method: 'GET', path: '/api/v2/integrations' },
+          { kind: 'forbidden', permission: 'integrations:integration:view' },
+        ),
+      expectCode: 1,
+      expectText: /integrations:integration:view/,
+    },
+    {
+      label: '429 longer than the time budget',
+      prepare: (f) =>
+        f.fault({ path: '/api/v2/notifications/availabletopics' }, { kind: 'status', status: 429, retryAfter: '900' }),
+      expectCode: 1,
+      expectText: /Retry-After 900 s/,
+    },
+    {
+      label: '500 on create',
+      prepare: (f) => f.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'status', status: 500 }, 5),
+      expectCode: 1,
+      expectText: /500/,
+    },
+    {
+      label: 'token revoked twice',
+      prepare: (f) => f.fault({ method: 'PUT' }, { kind: 'unauthorized' }, 2),
+      expectCode: 1,
+      expectText: /rejected even after logging in again/,
+    },
+    {
+      label: 'duplicate integrations',
+      prepare: (f) => (f.addIntegration({ name: 'gep-prod' }), f.addIntegration({ name: 'gep-prod' })),
+      expectCode: 1,
+      expectText: /2 Amazon EventBridge source integrations/,
+    },
+    {
+      label: 'unknown topic',
+      args: [...SETUP.slice(0, -2), 'acd.ends'],
+      expectCode: 1,
+      expectText: /Unknown topic "acd.ends"/,
+    },
+    {
+      label: 'status of a missing integration',
+      args: ['status', '--name', 'nope'],
+      expectCode: 1,
+      expectText: /No Amazon EventBridge source integration is named "nope"/,
+    },
   ];
 
   for (const scenario of scenarios) {

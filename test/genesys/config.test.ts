@@ -4,7 +4,11 @@ import { loadGenesysConfig } from '../../src/genesys/config.js';
 import { GenesysConfigError } from '../../src/genesys/errors.js';
 
 const SECRET = 'super-secret-value-123';
-const base = { GENESYSCLOUD_OAUTHCLIENT_ID: 'client-1', GENESYSCLOUD_OAUTHCLIENT_SECRET: SECRET, GENESYSCLOUD_REGION: 'eu-west-1' };
+const base = {
+  GENESYSCLOUD_OAUTHCLIENT_ID: 'client-1',
+  GENESYSCLOUD_OAUTHCLIENT_SECRET: SECRET,
+  GENESYSCLOUD_REGION: 'eu-west-1',
+};
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -28,12 +32,18 @@ describe('loadGenesysConfig', () => {
   });
 
   it("accepts the tutorial's GENESYS_* names as aliases, preferring GENESYSCLOUD_* with a warning", () => {
-    const alias = loadGenesysConfig({ GENESYS_CLIENT_ID: 'a', GENESYS_CLIENT_SECRET: 'b-secret', GENESYS_REGION: 'mypurecloud.de' });
+    const alias = loadGenesysConfig({
+      GENESYS_CLIENT_ID: 'a',
+      GENESYS_CLIENT_SECRET: 'b-secret',
+      GENESYS_REGION: 'mypurecloud.de',
+    });
     expect(alias.clientId).toBe('a');
     expect(alias.apiBaseUrl).toBe('https://api.mypurecloud.de');
     const both = loadGenesysConfig({ ...base, GENESYS_CLIENT_ID: 'other' });
     expect(both.clientId).toBe('client-1');
-    expect(both.warnings).toEqual(['Both GENESYSCLOUD_OAUTHCLIENT_ID and GENESYS_CLIENT_ID are set; using GENESYSCLOUD_OAUTHCLIENT_ID.']);
+    expect(both.warnings).toEqual([
+      'Both GENESYSCLOUD_OAUTHCLIENT_ID and GENESYS_CLIENT_ID are set; using GENESYSCLOUD_OAUTHCLIENT_ID.',
+    ]);
   });
 
   it('reports every missing setting at once, saying what each is', () => {
@@ -64,14 +74,22 @@ describe('loadGenesysConfig', () => {
     expect(problems).toEqual([
       '--api-base-url / GENESYSCLOUD_API_BASE_URL: plain http is allowed only to a loopback address (127.0.0.1, ::1, localhost), not to "10.0.0.5"; use https.',
     ]);
-    expect(problemsOf(() => loadGenesysConfig(base, { loginBaseUrl: 'http://example.com' }))[0]).toMatch(/plain http is allowed only/);
-    expect(problemsOf(() => loadGenesysConfig(base, { loginBaseUrl: 'ftp://127.0.0.1' }))[0]).toMatch(/"ftp:" is not supported/);
-    expect(problemsOf(() => loadGenesysConfig(base, { apiBaseUrl: 'https://u:p@api.example.com' }))[0]).toMatch(/no credentials in the URL/);
+    expect(problemsOf(() => loadGenesysConfig(base, { loginBaseUrl: 'http://example.com' }))[0]).toMatch(
+      /plain http is allowed only/,
+    );
+    expect(problemsOf(() => loadGenesysConfig(base, { loginBaseUrl: 'ftp://127.0.0.1' }))[0]).toMatch(
+      /"ftp:" is not supported/,
+    );
+    expect(problemsOf(() => loadGenesysConfig(base, { apiBaseUrl: 'https://u:p@api.example.com' }))[0]).toMatch(
+      /no credentials in the URL/,
+    );
     expect(problemsOf(() => loadGenesysConfig(base, { apiBaseUrl: 'not a url' }))[0]).toMatch(/is not a URL/);
   });
 
   it('reports an unknown region with suggestions', () => {
-    expect(problemsOf(() => loadGenesysConfig({ ...base, GENESYSCLOUD_REGION: 'eu-west-11' }))[0]).toMatch(/Unknown Genesys Cloud region "eu-west-11".*Did you mean/);
+    expect(problemsOf(() => loadGenesysConfig({ ...base, GENESYSCLOUD_REGION: 'eu-west-11' }))[0]).toMatch(
+      /Unknown Genesys Cloud region "eu-west-11".*Did you mean/,
+    );
   });
 
   it('never shows the secret when the config is printed, serialized or inspected', () => {

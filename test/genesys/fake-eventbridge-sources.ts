@@ -27,12 +27,17 @@ export class FakeEventBridgeSources {
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Name?: string };
-      this.calls.push({ target, body, authorized: /^AWS4-HMAC-SHA256 Credential=/.test(req.headers.authorization ?? '') });
+      this.calls.push({
+        target,
+        body,
+        authorized: /^AWS4-HMAC-SHA256 Credential=/.test(req.headers.authorization ?? ''),
+      });
       const send = (status: number, payload: unknown) => {
         res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': 'fake-request-id' });
         res.end(JSON.stringify(payload));
       };
-      const notFound = (what: string) => send(400, { __type: 'ResourceNotFoundException', message: `${what} ${body.Name} does not exist.` });
+      const notFound = (what: string) =>
+        send(400, { __type: 'ResourceNotFoundException', message: `${what} ${body.Name} does not exist.` });
       if (target === 'AWSEvents.DescribeEventSource') {
         const source = this.sources.get(body.Name ?? '');
         if (!source) return notFound('Event source');

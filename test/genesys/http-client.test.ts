@@ -62,7 +62,9 @@ describe('GenesysHttpClient retries', () => {
     const error = (await client.http.request({ method: 'GET', path: ORG }).catch((e: unknown) => e)) as GenesysApiError;
     expect(error.status).toBe(503);
     expect(error.attempts).toBe(4);
-    expect(error.message).toMatch(/^GET \/api\/v2\/organizations\/me failed: 503 service\.unavailable — The server encountered an unexpected error\. \(correlation id [0-9a-f-]{36}\) after 4 attempts\./);
+    expect(error.message).toMatch(
+      /^GET \/api\/v2\/organizations\/me failed: 503 service\.unavailable — The server encountered an unexpected error\. \(correlation id [0-9a-f-]{36}\) after 4 attempts\./,
+    );
     expect(error.message).toMatch(/usually transient/);
     expect(fake.requests.filter((r) => r.path === ORG)).toHaveLength(4);
   });
@@ -82,7 +84,9 @@ describe('GenesysHttpClient retries', () => {
   it('does not retry other 4xx answers', async () => {
     const fake = await useFakeGenesys();
     const client = testClient(fake);
-    const error = (await client.http.request({ method: 'GET', path: '/api/v2/integrations/nope' }).catch((e: unknown) => e)) as GenesysApiError;
+    const error = (await client.http
+      .request({ method: 'GET', path: '/api/v2/integrations/nope' })
+      .catch((e: unknown) => e)) as GenesysApiError;
     expect(error.status).toBe(404);
     expect(error.attempts).toBe(1);
   });
@@ -98,7 +102,13 @@ describe('GenesysHttpClient errors', () => {
       .catch((e: unknown) => e)) as GenesysApiError;
     const recorded = fake.requests.find((r) => r.method === 'POST' && r.path === LIST)!;
     expect(recorded.status).toBe(403);
-    expect(error).toMatchObject({ method: 'POST', path: LIST, status: 403, code: 'missing.permissions', permission: 'integrations:integration:add' });
+    expect(error).toMatchObject({
+      method: 'POST',
+      path: LIST,
+      status: 403,
+      code: 'missing.permissions',
+      permission: 'integrations:integration:add',
+    });
     expect(error.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(error.message).toContain('You are missing the following permission(s): [integrations:integration:add]');
     expect(error.message).toContain("The OAuth client's role lacks the permission integrations:integration:add");
@@ -108,8 +118,13 @@ describe('GenesysHttpClient errors', () => {
   it('recognize a version conflict as 409 or as a 400 saying the version does not match', () => {
     const base = { method: 'PUT', path: '/api/v2/integrations/x/config/current', attempts: 1 };
     expect(new GenesysApiError({ ...base, status: 409 }).isVersionConflict).toBe(true);
-    expect(new GenesysApiError({ ...base, status: 400, genesysMessage: 'Version 3 does not match the current version 4' }).isVersionConflict).toBe(true);
-    expect(new GenesysApiError({ ...base, status: 400, genesysMessage: 'name is required' }).isVersionConflict).toBe(false);
+    expect(
+      new GenesysApiError({ ...base, status: 400, genesysMessage: 'Version 3 does not match the current version 4' })
+        .isVersionConflict,
+    ).toBe(true);
+    expect(new GenesysApiError({ ...base, status: 400, genesysMessage: 'name is required' }).isVersionConflict).toBe(
+      false,
+    );
   });
 
   it('redact a token the server echoes back', async () => {
@@ -128,10 +143,14 @@ describe('GenesysHttpClient errors', () => {
     const client = testClient(fake, { retry: { maxAttempts: 2 } });
     await client.auth.getToken();
     await fake.close();
-    const error = (await client.http.request({ method: 'GET', path: ORG }).catch((e: unknown) => e)) as GenesysNetworkError;
+    const error = (await client.http
+      .request({ method: 'GET', path: ORG })
+      .catch((e: unknown) => e)) as GenesysNetworkError;
     expect(error).toBeInstanceOf(GenesysNetworkError);
     expect(error.reason).toBe('ECONNREFUSED');
     expect(error.attempts).toBe(2);
-    expect(error.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/organizations\/me failed: ECONNREFUSED \(after 2 attempts\)/);
+    expect(error.message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/organizations\/me failed: ECONNREFUSED \(after 2 attempts\)/,
+    );
   });
 });

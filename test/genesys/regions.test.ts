@@ -20,7 +20,9 @@ async function awsSdkPartitions(): Promise<Record<string, string[]>> {
   const module = (await import(join(coreDir, 'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js'))) as {
     partitionsInfo: { partitions: Array<{ id: string; regions: Record<string, unknown> }> };
   };
-  return Object.fromEntries(module.partitionsInfo.partitions.map((p) => [p.id, Object.keys(p.regions).filter((r) => !r.endsWith('-global'))]));
+  return Object.fromEntries(
+    module.partitionsInfo.partitions.map((p) => [p.id, Object.keys(p.regions).filter((r) => !r.endsWith('-global'))]),
+  );
 }
 
 describe('Genesys Cloud regions', () => {
@@ -28,7 +30,11 @@ describe('Genesys Cloud regions', () => {
     const sdk = sdkRegionHosts();
     expect(Object.keys(sdk).length).toBeGreaterThanOrEqual(17);
     for (const [key, domain] of Object.entries(sdk)) expect(GENESYS_REGIONS[key.replace(/_/g, '-')], key).toBe(domain);
-    expect(Object.keys(GENESYS_REGIONS).sort()).toEqual(Object.keys(sdk).map((k) => k.replace(/_/g, '-')).sort());
+    expect(Object.keys(GENESYS_REGIONS).sort()).toEqual(
+      Object.keys(sdk)
+        .map((k) => k.replace(/_/g, '-'))
+        .sort(),
+    );
   });
 
   it('resolve a region name (either spelling) to the API and login hosts', () => {

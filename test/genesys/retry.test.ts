@@ -29,7 +29,12 @@ describe('backoffDelay (full jitter)', () => {
   });
 
   it('has production defaults that are bounded in attempts and time', () => {
-    expect(DEFAULT_RETRY_OPTIONS).toEqual({ maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxElapsedMs: 120_000 });
+    expect(DEFAULT_RETRY_OPTIONS).toEqual({
+      maxAttempts: 6,
+      baseDelayMs: 500,
+      maxDelayMs: 20_000,
+      maxElapsedMs: 120_000,
+    });
   });
 });
 
@@ -48,7 +53,12 @@ describe('withRetries', () => {
   it('retries with backoff until success', async () => {
     const time = virtualTime();
     let calls = 0;
-    const result = await withRetries(async () => (++calls < 3 ? Promise.reject(new Error('x')) : 'ok'), () => ({ retry: true }), options, time);
+    const result = await withRetries(
+      async () => (++calls < 3 ? Promise.reject(new Error('x')) : 'ok'),
+      () => ({ retry: true }),
+      options,
+      time,
+    );
     expect(result).toBe('ok');
     expect(calls).toBe(3);
     expect(time.sleeps).toEqual([50, 100]);
@@ -57,7 +67,12 @@ describe('withRetries', () => {
   it('waits exactly the Retry-After the failure carries', async () => {
     const time = virtualTime();
     let calls = 0;
-    await withRetries(async () => (++calls < 2 ? Promise.reject(new Error('429')) : 'ok'), () => ({ retry: true, retryAfterMs: 3000 }), options, time);
+    await withRetries(
+      async () => (++calls < 2 ? Promise.reject(new Error('429')) : 'ok'),
+      () => ({ retry: true, retryAfterMs: 3000 }),
+      options,
+      time,
+    );
     expect(time.sleeps).toEqual([3000]);
   });
 
@@ -100,14 +115,26 @@ describe('withRetries', () => {
   it('does not retry a failure classified as final', async () => {
     const time = virtualTime();
     let calls = 0;
-    await expect(withRetries(async () => Promise.reject(new Error(`no ${++calls}`)), () => ({ retry: false }), options, time)).rejects.toThrow('no 1');
+    await expect(
+      withRetries(
+        async () => Promise.reject(new Error(`no ${++calls}`)),
+        () => ({ retry: false }),
+        options,
+        time,
+      ),
+    ).rejects.toThrow('no 1');
   });
 
   it('tells the observer about each retry', async () => {
     const events: number[] = [];
     const time = { ...virtualTime(), onRetry: (e: { delayMs: number }) => events.push(e.delayMs) };
     let calls = 0;
-    await withRetries(async () => (++calls < 3 ? Promise.reject(new Error('x')) : 'ok'), () => ({ retry: true }), options, time);
+    await withRetries(
+      async () => (++calls < 3 ? Promise.reject(new Error('x')) : 'ok'),
+      () => ({ retry: true }),
+      options,
+      time,
+    );
     expect(events).toEqual([50, 100]);
   });
 });
@@ -117,6 +144,8 @@ describe('Secret and redact', () => {
     const secret = new Secret('abcd-1234');
     expect(`${secret}`).toBe('[redacted]');
     expect(JSON.stringify({ secret })).toBe('{"secret":"[redacted]"}');
-    expect(redact('got abcd-1234 and tok-99999', [secret, 'tok-99999', undefined, 'ab'])).toBe('got [redacted] and [redacted]');
+    expect(redact('got abcd-1234 and tok-99999', [secret, 'tok-99999', undefined, 'ab'])).toBe(
+      'got [redacted] and [redacted]',
+    );
   });
 });

@@ -7,8 +7,19 @@ import { testClient, useFakeGenesys } from './helpers.js';
 
 const ACD_END = 'v2.detail.events.conversation.{id}.acd.end';
 const CUSTOMER_END = 'v2.detail.events.conversation.{id}.customer.end';
-const request: SetupRequest = { name: 'gep-prod', awsAccountId: '123456789012', awsRegion: 'us-east-1', suffix: 'prod', topics: ['acd.end', 'customer.end'] };
-const desiredProperties = { awsAccountId: '123456789012', awsAccountRegion: 'us-east-1', eventSourceSuffix: 'prod', eventFilter: [ACD_END, CUSTOMER_END] };
+const request: SetupRequest = {
+  name: 'gep-prod',
+  awsAccountId: '123456789012',
+  awsRegion: 'us-east-1',
+  suffix: 'prod',
+  topics: ['acd.end', 'customer.end'],
+};
+const desiredProperties = {
+  awsAccountId: '123456789012',
+  awsAccountRegion: 'us-east-1',
+  eventSourceSuffix: 'prod',
+  eventFilter: [ACD_END, CUSTOMER_END],
+};
 
 function writes(fake: FakeGenesys): string[] {
   return fake.writes.map((w) => `${w.method} ${w.path.replace(/[0-9a-f-]{36}/, '{id}')}`);
@@ -34,9 +45,20 @@ describe('setup on a fresh org', () => {
     const result = await runSetup(testClient(fake), request);
     const integration = expectConverged(fake);
     expect(integration.config.name).toBe('gep-prod');
-    expect(writes(fake)).toEqual(['POST /api/v2/integrations', 'PUT /api/v2/integrations/{id}/config/current', 'PATCH /api/v2/integrations/{id}']);
+    expect(writes(fake)).toEqual([
+      'POST /api/v2/integrations',
+      'PUT /api/v2/integrations/{id}/config/current',
+      'PATCH /api/v2/integrations/{id}',
+    ]);
     expect(fake.writes[0]!.body).toEqual({ name: 'gep-prod', integrationType: { id: 'amazon-eventbridge-source' } });
-    expect(fake.writes[1]!.body).toEqual({ name: 'gep-prod', version: 1, properties: desiredProperties, advanced: {}, notes: '', credentials: {} });
+    expect(fake.writes[1]!.body).toEqual({
+      name: 'gep-prod',
+      version: 1,
+      properties: desiredProperties,
+      advanced: {},
+      notes: '',
+      credentials: {},
+    });
     expect(fake.writes[2]!.body).toEqual({ intendedState: 'ENABLED' });
     expect(result).toMatchObject({
       dryRun: false,
@@ -74,7 +96,11 @@ describe('setup on a fresh org', () => {
     expect(result.changed).toBe(true);
     expect(result.integrationId).toBeUndefined();
     expect(result.partnerEventSourceName).toBe(`aws.partner/genesys.com/cloud/${fake.orgId}/prod`);
-    expect(result.actions.map((a) => `${a.action}:${a.status}`)).toEqual(['create:planned', 'configure:planned', 'enable:planned']);
+    expect(result.actions.map((a) => `${a.action}:${a.status}`)).toEqual([
+      'create:planned',
+      'configure:planned',
+      'enable:planned',
+    ]);
     expect(result.actions[1]!.changes).toEqual([
       { property: 'awsAccountId', from: undefined, to: '123456789012' },
       { property: 'awsAccountRegion', from: undefined, to: 'us-east-1' },
@@ -90,17 +116,36 @@ describe('setup on an org that has the integration', () => {
     const existing = fake.addIntegration({
       name: 'gep-prod',
       intendedState: 'ENABLED',
-      config: { version: 7, notes: 'owned by the CX platform team', advanced: { keep: true }, properties: { ...desiredProperties, eventFilter: [ACD_END] } },
+      config: {
+        version: 7,
+        notes: 'owned by the CX platform team',
+        advanced: { keep: true },
+        properties: { ...desiredProperties, eventFilter: [ACD_END] },
+      },
     });
     const dry = await runSetup(testClient(fake), request, { dryRun: true });
-    expect(dry.actions).toEqual([{ action: 'configure', status: 'planned', changes: [{ property: 'eventFilter', from: [ACD_END], to: [ACD_END, CUSTOMER_END] }] }]);
+    expect(dry.actions).toEqual([
+      {
+        action: 'configure',
+        status: 'planned',
+        changes: [{ property: 'eventFilter', from: [ACD_END], to: [ACD_END, CUSTOMER_END] }],
+      },
+    ]);
     expect(fake.writes).toEqual([]);
 
     const result = await runSetup(testClient(fake), request);
     expect(writes(fake)).toEqual(['PUT /api/v2/integrations/{id}/config/current']);
-    expect(fake.writes[0]!.body).toMatchObject({ version: 7, notes: 'owned by the CX platform team', advanced: { keep: true } });
+    expect(fake.writes[0]!.body).toMatchObject({
+      version: 7,
+      notes: 'owned by the CX platform team',
+      advanced: { keep: true },
+    });
     expect(result.integrationId).toBe(existing.id);
-    expect(expectConverged(fake).config).toMatchObject({ version: 8, notes: 'owned by the CX platform team', advanced: { keep: true } });
+    expect(expectConverged(fake).config).toMatchObject({
+      version: 8,
+      notes: 'owned by the CX platform team',
+      advanced: { keep: true },
+    });
   });
 
   it('only enables a correctly configured but disabled integration', async () => {
@@ -114,12 +159,18 @@ describe('setup on an org that has the integration', () => {
 
   it('finds it on a later page of the listing (pageSize 100, pageNumber up to pageCount)', async () => {
     const fake = await useFakeGenesys();
-    for (let i = 0; i < 230; i++) fake.addIntegration({ name: `other-${i}`, integrationType: { id: i % 2 ? 'webhook' : 'amazon-eventbridge-source' } });
+    for (let i = 0; i < 230; i++)
+      fake.addIntegration({
+        name: `other-${i}`,
+        integrationType: { id: i % 2 ? 'webhook' : 'amazon-eventbridge-source' },
+      });
     fake.addIntegration({ name: 'gep-prod', intendedState: 'ENABLED', config: { properties: desiredProperties } });
     const result = await runSetup(testClient(fake), request);
     expect(fake.writes).toEqual([]);
     expect(result.changed).toBe(false);
-    const pages = fake.requests.filter((r) => r.path === '/api/v2/integrations' && r.method === 'GET').map((r) => r.query);
+    const pages = fake.requests
+      .filter((r) => r.path === '/api/v2/integrations' && r.method === 'GET')
+      .map((r) => r.query);
     expect(pages).toEqual([1, 2, 3].map((n) => ({ pageSize: '100', pageNumber: String(n) })));
   });
 
@@ -145,7 +196,11 @@ describe('setup on an org that has the integration', () => {
 
   it('refuses to move the partner event source unless allowed, and warns when it does', async () => {
     const fake = await useFakeGenesys();
-    fake.addIntegration({ name: 'gep-prod', intendedState: 'ENABLED', config: { properties: { ...desiredProperties, eventSourceSuffix: 'old' } } });
+    fake.addIntegration({
+      name: 'gep-prod',
+      intendedState: 'ENABLED',
+      config: { properties: { ...desiredProperties, eventSourceSuffix: 'old' } },
+    });
     const refused = (await runSetup(testClient(fake), request).catch((e: unknown) => e)) as SetupError;
     expect(refused).toBeInstanceOf(SetupError);
     expect(refused.message).toContain(`aws.partner/genesys.com/cloud/${fake.orgId}/old`);
@@ -164,18 +219,45 @@ describe('setup on an org that has the integration', () => {
 
 describe('setup under faults converges', () => {
   const faults: Array<[string, (fake: FakeGenesys) => void]> = [
-    ['429 with Retry-After on the listing', (f) => f.fault({ method: 'GET', path: '/api/v2/integrations' }, { kind: 'status', status: 429, retryAfter: '5' }, 2)],
-    ['429 on the create', (f) => f.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'status', status: 429, retryAfter: '1' })],
-    ['503 on reading the config', (f) => f.fault({ method: 'GET', path: /config\/current$/ }, { kind: 'status', status: 503 }, 2)],
+    [
+      '429 with Retry-After on the listing',
+      (f) =>
+        f.fault({ method: 'GET', path: '/api/v2/integrations' }, { kind: 'status', status: 429, retryAfter: '5' }, 2),
+    ],
+    [
+      '429 on the create',
+      (f) =>
+        f.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'status', status: 429, retryAfter: '1' }),
+    ],
+    [
+      '503 on reading the config',
+      (f) => f.fault({ method: 'GET', path: /config\/current$/ }, { kind: 'status', status: 503 }, 2),
+    ],
     ['500 on the config update', (f) => f.fault({ method: 'PUT' }, { kind: 'status', status: 500 })],
     ['502 on enabling', (f) => f.fault({ method: 'PATCH' }, { kind: 'status', status: 502 })],
     ['a reset on the topics', (f) => f.fault({ path: '/api/v2/notifications/availabletopics' }, { kind: 'reset' })],
-    ['a reset before the create was processed', (f) => f.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'reset' })],
-    ['a reset after the create was processed', (f) => f.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'reset', afterProcessing: true })],
-    ['a 502 after the create was processed', (f) => f.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'status', status: 502, afterProcessing: true })],
+    [
+      'a reset before the create was processed',
+      (f) => f.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'reset' }),
+    ],
+    [
+      'a reset after the create was processed',
+      (f) => f.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'reset', afterProcessing: true }),
+    ],
+    [
+      'a 502 after the create was processed',
+      (f) =>
+        f.fault(
+          { method: 'POST', path: '/api/v2/integrations' },
+          { kind: 'status', status: 502, afterProcessing: true },
+        ),
+    ],
     ['a 409 version conflict (concurrent edit)', (f) => f.fault({ method: 'PUT' }, { kind: 'conflict' }, 2)],
     ['a token revoked mid-run (401)', (f) => f.fault({ method: 'PUT' }, { kind: 'unauthorized' })],
-    ['a login throttled (429)', (f) => f.fault({ path: '/oauth/token' }, { kind: 'status', status: 429, retryAfter: '2' })],
+    [
+      'a login throttled (429)',
+      (f) => f.fault({ path: '/oauth/token' }, { kind: 'status', status: 429, retryAfter: '2' }),
+    ],
   ];
   for (const [label, inject] of faults) {
     it(label, async () => {
@@ -203,7 +285,9 @@ describe('setup under faults converges', () => {
   it('gives up after a bounded number of version conflicts', async () => {
     const fake = await useFakeGenesys();
     fake.fault({ method: 'PUT' }, { kind: 'conflict' }, 100);
-    const error = (await runSetup(testClient(fake), request, { maxConflictRetries: 3 }).catch((e: unknown) => e)) as GenesysApiError;
+    const error = (await runSetup(testClient(fake), request, { maxConflictRetries: 3 }).catch(
+      (e: unknown) => e,
+    )) as GenesysApiError;
     expect(error).toBeInstanceOf(GenesysApiError);
     expect(error.status).toBe(409);
     expect(fake.writes.filter((w) => w.method === 'PUT')).toHaveLength(4);
@@ -211,7 +295,10 @@ describe('setup under faults converges', () => {
 
   it('stops on a 403 naming the permission, creating nothing', async () => {
     const fake = await useFakeGenesys();
-    fake.fault({ method: 'POST', path: '/api/v2/integrations' }, { kind: 'forbidden', permission: 'integrations:integration:add' });
+    fake.fault(
+      { method: 'POST', path: '/api/v2/integrations' },
+      { kind: 'forbidden', permission: 'integrations:integration:add' },
+    );
     const error = (await runSetup(testClient(fake), request).catch((e: unknown) => e)) as GenesysApiError;
     expect(error.status).toBe(403);
     expect(error.permission).toBe('integrations:integration:add');
@@ -248,12 +335,15 @@ describe('setup rejects a bad request before calling Genesys', () => {
 
   it('rejects unknown and unavailable topics with suggestions, writing nothing', async () => {
     const fake = await useFakeGenesys();
-    const error = (await runSetup(testClient(fake), { ...request, topics: ['acd.end', 'custmer.end', 'v2.conversations.chats.{id}.messages'] }).catch(
-      (e: unknown) => e,
-    )) as SetupError;
+    const error = (await runSetup(testClient(fake), {
+      ...request,
+      topics: ['acd.end', 'custmer.end', 'v2.conversations.chats.{id}.messages'],
+    }).catch((e: unknown) => e)) as SetupError;
     expect(error).toBeInstanceOf(SetupError);
     expect(error.problems).toHaveLength(2);
-    expect(error.problems[0]).toMatch(/^Unknown topic "custmer.end"\. Did you mean "v2\.detail\.events\.conversation\.\{id\}\.customer\.end"/);
+    expect(error.problems[0]).toMatch(
+      /^Unknown topic "custmer.end"\. Did you mean "v2\.detail\.events\.conversation\.\{id\}\.customer\.end"/,
+    );
     expect(error.problems[1]).toMatch(/exists but cannot be delivered to EventBridge/);
     expect(fake.writes).toEqual([]);
   });

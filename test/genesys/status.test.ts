@@ -6,11 +6,21 @@ import { getIntegrationStatus } from '../../src/genesys/status.js';
 import { FakeEventBridgeSources } from './fake-eventbridge-sources.js';
 import { testClient, useFakeGenesys } from './helpers.js';
 
-const request = { name: 'gep-prod', awsAccountId: '123456789012', awsRegion: 'us-east-1', suffix: 'prod', topics: ['acd.end'] };
+const request = {
+  name: 'gep-prod',
+  awsAccountId: '123456789012',
+  awsRegion: 'us-east-1',
+  suffix: 'prod',
+  topics: ['acd.end'],
+};
 
 async function fakeAws(): Promise<{ fake: FakeEventBridgeSources; client: EventBridgeClient }> {
   const fake = await new FakeEventBridgeSources().start();
-  const client = new EventBridgeClient({ region: 'us-east-1', endpoint: fake.url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' } });
+  const client = new EventBridgeClient({
+    region: 'us-east-1',
+    endpoint: fake.url,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+  });
   onTestFinished(async () => {
     client.destroy();
     await fake.close();
@@ -30,7 +40,12 @@ describe('getIntegrationStatus', () => {
       integrationName: 'gep-prod',
       intendedState: 'ENABLED',
       reportedState: { code: 'ACTIVE', effective: 'Active' },
-      properties: { awsAccountId: '123456789012', awsAccountRegion: 'us-east-1', eventSourceSuffix: 'prod', eventFilter: ['v2.detail.events.conversation.{id}.acd.end'] },
+      properties: {
+        awsAccountId: '123456789012',
+        awsAccountRegion: 'us-east-1',
+        eventSourceSuffix: 'prod',
+        eventFilter: ['v2.detail.events.conversation.{id}.acd.end'],
+      },
       configVersion: 2,
       partnerEventSourceName: setup.partnerEventSourceName,
     });
@@ -43,7 +58,9 @@ describe('getIntegrationStatus', () => {
     const client = testClient(fake);
     expect((await getIntegrationStatus(client)).integrationName).toBe('one');
     fake.addIntegration({ name: 'two' });
-    await expect(getIntegrationStatus(client)).rejects.toThrow(/2 Amazon EventBridge source integrations: "one" \(.*\), "two" \(.*\)\. Say which with --name/);
+    await expect(getIntegrationStatus(client)).rejects.toThrow(
+      /2 Amazon EventBridge source integrations: "one" \(.*\), "two" \(.*\)\. Say which with --name/,
+    );
     expect((await getIntegrationStatus(client, 'two')).integrationName).toBe('two');
     const missing = await getIntegrationStatus(client, 'three').catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(SetupError);
@@ -66,9 +83,14 @@ describe('checkPartnerSourceInAws', () => {
     const { fake, client } = await fakeAws();
     fake.sources.set(name, { name, state: 'PENDING', creationTime: 1767225600, expirationTime: 1768435200 });
     const check = await checkPartnerSourceInAws(name, 'us-east-1', '123456789012', { client });
-    expect(check).toMatchObject({ checked: true, source: { state: 'PENDING', createdBy: 'genesys.com', creationTime: '2026-01-01T00:00:00.000Z' } });
+    expect(check).toMatchObject({
+      checked: true,
+      source: { state: 'PENDING', createdBy: 'genesys.com', creationTime: '2026-01-01T00:00:00.000Z' },
+    });
     expect(check.checked && check.bus).toBeUndefined();
-    expect(check.checked && check.advice).toMatch(/create the event bus named aws\.partner\/genesys\.com\/cloud\/org-1\/prod .*expires at 2026-01-15T00:00:00\.000Z/);
+    expect(check.checked && check.advice).toMatch(
+      /create the event bus named aws\.partner\/genesys\.com\/cloud\/org-1\/prod .*expires at 2026-01-15T00:00:00\.000Z/,
+    );
     expect(fake.calls.map((c) => c.target)).toEqual(['AWSEvents.DescribeEventSource', 'AWSEvents.DescribeEventBus']);
     expect(fake.calls.every((c) => c.authorized)).toBe(true);
   });
@@ -78,7 +100,11 @@ describe('checkPartnerSourceInAws', () => {
     fake.sources.set(name, { name, state: 'ACTIVE' });
     fake.buses.add(name);
     const check = await checkPartnerSourceInAws(name, 'us-east-1', '123456789012', { client });
-    expect(check).toMatchObject({ checked: true, source: { state: 'ACTIVE' }, bus: { arn: expect.stringContaining('event-bus/aws.partner') } });
+    expect(check).toMatchObject({
+      checked: true,
+      source: { state: 'ACTIVE' },
+      bus: { arn: expect.stringContaining('event-bus/aws.partner') },
+    });
     expect(check.checked && check.advice).toMatch(/^Connected/);
   });
 
@@ -100,8 +126,12 @@ describe('checkPartnerSourceInAws', () => {
     const check = await checkPartnerSourceInAws(name, 'eu-west-1', '123456789012', { client });
     expect(check).toEqual({
       checked: false,
-      reason: 'No AWS credentials found (default provider chain). With credentials for account 123456789012, check the partner event source in eu-west-1:',
-      howToCheck: [`aws events describe-event-source --name ${name} --region eu-west-1`, `aws events describe-event-bus --name ${name} --region eu-west-1`],
+      reason:
+        'No AWS credentials found (default provider chain). With credentials for account 123456789012, check the partner event source in eu-west-1:',
+      howToCheck: [
+        `aws events describe-event-source --name ${name} --region eu-west-1`,
+        `aws events describe-event-bus --name ${name} --region eu-west-1`,
+      ],
     });
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { filterEventBridgeTopics, isEventBridgeTopic, listAvailableTopics, resolveEventBridgeTopics } from '../../src/genesys/topics.js';
+import {
+  filterEventBridgeTopics,
+  isEventBridgeTopic,
+  listAvailableTopics,
+  resolveEventBridgeTopics,
+} from '../../src/genesys/topics.js';
 import type { AvailableTopic } from '../../src/genesys/topics.js';
 import { DEFAULT_FAKE_TOPICS } from '../support/fake-genesys.js';
 import { testClient, useFakeGenesys } from './helpers.js';
@@ -13,7 +18,11 @@ describe('available topics', () => {
     const request = fake.requests.find((r) => r.path === '/api/v2/notifications/availabletopics')!;
     expect(request.query.expand).toContain('transports');
     expect(topics).toHaveLength(DEFAULT_FAKE_TOPICS.length);
-    expect(topics.find((t) => t.id === 'v2.users.{id}.presence')).toEqual({ id: 'v2.users.{id}.presence', description: 'Presence of a user', transports: ['All'] });
+    expect(topics.find((t) => t.id === 'v2.users.{id}.presence')).toEqual({
+      id: 'v2.users.{id}.presence',
+      description: 'Presence of a user',
+      transports: ['All'],
+    });
   });
 
   it('count as EventBridge topics when their transports name EventBridge or All', () => {
@@ -23,32 +32,50 @@ describe('available topics', () => {
     expect(isEventBridgeTopic({ id: 'a' })).toBe(true);
     expect(filterEventBridgeTopics(available).map((t) => t.id)).not.toContain('v2.conversations.chats.{id}.messages');
     expect(filterEventBridgeTopics(available, 'PRESENCE').map((t) => t.id)).toEqual(['v2.users.{id}.presence']);
-    expect(filterEventBridgeTopics(available, 'wrapup').map((t) => t.id)).toEqual(['v2.detail.events.conversation.{id}.wrapup']);
+    expect(filterEventBridgeTopics(available, 'wrapup').map((t) => t.id)).toEqual([
+      'v2.detail.events.conversation.{id}.wrapup',
+    ]);
   });
 });
 
 describe('resolveEventBridgeTopics', () => {
   it('expands short conversation names, keeps generic names, drops duplicates', () => {
-    const result = resolveEventBridgeTopics(['acd.end', 'v2.users.{id}.presence', 'v2.detail.events.conversation.{id}.acd.end'], available);
-    expect(result).toEqual({ topics: ['v2.detail.events.conversation.{id}.acd.end', 'v2.users.{id}.presence'], problems: [], warnings: [] });
+    const result = resolveEventBridgeTopics(
+      ['acd.end', 'v2.users.{id}.presence', 'v2.detail.events.conversation.{id}.acd.end'],
+      available,
+    );
+    expect(result).toEqual({
+      topics: ['v2.detail.events.conversation.{id}.acd.end', 'v2.users.{id}.presence'],
+      problems: [],
+      warnings: [],
+    });
   });
 
   it('suggests close matches for an unknown topic, short or full', () => {
     const short = resolveEventBridgeTopics(['acd.ends'], available).problems[0]!;
     expect(short.suggestions[0]).toBe('v2.detail.events.conversation.{id}.acd.end');
-    expect(short.message).toMatch(/^Unknown topic "acd.ends"\. Did you mean "v2\.detail\.events\.conversation\.\{id\}\.acd\.end"/);
+    expect(short.message).toMatch(
+      /^Unknown topic "acd.ends"\. Did you mean "v2\.detail\.events\.conversation\.\{id\}\.acd\.end"/,
+    );
     const full = resolveEventBridgeTopics(['v2.users.{id}.presense'], available).problems[0]!;
     expect(full.suggestions).toEqual(['v2.users.{id}.presence']);
-    expect(resolveEventBridgeTopics(['completely.different.thing.xyz'], available).problems[0]!.suggestions).toEqual([]);
+    expect(resolveEventBridgeTopics(['completely.different.thing.xyz'], available).problems[0]!.suggestions).toEqual(
+      [],
+    );
   });
 
   it('says a known topic cannot go to EventBridge', () => {
     const problem = resolveEventBridgeTopics(['v2.conversations.chats.{id}.messages'], available).problems[0]!;
-    expect(problem.message).toBe('Topic "v2.conversations.chats.{id}.messages" exists but cannot be delivered to EventBridge (transports: Websocket).');
+    expect(problem.message).toBe(
+      'Topic "v2.conversations.chats.{id}.messages" exists but cannot be delivered to EventBridge (transports: Websocket).',
+    );
   });
 
   it('asks for the generic name when a concrete id is given', () => {
-    const problem = resolveEventBridgeTopics(['v2.detail.events.conversation.5f1c2d3e-1111-4222-8333-944455556666.acd.end'], available).problems[0]!;
+    const problem = resolveEventBridgeTopics(
+      ['v2.detail.events.conversation.5f1c2d3e-1111-4222-8333-944455556666.acd.end'],
+      available,
+    ).problems[0]!;
     expect(problem.suggestions).toEqual(['v2.detail.events.conversation.{id}.acd.end']);
   });
 

@@ -13,7 +13,12 @@ import { projectRoot } from '../support/paths.js';
 import { tempDir } from '../support/tmp.js';
 
 function run(command: string, args: string[]) {
-  const result = spawnSync(command, args, { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 120_000 });
+  const result = spawnSync(command, args, {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+    timeout: 120_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -26,30 +31,57 @@ describe('CDK app', () => {
     expect(result.status, result.stderr).toBe(0);
     const templatePath = join(out, 'GenesysEventPipeline.template.json');
     expect(existsSync(templatePath)).toBe(true);
-    const template = JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const template = JSON.parse(readFileSync(templatePath, 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
     const bus = Object.values(template.Resources).find((r) => r.Type === 'AWS::Events::EventBus');
-    expect(bus?.Properties.EventSourceName).toBe(`aws.partner/genesys.com/cloud/${EXAMPLE_ORG_ID}/genesys-event-pipeline`);
+    expect(bus?.Properties.EventSourceName).toBe(
+      `aws.partner/genesys.com/cloud/${EXAMPLE_ORG_ID}/genesys-event-pipeline`,
+    );
     expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Pipes::Pipe')).toHaveLength(1);
     // The cdk-nag plugin ran and found nothing unacknowledged.
-    const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as { pluginReports: Array<{ violations: unknown[] }> };
+    const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{ violations: unknown[] }>;
+    };
     expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
 
     // Every bundle esbuild produced loads as an ES module and exports the handler (the ESM
     // output with its createRequire banner works with the bundled dependencies).
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    const assets = readdirSync(out).filter((name) => name.startsWith('asset.') && existsSync(join(out, name, 'index.mjs')));
+    const assets = readdirSync(out).filter(
+      (name) => name.startsWith('asset.') && existsSync(join(out, name, 'index.mjs')),
+    );
     expect(assets).toHaveLength(functions.length);
     for (const asset of assets) {
-      const load = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(join(out, asset, 'index.mjs')).href)}); console.log(typeof m.handler);`], {
-        encoding: 'utf8',
-      });
+      const load = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(join(out, asset, 'index.mjs')).href)}); console.log(typeof m.handler);`,
+        ],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(load.stdout.trim(), load.stderr).toBe('function');
     }
   }, 180_000); // a full synth with bundling through the CLI; slow on a busy 2-core machine
 
   it('stops on a misspelt topic and names the closest one', () => {
-    const result = run('npx', ['cdk', 'synth', '--no-notices', '--quiet', '--output', tempDir('gep-synth-bad-'), '-c', 'topics=customer.start,acd.ends']);
+    const result = run('npx', [
+      'cdk',
+      'synth',
+      '--no-notices',
+      '--quiet',
+      '--output',
+      tempDir('gep-synth-bad-'),
+      '-c',
+      'topics=customer.start,acd.ends',
+    ]);
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('Unknown topic "acd.ends". Did you mean "v2.detail.events.conversation.{id}.acd.end"?');
+    expect(result.stderr).toContain(
+      'Unknown topic "acd.ends". Did you mean "v2.detail.events.conversation.{id}.acd.end"?',
+    );
   }, 120_000);
 });

@@ -54,7 +54,7 @@ describe('buffered pipeline: event bus, archive, rule', () => {
     s.template.hasResourceProperties('AWS::Events::EventBus', { Name: SOURCE, EventSourceName: SOURCE });
   });
 
-  it('archives the org\'s Genesys events with the configured retention', () => {
+  it("archives the org's Genesys events with the configured retention", () => {
     s.template.hasResourceProperties('AWS::Events::Archive', {
       SourceArn: arn(s.pipeline.eventBus),
       RetentionDays: 10,
@@ -101,21 +101,29 @@ describe('buffered pipeline: queue and pipe', () => {
     // Every queue (event queue, its DLQ, the rule DLQ) is encrypted and refuses plain HTTP.
     const queues = s.template.findResources('AWS::SQS::Queue');
     expect(Object.keys(queues)).toHaveLength(3);
-    for (const queue of Object.values(queues)) expect((queue as { Properties: { SqsManagedSseEnabled: boolean } }).Properties.SqsManagedSseEnabled).toBe(true);
+    for (const queue of Object.values(queues))
+      expect((queue as { Properties: { SqsManagedSseEnabled: boolean } }).Properties.SqsManagedSseEnabled).toBe(true);
     const tlsDenies = policyStatements(s.template).filter(
-      (f) => f.type === 'AWS::SQS::QueuePolicy' && f.statement.Effect === 'Deny' && JSON.stringify(f.statement.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
+      (f) =>
+        f.type === 'AWS::SQS::QueuePolicy' &&
+        f.statement.Effect === 'Deny' &&
+        JSON.stringify(f.statement.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
     );
     expect(tlsDenies).toHaveLength(3);
   });
 
   it('lets only this rule send to the queue and to the rule DLQ (aws:SourceArn)', () => {
-    const allows = policyStatements(s.template).filter((f) => f.type === 'AWS::SQS::QueuePolicy' && f.statement.Effect === 'Allow');
+    const allows = policyStatements(s.template).filter(
+      (f) => f.type === 'AWS::SQS::QueuePolicy' && f.statement.Effect === 'Allow',
+    );
     expect(allows).toHaveLength(2);
     for (const { statement } of allows) {
       expect(statement.Principal).toEqual({ Service: 'events.amazonaws.com' });
       expect(statement.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': arn(s.pipeline.rule) } });
     }
-    expect(allows.map((a) => a.statement.Resource)).toEqual(expect.arrayContaining([arn(s.pipeline.queue!), arn(s.pipeline.ruleDeadLetterQueue)]));
+    expect(allows.map((a) => a.statement.Resource)).toEqual(
+      expect.arrayContaining([arn(s.pipeline.queue!), arn(s.pipeline.ruleDeadLetterQueue)]),
+    );
   });
 
   it('pipes the queue to the state machine synchronously, in configured batches, with logging', () => {
@@ -132,13 +140,28 @@ describe('buffered pipeline: queue and pipe', () => {
 
   it('gives the pipe role exactly: receive/delete on the queue, StartSyncExecution on the machine, write its logs', () => {
     expect(roleStatements(s.pipeline.pipeRole!)).toEqual([
-      { Effect: 'Allow', Action: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], Resource: arn(s.pipeline.queue!) },
+      {
+        Effect: 'Allow',
+        Action: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+        Resource: arn(s.pipeline.queue!),
+      },
       { Effect: 'Allow', Action: 'states:StartSyncExecution', Resource: { Ref: id(s.pipeline.stateMachine) } },
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringContaining('PipeLogs'), 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [expect.stringContaining('PipeLogs'), 'Arn'] },
+      },
     ]);
     s.template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
-        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'pipes.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }],
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'pipes.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ],
       },
     });
   });
@@ -148,19 +171,25 @@ describe('buffered pipeline: state machine', () => {
   it('is an Express machine logging errors to CloudWatch Logs without execution data, no X-Ray by default', () => {
     s.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'EXPRESS',
-      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }] },
+      LoggingConfiguration: {
+        Level: 'ERROR',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+      },
       TracingConfiguration: { Enabled: false },
     });
   });
 
-  it('deploys exactly the local runtime\'s definition, each placeholder bound to the function built from its catalogue entry', () => {
+  it("deploys exactly the local runtime's definition, each placeholder bound to the function built from its catalogue entry", () => {
     const expected = buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: 8, taskTimeoutSeconds: 40 });
     const ids = functionLogicalIds(s);
     expect(deployedDefinition(s.template)).toEqual(withFunctionRefs(expected, ids));
     // …and each of those functions is the one described by that catalogue entry.
     const functions = s.template.findResources('AWS::Lambda::Function');
     for (const spec of functionsForMode('buffered')) {
-      expect((functions[ids[spec.placeholder]!] as { Properties: { Description: string } }).Properties.Description).toBe(spec.description);
+      expect(
+        (functions[ids[spec.placeholder]!] as { Properties: { Description: string } }).Properties.Description,
+      ).toBe(spec.description);
     }
   });
 
@@ -174,7 +203,11 @@ describe('buffered pipeline: state machine', () => {
 
 describe('buffered pipeline: functions', () => {
   it('builds only the functions the buffered definition calls', () => {
-    expect(Object.keys(s.pipeline.functions).sort()).toEqual(functionsForMode('buffered').map((f) => f.role).sort());
+    expect(Object.keys(s.pipeline.functions).sort()).toEqual(
+      functionsForMode('buffered')
+        .map((f) => f.role)
+        .sort(),
+    );
     s.template.resourceCountIs('AWS::Lambda::Function', functionsForMode('buffered').length);
   });
 
@@ -206,8 +239,11 @@ describe('buffered pipeline: functions', () => {
 
   it('wires every environment variable of the catalogue to the right resource', () => {
     const env = (role: string) =>
-      (s.template.findResources('AWS::Lambda::Function')[id(s.pipeline.functions[role]!)] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
-        .Properties.Environment.Variables;
+      (
+        s.template.findResources('AWS::Lambda::Function')[id(s.pipeline.functions[role]!)] as {
+          Properties: { Environment: { Variables: Record<string, unknown> } };
+        }
+      ).Properties.Environment.Variables;
     expect(env('processor')).toMatchObject({
       IDEMPOTENCY_TABLE_NAME: { Ref: id(s.pipeline.idempotencyTable) },
       IDEMPOTENCY_EXPIRES_AFTER_SECONDS: String(7 * 86_400),
@@ -217,7 +253,10 @@ describe('buffered pipeline: functions', () => {
     });
     expect(env('processor')).not.toHaveProperty('SINK_WEBHOOK_URL');
     // The batch reporter dead-letters a failure itself on the queue's last delivery.
-    expect(env('batch-reporter')).toMatchObject({ SOURCE_MAX_RECEIVE_COUNT: '4', DEAD_LETTER_TABLE_NAME: { Ref: id(s.pipeline.deadLetterTable) } });
+    expect(env('batch-reporter')).toMatchObject({
+      SOURCE_MAX_RECEIVE_COUNT: '4',
+      DEAD_LETTER_TABLE_NAME: { Ref: id(s.pipeline.deadLetterTable) },
+    });
     for (const spec of functionsForMode('buffered')) {
       for (const name of Object.keys(env(spec.role))) {
         if (name !== 'NODE_OPTIONS') expect(spec.environment).toContain(name);
@@ -234,7 +273,11 @@ describe('buffered pipeline: functions', () => {
     for (const spec of functionsForMode('buffered')) {
       const statements = roleStatements(s.pipeline.functions[spec.role]!.role!);
       const expected = [
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringContaining('LogGroup'), 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [expect.stringContaining('LogGroup'), 'Arn'] },
+        },
         ...spec.tablePermissions.map((p) => ({
           Effect: 'Allow',
           Action: p.actions.length === 1 ? p.actions[0] : [...p.actions].sort(),
@@ -257,7 +300,10 @@ describe('buffered pipeline: data', () => {
 
   it('keeps conversations and dead letters on demand with point-in-time recovery', () => {
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [{ AttributeName: 'conversationId', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'conversationId', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
@@ -270,7 +316,10 @@ describe('buffered pipeline: data', () => {
 
   it('retains the data by default when the stack is deleted', () => {
     for (const table of [s.pipeline.idempotencyTable, s.pipeline.conversationsTable, s.pipeline.deadLetterTable]) {
-      expect(s.template.findResources('AWS::DynamoDB::Table')[id(table)]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(s.template.findResources('AWS::DynamoDB::Table')[id(table)]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
     }
     for (const queue of [s.pipeline.ruleDeadLetterQueue, s.pipeline.queueDeadLetterQueue!]) {
       expect(s.template.findResources('AWS::SQS::Queue')[id(queue)]).toMatchObject({ DeletionPolicy: 'Retain' });
@@ -309,7 +358,10 @@ describe('buffered pipeline: alarms and dashboard', () => {
       MetricName: 'ExecutionFailed',
       Dimensions: [{ Name: 'PipeName', Value: { Ref: id(s.pipeline.pipe!) } }],
     });
-    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/States', MetricName: 'ExecutionThrottled' });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionThrottled',
+    });
     // No alarm topic given: no actions.
     for (const alarm of Object.values(s.template.findResources('AWS::CloudWatch::Alarm'))) {
       expect((alarm as { Properties: Record<string, unknown> }).Properties.AlarmActions).toBeUndefined();
@@ -318,9 +370,19 @@ describe('buffered pipeline: alarms and dashboard', () => {
 
   it('has a dashboard covering the flow end to end', () => {
     s.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    const dashboard = Object.values(s.template.findResources('AWS::CloudWatch::Dashboard'))[0] as { Properties: { DashboardBody: unknown } };
+    const dashboard = Object.values(s.template.findResources('AWS::CloudWatch::Dashboard'))[0] as {
+      Properties: { DashboardBody: unknown };
+    };
     const body = flatten(dashboard.Properties.DashboardBody);
-    for (const text of ['"AWS/Events","Events","EventSourceName","' + SOURCE, '"MatchedEvents"', '"ApproximateAgeOfOldestMessage"', 'AWS/EventBridge/Pipes', '"AWS/States"', '"GenesysEventPipeline","EventsDeadLettered","service","genesys-event-pipeline"', '"alarm"']) {
+    for (const text of [
+      '"AWS/Events","Events","EventSourceName","' + SOURCE,
+      '"MatchedEvents"',
+      '"ApproximateAgeOfOldestMessage"',
+      'AWS/EventBridge/Pipes',
+      '"AWS/States"',
+      '"GenesysEventPipeline","EventsDeadLettered","service","genesys-event-pipeline"',
+      '"alarm"',
+    ]) {
       expect(body).toContain(text);
     }
   });
@@ -341,7 +403,13 @@ describe('buffered pipeline: security checks', () => {
   it('acknowledges each remaining finding in code with a reason', () => {
     const acks = listAcknowledgments(s.stack);
     expect(acks.map((a) => a.id).sort()).toEqual(
-      ['AwsSolutions-DDB3', 'AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-SF1', 'AwsSolutions-SF2', 'AwsSolutions-SQS3'].sort(),
+      [
+        'AwsSolutions-DDB3',
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-SF1',
+        'AwsSolutions-SF2',
+        'AwsSolutions-SQS3',
+      ].sort(),
     );
     for (const ack of acks) expect(ack.reason.length).toBeGreaterThan(40);
     expect(() => acknowledge(s.stack, 'AwsSolutions-X1', 'because')).toThrow(/real reason/);

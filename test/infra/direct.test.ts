@@ -9,7 +9,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { awsSolutionsReport, GenesysEventPipeline, listAcknowledgments, PipelineConfigError } from '../../infra/index.js';
+import {
+  awsSolutionsReport,
+  GenesysEventPipeline,
+  listAcknowledgments,
+  PipelineConfigError,
+} from '../../infra/index.js';
 import { functionsForMode } from '../../src/functions/index.js';
 import { buildStateMachineDefinition } from '../../src/workflow/index.js';
 import {
@@ -56,7 +61,9 @@ describe('direct pipeline: shape', () => {
   });
 
   it('gives the target a role, a DLQ and the configured retry policy', () => {
-    const rule = Object.values(s.template.findResources('AWS::Events::Rule'))[0] as { Properties: { Targets: Array<Record<string, unknown>> } };
+    const rule = Object.values(s.template.findResources('AWS::Events::Rule'))[0] as {
+      Properties: { Targets: Array<Record<string, unknown>> };
+    };
     expect(rule.Properties.Targets).toEqual([
       {
         Id: 'Target0',
@@ -69,13 +76,15 @@ describe('direct pipeline: shape', () => {
     // The target role may start executions of this state machine and nothing else.
     const roleId = (rule.Properties.Targets[0]!.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     const statements = policyStatements(s.template).filter((f) => f.roles.includes(roleId));
-    expect(statements.map((f) => f.statement)).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: id(s.pipeline.stateMachine) } }]);
+    expect(statements.map((f) => f.statement)).toEqual([
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: id(s.pipeline.stateMachine) } },
+    ]);
     s.template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'events.amazonaws.com' } })] },
     });
   });
 
-  it('runs a Standard state machine, traced, with the local runtime\'s direct definition', () => {
+  it("runs a Standard state machine, traced, with the local runtime's direct definition", () => {
     s.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
@@ -86,11 +95,19 @@ describe('direct pipeline: shape', () => {
   });
 
   it('builds the direct functions, traced, each with the shared reserved concurrency, no queue settings', () => {
-    expect(Object.keys(s.pipeline.functions).sort()).toEqual(functionsForMode('direct').map((f) => f.role).sort());
+    expect(Object.keys(s.pipeline.functions).sort()).toEqual(
+      functionsForMode('direct')
+        .map((f) => f.role)
+        .sort(),
+    );
     for (const fn of Object.values(s.pipeline.functions)) {
-      const props = (s.template.findResources('AWS::Lambda::Function')[id(fn)] as { Properties: Record<string, unknown> }).Properties;
+      const props = (
+        s.template.findResources('AWS::Lambda::Function')[id(fn)] as { Properties: Record<string, unknown> }
+      ).Properties;
       expect(props).toMatchObject({ TracingConfig: { Mode: 'Active' }, ReservedConcurrentExecutions: 5 });
-      expect((props.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty('SOURCE_MAX_RECEIVE_COUNT');
+      expect((props.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty(
+        'SOURCE_MAX_RECEIVE_COUNT',
+      );
     }
   });
 
@@ -106,9 +123,19 @@ describe('direct pipeline: alarms', () => {
     const names = Object.keys(s.pipeline.monitoring.alarms);
     expect(names).not.toContain('QueueOldestMessageAge');
     expect(names).not.toContain('PipeExecutionsFailed');
-    expect(names).toEqual(expect.arrayContaining(['RuleDeadLetterQueueMessages', 'DeadLetterTableWrites', 'StateMachineExecutionsFailed', 'FailureRecorderFunctionErrors']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'RuleDeadLetterQueueMessages',
+        'DeadLetterTableWrites',
+        'StateMachineExecutionsFailed',
+        'FailureRecorderFunctionErrors',
+      ]),
+    );
     for (const alarm of Object.values(s.template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect((alarm as { Properties: Record<string, unknown> }).Properties).toMatchObject({ AlarmActions: [TOPIC_ARN], OKActions: [TOPIC_ARN] });
+      expect((alarm as { Properties: Record<string, unknown> }).Properties).toMatchObject({
+        AlarmActions: [TOPIC_ARN],
+        OKActions: [TOPIC_ARN],
+      });
     }
   });
 });
@@ -116,7 +143,9 @@ describe('direct pipeline: alarms', () => {
 describe('direct pipeline: security checks', () => {
   it('allows "*" only where AWS requires it (log delivery, X-Ray)', () => {
     expect(unjustifiedWildcards(s.template)).toEqual([]);
-    const xray = policyStatements(s.template).filter((f) => [f.statement.Action].flat().includes('xray:PutTraceSegments'));
+    const xray = policyStatements(s.template).filter((f) =>
+      [f.statement.Action].flat().includes('xray:PutTraceSegments'),
+    );
     expect(xray.length).toBe(functionsForMode('direct').length + 1); // every function and the state machine
     for (const { statement } of xray) expect(statement.Resource).toBe('*');
   });
@@ -126,7 +155,9 @@ describe('direct pipeline: security checks', () => {
     expect(awsSolutionsReport(s.stack)).toEqual({ success: true, violations: [] });
     const ids = listAcknowledgments(s.stack).map((a) => `${a.path.split('/').slice(2, 3).join('')}:${a.id}`);
     expect(ids).not.toContain('StateMachine:AwsSolutions-SF2'); // tracing is on: nothing to acknowledge
-    expect(ids.filter((a) => a.endsWith('Function:AwsSolutions-IAM5[Resource::*]'))).toHaveLength(functionsForMode('direct').length);
+    expect(ids.filter((a) => a.endsWith('Function:AwsSolutions-IAM5[Resource::*]'))).toHaveLength(
+      functionsForMode('direct').length,
+    );
   });
 });
 
@@ -135,14 +166,26 @@ describe('construct-time errors', () => {
     new GenesysEventPipeline(new Stack(new App(), 'ErrorStack'), 'Pipeline', props);
 
   it('fails synth on a misspelt topic, naming the closest topics', () => {
-    expect(build({ orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f', eventSourceSuffix: 'x', topics: ['acd.ends'] })).toThrow(
-      /Unknown topic "acd\.ends"\. Did you mean "v2\.detail\.events\.conversation\.\{id\}\.acd\.end"/,
-    );
+    expect(
+      build({ orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f', eventSourceSuffix: 'x', topics: ['acd.ends'] }),
+    ).toThrow(/Unknown topic "acd\.ends"\. Did you mean "v2\.detail\.events\.conversation\.\{id\}\.acd\.end"/);
   });
 
   it('fails synth when reservedConcurrency names a function that does not exist', () => {
-    expect(build({ orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f', eventSourceSuffix: 'x', reservedConcurrency: { procesor: 10 } })).toThrow(PipelineConfigError);
-    expect(build({ orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f', eventSourceSuffix: 'x', reservedConcurrency: { procesor: 10 } })).toThrow(
+    expect(
+      build({
+        orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f',
+        eventSourceSuffix: 'x',
+        reservedConcurrency: { procesor: 10 },
+      }),
+    ).toThrow(PipelineConfigError);
+    expect(
+      build({
+        orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f',
+        eventSourceSuffix: 'x',
+        reservedConcurrency: { procesor: 10 },
+      }),
+    ).toThrow(
       /reservedConcurrency names function "procesor", which does not exist; the functions are validator, processor, batch-reporter/,
     );
   });

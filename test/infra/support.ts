@@ -16,7 +16,8 @@ import { tempDir } from '../support/tmp.js';
 
 /** The context (feature flags) of cdk.json, so tests synthesize exactly as `npm run synth` does. */
 export function cdkJsonContext(): Record<string, unknown> {
-  return (JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  return (JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+    .context;
 }
 
 /** One synthesized configuration. */
@@ -50,7 +51,8 @@ export function synthesize(props: GenesysEventPipelineProps): Synthesized {
 /** The logical id of a construct's CloudFormation resource (the construct itself for an L1). */
 export function logicalIdOf(stack: Stack, construct: IConstruct): string {
   const resource = CfnElement.isCfnElement(construct) ? construct : construct.node.defaultChild;
-  if (!resource || !CfnElement.isCfnElement(resource)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  if (!resource || !CfnElement.isCfnElement(resource))
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
   return stack.getLogicalId(resource);
 }
 
@@ -73,7 +75,10 @@ export interface FoundStatement {
 /** Every statement of every policy document in the template (IAM policies, role inline policies and trust policies, queue policies, …). */
 export function policyStatements(template: Template): FoundStatement[] {
   const found: FoundStatement[] = [];
-  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  const resources = template.toJSON().Resources as Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown> }
+  >;
   for (const [id, r] of Object.entries(resources)) {
     const p = r.Properties ?? {};
     const roles = ((p.Roles as Array<{ Ref?: string }> | undefined) ?? []).map((role) => role.Ref ?? flatten(role));
@@ -83,7 +88,8 @@ export function policyStatements(template: Template): FoundStatement[] {
     };
     if ('PolicyDocument' in p) collect(p.PolicyDocument);
     if ('AssumeRolePolicyDocument' in p) collect(p.AssumeRolePolicyDocument);
-    for (const inline of (p.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []) collect(inline.PolicyDocument);
+    for (const inline of (p.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? [])
+      collect(inline.PolicyDocument);
   }
   return found;
 }
@@ -119,12 +125,15 @@ export function functionLogicalIds(s: Synthesized): Record<string, string> {
 export function deployedDefinition(template: Template): unknown {
   const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
   if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
-  const props = (machines[0] as { Properties: { DefinitionString: unknown; DefinitionSubstitutions: Record<string, unknown> } }).Properties;
+  const props = (
+    machines[0] as { Properties: { DefinitionString: unknown; DefinitionSubstitutions: Record<string, unknown> } }
+  ).Properties;
   if (typeof props.DefinitionString !== 'string') throw new Error('DefinitionString is not a plain string');
   return JSON.parse(
     props.DefinitionString.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, key: string) => {
       const value = props.DefinitionSubstitutions[key] as { 'Fn::GetAtt'?: [string, string] } | undefined;
-      if (!value?.['Fn::GetAtt'] || value['Fn::GetAtt'][1] !== 'Arn') throw new Error(`substitution ${key} is not a function ARN: ${JSON.stringify(value)}`);
+      if (!value?.['Fn::GetAtt'] || value['Fn::GetAtt'][1] !== 'Arn')
+        throw new Error(`substitution ${key} is not a function ARN: ${JSON.stringify(value)}`);
       return `arn-of:${value['Fn::GetAtt'][0]}`;
     }),
   );
@@ -176,7 +185,8 @@ export function unjustifiedWildcards(template: Template): FoundStatement[] {
     const resources = statement.Resource === undefined ? [] : [statement.Resource].flat();
     const wildcardAction = actions.some((a) => a.includes('*'));
     const wildcardResource = resources.some((r) => flatten(r).includes('*'));
-    const principal = statement.Principal === '*' || flatten((statement.Principal as { AWS?: unknown } | undefined)?.AWS ?? '') === '*';
+    const principal =
+      statement.Principal === '*' || flatten((statement.Principal as { AWS?: unknown } | undefined)?.AWS ?? '') === '*';
     if (!wildcardAction && !wildcardResource && !principal) return false;
     const justified =
       !wildcardAction &&

@@ -4,7 +4,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quotasForRegion, resolvePlanInputs, simulateBufferedBurst, simulateBurst, simulateDirectBurst } from '../../src/plan/index.js';
+import {
+  quotasForRegion,
+  resolvePlanInputs,
+  simulateBufferedBurst,
+  simulateBurst,
+  simulateDirectBurst,
+} from '../../src/plan/index.js';
 import type { BufferedBurstParams, BurstResult, DirectBurstParams } from '../../src/plan/index.js';
 
 /** 10-event batches of 100 ms, 5 initial pollers growing by 1 a second, nothing else binding. */
@@ -80,7 +86,13 @@ describe('buffered burst, worked by hand', () => {
     // 10 invocations/s: one event per 0.1 s step reaches SQS and is served at once (50 ms executions).
     // An event delivered in the step ending at t completes at t + 0.05 s: late from t = 60.0 s, i.e.
     // the steps ending 60.0 … 100.0 s: 401 events.
-    const r = simulateBufferedBurst({ ...buffered, invocationsPerSecond: 10, executionMs: 50, processMs: 50, basePipeConcurrency: 100 });
+    const r = simulateBufferedBurst({
+      ...buffered,
+      invocationsPerSecond: 10,
+      executionMs: 50,
+      processMs: 50,
+      basePipeConcurrency: 100,
+    });
     expect(r.timeToDrainSeconds).toBeCloseTo(100, 6);
     expect(r.delayedOverOneMinute).toBeCloseTo(401, 6);
     expect(r.processed).toBeCloseTo(1_000, 6);
@@ -110,7 +122,12 @@ describe('direct burst, worked by hand', () => {
     // us-east-1: 1,875 attempts fit the invocations quota in the first 0.1 s; the bucket grants
     // 1,300 + 30 refill, 545 are throttled and dropped. The last 125 find 30 tokens: 95 dropped.
     const q = quotasForRegion('us-east-1');
-    const r = simulateBurst({ ...resolvePlanInputs({ rate: 1, retryAttempts: 0 }), rate: 0.000001 }, q, 'direct', 2_000);
+    const r = simulateBurst(
+      { ...resolvePlanInputs({ rate: 1, retryAttempts: 0 }), rate: 0.000001 },
+      q,
+      'direct',
+      2_000,
+    );
     expect(r.atRiskOfDrop).toBe(640);
     expect(r.processed).toBe(1_360);
     expect(r.throttledAttempts).toBe(640);
@@ -162,9 +179,24 @@ describe('burst simulations in general', () => {
           retention: fc.integer({ min: 1, max: 600 }),
         }),
         (c) => {
-          const d = simulateDirectBurst({ ...direct, baseRate: c.baseRate, burst: c.burst, startRefillPerSecond: c.refill, retryAttempts: c.attempts, retryMaxAgeSeconds: c.maxAge, horizonSeconds: c.maxAge + 2_600 });
+          const d = simulateDirectBurst({
+            ...direct,
+            baseRate: c.baseRate,
+            burst: c.burst,
+            startRefillPerSecond: c.refill,
+            retryAttempts: c.attempts,
+            retryMaxAgeSeconds: c.maxAge,
+            horizonSeconds: c.maxAge + 2_600,
+          });
           expect(d.processed + d.atRiskOfDrop + d.backlogAtEnd).toBeCloseTo(arrivals(d), 3);
-          const b = simulateBufferedBurst({ ...buffered, baseRate: c.baseRate, burst: c.burst, pipeMaxConcurrency: c.pipes, retentionSeconds: c.retention, horizonSeconds: c.retention + 600 });
+          const b = simulateBufferedBurst({
+            ...buffered,
+            baseRate: c.baseRate,
+            burst: c.burst,
+            pipeMaxConcurrency: c.pipes,
+            retentionSeconds: c.retention,
+            horizonSeconds: c.retention + 600,
+          });
           expect(b.processed + b.atRiskOfDrop + b.backlogAtEnd).toBeCloseTo(arrivals(b), 3);
         },
       ),

@@ -22,13 +22,21 @@ describe('Region quota groups', () => {
   it('gives us-east-1, us-west-2 and eu-west-1 the larger Standard buckets, every other Region the smaller', () => {
     for (const region of ['us-east-1', 'us-west-2', 'eu-west-1']) {
       const q = quotasForRegion(region).stepFunctions;
-      expect([q.standardStartExecution.bucket.value, q.standardStartExecution.refillPerSecond.value]).toEqual([1_300, 300]);
-      expect([q.standardStateTransitions.bucket.value, q.standardStateTransitions.refillPerSecond.value]).toEqual([5_000, 1_500]);
+      expect([q.standardStartExecution.bucket.value, q.standardStartExecution.refillPerSecond.value]).toEqual([
+        1_300, 300,
+      ]);
+      expect([q.standardStateTransitions.bucket.value, q.standardStateTransitions.refillPerSecond.value]).toEqual([
+        5_000, 1_500,
+      ]);
     }
     for (const region of ['eu-central-1', 'ap-southeast-2', 'us-east-2', 'sa-east-1', 'me-central-1']) {
       const q = quotasForRegion(region).stepFunctions;
-      expect([q.standardStartExecution.bucket.value, q.standardStartExecution.refillPerSecond.value]).toEqual([800, 150]);
-      expect([q.standardStateTransitions.bucket.value, q.standardStateTransitions.refillPerSecond.value]).toEqual([800, 500]);
+      expect([q.standardStartExecution.bucket.value, q.standardStartExecution.refillPerSecond.value]).toEqual([
+        800, 150,
+      ]);
+      expect([q.standardStateTransitions.bucket.value, q.standardStateTransitions.refillPerSecond.value]).toEqual([
+        800, 500,
+      ]);
     }
   });
 
@@ -105,7 +113,10 @@ describe('direct topology', () => {
   });
 
   it('checks reserved concurrency on Process and the unreserved rest for Validate', () => {
-    const cap = directCapacity(resolvePlanInputs({ rate: 250, reservedConcurrency: 10, accountConcurrency: 1_000 }), useast1);
+    const cap = directCapacity(
+      resolvePlanInputs({ rate: 250, reservedConcurrency: 10, accountConcurrency: 1_000 }),
+      useast1,
+    );
     const process = checkOf(cap.checks, 'lambda.processReserved');
     expect(process.demand).toBeCloseTo(12.5, 10); // 250 × 0.05
     expect(process.ok).toBe(false);
@@ -147,7 +158,17 @@ describe('buffered topology', () => {
     expect(cap.latencyMs).toBeCloseTo(85 + 490, 10);
 
     // Beyond the pipe's 1,000 concurrent executions × MaxConcurrency 1, the bound applies.
-    const bounded = bufferedCapacity(resolvePlanInputs({ rate: 50_000, maxConcurrency: 1, processMs: 100, validateMs: 0, summarizeMs: 0, batchSize: 10 }), useast1);
+    const bounded = bufferedCapacity(
+      resolvePlanInputs({
+        rate: 50_000,
+        maxConcurrency: 1,
+        processMs: 100,
+        validateMs: 0,
+        summarizeMs: 0,
+        batchSize: 10,
+      }),
+      useast1,
+    );
     expect(bounded.lambdaConcurrency.process).toBe(1_000);
     expect(bounded.sustainable).toBe(false);
     expect(bounded.bottleneck).toBe('Pipe concurrency (SQS source)');
@@ -176,7 +197,10 @@ describe('buffered topology', () => {
 
   it('fails a batch that cannot finish within the 5-minute Express limit', () => {
     // 85 events one at a time × 4 s = 340 s > 300 s
-    const cap = bufferedCapacity(resolvePlanInputs({ rate: 10, maxConcurrency: 1, processMs: 4_000, batchWindowMs: 10_000 }), useast1);
+    const cap = bufferedCapacity(
+      resolvePlanInputs({ rate: 10, maxConcurrency: 1, processMs: 4_000, batchWindowMs: 10_000 }),
+      useast1,
+    );
     expect(cap.sustainable).toBe(false);
     expect(cap.bottleneck).toBe('Express execution duration (full batch)');
     expect(cap.maxSustainableRate).toBe(0);
@@ -187,6 +211,8 @@ describe('buffered topology', () => {
     expect(cap.geometry.mapConcurrency).toBe(40);
     expect(cap.geometry.waves).toBe(3); // ⌈85 / 40⌉
     expect(checkOf(cap.checks, 'stepFunctions.inlineMapConcurrency').ok).toBe(false);
-    expect(bufferedCapacity(resolvePlanInputs({ rate: 1_000, maxConcurrency: 0 }), useast1).geometry.mapConcurrency).toBe(40);
+    expect(
+      bufferedCapacity(resolvePlanInputs({ rate: 1_000, maxConcurrency: 0 }), useast1).geometry.mapConcurrency,
+    ).toBe(40);
   });
 });

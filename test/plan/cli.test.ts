@@ -37,21 +37,37 @@ describe('genesys-pipeline plan', () => {
     const summary = run.stdout.split('\n').find((l) => l.startsWith('Sustainable at peak'));
     expect(summary).toMatch(/^Sustainable at peak\s+yes\s+NO$/);
     const prose = run.stdout.replace(/\s+/g, ' '); // verdicts are wrapped at 100 columns
-    expect(prose).toContain('direct mode at 2,000 events/s exceeds the Step Functions Standard StartExecution refill (300/s in us-east-1)');
+    expect(prose).toContain(
+      'direct mode at 2,000 events/s exceeds the Step Functions Standard StartExecution refill (300/s in us-east-1)',
+    );
     expect(prose).toContain('then drops the event unless the target has a DLQ');
     expect(run.stdout).toMatch(/buffered — monthly cost \(us-east-1 prices\)/);
     expect(run.stdout).toMatch(/ {2}total\s+\$25,729\.7\d/);
   });
 
   it('prints JSON a machine can read', async () => {
-    const run = await plan(['--rate', '200', '--peak-rate', '400', '--region', 'eu-west-2', '--burst', '20000', '--json']);
+    const run = await plan([
+      '--rate',
+      '200',
+      '--peak-rate',
+      '400',
+      '--region',
+      'eu-west-2',
+      '--burst',
+      '20000',
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as JsonPlan;
     expect(json.inputs).toMatchObject({ rate: 200, peakRate: 400, region: 'eu-west-2', burst: 20_000 });
     expect(json.modes.map((m) => m.mode)).toEqual(['buffered', 'direct']);
     const [buffered, direct] = json.modes;
     expect(buffered).toMatchObject({ mode: 'buffered', sustainable: true, bottleneck: null });
-    expect(direct).toMatchObject({ mode: 'direct', sustainable: false, bottleneck: 'Step Functions Standard StartExecution refill (150/s in eu-west-2)' });
+    expect(direct).toMatchObject({
+      mode: 'direct',
+      sustainable: false,
+      bottleneck: 'Step Functions Standard StartExecution refill (150/s in eu-west-2)',
+    });
     for (const m of json.modes) {
       expect(typeof m.lambdaConcurrency).toBe('number');
       expect(m.monthlyCostUsd).toBeGreaterThan(0);
@@ -67,12 +83,15 @@ describe('genesys-pipeline plan', () => {
     const dir = tempDir('gep-plan-');
     const file = join(dir, 'prices.json');
     writeFileSync(file, JSON.stringify({ region: 'eu-west-2', lambdaRequestsPerMillion: 0.4 }));
-    const base = JSON.parse((await plan(['--rate', '100', '--region', 'eu-west-2', '--mode', 'direct', '--json'])).stdout) as JsonPlan;
+    const base = JSON.parse(
+      (await plan(['--rate', '100', '--region', 'eu-west-2', '--mode', 'direct', '--json'])).stdout,
+    ) as JsonPlan;
     const run = await plan(['--rate', '100', '--region', 'eu-west-2', '--mode', 'direct', '--prices', file, '--json']);
     expect(run.code).toBe(0);
     const priced = JSON.parse(run.stdout) as JsonPlan;
     expect(priced.pricesRegion).toBe('eu-west-2');
-    const lambda = (p: JsonPlan): number => p.modes[0]!.costBreakdown.find((l) => l.priceId === 'lambdaRequestsPerMillion')!.monthlyUsd;
+    const lambda = (p: JsonPlan): number =>
+      p.modes[0]!.costBreakdown.find((l) => l.priceId === 'lambdaRequestsPerMillion')!.monthlyUsd;
     expect(lambda(base)).toBeCloseTo(103.68, 6); // 2 × 259.2M invocations × $0.20 per million
     expect(lambda(priced)).toBeCloseTo(207.36, 6);
   });
@@ -81,7 +100,9 @@ describe('genesys-pipeline plan', () => {
     const window = await plan(['--rate', '100', '--batch-window-ms', '250']);
     expect(window.code).toBe(1);
     expect(window.stdout).toBe('');
-    expect(window.stderr).toContain("--batch-window-ms: 250 ms cannot be configured: a Pipe's MaximumBatchingWindowInSeconds is a whole number of seconds");
+    expect(window.stderr).toContain(
+      "--batch-window-ms: 250 ms cannot be configured: a Pipe's MaximumBatchingWindowInSeconds is a whole number of seconds",
+    );
 
     const rate = await plan(['--rate', 'lots']);
     expect(rate.code).toBe(1);

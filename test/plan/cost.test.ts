@@ -62,7 +62,10 @@ describe('buffered topology cost, by hand at 1,000 events/s with the defaults', 
     expect(usdOf(cost, 'EventBridge archive (events archived)')).toBeCloseTo(expected.archive, 6);
     expect(usdOf(cost, 'EventBridge archive storage (30-day retention)')).toBeCloseTo(expected.archiveStorage, 6);
     expect(usdOf(cost, 'DynamoDB writes (idempotency + projection)')).toBeCloseTo(6_480, 6);
-    expect(usdOf(cost, 'DynamoDB storage (idempotency records, 7-day expiry)')).toBeCloseTo(expected.dynamodbStorage, 9);
+    expect(usdOf(cost, 'DynamoDB storage (idempotency records, 7-day expiry)')).toBeCloseTo(
+      expected.dynamodbStorage,
+      9,
+    );
     expect(usdOf(cost, 'CloudWatch Logs (Lambda)')).toBeCloseTo(expected.logs, 6);
   });
 
@@ -73,7 +76,9 @@ describe('buffered topology cost, by hand at 1,000 events/s with the defaults', 
     expect(cost.monthlyUsd).toBeCloseTo(12_864.87, 1);
     expect(cost.perMillionEventsUsd).toBeCloseTo(sum / 2_592, 9);
     expect(cost.lines).toHaveLength(12);
-    expect(bufferedCost(resolvePlanInputs({ rate: 1_000, logBytesPerInvocation: 0 }), quotas, prices).lines).toHaveLength(11);
+    expect(
+      bufferedCost(resolvePlanInputs({ rate: 1_000, logBytesPerInvocation: 0 }), quotas, prices).lines,
+    ).toHaveLength(11);
   });
 });
 
@@ -110,7 +115,10 @@ describe('request counts under batching', () => {
       expect(perEvent).toBeCloseTo(1.2, 12); // 1 send + 1/10 receive + 1/10 delete
     }
     const small = bufferedCost(resolvePlanInputs({ rate: 1_000, batchSize: 4 }), quotas, prices);
-    expect((quantityOf(small, 'SQS requests (send, receive, delete)') * 1e6) / small.monthlyEvents).toBeCloseTo(1.5, 12); // 1 + 1/4 + 1/4
+    expect((quantityOf(small, 'SQS requests (send, receive, delete)') * 1e6) / small.monthlyEvents).toBeCloseTo(
+      1.5,
+      12,
+    ); // 1 + 1/4 + 1/4
   });
 
   it('counts one pipe request per batch in 64 KB chunks of its payload', () => {

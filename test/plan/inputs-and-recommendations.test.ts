@@ -25,11 +25,17 @@ describe('resolvePlanInputs', () => {
 
   it('names the option, the accepted values and why', () => {
     expect(errorOf({ rate: 500, peakRate: 100 })).toMatchObject({ input: '--peak-rate' });
-    expect(errorOf({ rate: 0 }).message).toBe('--rate: expected a number > 0 and ≤ 10,000,000 (average events per second), got 0');
-    expect(errorOf({ rate: 1, batchWindowMs: 250 }).message).toContain("a Pipe's MaximumBatchingWindowInSeconds is a whole number of seconds");
+    expect(errorOf({ rate: 0 }).message).toBe(
+      '--rate: expected a number > 0 and ≤ 10,000,000 (average events per second), got 0',
+    );
+    expect(errorOf({ rate: 1, batchWindowMs: 250 }).message).toContain(
+      "a Pipe's MaximumBatchingWindowInSeconds is a whole number of seconds",
+    );
     expect(errorOf({ rate: 1, region: 'virginia' }).message).toContain('"virginia" is not an AWS Region code');
     expect(errorOf({ rate: 1, batchSize: 20_000 }).input).toBe('--batch-size');
-    expect(errorOf({ rate: 1, reservedConcurrency: 950 }).message).toContain("Lambda keeps 100 of the account's 1000 unreserved");
+    expect(errorOf({ rate: 1, reservedConcurrency: 950 }).message).toContain(
+      "Lambda keeps 100 of the account's 1000 unreserved",
+    );
     expect(errorOf({ rate: 1, retryMaxAgeSeconds: 30 }).input).toBe('--retry-max-age-s');
     expect(errorOf({ rate: 1, eventKb: 300 }).message).toContain('an EventBridge event is at most 256 KB');
     expect(errorOf({ rate: 1, modes: [] }).input).toBe('--mode');
@@ -70,7 +76,9 @@ describe('recommendBuffered', () => {
   it('asks for an account quota that covers the reservations plus the 100 Lambda keeps unreserved', () => {
     const rec = recommendBuffered(resolvePlanInputs({ rate: 20_000, processMs: 100 }), quotas);
     expect(rec.reservedConcurrency.process).toBe(2_400); // ⌈1.2 × 20,000 × 0.1⌉
-    expect(rec.reservedConcurrency.accountNeeded).toBe(2_400 + rec.reservedConcurrency.validate + rec.reservedConcurrency.summarize + 100);
+    expect(rec.reservedConcurrency.accountNeeded).toBe(
+      2_400 + rec.reservedConcurrency.validate + rec.reservedConcurrency.summarize + 100,
+    );
   });
 });
 

@@ -30,17 +30,29 @@ describe('planCapacity', () => {
     const buffered = mode(plan, 'buffered');
     expect(buffered.sustainable).toBe(true);
     expect(buffered.bottleneck).toBeNull();
-    expect(buffered.verdicts[0]).toBe('buffered mode sustains 2,000 events/s in us-east-1: the first limit is the DynamoDB table write throughput quota at 10,000 events/s (5× the peak).');
-    expect(buffered.verdicts.some((v) => v.startsWith('BatchSize 100 does not fit the 256 KiB Step Functions input'))).toBe(true);
-    expect(buffered.verdicts.some((v) => v.startsWith('At peak the table takes 6,000 writes/s, above the 4,000 writes/s a new on-demand table sustains'))).toBe(true);
-    expect(buffered.verdicts.some((v) => v.startsWith('For a worst-case latency of 5 s at 2,000 events/s: BatchSize 85'))).toBe(true);
+    expect(buffered.verdicts[0]).toBe(
+      'buffered mode sustains 2,000 events/s in us-east-1: the first limit is the DynamoDB table write throughput quota at 10,000 events/s (5× the peak).',
+    );
+    expect(
+      buffered.verdicts.some((v) => v.startsWith('BatchSize 100 does not fit the 256 KiB Step Functions input')),
+    ).toBe(true);
+    expect(
+      buffered.verdicts.some((v) =>
+        v.startsWith('At peak the table takes 6,000 writes/s, above the 4,000 writes/s a new on-demand table sustains'),
+      ),
+    ).toBe(true);
+    expect(
+      buffered.verdicts.some((v) => v.startsWith('For a worst-case latency of 5 s at 2,000 events/s: BatchSize 85')),
+    ).toBe(true);
     expect(buffered.burst?.timeToDrainSeconds).not.toBeNull();
     expect(buffered.lambdaConcurrency).toBeCloseTo(buffered.lambdaConcurrencyByFunction.total, 12);
   });
 
   it('notes that prices are us-east-1 when planning another Region', () => {
     const elsewhere = planCapacity(resolvePlanInputs({ rate: 100, region: 'ap-southeast-2', modes: ['direct'] }));
-    expect(elsewhere.notes[0]).toBe("Costs use us-east-1 prices; prices in ap-southeast-2 differ — pass --prices FILE with that Region's figures.");
+    expect(elsewhere.notes[0]).toBe(
+      "Costs use us-east-1 prices; prices in ap-southeast-2 differ — pass --prices FILE with that Region's figures.",
+    );
     expect(elsewhere.modes.map((m) => m.mode)).toEqual(['direct']);
   });
 
@@ -52,7 +64,9 @@ describe('planCapacity', () => {
 describe('output formats', () => {
   it('renders JSON with float noise trimmed and non-finite numbers as null', () => {
     const report = planCapacity(resolvePlanInputs({ rate: 500, maxConcurrency: 0, modes: ['buffered'] }));
-    const json = JSON.parse(formatPlanJson(report)) as { modes: { checks: { id: string; demand: number | null }[]; lambdaConcurrency: number }[] };
+    const json = JSON.parse(formatPlanJson(report)) as {
+      modes: { checks: { id: string; demand: number | null }[]; lambdaConcurrency: number }[];
+    };
     const map = json.modes[0]!.checks.find((c) => c.id === 'stepFunctions.inlineMapConcurrency');
     expect(map?.demand).toBeNull(); // MaxConcurrency 0 = no limit
     expect(String(json.modes[0]!.lambdaConcurrency).length).toBeLessThanOrEqual(12);
@@ -62,10 +76,19 @@ describe('output formats', () => {
     const report = planCapacity(resolvePlanInputs({ rate: 2_000 }));
     const text = formatPlanText(report);
     expect(text.split('\n')[0]).toBe('Capacity and cost plan — 2,000 events/s average, 2,000 events/s peak, us-east-1');
-    for (const m of report.modes) for (const v of m.verdicts) expect(text.replace(/\s+/g, ' ')).toContain(v.replace(/\s+/g, ' '));
+    for (const m of report.modes)
+      for (const v of m.verdicts) expect(text.replace(/\s+/g, ' ')).toContain(v.replace(/\s+/g, ' '));
   });
 
   it('aligns table columns', () => {
-    expect(textTable([['a', '1'], ['long name', '22']], [false, true])).toEqual(['a           1', 'long name  22']);
+    expect(
+      textTable(
+        [
+          ['a', '1'],
+          ['long name', '22'],
+        ],
+        [false, true],
+      ),
+    ).toEqual(['a           1', 'long name  22']);
   });
 });

@@ -1,6 +1,14 @@
 /** `--prices` overrides: validation, application, and their effect on the plan. */
 import { describe, expect, it } from 'vitest';
-import { applyPriceOverrides, DEFAULT_PRICES, parsePriceOverrides, planCapacity, PRICE_IDS, PriceFileError, resolvePlanInputs } from '../../src/plan/index.js';
+import {
+  applyPriceOverrides,
+  DEFAULT_PRICES,
+  parsePriceOverrides,
+  planCapacity,
+  PRICE_IDS,
+  PriceFileError,
+  resolvePlanInputs,
+} from '../../src/plan/index.js';
 
 function problemsOf(text: string): readonly string[] {
   try {
@@ -35,7 +43,11 @@ describe('parsePriceOverrides', () => {
     );
     expect(overrides.region).toBe('eu-west-1');
     const table = applyPriceOverrides(DEFAULT_PRICES, overrides);
-    expect(table.lambdaRequestsPerMillion).toMatchObject({ value: 0.25, source: '--prices prices.json', unit: DEFAULT_PRICES.lambdaRequestsPerMillion.unit });
+    expect(table.lambdaRequestsPerMillion).toMatchObject({
+      value: 0.25,
+      source: '--prices prices.json',
+      unit: DEFAULT_PRICES.lambdaRequestsPerMillion.unit,
+    });
     expect(table.sqsRequestsPerMillion).toMatchObject({ value: 0.5, checked: '2026-11-01' });
     expect(table.lambdaArmGbSecond).toBe(DEFAULT_PRICES.lambdaArmGbSecond);
   });
@@ -47,9 +59,13 @@ describe('parsePriceOverrides', () => {
   });
 
   it('rejects negative and non-numeric prices, naming the key', () => {
-    expect(problemsOf('{"sqsRequestsPerMillion": -1}')[0]).toMatch(/^"sqsRequestsPerMillion": expected a price ≥ 0 in USD/);
+    expect(problemsOf('{"sqsRequestsPerMillion": -1}')[0]).toMatch(
+      /^"sqsRequestsPerMillion": expected a price ≥ 0 in USD/,
+    );
     expect(problemsOf('{"sqsRequestsPerMillion": "0.4"}')[0]).toMatch(/^"sqsRequestsPerMillion"/);
-    expect(problemsOf('{"sqsRequestsPerMillion": {"value": 1, "checked": "yesterday"}}')[0]).toContain('sqsRequestsPerMillion.checked');
+    expect(problemsOf('{"sqsRequestsPerMillion": {"value": 1, "checked": "yesterday"}}')[0]).toContain(
+      'sqsRequestsPerMillion.checked',
+    );
   });
 
   it('rejects text that is not a JSON object', () => {
@@ -62,9 +78,13 @@ describe('overrides in the plan', () => {
   it('change the cost of exactly the overridden component', () => {
     const inputs = resolvePlanInputs({ rate: 1_000, modes: ['buffered'] });
     const base = planCapacity(inputs).modes[0]!;
-    const doubled = applyPriceOverrides(DEFAULT_PRICES, parsePriceOverrides('{"dynamodbWriteRequestUnitsPerMillion": 1.25}', 'p.json'));
+    const doubled = applyPriceOverrides(
+      DEFAULT_PRICES,
+      parsePriceOverrides('{"dynamodbWriteRequestUnitsPerMillion": 1.25}', 'p.json'),
+    );
     const plan = planCapacity(inputs, { prices: doubled }).modes[0]!;
-    const writes = (m: typeof base): number => m.costBreakdown.find((l) => l.priceId === 'dynamodbWriteRequestUnitsPerMillion')!.monthlyUsd;
+    const writes = (m: typeof base): number =>
+      m.costBreakdown.find((l) => l.priceId === 'dynamodbWriteRequestUnitsPerMillion')!.monthlyUsd;
     expect(writes(base)).toBeCloseTo(6_480, 6);
     expect(writes(plan)).toBeCloseTo(12_960, 6);
     expect(plan.monthlyCostUsd - base.monthlyCostUsd).toBeCloseTo(6_480, 6);
@@ -72,9 +92,14 @@ describe('overrides in the plan', () => {
 
   it('say which Region the prices are for', () => {
     const inputs = resolvePlanInputs({ rate: 100, region: 'eu-west-1' });
-    expect(planCapacity(inputs).notes.some((n) => n.startsWith('Costs use us-east-1 prices; prices in eu-west-1 differ'))).toBe(true);
+    expect(
+      planCapacity(inputs).notes.some((n) => n.startsWith('Costs use us-east-1 prices; prices in eu-west-1 differ')),
+    ).toBe(true);
     const overrides = parsePriceOverrides('{"region": "eu-west-1", "lambdaRequestsPerMillion": 0.2}', 'p.json');
-    const plan = planCapacity(inputs, { prices: applyPriceOverrides(DEFAULT_PRICES, overrides), pricesRegion: overrides.region! });
+    const plan = planCapacity(inputs, {
+      prices: applyPriceOverrides(DEFAULT_PRICES, overrides),
+      pricesRegion: overrides.region!,
+    });
     expect(plan.pricesRegion).toBe('eu-west-1');
     expect(plan.notes.some((n) => n.startsWith('Costs use'))).toBe(false);
   });

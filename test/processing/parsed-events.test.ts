@@ -7,7 +7,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import type { GenesysEvent } from '../../src/events/index.js';
-import { createProcessor, createValidator, openProcessingDatabase, ParsedEventHandoff, SqliteIdempotencyPersistenceLayer } from '../../src/processing/index.js';
+import {
+  createProcessor,
+  createValidator,
+  openProcessingDatabase,
+  ParsedEventHandoff,
+  SqliteIdempotencyPersistenceLayer,
+} from '../../src/processing/index.js';
 import type { Sink } from '../../src/processing/index.js';
 import { jsonEqual } from '../../src/processing/parsed-events.js';
 import { tempDir } from '../support/tmp.js';
@@ -29,7 +35,12 @@ function pipeline() {
   const deadLetters = new MemoryDeadLetterStore();
   const sink = new Recording();
   const validator = createValidator({ deadLetters, parsedEvents });
-  const processor = createProcessor({ persistenceStore: new SqliteIdempotencyPersistenceLayer(openProcessingDatabase(join(dir, `h-${n++}.db`))), sinks: [sink], deadLetters, parsedEvents });
+  const processor = createProcessor({
+    persistenceStore: new SqliteIdempotencyPersistenceLayer(openProcessingDatabase(join(dir, `h-${n++}.db`))),
+    sinks: [sink],
+    deadLetters,
+    parsedEvents,
+  });
   return { parsedEvents, validator, processor, sink };
 }
 
@@ -37,11 +48,17 @@ describe('ParsedEventHandoff', () => {
   it('the processor reuses the validator’s parse of the same event (after a JSON round trip, as through the state machine)', async () => {
     const { parsedEvents, validator, processor, sink } = pipeline();
     const lines = [1, 2, 3].map((i) => eventLine(i));
-    const { items } = await validator.validate({ source: 'pipe', records: lines.map((line, i) => sqsRecord(line, { messageId: `m-${i}` })) });
-    for (const item of items) expect(await processor.process(JSON.parse(JSON.stringify(item)))).toMatchObject({ status: 'processed' });
+    const { items } = await validator.validate({
+      source: 'pipe',
+      records: lines.map((line, i) => sqsRecord(line, { messageId: `m-${i}` })),
+    });
+    for (const item of items)
+      expect(await processor.process(JSON.parse(JSON.stringify(item)))).toMatchObject({ status: 'processed' });
     expect(parsedEvents.stats()).toEqual({ size: 0, reused: 3, mismatched: 0 });
     // What the sinks got is what a fresh parse gives.
-    lines.forEach((line, i) => expect(sink.events[i]).toEqual((parseGenesysEvent(line) as { event: GenesysEvent }).event));
+    lines.forEach((line, i) =>
+      expect(sink.events[i]).toEqual((parseGenesysEvent(line) as { event: GenesysEvent }).event),
+    );
   });
 
   it('a different event under the same message id is parsed, not confused with the validated one', async () => {
@@ -56,7 +73,10 @@ describe('ParsedEventHandoff', () => {
 
   it('an entry serves once: a retry of the same message parses again', async () => {
     const { parsedEvents, validator, processor } = pipeline();
-    const { items } = await validator.validate({ source: 'pipe', records: [sqsRecord(eventLine(20), { messageId: 'm' })] });
+    const { items } = await validator.validate({
+      source: 'pipe',
+      records: [sqsRecord(eventLine(20), { messageId: 'm' })],
+    });
     expect(await processor.process(items[0]!)).toMatchObject({ status: 'processed' });
     expect(await processor.process(items[0]!)).toMatchObject({ status: 'duplicate' });
     expect(parsedEvents.stats()).toMatchObject({ reused: 1, mismatched: 0, size: 0 });
@@ -84,7 +104,15 @@ describe('jsonEqual', () => {
 
   it('property: equals JSON.stringify-equality after sorting keys, on arbitrary JSON values', () => {
     const sorted = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+            )
+          : v;
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
         expect(jsonEqual(a, JSON.parse(JSON.stringify(a)))).toBe(true);

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import type { GenesysEvent } from '../../src/events/index.js';
-import { createLocalHandlers, factOf, openProcessingDatabase, projectConversation, TransientProcessingError } from '../../src/processing/index.js';
+import {
+  createLocalHandlers,
+  factOf,
+  openProcessingDatabase,
+  projectConversation,
+  TransientProcessingError,
+} from '../../src/processing/index.js';
 import type { BatchResponse, ConversationFact, LocalHandlers, Sink } from '../../src/processing/index.js';
 import { generateAnnotatedEvents } from '../../src/simulate/index.js';
 import type { SimulatedLine } from '../../src/simulate/index.js';
@@ -78,7 +84,13 @@ describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulat
   let deliveries = 0;
 
   beforeAll(async () => {
-    for (const line of generateAnnotatedEvents({ conversations: 1000, seed: 2026, duplicates: 0.05, outOfOrder: 0.1, malformed: 0.02 })) {
+    for (const line of generateAnnotatedEvents({
+      conversations: 1000,
+      seed: 2026,
+      duplicates: 0.05,
+      outOfOrder: 0.1,
+      malformed: 0.02,
+    })) {
       lines.push(line);
       if (lines.length === EVENTS) break;
     }
@@ -104,11 +116,15 @@ describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulat
         },
       }),
     });
-    executor = createWorkflowExecutor(kind, buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: MAX_CONCURRENCY }), {
-      functions: local.functions,
-      concurrency: { ProcessorFunctionArn: { limit: GLOBAL_PROCESSOR_LIMIT } },
-      retryPauseMs: 1,
-    });
+    executor = createWorkflowExecutor(
+      kind,
+      buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: MAX_CONCURRENCY }),
+      {
+        functions: local.functions,
+        concurrency: { ProcessorFunctionArn: { limit: GLOBAL_PROCESSOR_LIMIT } },
+        retryPauseMs: 1,
+      },
+    );
 
     // The queue and the Pipe: batches of BATCH_SIZE, PARALLEL_BATCHES executions at a time;
     // records listed in batchItemFailures go back to the queue with one more receive.
@@ -126,14 +142,17 @@ describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulat
             const id = batchNumber++;
             for (const m of batch) batchOf.set(m.messageId, id);
             deliveries += batch.length;
-            const records = batch.map((m) => sqsRecord(m.body, { messageId: m.messageId, receiveCount: m.receiveCount }));
+            const records = batch.map((m) =>
+              sqsRecord(m.body, { messageId: m.messageId, receiveCount: m.receiveCount }),
+            );
             return executor.execute(records as unknown as JsonValue) as Promise<unknown> as Promise<BatchResponse>;
           }),
         );
         results.forEach((output, g) => {
           outputs.push(output);
           const failed = new Set(output.batchItemFailures.map((f) => f.itemIdentifier));
-          for (const m of group[g]!) if (failed.has(m.messageId)) queue.push({ ...m, receiveCount: m.receiveCount + 1 });
+          for (const m of group[g]!)
+            if (failed.has(m.messageId)) queue.push({ ...m, receiveCount: m.receiveCount + 1 });
         });
       }
     }
@@ -149,7 +168,8 @@ describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulat
       if (parsed.event.kind === 'conversation') facts.set(parsed.event.key, factOf(parsed.event));
     }
     const byConversation = new Map<string, ConversationFact[]>();
-    for (const fact of facts.values()) byConversation.set(fact.conversationId, [...(byConversation.get(fact.conversationId) ?? []), fact]);
+    for (const fact of facts.values())
+      byConversation.set(fact.conversationId, [...(byConversation.get(fact.conversationId) ?? []), fact]);
     return { keys: new Set(facts.keys()), byConversation };
   }
 
@@ -160,7 +180,10 @@ describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulat
     expect(local.idempotency.countByStatus()).toEqual({ COMPLETED: keys.size });
     expect(counting.calls.size).toBe(keys.size);
     expect([...counting.calls.values()].every((n) => n === 1)).toBe(true);
-    const totals = outputs.reduce((t, o) => ({ processed: t.processed + o.processed, duplicates: t.duplicates + o.duplicates }), { processed: 0, duplicates: 0 });
+    const totals = outputs.reduce(
+      (t, o) => ({ processed: t.processed + o.processed, duplicates: t.duplicates + o.duplicates }),
+      { processed: 0, duplicates: 0 },
+    );
     expect(totals.processed).toBe(keys.size);
     // Every valid line beyond the first of its key is a duplicate (simulated re-deliveries).
     expect(totals.duplicates).toBe(valid - keys.size);
@@ -172,7 +195,11 @@ describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulat
     expect(malformed.length).toBeGreaterThan(EVENTS * 0.01);
     expect(outputs.reduce((n, o) => n + o.invalid, 0)).toBe(malformed.length);
     const entries = await local.deadLetters.list({ limit: 100_000 });
-    expect(entries.every((e) => e.stage === 'validate' && e.problems!.length > 0 && e.reason.startsWith('Invalid Genesys event'))).toBe(true);
+    expect(
+      entries.every(
+        (e) => e.stage === 'validate' && e.problems!.length > 0 && e.reason.startsWith('Invalid Genesys event'),
+      ),
+    ).toBe(true);
     expect(new Set(entries.map((e) => e.body))).toEqual(new Set(malformed.map((l) => l.line)));
   });
 
@@ -190,6 +217,7 @@ describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulat
   it('every conversation projection equals the fold of the clean, de-duplicated events', async () => {
     const { byConversation } = reference();
     expect(byConversation.size).toBeGreaterThan(300);
-    for (const [id, facts] of byConversation) expect(await local.conversations.get(id), id).toEqual(projectConversation(facts));
+    for (const [id, facts] of byConversation)
+      expect(await local.conversations.get(id), id).toEqual(projectConversation(facts));
   });
 });

@@ -44,26 +44,53 @@ class CountingSink implements Sink {
 
 const event = (i: number) => JSON.parse(eventLine(i)) as Record<string, unknown>;
 
-const persistences: Array<[string, () => { persistenceStore: ConstructorParameters<typeof Object>[0]; conversations: SqliteConversationStore | DynamoDbConversationStore }]> = [
-  ['SQLite', () => {
-    const db = openProcessingDatabase(join(dir, `p-${Math.random()}.db`));
-    return { persistenceStore: new SqliteIdempotencyPersistenceLayer(db), conversations: new SqliteConversationStore(db) };
-  }],
-  ['SQLite, in-progress records in memory', () => {
-    const db = openProcessingDatabase(join(dir, `pm-${Math.random()}.db`));
-    return { persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { inProgressInMemory: true }), conversations: new SqliteConversationStore(db) };
-  }],
-  ['DynamoDB (dynalite)', () => ({
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: 'idempotency', awsSdkV3Client: dynalite.client }),
-    conversations: new DynamoDbConversationStore({ tableName: 'conversations', client: dynalite.client }),
-  })],
+const persistences: Array<
+  [
+    string,
+    () => {
+      persistenceStore: ConstructorParameters<typeof Object>[0];
+      conversations: SqliteConversationStore | DynamoDbConversationStore;
+    },
+  ]
+> = [
+  [
+    'SQLite',
+    () => {
+      const db = openProcessingDatabase(join(dir, `p-${Math.random()}.db`));
+      return {
+        persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
+        conversations: new SqliteConversationStore(db),
+      };
+    },
+  ],
+  [
+    'SQLite, in-progress records in memory',
+    () => {
+      const db = openProcessingDatabase(join(dir, `pm-${Math.random()}.db`));
+      return {
+        persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { inProgressInMemory: true }),
+        conversations: new SqliteConversationStore(db),
+      };
+    },
+  ],
+  [
+    'DynamoDB (dynalite)',
+    () => ({
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName: 'idempotency', awsSdkV3Client: dynalite.client }),
+      conversations: new DynamoDbConversationStore({ tableName: 'conversations', client: dynalite.client }),
+    }),
+  ],
 ];
 
 describe.each(persistences)('processor with %s idempotency', (_name, make) => {
   it('processes an event once; re-deliveries (new envelope id) are duplicates and run no sink', async () => {
     const { persistenceStore, conversations } = make();
     const sink = new CountingSink();
-    const processor = createProcessor({ persistenceStore: persistenceStore as never, sinks: [new ConversationProjectionSink(conversations), sink], deadLetters: new MemoryDeadLetterStore() });
+    const processor = createProcessor({
+      persistenceStore: persistenceStore as never,
+      sinks: [new ConversationProjectionSink(conversations), sink],
+      deadLetters: new MemoryDeadLetterStore(),
+    });
     const first = event(Math.floor(Math.random() * 1e9));
     const redelivery = { ...first, id: '11111111-2222-4333-8444-555555555555', time: '2026-01-02T00:00:00Z' };
     expect(await processor.process({ messageId: 'm1', event: first })).toMatchObject({ status: 'processed' });
@@ -75,9 +102,16 @@ describe.each(persistences)('processor with %s idempotency', (_name, make) => {
   it('concurrent deliveries of one event: one processes, the other is told to retry (in progress), then is a duplicate', async () => {
     const { persistenceStore, conversations } = make();
     const sink = new CountingSink(() => sleep(50));
-    const processor = createProcessor({ persistenceStore: persistenceStore as never, sinks: [new ConversationProjectionSink(conversations), sink], deadLetters: new MemoryDeadLetterStore() });
+    const processor = createProcessor({
+      persistenceStore: persistenceStore as never,
+      sinks: [new ConversationProjectionSink(conversations), sink],
+      deadLetters: new MemoryDeadLetterStore(),
+    });
     const e = event(Math.floor(Math.random() * 1e9));
-    const results = await Promise.allSettled([processor.process({ messageId: 'a', event: e }), processor.process({ messageId: 'b', event: e })]);
+    const results = await Promise.allSettled([
+      processor.process({ messageId: 'a', event: e }),
+      processor.process({ messageId: 'b', event: e }),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(rejected.reason).toBeInstanceOf(TransientProcessingError);
@@ -92,7 +126,11 @@ describe.each(persistences)('processor with %s idempotency', (_name, make) => {
     const sink = new CountingSink(async () => {
       if (failures-- > 0) throw new TransientProcessingError('CRM busy');
     });
-    const processor = createProcessor({ persistenceStore: persistenceStore as never, sinks: [new ConversationProjectionSink(conversations), sink], deadLetters: new MemoryDeadLetterStore() });
+    const processor = createProcessor({
+      persistenceStore: persistenceStore as never,
+      sinks: [new ConversationProjectionSink(conversations), sink],
+      deadLetters: new MemoryDeadLetterStore(),
+    });
     const e = event(Math.floor(Math.random() * 1e9));
     await expect(processor.process({ messageId: 'm', event: e })).rejects.toThrow(/CRM busy/);
     expect(await processor.process({ messageId: 'm', event: e })).toMatchObject({ status: 'processed' });
@@ -106,12 +144,21 @@ describe.each(persistences)('processor with %s idempotency', (_name, make) => {
       if (broken) throw new PermanentProcessingError('CRM rejected the contact (HTTP 400)');
     });
     const deadLetters = new MemoryDeadLetterStore();
-    const processor = createProcessor({ persistenceStore: persistenceStore as never, sinks: [new ConversationProjectionSink(conversations), sink], deadLetters });
+    const processor = createProcessor({
+      persistenceStore: persistenceStore as never,
+      sinks: [new ConversationProjectionSink(conversations), sink],
+      deadLetters,
+    });
     const e = event(Math.floor(Math.random() * 1e9));
     const result = await processor.process({ messageId: 'm', receiveCount: 1, event: e });
     expect(result).toMatchObject({ status: 'dead-lettered' });
     const [entry] = await deadLetters.list();
-    expect(entry).toMatchObject({ stage: 'process', errorName: 'PermanentProcessingError', messageId: 'm', eventKey: result.key });
+    expect(entry).toMatchObject({
+      stage: 'process',
+      errorName: 'PermanentProcessingError',
+      messageId: 'm',
+      eventKey: result.key,
+    });
     expect(entry!.reason).toContain('CRM rejected the contact (HTTP 400)');
     broken = false;
     expect(await processor.process({ messageId: 'm', event: e })).toMatchObject({ status: 'processed' });
@@ -121,14 +168,30 @@ describe.each(persistences)('processor with %s idempotency', (_name, make) => {
 describe('processor configuration and classification', () => {
   it('refuses an idempotency expiry within the 4-day Genesys re-send window', () => {
     const db = openProcessingDatabase(join(dir, 'cfg.db'));
-    expect(() => createProcessor({ persistenceStore: new SqliteIdempotencyPersistenceLayer(db), sinks: [], deadLetters: new MemoryDeadLetterStore(), expiresAfterSeconds: 3600 })).toThrow(ProcessorConfigError);
+    expect(() =>
+      createProcessor({
+        persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
+        sinks: [],
+        deadLetters: new MemoryDeadLetterStore(),
+        expiresAfterSeconds: 3600,
+      }),
+    ).toThrow(ProcessorConfigError);
   });
 
   it.each([
     [new TransientProcessingError('x'), 'transient'],
     [new PermanentProcessingError('x'), 'permanent'],
-    [Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }), 'transient'],
-    [Object.assign(new Error('no table'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }), 'permanent'],
+    [
+      Object.assign(new Error('slow down'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'transient',
+    ],
+    [
+      Object.assign(new Error('no table'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }),
+      'permanent',
+    ],
     [Object.assign(new Error('oops'), { $metadata: { httpStatusCode: 503 } }), 'transient'],
     [Object.assign(new Error('reset'), { code: 'ECONNRESET' }), 'transient'],
     [new TypeError('x is undefined'), 'permanent'],
@@ -157,20 +220,49 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
 
   it('refuses a second put of a live record, with the existing record attached', async () => {
     const layer = new Exposed(openProcessingDatabase(join(dir, 'i1.db')));
-    await layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60, inProgressExpiryTimestamp: Date.now() + 60_000 }));
-    const error = await layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60 })).catch((e: unknown) => e);
+    await layer.put(
+      new IdempotencyRecord({
+        idempotencyKey: 'k',
+        status: 'INPROGRESS',
+        expiryTimestamp: now() + 60,
+        inProgressExpiryTimestamp: Date.now() + 60_000,
+      }),
+    );
+    const error = await layer
+      .put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60 }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IdempotencyItemAlreadyExistsError);
     expect((error as IdempotencyItemAlreadyExistsError).existingRecord?.getStatus()).toBe('INPROGRESS');
   });
 
   it('overwrites an expired record and an in-progress record whose in-progress expiry has passed', async () => {
     const layer = new Exposed(openProcessingDatabase(join(dir, 'i2.db')));
-    await layer.put(new IdempotencyRecord({ idempotencyKey: 'expired', status: 'COMPLETED', expiryTimestamp: now() - 1 }));
-    await layer.put(new IdempotencyRecord({ idempotencyKey: 'expired', status: 'INPROGRESS', expiryTimestamp: now() + 60 }));
+    await layer.put(
+      new IdempotencyRecord({ idempotencyKey: 'expired', status: 'COMPLETED', expiryTimestamp: now() - 1 }),
+    );
+    await layer.put(
+      new IdempotencyRecord({ idempotencyKey: 'expired', status: 'INPROGRESS', expiryTimestamp: now() + 60 }),
+    );
     expect((await layer.get('expired')).getStatus()).toBe('INPROGRESS');
-    await layer.put(new IdempotencyRecord({ idempotencyKey: 'stuck', status: 'INPROGRESS', expiryTimestamp: now() + 60, inProgressExpiryTimestamp: Date.now() - 1 }));
-    await layer.put(new IdempotencyRecord({ idempotencyKey: 'stuck', status: 'INPROGRESS', expiryTimestamp: now() + 60, inProgressExpiryTimestamp: Date.now() + 60_000 }));
-    await expect(layer.put(new IdempotencyRecord({ idempotencyKey: 'stuck', status: 'INPROGRESS', expiryTimestamp: now() + 60 }))).rejects.toBeInstanceOf(IdempotencyItemAlreadyExistsError);
+    await layer.put(
+      new IdempotencyRecord({
+        idempotencyKey: 'stuck',
+        status: 'INPROGRESS',
+        expiryTimestamp: now() + 60,
+        inProgressExpiryTimestamp: Date.now() - 1,
+      }),
+    );
+    await layer.put(
+      new IdempotencyRecord({
+        idempotencyKey: 'stuck',
+        status: 'INPROGRESS',
+        expiryTimestamp: now() + 60,
+        inProgressExpiryTimestamp: Date.now() + 60_000,
+      }),
+    );
+    await expect(
+      layer.put(new IdempotencyRecord({ idempotencyKey: 'stuck', status: 'INPROGRESS', expiryTimestamp: now() + 60 })),
+    ).rejects.toBeInstanceOf(IdempotencyItemAlreadyExistsError);
     expect(layer.purgeExpired(new Date(Date.now() + 120_000))).toBe(2);
   });
 
@@ -178,25 +270,57 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
     const db = openProcessingDatabase(join(dir, 'i4.db'));
     const layer = new Exposed(db, { inProgressInMemory: true });
     const rows = () => db.prepare('SELECT id, status, data FROM idempotency ORDER BY id').all();
-    await layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60, inProgressExpiryTimestamp: Date.now() + 60_000 }));
+    await layer.put(
+      new IdempotencyRecord({
+        idempotencyKey: 'k',
+        status: 'INPROGRESS',
+        expiryTimestamp: now() + 60,
+        inProgressExpiryTimestamp: Date.now() + 60_000,
+      }),
+    );
     expect(rows()).toEqual([]);
     expect((await layer.get('k')).getStatus()).toBe('INPROGRESS');
     expect(layer.countByStatus()).toEqual({ INPROGRESS: 1 });
-    const error = await layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60 })).catch((e: unknown) => e);
+    const error = await layer
+      .put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60 }))
+      .catch((e: unknown) => e);
     expect((error as IdempotencyItemAlreadyExistsError).existingRecord?.getStatus()).toBe('INPROGRESS');
-    await layer.update(new IdempotencyRecord({ idempotencyKey: 'k', status: 'COMPLETED', expiryTimestamp: now() + 60, responseData: { nonce: 'n1' } }));
+    await layer.update(
+      new IdempotencyRecord({
+        idempotencyKey: 'k',
+        status: 'COMPLETED',
+        expiryTimestamp: now() + 60,
+        responseData: { nonce: 'n1' },
+      }),
+    );
     expect(rows()).toEqual([{ id: 'k', status: 'COMPLETED', data: '{"nonce":"n1"}' }]);
     expect(layer.countByStatus()).toEqual({ COMPLETED: 1 });
     // A completed row blocks the next put just as without the option; an expired one gives way.
-    await expect(layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60 }))).rejects.toBeInstanceOf(IdempotencyItemAlreadyExistsError);
+    await expect(
+      layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60 })),
+    ).rejects.toBeInstanceOf(IdempotencyItemAlreadyExistsError);
     db.prepare('UPDATE idempotency SET expiration = ? WHERE id = ?').run(now() - 1, 'k');
     await layer.put(new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', expiryTimestamp: now() + 60 }));
-    await layer.update(new IdempotencyRecord({ idempotencyKey: 'k', status: 'COMPLETED', expiryTimestamp: now() + 60, responseData: { nonce: 'n2' } }));
+    await layer.update(
+      new IdempotencyRecord({
+        idempotencyKey: 'k',
+        status: 'COMPLETED',
+        expiryTimestamp: now() + 60,
+        responseData: { nonce: 'n2' },
+      }),
+    );
     expect(rows()).toEqual([{ id: 'k', status: 'COMPLETED', data: '{"nonce":"n2"}' }]);
     // A failed event's record is deleted: the next put takes it; an abandoned one gives way too.
     await layer.put(new IdempotencyRecord({ idempotencyKey: 'f', status: 'INPROGRESS', expiryTimestamp: now() + 60 }));
     await layer.remove(new IdempotencyRecord({ idempotencyKey: 'f', status: 'INPROGRESS' }));
-    await layer.put(new IdempotencyRecord({ idempotencyKey: 'f', status: 'INPROGRESS', expiryTimestamp: now() + 60, inProgressExpiryTimestamp: Date.now() - 1 }));
+    await layer.put(
+      new IdempotencyRecord({
+        idempotencyKey: 'f',
+        status: 'INPROGRESS',
+        expiryTimestamp: now() + 60,
+        inProgressExpiryTimestamp: Date.now() - 1,
+      }),
+    );
     await layer.put(new IdempotencyRecord({ idempotencyKey: 'f', status: 'INPROGRESS', expiryTimestamp: now() + 60 }));
     expect(layer.countByStatus()).toEqual({ COMPLETED: 1, INPROGRESS: 1 });
   });
@@ -205,10 +329,20 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
     const db = openProcessingDatabase(join(dir, 'i3.db'));
     const sink = new CountingSink();
     const layer = new SqliteIdempotencyPersistenceLayer(db);
-    const processor = createProcessor({ persistenceStore: layer, sinks: [sink], deadLetters: new MemoryDeadLetterStore(), inProgressTimeoutMs: 400 });
+    const processor = createProcessor({
+      persistenceStore: layer,
+      sinks: [sink],
+      deadLetters: new MemoryDeadLetterStore(),
+      inProgressTimeoutMs: 400,
+    });
     const e = event(777);
     // A worker that took the record and died: INPROGRESS with an in-progress expiry 400 ms ahead.
-    const stuck = createProcessor({ persistenceStore: new SqliteIdempotencyPersistenceLayer(db), sinks: [new CountingSink(() => new Promise(() => {}))], deadLetters: new MemoryDeadLetterStore(), inProgressTimeoutMs: 400 });
+    const stuck = createProcessor({
+      persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
+      sinks: [new CountingSink(() => new Promise(() => {}))],
+      deadLetters: new MemoryDeadLetterStore(),
+      inProgressTimeoutMs: 400,
+    });
     void stuck.process({ messageId: 'dead', event: e });
     while (layer.countByStatus().INPROGRESS !== 1) await sleep(1);
     await expect(processor.process({ messageId: 'm', event: e })).rejects.toBeInstanceOf(TransientProcessingError);
@@ -238,11 +372,19 @@ describe('WebhookSink (real HTTP server on 127.0.0.1)', () => {
     const s = await server([200, 503, 400]);
     const db = openProcessingDatabase(join(dir, 'w.db'));
     const deadLetters = new MemoryDeadLetterStore();
-    const processor = createProcessor({ persistenceStore: new SqliteIdempotencyPersistenceLayer(db), sinks: [new WebhookSink({ url: s.url })], deadLetters });
+    const processor = createProcessor({
+      persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
+      sinks: [new WebhookSink({ url: s.url })],
+      deadLetters,
+    });
     const e1 = event(1001);
     expect(await processor.process({ messageId: 'm1', event: e1 })).toMatchObject({ status: 'processed' });
     expect(s.received[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f]{64}$/);
-    expect(s.received[0]!.body).toMatchObject({ messageId: 'm1', topic: 'v2.detail.events.conversation.{id}.acd.start', event: e1 });
+    expect(s.received[0]!.body).toMatchObject({
+      messageId: 'm1',
+      topic: 'v2.detail.events.conversation.{id}.acd.start',
+      event: e1,
+    });
     const transient = await processor.process({ messageId: 'm2', event: event(1002) }).catch((e: unknown) => e);
     expect(transient).toBeInstanceOf(TransientProcessingError);
     expect(String((transient as Error).message)).toContain('HTTP 503');
@@ -265,11 +407,31 @@ describe('batch reporter', () => {
         { messageId: 'a', status: 'processed' },
         { messageId: 'b', status: 'duplicate' },
         { messageId: 'c', status: 'dead-lettered' },
-        { messageId: 'd', status: 'failed', receiveCount: 1, error: 'TransientProcessingError', cause, event: event(1) as never },
-        { messageId: 'e', status: 'failed', receiveCount: 3, error: 'TransientProcessingError', cause, event: event(2) as never },
+        {
+          messageId: 'd',
+          status: 'failed',
+          receiveCount: 1,
+          error: 'TransientProcessingError',
+          cause,
+          event: event(1) as never,
+        },
+        {
+          messageId: 'e',
+          status: 'failed',
+          receiveCount: 3,
+          error: 'TransientProcessingError',
+          cause,
+          event: event(2) as never,
+        },
       ],
     });
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'd' }], processed: 1, duplicates: 1, invalid: 2, failed: 3 });
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'd' }],
+      processed: 1,
+      duplicates: 1,
+      invalid: 2,
+      failed: 3,
+    });
     const [entry] = await deadLetters.list();
     expect(entry).toMatchObject({ messageId: 'e', stage: 'process', receiveCount: 3 });
     expect(entry!.reason).toContain('TransientProcessingError: table throttled');

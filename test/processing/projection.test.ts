@@ -23,12 +23,40 @@ function answeredCall(): ConversationFact[] {
     fact('flow.start', { eventTime: T0 + 100, participantId: 'ivr', flowId: 'f1' }),
     fact('flow.end', { eventTime: T0 + 20_000, participantId: 'ivr', disconnectType: 'TRANSFER' }),
     fact('acd.start', { eventTime: T0 + 20_100, participantId: 'acd', queueId: 'queue-sales' }),
-    fact('acd.end', { eventTime: T0 + 65_100, participantId: 'acd', queueId: 'queue-sales', acdOutcome: 'ANSWERED', connectedDurationMs: 45_000, disconnectType: 'TRANSFER' }),
+    fact('acd.end', {
+      eventTime: T0 + 65_100,
+      participantId: 'acd',
+      queueId: 'queue-sales',
+      acdOutcome: 'ANSWERED',
+      connectedDurationMs: 45_000,
+      disconnectType: 'TRANSFER',
+    }),
     fact('user.start', { eventTime: T0 + 65_200, participantId: 'agent', userId: 'user-1', queueId: 'queue-sales' }),
-    fact('user.end', { eventTime: T0 + 245_200, participantId: 'agent', userId: 'user-1', queueId: 'queue-sales', interactingDurationMs: 180_000, heldDurationMs: 30_000, disconnectType: 'CLIENT' }),
+    fact('user.end', {
+      eventTime: T0 + 245_200,
+      participantId: 'agent',
+      userId: 'user-1',
+      queueId: 'queue-sales',
+      interactingDurationMs: 180_000,
+      heldDurationMs: 30_000,
+      disconnectType: 'CLIENT',
+    }),
     fact('customer.end', { eventTime: T0 + 245_300, disconnectType: 'PEER', interactingDurationMs: 245_300 }),
-    fact('acw', { eventTime: T0 + 275_200, participantId: 'agent', userId: 'user-1', queueId: 'queue-sales', wrapupCode: 'wc-sale', wrapupDurationMs: 30_000 }),
-    fact('wrapup', { eventTime: T0 + 275_300, participantId: 'agent', queueId: 'queue-sales', wrapupCode: 'wc-sale', wrapupDurationMs: 30_000 }),
+    fact('acw', {
+      eventTime: T0 + 275_200,
+      participantId: 'agent',
+      userId: 'user-1',
+      queueId: 'queue-sales',
+      wrapupCode: 'wc-sale',
+      wrapupDurationMs: 30_000,
+    }),
+    fact('wrapup', {
+      eventTime: T0 + 275_300,
+      participantId: 'agent',
+      queueId: 'queue-sales',
+      wrapupCode: 'wc-sale',
+      wrapupDurationMs: 30_000,
+    }),
   ];
 }
 
@@ -56,7 +84,18 @@ describe('projectConversation', () => {
       wrapupCodes: ['wc-sale'],
       disconnectType: 'PEER', // the customer's disconnect, not the agent's
       eventCount: 10,
-      eventCounts: { 'customer.start': 1, 'flow.start': 1, 'flow.end': 1, 'acd.start': 1, 'acd.end': 1, 'user.start': 1, 'user.end': 1, 'customer.end': 1, acw: 1, wrapup: 1 },
+      eventCounts: {
+        'customer.start': 1,
+        'flow.start': 1,
+        'flow.end': 1,
+        'acd.start': 1,
+        'acd.end': 1,
+        'user.start': 1,
+        'user.end': 1,
+        'customer.end': 1,
+        acw: 1,
+        wrapup: 1,
+      },
     });
   });
 
@@ -70,13 +109,22 @@ describe('projectConversation', () => {
     const active = projectConversation(facts);
     expect(active).toMatchObject({ state: 'active', abandoned: true, queueWaitMs: 30_000, userIds: [], talkMs: 0 });
     expect(active.disconnectType).toBeUndefined();
-    const ended = projectConversation([...facts, fact('customer.end', { eventTime: T0 + 31_050, disconnectType: 'ENDPOINT' })]);
+    const ended = projectConversation([
+      ...facts,
+      fact('customer.end', { eventTime: T0 + 31_050, disconnectType: 'ENDPOINT' }),
+    ]);
     expect(ended).toMatchObject({ state: 'ended', disconnectType: 'ENDPOINT' });
   });
 
   it('FLOW_OUT is not abandoned; a wrapup without acw counts as after-call work', () => {
     const projection = projectConversation([
-      fact('acd.end', { eventTime: T0, participantId: 'acd', queueId: 'q1', acdOutcome: 'FLOW_OUT', connectedDurationMs: 5000 }),
+      fact('acd.end', {
+        eventTime: T0,
+        participantId: 'acd',
+        queueId: 'q1',
+        acdOutcome: 'FLOW_OUT',
+        connectedDurationMs: 5000,
+      }),
       fact('wrapup', { eventTime: T0 + 10, participantId: 'agent-2', wrapupCode: 'wc-x', wrapupDurationMs: 7000 }),
     ]);
     expect(projection).toMatchObject({ abandoned: false, queueWaitMs: 5000, acwMs: 7000, wrapupCodes: ['wc-x'] });
@@ -91,11 +139,15 @@ describe('projectConversation', () => {
   it('property: any order and any duplicates give the same projection (hand-built conversation)', () => {
     const facts = answeredCall();
     fc.assert(
-      fc.property(fc.shuffledSubarray(facts, { minLength: facts.length }), fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 20 }), (shuffled, dupes) => {
-        const delivered = [...shuffled];
-        for (const i of dupes) delivered.splice(i % (delivered.length + 1), 0, facts[i]!);
-        expect(projectConversation(delivered)).toEqual(projectConversation(facts));
-      }),
+      fc.property(
+        fc.shuffledSubarray(facts, { minLength: facts.length }),
+        fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 20 }),
+        (shuffled, dupes) => {
+          const delivered = [...shuffled];
+          for (const i of dupes) delivered.splice(i % (delivered.length + 1), 0, facts[i]!);
+          expect(projectConversation(delivered)).toEqual(projectConversation(facts));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -122,11 +174,20 @@ describe('projectConversation', () => {
       { requiredKeys: ['topic', 'eventTime'] },
     );
     const factsArb = fc
-      .uniqueArray(fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 }), factArb), { minLength: 1, maxLength: 30, selector: ([key]) => key })
+      .uniqueArray(
+        fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 }), factArb),
+        { minLength: 1, maxLength: 30, selector: ([key]) => key },
+      )
       .map((items) => items.map(([key, f]) => ({ ...f, key, conversationId: 'c1' }) as ConversationFact));
     fc.assert(
       fc.property(
-        factsArb.chain((facts) => fc.tuple(fc.constant(facts), fc.shuffledSubarray(facts, { minLength: facts.length }), fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 10 }))),
+        factsArb.chain((facts) =>
+          fc.tuple(
+            fc.constant(facts),
+            fc.shuffledSubarray(facts, { minLength: facts.length }),
+            fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 10 }),
+          ),
+        ),
         ([facts, shuffled, dupes]) => {
           const delivered = [...shuffled, ...dupes.map((i) => facts[i]!)];
           const expected = projectConversation(facts);
@@ -136,7 +197,8 @@ describe('projectConversation', () => {
           // The new figures follow their definitions whatever the facts.
           expect(expected.answered).toBe(facts.some((f) => f.topic === 'acd.end' && f.acdOutcome === 'ANSWERED'));
           expect(expected.handleMs).toBe(expected.talkMs + expected.holdMs + expected.acwMs);
-          if (expected.state === 'ended' || !facts.some((f) => f.topic === 'acd.start')) expect(expected.waitingQueueId).toBeUndefined();
+          if (expected.state === 'ended' || !facts.some((f) => f.topic === 'acd.start'))
+            expect(expected.waitingQueueId).toBeUndefined();
         },
       ),
       { numRuns: 300 },
@@ -148,7 +210,8 @@ describe('projectConversation', () => {
     for (const { line, fault } of generateAnnotatedEvents({ conversations: 20, seed: 11 })) {
       if (fault) continue;
       const parsed = parseGenesysEvent(line);
-      if (!parsed.ok || parsed.event.kind !== 'conversation') throw new Error('simulator produced an invalid clean event');
+      if (!parsed.ok || parsed.event.kind !== 'conversation')
+        throw new Error('simulator produced an invalid clean event');
       const f = factOf(parsed.event as ConversationEvent);
       byConversation.set(f.conversationId, [...(byConversation.get(f.conversationId) ?? []), f]);
     }
@@ -156,9 +219,13 @@ describe('projectConversation', () => {
     for (const facts of byConversation.values()) {
       const expected = projectConversation(facts);
       fc.assert(
-        fc.property(fc.shuffledSubarray(facts, { minLength: facts.length }), fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 8 }), (shuffled, dupes) => {
-          expect(projectConversation([...dupes.map((i) => facts[i]!), ...shuffled])).toEqual(expected);
-        }),
+        fc.property(
+          fc.shuffledSubarray(facts, { minLength: facts.length }),
+          fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 8 }),
+          (shuffled, dupes) => {
+            expect(projectConversation([...dupes.map((i) => facts[i]!), ...shuffled])).toEqual(expected);
+          },
+        ),
         { numRuns: 25 },
       );
     }
@@ -177,16 +244,56 @@ function transferredCall(): ConversationFact[] {
   return [
     fact('customer.start', { eventTime: T0, ...leg('customer') }),
     fact('acd.start', { eventTime: T0 + 1_000, ...leg('acd-1'), queueId: 'q-sales' }),
-    fact('acd.end', { eventTime: T0 + 21_000, ...leg('acd-1'), queueId: 'q-sales', acdOutcome: 'ANSWERED', connectedDurationMs: 20_000, disconnectType: 'TRANSFER' }),
+    fact('acd.end', {
+      eventTime: T0 + 21_000,
+      ...leg('acd-1'),
+      queueId: 'q-sales',
+      acdOutcome: 'ANSWERED',
+      connectedDurationMs: 20_000,
+      disconnectType: 'TRANSFER',
+    }),
     fact('user.start', { eventTime: T0 + 21_100, ...agent('u1'), queueId: 'q-sales' }),
-    fact('user.end', { eventTime: T0 + 121_100, ...agent('u1'), queueId: 'q-sales', interactingDurationMs: 100_000, heldDurationMs: 10_000, disconnectType: 'TRANSFER' }),
+    fact('user.end', {
+      eventTime: T0 + 121_100,
+      ...agent('u1'),
+      queueId: 'q-sales',
+      interactingDurationMs: 100_000,
+      heldDurationMs: 10_000,
+      disconnectType: 'TRANSFER',
+    }),
     fact('acd.start', { eventTime: T0 + 121_200, ...leg('acd-2'), queueId: 'q-billing' }),
-    fact('acw', { eventTime: T0 + 136_100, ...agent('u1'), queueId: 'q-sales', wrapupCode: 'wc-transferred', wrapupDurationMs: 15_000 }),
-    fact('acd.end', { eventTime: T0 + 151_200, ...leg('acd-2'), queueId: 'q-billing', acdOutcome: 'ANSWERED', connectedDurationMs: 30_000, disconnectType: 'TRANSFER' }),
+    fact('acw', {
+      eventTime: T0 + 136_100,
+      ...agent('u1'),
+      queueId: 'q-sales',
+      wrapupCode: 'wc-transferred',
+      wrapupDurationMs: 15_000,
+    }),
+    fact('acd.end', {
+      eventTime: T0 + 151_200,
+      ...leg('acd-2'),
+      queueId: 'q-billing',
+      acdOutcome: 'ANSWERED',
+      connectedDurationMs: 30_000,
+      disconnectType: 'TRANSFER',
+    }),
     fact('user.start', { eventTime: T0 + 151_300, ...agent('u2'), queueId: 'q-billing' }),
-    fact('user.end', { eventTime: T0 + 351_300, ...agent('u2'), queueId: 'q-billing', interactingDurationMs: 200_000, heldDurationMs: 0, disconnectType: 'PEER' }),
+    fact('user.end', {
+      eventTime: T0 + 351_300,
+      ...agent('u2'),
+      queueId: 'q-billing',
+      interactingDurationMs: 200_000,
+      heldDurationMs: 0,
+      disconnectType: 'PEER',
+    }),
     fact('customer.end', { eventTime: T0 + 351_300, ...leg('customer'), disconnectType: 'CLIENT' }),
-    fact('acw', { eventTime: T0 + 371_300, ...agent('u2'), queueId: 'q-billing', wrapupCode: 'wc-resolved', wrapupDurationMs: 20_000 }),
+    fact('acw', {
+      eventTime: T0 + 371_300,
+      ...agent('u2'),
+      queueId: 'q-billing',
+      wrapupCode: 'wc-resolved',
+      wrapupDurationMs: 20_000,
+    }),
   ];
 }
 
@@ -203,7 +310,11 @@ describe('projection: answered, waiting queue and handle time (hand-computed)', 
     expect(withAgent).toMatchObject({ answered: true });
     expect(withAgent.waitingQueueId).toBeUndefined();
     // Back in a queue after the transfer: answered already (first cycle), waiting again.
-    expect(projectConversation(until(facts, T0 + 136_100))).toMatchObject({ answered: true, waitingQueueId: 'q-billing', handleMs: 90_000 + 10_000 + 15_000 });
+    expect(projectConversation(until(facts, T0 + 136_100))).toMatchObject({
+      answered: true,
+      waitingQueueId: 'q-billing',
+      handleMs: 90_000 + 10_000 + 15_000,
+    });
     const final = projectConversation(facts);
     expect(final).toMatchObject({
       state: 'ended',
@@ -234,7 +345,13 @@ describe('projection: answered, waiting queue and handle time (hand-computed)', 
   it('one ACD participant queued twice (a transfer back to its queue) is matched cycle by cycle', () => {
     const cycle = (start: number, outcome: string) => [
       fact('acd.start', { eventTime: start, ...leg('acd'), queueId: 'q1' }),
-      fact('acd.end', { eventTime: start + 5_000, ...leg('acd'), queueId: 'q1', acdOutcome: outcome, connectedDurationMs: 5_000 }),
+      fact('acd.end', {
+        eventTime: start + 5_000,
+        ...leg('acd'),
+        queueId: 'q1',
+        acdOutcome: outcome,
+        connectedDurationMs: 5_000,
+      }),
     ];
     const [start1, end1] = cycle(T0, 'ANSWERED');
     const [start2, end2] = cycle(T0 + 60_000, 'ABANDON');
@@ -251,9 +368,13 @@ describe('projection: answered, waiting queue and handle time (hand-computed)', 
     const end = (sessionId: string | undefined, t: number, queueId: string) =>
       fact('acd.end', { eventTime: t, participantId: 'acd', sessionId, queueId, acdOutcome: 'ANSWERED' });
     // Session s1 ended, session s2 still queued.
-    expect(projectConversation([start('s1', T0, 'q1'), end('s1', T0 + 10, 'q1'), start('s2', T0 + 20, 'q2')]).waitingQueueId).toBe('q2');
+    expect(
+      projectConversation([start('s1', T0, 'q1'), end('s1', T0 + 10, 'q1'), start('s2', T0 + 20, 'q2')]).waitingQueueId,
+    ).toBe('q2');
     // Session s2 started and ended while s1 is still queued: waiting in s1's queue, not s2's.
-    expect(projectConversation([start('s1', T0, 'q1'), start('s2', T0 + 10, 'q2'), end('s2', T0 + 20, 'q2')]).waitingQueueId).toBe('q1');
+    expect(
+      projectConversation([start('s1', T0, 'q1'), start('s2', T0 + 10, 'q2'), end('s2', T0 + 20, 'q2')]).waitingQueueId,
+    ).toBe('q1');
     // An acd.end without sessionId closes the participant's leg, whichever session started it.
     expect(projectConversation([start('s1', T0, 'q1'), end(undefined, T0 + 10, 'q1')]).waitingQueueId).toBeUndefined();
   });
@@ -264,14 +385,32 @@ describe('projection: answered, waiting queue and handle time (hand-computed)', 
       fact('flow.start', { eventTime: T0 + 100, ...leg('ivr') }),
       fact('flow.end', { eventTime: T0 + 20_000, ...leg('ivr'), disconnectType: 'TRANSFER' }),
       fact('acd.start', { eventTime: T0 + 20_100, ...leg('acd'), queueId: 'q1' }),
-      fact('acd.end', { eventTime: T0 + 200_100, ...leg('acd'), queueId: 'q1', acdOutcome: 'ABANDON', connectedDurationMs: 180_000, disconnectType: 'ENDPOINT' }),
+      fact('acd.end', {
+        eventTime: T0 + 200_100,
+        ...leg('acd'),
+        queueId: 'q1',
+        acdOutcome: 'ABANDON',
+        connectedDurationMs: 180_000,
+        disconnectType: 'ENDPOINT',
+      }),
       fact('customer.end', { eventTime: T0 + 200_100, ...leg('customer'), disconnectType: 'ENDPOINT' }),
     ];
-    expect(projectConversation(facts.slice(0, 4))).toMatchObject({ state: 'active', waitingQueueId: 'q1', answered: false, abandoned: false });
+    expect(projectConversation(facts.slice(0, 4))).toMatchObject({
+      state: 'active',
+      waitingQueueId: 'q1',
+      answered: false,
+      abandoned: false,
+    });
     const left = projectConversation(facts.slice(0, 5));
     expect(left).toMatchObject({ state: 'active', answered: false, abandoned: true });
     expect(left.waitingQueueId).toBeUndefined();
-    expect(projectConversation(facts)).toMatchObject({ state: 'ended', answered: false, abandoned: true, handleMs: 0, queueWaitMs: 180_000 });
+    expect(projectConversation(facts)).toMatchObject({
+      state: 'ended',
+      answered: false,
+      abandoned: true,
+      handleMs: 0,
+      queueWaitMs: 180_000,
+    });
   });
 
   it('a customer who hangs up while queued is not waiting, even before the queue’s acd.end arrives', () => {
@@ -287,27 +426,72 @@ describe('projection: answered, waiting queue and handle time (hand-computed)', 
     const callback = { mediaType: 'CALLBACK', callbackUserName: 'Ada Lovelace', callbackNumbers: ['tel:+13035550123'] };
     const facts = [
       fact('customer.start', { eventTime: T0, ...leg('customer'), ...callback }),
-      fact('acd.start', { eventTime: T0 + 400, ...leg('acd'), queueId: 'q-callback', ...callback, callbackScheduledTime: T0 + 1_800_000 }),
-      fact('acd.end', { eventTime: T0 + 1_800_000, ...leg('acd'), queueId: 'q-callback', ...callback, acdOutcome: 'ANSWERED', connectedDurationMs: 1_799_600 }),
+      fact('acd.start', {
+        eventTime: T0 + 400,
+        ...leg('acd'),
+        queueId: 'q-callback',
+        ...callback,
+        callbackScheduledTime: T0 + 1_800_000,
+      }),
+      fact('acd.end', {
+        eventTime: T0 + 1_800_000,
+        ...leg('acd'),
+        queueId: 'q-callback',
+        ...callback,
+        acdOutcome: 'ANSWERED',
+        connectedDurationMs: 1_799_600,
+      }),
       fact('user.start', { eventTime: T0 + 1_800_100, ...agent('u7'), queueId: 'q-callback', ...callback }),
       fact('user.end', {
-        eventTime: T0 + 2_100_100, ...agent('u7'), queueId: 'q-callback', ...callback,
-        interactingDurationMs: 300_000, heldDurationMs: 40_000, dialingDurationMs: 6_000, contactingDurationMs: 12_000, callbackDurationMs: 300_000,
+        eventTime: T0 + 2_100_100,
+        ...agent('u7'),
+        queueId: 'q-callback',
+        ...callback,
+        interactingDurationMs: 300_000,
+        heldDurationMs: 40_000,
+        dialingDurationMs: 6_000,
+        contactingDurationMs: 12_000,
+        callbackDurationMs: 300_000,
       }),
       fact('customer.end', { eventTime: T0 + 2_100_100, ...leg('customer'), ...callback, disconnectType: 'PEER' }),
-      fact('acw', { eventTime: T0 + 2_130_100, ...agent('u7'), queueId: 'q-callback', wrapupCode: 'wc-resolved', wrapupDurationMs: 30_000 }),
+      fact('acw', {
+        eventTime: T0 + 2_130_100,
+        ...agent('u7'),
+        queueId: 'q-callback',
+        wrapupCode: 'wc-resolved',
+        wrapupDurationMs: 30_000,
+      }),
     ];
-    expect(projectConversation(facts.slice(0, 2))).toMatchObject({ mediaType: 'CALLBACK', waitingQueueId: 'q-callback', answered: false });
+    expect(projectConversation(facts.slice(0, 2))).toMatchObject({
+      mediaType: 'CALLBACK',
+      waitingQueueId: 'q-callback',
+      answered: false,
+    });
     expect(projectConversation(facts)).toMatchObject({
-      mediaType: 'CALLBACK', state: 'ended', answered: true, abandoned: false, queueWaitMs: 1_799_600,
-      talkMs: 260_000, holdMs: 40_000, acwMs: 30_000, handleMs: 330_000,
+      mediaType: 'CALLBACK',
+      state: 'ended',
+      answered: true,
+      abandoned: false,
+      queueWaitMs: 1_799_600,
+      talkMs: 260_000,
+      holdMs: 40_000,
+      acwMs: 30_000,
+      handleMs: 330_000,
     });
   });
 
   it('a cancelled callback is abandoned', () => {
     const projection = projectConversation([
       fact('acd.start', { eventTime: T0, ...leg('acd'), queueId: 'q-callback', mediaType: 'CALLBACK' }),
-      fact('acd.end', { eventTime: T0 + 90_000, ...leg('acd'), queueId: 'q-callback', mediaType: 'CALLBACK', acdOutcome: 'ABANDON', disconnectType: 'CLIENT', connectedDurationMs: 90_000 }),
+      fact('acd.end', {
+        eventTime: T0 + 90_000,
+        ...leg('acd'),
+        queueId: 'q-callback',
+        mediaType: 'CALLBACK',
+        acdOutcome: 'ABANDON',
+        disconnectType: 'CLIENT',
+        connectedDurationMs: 90_000,
+      }),
     ]);
     expect(projection).toMatchObject({ answered: false, abandoned: true, handleMs: 0 });
     expect(projection.waitingQueueId).toBeUndefined();
@@ -317,22 +501,47 @@ describe('projection: answered, waiting queue and handle time (hand-computed)', 
     const facts = [
       fact('customer.start', { eventTime: T0, ...leg('customer') }),
       fact('acd.start', { eventTime: T0 + 100, ...leg('acd'), queueId: 'q1' }),
-      fact('acd.end', { eventTime: T0 + 120_100, ...leg('acd'), queueId: 'q1', acdOutcome: 'FLOW_OUT', disconnectType: 'TRANSFER', connectedDurationMs: 120_000 }),
+      fact('acd.end', {
+        eventTime: T0 + 120_100,
+        ...leg('acd'),
+        queueId: 'q1',
+        acdOutcome: 'FLOW_OUT',
+        disconnectType: 'TRANSFER',
+        connectedDurationMs: 120_000,
+      }),
       fact('voicemail.start', { eventTime: T0 + 121_000, ...leg('voicemail'), queueId: 'q1' }),
-      fact('voicemail.end', { eventTime: T0 + 151_000, ...leg('voicemail'), queueId: 'q1', voicemailDurationMs: 30_000, disconnectType: 'ENDPOINT' }),
+      fact('voicemail.end', {
+        eventTime: T0 + 151_000,
+        ...leg('voicemail'),
+        queueId: 'q1',
+        voicemailDurationMs: 30_000,
+        disconnectType: 'ENDPOINT',
+      }),
       fact('customer.end', { eventTime: T0 + 151_000, ...leg('customer'), disconnectType: 'ENDPOINT' }),
     ];
     const inVoicemail = projectConversation(facts.slice(0, 4));
     expect(inVoicemail).toMatchObject({ state: 'active', answered: false, abandoned: false });
     expect(inVoicemail.waitingQueueId).toBeUndefined();
-    expect(projectConversation(facts)).toMatchObject({ state: 'ended', answered: false, abandoned: false, queueWaitMs: 120_000, handleMs: 0 });
+    expect(projectConversation(facts)).toMatchObject({
+      state: 'ended',
+      answered: false,
+      abandoned: false,
+      queueWaitMs: 120_000,
+      handleMs: 0,
+    });
   });
 
   it('direct voicemail (an agent’s line, no queue): never waiting, never answered', () => {
     const projection = projectConversation([
       fact('customer.start', { eventTime: T0, ...leg('customer') }),
       fact('voicemail.start', { eventTime: T0 + 20_000, ...leg('voicemail'), userId: 'u3' }),
-      fact('voicemail.end', { eventTime: T0 + 50_000, ...leg('voicemail'), userId: 'u3', voicemailDurationMs: 30_000, disconnectType: 'ENDPOINT' }),
+      fact('voicemail.end', {
+        eventTime: T0 + 50_000,
+        ...leg('voicemail'),
+        userId: 'u3',
+        voicemailDurationMs: 30_000,
+        disconnectType: 'ENDPOINT',
+      }),
     ]);
     expect(projection).toMatchObject({ state: 'active', answered: false, abandoned: false, handleMs: 0 });
     expect(projection.waitingQueueId).toBeUndefined();
@@ -341,13 +550,17 @@ describe('projection: answered, waiting queue and handle time (hand-computed)', 
   it('property: a transferred call, delivered in any order with duplicates, at any point of its delivery', () => {
     const facts = transferredCall();
     fc.assert(
-      fc.property(fc.shuffledSubarray(facts), fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 6 }), (subset, dupes) => {
-        // Whatever has arrived so far, in whatever order, folds like the same set in event-time order.
-        const delivered = [...subset, ...dupes.map((i) => facts[i]!).filter((f) => subset.includes(f))];
-        if (delivered.length === 0) return;
-        const inOrder = facts.filter((f) => subset.includes(f));
-        expect(projectConversation(delivered)).toEqual(projectConversation(inOrder));
-      }),
+      fc.property(
+        fc.shuffledSubarray(facts),
+        fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 6 }),
+        (subset, dupes) => {
+          // Whatever has arrived so far, in whatever order, folds like the same set in event-time order.
+          const delivered = [...subset, ...dupes.map((i) => facts[i]!).filter((f) => subset.includes(f))];
+          if (delivered.length === 0) return;
+          const inOrder = facts.filter((f) => subset.includes(f));
+          expect(projectConversation(delivered)).toEqual(projectConversation(inOrder));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -390,7 +603,10 @@ describe('projection: waiting queue on simulated conversations', () => {
  * Arbitrary facts of one conversation (distinct keys); `span`: the range of their event times
  * (small: many equal times); `topics`: the topics drawn from.
  */
-function arbitraryFacts(span: number, topics: readonly ConversationFact['topic'][] = CONVERSATION_TOPICS): fc.Arbitrary<ConversationFact[]> {
+function arbitraryFacts(
+  span: number,
+  topics: readonly ConversationFact['topic'][] = CONVERSATION_TOPICS,
+): fc.Arbitrary<ConversationFact[]> {
   const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
   const factArb = fc.record({
     topic: fc.constantFrom(...topics),
@@ -410,7 +626,10 @@ function arbitraryFacts(span: number, topics: readonly ConversationFact['topic']
     ani: optional(fc.constantFrom('tel:+1', 'tel:+2')),
   });
   return fc
-    .uniqueArray(fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 }), factArb), { minLength: 1, maxLength: 30, selector: ([key]) => key })
+    .uniqueArray(
+      fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 }), factArb),
+      { minLength: 1, maxLength: 30, selector: ([key]) => key },
+    )
     .map((items) => items.map(([key, f]) => ({ ...f, key, conversationId: 'c1' }) as ConversationFact));
 }
 
@@ -418,30 +637,43 @@ describe('ProjectionFold: the running fold the SQLite store keeps per cached con
   it.each([
     ['event times an hour apart at most', 3_600_000, CONVERSATION_TOPICS],
     ['many equal event times', 3, CONVERSATION_TOPICS],
-    ['queue legs only (the waiting queue at every step)', 3_600_000, ['acd.start', 'acd.end', 'acd.start', 'acd.end', 'customer.start'] as const],
-  ])('property (%s): folding each fact as it arrives gives projectConversation of the facts so far, at every step', (_name, span, topics) => {
-    fc.assert(
-      fc.property(
-        arbitraryFacts(span, topics).chain((facts) => fc.tuple(fc.shuffledSubarray(facts, { minLength: facts.length }), fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 10 }))),
-        ([shuffled, dupes]) => {
-          const delivered = [...shuffled];
-          for (const i of dupes) delivered.splice(i % (delivered.length + 1), 0, shuffled[i]!);
-          const ordered: ConversationFact[] = [];
-          let fold: ProjectionFold | undefined;
-          let appended = 0;
-          for (const [i, fact] of delivered.entries()) {
-            if (insertCanonicalAt(ordered, fact) < 0) continue;
-            if (fold?.append(fact, ordered)) appended++;
-            else fold = ProjectionFold.of(ordered);
-            expect(fold.projection()).toStrictEqual(projectConversation(delivered.slice(0, i + 1)));
-          }
-          // In-order deliveries take the incremental path (the property would hold trivially otherwise).
-          if (delivered.every((f, i) => i === 0 || f.eventTime > delivered[i - 1]!.eventTime)) expect(appended).toBe(ordered.length - 1);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
+    [
+      'queue legs only (the waiting queue at every step)',
+      3_600_000,
+      ['acd.start', 'acd.end', 'acd.start', 'acd.end', 'customer.start'] as const,
+    ],
+  ])(
+    'property (%s): folding each fact as it arrives gives projectConversation of the facts so far, at every step',
+    (_name, span, topics) => {
+      fc.assert(
+        fc.property(
+          arbitraryFacts(span, topics).chain((facts) =>
+            fc.tuple(
+              fc.shuffledSubarray(facts, { minLength: facts.length }),
+              fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 10 }),
+            ),
+          ),
+          ([shuffled, dupes]) => {
+            const delivered = [...shuffled];
+            for (const i of dupes) delivered.splice(i % (delivered.length + 1), 0, shuffled[i]!);
+            const ordered: ConversationFact[] = [];
+            let fold: ProjectionFold | undefined;
+            let appended = 0;
+            for (const [i, fact] of delivered.entries()) {
+              if (insertCanonicalAt(ordered, fact) < 0) continue;
+              if (fold?.append(fact, ordered)) appended++;
+              else fold = ProjectionFold.of(ordered);
+              expect(fold.projection()).toStrictEqual(projectConversation(delivered.slice(0, i + 1)));
+            }
+            // In-order deliveries take the incremental path (the property would hold trivially otherwise).
+            if (delivered.every((f, i) => i === 0 || f.eventTime > delivered[i - 1]!.eventTime))
+              expect(appended).toBe(ordered.length - 1);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   it('append refuses a fact that is not last, or not later than every fact folded, and changes nothing then', () => {
     const facts = [answeredCall()[0]!, answeredCall()[3]!, answeredCall()[4]!];

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
-import { factOf, openProcessingDatabase, projectConversation, SqliteConversationQueries, SqliteConversationStore } from '../../src/processing/index.js';
+import {
+  factOf,
+  openProcessingDatabase,
+  projectConversation,
+  SqliteConversationQueries,
+  SqliteConversationStore,
+} from '../../src/processing/index.js';
 import type { ConversationFact, ConversationProjection } from '../../src/processing/index.js';
 import { generateAnnotatedEvents } from '../../src/simulate/index.js';
 import type { ContactCentreFigures } from '../../src/telemetry/index.js';
@@ -23,7 +29,9 @@ const open = () => {
 function referenceFigures(projections: Iterable<ConversationProjection>): ContactCentreFigures {
   const all = [...projections];
   const waiting = new Map<string, number>();
-  for (const p of all) if (p.state === 'active' && p.waitingQueueId) waiting.set(p.waitingQueueId, (waiting.get(p.waitingQueueId) ?? 0) + 1);
+  for (const p of all)
+    if (p.state === 'active' && p.waitingQueueId)
+      waiting.set(p.waitingQueueId, (waiting.get(p.waitingQueueId) ?? 0) + 1);
   const leftQueue = all.filter((p) => p.answered || p.abandoned);
   const handled = all.filter((p) => p.answered && p.state === 'ended');
   return {
@@ -61,7 +69,13 @@ function simulatedFacts(conversations: number, seed: number): ConversationFact[]
 describe('SqliteConversationQueries.contactCentreFigures', () => {
   it('equals the figures computed from the projections, at every point of a simulated stream', async () => {
     const { store, queries } = open();
-    expect(queries.contactCentreFigures()).toEqual({ activeConversations: 0, waitingByQueue: [], abandonRate: null, averageHandleTimeMs: null, conversationsEnded: 0 });
+    expect(queries.contactCentreFigures()).toEqual({
+      activeConversations: 0,
+      waitingByQueue: [],
+      abandonRate: null,
+      averageHandleTimeMs: null,
+      conversationsEnded: 0,
+    });
     const facts = simulatedFacts(400, 17);
     const byConversation = new Map<string, ConversationFact[]>();
     let checks = 0;
@@ -101,22 +115,30 @@ describe('SqliteConversationQueries.contactCentreFigures', () => {
       wrapupDurationMs: fc.nat({ max: 10_000 }),
     });
     fc.assert(
-      fc.property(fc.array(factArb, { minLength: 1, maxLength: 25 }), fc.array(fc.nat(), { maxLength: 8 }), (raw, dupes) => {
-        const facts = raw.map((f, i) => ({ ...f, key: `k${i}` }) as ConversationFact);
-        const delivered = [...facts];
-        for (const d of dupes) delivered.splice(d % (delivered.length + 1), 0, facts[d % facts.length]!);
-        const { db, store, queries } = open();
-        const applied = new Map<string, ConversationFact>();
-        for (const fact of delivered) {
-          store.applyFactNow(fact);
-          applied.set(fact.key, fact);
-          expect(queries.contactCentreFigures()).toEqual(queries.recountContactCentreFigures());
-        }
-        const byConversation = new Map<string, ConversationFact[]>();
-        for (const f of applied.values()) byConversation.set(f.conversationId, [...(byConversation.get(f.conversationId) ?? []), f]);
-        expectFigures(queries.contactCentreFigures(), referenceFigures([...byConversation.values()].map((f) => projectConversation(f))));
-        db.close();
-      }),
+      fc.property(
+        fc.array(factArb, { minLength: 1, maxLength: 25 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (raw, dupes) => {
+          const facts = raw.map((f, i) => ({ ...f, key: `k${i}` }) as ConversationFact);
+          const delivered = [...facts];
+          for (const d of dupes) delivered.splice(d % (delivered.length + 1), 0, facts[d % facts.length]!);
+          const { db, store, queries } = open();
+          const applied = new Map<string, ConversationFact>();
+          for (const fact of delivered) {
+            store.applyFactNow(fact);
+            applied.set(fact.key, fact);
+            expect(queries.contactCentreFigures()).toEqual(queries.recountContactCentreFigures());
+          }
+          const byConversation = new Map<string, ConversationFact[]>();
+          for (const f of applied.values())
+            byConversation.set(f.conversationId, [...(byConversation.get(f.conversationId) ?? []), f]);
+          expectFigures(
+            queries.contactCentreFigures(),
+            referenceFigures([...byConversation.values()].map((f) => projectConversation(f))),
+          );
+          db.close();
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -157,7 +179,9 @@ describe('SqliteConversationQueries.get and list', () => {
     }
     // A new event of the oldest conversation brings it to the front.
     const oldest = byRecency.at(-1)!;
-    const next = simulatedFacts(30, 23).slice(250).find((f) => f.conversationId === oldest && !seen.has(f.key))!;
+    const next = simulatedFacts(30, 23)
+      .slice(250)
+      .find((f) => f.conversationId === oldest && !seen.has(f.key))!;
     await store.applyFact(next);
     expect(queries.list({ limit: 1 })[0]!.conversationId).toBe(oldest);
   });

@@ -30,7 +30,11 @@ let n = 0;
 const dbPath = (name: string) => join(dir, `${name}-${n++}.db`);
 
 /** The clean facts of a simulated stream, in delivery order (out of order and re-delivered as generated). */
-function stream(conversations: number, seed: number, faults = { duplicates: 0.05, outOfOrder: 0.1 }): ConversationFact[] {
+function stream(
+  conversations: number,
+  seed: number,
+  faults = { duplicates: 0.05, outOfOrder: 0.1 },
+): ConversationFact[] {
   const facts: ConversationFact[] = [];
   for (const { line, fault } of generateAnnotatedEvents({ conversations, seed, ...faults })) {
     if (fault === 'malformed' || fault === 'oversized') continue;
@@ -52,24 +56,27 @@ describe('SqliteConversationStore: the fact-set cache', () => {
     ['a cache larger than the stream', 10_000],
     ['a tiny cache (constant evictions)', 3],
     ['no cache', 0],
-  ])('with %s, every applyFact returns, and the table stores, the fold of the distinct facts so far', async (_name, cacheConversations) => {
-    const facts = stream(60, 3);
-    const store = new SqliteConversationStore(openProcessingDatabase(dbPath('cache')), { cacheConversations });
-    const seen = new Map<string, ConversationFact[]>();
-    for (const fact of facts) {
-      const list = seen.get(fact.conversationId) ?? [];
-      list.push(fact);
-      seen.set(fact.conversationId, list);
-      expect(await store.applyFact(fact)).toEqual(projectConversation(list));
-    }
-    for (const [id, projection] of reference(facts)) expect(await store.get(id), id).toEqual(projection);
-    const stats = store.cacheStats();
-    expect(stats.capacity).toBe(cacheConversations);
-    expect(stats.size).toBeLessThanOrEqual(cacheConversations);
-    if (cacheConversations === 10_000) expect(stats.misses).toBe(seen.size); // one cold read per conversation
-    if (cacheConversations === 3) expect(stats.evictions).toBeGreaterThan(50);
-    if (cacheConversations === 0) expect(stats.hits).toBe(0);
-  });
+  ])(
+    'with %s, every applyFact returns, and the table stores, the fold of the distinct facts so far',
+    async (_name, cacheConversations) => {
+      const facts = stream(60, 3);
+      const store = new SqliteConversationStore(openProcessingDatabase(dbPath('cache')), { cacheConversations });
+      const seen = new Map<string, ConversationFact[]>();
+      for (const fact of facts) {
+        const list = seen.get(fact.conversationId) ?? [];
+        list.push(fact);
+        seen.set(fact.conversationId, list);
+        expect(await store.applyFact(fact)).toEqual(projectConversation(list));
+      }
+      for (const [id, projection] of reference(facts)) expect(await store.get(id), id).toEqual(projection);
+      const stats = store.cacheStats();
+      expect(stats.capacity).toBe(cacheConversations);
+      expect(stats.size).toBeLessThanOrEqual(cacheConversations);
+      if (cacheConversations === 10_000) expect(stats.misses).toBe(seen.size); // one cold read per conversation
+      if (cacheConversations === 3) expect(stats.evictions).toBeGreaterThan(50);
+      if (cacheConversations === 0) expect(stats.hits).toBe(0);
+    },
+  );
 
   it('a duplicate writes nothing: the conversation keeps its place in the "most recently updated" order', async () => {
     const db = openProcessingDatabase(dbPath('dup'));
@@ -83,21 +90,44 @@ describe('SqliteConversationStore: the fact-set cache', () => {
     await store.applyFact(factB);
     const before = db.prepare('SELECT version, update_seq FROM conversations WHERE conversation_id = ?').get(a);
     expect(await store.applyFact(factA)).toEqual(projectConversation([factA]));
-    expect(db.prepare('SELECT version, update_seq FROM conversations WHERE conversation_id = ?').get(a)).toEqual(before);
+    expect(db.prepare('SELECT version, update_seq FROM conversations WHERE conversation_id = ?').get(a)).toEqual(
+      before,
+    );
     expect(queries.list({ limit: 10 }).map((p) => p.conversationId)).toEqual([b, a]);
     expect(db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get()).toBe(2);
   });
 
   it('refuses a negative or fractional cache size', () => {
     const db = openProcessingDatabase(dbPath('bad'));
-    expect(() => new SqliteConversationStore(db, { cacheConversations: -1 })).toThrow(/cacheConversations must be a whole number/);
+    expect(() => new SqliteConversationStore(db, { cacheConversations: -1 })).toThrow(
+      /cacheConversations must be a whole number/,
+    );
     expect(() => new SqliteConversationStore(db, { cacheConversations: 1.5 })).toThrow(RangeError);
   });
 });
 
 describe('the fact log’s encoding', () => {
-  const FIELDS = ['key', 'conversationId', 'topic', 'eventTime', 'participantId', 'sessionId', 'mediaType', 'direction', 'ani', 'dnis', 'queueId', 'userId',
-    'acdOutcome', 'disconnectType', 'connectedDurationMs', 'interactingDurationMs', 'heldDurationMs', 'wrapupDurationMs', 'wrapupCode'];
+  const FIELDS = [
+    'key',
+    'conversationId',
+    'topic',
+    'eventTime',
+    'participantId',
+    'sessionId',
+    'mediaType',
+    'direction',
+    'ani',
+    'dnis',
+    'queueId',
+    'userId',
+    'acdOutcome',
+    'disconnectType',
+    'connectedDurationMs',
+    'interactingDurationMs',
+    'heldDurationMs',
+    'wrapupDurationMs',
+    'wrapupCode',
+  ];
 
   it('round-trips every fact of a simulated stream, shorter than the JSON object, and reads the JSON objects of schema version 2', () => {
     let encoded = 0;
@@ -124,9 +154,21 @@ describe('the fact log’s encoding', () => {
       conversationId: fc.constant('c1'),
       topic: fc.constantFrom('customer.start', 'acd.end', 'wrapup'),
       eventTime: fc.integer({ min: 0, max: 2 ** 45 }),
-      participantId: optional(text), sessionId: optional(text), mediaType: optional(text), direction: optional(text), ani: optional(text), dnis: optional(text),
-      queueId: optional(text), userId: optional(text), acdOutcome: optional(text), disconnectType: optional(text), wrapupCode: optional(text),
-      connectedDurationMs: optional(fc.nat()), interactingDurationMs: optional(fc.nat()), heldDurationMs: optional(fc.nat()), wrapupDurationMs: optional(fc.nat()),
+      participantId: optional(text),
+      sessionId: optional(text),
+      mediaType: optional(text),
+      direction: optional(text),
+      ani: optional(text),
+      dnis: optional(text),
+      queueId: optional(text),
+      userId: optional(text),
+      acdOutcome: optional(text),
+      disconnectType: optional(text),
+      wrapupCode: optional(text),
+      connectedDurationMs: optional(fc.nat()),
+      interactingDurationMs: optional(fc.nat()),
+      heldDurationMs: optional(fc.nat()),
+      wrapupDurationMs: optional(fc.nat()),
     }) as fc.Arbitrary<ConversationFact>;
     fc.assert(
       fc.property(factArb, (fact) => {
@@ -138,7 +180,15 @@ describe('the fact log’s encoding', () => {
 
   it('refuses a damaged text with the conversation it belongs to', () => {
     const good = encodeFact(stream(1, 73)[0]!);
-    for (const bad of ['["k"]', '["k","acd.start","1767268800000"]', '[1,"acd.start",1]', '["k","acd.start",1,5]', `[${'"x",'.repeat(20)}1]`, '{"key":"k"}', '"text"']) {
+    for (const bad of [
+      '["k"]',
+      '["k","acd.start","1767268800000"]',
+      '[1,"acd.start",1]',
+      '["k","acd.start",1,5]',
+      `[${'"x",'.repeat(20)}1]`,
+      '{"key":"k"}',
+      '"text"',
+    ]) {
       expect(() => decodeFact(bad, 'c-7')).toThrow(/Corrupt conversation fact in conversation_fact_log of c-7/);
     }
     const timeAsText = good.replace(/^(\["[^"]*","[^"]*",)(\d+)/, '$1"$2"');
@@ -157,7 +207,9 @@ describe('SqliteConversationStore: writers the cache did not see', () => {
     for (const [i, fact] of facts.entries()) {
       seen.set(fact.conversationId, [...(seen.get(fact.conversationId) ?? []), fact]);
       // Each write is made by one of the stores; the other's cached copy is then out of date.
-      expect(await (i % 2 === 0 ? one : two).applyFact(fact)).toEqual(projectConversation(seen.get(fact.conversationId)!));
+      expect(await (i % 2 === 0 ? one : two).applyFact(fact)).toEqual(
+        projectConversation(seen.get(fact.conversationId)!),
+      );
     }
     for (const [id, projection] of reference(facts)) {
       expect(await one.get(id)).toEqual(projection);
@@ -179,7 +231,11 @@ describe('SqliteConversationStore: writers the cache did not see', () => {
       const store = new SqliteConversationStore(openProcessingDatabase(process.argv[1]));
       for (const fact of JSON.parse(process.argv[2])) await store.applyFact(fact);
     `;
-    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, path, JSON.stringify(half)], { cwd: projectRoot, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script, path, JSON.stringify(half)],
+      { cwd: projectRoot, stdio: 'pipe' },
+    );
     const projection = await store.applyFact(later[0]!);
     expect(projection).toEqual(projectConversation([first!, ...half, later[0]!]));
     for (const fact of later.slice(1)) await store.applyFact(fact);
@@ -245,7 +301,9 @@ describe('SqliteConversationStore inside transactions the caller opened', () => 
     const logSize = () => db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get();
     db.exec('BEGIN IMMEDIATE');
     store.applyFactNow(facts[0]!);
-    db.exec("CREATE TEMP TRIGGER refuse BEFORE UPDATE ON conversations BEGIN SELECT RAISE(ABORT, 'the row write failed'); END");
+    db.exec(
+      "CREATE TEMP TRIGGER refuse BEFORE UPDATE ON conversations BEGIN SELECT RAISE(ABORT, 'the row write failed'); END",
+    );
     expect(() => store.applyFactNow(facts[1]!)).toThrow('the row write failed');
     expect(db.inTransaction).toBe(true);
     expect(logSize()).toBe(1);
@@ -267,9 +325,15 @@ describe('SqliteConversationStore inside transactions the caller opened', () => 
     }
     db.exec('COMMIT');
     expect(one.cacheStats().reloads + two.cacheStats().reloads).toBeGreaterThan(facts.length / 4);
-    expect(db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get()).toBe(new Set(facts.map((f) => f.key)).size);
-    const listed = (db.prepare('SELECT fact_rowids FROM conversations').pluck().all() as string[]).flatMap((r) => JSON.parse(r) as number[]);
-    expect(listed.sort((a, b) => a - b)).toEqual(db.prepare('SELECT rowid FROM conversation_fact_log ORDER BY rowid').pluck().all());
+    expect(db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get()).toBe(
+      new Set(facts.map((f) => f.key)).size,
+    );
+    const listed = (db.prepare('SELECT fact_rowids FROM conversations').pluck().all() as string[]).flatMap(
+      (r) => JSON.parse(r) as number[],
+    );
+    expect(listed.sort((a, b) => a - b)).toEqual(
+      db.prepare('SELECT rowid FROM conversation_fact_log ORDER BY rowid').pluck().all(),
+    );
   });
 
   it('a failure inside applyFact rolls back its own writes and leaves the cache usable', async () => {
@@ -346,7 +410,19 @@ describe('schema migration from version 2 (the projection stored as JSON, facts 
         conversation.facts.push(fact);
         conversation.rowids.push(rowid);
         const p = projectConversation(conversation.facts);
-        upsert.run(fact.conversationId, JSON.stringify(p), JSON.stringify(conversation.rowids), new Date(Date.UTC(2026, 0, 1) + i).toISOString(), i + 1, rowid, p.state, p.answered ? 1 : 0, p.abandoned ? 1 : 0, p.waitingQueueId ?? null, p.handleMs);
+        upsert.run(
+          fact.conversationId,
+          JSON.stringify(p),
+          JSON.stringify(conversation.rowids),
+          new Date(Date.UTC(2026, 0, 1) + i).toISOString(),
+          i + 1,
+          rowid,
+          p.state,
+          p.answered ? 1 : 0,
+          p.abandoned ? 1 : 0,
+          p.waitingQueueId ?? null,
+          p.handleMs,
+        );
       });
     })();
     db.close();
@@ -358,7 +434,10 @@ describe('schema migration from version 2 (the projection stored as JSON, facts 
     const [before, after] = [all.slice(0, 600), all.slice(600)];
     secondVersionDatabase(path, before);
     const old = new Database(path, { readonly: true });
-    const order = old.prepare('SELECT conversation_id FROM conversations ORDER BY update_seq DESC').pluck().all() as string[];
+    const order = old
+      .prepare('SELECT conversation_id FROM conversations ORDER BY update_seq DESC')
+      .pluck()
+      .all() as string[];
     const oldTotals = old.prepare('SELECT * FROM conversation_totals').get();
     const oldLog = old.prepare('SELECT rowid, fact FROM conversation_fact_log ORDER BY rowid').all();
     old.close();
@@ -366,13 +445,17 @@ describe('schema migration from version 2 (the projection stored as JSON, facts 
     const db = openProcessingDatabase(path);
     const queries = new SqliteConversationQueries(db);
     expect(db.prepare("SELECT version FROM processing_schema WHERE component = 'conversations'").pluck().get()).toBe(3);
-    expect(db.prepare("SELECT COUNT(*) FROM pragma_table_info('conversations') WHERE name = 'projection'").pluck().get()).toBe(0);
+    expect(
+      db.prepare("SELECT COUNT(*) FROM pragma_table_info('conversations') WHERE name = 'projection'").pluck().get(),
+    ).toBe(0);
     expect(db.prepare('SELECT rowid, fact FROM conversation_fact_log ORDER BY rowid').all()).toEqual(oldLog);
     expect(db.prepare('SELECT * FROM conversation_totals').get()).toEqual(oldTotals);
     const expected = reference(before);
     for (const [id, projection] of expected) expect(queries.get(id), id).toEqual(projection);
     expect(queries.list({ limit: 1000 }).map((p) => p.conversationId)).toEqual(order);
-    expect(queries.list({ state: 'active', limit: 1000 })).toEqual(order.map((id) => expected.get(id)!).filter((p) => p.state === 'active'));
+    expect(queries.list({ state: 'active', limit: 1000 })).toEqual(
+      order.map((id) => expected.get(id)!).filter((p) => p.state === 'active'),
+    );
     expect(queries.contactCentreFigures()).toEqual(queries.recountContactCentreFigures());
 
     // Facts of version 2 (objects) and 3 (arrays) side by side: a new store reads each conversation's facts cold.
@@ -385,8 +468,13 @@ describe('schema migration from version 2 (the projection stored as JSON, facts 
     }
     for (const [id, projection] of reference(all)) expect(await store.get(id), id).toEqual(projection);
     expect(queries.contactCentreFigures()).toEqual(queries.recountContactCentreFigures());
-    const formats = db.prepare("SELECT substr(fact, 1, 1) AS f, COUNT(*) AS n FROM conversation_fact_log GROUP BY f ORDER BY f").all();
-    expect(formats).toEqual([{ f: '[', n: expect.any(Number) }, { f: '{', n: oldLog.length }]);
+    const formats = db
+      .prepare('SELECT substr(fact, 1, 1) AS f, COUNT(*) AS n FROM conversation_fact_log GROUP BY f ORDER BY f')
+      .all();
+    expect(formats).toEqual([
+      { f: '[', n: expect.any(Number) },
+      { f: '{', n: oldLog.length },
+    ]);
     // Opening it again is a no-op.
     new SqliteConversationQueries(openProcessingDatabase(path));
   });
@@ -401,16 +489,29 @@ describe('schema migration from the first version of the store', () => {
       CREATE TABLE IF NOT EXISTS conversation_facts (conversation_id TEXT NOT NULL, event_key TEXT NOT NULL, fact TEXT NOT NULL, PRIMARY KEY (conversation_id, event_key)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS conversations (conversation_id TEXT PRIMARY KEY, projection TEXT NOT NULL, updated_at TEXT NOT NULL);
     `);
-    const insertFact = db.prepare('INSERT OR IGNORE INTO conversation_facts (conversation_id, event_key, fact) VALUES (?, ?, ?)');
-    const upsert = db.prepare('INSERT INTO conversations (conversation_id, projection, updated_at) VALUES (?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET projection = excluded.projection, updated_at = excluded.updated_at');
+    const insertFact = db.prepare(
+      'INSERT OR IGNORE INTO conversation_facts (conversation_id, event_key, fact) VALUES (?, ?, ?)',
+    );
+    const upsert = db.prepare(
+      'INSERT INTO conversations (conversation_id, projection, updated_at) VALUES (?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET projection = excluded.projection, updated_at = excluded.updated_at',
+    );
     const seen = new Map<string, ConversationFact[]>();
     facts.forEach((fact, i) => {
       // The first version stored facts without sessionId and projections without the new fields.
       const { sessionId: _sessionId, ...v1Fact } = fact;
       insertFact.run(fact.conversationId, fact.key, JSON.stringify(v1Fact));
       seen.set(fact.conversationId, [...(seen.get(fact.conversationId) ?? []), v1Fact]);
-      const { answered: _a, waitingQueueId: _w, handleMs: _h, ...v1Projection } = projectConversation(seen.get(fact.conversationId)!);
-      upsert.run(fact.conversationId, JSON.stringify(v1Projection), new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString());
+      const {
+        answered: _a,
+        waitingQueueId: _w,
+        handleMs: _h,
+        ...v1Projection
+      } = projectConversation(seen.get(fact.conversationId)!);
+      upsert.run(
+        fact.conversationId,
+        JSON.stringify(v1Projection),
+        new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+      );
     });
     db.close();
   }
@@ -421,20 +522,29 @@ describe('schema migration from the first version of the store', () => {
     const facts = stream(80, 61).slice(0, 500);
     firstVersionDatabase(path, facts);
     const db = openProcessingDatabase(path);
-    const order = db.prepare('SELECT conversation_id FROM conversations ORDER BY updated_at DESC').pluck().all() as string[];
+    const order = db
+      .prepare('SELECT conversation_id FROM conversations ORDER BY updated_at DESC')
+      .pluck()
+      .all() as string[];
     const store = new SqliteConversationStore(db);
-    expect(db.prepare("SELECT version FROM processing_schema WHERE component = 'conversations'").pluck().get()).toBe(CONVERSATION_SCHEMA_VERSION);
+    expect(db.prepare("SELECT version FROM processing_schema WHERE component = 'conversations'").pluck().get()).toBe(
+      CONVERSATION_SCHEMA_VERSION,
+    );
     const withoutSessions = facts.map(({ sessionId: _s, ...f }) => f as ConversationFact);
     const expected = reference(withoutSessions);
     // The facts moved to the log, the first version's table is gone.
-    expect(db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get()).toBe(new Set(facts.map((f) => f.key)).size);
+    expect(db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get()).toBe(
+      new Set(facts.map((f) => f.key)).size,
+    );
     expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'conversation_facts'").pluck().get()).toBe(0);
     for (const [id, projection] of expected) expect(await store.get(id)).toEqual(projection);
     const queries = new SqliteConversationQueries(db);
     expect(queries.list({ limit: 1000 }).map((p) => p.conversationId)).toEqual(order);
     expect(queries.contactCentreFigures()).toEqual(queries.recountContactCentreFigures());
     expect(queries.contactCentreFigures().waitingByQueue.length).toBeGreaterThan(0);
-    expect(queries.contactCentreFigures().activeConversations).toBe([...expected.values()].filter((p) => p.state === 'active').length);
+    expect(queries.contactCentreFigures().activeConversations).toBe(
+      [...expected.values()].filter((p) => p.state === 'active').length,
+    );
     // And it goes on from there.
     const more = stream(80, 61).slice(500);
     for (const fact of more) await store.applyFact(fact);
@@ -456,6 +566,8 @@ describe('schema migration from the first version of the store', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(ConversationSchemaError);
-    expect((error as Error).message).toMatch(new RegExp(`schema version 99, newer than this version .* understands \\(${CONVERSATION_SCHEMA_VERSION}\\)`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`schema version 99, newer than this version .* understands \\(${CONVERSATION_SCHEMA_VERSION}\\)`),
+    );
   });
 });

@@ -36,7 +36,11 @@ function local(sinks: Sink[] = []) {
   const conversations = new SqliteConversationStore(db);
   const deadLetters = new SqliteDeadLetterStore(db);
   const idempotency = new SqliteIdempotencyPersistenceLayer(db);
-  const processor = createProcessor({ persistenceStore: idempotency, sinks: [new ConversationProjectionSink(conversations), ...sinks], deadLetters });
+  const processor = createProcessor({
+    persistenceStore: idempotency,
+    sinks: [new ConversationProjectionSink(conversations), ...sinks],
+    deadLetters,
+  });
   const other = openProcessingDatabase(path);
   const committed = {
     idempotency: () => other.prepare('SELECT COUNT(*) FROM idempotency').pluck().get() as number,
@@ -53,7 +57,8 @@ const invalid = { version: '0', detail: 'not a Genesys event' };
 
 async function run(processor: ReturnType<typeof local>['processor']): Promise<ProcessStatus[]> {
   const statuses: ProcessStatus[] = [];
-  for (const [i, event] of [...events, events[1]!, invalid].entries()) statuses.push((await processor.process({ messageId: `m-${i}`, event })).status);
+  for (const [i, event] of [...events, events[1]!, invalid].entries())
+    statuses.push((await processor.process({ messageId: `m-${i}`, event })).status);
   return statuses;
 }
 const EXPECTED: ProcessStatus[] = ['processed', 'processed', 'processed', 'processed', 'duplicate', 'dead-lettered'];
@@ -99,16 +104,22 @@ describe('the processor on SQLite stores, standalone and inside a caller’s tra
     const slow: Sink = { name: 'slow', handle: () => sleep(30) };
     const { db, processor } = local([slow]);
     db.exec('BEGIN IMMEDIATE');
-    const results = await Promise.allSettled([processor.process({ messageId: 'a', event: events[0] }), processor.process({ messageId: 'b', event: events[0] })]);
+    const results = await Promise.allSettled([
+      processor.process({ messageId: 'a', event: events[0] }),
+      processor.process({ messageId: 'b', event: events[0] }),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(TransientProcessingError);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(
+      TransientProcessingError,
+    );
     expect(await processor.process({ messageId: 'b', event: events[0] })).toMatchObject({ status: 'duplicate' });
     db.exec('COMMIT');
   });
 
   it('the dead-letter store: standalone puts are committed at once; inside a rolled-back transaction they vanish', async () => {
     const { db, deadLetters, committed } = local();
-    const entry = (id: string) => deadLetterEntry({ stage: 'validate', reason: 'bad', body: `{"id":"${id}"}`, messageId: id });
+    const entry = (id: string) =>
+      deadLetterEntry({ stage: 'validate', reason: 'bad', body: `{"id":"${id}"}`, messageId: id });
     await deadLetters.put(entry('standalone'));
     expect((await committed.deadLetters()).map((e) => e.messageId)).toEqual(['standalone']);
     db.exec('BEGIN IMMEDIATE');
@@ -125,10 +136,15 @@ describe('SqliteIdempotencyPersistenceLayer: idempotency keys', () => {
       return this.getHashedIdempotencyKey(data as never);
     }
     powertoolsKey(data: unknown): string {
-      return (BasePersistenceLayer.prototype as unknown as { getHashedIdempotencyKey(d: unknown): string }).getHashedIdempotencyKey.call(this, data);
+      return (
+        BasePersistenceLayer.prototype as unknown as { getHashedIdempotencyKey(d: unknown): string }
+      ).getHashedIdempotencyKey.call(this, data);
     }
   }
-  const layer = (config: ConstructorParameters<typeof IdempotencyConfig>[0], options: { recordIdsByEventTime?: boolean } = {}) => {
+  const layer = (
+    config: ConstructorParameters<typeof IdempotencyConfig>[0],
+    options: { recordIdsByEventTime?: boolean } = {},
+  ) => {
     const l = new Exposed(openProcessingDatabase(join(dir, `k-${n++}.db`)), options);
     l.configure({ config: new IdempotencyConfig(config), keyPrefix: IDEMPOTENCY_KEY_PREFIX });
     return l;
@@ -157,33 +173,56 @@ describe('SqliteIdempotencyPersistenceLayer: idempotency keys', () => {
     const plain = layer({ eventKeyJmesPath: 'key' });
     const timed = layer({ eventKeyJmesPath: 'key' }, { recordIdsByEventTime: true });
     const hash = plain.key({ key: 'abc' }).slice(`${IDEMPOTENCY_KEY_PREFIX}#`.length);
-    expect(timed.key({ key: 'abc', eventTime: 1767268800123 })).toBe(`${IDEMPOTENCY_KEY_PREFIX}#001767268800123#${hash}`);
+    expect(timed.key({ key: 'abc', eventTime: 1767268800123 })).toBe(
+      `${IDEMPOTENCY_KEY_PREFIX}#001767268800123#${hash}`,
+    );
     expect(timed.key({ key: 'abc' })).toBe(plain.key({ key: 'abc' }));
     expect(plain.key({ key: 'abc', eventTime: 1767268800123 })).toBe(plain.key({ key: 'abc' }));
     // Later events sort after earlier ones (what keeps inserts at the end of the index).
     expect(timed.key({ key: 'zzz', eventTime: 999 }) < timed.key({ key: 'aaa', eventTime: 1000 })).toBe(true);
   });
 
-  it.each([false, true])('idempotencyRecordId gives the ids the processor writes (recordIdsByEventTime: %s)', async (recordIdsByEventTime) => {
-    const db = openProcessingDatabase(join(dir, `ids-${n++}.db`));
-    const processor = createProcessor({ persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { recordIdsByEventTime }), sinks: [], deadLetters: new SqliteDeadLetterStore(db) });
-    const results = [];
-    for (const [i, event] of events.entries()) results.push(await processor.process({ messageId: `m-${i}`, event }));
-    const ids = db.prepare('SELECT id FROM idempotency ORDER BY id').pluck().all();
-    const expected = results.map((r, i) => idempotencyRecordId(r.key!, (events[i]!.detail as { eventBody: { eventTime: number } }).eventBody.eventTime, { recordIdsByEventTime }));
-    expect(ids).toEqual([...expected].sort());
-    if (recordIdsByEventTime) expect(ids[0]).toMatch(new RegExp(`^${IDEMPOTENCY_KEY_PREFIX}#001767268800000#`));
-    // Re-deliveries (new envelope id) find their records.
-    for (const [i, event] of events.entries()) expect(await processor.process({ messageId: `r-${i}`, event: { ...event, id: `redelivery-${i}` } })).toMatchObject({ status: 'duplicate' });
-  });
+  it.each([false, true])(
+    'idempotencyRecordId gives the ids the processor writes (recordIdsByEventTime: %s)',
+    async (recordIdsByEventTime) => {
+      const db = openProcessingDatabase(join(dir, `ids-${n++}.db`));
+      const processor = createProcessor({
+        persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { recordIdsByEventTime }),
+        sinks: [],
+        deadLetters: new SqliteDeadLetterStore(db),
+      });
+      const results = [];
+      for (const [i, event] of events.entries()) results.push(await processor.process({ messageId: `m-${i}`, event }));
+      const ids = db.prepare('SELECT id FROM idempotency ORDER BY id').pluck().all();
+      const expected = results.map((r, i) =>
+        idempotencyRecordId(r.key!, (events[i]!.detail as { eventBody: { eventTime: number } }).eventBody.eventTime, {
+          recordIdsByEventTime,
+        }),
+      );
+      expect(ids).toEqual([...expected].sort());
+      if (recordIdsByEventTime) expect(ids[0]).toMatch(new RegExp(`^${IDEMPOTENCY_KEY_PREFIX}#001767268800000#`));
+      // Re-deliveries (new envelope id) find their records.
+      for (const [i, event] of events.entries())
+        expect(
+          await processor.process({ messageId: `r-${i}`, event: { ...event, id: `redelivery-${i}` } }),
+        ).toMatchObject({ status: 'duplicate' });
+    },
+  );
 
   it('records as earlier versions stored them (Powertools ids, a UUID nonce and processedAt) still make re-deliveries duplicates', async () => {
     const db = openProcessingDatabase(join(dir, `old-records-${n++}.db`));
     const layer = new SqliteIdempotencyPersistenceLayer(db);
-    const processor = createProcessor({ persistenceStore: layer, sinks: [], deadLetters: new SqliteDeadLetterStore(db) });
+    const processor = createProcessor({
+      persistenceStore: layer,
+      sinks: [],
+      deadLetters: new SqliteDeadLetterStore(db),
+    });
     const [first, second] = [events[0]!, events[1]!];
-    const keyOf = (event: Record<string, unknown>) => (parseGenesysEvent(event) as { ok: true; event: { key: string } }).event.key;
-    db.prepare("INSERT INTO idempotency (id, status, expiration, in_progress_expiration, data) VALUES (?, 'COMPLETED', ?, ?, ?)").run(
+    const keyOf = (event: Record<string, unknown>) =>
+      (parseGenesysEvent(event) as { ok: true; event: { key: string } }).event.key;
+    db.prepare(
+      "INSERT INTO idempotency (id, status, expiration, in_progress_expiration, data) VALUES (?, 'COMPLETED', ?, ?, ?)",
+    ).run(
       idempotencyRecordId(keyOf(first), undefined),
       Math.round(Date.now() / 1000) + 3600,
       Date.now() - 1000,
@@ -192,10 +231,19 @@ describe('SqliteIdempotencyPersistenceLayer: idempotency keys', () => {
     expect(await processor.process({ messageId: 'a', event: first })).toMatchObject({ status: 'duplicate' });
     expect(await processor.process({ messageId: 'b', event: second })).toMatchObject({ status: 'processed' });
     // What this version stores: the nonce alone.
-    const stored = JSON.parse(db.prepare('SELECT data FROM idempotency WHERE id = ?').pluck().get(idempotencyRecordId(keyOf(second), undefined)) as string) as Record<string, unknown>;
+    const stored = JSON.parse(
+      db
+        .prepare('SELECT data FROM idempotency WHERE id = ?')
+        .pluck()
+        .get(idempotencyRecordId(keyOf(second), undefined)) as string,
+    ) as Record<string, unknown>;
     expect(Object.keys(stored)).toEqual(['nonce']);
     // A new processor (a restart) tells its own runs from earlier ones.
-    const restarted = createProcessor({ persistenceStore: layer, sinks: [], deadLetters: new SqliteDeadLetterStore(db) });
+    const restarted = createProcessor({
+      persistenceStore: layer,
+      sinks: [],
+      deadLetters: new SqliteDeadLetterStore(db),
+    });
     expect(await restarted.process({ messageId: 'c', event: second })).toMatchObject({ status: 'duplicate' });
     expect(await restarted.process({ messageId: 'd', event: events[2]! })).toMatchObject({ status: 'processed' });
   });

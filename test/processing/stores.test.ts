@@ -58,14 +58,21 @@ describe.each(stores)('conversation store: %s', (_name, make) => {
   it('stores the waiting queue while a conversation is queued and removes it when it leaves; answered and handleMs round-trip', async () => {
     const store = make();
     // An answered call that was queued.
-    const facts = [...simulatedConversations(10, 9).values()].find((f) => projectConversation(f).answered && projectConversation(f).handleMs > 0);
+    const facts = [...simulatedConversations(10, 9).values()].find(
+      (f) => projectConversation(f).answered && projectConversation(f).handleMs > 0,
+    );
     const ordered = [...facts!].sort((a, b) => a.eventTime - b.eventTime);
     const firstQueued = ordered.findIndex((f) => f.topic === 'acd.start');
     expect(firstQueued).toBeGreaterThan(0);
     for (const fact of ordered.slice(0, firstQueued + 1)) await store.applyFact(fact);
     const queued = await store.get(ordered[0]!.conversationId);
     expect(queued).toEqual(projectConversation(ordered.slice(0, firstQueued + 1)));
-    expect(queued).toMatchObject({ state: 'active', waitingQueueId: ordered[firstQueued]!.queueId, answered: false, handleMs: 0 });
+    expect(queued).toMatchObject({
+      state: 'active',
+      waitingQueueId: ordered[firstQueued]!.queueId,
+      answered: false,
+      handleMs: 0,
+    });
     for (const fact of ordered.slice(firstQueued + 1)) await store.applyFact(fact);
     const done = await store.get(ordered[0]!.conversationId);
     expect(done).toEqual(projectConversation(ordered));
@@ -92,7 +99,11 @@ describe('DynamoDB conversation store details', () => {
     const [facts] = [...simulatedConversations(1, 55).values()];
     const [a, b] = [facts![0]!, facts![1]!];
     // Writer A's client holds back its figures write until writer B has finished entirely.
-    const clientA = new DynamoDBClient({ endpoint: dynalite.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const clientA = new DynamoDBClient({
+      endpoint: dynalite.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
     let reached!: () => void;
     const atGate = new Promise<void>((resolve) => (reached = resolve));
     let open!: () => void;
@@ -124,7 +135,12 @@ describe('DynamoDB conversation store details', () => {
     const [facts] = [...simulatedConversations(1, 44).values()];
     for (const fact of facts!) await store.applyFact(fact);
     const doc = DynamoDBDocumentClient.from(dynalite.client);
-    const { Item } = await doc.send(new GetCommand({ TableName: 'conversations', Key: { conversationId: facts![0]!.conversationId, sk: PROJECTION_SK } }));
+    const { Item } = await doc.send(
+      new GetCommand({
+        TableName: 'conversations',
+        Key: { conversationId: facts![0]!.conversationId, sk: PROJECTION_SK },
+      }),
+    );
     expect(Item?.seq).toBe(facts!.length);
     expect(Item?.summarySeq).toBe(facts!.length);
     // Re-applying an old fact takes a new number and stores the same (complete) figures.
@@ -141,8 +157,23 @@ const deadLetterStores: Array<[string, () => DeadLetterStore]> = [
 describe.each(deadLetterStores)('dead-letter store: %s', (_name, make) => {
   it('stores entries with their reason and problems, idempotently per id', async () => {
     const store = make();
-    const problems = [{ path: '$.detail', expected: 'an object', found: 'missing', message: '$.detail is required (an object) but missing.' }];
-    const entry = deadLetterEntry({ stage: 'validate', reason: 'Invalid Genesys event: $.detail is required', problems, body: '{"id":"x"}', messageId: 'm-1', receiveCount: 2, now: new Date('2026-01-01T00:00:00Z') });
+    const problems = [
+      {
+        path: '$.detail',
+        expected: 'an object',
+        found: 'missing',
+        message: '$.detail is required (an object) but missing.',
+      },
+    ];
+    const entry = deadLetterEntry({
+      stage: 'validate',
+      reason: 'Invalid Genesys event: $.detail is required',
+      problems,
+      body: '{"id":"x"}',
+      messageId: 'm-1',
+      receiveCount: 2,
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
     await store.put(entry);
     await store.put(entry);
     const entries = (await store.list()).filter((e) => e.messageId === 'm-1');

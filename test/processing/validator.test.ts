@@ -28,9 +28,22 @@ function validatorWithStores() {
 // Simulated deliveries with every kind of fault (duplicates, late, malformed, oversized), and an
 // event whose keys are in an order of its own (the JSON passed on keeps it).
 const reversed = (value: unknown): unknown =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)])) : value;
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? Object.fromEntries(
+        Object.entries(value)
+          .reverse()
+          .map(([k, v]) => [k, reversed(v)]),
+      )
+    : value;
 const lines = [
-  ...generateEvents({ conversations: 40, seed: 5, duplicates: 0.05, outOfOrder: 0.05, malformed: 0.1, oversized: 0.01 }),
+  ...generateEvents({
+    conversations: 40,
+    seed: 5,
+    duplicates: 0.05,
+    outOfOrder: 0.05,
+    malformed: 0.1,
+    oversized: 0.01,
+  }),
   JSON.stringify(reversed(conversationEvent('acd.end', { queueId: 'q', brandNew: { b: 1, a: [2] } }))),
 ];
 
@@ -43,7 +56,15 @@ describe('validator', () => {
     // What validating with parseGenesysEvent and passing on JSON.parse(body) gives.
     const expected = records.flatMap((record) => {
       const parsed = parseGenesysEvent(record.body);
-      return parsed.ok ? [{ messageId: record.messageId, receiveCount: Number(record.attributes.ApproximateReceiveCount), event: JSON.parse(record.body) as unknown }] : [];
+      return parsed.ok
+        ? [
+            {
+              messageId: record.messageId,
+              receiveCount: Number(record.attributes.ApproximateReceiveCount),
+              event: JSON.parse(record.body) as unknown,
+            },
+          ]
+        : [];
     });
     expectSameValue(items, expected);
     expect(invalid).toBe(records.length - expected.length);
@@ -56,7 +77,10 @@ describe('validator', () => {
     for (const entry of entries) {
       const record = invalidRecords.find((r) => r.messageId === entry.messageId)!;
       const parsed = parseGenesysEvent(record.body);
-      expect(entry).toMatchObject({ stage: 'validate', receiveCount: Number(record.attributes.ApproximateReceiveCount) });
+      expect(entry).toMatchObject({
+        stage: 'validate',
+        receiveCount: Number(record.attributes.ApproximateReceiveCount),
+      });
       expect(entry.problems).toEqual(parsed.ok ? [] : parsed.problems);
       let topic: unknown;
       try {
@@ -70,7 +94,10 @@ describe('validator', () => {
     // The processor gets the validator's parse for the same event (a copy, as across the workflow).
     for (const item of items) {
       const handedOff = parsedEvents.take(item.messageId, jsonCopy(item.event));
-      expectSameValue(handedOff, (parseGenesysEvent(records.find((r) => r.messageId === item.messageId)!.body) as { event: GenesysEvent }).event);
+      expectSameValue(
+        handedOff,
+        (parseGenesysEvent(records.find((r) => r.messageId === item.messageId)!.body) as { event: GenesysEvent }).event,
+      );
       expect(handedOff!.envelope).not.toBe(item.event); // the event model's own copy
     }
     expect(parsedEvents.stats()).toMatchObject({ reused: items.length, mismatched: 0 });
@@ -81,16 +108,23 @@ describe('validator', () => {
     const event = conversationEvent('acd.end', { acdOutcome: 'ANSWERED', brandNew: { nested: [1] } });
     const { items, invalid } = await validator.validate({ source: 'eventbridge', event });
     expect(invalid).toBe(0);
-    expectSameValue(items, [{ messageId: event.id, receiveCount: 1, event: JSON.parse(JSON.stringify(event)) as unknown }]);
+    expectSameValue(items, [
+      { messageId: event.id, receiveCount: 1, event: JSON.parse(JSON.stringify(event)) as unknown },
+    ]);
   });
 
   it('names the topic of an invalid event when its JSON is readable', async () => {
     const { deadLetters, validator } = validatorWithStores();
     const bad = JSON.stringify(conversationEvent('acd.end', { eventTime: 'yesterday' }));
-    const { invalid } = await validator.validate({ source: 'pipe', records: [sqsRecord(bad, { messageId: 'bad' }), sqsRecord('{"detail-type":', { messageId: 'cut' })] });
+    const { invalid } = await validator.validate({
+      source: 'pipe',
+      records: [sqsRecord(bad, { messageId: 'bad' }), sqsRecord('{"detail-type":', { messageId: 'cut' })],
+    });
     expect(invalid).toBe(2);
     const entries = await deadLetters.list();
-    expect(entries.find((e) => e.messageId === 'bad')).toMatchObject({ topic: 'v2.detail.events.conversation.{id}.acd.end' });
+    expect(entries.find((e) => e.messageId === 'bad')).toMatchObject({
+      topic: 'v2.detail.events.conversation.{id}.acd.end',
+    });
     expect(entries.find((e) => e.messageId === 'cut')!.topic).toBeUndefined();
   });
 });

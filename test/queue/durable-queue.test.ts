@@ -37,7 +37,11 @@ describe.each([false, true])('leases in memory: %s', (leasesInMemory) => {
         messageId,
         body: '{"n":1}',
         messageAttributes: { kind: 'test' },
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(sentAt), ApproximateFirstReceiveTimestamp: String(sentAt + 5) },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: String(sentAt),
+          ApproximateFirstReceiveTimestamp: String(sentAt + 5),
+        },
       });
       expect(await queue.receive()).toEqual([]); // hidden while in flight
 
@@ -45,7 +49,10 @@ describe.each([false, true])('leases in memory: %s', (leasesInMemory) => {
       const [second] = await queue.receive();
       expect(second!.messageId).toBe(messageId);
       expect(second!.receiptHandle).not.toBe(first!.receiptHandle);
-      expect(second!.attributes).toMatchObject({ ApproximateReceiveCount: '2', ApproximateFirstReceiveTimestamp: String(sentAt + 5) });
+      expect(second!.attributes).toMatchObject({
+        ApproximateReceiveCount: '2',
+        ApproximateFirstReceiveTimestamp: String(sentAt + 5),
+      });
 
       expect(queue.deleteMessage(second!.receiptHandle)).toBe(true);
       clock.t += 10_000;
@@ -63,7 +70,10 @@ describe.each([false, true])('leases in memory: %s', (leasesInMemory) => {
       expect(queue.deleteMessage(a!.receiptHandle)).toBe(false);
       expect(queue.changeVisibility(a!.receiptHandle, 0)).toBe(false);
       expect(queue.stats()).toMatchObject({ total: 1, inFlight: 1 });
-      expect(queue.deleteMessages([a!.receiptHandle, b!.receiptHandle])).toEqual({ deleted: 1, stale: [a!.receiptHandle] });
+      expect(queue.deleteMessages([a!.receiptHandle, b!.receiptHandle])).toEqual({
+        deleted: 1,
+        stale: [a!.receiptHandle],
+      });
       expect(queue.stats().total).toBe(0);
     });
 
@@ -94,7 +104,10 @@ describe.each([false, true])('leases in memory: %s', (leasesInMemory) => {
     it('moves a message to the dead-letter queue, with the reason, after maxReceiveCount receives', async () => {
       const { store, clock } = openStore();
       const dlq = store.queue('events-dlq');
-      const queue = store.queue('events', { visibilityTimeoutMs: 10, redrivePolicy: { deadLetterQueue: 'events-dlq', maxReceiveCount: 2 } });
+      const queue = store.queue('events', {
+        visibilityTimeoutMs: 10,
+        redrivePolicy: { deadLetterQueue: 'events-dlq', maxReceiveCount: 2 },
+      });
       const sentAt = clock.t;
       const { messageId } = queue.send({ body: 'poison', messageAttributes: { a: '1' } });
       queue.send({ body: 'good' });
@@ -124,7 +137,10 @@ describe.each([false, true])('leases in memory: %s', (leasesInMemory) => {
     it('redrives dead letters back to their source queue as new messages', async () => {
       const { store, clock } = openStore();
       const dlq = store.queue('events-dlq');
-      const queue = store.queue('events', { visibilityTimeoutMs: 10, redrivePolicy: { deadLetterQueue: 'events-dlq', maxReceiveCount: 1 } });
+      const queue = store.queue('events', {
+        visibilityTimeoutMs: 10,
+        redrivePolicy: { deadLetterQueue: 'events-dlq', maxReceiveCount: 1 },
+      });
       const ids = queue.sendBatch([{ body: 'a' }, { body: 'b' }, { body: 'c' }]).map((m) => m.messageId);
       await queue.receive({ max: 10 });
       clock.t += 20;
@@ -183,7 +199,9 @@ describe.each([false, true])('leases in memory: %s', (leasesInMemory) => {
       const { store } = openStore();
       const queue = store.queue('events', { maxMessageBytes: 1024 });
       expect(() => queue.sendBatch([{ body: 'ok' }, { body: '' }])).toThrow(QueueArgumentError);
-      expect(() => queue.sendBatch([{ body: 'ok' }, { body: 'x'.repeat(2000) }])).toThrow(/over the queue's maxMessageBytes of 1024/);
+      expect(() => queue.sendBatch([{ body: 'ok' }, { body: 'x'.repeat(2000) }])).toThrow(
+        /over the queue's maxMessageBytes of 1024/,
+      );
       expect(queue.stats().total).toBe(0);
     });
 
@@ -191,19 +209,28 @@ describe.each([false, true])('leases in memory: %s', (leasesInMemory) => {
       const { store } = openStore();
       expect(() => store.queue('bad name')).toThrow(/1–80 letters, digits, hyphens/);
       expect(() => store.queue('q', { visibilityTimeoutMs: -1 })).toThrow(/visibilityTimeoutMs must be a whole number/);
-      expect(() => store.queue('q', { redrivePolicy: { deadLetterQueue: 'missing', maxReceiveCount: 3 } })).toThrow(/create it first/);
-      expect(() => store.queue('q', { redrivePolicy: { deadLetterQueue: 'q', maxReceiveCount: 3 } })).toThrow(/cannot be the queue itself/);
+      expect(() => store.queue('q', { redrivePolicy: { deadLetterQueue: 'missing', maxReceiveCount: 3 } })).toThrow(
+        /create it first/,
+      );
+      expect(() => store.queue('q', { redrivePolicy: { deadLetterQueue: 'q', maxReceiveCount: 3 } })).toThrow(
+        /cannot be the queue itself/,
+      );
     });
 
     it('keeps messages and attributes across close and reopen', async () => {
       const { store, path, clock } = openStore();
       store.queue('dlq');
-      store.queue('events', { visibilityTimeoutMs: 5000, redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 3 } }).send({ body: 'persisted' });
+      store
+        .queue('events', { visibilityTimeoutMs: 5000, redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 3 } })
+        .send({ body: 'persisted' });
       store.close();
       const reopened = QueueStore.open(path, { now: () => clock.t, accountId: '123456789012' });
       stores.push(reopened);
       const queue = reopened.queue('events');
-      expect(queue.config).toMatchObject({ visibilityTimeoutMs: 5000, redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 3 } });
+      expect(queue.config).toMatchObject({
+        visibilityTimeoutMs: 5000,
+        redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 3 },
+      });
       expect((await queue.receive()).map((m) => m.body)).toEqual(['persisted']);
     });
   });
@@ -286,7 +313,11 @@ describe('DurableQueue leases in memory', () => {
   const rowOf = (path: string, body: string) => {
     const db = new Database(path, { readonly: true });
     try {
-      return db.prepare('SELECT visible_at, receive_count, receipt FROM durable_queue_1 WHERE body = ?').get(body) as { visible_at: number; receive_count: number; receipt: number };
+      return db.prepare('SELECT visible_at, receive_count, receipt FROM durable_queue_1 WHERE body = ?').get(body) as {
+        visible_at: number;
+        receive_count: number;
+        receipt: number;
+      };
     } finally {
       db.close();
     }
@@ -325,7 +356,10 @@ describe('DurableQueue leases in memory', () => {
     const q = again.store.queue('events');
     expect(q.releaseInFlight()).toBe(2);
     const both = await q.receive({ max: 10 });
-    expect(both.map((m) => [m.body, m.attributes.ApproximateReceiveCount])).toEqual([['x', '1'], ['y', '1']]); // the cut-short receive is not counted
+    expect(both.map((m) => [m.body, m.attributes.ApproximateReceiveCount])).toEqual([
+      ['x', '1'],
+      ['y', '1'],
+    ]); // the cut-short receive is not counted
     const copy = `${path}.crashed-2`;
     store.database.exec(`VACUUM INTO '${copy}'`);
     const plain = openStoreIn(false, copy);

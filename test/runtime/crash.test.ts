@@ -14,13 +14,14 @@ import type { RuntimeProcess } from './support.js';
 
 const dir = tempDir('gep-runtime-crash-');
 
-
 describe('kill -9 and restart', () => {
   it('loses nothing and applies nothing twice, whatever the kill point', async () => {
     const dataDir = join(dir, 'data');
     const port = await freePort();
     const args = ['--port', String(port), '--concurrency', '4', '--batch-window-ms', '10', '--batch-size', '50'];
-    const lines = [...generateEvents({ conversations: 600, seed: 21, duplicates: 0.05, outOfOrder: 0.1, malformed: 0.02 })];
+    const lines = [
+      ...generateEvents({ conversations: 600, seed: 21, duplicates: 0.05, outOfOrder: 0.1, malformed: 0.02 }),
+    ];
     const batches = Math.ceil(lines.length / 10);
     const killAt = [0.15, 0.4, 0.65, 0.85].map((f) => Math.floor(batches * f));
     let runtime: RuntimeProcess = await startRuntimeProcess(dataDir, args);
@@ -35,7 +36,9 @@ describe('kill -9 and restart', () => {
           if (!killAt.includes(n)) return;
           await restarting;
           // Kill while PutEvents calls are in flight and batches are being processed.
-          const stats = await fetch(`${runtime.url}/api/stats`).then((r) => r.json() as Promise<{ accepted: number; processed: number }>);
+          const stats = await fetch(`${runtime.url}/api/stats`).then(
+            (r) => r.json() as Promise<{ accepted: number; processed: number }>,
+          );
           kills.push({ batch: n, accepted: stats.accepted, processed: stats.processed });
           runtime.child.kill('SIGKILL');
           await runtime.exited;
@@ -52,7 +55,11 @@ describe('kill -9 and restart', () => {
 
       const ref = reference(sent.accepted);
       // The last process only saw the events sent after the last restart; wait until the queue is empty.
-      await waitForStats<{ backlog: number; inFlight: number }>(runtime.url, (s) => s.backlog === 0 && s.inFlight === 0, 60_000);
+      await waitForStats<{ backlog: number; inFlight: number }>(
+        runtime.url,
+        (s) => s.backlog === 0 && s.inFlight === 0,
+        60_000,
+      );
       runtime.child.kill('SIGTERM');
       expect((await runtime.exited).code).toBe(0);
 
@@ -62,7 +69,8 @@ describe('kill -9 and restart', () => {
       expect(db.inProgress).toBe(0);
       expect(db.completedKeys).toEqual(ref.recordIds);
       expect(db.projections.size).toBe(ref.projections.size);
-      for (const [id, expected] of ref.projections) expect(db.projections.get(id), `conversation ${id}`).toEqual(JSON.parse(JSON.stringify(expected)));
+      for (const [id, expected] of ref.projections)
+        expect(db.projections.get(id), `conversation ${id}`).toEqual(JSON.parse(JSON.stringify(expected)));
       // Invalid events are dead-lettered (a request retried after a kill may have been committed
       // before it: its invalid events then come twice, with different envelope ids).
       const invalid = db.deadLetters.filter((d) => d.stage === 'validate').length;

@@ -19,7 +19,10 @@ interface BrowserElement {
   textContent: string | null;
   dataset: Record<string, string | undefined>;
 }
-declare const document: { getElementById(id: string): BrowserElement | null; querySelectorAll(selector: string): { length: number } };
+declare const document: {
+  getElementById(id: string): BrowserElement | null;
+  querySelectorAll(selector: string): { length: number };
+};
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dir = tempDir('gep-runtime-browser-');
@@ -30,7 +33,16 @@ beforeAll(async () => {
   runtime = await startRuntimeProcess(join(dir, 'data'), ['--simulate', '--rate', '300', '--concurrency', '8']);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
   });
 }, 60_000);
 
@@ -40,7 +52,8 @@ afterAll(async () => {
   await runtime?.exited;
 });
 
-const readNumber = (page: Page, selector: string): Promise<number> => page.$eval(selector, (el) => Number((el.textContent ?? '').replace(/[^\d.]/g, '')));
+const readNumber = (page: Page, selector: string): Promise<number> =>
+  page.$eval(selector, (el) => Number((el.textContent ?? '').replace(/[^\d.]/g, '')));
 
 describe('dashboard of the running pipeline', () => {
   it('loads, renders its charts, and its numbers move while simulated events flow', async () => {
@@ -56,11 +69,14 @@ describe('dashboard of the running pipeline', () => {
     });
     const response = await page.goto(`${runtime.url}/`);
     expect(response?.status()).toBe(200);
-    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'live', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'live', undefined, {
+      timeout: 10_000,
+    });
 
     const processedBefore = await readNumber(page, '#count-processed');
     await page.waitForFunction(
-      (before) => Number((document.getElementById('count-processed')?.textContent ?? '').replace(/[^\d]/g, '')) > before + 100,
+      (before) =>
+        Number((document.getElementById('count-processed')?.textContent ?? '').replace(/[^\d]/g, '')) > before + 100,
       processedBefore,
       { timeout: 20_000 },
     );

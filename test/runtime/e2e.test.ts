@@ -26,11 +26,26 @@ interface Stats extends Record<string, unknown> {
   contactCentre: { activeConversations: number; conversationsEnded: number } | null;
 }
 
-
 async function runMode(mode: 'buffered' | 'direct', conversations: number, executor?: 'reference'): Promise<void> {
   const dataDir = join(dir, `${mode}-${executor ?? 'fast'}`);
-  const lines = [...generateEvents({ conversations, seed: mode === 'buffered' ? 11 : 12, duplicates: 0.05, outOfOrder: 0.1, malformed: 0.03 })];
-  const runtime = await startRuntimeProcess(dataDir, ['--mode', mode, '--concurrency', '4', '--batch-window-ms', '20', ...(executor ? ['--executor', executor] : [])]);
+  const lines = [
+    ...generateEvents({
+      conversations,
+      seed: mode === 'buffered' ? 11 : 12,
+      duplicates: 0.05,
+      outOfOrder: 0.1,
+      malformed: 0.03,
+    }),
+  ];
+  const runtime = await startRuntimeProcess(dataDir, [
+    '--mode',
+    mode,
+    '--concurrency',
+    '4',
+    '--batch-window-ms',
+    '20',
+    ...(executor ? ['--executor', executor] : []),
+  ]);
   try {
     const sent = await sendAll(lines, () => runtime.url);
     expect(sent.retriedRequests).toBe(0);
@@ -41,7 +56,10 @@ async function runMode(mode: 'buffered' | 'direct', conversations: number, execu
     expect(ref.valid - ref.keys.size).toBeGreaterThan(0);
 
     const routed = ref.valid + ref.invalid;
-    const stats = await waitForStats<Stats>(runtime.url, (s) => s.processed + s.duplicates + s.invalid >= routed && s.inFlight === 0);
+    const stats = await waitForStats<Stats>(
+      runtime.url,
+      (s) => s.processed + s.duplicates + s.invalid >= routed && s.inFlight === 0,
+    );
     expect(stats.accepted).toBe(sent.accepted.length);
     expect(stats.processed).toBe(ref.keys.size);
     expect(stats.duplicates).toBe(ref.valid - ref.keys.size);

@@ -8,7 +8,11 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
-import { PermanentProcessingError, SqliteConversationQueries, TransientProcessingError } from '../../src/processing/index.js';
+import {
+  PermanentProcessingError,
+  SqliteConversationQueries,
+  TransientProcessingError,
+} from '../../src/processing/index.js';
 import { startRuntime } from '../../src/runtime/index.js';
 import type { Runtime, RuntimeOptions } from '../../src/runtime/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
@@ -26,18 +30,28 @@ afterEach(async () => {
 
 const P = FUNCTION_PLACEHOLDERS;
 const lines = [...generateEvents({ conversations: 30, seed: 5 })];
-const conversationOf = (line: string): string => (JSON.parse(line) as { detail: { eventBody: { conversationId: string } } }).detail.eventBody.conversationId;
+const conversationOf = (line: string): string =>
+  (JSON.parse(line) as { detail: { eventBody: { conversationId: string } } }).detail.eventBody.conversationId;
 const victim = conversationOf(lines[0]!);
 const victimLines = lines.filter((l) => conversationOf(l) === victim);
 
-async function start(name: string, options: Partial<RuntimeOptions>, overrides: (f: Record<string, LocalLambdaHandler>) => Record<string, LocalLambdaHandler>): Promise<Runtime> {
-  runtime = await startRuntime({ dataDir: join(dir, name), port: 0, retryPauseMs: 1, visibilityTimeoutMs: 1000, batchWindowMs: 0, ...options }, { functionOverrides: overrides });
+async function start(
+  name: string,
+  options: Partial<RuntimeOptions>,
+  overrides: (f: Record<string, LocalLambdaHandler>) => Record<string, LocalLambdaHandler>,
+): Promise<Runtime> {
+  runtime = await startRuntime(
+    { dataDir: join(dir, name), port: 0, retryPauseMs: 1, visibilityTimeoutMs: 1000, batchWindowMs: 0, ...options },
+    { functionOverrides: overrides },
+  );
   return runtime;
 }
 
 async function put(r: Runtime, batch: readonly string[]): Promise<void> {
   for (let i = 0; i < batch.length; i += 10) {
-    const out = await r.pipeline.eventBridge.putEvents({ Entries: batch.slice(i, i + 10).map((l) => ({ ...entryOf(l), Time: undefined })) as never });
+    const out = await r.pipeline.eventBridge.putEvents({
+      Entries: batch.slice(i, i + 10).map((l) => ({ ...entryOf(l), Time: undefined })) as never,
+    });
     expect(out.FailedEntryCount).toBe(0);
   }
 }
@@ -79,7 +93,8 @@ describe('failures in the running pipeline', () => {
     expect(stats.retried).toBe(victimLines.length * 3);
     expect(stats.deadLettered).toBe(0);
     expect(r.pipeline.eventQueue.stats().total).toBe(0);
-    const conversation = new SqliteConversationQueries(r.pipeline.processingReader).get(victim) as { eventCount: number } | undefined;
+    const conversation = new SqliteConversationQueries(r.pipeline.processingReader).get(victim) as
+      { eventCount: number } | undefined;
     expect(conversation?.eventCount).toBe(victimLines.length);
   }, 30_000);
 
@@ -89,13 +104,18 @@ describe('failures in the running pipeline', () => {
       ...f,
       [P.validator]: async (payload) => {
         const records = (payload as { records: Array<{ body: string }> }).records;
-        if (broken && records.some((rec) => rec.body.includes(victim))) throw new Error('the validator crashed (injected)');
+        if (broken && records.some((rec) => rec.body.includes(victim)))
+          throw new Error('the validator crashed (injected)');
         return f[P.validator]!(payload);
       },
     }));
     await put(r, lines);
     const others = lines.length - victimLines.length;
-    await until(async () => (await r.telemetry.snapshot()).processed === others && r.pipeline.eventQueueDlq.stats().total === victimLines.length);
+    await until(
+      async () =>
+        (await r.telemetry.snapshot()).processed === others &&
+        r.pipeline.eventQueueDlq.stats().total === victimLines.length,
+    );
     const listing = r.admin.listDeadLetters({ kinds: ['queue'] });
     expect(listing.counts.queue).toBe(victimLines.length);
     expect(listing.deadLetters).toHaveLength(victimLines.length);
@@ -119,11 +139,19 @@ describe('failures in the running pipeline', () => {
     const r = await start('permanent', {}, (f) => ({
       ...f,
       [P.processor]: async (payload) => {
-        if (broken && eventOfPayload(payload) === victim) throw new PermanentProcessingError('the CRM rejected the conversation (injected)');
+        if (broken && eventOfPayload(payload) === victim)
+          throw new PermanentProcessingError('the CRM rejected the conversation (injected)');
         return f[P.processor]!(payload);
       },
     }));
-    const invalidLine = JSON.stringify({ ...JSON.parse(lines[1]!), detail: { topicName: 'v2.detail.events.conversation.x.customer.start', version: '2', eventBody: { eventTime: 'soon' } } });
+    const invalidLine = JSON.stringify({
+      ...JSON.parse(lines[1]!),
+      detail: {
+        topicName: 'v2.detail.events.conversation.x.customer.start',
+        version: '2',
+        eventBody: { eventTime: 'soon' },
+      },
+    });
     await put(r, [...lines, invalidLine]);
     await until(async () => {
       const s = await r.telemetry.snapshot();
@@ -131,13 +159,19 @@ describe('failures in the running pipeline', () => {
     });
     const listing = r.admin.listDeadLetters({});
     expect(listing.counts).toMatchObject({ failed: victimLines.length, invalid: 1, queue: 0, target: 0, dropped: 0 });
-    expect(listing.deadLetters.filter((d) => d.kind === 'failed').every((d) => /CRM rejected/.test(d.reason) && d.conversationId === victim)).toBe(true);
+    expect(
+      listing.deadLetters
+        .filter((d) => d.kind === 'failed')
+        .every((d) => /CRM rejected/.test(d.reason) && d.conversationId === victim),
+    ).toBe(true);
     expect(listing.deadLetters.find((d) => d.kind === 'invalid')?.reason).toMatch(/Invalid Genesys event/);
 
     broken = false;
     const result = await r.admin.redrive({});
     expect(result.redriven).toHaveLength(victimLines.length);
-    expect(result.skipped).toEqual([{ id: expect.stringMatching(/^invalid\//), reason: expect.stringMatching(/--include-invalid/) }]);
+    expect(result.skipped).toEqual([
+      { id: expect.stringMatching(/^invalid\//), reason: expect.stringMatching(/--include-invalid/) },
+    ]);
     await until(async () => (await r.telemetry.snapshot()).processed === lines.length);
     expect(r.admin.listDeadLetters({}).counts).toMatchObject({ failed: 0, invalid: 1 });
 

@@ -144,7 +144,9 @@ describe('GroupCommit', () => {
 
   it('rejects the barrier when the commit fails', async () => {
     const db = openSqliteDatabase(join(dir, 'gc-fail.sqlite'));
-    db.exec('CREATE TABLE t (v INTEGER); CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)');
+    db.exec(
+      'CREATE TABLE t (v INTEGER); CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)',
+    );
     db.pragma('foreign_keys = ON');
     const errors: unknown[] = [];
     const commits = new GroupCommit(db, { intervalMs: 10, onError: (e) => errors.push(e) });
@@ -175,14 +177,23 @@ describe('LocalEventBridge afterCommit', () => {
     eb.putRule({ Name: 'all', EventPattern: { source: [{ prefix: '' }] } });
     eb.putTargets({ Rule: 'all', Targets: [{ Id: 'q', target: durableQueueTarget(queue) }] });
     let done = false;
-    const call = eb.putEvents({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }, { Source: 's', DetailType: 'd', Detail: '{}' }] }).then(() => (done = true));
+    const call = eb
+      .putEvents({
+        Entries: [
+          { Source: 's', DetailType: 'd', Detail: '{}' },
+          { Source: 's', DetailType: 'd', Detail: '{}' },
+        ],
+      })
+      .then(() => (done = true));
     await new Promise((r) => setTimeout(r, 20));
     expect(seen).toEqual([2]);
     expect(done).toBe(false);
     release();
     await call;
     fail = true;
-    await expect(eb.putEvents({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })).rejects.toThrow('commit failed');
+    await expect(eb.putEvents({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })).rejects.toThrow(
+      'commit failed',
+    );
     await eb.close();
     db.close();
   });
@@ -192,12 +203,19 @@ describe('DurableQueue additions', () => {
   it('releaseInFlight, peek, deleteById and redrive by message id', async () => {
     const store = QueueStore.open(join(dir, 'queue.sqlite'));
     const dlq = store.queue('dlq');
-    const queue = store.queue('q', { visibilityTimeoutMs: 60_000, redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 1 } });
+    const queue = store.queue('q', {
+      visibilityTimeoutMs: 60_000,
+      redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 1 },
+    });
     queue.sendBatch([{ body: 'a' }, { body: 'b' }, { body: 'c', delayMs: 60_000 }]);
     const got = await queue.receive({ max: 10 });
     expect(got.map((m) => m.body)).toEqual(['a', 'b']);
     expect(queue.stats()).toMatchObject({ visible: 0, inFlight: 2, delayed: 1 });
-    expect(queue.peek().map((m) => [m.body, m.visible])).toEqual([['a', false], ['b', false], ['c', false]]);
+    expect(queue.peek().map((m) => [m.body, m.visible])).toEqual([
+      ['a', false],
+      ['b', false],
+      ['c', false],
+    ]);
     expect(queue.releaseInFlight()).toBe(2); // the delayed one stays delayed
     expect(queue.stats()).toMatchObject({ visible: 2, inFlight: 0, delayed: 1 });
     // Received once already (maxReceiveCount 1): the next receive moves both to the DLQ.
@@ -207,7 +225,12 @@ describe('DurableQueue additions', () => {
     expect(dead[0]!.attributes.DeadLetterReason).toMatch(/maxReceiveCount 1/);
     expect(dlq.peek({ messageIds: [dead[1]!.messageId] }).map((m) => m.body)).toEqual(['b']);
     expect(await dlq.redrive({ messageIds: [dead[0]!.messageId] })).toEqual({ moved: 1 });
-    expect(queue.peek().map((m) => m.body).sort()).toEqual(['a', 'c']);
+    expect(
+      queue
+        .peek()
+        .map((m) => m.body)
+        .sort(),
+    ).toEqual(['a', 'c']);
     expect(dlq.deleteById(dead[1]!.messageId)).toBe(true);
     expect(dlq.deleteById(dead[1]!.messageId)).toBe(false);
     expect(dlq.stats().total).toBe(0);

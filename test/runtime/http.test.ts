@@ -18,8 +18,24 @@ const dir = tempDir('gep-runtime-http-');
 const TOKEN = 'runtime-test-token-5f2a9c71';
 const lines = [...generateEvents({ conversations: 3, seed: 9 })];
 
-async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: { __type?: string; message?: string; FailedEntryCount?: number; Entries?: Array<{ EventId?: string; ErrorCode?: string }> } }> {
-  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents', ...headers } });
+async function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<{
+  status: number;
+  body: {
+    __type?: string;
+    message?: string;
+    FailedEntryCount?: number;
+    Entries?: Array<{ EventId?: string; ErrorCode?: string }>;
+  };
+}> {
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents', ...headers },
+  });
   return { status: res.status, body: (await res.json()) as never };
 }
 
@@ -29,10 +45,15 @@ describe('token', () => {
     try {
       // The SDK without the token: refused, AWS-style.
       const bare = clientFor(runtime.url);
-      await expect(bare.send(new PutEventsCommand({ Entries: [entryOf(lines[0]!)] }))).rejects.toMatchObject({ name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 401 } });
+      await expect(bare.send(new PutEventsCommand({ Entries: [entryOf(lines[0]!)] }))).rejects.toMatchObject({
+        name: 'UnrecognizedClientException',
+        $metadata: { httpStatusCode: 401 },
+      });
       bare.destroy();
       const wrong = clientFor(runtime.url, 'not-the-token-at-all-123');
-      await expect(wrong.send(new PutEventsCommand({ Entries: [entryOf(lines[0]!)] }))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+      await expect(wrong.send(new PutEventsCommand({ Entries: [entryOf(lines[0]!)] }))).rejects.toMatchObject({
+        name: 'UnrecognizedClientException',
+      });
       wrong.destroy();
       // With it: accepted.
       const client = clientFor(runtime.url, TOKEN);
@@ -43,7 +64,10 @@ describe('token', () => {
 
       for (const path of ['/api/stats', '/metrics', '/api/conversations', '/admin/dlq']) {
         expect((await fetch(`${runtime.url}${path}`)).status, path).toBe(401);
-        expect((await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, path).toBe(200);
+        expect(
+          (await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+          path,
+        ).toBe(200);
       }
       // The token never lands in the data directory.
       expect(readFileSync(join(dir, 'token', 'pipeline.json'), 'utf8')).not.toContain(TOKEN);
@@ -54,8 +78,12 @@ describe('token', () => {
   });
 
   it('a non-loopback address needs a token', async () => {
-    await expect(startRuntime({ dataDir: join(dir, 'exposed'), port: 0, host: '0.0.0.0' })).rejects.toThrow(RuntimeOptionsError);
-    await expect(startRuntime({ dataDir: join(dir, 'exposed'), port: 0, host: '0.0.0.0' })).rejects.toThrow(/give a token/);
+    await expect(startRuntime({ dataDir: join(dir, 'exposed'), port: 0, host: '0.0.0.0' })).rejects.toThrow(
+      RuntimeOptionsError,
+    );
+    await expect(startRuntime({ dataDir: join(dir, 'exposed'), port: 0, host: '0.0.0.0' })).rejects.toThrow(
+      /give a token/,
+    );
   });
 });
 
@@ -66,9 +94,18 @@ describe('bad input', () => {
       const url = runtime.url;
       expect(await post(url, '{not json')).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
       expect(await post(url, '[]')).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
-      expect(await post(url, '{"Entries": "x"}')).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
-      expect(await post(url, '{"Entries": []}')).toMatchObject({ status: 400, body: { __type: 'ValidationException' } });
-      expect(await post(url, '{}', { 'x-amz-target': 'AWSEvents.ListRules' })).toMatchObject({ status: 400, body: { __type: 'UnknownOperationException' } });
+      expect(await post(url, '{"Entries": "x"}')).toMatchObject({
+        status: 400,
+        body: { __type: 'SerializationException' },
+      });
+      expect(await post(url, '{"Entries": []}')).toMatchObject({
+        status: 400,
+        body: { __type: 'ValidationException' },
+      });
+      expect(await post(url, '{}', { 'x-amz-target': 'AWSEvents.ListRules' })).toMatchObject({
+        status: 400,
+        body: { __type: 'UnknownOperationException' },
+      });
       expect((await post(url, Buffer.alloc(5 * 1024 * 1024, 'a'))).status).toBe(413);
       // One good entry, one with malformed Detail, one oversized alone in its request.
       const good = entryOf(lines[0]!);
@@ -77,14 +114,21 @@ describe('bad input', () => {
       expect(mixed.body.FailedEntryCount).toBe(1);
       expect(mixed.body.Entries?.[0]?.EventId).toBeTruthy();
       expect(mixed.body.Entries?.[1]?.ErrorCode).toBe('MalformedDetail');
-      const oversized = await post(url, JSON.stringify({ Entries: [{ ...good, Detail: JSON.stringify({ pad: 'x'.repeat(300 * 1024) }) }] }));
-      expect(oversized).toMatchObject({ status: 400, body: { __type: 'ValidationException', message: expect.stringMatching(/over the limit/) } });
+      const oversized = await post(
+        url,
+        JSON.stringify({ Entries: [{ ...good, Detail: JSON.stringify({ pad: 'x'.repeat(300 * 1024) }) }] }),
+      );
+      expect(oversized).toMatchObject({
+        status: 400,
+        body: { __type: 'ValidationException', message: expect.stringMatching(/over the limit/) },
+      });
       // Unknown routes and methods.
       expect((await fetch(`${url}/nope`)).status).toBe(404);
       expect((await fetch(`${url}/api/stats`, { method: 'DELETE' })).status).toBe(405);
       // The server still works and the accepted event is processed.
       const deadline = Date.now() + 10_000;
-      while ((await runtime.telemetry.snapshot()).processed < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while ((await runtime.telemetry.snapshot()).processed < 1 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       expect((await runtime.telemetry.snapshot()).processed).toBe(1);
     } finally {
       await runtime.stop();
@@ -97,16 +141,19 @@ describe('bad input', () => {
     let entered!: () => void;
     const inProcessor = new Promise<void>((resolve) => (entered = resolve));
     const dataDir = join(dir, 'drain');
-    const runtime = await startRuntime({ dataDir, port: 0, batchWindowMs: 0 }, {
-      functionOverrides: (f) => ({
-        ...f,
-        [FUNCTION_PLACEHOLDERS.processor]: async (payload) => {
-          entered();
-          await held;
-          return f[FUNCTION_PLACEHOLDERS.processor]!(payload);
-        },
-      }),
-    });
+    const runtime = await startRuntime(
+      { dataDir, port: 0, batchWindowMs: 0 },
+      {
+        functionOverrides: (f) => ({
+          ...f,
+          [FUNCTION_PLACEHOLDERS.processor]: async (payload) => {
+            entered();
+            await held;
+            return f[FUNCTION_PLACEHOLDERS.processor]!(payload);
+          },
+        }),
+      },
+    );
     expect((await post(runtime.url, JSON.stringify({ Entries: [entryOf(lines[0]!)] }))).status).toBe(200);
     await inProcessor;
     const stopping = runtime.stop();
@@ -134,7 +181,10 @@ describe('data directory lock', () => {
     expect(DataDirLock.holder(dataDir)).toBeUndefined();
     // A lock left by a process that is gone (a PID that cannot exist) is taken over.
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(join(dataDir, 'runtime.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: (await import('node:os')).hostname(), startedAt: 1 }));
+    writeFileSync(
+      join(dataDir, 'runtime.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, hostname: (await import('node:os')).hostname(), startedAt: 1 }),
+    );
     const second = await startRuntime({ dataDir, port: 0 });
     try {
       expect(second.recovered.tookOverLockOf).toBe(2 ** 22 + 12345);

@@ -26,10 +26,22 @@ describe('PipePoller', () => {
           const records = isSqsBatch(input as never) ? sqsRecords(input as never) : [];
           for (const r of records) seen.push(r.body);
           // The second record fails: it stays in the queue (hidden until its visibility timeout).
-          return { ok: true, output: { batchItemFailures: records.filter((r) => r.body === '{"n":2}').map((r) => ({ itemIdentifier: r.messageId })) } };
+          return {
+            ok: true,
+            output: {
+              batchItemFailures: records
+                .filter((r) => r.body === '{"n":2}')
+                .map((r) => ({ itemIdentifier: r.messageId })),
+            },
+          };
         },
       };
-      const pipe = new PipePoller(queue, processing, { batchSize: 10, batchWindowMs: 20, pollers: 16, region: 'us-east-1' });
+      const pipe = new PipePoller(queue, processing, {
+        batchSize: 10,
+        batchWindowMs: 20,
+        pollers: 16,
+        region: 'us-east-1',
+      });
       pipe.start();
       await new Promise((resolve) => setTimeout(resolve, 50)); // all 16 waiting on the empty queue
       queue.sendBatch([{ body: '{"n":1}' }, { body: '{"n":2}' }, { body: '{"n":3}' }]);

@@ -23,11 +23,26 @@ import { tempDir } from '../support/tmp.js';
 const dir = tempDir('gep-runtime-processing-');
 
 function settings(dataDir: string): ProcessingSettings {
-  return { dataDir, mode: 'buffered', concurrency: 3, maxConcurrency: 3, maxReceiveCount: 5, executor: 'fast', retryPauseMs: 0, commitIntervalMs: 5, cacheConversations: 100 };
+  return {
+    dataDir,
+    mode: 'buffered',
+    concurrency: 3,
+    maxConcurrency: 3,
+    maxReceiveCount: 5,
+    executor: 'fast',
+    retryPauseMs: 0,
+    commitIntervalMs: 5,
+    cacheConversations: 100,
+  };
 }
 
 /** An outcome sink that counts, and checks the in-flight count never goes negative. */
-function recorder(): OutcomeSink & { counts: Record<string, number>; inFlight: number; peak: number; latencies: number[] } {
+function recorder(): OutcomeSink & {
+  counts: Record<string, number>;
+  inFlight: number;
+  peak: number;
+  latencies: number[];
+} {
   const r = {
     counts: {} as Record<string, number>,
     inFlight: 0,
@@ -75,12 +90,19 @@ function batch(): { records: JsonValue; starts: Array<{ id: string; acceptedAt: 
   return { records: records as unknown as JsonValue, starts: records.map((r) => ({ id: r.messageId, acceptedAt })) };
 }
 
-function committed(dataDir: string): { completed: number; deadLetters: Array<{ id: string; dead_lettered_at: string }>; conversations: number } {
+function committed(dataDir: string): {
+  completed: number;
+  deadLetters: Array<{ id: string; dead_lettered_at: string }>;
+  conversations: number;
+} {
   const db = new Database(join(dataDir, 'processing.sqlite'), { readonly: true });
   try {
     return {
       completed: db.prepare("SELECT count(*) FROM idempotency WHERE status = 'COMPLETED'").pluck().get() as number,
-      deadLetters: db.prepare('SELECT id, dead_lettered_at FROM dead_letters').all() as Array<{ id: string; dead_lettered_at: string }>,
+      deadLetters: db.prepare('SELECT id, dead_lettered_at FROM dead_letters').all() as Array<{
+        id: string;
+        dead_lettered_at: string;
+      }>,
       conversations: db.prepare('SELECT count(*) FROM conversations').pluck().get() as number,
     };
   } finally {
@@ -116,8 +138,12 @@ describe('the processing side', () => {
       expect(Math.min(...outcomes.latencies)).toBeGreaterThanOrEqual(50);
 
       const [letter] = onDisk.deadLetters;
-      expect(await processing.removeDeadLetters([{ id: letter!.id, deadLetteredAt: '2000-01-01T00:00:00.000Z' }])).toBe(0); // changed since read: kept
-      expect(await processing.removeDeadLetters([{ id: letter!.id, deadLetteredAt: letter!.dead_lettered_at }])).toBe(1);
+      expect(await processing.removeDeadLetters([{ id: letter!.id, deadLetteredAt: '2000-01-01T00:00:00.000Z' }])).toBe(
+        0,
+      ); // changed since read: kept
+      expect(await processing.removeDeadLetters([{ id: letter!.id, deadLetteredAt: letter!.dead_lettered_at }])).toBe(
+        1,
+      );
       expect(committed(dataDir).deadLetters).toHaveLength(0);
     } finally {
       await processing.close();
@@ -135,7 +161,10 @@ describe('the processing side', () => {
       const a = await runBatch(w, workerDir, recorder());
       const b = await runBatch(i, inlineDir, recorder());
       expect(b.reply).toEqual(a.reply);
-      expect({ ...b.onDisk, deadLetters: b.onDisk.deadLetters.map((d) => d.id) }).toEqual({ ...a.onDisk, deadLetters: a.onDisk.deadLetters.map((d) => d.id) });
+      expect({ ...b.onDisk, deadLetters: b.onDisk.deadLetters.map((d) => d.id) }).toEqual({
+        ...a.onDisk,
+        deadLetters: a.onDisk.deadLetters.map((d) => d.id),
+      });
     } finally {
       await w.close();
       await i.close();
@@ -150,17 +179,34 @@ describe('the processing side', () => {
     const b = await WorkerProcessing.start(settings(packedDir), packedOutcomes);
     try {
       const { records, starts } = batch();
-      const received = (records as unknown as Array<{ messageId: string; receiptHandle: string; body: string; attributes: Record<string, string> }>).map((r) => ({
+      const received = (
+        records as unknown as Array<{
+          messageId: string;
+          receiptHandle: string;
+          body: string;
+          attributes: Record<string, string>;
+        }>
+      ).map((r) => ({
         messageId: r.messageId,
         receiptHandle: r.receiptHandle,
         body: r.body,
         attributes: { ...r.attributes, ApproximateFirstReceiveTimestamp: r.attributes.SentTimestamp! },
         messageAttributes: {},
       })) as unknown as ReceivedMessage[];
-      const viaRecords = await a.execute(sqsRecords(packSqsBatch(received, 'arn:aws:sqs:us-east-1:123456789012:genesys-events', 'us-east-1')) as unknown as JsonValue, starts);
-      const viaBatch = await b.execute(packSqsBatch(received, 'arn:aws:sqs:us-east-1:123456789012:genesys-events', 'us-east-1'));
+      const viaRecords = await a.execute(
+        sqsRecords(
+          packSqsBatch(received, 'arn:aws:sqs:us-east-1:123456789012:genesys-events', 'us-east-1'),
+        ) as unknown as JsonValue,
+        starts,
+      );
+      const viaBatch = await b.execute(
+        packSqsBatch(received, 'arn:aws:sqs:us-east-1:123456789012:genesys-events', 'us-east-1'),
+      );
       expect(viaBatch).toEqual(viaRecords);
-      expect(committed(packedDir)).toMatchObject({ completed: committed(recordsDir).completed, conversations: committed(recordsDir).conversations });
+      expect(committed(packedDir)).toMatchObject({
+        completed: committed(recordsDir).completed,
+        conversations: committed(recordsDir).conversations,
+      });
       expect(packedOutcomes.latencies).toHaveLength(30); // the starts come from the batch's SentTimestamps
     } finally {
       await a.close();
@@ -198,6 +244,8 @@ describe('the processing side', () => {
     expect(warnings).toEqual([]);
     host.database.close(); // the next purge cannot run
     expect(host.purgeExpired()).toBe(0);
-    expect(warnings).toEqual([expect.stringMatching(/^Purging expired idempotency records failed \(the next purge tries again\): .*not open/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^Purging expired idempotency records failed \(the next purge tries again\): .*not open/),
+    ]);
   });
 });

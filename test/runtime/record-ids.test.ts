@@ -8,7 +8,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
-import { createProcessor, idempotencyRecordId, openProcessingDatabase, resolveIdempotencyRecordIds, SqliteDeadLetterStore, SqliteIdempotencyPersistenceLayer } from '../../src/processing/index.js';
+import {
+  createProcessor,
+  idempotencyRecordId,
+  openProcessingDatabase,
+  resolveIdempotencyRecordIds,
+  SqliteDeadLetterStore,
+  SqliteIdempotencyPersistenceLayer,
+} from '../../src/processing/index.js';
 import { startRuntime } from '../../src/runtime/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { tempDir } from '../support/tmp.js';
@@ -25,7 +32,9 @@ describe('idempotency record id scheme', () => {
 
     const legacy = openProcessingDatabase(join(dir, 'legacy.sqlite'));
     new SqliteIdempotencyPersistenceLayer(legacy); // creates the table
-    legacy.prepare("INSERT INTO idempotency (id, status, expiration) VALUES ('genesys-event#x', 'COMPLETED', 9e9)").run();
+    legacy
+      .prepare("INSERT INTO idempotency (id, status, expiration) VALUES ('genesys-event#x', 'COMPLETED', 9e9)")
+      .run();
     expect(resolveIdempotencyRecordIds(legacy, true)).toBe(false);
     expect(resolveIdempotencyRecordIds(legacy, true)).toBe(false);
     legacy.close();
@@ -40,13 +49,19 @@ describe('idempotency record id scheme', () => {
     // What the previous version left: the event processed, its record under Powertools' id.
     mkdirSync(dataDir, { recursive: true });
     const db = openProcessingDatabase(join(dataDir, 'pipeline.sqlite'));
-    const processor = createProcessor({ persistenceStore: new SqliteIdempotencyPersistenceLayer(db), sinks: [], deadLetters: new SqliteDeadLetterStore(db) });
+    const processor = createProcessor({
+      persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
+      sinks: [],
+      deadLetters: new SqliteDeadLetterStore(db),
+    });
     expect((await processor.process({ messageId: 'm1', event: JSON.parse(line!) })).status).toBe('processed');
     db.close();
 
     const runtime = await startRuntime({ dataDir, port: 0, batchWindowMs: 0 });
     try {
-      const response = await runtime.pipeline.eventBridge.putEvents({ Entries: [{ ...entryOf(line!), EventBusName: BUS }] as never });
+      const response = await runtime.pipeline.eventBridge.putEvents({
+        Entries: [{ ...entryOf(line!), EventBusName: BUS }] as never,
+      });
       expect(response.FailedEntryCount).toBe(0);
       const deadline = Date.now() + 10_000;
       const outcomes = async (): Promise<number> => {
@@ -59,7 +74,12 @@ describe('idempotency record id scheme', () => {
       const ids = runtime.pipeline.processingReader.prepare('SELECT id FROM idempotency').pluck().all();
       expect(ids).toEqual([idempotencyRecordId(parsed.event.key, parsed.event.eventTime)]);
       // The processing tables moved from pipeline.sqlite to processing.sqlite.
-      expect(runtime.pipeline.database.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('idempotency', 'conversations', 'dead_letters')").pluck().get()).toBe(0);
+      expect(
+        runtime.pipeline.database
+          .prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('idempotency', 'conversations', 'dead_letters')")
+          .pluck()
+          .get(),
+      ).toBe(0);
     } finally {
       await runtime.stop();
     }
@@ -69,9 +89,15 @@ describe('idempotency record id scheme', () => {
     try {
       await fresh.pipeline.eventBridge.putEvents({ Entries: [{ ...entryOf(line!), EventBusName: BUS }] as never });
       const deadline = Date.now() + 10_000;
-      while ((await fresh.telemetry.snapshot()).processed === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      const ids = fresh.pipeline.processingReader.prepare("SELECT id FROM idempotency WHERE status = 'COMPLETED'").pluck().all();
-      expect(ids).toEqual([idempotencyRecordId(parsed.event.key, parsed.event.eventTime, { recordIdsByEventTime: true })]);
+      while ((await fresh.telemetry.snapshot()).processed === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      const ids = fresh.pipeline.processingReader
+        .prepare("SELECT id FROM idempotency WHERE status = 'COMPLETED'")
+        .pluck()
+        .all();
+      expect(ids).toEqual([
+        idempotencyRecordId(parsed.event.key, parsed.event.eventTime, { recordIdsByEventTime: true }),
+      ]);
     } finally {
       await fresh.stop();
     }

@@ -14,8 +14,18 @@ const dir = tempDir('gep-sqs-batch-');
 /** What the Pipe sent before batches were packed: each received message as a record. */
 function record(m: ReceivedMessage, arn: string, region: string) {
   const messageAttributes: Record<string, { stringValue: string; dataType: 'String' }> = {};
-  for (const [name, value] of Object.entries(m.messageAttributes)) messageAttributes[name] = { stringValue: value, dataType: 'String' };
-  return { messageId: m.messageId, receiptHandle: m.receiptHandle, body: m.body, attributes: m.attributes, messageAttributes, eventSource: 'aws:sqs', eventSourceARN: arn, awsRegion: region };
+  for (const [name, value] of Object.entries(m.messageAttributes))
+    messageAttributes[name] = { stringValue: value, dataType: 'String' };
+  return {
+    messageId: m.messageId,
+    receiptHandle: m.receiptHandle,
+    body: m.body,
+    attributes: m.attributes,
+    messageAttributes,
+    eventSource: 'aws:sqs',
+    eventSourceARN: arn,
+    awsRegion: region,
+  };
 }
 
 describe('SqsBatch', () => {
@@ -24,8 +34,15 @@ describe('SqsBatch', () => {
     const store = QueueStore.open(join(dir, 'b.sqlite'), { now: () => now });
     try {
       const dlq = store.queue('dlq');
-      const queue = store.queue('events', { visibilityTimeoutMs: 10, redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 1 } });
-      queue.sendBatch([{ body: '{"a":1}' }, { body: '{"b":2}', messageAttributes: { kind: 'test', source: 'sim' } }, { body: '{"c":3}' }]);
+      const queue = store.queue('events', {
+        visibilityTimeoutMs: 10,
+        redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 1 },
+      });
+      queue.sendBatch([
+        { body: '{"a":1}' },
+        { body: '{"b":2}', messageAttributes: { kind: 'test', source: 'sim' } },
+        { body: '{"c":3}' },
+      ]);
       now += 5;
       const first = await queue.receive({ max: 10 });
       now += 20; // not deleted: received again, then moved to the dead-letter queue on the next receive
@@ -39,11 +56,21 @@ describe('SqsBatch', () => {
         // As it crosses to the worker thread: a structured clone.
         const arrived = structuredClone(batch);
         expect(sqsRecords(arrived)).toEqual(messages.map((m) => record(m, queue.arn, 'eu-west-1')));
-        expect(JSON.stringify(sqsRecords(arrived))).toBe(JSON.stringify(messages.map((m) => record(m, queue.arn, 'eu-west-1'))));
-        expect(messageStarts(arrived)).toEqual(messages.map((m) => ({ id: m.messageId, acceptedAt: Number(m.attributes.SentTimestamp) })));
+        expect(JSON.stringify(sqsRecords(arrived))).toBe(
+          JSON.stringify(messages.map((m) => record(m, queue.arn, 'eu-west-1'))),
+        );
+        expect(messageStarts(arrived)).toEqual(
+          messages.map((m) => ({ id: m.messageId, acceptedAt: Number(m.attributes.SentTimestamp) })),
+        );
       }
       expect(dead[0]!.attributes.DeadLetterReason).toBeDefined();
-      expect(packSqsBatch(first.filter((m) => Object.keys(m.messageAttributes).length === 0), queue.arn, 'eu-west-1').extras).toBeUndefined();
+      expect(
+        packSqsBatch(
+          first.filter((m) => Object.keys(m.messageAttributes).length === 0),
+          queue.arn,
+          'eu-west-1',
+        ).extras,
+      ).toBeUndefined();
       expect(isSqsBatch([{ messageId: 'm' }])).toBe(false);
       expect(isSqsBatch(null)).toBe(false);
     } finally {

@@ -13,7 +13,12 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import Database from 'better-sqlite3';
 import { buildEvent, compileEventPattern, formatEventTime } from '../../src/eventbridge/index.js';
 import { parseGenesysEvent } from '../../src/events/index.js';
-import { factOf, idempotencyRecordId, projectConversation, SqliteConversationQueries } from '../../src/processing/index.js';
+import {
+  factOf,
+  idempotencyRecordId,
+  projectConversation,
+  SqliteConversationQueries,
+} from '../../src/processing/index.js';
 import type { ConversationFact, ConversationProjection } from '../../src/processing/index.js';
 import { resolveRuntimeOptions, ruleEventPattern, withBearerToken } from '../../src/runtime/index.js';
 import { toPutEventsEntry } from '../../src/simulate/index.js';
@@ -30,14 +35,33 @@ export interface RuntimeProcess {
 }
 
 /** Starts `genesys-pipeline run --data-dir … <args>` and waits until it listens. */
-export function startRuntimeProcess(dataDir: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RuntimeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--data-dir', dataDir, ...(args.includes('--port') ? [] : ['--port', '0']), ...args], {
-    cwd: projectRoot,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
+export function startRuntimeProcess(
+  dataDir: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<RuntimeProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'run',
+      '--data-dir',
+      dataDir,
+      ...(args.includes('--port') ? [] : ['--port', '0']),
+      ...args,
+    ],
+    {
+      cwd: projectRoot,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    },
+  );
   let out = '';
   let err = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -54,7 +78,11 @@ export function startRuntimeProcess(dataDir: string, args: readonly string[] = [
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`the runtime exited (code ${code}, signal ${signal}) before listening.\nstdout: ${out}\nstderr: ${err}`));
+      reject(
+        new Error(
+          `the runtime exited (code ${code}, signal ${signal}) before listening.\nstdout: ${out}\nstderr: ${err}`,
+        ),
+      );
     });
   });
 }
@@ -73,7 +101,12 @@ export async function freePort(): Promise<number> {
 
 /** An SDK client for a local runtime (dummy credentials; the bearer token when given). */
 export function clientFor(url: string, token?: string): EventBridgeClient {
-  const client = new EventBridgeClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = new EventBridgeClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   return token === undefined ? client : withBearerToken(client, token);
 }
 
@@ -139,7 +172,11 @@ export function reference(acceptedLines: readonly string[]): Reference {
     }
     valid++;
     keys.add(parsed.event.key);
-    recordIds.add(idempotencyRecordId(parsed.event.key, parsed.event.kind === 'conversation' ? parsed.event.eventTime : undefined, { recordIdsByEventTime: true }));
+    recordIds.add(
+      idempotencyRecordId(parsed.event.key, parsed.event.kind === 'conversation' ? parsed.event.eventTime : undefined, {
+        recordIdsByEventTime: true,
+      }),
+    );
     if (parsed.event.kind !== 'conversation') continue;
     const fact = factOf(parsed.event);
     let byKey = facts.get(fact.conversationId);
@@ -164,7 +201,16 @@ export interface SendResult {
  * answer or a 5xx (the runtime may be restarting: `endpoint()` is read at each attempt) until it
  * is answered, for at most `deadlineMs`. An entry counts as accepted only when the answer says so.
  */
-export async function sendAll(lines: readonly string[], endpoint: () => string, options: { concurrency?: number; deadlineMs?: number; token?: string; onBatch?: (sentBatches: number) => void | Promise<void> } = {}): Promise<SendResult> {
+export async function sendAll(
+  lines: readonly string[],
+  endpoint: () => string,
+  options: {
+    concurrency?: number;
+    deadlineMs?: number;
+    token?: string;
+    onBatch?: (sentBatches: number) => void | Promise<void>;
+  } = {},
+): Promise<SendResult> {
   const result: SendResult = { accepted: [], rejected: [], retriedRequests: 0 };
   const deadline = Date.now() + (options.deadlineMs ?? 90_000);
   const batches: string[][] = [];
@@ -221,7 +267,12 @@ export async function getJson<T = unknown>(url: string, token?: string): Promise
 }
 
 /** Polls `/api/stats` until `done(stats)` or the time is up; returns the last stats. */
-export async function waitForStats<T extends Record<string, unknown>>(url: string, done: (stats: T) => boolean, timeoutMs = 60_000, token?: string): Promise<T> {
+export async function waitForStats<T extends Record<string, unknown>>(
+  url: string,
+  done: (stats: T) => boolean,
+  timeoutMs = 60_000,
+  token?: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
@@ -233,20 +284,38 @@ export async function waitForStats<T extends Record<string, unknown>>(url: strin
 }
 
 /** What is durably in a data directory's two databases (read with connections of their own). */
-export function readDatabase(dataDir: string): { completedKeys: Set<string>; inProgress: number; deadLetters: Array<{ id: string; stage: string }>; queued: number; queueDlq: number; projections: Map<string, unknown> } {
+export function readDatabase(dataDir: string): {
+  completedKeys: Set<string>;
+  inProgress: number;
+  deadLetters: Array<{ id: string; stage: string }>;
+  queued: number;
+  queueDlq: number;
+  projections: Map<string, unknown>;
+} {
   const db = new Database(join(dataDir, 'pipeline.sqlite'), { readonly: true });
   const processing = new Database(join(dataDir, 'processing.sqlite'), { readonly: true });
   try {
-    const statuses = processing.prepare('SELECT id, status FROM idempotency').all() as Array<{ id: string; status: string }>;
-    const queueTable = (name: string): string => `durable_queue_${(db.prepare('SELECT id FROM durable_queues WHERE name = ?').pluck().get(name) as number) ?? -1}`;
+    const statuses = processing.prepare('SELECT id, status FROM idempotency').all() as Array<{
+      id: string;
+      status: string;
+    }>;
+    const queueTable = (name: string): string =>
+      `durable_queue_${(db.prepare('SELECT id FROM durable_queues WHERE name = ?').pluck().get(name) as number) ?? -1}`;
     const count = (table: string): number => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
     return {
       completedKeys: new Set(statuses.filter((s) => s.status === 'COMPLETED').map((s) => s.id)),
       inProgress: statuses.filter((s) => s.status === 'INPROGRESS').length,
-      deadLetters: processing.prepare('SELECT id, stage FROM dead_letters').all() as Array<{ id: string; stage: string }>,
+      deadLetters: processing.prepare('SELECT id, stage FROM dead_letters').all() as Array<{
+        id: string;
+        stage: string;
+      }>,
       queued: count(queueTable('genesys-events')),
       queueDlq: count(queueTable('genesys-events-dlq')),
-      projections: new Map(new SqliteConversationQueries(processing).list({ limit: Number.MAX_SAFE_INTEGER }).map((p) => [p.conversationId, p])),
+      projections: new Map(
+        new SqliteConversationQueries(processing)
+          .list({ limit: Number.MAX_SAFE_INTEGER })
+          .map((p) => [p.conversationId, p]),
+      ),
     };
   } finally {
     db.close();

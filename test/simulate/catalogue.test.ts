@@ -13,7 +13,9 @@ describe('simulationCatalogue', () => {
     expect(c.flows.length).toBeGreaterThanOrEqual(8);
     expect(c.wrapupCodes.length).toBeGreaterThanOrEqual(8);
     expect(c.campaigns.length).toBeGreaterThan(0);
-    const ids = [...c.divisions, ...c.queues, ...c.agents, ...c.flows, ...c.wrapupCodes, ...c.campaigns].map((x) => x.id);
+    const ids = [...c.divisions, ...c.queues, ...c.agents, ...c.flows, ...c.wrapupCodes, ...c.campaigns].map(
+      (x) => x.id,
+    );
     expect(new Set(ids).size).toBe(ids.length);
   });
 

@@ -50,7 +50,9 @@ describe('fault injection', () => {
     const cleanSet = new Set(clean);
     for (const line of inOrder) expect(cleanSet.has(line)).toBe(true);
     // A late line is the same event (same envelope id and detail); only its envelope time may be later.
-    const byId = new Map(clean.map((line) => [JSON.parse(line).id as string, JSON.parse(line) as { time: string; detail: unknown }]));
+    const byId = new Map(
+      clean.map((line) => [JSON.parse(line).id as string, JSON.parse(line) as { time: string; detail: unknown }]),
+    );
     for (const late of faulty.filter((l) => l.fault === 'out-of-order')) {
       const raw = JSON.parse(late.line) as { id: string; time: string; detail: unknown };
       const original = byId.get(raw.id)!;
@@ -121,10 +123,15 @@ describe('fault injection', () => {
     expect(typeof JSON.parse(sample('detail-as-string')).detail).toBe('string');
     expect(typeof JSON.parse(sample('event-time-as-string')).detail.eventBody.eventTime).toBe('string');
     expect(JSON.parse(sample('missing-conversation-id')).detail.eventBody).not.toHaveProperty('conversationId');
-    expect(JSON.parse(sample('tutorial-shape'))).toMatchObject({ source: 'genesys.cloud', 'detail-type': 'Conversation Updated' });
+    expect(JSON.parse(sample('tutorial-shape'))).toMatchObject({
+      source: 'genesys.cloud',
+      'detail-type': 'Conversation Updated',
+    });
     expect(Array.isArray(JSON.parse(sample('batch-array')))).toBe(true);
     const mismatch = JSON.parse(sample('topic-mismatch'));
-    expect(mismatch.detail.topicName.endsWith(mismatch['detail-type'].slice('v2.detail.events.conversation.{id}'.length))).toBe(false);
+    expect(
+      mismatch.detail.topicName.endsWith(mismatch['detail-type'].slice('v2.detail.events.conversation.{id}'.length)),
+    ).toBe(false);
     const idMismatch = JSON.parse(sample('conversation-id-mismatch'));
     expect(idMismatch.detail.topicName).not.toContain(idMismatch.detail.eventBody.conversationId);
   });
@@ -135,7 +142,9 @@ describe('fault injection', () => {
     const events = lines.length - oversized.length;
     expect(oversized.length / events).toBeGreaterThan(0.01);
     expect(oversized.length / events).toBeLessThan(0.03);
-    const conversations = new Set(lines.filter((l) => !l.fault).map((l) => JSON.parse(l.line).detail.eventBody.conversationId as string));
+    const conversations = new Set(
+      lines.filter((l) => !l.fault).map((l) => JSON.parse(l.line).detail.eventBody.conversationId as string),
+    );
     for (const { line } of oversized) {
       const bytes = Buffer.byteLength(line);
       expect(bytes).toBeGreaterThan(MAX_EVENT_BYTES);
@@ -159,7 +168,14 @@ describe('determinism', () => {
   };
 
   it('gives byte-identical output for the same seed and options, and different output for another seed', () => {
-    const options = { conversations: 400, seed: 99, duplicates: 0.05, outOfOrder: 0.05, malformed: 0.05, oversized: 0.002 };
+    const options = {
+      conversations: 400,
+      seed: 99,
+      duplicates: 0.05,
+      outOfOrder: 0.05,
+      malformed: 0.05,
+      oversized: 0.002,
+    };
     const a = digest(generateEvents(options));
     expect(digest(generateEvents(options))).toBe(a);
     expect(digest(generateEvents({ ...options, seed: 100 }))).not.toBe(a);
@@ -172,7 +188,15 @@ describe('determinism', () => {
   });
 
   it('rejects invalid options with every problem named, before producing anything', () => {
-    expect(() => generateEvents({ conversations: -1, duplicates: 2, suffix: 'bad suffix!', account: '12', mediaMix: { fax: 1 } as never })).toThrow(
+    expect(() =>
+      generateEvents({
+        conversations: -1,
+        duplicates: 2,
+        suffix: 'bad suffix!',
+        account: '12',
+        mediaMix: { fax: 1 } as never,
+      }),
+    ).toThrow(
       /conversations must be a whole number[\s\S]*duplicates must be a fraction[\s\S]*suffix must be[\s\S]*account must be a 12-digit[\s\S]*unknown media "fax"/,
     );
   });

@@ -27,24 +27,40 @@ describe('inspectLines', () => {
       expect(d.firstLine).toBeLessThan(d.line);
       expect(JSON.parse(lines[d.firstLine - 1]!.line).detail).toEqual(JSON.parse(lines[d.line - 1]!.line).detail);
     }
-    expect(report.sources).toHaveProperty(['aws.partner/genesys.com/cloud/a3c1e4b2-6f0d-4e8a-9b7c-2d5f8e1a0c93/genesys-event-pipeline']);
+    expect(report.sources).toHaveProperty([
+      'aws.partner/genesys.com/cloud/a3c1e4b2-6f0d-4e8a-9b7c-2d5f8e1a0c93/genesys-event-pipeline',
+    ]);
     expect(report.hints.some((h) => h.includes('re-deliveries'))).toBe(true);
   });
 
   it('explains captured lines that are not Genesys events', async () => {
     const valid = JSON.stringify(conversationEvent('acd.end', { acdOutcome: 'ABANDON' }));
-    const tutorial = JSON.stringify({ ...conversationEvent('acd.end'), source: 'genesys.cloud', 'detail-type': 'Conversation Updated' });
+    const tutorial = JSON.stringify({
+      ...conversationEvent('acd.end'),
+      source: 'genesys.cloud',
+      'detail-type': 'Conversation Updated',
+    });
     const prefixed = `2026-01-01T12:00:00.000Z\t${valid}`;
     const report = await inspectLines(['', valid, tutorial, prefixed, `[${valid}]`, valid, '\r'], { maxListed: 2 });
     expect(report).toMatchObject({ lines: 7, blankLines: 2, valid: 2, invalid: 3, duplicates: 1, conversations: 1 });
     expect(report.invalidLines.map((l) => l.line)).toEqual([3, 4]);
     expect(report.invalidLines[0]!.problems[0]!.path).toBe('$.source');
     expect(report.unexpectedDetailTypes).toEqual({ 'Conversation Updated': 1 });
-    expect(report.sources).toEqual({ 'aws.partner/genesys.com/cloud/b0e1c2d3-0000-4000-8000-00000000abcd/test-suffix': 2, 'genesys.cloud': 1 });
+    expect(report.sources).toEqual({
+      'aws.partner/genesys.com/cloud/b0e1c2d3-0000-4000-8000-00000000abcd/test-suffix': 2,
+      'genesys.cloud': 1,
+    });
     expect(report.hints.join('\n')).toMatch(/text before the JSON object/);
     expect(report.hints.join('\n')).toMatch(/original tutorial/);
     expect(report.hints.join('\n')).toMatch(/JSON arrays/);
-    expect(report.duplicateExamples).toEqual([{ line: 6, firstLine: 2, topic: 'v2.detail.events.conversation.{id}.acd.end', conversationId: '5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f' }]);
+    expect(report.duplicateExamples).toEqual([
+      {
+        line: 6,
+        firstLine: 2,
+        topic: 'v2.detail.events.conversation.{id}.acd.end',
+        conversationId: '5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f',
+      },
+    ]);
     expect(report.eventTimeRange).toEqual({ first: 1767268800000, last: 1767268800000 });
   });
 });

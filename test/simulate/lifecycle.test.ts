@@ -5,7 +5,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import type { ConversationEvent } from '../../src/events/index.js';
-import { SIMULATION_DEFAULTS, WRAPUP_TIMEOUT_CODE, generateEvents, simulationCatalogue } from '../../src/simulate/index.js';
+import {
+  SIMULATION_DEFAULTS,
+  WRAPUP_TIMEOUT_CODE,
+  generateEvents,
+  simulationCatalogue,
+} from '../../src/simulate/index.js';
 
 type Body = Record<string, unknown>;
 interface Delivered {
@@ -32,7 +37,8 @@ beforeAll(() => {
   lines = [...generateEvents({ conversations: CONVERSATIONS, seed: 11 })];
   lines.forEach((line, index) => {
     const result = parseGenesysEvent(line);
-    if (!result.ok || result.event.kind !== 'conversation') throw new Error(`line ${index + 1} is not a valid conversation event: ${JSON.stringify(result)}`);
+    if (!result.ok || result.event.kind !== 'conversation')
+      throw new Error(`line ${index + 1} is not a valid conversation event: ${JSON.stringify(result)}`);
     delivered.push(result.event);
     const list = byConversation.get(result.event.conversationId) ?? [];
     list.push({ index, event: result.event, body: result.event.body as Body });
@@ -60,8 +66,20 @@ describe('simulated conversations', () => {
     const envelopeIds = new Set<string>();
     let withoutTimestamp = 0;
     for (const line of lines.slice(0, 5000)) {
-      const raw = JSON.parse(line) as Record<string, unknown> & { detail: Record<string, unknown> & { metadata: { CorrelationId: string } } };
-      expect(Object.keys(raw)).toEqual(['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail']);
+      const raw = JSON.parse(line) as Record<string, unknown> & {
+        detail: Record<string, unknown> & { metadata: { CorrelationId: string } };
+      };
+      expect(Object.keys(raw)).toEqual([
+        'version',
+        'id',
+        'detail-type',
+        'source',
+        'account',
+        'time',
+        'region',
+        'resources',
+        'detail',
+      ]);
       expect(raw.version).toBe('0');
       expect(raw.id).toMatch(UUID);
       envelopeIds.add(raw.id as string);
@@ -125,11 +143,13 @@ describe('simulated conversations', () => {
         expect(body.participantId).toMatch(UUID);
         if (body.queueId !== undefined) expect(queueIds.has(body.queueId as string)).toBe(true);
         if (body.userId !== undefined) expect(agentIds.has(body.userId as string)).toBe(true);
-        if (body.answeredUserId !== undefined) expect(catalogue.queueById.get(body.queueId as string)!.agentIds).toContain(body.answeredUserId);
+        if (body.answeredUserId !== undefined)
+          expect(catalogue.queueById.get(body.queueId as string)!.agentIds).toContain(body.answeredUserId);
         if (body.divisionId !== undefined) expect(divisionIds.has(body.divisionId as string)).toBe(true);
         if (body.flowId !== undefined) expect(flowIds.has(body.flowId as string)).toBe(true);
         if (body.wrapupCode !== undefined) expect(wrapupCodes.has(body.wrapupCode as string)).toBe(true);
-        if (body.outboundCampaignId !== undefined) expect(campaignIds.has(body.outboundCampaignId as string)).toBe(true);
+        if (body.outboundCampaignId !== undefined)
+          expect(campaignIds.has(body.outboundCampaignId as string)).toBe(true);
         if (event.topic === 'user.start' || event.topic === 'user.end') {
           const queue = catalogue.queueById.get(body.queueId as string)!;
           expect(queue.agentIds).toContain(body.userId);
@@ -142,7 +162,8 @@ describe('simulated conversations', () => {
     for (const events of byConversation.values()) {
       const customer = ofTopic(events, 'customer.start')[0]!.body.participantId;
       expect(ofTopic(events, 'customer.end')[0]!.body.participantId).toBe(customer);
-      for (const topic of ['attributes', 'contact', 'outbound']) for (const e of ofTopic(events, topic)) expect(e.body.participantId).toBe(customer);
+      for (const topic of ['attributes', 'contact', 'outbound'])
+        for (const e of ofTopic(events, topic)) expect(e.body.participantId).toBe(customer);
       const agents = ofTopic(events, 'user.start').map((e) => e.body.participantId);
       const queues = ofTopic(events, 'acd.start').map((e) => e.body.participantId);
       const flows = ofTopic(events, 'flow.start').map((e) => e.body.participantId);
@@ -150,9 +171,15 @@ describe('simulated conversations', () => {
       expect(new Set(all).size).toBe(all.length);
       // Each agent participant: user.start, user.end, acw and wrapup share it (and its session).
       for (const start of ofTopic(events, 'user.start')) {
-        const same = events.filter((e) => e.body.participantId === start.body.participantId).map((e) => e.event.topic).sort();
+        const same = events
+          .filter((e) => e.body.participantId === start.body.participantId)
+          .map((e) => e.event.topic)
+          .sort();
         expect(same).toEqual(['acw', 'user.end', 'user.start', 'wrapup']);
-        expect(new Set(events.filter((e) => e.body.participantId === start.body.participantId).map((e) => e.body.sessionId)).size).toBe(1);
+        expect(
+          new Set(events.filter((e) => e.body.participantId === start.body.participantId).map((e) => e.body.sessionId))
+            .size,
+        ).toBe(1);
       }
     }
   });
@@ -173,7 +200,9 @@ describe('simulated conversations', () => {
         const outcome = end.body.acdOutcome as string;
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
         const cycleEnd = starts[i + 1]?.event.eventTime ?? customerEnd;
-        const agentsInCycle = ofTopic(events, 'user.start').filter((u) => u.event.eventTime >= start.event.eventTime && u.event.eventTime < cycleEnd);
+        const agentsInCycle = ofTopic(events, 'user.start').filter(
+          (u) => u.event.eventTime >= start.event.eventTime && u.event.eventTime < cycleEnd,
+        );
         if (outcome === 'ANSWERED') {
           expect(agentsInCycle).toHaveLength(1);
           expect(agentsInCycle[0]!.body.userId).toBe(end.body.answeredUserId);
@@ -197,14 +226,16 @@ describe('simulated conversations', () => {
     expect(outcomes.ANSWERED).toBeGreaterThan(0);
     expect(outcomes.ABANDON).toBeGreaterThan(0);
     expect(outcomes.FLOW_OUT).toBeGreaterThan(0);
-    const abandonRate = (outcomes.ABANDON! + outcomes.FLOW_OUT!) / (outcomes.ANSWERED! + outcomes.ABANDON! + outcomes.FLOW_OUT!);
+    const abandonRate =
+      (outcomes.ABANDON! + outcomes.FLOW_OUT!) / (outcomes.ANSWERED! + outcomes.ABANDON! + outcomes.FLOW_OUT!);
     expect(abandonRate).toBeGreaterThan(0.02);
     expect(abandonRate).toBeLessThan(0.3);
   });
 
   it('report durations that agree with the event times they span', () => {
     for (const events of byConversation.values()) {
-      const byParticipant = (topic: string, participantId: unknown) => events.find((e) => e.event.topic === topic && e.body.participantId === participantId);
+      const byParticipant = (topic: string, participantId: unknown) =>
+        events.find((e) => e.event.topic === topic && e.body.participantId === participantId);
       for (const end of ofTopic(events, 'flow.end')) {
         const start = byParticipant('flow.start', end.body.participantId)!;
         expect(end.body.connectedDurationMs).toBe(end.event.eventTime - start.event.eventTime);
@@ -218,7 +249,9 @@ describe('simulated conversations', () => {
       for (const end of ofTopic(events, 'user.end')) {
         const start = byParticipant('user.start', end.body.participantId)!;
         expect(end.body.interactingDurationMs).toBe(end.event.eventTime - start.event.eventTime);
-        expect((end.body.heldDurationMs as number | undefined) ?? 0).toBeLessThanOrEqual(end.body.interactingDurationMs as number);
+        expect((end.body.heldDurationMs as number | undefined) ?? 0).toBeLessThanOrEqual(
+          end.body.interactingDurationMs as number,
+        );
         interacting += end.body.interactingDurationMs as number;
         const acw = byParticipant('acw', end.body.participantId)!;
         const wrapup = byParticipant('wrapup', end.body.participantId)!;
@@ -234,7 +267,8 @@ describe('simulated conversations', () => {
       const customerEnd = ofTopic(events, 'customer.end')[0]!.body;
       const mediaType = ofTopic(events, 'customer.start')[0]!.body.mediaType;
       // The customer interacts while connected to agents (a callback's dialing and ringing excluded).
-      if (mediaType === 'CALLBACK') expect(customerEnd.interactingDurationMs as number).toBeLessThanOrEqual(interacting);
+      if (mediaType === 'CALLBACK')
+        expect(customerEnd.interactingDurationMs as number).toBeLessThanOrEqual(interacting);
       else expect(customerEnd.interactingDurationMs).toBe(interacting);
     }
   });
@@ -301,7 +335,9 @@ describe('simulated conversations', () => {
   });
 
   it('arrive as a Poisson process at the configured rate from the start time', () => {
-    const arrivals = [...byConversation.values()].map((events) => ofTopic(events, 'customer.start')[0]!.event.eventTime).sort((a, b) => a - b);
+    const arrivals = [...byConversation.values()]
+      .map((events) => ofTopic(events, 'customer.start')[0]!.event.eventTime)
+      .sort((a, b) => a - b);
     expect(arrivals[0]).toBe(SIMULATION_DEFAULTS.startTime);
     const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
     const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
@@ -315,7 +351,9 @@ describe('simulated conversations', () => {
 
   it('honour a media mix, a start time and an arrival rate', () => {
     const startTime = Date.UTC(2027, 5, 1, 8);
-    const events = [...generateEvents({ conversations: 200, seed: 5, startTime, arrivalRatePerSecond: 10, mediaMix: { email: 1 } })].map((line) => {
+    const events = [
+      ...generateEvents({ conversations: 200, seed: 5, startTime, arrivalRatePerSecond: 10, mediaMix: { email: 1 } }),
+    ].map((line) => {
       const result = parseGenesysEvent(line);
       if (!result.ok || result.event.kind !== 'conversation') throw new Error('invalid line');
       return result.event;

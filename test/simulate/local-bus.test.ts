@@ -20,10 +20,30 @@ let server: EventBusServer;
 const delivered: EventBridgeEvent[] = [];
 
 beforeAll(async () => {
-  eb = LocalEventBridge.open({ path: join(tempDir('gep-sim-bus-'), 'bus.sqlite'), accountId: SIMULATION_DEFAULTS.account, archive: false });
+  eb = LocalEventBridge.open({
+    path: join(tempDir('gep-sim-bus-'), 'bus.sqlite'),
+    accountId: SIMULATION_DEFAULTS.account,
+    archive: false,
+  });
   eb.createEventBus({ Name: BUS, EventSourceName: BUS });
-  eb.putRule({ Name: 'genesys', EventBusName: BUS, EventPattern: { source: [{ prefix: 'aws.partner/genesys.com/cloud/' }] } });
-  eb.putTargets({ Rule: 'genesys', EventBusName: BUS, Targets: [{ Id: 'collect', target: functionTarget('arn:aws:lambda:us-east-1:123456789012:function:collect', (_body, event) => void delivered.push(event)) }] });
+  eb.putRule({
+    Name: 'genesys',
+    EventBusName: BUS,
+    EventPattern: { source: [{ prefix: 'aws.partner/genesys.com/cloud/' }] },
+  });
+  eb.putTargets({
+    Rule: 'genesys',
+    EventBusName: BUS,
+    Targets: [
+      {
+        Id: 'collect',
+        target: functionTarget(
+          'arn:aws:lambda:us-east-1:123456789012:function:collect',
+          (_body, event) => void delivered.push(event),
+        ),
+      },
+    ],
+  });
   server = await startEventBusServer({ eventBridge: eb });
 });
 
@@ -34,13 +54,17 @@ afterAll(async () => {
 
 describe('simulate → local event bus', () => {
   it('delivers every event the API can carry to the partner bus rule, as a valid Genesys event with the same detail', async () => {
-    const lines: SimulatedLine[] = [...generateAnnotatedEvents({ conversations: 80, seed: 31, malformed: 0.06, oversized: 0.01, duplicates: 0.03 })];
+    const lines: SimulatedLine[] = [
+      ...generateAnnotatedEvents({ conversations: 80, seed: 31, malformed: 0.06, oversized: 0.01, duplicates: 0.03 }),
+    ];
     const failures: SendFailure[] = [];
     const summary = await sendEvents(
       lines.map((l) => l.line),
       { endpoint: server.url, eventBusName: BUS, onFailure: (f) => failures.push(f) },
     );
-    const refused = lines.map((l, i) => ({ ...l, n: i + 1 })).filter((l) => l.fault === 'oversized' || (l.fault === 'malformed' && REFUSED_BY_API.has(l.malformation!)));
+    const refused = lines
+      .map((l, i) => ({ ...l, n: i + 1 }))
+      .filter((l) => l.fault === 'oversized' || (l.fault === 'malformed' && REFUSED_BY_API.has(l.malformation!)));
     expect(failures.map((f) => f.line).sort((a, b) => a - b)).toEqual(refused.map((l) => l.n));
     expect(summary.accepted).toBe(lines.length - refused.length);
     expect(await eb.drain()).toBe(true);
@@ -51,7 +75,8 @@ describe('simulate → local event bus', () => {
 
     // Every clean event comes out of the bus valid, with its detail unchanged (and the bus's own id and time).
     const byDetail = new Map<string, EventBridgeEvent[]>();
-    for (const e of delivered) byDetail.set(JSON.stringify(e.detail), [...(byDetail.get(JSON.stringify(e.detail)) ?? []), e]);
+    for (const e of delivered)
+      byDetail.set(JSON.stringify(e.detail), [...(byDetail.get(JSON.stringify(e.detail)) ?? []), e]);
     for (const line of lines.filter((l) => l.fault === undefined || l.fault === 'duplicate')) {
       const sent = JSON.parse(line.line) as { detail: unknown; 'detail-type': string; time: string };
       const out = byDetail.get(JSON.stringify(sent.detail));

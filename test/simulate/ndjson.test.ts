@@ -49,7 +49,12 @@ describe('writeNdjson', () => {
   it('encodes non-ASCII text as UTF-8 and writes lines longer than a chunk whole', async () => {
     const received: Buffer[] = [];
     const sink = new Writable({ write: (c: Buffer, _e, cb) => void (received.push(Buffer.from(c)), cb()) });
-    const lines = ['{"name":"Zoë Łukasz 東京"}', `{"big":"${'é'.repeat(400_000)}"}`, ...Array.from({ length: 3000 }, (_, i) => `{"i":${i},"s":"ß${'x'.repeat(300)}"}`), '{"end":"✓"}'];
+    const lines = [
+      '{"name":"Zoë Łukasz 東京"}',
+      `{"big":"${'é'.repeat(400_000)}"}`,
+      ...Array.from({ length: 3000 }, (_, i) => `{"i":${i},"s":"ß${'x'.repeat(300)}"}`),
+      '{"end":"✓"}',
+    ];
     const result = await writeNdjson(lines, sink);
     const text = Buffer.concat(received).toString('utf8');
     expect(text).toBe(`${lines.join('\n')}\n`);
@@ -73,7 +78,11 @@ describe('writeNdjson', () => {
   it('paces lines to the rate (virtual clock)', async () => {
     const clock = virtualClock();
     const sink = new Writable({ write: (_c, _e, cb) => cb() });
-    const result = await writeNdjson(Array.from({ length: 101 }, (_, i) => String(i)), sink, { rate: 100, clock });
+    const result = await writeNdjson(
+      Array.from({ length: 101 }, (_, i) => String(i)),
+      sink,
+      { rate: 100, clock },
+    );
     expect(result.lines).toBe(101);
     // 101 lines at 100/s: the last is due 1 s after the first.
     expect(clock.slept).toBeGreaterThanOrEqual(999);
@@ -93,8 +102,15 @@ describe('writeNdjson', () => {
     const result = await writeNdjson(lines, closing);
     expect(result.closedEarly).toBe(true);
     expect(calls).toBe(1);
-    const failing = new Writable({ write: (_c, _e, cb) => cb(Object.assign(new Error('disk full'), { code: 'ENOSPC' })) });
-    await expect(writeNdjson(Array.from({ length: 100_000 }, () => 'x'.repeat(100)), failing)).rejects.toThrow('disk full');
+    const failing = new Writable({
+      write: (_c, _e, cb) => cb(Object.assign(new Error('disk full'), { code: 'ENOSPC' })),
+    });
+    await expect(
+      writeNdjson(
+        Array.from({ length: 100_000 }, () => 'x'.repeat(100)),
+        failing,
+      ),
+    ).rejects.toThrow('disk full');
   });
 });
 

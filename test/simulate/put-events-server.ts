@@ -44,9 +44,21 @@ function entrySize(e: ReceivedEntry): number {
 }
 
 function validate(entry: ReceivedEntry): { ErrorCode: string; ErrorMessage: string } | undefined {
-  if (!entry.Source) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' };
-  if (!entry.DetailType) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' };
-  if (!entry.Detail) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.' };
+  if (!entry.Source)
+    return {
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.',
+    };
+  if (!entry.DetailType)
+    return {
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+    };
+  if (!entry.Detail)
+    return {
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.',
+    };
   try {
     const detail: unknown = JSON.parse(entry.Detail);
     if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) throw new Error('not an object');
@@ -69,20 +81,31 @@ export async function startPutEventsServer(options: PutEventsServerOptions = {})
         res.end(JSON.stringify(body));
       };
       if (req.method !== 'POST' || req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
-        return reply(400, { __type: 'UnknownOperationException', message: `unsupported operation ${String(req.headers['x-amz-target'])}` });
+        return reply(400, {
+          __type: 'UnknownOperationException',
+          message: `unsupported operation ${String(req.headers['x-amz-target'])}`,
+        });
       }
       const raw = Buffer.concat(chunks);
       const body = JSON.parse(raw.toString('utf8')) as { Entries?: ReceivedEntry[] };
       const entries = body.Entries ?? [];
-      requests.push({ entries: entries.length, bytes: entries.reduce((a, e) => a + entrySize(e), 0), headers: req.headers });
+      requests.push({
+        entries: entries.length,
+        bytes: entries.reduce((a, e) => a + entrySize(e), 0),
+        headers: req.headers,
+      });
       if (entries.length < 1 || entries.length > 10) {
         return reply(400, {
           __type: 'ValidationException',
-          message: "1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10",
+          message:
+            "1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10",
         });
       }
       if (entries.reduce((a, e) => a + entrySize(e), 0) > (options.maxRequestBytes ?? 1024 * 1024)) {
-        return reply(400, { __type: 'ValidationException', message: 'Total size of the entries in the request is over the limit.' });
+        return reply(400, {
+          __type: 'ValidationException',
+          message: 'Total size of the entries in the request is over the limit.',
+        });
       }
       let failed = 0;
       const results = entries.map((entry) => {

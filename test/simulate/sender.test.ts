@@ -25,7 +25,9 @@ describe('sendEvents', () => {
   it('puts every event on the partner bus, ≤ 10 entries and ≤ 256 KiB per call, and reports exactly the entries the endpoint rejected', async () => {
     // The 256 KiB request limit of the local bus (and of EventBridge before 2026): oversized events are refused.
     server = await startPutEventsServer({ maxRequestBytes: 256 * 1024 });
-    const lines: SimulatedLine[] = [...generateAnnotatedEvents({ conversations: 150, seed: 8, malformed: 0.08, oversized: 0.01, duplicates: 0.03 })];
+    const lines: SimulatedLine[] = [
+      ...generateAnnotatedEvents({ conversations: 150, seed: 8, malformed: 0.08, oversized: 0.01, duplicates: 0.03 }),
+    ];
     const failures: SendFailure[] = [];
     const summary = await sendEvents(
       lines.map((l) => l.line),
@@ -44,7 +46,11 @@ describe('sendEvents', () => {
     expect(summary.failures).toEqual([...failures].sort((a, b) => a.line - b.line).slice(0, 100));
 
     const codeOf = (l: (typeof expectedRejected)[number]) =>
-      l.fault === 'oversized' ? 'ValidationException' : l.malformation === 'missing-detail' ? 'InvalidArgument' : 'MalformedDetail';
+      l.fault === 'oversized'
+        ? 'ValidationException'
+        : l.malformation === 'missing-detail'
+          ? 'InvalidArgument'
+          : 'MalformedDetail';
     const expectedCodes: Record<string, number> = {};
     for (const l of expectedRejected) expectedCodes[codeOf(l)] = (expectedCodes[codeOf(l)] ?? 0) + 1;
     expect(summary.failuresByCode).toEqual(expectedCodes);
@@ -58,7 +64,9 @@ describe('sendEvents', () => {
       expect(request.entries).toBeLessThanOrEqual(10);
       if (request.entries > 1) expect(request.bytes).toBeLessThanOrEqual(256 * 1024);
       // Signed with SigV4 (dummy credentials for a loopback endpoint).
-      expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/us-east-1\/events\/aws4_request/);
+      expect(request.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/us-east-1\/events\/aws4_request/,
+      );
     }
     expect(summary.requests).toBe(server.requests.length);
     expect(summary.requests).toBeLessThan(lines.length / 5);
@@ -71,7 +79,13 @@ describe('sendEvents', () => {
     expect(summary.failed).toBe(0);
     const received = new Map(server.accepted.map((e) => [e.Detail!, e]));
     for (const line of lines) {
-      const event = JSON.parse(line) as { source: string; 'detail-type': string; time: string; detail: unknown; resources: string[] };
+      const event = JSON.parse(line) as {
+        source: string;
+        'detail-type': string;
+        time: string;
+        detail: unknown;
+        resources: string[];
+      };
       const entry = received.get(JSON.stringify(event.detail))!;
       expect(entry).toBeDefined();
       expect(entry.Source).toBe(event.source);
@@ -138,8 +152,15 @@ describe('toPutEventsEntry', () => {
   });
 
   it('sends what it can of lines that are not events', () => {
-    const truncated = toPutEventsEntry('{"version":"0","detail-type":"v2.x.{id}.y","source":"aws.partner/genesys.com/cloud/o/s","detail":{"topicN', { eventBusName: BUS });
-    expect(truncated.entry).toMatchObject({ Source: 'aws.partner/genesys.com/cloud/o/s', DetailType: 'v2.x.{id}.y', EventBusName: BUS });
+    const truncated = toPutEventsEntry(
+      '{"version":"0","detail-type":"v2.x.{id}.y","source":"aws.partner/genesys.com/cloud/o/s","detail":{"topicN',
+      { eventBusName: BUS },
+    );
+    expect(truncated.entry).toMatchObject({
+      Source: 'aws.partner/genesys.com/cloud/o/s',
+      DetailType: 'v2.x.{id}.y',
+      EventBusName: BUS,
+    });
     expect(truncated.entry.Detail).toContain('"topicN');
     expect(truncated.note).toMatch(/not valid JSON/);
     const noDetail = toPutEventsEntry('{"source":"s","detail-type":"t","time":"2026-01-01T12:00:00Z"}');
@@ -153,7 +174,9 @@ describe('toPutEventsEntry', () => {
 
 describe('isLoopback', () => {
   it('recognizes loopback hosts only', () => {
-    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', 'api.localhost']) expect(isLoopback(host), host).toBe(true);
-    for (const host of ['10.0.0.1', 'events.us-east-1.amazonaws.com', '192.168.1.1', '::ffff:10.0.0.1']) expect(isLoopback(host), host).toBe(false);
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', 'api.localhost'])
+      expect(isLoopback(host), host).toBe(true);
+    for (const host of ['10.0.0.1', 'events.us-east-1.amazonaws.com', '192.168.1.1', '::ffff:10.0.0.1'])
+      expect(isLoopback(host), host).toBe(false);
   });
 });

@@ -15,7 +15,11 @@ import type { KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { afterAll } from 'vitest';
 
 const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
+const dynalite = require('dynalite') as (options: {
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => Server;
 
 /** A table to create: hash key and optional range key, both strings. */
 export interface TableSpec {
@@ -74,7 +78,14 @@ export async function startDynalite(tables: readonly TableSpec[] = []): Promise<
       keys.push({ AttributeName: spec.rangeKey, KeyType: 'RANGE' });
       attributes.push({ AttributeName: spec.rangeKey, AttributeType: 'S' });
     }
-    await client.send(new CreateTableCommand({ TableName: spec.name, KeySchema: keys, AttributeDefinitions: attributes, BillingMode: 'PAY_PER_REQUEST' }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: spec.name,
+        KeySchema: keys,
+        AttributeDefinitions: attributes,
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     for (let i = 0; i < 100; i++) {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: spec.name }));
       if (Table?.TableStatus === 'ACTIVE') return;
@@ -86,7 +97,12 @@ export async function startDynalite(tables: readonly TableSpec[] = []): Promise<
   return {
     endpoint,
     client,
-    env: { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+    env: {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    },
     createTable,
     stop,
   };

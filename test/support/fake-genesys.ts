@@ -95,12 +95,20 @@ export interface FakeGenesysOptions {
 
 /** The default topic catalogue: the 16 conversation detail topics (EventBridge only) and a few others. */
 export const DEFAULT_FAKE_TOPICS: FakeTopic[] = [
-  ...GENERIC_CONVERSATION_TOPICS.map((id) => ({ id, description: `Analytics detail event ${id.split('.{id}.')[1]}`, transports: ['EventBridge'] })),
+  ...GENERIC_CONVERSATION_TOPICS.map((id) => ({
+    id,
+    description: `Analytics detail event ${id.split('.{id}.')[1]}`,
+    transports: ['EventBridge'],
+  })),
   { id: 'v2.users.{id}.presence', description: 'Presence of a user', transports: ['All'] },
   { id: 'v2.routing.queues.{id}.conversations', description: 'Conversations of a queue', transports: ['All'] },
   { id: 'v2.audits.entitytype.{id}.entityid.{id}', description: 'Audit events', transports: ['All'] },
   // A topic the fake offers over WebSocket only, to exercise the "not available to EventBridge" path.
-  { id: 'v2.conversations.chats.{id}.messages', description: 'Chat messages (fixture: WebSocket only)', transports: ['Websocket'] },
+  {
+    id: 'v2.conversations.chats.{id}.messages',
+    description: 'Chat messages (fixture: WebSocket only)',
+    transports: ['Websocket'],
+  },
 ];
 
 const EVENTBRIDGE_TYPE = 'amazon-eventbridge-source';
@@ -178,7 +186,9 @@ export class FakeGenesys {
   }
 
   /** Adds an integration directly (test setup), returning it. */
-  addIntegration(init: Partial<Omit<FakeIntegration, 'config'>> & { config?: Partial<FakeIntegration['config']> } = {}): FakeIntegration {
+  addIntegration(
+    init: Partial<Omit<FakeIntegration, 'config'>> & { config?: Partial<FakeIntegration['config']> } = {},
+  ): FakeIntegration {
     const name = init.name ?? 'existing';
     const integration: FakeIntegration = {
       id: init.id ?? randomUUID(),
@@ -218,30 +228,60 @@ export class FakeGenesys {
       res.writeHead(status, { 'Content-Type': 'application/json', 'ININ-Correlation-Id': correlationId, ...headers });
       res.end(text);
     };
-    const error = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-      reply(status, { message, code, status, contextId: correlationId, details: [], errors: [], ...extra }, headers);
+    const error = (
+      status: number,
+      code: string,
+      message: string,
+      extra: Record<string, unknown> = {},
+      headers: Record<string, string> = {},
+    ) => reply(status, { message, code, status, contextId: correlationId, details: [], errors: [], ...extra }, headers);
 
     const fault = this.#takeFault(record.method, record.path);
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (fault?.kind === 'reset' && !fault.afterProcessing) return void req.socket.destroy();
-    if (fault && fault.kind !== 'delay' && fault.kind !== 'reset' && !(fault.kind === 'status' && fault.afterProcessing)) {
+    if (
+      fault &&
+      fault.kind !== 'delay' &&
+      fault.kind !== 'reset' &&
+      !(fault.kind === 'status' && fault.afterProcessing)
+    ) {
       switch (fault.kind) {
         case 'status':
           if (fault.status === 429) {
             const after = fault.retryAfter ?? '1';
-            return error(429, 'too.many.requests.retry.after', `Rate limit exceeded the maximum. Retry the request in [${after}] seconds`, {}, { 'Retry-After': after });
+            return error(
+              429,
+              'too.many.requests.retry.after',
+              `Rate limit exceeded the maximum. Retry the request in [${after}] seconds`,
+              {},
+              { 'Retry-After': after },
+            );
           }
-          return error(fault.status, fault.status === 503 ? 'service.unavailable' : 'internal.server.error', 'The server encountered an unexpected error.');
+          return error(
+            fault.status,
+            fault.status === 503 ? 'service.unavailable' : 'internal.server.error',
+            'The server encountered an unexpected error.',
+          );
         case 'forbidden':
-          return error(403, 'missing.permissions', `Unable to perform the requested action. You are missing the following permission(s): [${fault.permission}]`, {
-            messageWithParams: 'Unable to perform the requested action. You are missing the following permission(s): {permissions}',
-            messageParams: { permissions: `[${fault.permission}]` },
-          });
+          return error(
+            403,
+            'missing.permissions',
+            `Unable to perform the requested action. You are missing the following permission(s): [${fault.permission}]`,
+            {
+              messageWithParams:
+                'Unable to perform the requested action. You are missing the following permission(s): {permissions}',
+              messageParams: { permissions: `[${fault.permission}]` },
+            },
+          );
         case 'conflict': {
           const id = /^\/api\/v2\/integrations\/([^/]+)/.exec(record.path)?.[1];
           const target = id ? this.integrations.get(id) : undefined;
           if (target) target.config.version++;
-          return error(409, 'conflict', 'The version supplied does not match the current version of the configuration.');
+          return error(
+            409,
+            'conflict',
+            'The version supplied does not match the current version of the configuration.',
+          );
         }
         case 'unauthorized':
           this.revokeTokens();
@@ -278,11 +318,19 @@ export class FakeGenesys {
     if (!path.startsWith('/api/v2/')) return fail(404, 'not.found', `No resource at ${path}.`);
     const token = /^bearer (.+)$/i.exec(authHeader)?.[1];
     const expiresAt = token ? this.#tokens.get(token) : undefined;
-    if (expiresAt === undefined || Date.now() >= expiresAt) return fail(401, 'bad.credentials', 'Invalid login credentials.');
+    if (expiresAt === undefined || Date.now() >= expiresAt)
+      return fail(401, 'bad.credentials', 'Invalid login credentials.');
 
     const body = record.body;
     if (method === 'GET' && path === '/api/v2/organizations/me') {
-      return ok({ id: this.orgId, name: this.orgName, domain: 'fakeorg', version: 1, state: 'active', defaultLanguage: 'en-us' });
+      return ok({
+        id: this.orgId,
+        name: this.orgName,
+        domain: 'fakeorg',
+        version: 1,
+        state: 'active',
+        defaultLanguage: 'en-us',
+      });
     }
     if (method === 'GET' && path === '/api/v2/notifications/availabletopics') {
       const expand = (url.searchParams.getAll('expand').join(',') || '').split(',').map((s) => s.trim());
@@ -318,7 +366,10 @@ export class FakeGenesys {
     const basic = /^basic (.+)$/i.exec(authHeader)?.[1];
     const decoded = basic ? Buffer.from(basic, 'base64').toString('utf8') : '';
     if (decoded !== `${this.clientId}:${this.clientSecret}`) {
-      return { status: 401, body: { error: 'invalid_client', description: 'client not found', error_description: 'client not found' } };
+      return {
+        status: 401,
+        body: { error: 'invalid_client', description: 'client not found', error_description: 'client not found' },
+      };
     }
     if (new URLSearchParams(rawBody).get('grant_type') !== 'client_credentials') {
       return { status: 400, body: { error: 'unsupported_grant_type', description: 'grant type not supported' } };
@@ -332,8 +383,10 @@ export class FakeGenesys {
   #list(url: URL): Answer {
     const pageSize = url.searchParams.has('pageSize') ? Number(url.searchParams.get('pageSize')) : 25;
     const pageNumber = url.searchParams.has('pageNumber') ? Number(url.searchParams.get('pageNumber')) : 1;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) return fail(400, 'bad.request', 'pageSize must be between 1 and 500.');
-    if (!Number.isInteger(pageNumber) || pageNumber < 1) return fail(400, 'bad.request', 'pageNumber must be 1 or more.');
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
+      return fail(400, 'bad.request', 'pageSize must be between 1 and 500.');
+    if (!Number.isInteger(pageNumber) || pageNumber < 1)
+      return fail(400, 'bad.request', 'pageNumber must be 1 or more.');
     const all = [...this.integrations.values()];
     const pageCount = Math.ceil(all.length / pageSize);
     return ok({
@@ -344,7 +397,9 @@ export class FakeGenesys {
       pageCount,
       firstUri: `/api/v2/integrations?pageSize=${pageSize}&pageNumber=1`,
       selfUri: `/api/v2/integrations?pageSize=${pageSize}&pageNumber=${pageNumber}`,
-      ...(pageNumber < pageCount ? { nextUri: `/api/v2/integrations?pageSize=${pageSize}&pageNumber=${pageNumber + 1}` } : {}),
+      ...(pageNumber < pageCount
+        ? { nextUri: `/api/v2/integrations?pageSize=${pageSize}&pageNumber=${pageNumber + 1}` }
+        : {}),
       lastUri: `/api/v2/integrations?pageSize=${pageSize}&pageNumber=${Math.max(1, pageCount)}`,
     });
   }
@@ -365,7 +420,11 @@ export class FakeGenesys {
     if (unknown.length) return fail(400, 'bad.request', `Unrecognized field(s): ${unknown.join(', ')}.`);
     if (typeof body.version !== 'number') return fail(400, 'bad.request', 'version is required.');
     if (body.version !== integration.config.version) {
-      return fail(409, 'conflict', `The version supplied (${body.version}) does not match the current version (${integration.config.version}).`);
+      return fail(
+        409,
+        'conflict',
+        `The version supplied (${body.version}) does not match the current version (${integration.config.version}).`,
+      );
     }
     if (typeof body.name !== 'string' || body.name === '') return fail(400, 'bad.request', 'name is required.');
     if (!isObject(body.properties)) return fail(400, 'bad.request', 'properties must be an object.');
@@ -390,16 +449,26 @@ export class FakeGenesys {
   }
 
   #checkProperties(p: Record<string, unknown>): string | undefined {
-    if (p.awsAccountId !== undefined && (typeof p.awsAccountId !== 'string' || !/^\d{12}$/.test(p.awsAccountId))) return 'awsAccountId must be 12 digits.';
-    if (p.awsAccountRegion !== undefined && (typeof p.awsAccountRegion !== 'string' || !/^[a-z]{2,4}(-[a-z]+)+-\d$/.test(p.awsAccountRegion))) {
+    if (p.awsAccountId !== undefined && (typeof p.awsAccountId !== 'string' || !/^\d{12}$/.test(p.awsAccountId)))
+      return 'awsAccountId must be 12 digits.';
+    if (
+      p.awsAccountRegion !== undefined &&
+      (typeof p.awsAccountRegion !== 'string' || !/^[a-z]{2,4}(-[a-z]+)+-\d$/.test(p.awsAccountRegion))
+    ) {
       return 'awsAccountRegion must be an AWS region such as us-east-1.';
     }
-    if (p.eventSourceSuffix !== undefined && (typeof p.eventSourceSuffix !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(p.eventSourceSuffix))) {
+    if (
+      p.eventSourceSuffix !== undefined &&
+      (typeof p.eventSourceSuffix !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(p.eventSourceSuffix))
+    ) {
       return 'eventSourceSuffix must be up to 64 letters, digits, ".", "-" or "_".';
     }
     if (p.eventFilter !== undefined) {
-      if (!Array.isArray(p.eventFilter) || p.eventFilter.some((t) => typeof t !== 'string')) return 'eventFilter must be a list of topic names.';
-      const allowed = new Set(this.topics.filter((t) => t.transports.some((x) => /^(eventbridge|all)$/i.test(x))).map((t) => t.id));
+      if (!Array.isArray(p.eventFilter) || p.eventFilter.some((t) => typeof t !== 'string'))
+        return 'eventFilter must be a list of topic names.';
+      const allowed = new Set(
+        this.topics.filter((t) => t.transports.some((x) => /^(eventbridge|all)$/i.test(x))).map((t) => t.id),
+      );
       const bad = (p.eventFilter as string[]).filter((t) => !allowed.has(t));
       if (bad.length) return `Topic(s) not available to EventBridge: ${bad.join(', ')}.`;
     }
@@ -410,19 +479,27 @@ export class FakeGenesys {
     if (!isObject(body)) return fail(400, 'bad.request', 'The request body must be a JSON object.');
     const unknown = Object.keys(body).filter((k) => k !== 'intendedState');
     if (unknown.length) return fail(400, 'bad.request', `Unrecognized field(s): ${unknown.join(', ')}.`);
-    if (body.intendedState !== 'ENABLED' && body.intendedState !== 'DISABLED') return fail(400, 'bad.request', 'intendedState must be ENABLED or DISABLED.');
+    if (body.intendedState !== 'ENABLED' && body.intendedState !== 'DISABLED')
+      return fail(400, 'bad.request', 'intendedState must be ENABLED or DISABLED.');
     integration.intendedState = body.intendedState;
     return ok(this.#view(integration));
   }
 
   #view(i: FakeIntegration): Record<string, unknown> {
     const p = i.config.properties;
-    const complete = ['awsAccountId', 'awsAccountRegion', 'eventSourceSuffix'].every((k) => typeof p[k] === 'string') && Array.isArray(p.eventFilter);
+    const complete =
+      ['awsAccountId', 'awsAccountRegion', 'eventSourceSuffix'].every((k) => typeof p[k] === 'string') &&
+      Array.isArray(p.eventFilter);
     const reportedState =
       i.intendedState === 'ENABLED'
         ? complete
           ? { code: 'ACTIVE', effective: 'Active', lastUpdated: new Date().toISOString() }
-          : { code: 'ERROR', effective: 'Error', detail: { message: 'The configuration is incomplete.' }, lastUpdated: new Date().toISOString() }
+          : {
+              code: 'ERROR',
+              effective: 'Error',
+              detail: { message: 'The configuration is incomplete.' },
+              lastUpdated: new Date().toISOString(),
+            }
         : { code: 'INACTIVE', effective: 'Inactive', lastUpdated: new Date().toISOString() };
     return {
       id: i.id,

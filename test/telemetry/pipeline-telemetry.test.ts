@@ -20,7 +20,16 @@ afterAll(() => contactCentre.close());
 contactCentre.upsert({ id: 'c1', queueId: 'q-billing', queuedAt: 1 });
 contactCentre.upsert({ id: 'c2', queueId: 'q-billing', queuedAt: 2 });
 contactCentre.upsert({ id: 'c3', queueId: 'q-sales', queuedAt: 3 });
-contactCentre.upsert({ id: 'c4', queueId: 'q-sales', queuedAt: 4, answeredAt: 5, endedAt: 9, talkMs: 240_000, holdMs: 30_000, acwMs: 30_000 });
+contactCentre.upsert({
+  id: 'c4',
+  queueId: 'q-sales',
+  queuedAt: 4,
+  answeredAt: 5,
+  endedAt: 9,
+  talkMs: 240_000,
+  holdMs: 30_000,
+  acwMs: 30_000,
+});
 contactCentre.upsert({ id: 'c5', queueId: 'q-sales', queuedAt: 4, abandoned: true, endedAt: 6 });
 contactCentre.upsert({ id: 'c6' });
 
@@ -72,7 +81,9 @@ describe('PipelineTelemetry counters and gauges', () => {
 
   it('rejects counts that are not non-negative integers, naming the method', () => {
     const telemetry = new PipelineTelemetry();
-    expect(() => telemetry.accepted(-1)).toThrow(/PipelineTelemetry\.accepted: expected a non-negative integer count, got -1/);
+    expect(() => telemetry.accepted(-1)).toThrow(
+      /PipelineTelemetry\.accepted: expected a non-negative integer count, got -1/,
+    );
     expect(() => telemetry.processed(1.5)).toThrow(/processed.*1\.5/);
     expect(() => telemetry.setBacklog(Number.NaN)).toThrow(/setBacklog.*NaN/);
     expect(() => new PipelineTelemetry({ rateWindowSeconds: 0 })).toThrow(/rateWindowSeconds/);
@@ -110,18 +121,28 @@ describe('PipelineTelemetry latency', () => {
   it('reports p50/p95/p99 within 1 % of the exact quantiles of the window', async () => {
     const clock = manualClock();
     const telemetry = new PipelineTelemetry({ clock: clock.now, latencyWindowSeconds: 10 });
-    const latencies = Array.from({ length: 10_000 }, (_, i) => 1 + (i * 7919) % 1000); // 1…1000 ms, each 10 times
+    const latencies = Array.from({ length: 10_000 }, (_, i) => 1 + ((i * 7919) % 1000)); // 1…1000 ms, each 10 times
     for (let b = 0; b < 100; b++) telemetry.processed(100, latencies.slice(b * 100, b * 100 + 100));
     const sorted = [...latencies].sort((a, b) => a - b);
     const exact = (q: number): number => sorted[Math.floor(q * (sorted.length - 1))]!;
     const { latencyMs } = await telemetry.snapshot();
     expect(latencyMs.samples).toBe(10_000);
     expect(latencyMs.windowSeconds).toBe(10);
-    for (const [q, key] of [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99']] as const) {
+    for (const [q, key] of [
+      [0.5, 'p50'],
+      [0.95, 'p95'],
+      [0.99, 'p99'],
+    ] as const) {
       expect(Math.abs(latencyMs[key]! - exact(q)) / exact(q), key).toBeLessThanOrEqual(0.0101);
     }
     clock.advance(11_000);
-    expect((await telemetry.snapshot()).latencyMs).toEqual({ p50: null, p95: null, p99: null, samples: 0, windowSeconds: 10 });
+    expect((await telemetry.snapshot()).latencyMs).toEqual({
+      p50: null,
+      p95: null,
+      p99: null,
+      samples: 0,
+      windowSeconds: 10,
+    });
   });
 
   it('counts negative latencies (clock skew) as 0 and skips non-finite ones', async () => {
@@ -221,7 +242,9 @@ describe('PipelineTelemetry Prometheus metrics', () => {
 
     // Values are read at scrape time: a second scrape sees the new counts.
     telemetry.accepted(5);
-    expect(sampleValue(parsePrometheusText(await telemetry.metrics()), 'genesys_pipeline_events_accepted_total')).toBe(55);
+    expect(sampleValue(parsePrometheusText(await telemetry.metrics()), 'genesys_pipeline_events_accepted_total')).toBe(
+      55,
+    );
   });
 
   it('uses its own registry, not prom-client’s global one, so two instances coexist', async () => {

@@ -57,7 +57,14 @@ export function parsePrometheusText(text: string): Map<string, Family> {
     }
     // Prometheus reads values with Go's ParseFloat: NaN and Inf in any letter case.
     const special = valueText!.toLowerCase();
-    const value = special === 'nan' ? Number.NaN : special === '+inf' || special === 'inf' ? Infinity : special === '-inf' ? -Infinity : Number(valueText);
+    const value =
+      special === 'nan'
+        ? Number.NaN
+        : special === '+inf' || special === 'inf'
+          ? Infinity
+          : special === '-inf'
+            ? -Infinity
+            : Number(valueText);
     if (Number.isNaN(value) && special !== 'nan') throw new Error(`malformed value, ${where}`);
     family.samples.push({ name: name!, labels, value });
   }
@@ -79,7 +86,9 @@ function familyOf(families: Map<string, Family>, sampleName: string): Family | u
 /** The value of the one sample named `name` with exactly `labels`; throws when absent. */
 export function sampleValue(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number {
   const family = familyOf(families, name);
-  const match = family?.samples.find((s) => s.name === name && JSON.stringify(sortKeys(s.labels)) === JSON.stringify(sortKeys(labels)));
+  const match = family?.samples.find(
+    (s) => s.name === name && JSON.stringify(sortKeys(s.labels)) === JSON.stringify(sortKeys(labels)),
+  );
   if (!match) throw new Error(`no sample ${name}${JSON.stringify(labels)}`);
   return match.value;
 }

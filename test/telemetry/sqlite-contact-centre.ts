@@ -63,7 +63,13 @@ export class SqliteContactCentre implements ContactCentreSource {
                     THEN COALESCE(talk_ms, 0) + COALESCE(hold_ms, 0) + COALESCE(acw_ms, 0) END) AS aht
          FROM conversations`,
       )
-      .get() as { active: number | null; ended: number | null; abandoned: number | null; answered: number | null; aht: number | null };
+      .get() as {
+      active: number | null;
+      ended: number | null;
+      abandoned: number | null;
+      answered: number | null;
+      aht: number | null;
+    };
     const waiting = this.db
       .prepare(
         `SELECT queue_id AS queueId, COUNT(*) AS waiting FROM conversations

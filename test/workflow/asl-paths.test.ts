@@ -32,7 +32,11 @@ const step = fc.oneof(
 const path = fc.array(step, { maxLength: 4 }).map((steps) => `$${steps.join('')}`);
 
 const upstream = (p: string, value: JsonValue): unknown => evaluateJsonPath({ path: p, json: value, wrap: false });
-const context = (overrides: Partial<PathContext> = {}): PathContext => ({ executionInput: null, startTime: '2026-01-01T00:00:00.000Z', ...overrides });
+const context = (overrides: Partial<PathContext> = {}): PathContext => ({
+  executionInput: null,
+  startTime: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
 
 describe('compiled paths', () => {
   it('find exactly what jsonpath-plus finds, for every supported path on generated JSON', () => {
@@ -46,11 +50,26 @@ describe('compiled paths', () => {
 
   it('follow own properties of truthy values, as jsonpath-plus does: string indexes and length, nothing under 0, "", false or null', () => {
     const cases: Array<[string, JsonValue]> = [
-      ['$', null], ['$', 0], ['$', ''], ['$', false], ['$', 'x'], ['$.a', { a: null }], ['$.a.b', { a: null }], ['$.a.b', { a: 0 }],
-      ['$.a[0]', { a: 'xyz' }], ['$.a.length', { a: 'xyz' }], ['$.a.length', { a: [1, 2] }], ['$.a.length', { a: '' }], ['$.a[1]', { a: [5] }],
-      ['$.constructor', {}], ['$.a.toString', { a: {} }],
+      ['$', null],
+      ['$', 0],
+      ['$', ''],
+      ['$', false],
+      ['$', 'x'],
+      ['$.a', { a: null }],
+      ['$.a.b', { a: null }],
+      ['$.a.b', { a: 0 }],
+      ['$.a[0]', { a: 'xyz' }],
+      ['$.a.length', { a: 'xyz' }],
+      ['$.a.length', { a: [1, 2] }],
+      ['$.a.length', { a: '' }],
+      ['$.a[1]', { a: [5] }],
+      ['$.constructor', {}],
+      ['$.a.toString', { a: {} }],
     ];
-    for (const [p, value] of cases) expect(compilePath(p, 'test').get(value, context()), `${p} on ${JSON.stringify(value)}`).toEqual(upstream(p, value));
+    for (const [p, value] of cases)
+      expect(compilePath(p, 'test').get(value, context()), `${p} on ${JSON.stringify(value)}`).toEqual(
+        upstream(p, value),
+      );
   });
 
   it('read the context as the reference does: $$.Map.Item.Value… and Index in an ItemSelector, $$.Execution.Input…', () => {
@@ -68,32 +87,65 @@ describe('compiled paths', () => {
     );
   });
 
-  it.each(['$..a', '$.a[*]', '$.a[?(@.b)]', '$.a[0:2]', '$.a,b', 'a.b', '$.a.', "$['a.b']", '$$.State.Name', '$.a[-1]'])('refuses %s with a message naming the field', (p) => {
+  it.each([
+    '$..a',
+    '$.a[*]',
+    '$.a[?(@.b)]',
+    '$.a[0:2]',
+    '$.a,b',
+    'a.b',
+    '$.a.',
+    "$['a.b']",
+    '$$.State.Name',
+    '$.a[-1]',
+  ])('refuses %s with a message naming the field', (p) => {
     expect(() => compilePath(p, 'State "X" field "y.$"')).toThrow(UnsupportedPathError);
     expect(() => compilePath(p, 'State "X" field "y.$"')).toThrow(/State "X" field "y\.\$"/);
   });
 
   it('refuses $$.Map.Item outside an ItemSelector', () => {
-    expect(() => compilePath('$$.Map.Item.Value', 'State "P" Parameters')).toThrow(/only in a Map state's ItemSelector/);
+    expect(() => compilePath('$$.Map.Item.Value', 'State "P" Parameters')).toThrow(
+      /only in a Map state's ItemSelector/,
+    );
   });
 });
 
 describe('compiled payload templates', () => {
   it('take path values for fields ending in .$, keep constants, recurse into objects and arrays, and build a new value each time', () => {
-    const template = compileTemplate({ FunctionName: '${Fn}', 'Payload.$': '$', nested: { 'id.$': '$.a', list: [{ 'v.$': '$.b' }, 1] }, constant: 'x' }, 'test');
+    const template = compileTemplate(
+      {
+        FunctionName: '${Fn}',
+        'Payload.$': '$',
+        nested: { 'id.$': '$.a', list: [{ 'v.$': '$.b' }, 1] },
+        constant: 'x',
+      },
+      'test',
+    );
     const input = { a: 7, b: [1] };
     const first = template(input, context()) as Record<string, unknown>;
-    expect(first).toEqual({ FunctionName: '${Fn}', Payload: input, nested: { id: 7, list: [{ v: [1] }, 1] }, constant: 'x' });
+    expect(first).toEqual({
+      FunctionName: '${Fn}',
+      Payload: input,
+      nested: { id: 7, list: [{ v: [1] }, 1] },
+      constant: 'x',
+    });
     expect(template(input, context())).not.toBe(first);
   });
 
   it('fail with States.Runtime and the reference executor’s message when a path finds nothing', () => {
     const template = compileTemplate({ 'id.$': '$.items[0].messageId' }, 'test');
-    expect(() => template({ items: [] }, context())).toThrow(expect.objectContaining({ name: 'States.Runtime', message: "Path expression '$.items[0].messageId' does not point to a value" }));
+    expect(() => template({ items: [] }, context())).toThrow(
+      expect.objectContaining({
+        name: 'States.Runtime',
+        message: "Path expression '$.items[0].messageId' does not point to a value",
+      }),
+    );
   });
 
   it('refuse intrinsic functions', () => {
-    expect(() => compileTemplate({ 'id.$': "States.Format('{}', $.a)" }, 'State "S" Parameters')).toThrow(/intrinsic function/);
+    expect(() => compileTemplate({ 'id.$': "States.Format('{}', $.a)" }, 'State "S" Parameters')).toThrow(
+      /intrinsic function/,
+    );
   });
 });
 
@@ -110,6 +162,8 @@ describe('compiled ResultPath', () => {
   });
 
   it('fails with States.ResultPathMatchFailure on an input that is not an object', () => {
-    expect(() => compileResultPath('$.error', 't')([1, 2], 5)).toThrow(expect.objectContaining({ name: 'States.ResultPathMatchFailure' }));
+    expect(() => compileResultPath('$.error', 't')([1, 2], 5)).toThrow(
+      expect.objectContaining({ name: 'States.ResultPathMatchFailure' }),
+    );
   });
 });

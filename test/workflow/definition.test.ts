@@ -16,7 +16,10 @@ import type { AslDefinition, AslState, WorkflowMode } from '../../src/workflow/i
 import { projectRoot } from '../support/paths.js';
 
 function allStates(states: Record<string, AslState>): Array<[string, AslState]> {
-  return Object.entries(states).flatMap(([name, state]) => [[name, state] as [string, AslState], ...(state.Type === 'Map' ? allStates(state.ItemProcessor.States) : [])]);
+  return Object.entries(states).flatMap(([name, state]) => [
+    [name, state] as [string, AslState],
+    ...(state.Type === 'Map' ? allStates(state.ItemProcessor.States) : []),
+  ]);
 }
 
 // asl-validator ships no type declarations.
@@ -39,7 +42,9 @@ describe('buildStateMachineDefinition', () => {
   });
 
   it('asl-validator does reject a broken definition (the check above can fail)', () => {
-    const broken = structuredClone(buildStateMachineDefinition({ mode: 'buffered' })) as unknown as { States: Record<string, { Next?: string }> };
+    const broken = structuredClone(buildStateMachineDefinition({ mode: 'buffered' })) as unknown as {
+      States: Record<string, { Next?: string }>;
+    };
     broken.States[STATE_NAMES.validate]!.Next = 'NoSuchState';
     expect(validate(broken).isValid).toBe(false);
   });
@@ -59,7 +64,13 @@ describe('buildStateMachineDefinition', () => {
     expect(allStates(definition.States).some(([, s]) => (s as { Type: string }).Type === 'Wait')).toBe(false);
     for (const [, state] of allStates(definition.States)) {
       for (const retrier of 'Retry' in state ? (state.Retry ?? []) : []) {
-        expect(retrier).toMatchObject({ MaxAttempts: 3, BackoffRate: 2, IntervalSeconds: 1, MaxDelaySeconds: 10, JitterStrategy: 'FULL' });
+        expect(retrier).toMatchObject({
+          MaxAttempts: 3,
+          BackoffRate: 2,
+          IntervalSeconds: 1,
+          MaxDelaySeconds: 10,
+          JitterStrategy: 'FULL',
+        });
         expect(retrier.ErrorEquals).toEqual([...LAMBDA_SERVICE_ERRORS, TRANSIENT_ERROR_NAME]);
         expect(retrier.ErrorEquals).not.toContain('States.ALL');
       }
@@ -67,22 +78,43 @@ describe('buildStateMachineDefinition', () => {
   });
 
   it('buffered: validates, maps with MaxConcurrency over the valid items, retries and catches Process, reports the batch', () => {
-    const definition = buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: 7, retry: { maxAttempts: 5, maxDelaySeconds: 30 } });
+    const definition = buildStateMachineDefinition({
+      mode: 'buffered',
+      maxConcurrency: 7,
+      retry: { maxAttempts: 5, maxDelaySeconds: 30 },
+    });
     expect(definition.StartAt).toBe(STATE_NAMES.validate);
     const map = definition.States[STATE_NAMES.processEach];
     expect(map?.Type).toBe('Map');
     if (map?.Type !== 'Map') return;
     expect(map.MaxConcurrency).toBe(7);
     expect(map.ItemsPath).toBe('$.items');
-    expect(map.ItemSelector).toEqual({ 'messageId.$': '$$.Map.Item.Value.messageId', 'receiveCount.$': '$$.Map.Item.Value.receiveCount', 'event.$': '$$.Map.Item.Value.event' });
+    expect(map.ItemSelector).toEqual({
+      'messageId.$': '$$.Map.Item.Value.messageId',
+      'receiveCount.$': '$$.Map.Item.Value.receiveCount',
+      'event.$': '$$.Map.Item.Value.event',
+    });
     const process = map.ItemProcessor.States[STATE_NAMES.process];
     if (process?.Type !== 'Task') throw new Error('Process is not a Task');
-    expect(process.Retry?.[0]).toMatchObject({ MaxAttempts: 5, MaxDelaySeconds: 30, BackoffRate: 2, JitterStrategy: 'FULL' });
-    expect(process.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE_NAMES.processFailed }]);
+    expect(process.Retry?.[0]).toMatchObject({
+      MaxAttempts: 5,
+      MaxDelaySeconds: 30,
+      BackoffRate: 2,
+      JitterStrategy: 'FULL',
+    });
+    expect(process.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE_NAMES.processFailed },
+    ]);
     expect(process.ResultSelector).toEqual({ 'messageId.$': '$.Payload.messageId', 'status.$': '$.Payload.status' });
     const report = definition.States[STATE_NAMES.reportBatch];
     if (report?.Type !== 'Task') throw new Error('ReportBatch is not a Task');
-    expect(Object.keys(report.ResultSelector ?? {}).sort()).toEqual(['batchItemFailures.$', 'duplicates.$', 'failed.$', 'invalid.$', 'processed.$']);
+    expect(Object.keys(report.ResultSelector ?? {}).sort()).toEqual([
+      'batchItemFailures.$',
+      'duplicates.$',
+      'failed.$',
+      'invalid.$',
+      'processed.$',
+    ]);
     expect(report.End).toBe(true);
   });
 
@@ -91,8 +123,16 @@ describe('buildStateMachineDefinition', () => {
     const process = definition.States[STATE_NAMES.process];
     if (process?.Type !== 'Task') throw new Error('Process is not a Task');
     expect(process.Catch?.[0]?.Next).toBe(STATE_NAMES.recordFailure);
-    expect(definition.States[STATE_NAMES.recordFailure]).toMatchObject({ Type: 'Task', ResultPath: null, Next: STATE_NAMES.failed });
-    expect(definition.States[STATE_NAMES.failed]).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+    expect(definition.States[STATE_NAMES.recordFailure]).toMatchObject({
+      Type: 'Task',
+      ResultPath: null,
+      Next: STATE_NAMES.failed,
+    });
+    expect(definition.States[STATE_NAMES.failed]).toMatchObject({
+      Type: 'Fail',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    });
     expect(definition.States[STATE_NAMES.rejected]).toMatchObject({ Type: 'Succeed' });
     expect(Object.values(definition.States).some((s) => s.Type === 'Map')).toBe(false);
   });
@@ -118,15 +158,24 @@ describe('buildStateMachineDefinition', () => {
   });
 
   it('rejects an unknown mode', () => {
-    expect(() => buildStateMachineDefinition({ mode: 'standard' as WorkflowMode })).toThrow(/Unknown workflow mode "standard"/);
+    expect(() => buildStateMachineDefinition({ mode: 'standard' as WorkflowMode })).toThrow(
+      /Unknown workflow mode "standard"/,
+    );
   });
 });
 
 describe('LAMBDA_FUNCTIONS', () => {
-  it.each(['buffered', 'direct'] as const)('%s: the functions of a mode are exactly the placeholders of its definition', (mode) => {
-    const definition: AslDefinition = buildStateMachineDefinition({ mode });
-    expect(definitionPlaceholders(definition).sort()).toEqual(functionsForMode(mode).map((f) => f.placeholder).sort());
-  });
+  it.each(['buffered', 'direct'] as const)(
+    '%s: the functions of a mode are exactly the placeholders of its definition',
+    (mode) => {
+      const definition: AslDefinition = buildStateMachineDefinition({ mode });
+      expect(definitionPlaceholders(definition).sort()).toEqual(
+        functionsForMode(mode)
+          .map((f) => f.placeholder)
+          .sort(),
+      );
+    },
+  );
 
   it('every entry exists, exports handler, and declares only known environment variables', async () => {
     const known = new Set<string>(Object.values(FUNCTION_ENV));
@@ -135,7 +184,8 @@ describe('LAMBDA_FUNCTIONS', () => {
       const module = (await import(join(projectRoot, spec.entry))) as Record<string, unknown>;
       expect(typeof module[spec.handler], spec.entry).toBe('function');
       for (const name of spec.environment) expect(known.has(name), `${spec.role}: ${name}`).toBe(true);
-      for (const permission of spec.tablePermissions) expect(spec.environment, spec.role).toContain(permission.tableEnv);
+      for (const permission of spec.tablePermissions)
+        expect(spec.environment, spec.role).toContain(permission.tableEnv);
     }
     expect(new Set(LAMBDA_FUNCTIONS.map((f) => f.role)).size).toBe(LAMBDA_FUNCTIONS.length);
   });

@@ -6,15 +6,30 @@
  */
 import { describe, expect, it } from 'vitest';
 import { retryDelayMs } from '../../src/workflow/asl-retry.js';
-import { buildStateMachineDefinition, FastWorkflowExecutor, LAMBDA_INVOKE_RESOURCE, LocalExecutorConfigError, WorkflowExecutionError } from '../../src/workflow/index.js';
+import {
+  buildStateMachineDefinition,
+  FastWorkflowExecutor,
+  LAMBDA_INVOKE_RESOURCE,
+  LocalExecutorConfigError,
+  WorkflowExecutionError,
+} from '../../src/workflow/index.js';
 import type { AslDefinition, AslState, JsonValue, LocalLambdaHandler } from '../../src/workflow/index.js';
 import { sleep } from './support.js';
 
 const task = (fn: string, rest: Record<string, unknown> = {}): AslState =>
-  ({ Type: 'Task', Resource: LAMBDA_INVOKE_RESOURCE, Parameters: { FunctionName: `\${${fn}}`, 'Payload.$': '$' }, ResultSelector: { 'v.$': '$.Payload' }, ...rest }) as AslState;
+  ({
+    Type: 'Task',
+    Resource: LAMBDA_INVOKE_RESOURCE,
+    Parameters: { FunctionName: `\${${fn}}`, 'Payload.$': '$' },
+    ResultSelector: { 'v.$': '$.Payload' },
+    ...rest,
+  }) as AslState;
 
-const machine = (States: Record<string, unknown>, StartAt = Object.keys(States)[0]!, extra: Record<string, unknown> = {}): AslDefinition =>
-  ({ QueryLanguage: 'JSONPath', StartAt, States, ...extra }) as AslDefinition;
+const machine = (
+  States: Record<string, unknown>,
+  StartAt = Object.keys(States)[0]!,
+  extra: Record<string, unknown> = {},
+): AslDefinition => ({ QueryLanguage: 'JSONPath', StartAt, States, ...extra }) as AslDefinition;
 
 const error = async (promise: Promise<unknown>): Promise<WorkflowExecutionError> => {
   const e = await promise.then(
@@ -31,20 +46,58 @@ describe('FastWorkflowExecutor: the supported subset', () => {
       const definition = buildStateMachineDefinition({ mode });
       const before = JSON.stringify(definition);
       const fn: LocalLambdaHandler = () => null;
-      new FastWorkflowExecutor(definition, { functions: { ValidatorFunctionArn: fn, ProcessorFunctionArn: fn, BatchReporterFunctionArn: fn, FailureRecorderFunctionArn: fn } });
+      new FastWorkflowExecutor(definition, {
+        functions: {
+          ValidatorFunctionArn: fn,
+          ProcessorFunctionArn: fn,
+          BatchReporterFunctionArn: fn,
+          FailureRecorderFunctionArn: fn,
+        },
+      });
       expect(JSON.stringify(definition)).toBe(before);
     }
   });
 
   it.each<[string, AslDefinition, RegExp]>([
-    ['a Wait state', machine({ W: { Type: 'Wait', Seconds: 1, End: true } }), /State "W": type "Wait" is not supported/],
+    [
+      'a Wait state',
+      machine({ W: { Type: 'Wait', Seconds: 1, End: true } }),
+      /State "W": type "Wait" is not supported/,
+    ],
     ['a Parallel state', machine({ P: { Type: 'Parallel', Branches: [], End: true } }), /type "Parallel"/],
     ['JSONata', machine({ S: { Type: 'Succeed' } }, 'S', { QueryLanguage: 'JSONata' }), /QueryLanguage "JSONata"/],
-    ['an intrinsic function', machine({ T: task('Fn', { Parameters: { FunctionName: '${Fn}', 'Payload.$': "States.Format('{}', $.a)" }, End: true }) }), /intrinsic function/],
-    ['a wildcard path', machine({ T: task('Fn', { ResultSelector: { 'v.$': '$.Payload[*]' }, End: true }) }), /\$\.Payload\[\*\]/],
-    ['a distributed Map', machine({ M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'S', States: { S: { Type: 'Succeed' } } }, End: true } }), /mode "DISTRIBUTED"/],
+    [
+      'an intrinsic function',
+      machine({
+        T: task('Fn', { Parameters: { FunctionName: '${Fn}', 'Payload.$': "States.Format('{}', $.a)" }, End: true }),
+      }),
+      /intrinsic function/,
+    ],
+    [
+      'a wildcard path',
+      machine({ T: task('Fn', { ResultSelector: { 'v.$': '$.Payload[*]' }, End: true }) }),
+      /\$\.Payload\[\*\]/,
+    ],
+    [
+      'a distributed Map',
+      machine({
+        M: {
+          Type: 'Map',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'S', States: { S: { Type: 'Succeed' } } },
+          End: true,
+        },
+      }),
+      /mode "DISTRIBUTED"/,
+    ],
     ['HeartbeatSeconds', machine({ T: task('Fn', { HeartbeatSeconds: 5, End: true }) }), /field "HeartbeatSeconds"/],
-    ['a Choice operator outside the subset', machine({ C: { Type: 'Choice', Choices: [{ Variable: '$.a', StringMatches: 'x*', Next: 'S' }] }, S: { Type: 'Succeed' } }), /choice operator "StringMatches"/],
+    [
+      'a Choice operator outside the subset',
+      machine({
+        C: { Type: 'Choice', Choices: [{ Variable: '$.a', StringMatches: 'x*', Next: 'S' }] },
+        S: { Type: 'Succeed' },
+      }),
+      /choice operator "StringMatches"/,
+    ],
   ])('refuses %s at construction, pointing to the reference executor', (_what, definition, message) => {
     const build = () => new FastWorkflowExecutor(definition, { functions: { Fn: () => null } });
     expect(build).toThrow(LocalExecutorConfigError);
@@ -53,10 +106,26 @@ describe('FastWorkflowExecutor: the supported subset', () => {
   });
 
   it.each<[string, AslDefinition, RegExp]>([
-    ['States.ALL before another retrier', machine({ T: task('Fn', { Retry: [{ ErrorEquals: ['States.ALL'] }, { ErrorEquals: ['X'] }], End: true }) }), /Retry\[0\]: "States\.ALL" must be alone in its ErrorEquals and in the last entry/],
-    ['States.ALL beside another name', machine({ T: task('Fn', { Catch: [{ ErrorEquals: ['States.ALL', 'X'], Next: 'T' }], End: true }) }), /Catch\[0\]: "States\.ALL" must be alone/],
-    ['a Next to nowhere', machine({ T: task('Fn', { Next: 'Nowhere' }) }), /State "T" goes to "Nowhere", which is not a state/],
-    ['a state with both Next and End', machine({ T: task('Fn', { Next: 'T', End: true }) }), /either Next or "End": true/],
+    [
+      'States.ALL before another retrier',
+      machine({ T: task('Fn', { Retry: [{ ErrorEquals: ['States.ALL'] }, { ErrorEquals: ['X'] }], End: true }) }),
+      /Retry\[0\]: "States\.ALL" must be alone in its ErrorEquals and in the last entry/,
+    ],
+    [
+      'States.ALL beside another name',
+      machine({ T: task('Fn', { Catch: [{ ErrorEquals: ['States.ALL', 'X'], Next: 'T' }], End: true }) }),
+      /Catch\[0\]: "States\.ALL" must be alone/,
+    ],
+    [
+      'a Next to nowhere',
+      machine({ T: task('Fn', { Next: 'Nowhere' }) }),
+      /State "T" goes to "Nowhere", which is not a state/,
+    ],
+    [
+      'a state with both Next and End',
+      machine({ T: task('Fn', { Next: 'T', End: true }) }),
+      /either Next or "End": true/,
+    ],
   ])('refuses an invalid definition (%s) at construction, saying what is wrong', (_what, definition, message) => {
     expect(() => new FastWorkflowExecutor(definition, { functions: { Fn: () => null } })).toThrow(message);
   });
@@ -68,8 +137,20 @@ describe('FastWorkflowExecutor: the supported subset', () => {
       Decide: {
         Type: 'Choice',
         Choices: [
-          { And: [{ Variable: '$.copy.n', NumericGreaterThanEquals: 10 }, { Not: { Variable: '$.flag', BooleanEquals: true } }], Next: 'Big' },
-          { Or: [{ Variable: '$.missing', IsPresent: true }, { Variable: '$.copy.tag', StringEquals: 't' }], Next: 'Small' },
+          {
+            And: [
+              { Variable: '$.copy.n', NumericGreaterThanEquals: 10 },
+              { Not: { Variable: '$.flag', BooleanEquals: true } },
+            ],
+            Next: 'Big',
+          },
+          {
+            Or: [
+              { Variable: '$.missing', IsPresent: true },
+              { Variable: '$.copy.tag', StringEquals: 't' },
+            ],
+            Next: 'Small',
+          },
         ],
         Default: 'Big',
       },
@@ -88,14 +169,20 @@ describe('FastWorkflowExecutor: the supported subset', () => {
       Each: {
         Type: 'Map',
         ItemsPath: '$.items',
-        ItemProcessor: { StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Custom.Failure', Cause: 'an item failed' } } },
+        ItemProcessor: {
+          StartAt: 'Boom',
+          States: { Boom: { Type: 'Fail', Error: 'Custom.Failure', Cause: 'an item failed' } },
+        },
         Catch: [{ ErrorEquals: ['Custom.Failure'], ResultPath: '$.caught', Next: 'Done' }],
         End: true,
       },
       Done: { Type: 'Succeed' },
     });
     const executor = new FastWorkflowExecutor(definition, { functions: {} });
-    expect(await executor.execute({ items: [1] })).toEqual({ items: [1], caught: { Error: 'Custom.Failure', Cause: 'an item failed' } });
+    expect(await executor.execute({ items: [1] })).toEqual({
+      items: [1],
+      caught: { Error: 'Custom.Failure', Cause: 'an item failed' },
+    });
     expect(await executor.execute({ items: [] })).toEqual([]); // no ResultPath: the (empty) results replace the input
     const fails = new FastWorkflowExecutor(machine({ F: { Type: 'Fail', Error: 'E', Cause: 'C' } }), { functions: {} });
     expect(await error(fails.execute({}))).toMatchObject({ error: 'E', cause: 'C' });
@@ -108,7 +195,16 @@ describe('FastWorkflowExecutor: the supported subset', () => {
       Each: {
         Type: 'Map',
         MaxConcurrency: 2,
-        ItemProcessor: { StartAt: 'Work', States: { Work: task('Fn', { ResultSelector: { 'v.$': '$.Payload.value' }, Retry: [{ ErrorEquals: ['Retryable'], MaxAttempts: 5 }], End: true }) } },
+        ItemProcessor: {
+          StartAt: 'Work',
+          States: {
+            Work: task('Fn', {
+              ResultSelector: { 'v.$': '$.Payload.value' },
+              Retry: [{ ErrorEquals: ['Retryable'], MaxAttempts: 5 }],
+              End: true,
+            }),
+          },
+        },
         End: true,
       },
     });
@@ -129,7 +225,10 @@ describe('FastWorkflowExecutor: the supported subset', () => {
       },
     });
     const failure = await error(executor.execute(['slow', 'bad', 'never-1', 'never-2']));
-    expect(failure).toMatchObject({ error: 'States.Runtime', cause: "Path expression '$.Payload.value' does not point to a value" });
+    expect(failure).toMatchObject({
+      error: 'States.Runtime',
+      cause: "Path expression '$.Payload.value' does not point to a value",
+    });
     expect(inFlight).toBe(0); // the slow item's invocation finished before the Map failed
     expect(started).toEqual(['slow', 'bad']); // and it was not retried; later items never started
   });
@@ -143,15 +242,21 @@ describe('FastWorkflowExecutor: the supported subset', () => {
 
   it('an already aborted signal invokes nothing', async () => {
     let calls = 0;
-    const executor = new FastWorkflowExecutor(machine({ T: task('Fn', { End: true }) }), { functions: { Fn: () => ++calls } });
+    const executor = new FastWorkflowExecutor(machine({ T: task('Fn', { End: true }) }), {
+      functions: { Fn: () => ++calls },
+    });
     const controller = new AbortController();
     controller.abort();
-    expect(await error(executor.execute({}, { signal: controller.signal }))).toMatchObject({ error: 'ExecutionAborted' });
+    expect(await error(executor.execute({}, { signal: controller.signal }))).toMatchObject({
+      error: 'ExecutionAborted',
+    });
     expect(calls).toBe(0);
   });
 
   it('InputPath and OutputPath; values are never changed in place', async () => {
-    const definition = machine({ T: task('Fn', { InputPath: '$.in', ResultPath: '$.out', OutputPath: '$.out.v', End: true }) });
+    const definition = machine({
+      T: task('Fn', { InputPath: '$.in', ResultPath: '$.out', OutputPath: '$.out.v', End: true }),
+    });
     const executor = new FastWorkflowExecutor(definition, { functions: { Fn: (p) => ({ echoed: p as JsonValue }) } });
     const input = { in: { a: 1 }, other: true };
     expect(await executor.execute(input)).toEqual({ echoed: { a: 1 } });
@@ -163,7 +268,9 @@ describe('retry backoff (retryDelayMs)', () => {
   const retrier = { intervalSeconds: 1, backoffRate: 2, maxDelaySeconds: 10, fullJitter: false };
 
   it('IntervalSeconds × BackoffRate^n, capped by MaxDelaySeconds', () => {
-    expect([0, 1, 2, 3, 4, 5].map((n) => retryDelayMs(retrier, n, undefined))).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+    expect([0, 1, 2, 3, 4, 5].map((n) => retryDelayMs(retrier, n, undefined))).toEqual([
+      1000, 2000, 4000, 8000, 10_000, 10_000,
+    ]);
     expect(retryDelayMs({ ...retrier, maxDelaySeconds: undefined }, 5, undefined)).toBe(32_000);
     expect(retryDelayMs({ ...retrier, backoffRate: 1.5, intervalSeconds: 2 }, 2, undefined)).toBe(4500);
   });
@@ -182,7 +289,10 @@ describe('retry backoff (retryDelayMs)', () => {
 });
 
 describe('payload copies (copyPayloads)', () => {
-  const twoTasks = machine({ A: task('A', { ResultPath: '$.a', Next: 'B' }), B: task('B', { ResultPath: '$.b', End: true }) });
+  const twoTasks = machine({
+    A: task('A', { ResultPath: '$.a', Next: 'B' }),
+    B: task('B', { ResultPath: '$.b', End: true }),
+  });
 
   it('by default each handler gets and returns copies, as through the Lambda API: no shared objects, JSON only', async () => {
     let returned: { nested: { n: number }; gone?: undefined; when: Date } | undefined;

@@ -14,7 +14,21 @@ const viaText = (value: unknown): unknown => {
 };
 /** Values a handler could return: JSON, and what JSON treats specially. */
 const odd = fc.oneof(
-  fc.constantFrom<unknown>(undefined, NaN, Infinity, -Infinity, -0, () => 1, Symbol('s'), new Date(0), new Point(1, 2), new Map([[1, 2]]), new Number(3), new String('s'), Object.create(null) as object),
+  fc.constantFrom<unknown>(
+    undefined,
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    () => 1,
+    Symbol('s'),
+    new Date(0),
+    new Point(1, 2),
+    new Map([[1, 2]]),
+    new Number(3),
+    new String('s'),
+    Object.create(null) as object,
+  ),
   fc.constant({ toJSON: () => ({ replaced: true }) }),
   fc.constant(JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as object),
   fc.constant(Object.assign(new Array<number>(3), { 0: 1, 2: 3 })), // [1, <hole>, 3]
@@ -26,7 +40,9 @@ const value = fc.letrec<{ v: unknown }>((tie) => ({
     fc.jsonValue({ maxDepth: 2 }),
     odd,
     fc.array(tie('v'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('0', '10', '__proto__', 'toJSON')), tie('v'), { maxKeys: 4 }),
+    fc.dictionary(fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('0', '10', '__proto__', 'toJSON')), tie('v'), {
+      maxKeys: 4,
+    }),
   ),
 })).v;
 
@@ -37,7 +53,8 @@ describe('jsonCopy', () => {
         const expected = outcome(() => viaText(v));
         const actual = outcome(() => jsonCopy(v));
         expect(actual).toStrictEqual(expected);
-        if ('value' in actual && 'value' in expected) expect(JSON.stringify(actual.value)).toBe(JSON.stringify(expected.value)); // key order too
+        if ('value' in actual && 'value' in expected)
+          expect(JSON.stringify(actual.value)).toBe(JSON.stringify(expected.value)); // key order too
       }),
       { numRuns: 5000 },
     );
@@ -54,7 +71,8 @@ describe('jsonCopy', () => {
   it('gives the same errors as JSON: BigInt, cycles', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = { back: cyclic };
-    for (const v of [{ n: 1n }, cyclic, [1n]]) expect(outcome(() => jsonCopy(v))).toStrictEqual(outcome(() => viaText(v)));
+    for (const v of [{ n: 1n }, cyclic, [1n]])
+      expect(outcome(() => jsonCopy(v))).toStrictEqual(outcome(() => viaText(v)));
     expect(() => jsonCopy(cyclic)).toThrow(TypeError);
   });
 

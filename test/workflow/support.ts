@@ -29,7 +29,9 @@ export function sqsRecord(body: string, options: { messageId?: string; receiveCo
 
 /** A valid event line, distinct for each `i`. */
 export function eventLine(i: number, conversationId = '5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f'): string {
-  return JSON.stringify(conversationEvent('acd.start', { eventTime: 1767268800000 + i, conversationId, queueId: 'q1' }));
+  return JSON.stringify(
+    conversationEvent('acd.start', { eventTime: 1767268800000 + i, conversationId, queueId: 'q1' }),
+  );
 }
 
 /** A dead-letter store in memory. */

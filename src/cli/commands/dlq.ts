@@ -17,7 +17,8 @@ interface CommonOptions {
   json?: boolean;
 }
 
-const KIND_HELP = 'invalid (failed validation), failed (processing failed for good), queue (event queue DLQ after maxReceiveCount), target (rule target DLQ), dropped (bus dropped it)';
+const KIND_HELP =
+  'invalid (failed validation), failed (processing failed for good), queue (event queue DLQ after maxReceiveCount), target (rule target DLQ), dropped (bus dropped it)';
 
 export function register(program: Command): void {
   const dlq = program
@@ -40,15 +41,24 @@ endpoint (give --token if it has one); otherwise they open the database directly
     .option('--limit <n>', 'at most this many per kind', parseInteger(1), 100)
     .option('--json', 'print JSON')
     .action(async (options: CommonOptions & { kind?: DeadLetterKind[]; limit: number }) => {
-      const listing = await run(options, (api) => api.listDeadLetters({ ...(options.kind ? { kinds: options.kind } : {}), limit: options.limit }));
+      const listing = await run(options, (api) =>
+        api.listDeadLetters({ ...(options.kind ? { kinds: options.kind } : {}), limit: options.limit }),
+      );
       if (options.json) return void process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
-      const counts = Object.entries(listing.counts).map(([k, n]) => `${n} ${k}`).join(', ');
+      const counts = Object.entries(listing.counts)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ');
       process.stdout.write(`Dead letters: ${counts}.\n`);
       for (const d of listing.deadLetters) process.stdout.write(formatSummary(d));
       if (listing.deadLetters.length === 0) process.stdout.write('None.\n');
     });
 
-  common(dlq.command('show').description('Show one dead letter with its reason and the event').argument('<id>', 'the id "dlq list" prints, e.g. failed/process#…'))
+  common(
+    dlq
+      .command('show')
+      .description('Show one dead letter with its reason and the event')
+      .argument('<id>', 'the id "dlq list" prints, e.g. failed/process#…'),
+  )
     .option('--json', 'print JSON')
     .action(async (id: string, options: CommonOptions) => {
       const detail = await run(options, (api) => api.showDeadLetter(id));
@@ -64,7 +74,12 @@ endpoint (give --token if it has one); otherwise they open the database directly
       process.stdout.write(`event:\n${body}\n`);
     });
 
-  common(dlq.command('redrive').description('Put dead letters back into the pipeline (all redrivable ones, or the ids given)').argument('[ids...]', 'ids from "dlq list"; default all'))
+  common(
+    dlq
+      .command('redrive')
+      .description('Put dead letters back into the pipeline (all redrivable ones, or the ids given)')
+      .argument('[ids...]', 'ids from "dlq list"; default all'),
+  )
     .addOption(new Option('--kind <kind...>', 'only these kinds').choices([...DEAD_LETTER_KINDS]))
     .option('--include-invalid', 'also redrive invalid events (unchanged, they fail validation again and come back)')
     .option('--json', 'print JSON')
@@ -78,11 +93,18 @@ events are not redriven: unchanged they would be dropped again — fix the sende
     )
     .action(async (ids: string[], options: CommonOptions & { kind?: DeadLetterKind[]; includeInvalid?: boolean }) => {
       const result = await run(options, (api) =>
-        api.redrive({ ...(ids.length ? { ids } : {}), ...(options.kind ? { kinds: options.kind } : {}), ...(options.includeInvalid ? { includeInvalid: true } : {}) }),
+        api.redrive({
+          ...(ids.length ? { ids } : {}),
+          ...(options.kind ? { kinds: options.kind } : {}),
+          ...(options.includeInvalid ? { includeInvalid: true } : {}),
+        }),
       );
       if (options.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      process.stdout.write(`Redrove ${result.redriven.length} dead letter(s)${result.skipped.length ? `, skipped ${result.skipped.length}` : ''}.\n`);
-      for (const r of result.redriven) process.stdout.write(`  ${r.id} → ${r.to === 'queue' ? 'event queue' : 'bus (rule target)'}\n`);
+      process.stdout.write(
+        `Redrove ${result.redriven.length} dead letter(s)${result.skipped.length ? `, skipped ${result.skipped.length}` : ''}.\n`,
+      );
+      for (const r of result.redriven)
+        process.stdout.write(`  ${r.id} → ${r.to === 'queue' ? 'event queue' : 'bus (rule target)'}\n`);
       for (const s of result.skipped) process.stdout.write(`  skipped ${s.id}: ${s.reason}\n`);
     });
 }
@@ -100,7 +122,13 @@ export async function run<T>(options: CommonOptions, fn: Parameters<typeof withP
   } catch (error) {
     if (error instanceof AdminError) throw new CliError(error.message, error.status === 404 ? 1 : 2);
     const e = error as Error;
-    if (e?.name === 'DeadLetterNotFoundError' || e?.name === 'DataDirLockedError' || e?.name === 'AdminRequestError' || e?.name === 'RuntimeOptionsError') throw new CliError(e.message, 2);
+    if (
+      e?.name === 'DeadLetterNotFoundError' ||
+      e?.name === 'DataDirLockedError' ||
+      e?.name === 'AdminRequestError' ||
+      e?.name === 'RuntimeOptionsError'
+    )
+      throw new CliError(e.message, 2);
     throw error;
   }
 }

@@ -20,7 +20,9 @@ interface InspectCommandOptions {
 export function register(program: Command): void {
   program
     .command('inspect')
-    .description('Validate a file of EventBridge events (NDJSON, one event per line) and summarize it: topics, conversations, duplicates, invalid lines with reasons')
+    .description(
+      'Validate a file of EventBridge events (NDJSON, one event per line) and summarize it: topics, conversations, duplicates, invalid lines with reasons',
+    )
     .argument('<file>', 'NDJSON file, - for stdin')
     .option('--json', 'print the summary as JSON')
     .option('--max-listed <n>', 'list at most this many invalid lines', parseInteger(0), 50)
@@ -69,7 +71,11 @@ Examples:
       process.stdout.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EPIPE') process.stderr.write(`Cannot write to stdout: ${error.message}\n`);
       });
-      process.stdout.write(options.json ? `${JSON.stringify({ file, seconds, ...report }, null, 2)}\n` : formatReport(file, report, seconds));
+      process.stdout.write(
+        options.json
+          ? `${JSON.stringify({ file, seconds, ...report }, null, 2)}\n`
+          : formatReport(file, report, seconds),
+      );
       if (report.invalid > 0) process.exitCode = 1;
     });
 }
@@ -84,14 +90,18 @@ export function formatReport(file: string, r: InspectionReport, seconds: number)
   out.push(`${file === '-' ? 'stdin' : file}: ${n(r.lines)} lines read in ${seconds.toFixed(2)} s`);
   out.push('');
   out.push(`  valid events    ${n(r.valid).padStart(12)}  ${pct(r.valid, events)}`);
-  out.push(`    conversation  ${n(r.conversationEvents).padStart(12)}  in ${n(r.conversations)} conversation${r.conversations === 1 ? '' : 's'}`);
+  out.push(
+    `    conversation  ${n(r.conversationEvents).padStart(12)}  in ${n(r.conversations)} conversation${r.conversations === 1 ? '' : 's'}`,
+  );
   out.push(`    other topics  ${n(r.otherEvents).padStart(12)}`);
   out.push(`    duplicates    ${n(r.duplicates).padStart(12)}  (same idempotency key as an earlier line)`);
   out.push(`  invalid lines   ${n(r.invalid).padStart(12)}  ${pct(r.invalid, events)}`);
   if (r.blankLines) out.push(`  blank lines     ${n(r.blankLines).padStart(12)}  (ignored)`);
   if (r.eventTimeRange) {
     out.push('');
-    out.push(`  eventTime from ${new Date(r.eventTimeRange.first).toISOString()} to ${new Date(r.eventTimeRange.last).toISOString()}`);
+    out.push(
+      `  eventTime from ${new Date(r.eventTimeRange.first).toISOString()} to ${new Date(r.eventTimeRange.last).toISOString()}`,
+    );
   }
 
   const topics = Object.entries(r.byTopic);
@@ -113,19 +123,28 @@ export function formatReport(file: string, r: InspectionReport, seconds: number)
   if (r.invalid > 0) {
     out.push('', 'Invalid lines by reason:');
     for (const [reason, count] of Object.entries(r.invalidByReason)) out.push(`  ${n(count).padStart(8)}  ${reason}`);
-    out.push('', `Invalid lines${r.invalid > r.invalidLines.length ? ` (first ${n(r.invalidLines.length)} of ${n(r.invalid)})` : ''}:`);
+    out.push(
+      '',
+      `Invalid lines${r.invalid > r.invalidLines.length ? ` (first ${n(r.invalidLines.length)} of ${n(r.invalid)})` : ''}:`,
+    );
     for (const line of r.invalidLines) {
       out.push(`  line ${line.line}: ${line.problems[0]!.message}`);
       for (const p of line.problems.slice(1, 4)) out.push(`    also ${p.message}`);
       if (line.problems.length > 4) out.push(`    … and ${line.problems.length - 4} more problems`);
       out.push(`    ${line.excerpt}`);
     }
-    if (r.invalid > r.invalidLines.length) out.push(`  … and ${n(r.invalid - r.invalidLines.length)} more invalid lines (--max-listed to see more).`);
+    if (r.invalid > r.invalidLines.length)
+      out.push(`  … and ${n(r.invalid - r.invalidLines.length)} more invalid lines (--max-listed to see more).`);
   }
   if (r.duplicateExamples.length) {
-    out.push('', `Duplicates${r.duplicates > r.duplicateExamples.length ? ` (first ${r.duplicateExamples.length} of ${n(r.duplicates)})` : ''}:`);
+    out.push(
+      '',
+      `Duplicates${r.duplicates > r.duplicateExamples.length ? ` (first ${r.duplicateExamples.length} of ${n(r.duplicates)})` : ''}:`,
+    );
     for (const d of r.duplicateExamples) {
-      out.push(`  line ${d.line} repeats line ${d.firstLine} (${d.topic}${d.conversationId ? `, conversation ${d.conversationId}` : ''})`);
+      out.push(
+        `  line ${d.line} repeats line ${d.firstLine} (${d.topic}${d.conversationId ? `, conversation ${d.conversationId}` : ''})`,
+      );
     }
   }
   if (r.hints.length) {

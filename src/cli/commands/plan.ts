@@ -54,26 +54,70 @@ const d = PLAN_DEFAULTS;
 export function register(program: Command): void {
   program
     .command('plan')
-    .description('Capacity and cost plan: will the buffered and direct topologies keep up, what concurrency will they use, what will they cost?')
+    .description(
+      'Capacity and cost plan: will the buffered and direct topologies keep up, what concurrency will they use, what will they cost?',
+    )
     .requiredOption('--rate <events/s>', 'average event rate (drives the monthly cost)', parseNumber(0))
     .option('--peak-rate <events/s>', 'peak event rate (drives the capacity verdicts; default: --rate)', parseNumber(0))
     .option('--region <region>', 'AWS Region (selects the quota group)', d.region)
-    .addOption(new Option('--mode <mode>', 'topologies to plan').choices(['buffered', 'direct', 'both']).default('both'))
+    .addOption(
+      new Option('--mode <mode>', 'topologies to plan').choices(['buffered', 'direct', 'both']).default('both'),
+    )
     .option('--batch-size <n>', 'Pipe SQS source BatchSize (1–10,000)', parseInteger(1, 10_000), d.batchSize)
-    .option('--batch-window-ms <ms>', 'Pipe batching window, whole seconds in ms (0, 1000, … 300000)', parseInteger(0, 300_000), d.batchWindowMs)
-    .option('--max-concurrency <n>', 'Map MaxConcurrency (0 = no limit; Inline Map runs ≤ 40)', parseInteger(0), d.maxConcurrency)
+    .option(
+      '--batch-window-ms <ms>',
+      'Pipe batching window, whole seconds in ms (0, 1000, … 300000)',
+      parseInteger(0, 300_000),
+      d.batchWindowMs,
+    )
+    .option(
+      '--max-concurrency <n>',
+      'Map MaxConcurrency (0 = no limit; Inline Map runs ≤ 40)',
+      parseInteger(0),
+      d.maxConcurrency,
+    )
     .option('--process-ms <ms>', 'duration of one Process invocation', parseNumber(0), d.processMs)
     .option('--validate-ms <ms>', 'duration of one Validate invocation', parseNumber(0), d.validateMs)
-    .option('--summarize-ms <ms>', 'duration of the per-batch summary (ReportBatch) invocation (0 = none)', parseNumber(0), d.summarizeMs)
+    .option(
+      '--summarize-ms <ms>',
+      'duration of the per-batch summary (ReportBatch) invocation (0 = none)',
+      parseNumber(0),
+      d.summarizeMs,
+    )
     .option('--lambda-memory-mb <mb>', 'Lambda memory', parseInteger(128, 10_240), d.lambdaMemoryMb)
     .option('--event-kb <kb>', 'size of one EventBridge event', parseNumber(0), d.eventKb)
     .option('--projection-kb <kb>', 'size of a conversation projection item', parseNumber(0), d.projectionKb)
-    .option('--target-latency-ms <ms>', 'worst-case latency the recommendations aim for', parseNumber(0), d.targetLatencyMs)
-    .option('--account-concurrency <n>', "the account's Lambda concurrency quota", parseInteger(1), d.accountConcurrency)
+    .option(
+      '--target-latency-ms <ms>',
+      'worst-case latency the recommendations aim for',
+      parseNumber(0),
+      d.targetLatencyMs,
+    )
+    .option(
+      '--account-concurrency <n>',
+      "the account's Lambda concurrency quota",
+      parseInteger(1),
+      d.accountConcurrency,
+    )
     .option('--reserved-concurrency <n>', 'reserved concurrency of the Process function', parseInteger(1))
-    .option('--log-bytes-per-invocation <bytes>', 'CloudWatch Logs bytes per Lambda invocation', parseNumber(0), d.logBytesPerInvocation)
-    .option('--retry-attempts <n>', 'direct mode: rule target MaximumRetryAttempts (0–185)', parseInteger(0, 185), d.retryAttempts)
-    .option('--retry-max-age-s <s>', 'direct mode: rule target MaximumEventAgeInSeconds (60–86,400)', parseInteger(60, 86_400), d.retryMaxAgeSeconds)
+    .option(
+      '--log-bytes-per-invocation <bytes>',
+      'CloudWatch Logs bytes per Lambda invocation',
+      parseNumber(0),
+      d.logBytesPerInvocation,
+    )
+    .option(
+      '--retry-attempts <n>',
+      'direct mode: rule target MaximumRetryAttempts (0–185)',
+      parseInteger(0, 185),
+      d.retryAttempts,
+    )
+    .option(
+      '--retry-max-age-s <s>',
+      'direct mode: rule target MaximumEventAgeInSeconds (60–86,400)',
+      parseInteger(60, 86_400),
+      d.retryMaxAgeSeconds,
+    )
     .option('--burst <events>', 'simulate this many extra events arriving at once on top of --rate', parseInteger(1))
     .option('--prices <file>', 'JSON file overriding prices (see docs/capacity.md)')
     .option('--json', 'print the plan as JSON')
@@ -114,7 +158,8 @@ function runPlan(options: PlanCliOptions): string {
     const report = planCapacity(inputs, options.prices === undefined ? {} : loadPrices(options.prices));
     return options.json ? formatPlanJson(report) : formatPlanText(report);
   } catch (error) {
-    if (error instanceof PlanInputError || error instanceof PriceFileError) throw new CliError(`genesys-pipeline plan: ${error.message}`, 1);
+    if (error instanceof PlanInputError || error instanceof PriceFileError)
+      throw new CliError(`genesys-pipeline plan: ${error.message}`, 1);
     throw error;
   }
 }

@@ -18,7 +18,9 @@ interface ReplayCommandOptions {
 export function register(program: Command): void {
   program
     .command('replay')
-    .description('Re-deliver archived events of a time window through the local pipeline’s rule (idempotency skips what was already processed)')
+    .description(
+      'Re-deliver archived events of a time window through the local pipeline’s rule (idempotency skips what was already processed)',
+    )
     .requiredOption('--from <iso>', 'replay events whose time is at or after this (ISO 8601)', parseIso)
     .requiredOption('--to <iso>', '…and before this (ISO 8601)', parseIso)
     .option('--data-dir <dir>', 'the pipeline’s data directory', '.pipeline')
@@ -42,6 +44,7 @@ Example: genesys-pipeline replay --from 2026-01-01T12:00:00Z --to 2026-01-01T13:
 }
 
 function parseIso(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError(`expected an ISO 8601 date-time such as 2026-01-01T12:00:00Z, got "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new InvalidArgumentError(`expected an ISO 8601 date-time such as 2026-01-01T12:00:00Z, got "${value}"`);
   return value;
 }

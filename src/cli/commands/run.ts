@@ -7,7 +7,14 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { applyRuntimeV8Flags, DataDirLockedError, RUNTIME_DEFAULTS, RuntimeOptionsError, startRuntime, withBearerToken } from '../../runtime/index.js';
+import {
+  applyRuntimeV8Flags,
+  DataDirLockedError,
+  RUNTIME_DEFAULTS,
+  RuntimeOptionsError,
+  startRuntime,
+  withBearerToken,
+} from '../../runtime/index.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { generateEvents, sendEvents } from '../../simulate/index.js';
@@ -52,29 +59,92 @@ export function register(program: Command): void {
   const d = RUNTIME_DEFAULTS;
   program
     .command('run')
-    .description('Run the whole pipeline locally on SQLite: PutEvents endpoint, bus, queue, state machine, projection and live dashboard on one port')
+    .description(
+      'Run the whole pipeline locally on SQLite: PutEvents endpoint, bus, queue, state machine, projection and live dashboard on one port',
+    )
     .option('--port <port>', 'HTTP port (0: any free port)', parseInteger(0, 65_535), d.port)
     .option('--host <address>', 'address to bind; anything but loopback requires --token', d.host)
     .option('--data-dir <dir>', 'directory of the database and lock file', '.pipeline')
-    .addOption(new Option('--mode <mode>', 'buffered: queue → Pipe batches → Express; direct: one execution per event').choices(['buffered', 'direct']).default(d.mode))
-    .option('--concurrency <n>', 'processor invocations at once across executions (reserved concurrency)', parseInteger(1, 1000), d.concurrency)
+    .addOption(
+      new Option('--mode <mode>', 'buffered: queue → Pipe batches → Express; direct: one execution per event')
+        .choices(['buffered', 'direct'])
+        .default(d.mode),
+    )
+    .option(
+      '--concurrency <n>',
+      'processor invocations at once across executions (reserved concurrency)',
+      parseInteger(1, 1000),
+      d.concurrency,
+    )
     .option('--batch-size <n>', 'messages per batch (Pipe BatchSize)', parseInteger(1, 10_000), d.batchSize)
-    .option('--batch-window-ms <ms>', 'how long a batch gathers after its first message (Pipe batching window)', parseInteger(0, 300_000), d.batchWindowMs)
+    .option(
+      '--batch-window-ms <ms>',
+      'how long a batch gathers after its first message (Pipe batching window)',
+      parseInteger(0, 300_000),
+      d.batchWindowMs,
+    )
     .option('--pollers <n>', 'batches processed at once (Pipe pollers)', parseInteger(1, 64), d.pollers)
-    .option('--visibility-timeout <s>', 'event queue visibility timeout, seconds: a failed record is delivered again after it', parseInteger(1, 43_200), d.visibilityTimeoutMs / 1000)
-    .option('--max-receive-count <n>', 'deliveries before a message moves to the queue’s dead-letter queue', parseInteger(1, 1000), d.maxReceiveCount)
-    .option('--archive-retention-days <days>', 'how long the bus archive keeps events (fractions allowed; 0 = forever)', parseNumber(0, 3650), d.archiveRetentionDays)
+    .option(
+      '--visibility-timeout <s>',
+      'event queue visibility timeout, seconds: a failed record is delivered again after it',
+      parseInteger(1, 43_200),
+      d.visibilityTimeoutMs / 1000,
+    )
+    .option(
+      '--max-receive-count <n>',
+      'deliveries before a message moves to the queue’s dead-letter queue',
+      parseInteger(1, 1000),
+      d.maxReceiveCount,
+    )
+    .option(
+      '--archive-retention-days <days>',
+      'how long the bus archive keeps events (fractions allowed; 0 = forever)',
+      parseNumber(0, 3650),
+      d.archiveRetentionDays,
+    )
     .option('--no-archive', 'do not archive events (no replay)')
     .option('--simulate', 'send simulated Genesys events to this runtime (through its PutEvents API)')
-    .option('--rate <events/s>', `simulated events per second with --simulate`, parseNumber(Number.MIN_VALUE), DEFAULT_SIMULATION_RATE)
-    .option('--duration <s>', 'stop simulating after this many seconds (the runtime keeps running)', parseNumber(Number.MIN_VALUE))
-    .option('--duplicates <fraction>', 'with --simulate: share of events Genesys re-sends (new envelope id, same event)', parseFraction, DEFAULT_SIMULATION_FAULTS.duplicates)
-    .option('--malformed <fraction>', 'with --simulate: share of broken events (they are dead-lettered with the reason)', parseFraction, DEFAULT_SIMULATION_FAULTS.malformed)
-    .option('--token <token>', 'require "Authorization: Bearer <token>" on every route (default: $GENESYS_PIPELINE_TOKEN); prefer the variable, a command line is visible to other users')
+    .option(
+      '--rate <events/s>',
+      `simulated events per second with --simulate`,
+      parseNumber(Number.MIN_VALUE),
+      DEFAULT_SIMULATION_RATE,
+    )
+    .option(
+      '--duration <s>',
+      'stop simulating after this many seconds (the runtime keeps running)',
+      parseNumber(Number.MIN_VALUE),
+    )
+    .option(
+      '--duplicates <fraction>',
+      'with --simulate: share of events Genesys re-sends (new envelope id, same event)',
+      parseFraction,
+      DEFAULT_SIMULATION_FAULTS.duplicates,
+    )
+    .option(
+      '--malformed <fraction>',
+      'with --simulate: share of broken events (they are dead-lettered with the reason)',
+      parseFraction,
+      DEFAULT_SIMULATION_FAULTS.malformed,
+    )
+    .option(
+      '--token <token>',
+      'require "Authorization: Bearer <token>" on every route (default: $GENESYS_PIPELINE_TOKEN); prefer the variable, a command line is visible to other users',
+    )
     .option('--org-id <id>', 'Genesys organization id (names the partner bus, scopes the rule)', d.orgId)
     .option('--suffix <name>', 'event source suffix of the integration', d.suffix)
-    .option('--topics <topics...>', 'topics the rule forwards (e.g. customer.start acd.end); default all conversation topics')
-    .addOption(new Option('--executor <executor>', 'state machine executor: fast (compiled from the definition) or reference (aws-local-stepfunctions); see docs/runtime.md').choices(['fast', 'reference']).default(d.executor))
+    .option(
+      '--topics <topics...>',
+      'topics the rule forwards (e.g. customer.start acd.end); default all conversation topics',
+    )
+    .addOption(
+      new Option(
+        '--executor <executor>',
+        'state machine executor: fast (compiled from the definition) or reference (aws-local-stepfunctions); see docs/runtime.md',
+      )
+        .choices(['fast', 'reference'])
+        .default(d.executor),
+    )
     .addHelpText(
       'after',
       `
@@ -114,9 +184,14 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       try {
         runtime = await startRuntime(runtimeOptions, { log, status: process.stderr });
       } catch (error) {
-        if (error instanceof RuntimeOptionsError || error instanceof DataDirLockedError) throw new CliError(error.message, 2);
+        if (error instanceof RuntimeOptionsError || error instanceof DataDirLockedError)
+          throw new CliError(error.message, 2);
         const e = error as NodeJS.ErrnoException;
-        if (e.code === 'EADDRINUSE') throw new CliError(`Port ${options.port} on ${options.host} is in use: pick another with --port (0 = any free port).`, 2);
+        if (e.code === 'EADDRINUSE')
+          throw new CliError(
+            `Port ${options.port} on ${options.host} is in use: pick another with --port (0 = any free port).`,
+            2,
+          );
         throw error;
       }
       const o = runtime.options;
@@ -157,21 +232,47 @@ disk and is processed after a restart with the same --data-dir, even after kill 
 }
 
 /** The built-in simulator: realistic conversations starting now, paced to `--rate`, sent through PutEvents with the SDK. */
-function simulate(runtime: Runtime, options: RunCommandOptions, token: string | undefined, log: (line: string) => void): { abort: AbortController; done: Promise<void> } {
+function simulate(
+  runtime: Runtime,
+  options: RunCommandOptions,
+  token: string | undefined,
+  log: (line: string) => void,
+): { abort: AbortController; done: Promise<void> } {
   const abort = new AbortController();
-  const client = new EventBridgeClient({ endpoint: runtime.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new EventBridgeClient({
+    endpoint: runtime.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   if (token !== undefined) withBearerToken(client, token);
   // About nine events per conversation: arrivals at rate / 9 per second keep simulated time close to wall time.
   const arrivalRatePerSecond = Math.max(0.01, options.rate / 9);
-  const conversations = options.duration !== undefined ? Math.max(1, Math.ceil((arrivalRatePerSecond * options.duration) * 1.2)) : 1_000_000_000;
+  const conversations =
+    options.duration !== undefined
+      ? Math.max(1, Math.ceil(arrivalRatePerSecond * options.duration * 1.2))
+      : 1_000_000_000;
   const deadline = options.duration !== undefined ? Date.now() + options.duration * 1000 : Number.POSITIVE_INFINITY;
   const lines = (function* () {
-    for (const line of generateEvents({ conversations, seed: Date.now() % 2 ** 31, startTime: Date.now(), arrivalRatePerSecond, orgId: options.orgId, suffix: options.suffix, duplicates: options.duplicates, malformed: options.malformed })) {
+    for (const line of generateEvents({
+      conversations,
+      seed: Date.now() % 2 ** 31,
+      startTime: Date.now(),
+      arrivalRatePerSecond,
+      orgId: options.orgId,
+      suffix: options.suffix,
+      duplicates: options.duplicates,
+      malformed: options.malformed,
+    })) {
       if (abort.signal.aborted || Date.now() >= deadline) return;
       yield line;
     }
   })();
-  const done = sendEvents(lines, { endpoint: runtime.url, client, rate: options.rate, eventBusName: runtime.options.busName })
+  const done = sendEvents(lines, {
+    endpoint: runtime.url,
+    client,
+    rate: options.rate,
+    eventBusName: runtime.options.busName,
+  })
     .then((summary) =>
       log(
         abort.signal.aborted

@@ -24,7 +24,9 @@ interface SetupCommandOptions extends ConnectionOptions {
 export function register(program: Command): void {
   const command = program
     .command('setup')
-    .description('Create/update and enable the Genesys Cloud Amazon EventBridge integration (idempotent); prints the partner event source name')
+    .description(
+      'Create/update and enable the Genesys Cloud Amazon EventBridge integration (idempotent); prints the partner event source name',
+    )
     .requiredOption('--name <name>', 'integration name in Genesys Cloud (setup finds it again by this name)')
     .requiredOption('--aws-account-id <id>', '12-digit AWS account that receives the events')
     .requiredOption('--aws-region <region>', 'AWS region of the partner event source, e.g. us-east-1')
@@ -32,14 +34,26 @@ export function register(program: Command): void {
     .option('--topic <topic...>', 'topic to send (repeatable; generic name or short conversation name such as acd.end)')
     .option('--topics-file <file>', 'file of topics: a JSON array, or one per line (# comments)')
     .option('--dry-run', 'print the plan; send no write')
-    .option('--allow-source-change', 'allow changing account, region or suffix of an existing integration (creates a new partner event source)');
+    .option(
+      '--allow-source-change',
+      'allow changing account, region or suffix of an existing integration (creates a new partner event source)',
+    );
   addConnectionOptions(command).action(async (options: SetupCommandOptions) => {
     await runGenesysCommand(options.json, async () => {
-      const topics = [...splitTopics(options.topic ?? []), ...(options.topicsFile ? readTopicsFile(options.topicsFile) : [])];
+      const topics = [
+        ...splitTopics(options.topic ?? []),
+        ...(options.topicsFile ? readTopicsFile(options.topicsFile) : []),
+      ];
       const { client, config } = connect(options);
       const result = await runSetup(
         client,
-        { name: options.name, awsAccountId: options.awsAccountId, awsRegion: options.awsRegion, suffix: options.suffix, topics },
+        {
+          name: options.name,
+          awsAccountId: options.awsAccountId,
+          awsRegion: options.awsRegion,
+          suffix: options.suffix,
+          topics,
+        },
         {
           dryRun: options.dryRun === true,
           allowSourceChange: options.allowSourceChange === true,
@@ -58,7 +72,10 @@ export function register(program: Command): void {
 
 /** `--topic a,b --topic c` → `['a', 'b', 'c']`. */
 function splitTopics(values: string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** Reads a topics file: a JSON array of strings, or one topic per line (blank lines and `#` comments ignored). */
@@ -100,7 +117,9 @@ function formatResult(result: SetupResult, where: string): string {
   const lines: string[] = [];
   const org = result.organizationName ? `${result.organizationName} (${result.organizationId})` : result.organizationId;
   lines.push(`Genesys Cloud org ${org} at ${where}`);
-  lines.push(`Integration "${result.integrationName}"${result.integrationId ? ` (id ${result.integrationId})` : ''}, ${result.topics.length} topic(s)`);
+  lines.push(
+    `Integration "${result.integrationName}"${result.integrationId ? ` (id ${result.integrationId})` : ''}, ${result.topics.length} topic(s)`,
+  );
   if (result.actions.length === 0) {
     lines.push(
       result.dryRun
@@ -137,5 +156,7 @@ function formatChange(change: PropertyChange): string[] {
       ...removed.map((t) => `        - ${t}`),
     ];
   }
-  return [`      ${change.property}: ${change.from === undefined ? '(unset)' : JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`];
+  return [
+    `      ${change.property}: ${change.from === undefined ? '(unset)' : JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`,
+  ];
 }

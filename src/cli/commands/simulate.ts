@@ -16,7 +16,13 @@ import {
   sendEvents,
   writeNdjson,
 } from '../../simulate/index.js';
-import type { SendFailure, SendSummary, SimulatedFault, SimulatedMedia, SimulationOptions } from '../../simulate/index.js';
+import type {
+  SendFailure,
+  SendSummary,
+  SimulatedFault,
+  SimulatedMedia,
+  SimulationOptions,
+} from '../../simulate/index.js';
 import { partnerEventSourceName } from '../../genesys/index.js';
 import { CliError } from '../errors.js';
 import { parseFraction, parseInteger, parseNumber } from '../options.js';
@@ -45,23 +51,56 @@ export function register(program: Command): void {
   const d = SIMULATION_DEFAULTS;
   program
     .command('simulate')
-    .description('Write realistic Genesys Cloud conversation events (EventBridge envelopes, one per line) or send them to a PutEvents endpoint')
+    .description(
+      'Write realistic Genesys Cloud conversation events (EventBridge envelopes, one per line) or send them to a PutEvents endpoint',
+    )
     .requiredOption('--conversations <n>', 'number of conversations to simulate', parseInteger(0))
     .option('--seed <n>', 'seed: the same seed and options give byte-identical output', parseInteger(0), d.seed)
-    .option('--rate <events/s>', 'pace the output to this many events per second (0: as fast as possible)', parseNumber(0), 0)
-    .option('--duplicates <fraction>', 'fraction of events delivered twice (same detail, new envelope id and time)', parseFraction, 0)
+    .option(
+      '--rate <events/s>',
+      'pace the output to this many events per second (0: as fast as possible)',
+      parseNumber(0),
+      0,
+    )
+    .option(
+      '--duplicates <fraction>',
+      'fraction of events delivered twice (same detail, new envelope id and time)',
+      parseFraction,
+      0,
+    )
     .option('--out-of-order <fraction>', 'fraction of events delivered late, after later events', parseFraction, 0)
-    .option('--malformed <fraction>', 'fraction of events followed by a malformed line (rejected by validation)', parseFraction, 0)
+    .option(
+      '--malformed <fraction>',
+      'fraction of events followed by a malformed line (rejected by validation)',
+      parseFraction,
+      0,
+    )
     .option('--oversized <fraction>', 'fraction of events followed by an event over 256 KiB', parseFraction, 0)
     .option('--org-id <id>', 'Genesys organization id (in the partner event source name)', d.orgId)
     .option('--suffix <name>', 'event source suffix of the EventBridge integration', d.suffix)
     .option('--account <id>', 'AWS account id in the envelope', d.account)
     .option('--region <region>', 'AWS region in the envelope (and for signing with --to)', d.region)
-    .option('--start-time <iso>', `arrival of the first conversation, ISO 8601 (default ${new Date(d.startTime).toISOString()})`, parseIsoTime)
-    .option('--arrival-rate <conversations/s>', 'mean conversation arrivals per second of simulated time', parseNumber(Number.MIN_VALUE), d.arrivalRatePerSecond)
-    .option('--media-mix <weights>', `relative weights, e.g. voice=3,chat=1 (media: ${SIMULATED_MEDIA.join(', ')}; unlisted media are not simulated)`, parseMediaMix)
+    .option(
+      '--start-time <iso>',
+      `arrival of the first conversation, ISO 8601 (default ${new Date(d.startTime).toISOString()})`,
+      parseIsoTime,
+    )
+    .option(
+      '--arrival-rate <conversations/s>',
+      'mean conversation arrivals per second of simulated time',
+      parseNumber(Number.MIN_VALUE),
+      d.arrivalRatePerSecond,
+    )
+    .option(
+      '--media-mix <weights>',
+      `relative weights, e.g. voice=3,chat=1 (media: ${SIMULATED_MEDIA.join(', ')}; unlisted media are not simulated)`,
+      parseMediaMix,
+    )
     .option('--out <file>', 'output file, - for stdout', '-')
-    .option('--to <url>', 'send the events to this EventBridge PutEvents endpoint (e.g. the local pipeline) instead of writing them')
+    .option(
+      '--to <url>',
+      'send the events to this EventBridge PutEvents endpoint (e.g. the local pipeline) instead of writing them',
+    )
     .option('--quiet', 'no summary on stderr')
     .addHelpText(
       'after',
@@ -106,7 +145,13 @@ See docs/simulator.md.`,
 
 /** Counts the generated lines by fault, as they go by. */
 class Tally {
-  readonly byFault: Record<SimulatedFault | 'clean', number> = { clean: 0, duplicate: 0, 'out-of-order': 0, malformed: 0, oversized: 0 };
+  readonly byFault: Record<SimulatedFault | 'clean', number> = {
+    clean: 0,
+    duplicate: 0,
+    'out-of-order': 0,
+    malformed: 0,
+    oversized: 0,
+  };
   /** Line numbers of the lines meant to be rejected (malformed, oversized). */
   readonly rejectable = new Set<number>();
   private count = 0;
@@ -123,7 +168,9 @@ class Tally {
 
   describe(): string {
     const f = this.byFault;
-    const faults = (['duplicate', 'out-of-order', 'malformed', 'oversized'] as const).filter((k) => f[k] > 0).map((k) => `${f[k].toLocaleString('en-US')} ${k}`);
+    const faults = (['duplicate', 'out-of-order', 'malformed', 'oversized'] as const)
+      .filter((k) => f[k] > 0)
+      .map((k) => `${f[k].toLocaleString('en-US')} ${k}`);
     return faults.length ? ` (faults: ${faults.join(', ')})` : '';
   }
 }
@@ -136,7 +183,9 @@ async function write(simulation: SimulationOptions, options: SimulateCommandOpti
   if (!toStdout) {
     await new Promise<void>((resolve, reject) => {
       out.once('open', () => resolve());
-      out.once('error', (error: NodeJS.ErrnoException) => reject(new CliError(`Cannot write ${options.out}: ${error.message}`, 2)));
+      out.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new CliError(`Cannot write ${options.out}: ${error.message}`, 2)),
+      );
     });
   }
   const tally = new Tally();
@@ -183,8 +232,10 @@ async function send(simulation: SimulationOptions, options: SimulateCommandOptio
     ];
     const codes = Object.entries(summary.failuresByCode);
     if (codes.length) lines.push(`Rejected by error code: ${codes.map(([code, n]) => `${code} ${n}`).join(', ')}.`);
-    if (summary.failed > 0 && unexpectedCount === 0) lines.push('Every rejected entry is an injected malformed or oversized line, as intended.');
-    for (const f of unexpected.slice(0, 10)) lines.push(`  line ${f.line}: ${f.errorCode}: ${f.errorMessage}${f.note ? ` (${f.note})` : ''}`);
+    if (summary.failed > 0 && unexpectedCount === 0)
+      lines.push('Every rejected entry is an injected malformed or oversized line, as intended.');
+    for (const f of unexpected.slice(0, 10))
+      lines.push(`  line ${f.line}: ${f.errorCode}: ${f.errorMessage}${f.note ? ` (${f.note})` : ''}`);
     if (summary.failuresByCode.NotAuthorizedForSourceException) {
       lines.push(
         'Amazon EventBridge refuses PutEvents with an "aws." source: only Genesys can put events from its partner event source. Send simulated events to the local pipeline, or use your own --to endpoint that accepts them.',
@@ -192,7 +243,11 @@ async function send(simulation: SimulationOptions, options: SimulateCommandOptio
     }
     process.stderr.write(`${lines.join('\n')}\n`);
   }
-  if (unexpectedCount > 0) throw new CliError(`${unexpectedCount} event(s) that should have been accepted were rejected by ${summary.endpoint}.`, 1);
+  if (unexpectedCount > 0)
+    throw new CliError(
+      `${unexpectedCount} event(s) that should have been accepted were rejected by ${summary.endpoint}.`,
+      1,
+    );
 }
 
 function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
@@ -203,7 +258,8 @@ function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
 
 function parseIsoTime(value: string): number {
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new InvalidArgumentError(`expected an ISO 8601 date-time such as 2026-01-01T12:00:00Z, got "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms))
+    throw new InvalidArgumentError(`expected an ISO 8601 date-time such as 2026-01-01T12:00:00Z, got "${value}"`);
   return ms;
 }
 
@@ -212,10 +268,13 @@ function parseMediaMix(value: string): Partial<Record<SimulatedMedia, number>> {
   for (const part of value.split(',')) {
     const [name, weight] = part.split('=').map((s) => s.trim());
     if (!name || !(SIMULATED_MEDIA as readonly string[]).includes(name)) {
-      throw new InvalidArgumentError(`unknown media "${name ?? ''}" in "${value}"; use ${SIMULATED_MEDIA.join(', ')}, e.g. voice=3,chat=1`);
+      throw new InvalidArgumentError(
+        `unknown media "${name ?? ''}" in "${value}"; use ${SIMULATED_MEDIA.join(', ')}, e.g. voice=3,chat=1`,
+      );
     }
     const n = weight === undefined ? 1 : Number(weight);
-    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`weight of ${name} must be a number ≥ 0, got "${weight}"`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(`weight of ${name} must be a number ≥ 0, got "${weight}"`);
     mix[name as SimulatedMedia] = n;
   }
   return mix;

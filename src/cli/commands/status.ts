@@ -17,8 +17,10 @@ interface StatusCommandOptions extends ConnectionOptions {
 export function register(program: Command): void {
   const command = program
     .command('status')
-    .description('Show the Genesys Cloud EventBridge integration state and, with AWS credentials, its partner event source in AWS')
-    .option('--name <name>', 'integration name (default: the org\'s only Amazon EventBridge source integration)')
+    .description(
+      'Show the Genesys Cloud EventBridge integration state and, with AWS credentials, its partner event source in AWS',
+    )
+    .option('--name <name>', "integration name (default: the org's only Amazon EventBridge source integration)")
     .option('--no-aws-check', 'do not look at AWS (DescribeEventSource / DescribeEventBus)');
   addConnectionOptions(command).action(async (options: StatusCommandOptions) => {
     await runGenesysCommand(options.json, async () => {
@@ -60,7 +62,9 @@ function formatStatus(status: IntegrationStatus, aws: AwsPartnerSourceCheck | un
   lines.push(`  config version:    ${status.configVersion}`);
   lines.push('');
   if (!status.partnerEventSourceName) {
-    lines.push('No partner event source yet: the integration has no event source suffix. Run `genesys-pipeline setup`.');
+    lines.push(
+      'No partner event source yet: the integration has no event source suffix. Run `genesys-pipeline setup`.',
+    );
     return `${lines.join('\n')}\n`;
   }
   lines.push(`Partner event source: ${status.partnerEventSourceName}`);
@@ -70,7 +74,9 @@ function formatStatus(status: IntegrationStatus, aws: AwsPartnerSourceCheck | un
     lines.push(`AWS: not checked. ${aws.reason}`);
     for (const command of aws.howToCheck) lines.push(`  ${command}`);
   } else {
-    lines.push(`AWS: source ${aws.source ? (aws.source.state ?? 'found') : 'not found'}; event bus ${aws.bus ? 'exists' : 'does not exist'}.`);
+    lines.push(
+      `AWS: source ${aws.source ? (aws.source.state ?? 'found') : 'not found'}; event bus ${aws.bus ? 'exists' : 'does not exist'}.`,
+    );
     lines.push(`  ${aws.advice}`);
   }
   return `${lines.join('\n')}\n`;

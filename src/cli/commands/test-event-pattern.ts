@@ -18,8 +18,14 @@ export function register(program: Command): void {
   program
     .command('test-event-pattern')
     .description('Test whether an event matches an EventBridge event pattern (as `aws events test-event-pattern`)')
-    .requiredOption('--event-pattern <json|@file>', 'the event pattern: JSON text, @path or file://path to read it from a file, @- for stdin')
-    .requiredOption('--event <json|@file>', 'the event (id, account, source, time, region and detail-type are mandatory): JSON text, @path, file://path or @-')
+    .requiredOption(
+      '--event-pattern <json|@file>',
+      'the event pattern: JSON text, @path or file://path to read it from a file, @- for stdin',
+    )
+    .requiredOption(
+      '--event <json|@file>',
+      'the event (id, account, source, time, region and detail-type are mandatory): JSON text, @path, file://path or @-',
+    )
     .addHelpText(
       'after',
       `
@@ -39,8 +45,10 @@ message and exits with status 1.`,
       try {
         result = testEventPattern(pattern, event);
       } catch (error) {
-        if (error instanceof InvalidEventPatternException) throw new CliError(awsError(error.code, error.awsMessage), 1);
-        if (error instanceof EventBridgeValidationException) throw new CliError(`${awsError(error.code, error.message)}\n${explainEvent(pattern, event)}`, 1);
+        if (error instanceof InvalidEventPatternException)
+          throw new CliError(awsError(error.code, error.awsMessage), 1);
+        if (error instanceof EventBridgeValidationException)
+          throw new CliError(`${awsError(error.code, error.message)}\n${explainEvent(pattern, event)}`, 1);
         throw error;
       }
       process.stdout.write(`${JSON.stringify({ Result: result }, null, 4)}\n`);
@@ -58,7 +66,8 @@ function readArgument(value: string, what: string): string {
   if (value.startsWith('file://')) path = value.slice('file://'.length);
   else if (value.startsWith('@')) path = value.slice(1);
   if (path === undefined) return value;
-  if (path === '') throw new CliError(`No file named after "@" for the ${what}. Use @path/to/file.json (or @- for stdin).`, 2);
+  if (path === '')
+    throw new CliError(`No file named after "@" for the ${what}. Use @path/to/file.json (or @- for stdin).`, 2);
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (error) {

@@ -25,12 +25,19 @@ export function register(program: Command): void {
         return;
       }
       if (topics.length === 0) {
-        process.stdout.write(options.filter ? `No EventBridge topic matches "${options.filter}".\n` : 'No topic is available to EventBridge.\n');
+        process.stdout.write(
+          options.filter
+            ? `No EventBridge topic matches "${options.filter}".\n`
+            : 'No topic is available to EventBridge.\n',
+        );
         return;
       }
       const width = Math.max(...topics.map((t) => t.id.length));
-      for (const topic of topics) process.stdout.write(`${topic.id.padEnd(width)}  ${topic.description ?? ''}`.trimEnd() + '\n');
-      process.stderr.write(`${topics.length} topic(s). Give them to setup with --topic (short names such as acd.end work for conversation topics).\n`);
+      for (const topic of topics)
+        process.stdout.write(`${topic.id.padEnd(width)}  ${topic.description ?? ''}`.trimEnd() + '\n');
+      process.stderr.write(
+        `${topics.length} topic(s). Give them to setup with --topic (short names such as acd.end work for conversation topics).\n`,
+      );
     });
   });
 }

@@ -33,7 +33,8 @@
   const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
   const formatCount = (n) => (n === null || n === undefined ? '–' : intFormat.format(n));
-  const formatRate = (n) => (n === null || n === undefined ? '–' : n === 0 || n >= 10 ? intFormat.format(n) : oneDecimal.format(n));
+  const formatRate = (n) =>
+    n === null || n === undefined ? '–' : n === 0 || n >= 10 ? intFormat.format(n) : oneDecimal.format(n);
   function formatMs(ms) {
     if (ms === null || ms === undefined) return '–';
     if (ms < 10) return twoDecimals.format(ms);
@@ -48,7 +49,8 @@
     const s = String(total % 60).padStart(2, '0');
     return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
   }
-  const formatPercent = (ratio) => (ratio === null || ratio === undefined ? '–' : `${oneDecimal.format(ratio * 100)} %`);
+  const formatPercent = (ratio) =>
+    ratio === null || ratio === undefined ? '–' : `${oneDecimal.format(ratio * 100)} %`;
 
   // ---- charts ------------------------------------------------------------------------------
 
@@ -108,7 +110,11 @@
       ],
       { format: formatRate },
     ),
-    backlog: makeChart('chart-backlog', [{ label: 'Backlog', stroke: COLORS.backlog, fill: 'rgba(217, 119, 6, 0.12)' }], { wholeNumbers: true }),
+    backlog: makeChart(
+      'chart-backlog',
+      [{ label: 'Backlog', stroke: COLORS.backlog, fill: 'rgba(217, 119, 6, 0.12)' }],
+      { wholeNumbers: true },
+    ),
     concurrency: makeChart(
       'chart-concurrency',
       [
@@ -130,7 +136,8 @@
         yScale: {
           distr: 3,
           log: 10,
-          range: (_u, min, max) => (min === null || max === null || !(min > 0) ? [0.1, 100] : uPlot.rangeLog(min, max, 10, true)),
+          range: (_u, min, max) =>
+            min === null || max === null || !(min > 0) ? [0.1, 100] : uPlot.rangeLog(min, max, 10, true),
         },
       },
     ),
@@ -143,12 +150,23 @@
     push(charts.rates.data, [timeSeconds, stats.ingestPerSecond, stats.eventsPerSecond]);
     push(charts.backlog.data, [timeSeconds, stats.backlog]);
     push(charts.concurrency.data, [timeSeconds, stats.inFlight, stats.concurrencyLimit]);
-    push(charts.latency.data, [timeSeconds, positiveOrNull(stats.latencyMs.p50), positiveOrNull(stats.latencyMs.p95), positiveOrNull(stats.latencyMs.p99)]);
+    push(charts.latency.data, [
+      timeSeconds,
+      positiveOrNull(stats.latencyMs.p50),
+      positiveOrNull(stats.latencyMs.p95),
+      positiveOrNull(stats.latencyMs.p99),
+    ]);
     for (const { chart, data } of Object.values(charts)) chart.setData(data);
 
-    charts.rates.el.setAttribute('aria-label', `Events per second: ingest ${formatRate(stats.ingestPerSecond)}, processed ${formatRate(stats.eventsPerSecond)}`);
+    charts.rates.el.setAttribute(
+      'aria-label',
+      `Events per second: ingest ${formatRate(stats.ingestPerSecond)}, processed ${formatRate(stats.eventsPerSecond)}`,
+    );
     charts.backlog.el.setAttribute('aria-label', `Backlog: ${formatCount(stats.backlog)} events waiting`);
-    charts.concurrency.el.setAttribute('aria-label', `In flight: ${formatCount(stats.inFlight)} of a cap of ${formatCount(stats.concurrencyLimit)}`);
+    charts.concurrency.el.setAttribute(
+      'aria-label',
+      `In flight: ${formatCount(stats.inFlight)} of a cap of ${formatCount(stats.concurrencyLimit)}`,
+    );
     charts.latency.el.setAttribute(
       'aria-label',
       `Latency: p50 ${formatMs(stats.latencyMs.p50)} ms, p95 ${formatMs(stats.latencyMs.p95)} ms, p99 ${formatMs(stats.latencyMs.p99)} ms`,
@@ -189,7 +207,12 @@
     const note = $('cc-unavailable');
     if (cc === null || cc === undefined) {
       note.hidden = false;
-      setText('cc-unavailable', stats.contactCentreError ? `Contact-centre figures unavailable: ${stats.contactCentreError}` : 'This runtime reports no contact-centre figures.');
+      setText(
+        'cc-unavailable',
+        stats.contactCentreError
+          ? `Contact-centre figures unavailable: ${stats.contactCentreError}`
+          : 'This runtime reports no contact-centre figures.',
+      );
     } else {
       note.hidden = true;
     }
@@ -261,21 +284,32 @@
   function showFailure(reason) {
     const now = Date.now();
     if (reason === 401) {
-      setStatus('error', 'Not authorised: reopen the dashboard with the link "genesys-pipeline run" printed (…/?token=…)');
+      setStatus(
+        'error',
+        'Not authorised: reopen the dashboard with the link "genesys-pipeline run" printed (…/?token=…)',
+      );
     } else if (lastOkAt === 0) {
       setStatus('stale', `No answer from the pipeline yet (${reason})`);
     } else if (now - lastOkAt >= STALE_AFTER_MS) {
       // The status is a live region: its text changes with the state only, the age goes beside it.
       setStatus('stale', `Stale: no answer from the pipeline (${reason})`);
     }
-    if (lastOkAt > 0) setText('last-update', `Last update ${timeFormat.format(new Date(lastOkAt))}, ${Math.round((now - lastOkAt) / 1000)} s ago`);
+    if (lastOkAt > 0)
+      setText(
+        'last-update',
+        `Last update ${timeFormat.format(new Date(lastOkAt))}, ${Math.round((now - lastOkAt) / 1000)} s ago`,
+      );
   }
 
   async function poll() {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
     try {
-      const response = await fetch('/api/stats', { cache: 'no-store', headers: { Accept: 'application/json' }, signal: controller.signal });
+      const response = await fetch('/api/stats', {
+        cache: 'no-store',
+        headers: { Accept: 'application/json' },
+        signal: controller.signal,
+      });
       if (!response.ok) {
         showFailure(response.status === 401 ? 401 : `HTTP ${response.status}`);
         return;

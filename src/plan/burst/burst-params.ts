@@ -42,7 +42,11 @@ export function bufferedBurstParams(inputs: PlanInputs, quotas: RegionQuotas, bu
 
 /** Parameters of the direct simulation for `burst` events on top of `inputs.rate`. */
 export function directBurstParams(inputs: PlanInputs, quotas: RegionQuotas, burst: number): DirectBurstParams {
-  const cap = eventBridgeRetryCapSeconds(quotas.eventBridge.retryAttempts.value, quotas.eventBridge.retryMaxAgeSeconds.value, ASSUMPTIONS.retryBaseDelaySeconds.value);
+  const cap = eventBridgeRetryCapSeconds(
+    quotas.eventBridge.retryAttempts.value,
+    quotas.eventBridge.retryMaxAgeSeconds.value,
+    ASSUMPTIONS.retryBaseDelaySeconds.value,
+  );
   return {
     baseRate: inputs.rate,
     burst,
@@ -70,6 +74,9 @@ export function directBurstParams(inputs: PlanInputs, quotas: RegionQuotas, burs
  * simulateBurst(resolvePlanInputs({ rate: 100 }), quotasForRegion('us-east-1'), 'direct', 5000).timeToDrainSeconds
  */
 export function simulateBurst(inputs: PlanInputs, quotas: RegionQuotas, mode: Mode, burst: number): BurstResult {
-  const raw = mode === 'buffered' ? simulateBufferedBurst(bufferedBurstParams(inputs, quotas, burst)) : simulateDirectBurst(directBurstParams(inputs, quotas, burst));
+  const raw =
+    mode === 'buffered'
+      ? simulateBufferedBurst(bufferedBurstParams(inputs, quotas, burst))
+      : simulateDirectBurst(directBurstParams(inputs, quotas, burst));
   return roundResult(raw);
 }

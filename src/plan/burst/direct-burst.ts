@@ -94,7 +94,9 @@ export function simulateDirectBurst(p: DirectBurstParams): BurstResult {
   const transitions = new TokenBucket(p.transitionBucket, p.transitionRefillPerSecond);
   let pending = 0; // started executions waiting for state transitions
   // With the base rate above capacity there is no steady state to return to: run to the horizon.
-  const canDrain = p.baseRate <= Math.min(p.invocationsPerSecond, p.startRefillPerSecond, p.transitionRefillPerSecond / p.transitionsPerExecution);
+  const canDrain =
+    p.baseRate <=
+    Math.min(p.invocationsPerSecond, p.startRefillPerSecond, p.transitionRefillPerSecond / p.transitionsPerExecution);
 
   let tick = 0;
   let steps = 0;
@@ -109,7 +111,8 @@ export function simulateDirectBurst(p: DirectBurstParams): BurstResult {
   let drainedAt: number | null = null;
 
   const cappedPopulation = (): number => (capped ? capped.population + cappedCarry : 0);
-  const backlogNow = (): number => bus.total + classes.reduce((s, c) => s + c.timeline.population + c.carry, 0) + cappedPopulation() + pending;
+  const backlogNow = (): number =>
+    bus.total + classes.reduce((s, c) => s + c.timeline.population + c.carry, 0) + cappedPopulation() + pending;
 
   /** Sends `count` events just throttled for the k-th time (k ≥ 1) to their retry class, or drops them. */
   const rethrottle = (count: number, k: number, now: number): void => {
@@ -211,7 +214,8 @@ export function simulateDirectBurst(p: DirectBurstParams): BurstResult {
   const backlogAtEnd = backlogNow();
   if (drainedAt === null) {
     delayed += bus.countArrivedBy(end - p.delayedThresholdSeconds);
-    for (const c of classes) if (c.age + durationS > p.delayedThresholdSeconds) delayed += c.timeline.population + c.carry;
+    for (const c of classes)
+      if (c.age + durationS > p.delayedThresholdSeconds) delayed += c.timeline.population + c.carry;
     if (cappedAge + durationS > p.delayedThresholdSeconds) delayed += cappedPopulation();
   }
   return {

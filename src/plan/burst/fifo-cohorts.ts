@@ -64,7 +64,8 @@ export class FifoCohorts {
   /** Events that arrived at or before `cutoff` (without removing them). */
   countArrivedBy(cutoff: number): number {
     let n = 0;
-    for (let i = this.head; i < this.times.length && (this.times[i] ?? Infinity) <= cutoff; i++) n += this.counts[i] ?? 0;
+    for (let i = this.head; i < this.times.length && (this.times[i] ?? Infinity) <= cutoff; i++)
+      n += this.counts[i] ?? 0;
     return n;
   }
 

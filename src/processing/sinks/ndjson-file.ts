@@ -15,7 +15,12 @@ export class NdjsonFileSink implements Sink {
   constructor(private readonly path: string) {}
 
   async handle(event: GenesysEvent, context: SinkContext): Promise<void> {
-    const line = JSON.stringify({ key: event.key, topic: event.genericTopic, messageId: context.messageId, event: event.envelope });
+    const line = JSON.stringify({
+      key: event.key,
+      topic: event.genericTopic,
+      messageId: context.messageId,
+      event: event.envelope,
+    });
     await appendFile(this.path, `${line}\n`, 'utf8');
   }
 }

@@ -54,7 +54,9 @@ export class WebhookSink implements Sink {
     try {
       url = new URL(options.url);
     } catch {
-      throw new WebhookSinkConfigError('The webhook sink URL is not a valid absolute URL (e.g. https://crm.example.com/hooks/genesys).');
+      throw new WebhookSinkConfigError(
+        'The webhook sink URL is not a valid absolute URL (e.g. https://crm.example.com/hooks/genesys).',
+      );
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw new WebhookSinkConfigError(`The webhook sink URL must be http: or https:, got ${url.protocol}`);
@@ -65,7 +67,13 @@ export class WebhookSink implements Sink {
   }
 
   async handle(event: GenesysEvent, context: SinkContext): Promise<void> {
-    const payload: WebhookPayload = { key: event.key, topic: event.genericTopic, topicName: event.topicName, messageId: context.messageId, event: event.envelope };
+    const payload: WebhookPayload = {
+      key: event.key,
+      topic: event.genericTopic,
+      topicName: event.topicName,
+      messageId: context.messageId,
+      event: event.envelope,
+    };
     if (event.kind === 'conversation') {
       payload.conversationId = event.conversationId;
       payload.eventTime = event.eventTime;
@@ -80,7 +88,8 @@ export class WebhookSink implements Sink {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.#timeoutMs} ms` : (error as Error).message;
+      const reason =
+        (error as Error).name === 'TimeoutError' ? `no answer within ${this.#timeoutMs} ms` : (error as Error).message;
       throw new TransientProcessingError(`POST to ${where} failed: ${reason}.`);
     }
     // Drain the body so the connection can be reused.
@@ -90,6 +99,8 @@ export class WebhookSink implements Sink {
     if (response.status === 408 || response.status === 429 || response.status >= 500) {
       throw new TransientProcessingError(`${where} answered ${status}; the event will be retried.`);
     }
-    throw new PermanentProcessingError(`${where} rejected the event with ${status}; fix the receiver, then redrive the dead-letter entry.`);
+    throw new PermanentProcessingError(
+      `${where} rejected the event with ${status}; fix the receiver, then redrive the dead-letter entry.`,
+    );
   }
 }

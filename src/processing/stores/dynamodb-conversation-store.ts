@@ -35,8 +35,28 @@ export const PROJECTION_SK = 'PROJECTION';
 export const FACT_SK_PREFIX = 'FACT#';
 
 const PROJECTION_FIELDS = [
-  'state', 'firstEventTime', 'lastEventTime', 'mediaType', 'direction', 'ani', 'dnis', 'queueIds', 'userIds', 'queueWaitMs', 'answered', 'abandoned',
-  'waitingQueueId', 'interactingMs', 'talkMs', 'holdMs', 'acwMs', 'handleMs', 'wrapupCodes', 'disconnectType', 'eventCount', 'eventCounts',
+  'state',
+  'firstEventTime',
+  'lastEventTime',
+  'mediaType',
+  'direction',
+  'ani',
+  'dnis',
+  'queueIds',
+  'userIds',
+  'queueWaitMs',
+  'answered',
+  'abandoned',
+  'waitingQueueId',
+  'interactingMs',
+  'talkMs',
+  'holdMs',
+  'acwMs',
+  'handleMs',
+  'wrapupCodes',
+  'disconnectType',
+  'eventCount',
+  'eventCounts',
 ] as const satisfies readonly (keyof ConversationProjection)[];
 
 /** Compile-time check that every projection field is stored: names the field when one is missing above. */
@@ -69,7 +89,9 @@ export class DynamoDbConversationStore implements ConversationStore {
 
   async applyFact(fact: ConversationFact): Promise<ConversationProjection> {
     const conversationId = fact.conversationId;
-    await this.#doc.send(new PutCommand({ TableName: this.#table, Item: { conversationId, sk: FACT_SK_PREFIX + fact.key, fact } }));
+    await this.#doc.send(
+      new PutCommand({ TableName: this.#table, Item: { conversationId, sk: FACT_SK_PREFIX + fact.key, fact } }),
+    );
     const counter = await this.#doc.send(
       new UpdateCommand({
         TableName: this.#table,
@@ -115,7 +137,9 @@ export class DynamoDbConversationStore implements ConversationStore {
   }
 
   async get(conversationId: string): Promise<ConversationProjection | undefined> {
-    const { Item } = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: { conversationId, sk: PROJECTION_SK }, ConsistentRead: true }));
+    const { Item } = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: { conversationId, sk: PROJECTION_SK }, ConsistentRead: true }),
+    );
     if (!Item || Item.summarySeq === undefined) return undefined;
     const projection = { conversationId } as Record<string, unknown>;
     for (const field of PROJECTION_FIELDS) if (Item[field] !== undefined) projection[field] = Item[field];
@@ -137,7 +161,8 @@ export class DynamoDbConversationStore implements ConversationStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) facts.push(assertFact(item.fact, `table ${this.#table}, conversation ${conversationId}`));
+      for (const item of page.Items ?? [])
+        facts.push(assertFact(item.fact, `table ${this.#table}, conversation ${conversationId}`));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return facts;

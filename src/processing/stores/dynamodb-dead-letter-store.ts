@@ -51,6 +51,8 @@ export class DynamoDbDeadLetterStore implements DeadLetterStore {
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return entries.sort((a, b) => a.deadLetteredAt.localeCompare(b.deadLetteredAt) || a.id.localeCompare(b.id)).slice(0, limit);
+    return entries
+      .sort((a, b) => a.deadLetteredAt.localeCompare(b.deadLetteredAt) || a.id.localeCompare(b.id))
+      .slice(0, limit);
   }
 }

@@ -23,7 +23,8 @@ export class LruMap<K, V> {
     readonly capacity: number,
     private readonly onEvict?: (value: V, key: K) => void,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`LRU capacity must be a whole number ≥ 0, got ${String(capacity)}.`);
+    if (!Number.isInteger(capacity) || capacity < 0)
+      throw new RangeError(`LRU capacity must be a whole number ≥ 0, got ${String(capacity)}.`);
     const head = { key: undefined, value: undefined } as unknown as Node<K, V>;
     head.prev = head;
     head.next = head;

@@ -12,7 +12,12 @@
 import type { ConversationListQuery, ConversationQueries } from '../../runtime/http-routes.js';
 import type { ContactCentreFigures, ContactCentreSource } from '../../telemetry/contact-centre.js';
 import type { ConversationProjection } from '../projection.js';
-import { conversationReader, ensureConversationSchema, recountConversationTotals, totalsReader } from './sqlite-conversation-schema.js';
+import {
+  conversationReader,
+  ensureConversationSchema,
+  recountConversationTotals,
+  totalsReader,
+} from './sqlite-conversation-schema.js';
 import type { ConversationTotals } from './sqlite-conversation-schema.js';
 import type { SqliteDatabase } from './sqlite.js';
 
@@ -46,7 +51,9 @@ export class SqliteConversationQueries implements ConversationQueries, ContactCe
     ensureConversationSchema(db);
     const project = conversationReader(db);
     const get = db.prepare('SELECT fact_rowids FROM conversations WHERE conversation_id = ?').pluck();
-    const byState = db.prepare('SELECT conversation_id AS id, fact_rowids AS rowids FROM conversations WHERE state = ? ORDER BY update_seq DESC LIMIT ?');
+    const byState = db.prepare(
+      'SELECT conversation_id AS id, fact_rowids AS rowids FROM conversations WHERE state = ? ORDER BY update_seq DESC LIMIT ?',
+    );
     // Both states through the (state, update_seq) index, merged: no second index to maintain on every write.
     const all = db.prepare(
       `SELECT id, rowids FROM (
@@ -55,7 +62,8 @@ export class SqliteConversationQueries implements ConversationQueries, ContactCe
          SELECT * FROM (SELECT conversation_id AS id, fact_rowids AS rowids, update_seq FROM conversations WHERE state = 'ended' ORDER BY update_seq DESC LIMIT @limit)
        ) ORDER BY update_seq DESC LIMIT @limit`,
     );
-    const projectRows = (rows: { id: string; rowids: string }[]): ConversationProjection[] => rows.map((row) => project(row.id, row.rowids));
+    const projectRows = (rows: { id: string; rowids: string }[]): ConversationProjection[] =>
+      rows.map((row) => project(row.id, row.rowids));
     // Each answer from one snapshot (a read transaction when none is open): rows and facts agree.
     const snapshot = <A extends unknown[], R>(read: (...args: A) => R): ((...args: A) => R) => {
       const inTransaction = db.transaction(read);
@@ -65,7 +73,9 @@ export class SqliteConversationQueries implements ConversationQueries, ContactCe
       const rowids = get.get(id) as string | undefined;
       return rowids === undefined ? undefined : project(id, rowids);
     });
-    this.#listState = snapshot((state: string, limit: number) => projectRows(byState.all(state, limit) as { id: string; rowids: string }[]));
+    this.#listState = snapshot((state: string, limit: number) =>
+      projectRows(byState.all(state, limit) as { id: string; rowids: string }[]),
+    );
     this.#listAll = snapshot((limit: number) => projectRows(all.all({ limit }) as { id: string; rowids: string }[]));
     const read = totalsReader(db);
     this.#totals = read;
@@ -86,9 +96,12 @@ export class SqliteConversationQueries implements ConversationQueries, ContactCe
    */
   list(query: ConversationListQuery): ConversationProjection[] {
     const { state, limit } = query;
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`list: limit must be a whole number ≥ 1, got ${String(limit)}.`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`list: limit must be a whole number ≥ 1, got ${String(limit)}.`);
     if (state !== undefined && state !== 'active' && state !== 'ended') {
-      throw new RangeError(`list: state must be "active" or "ended" (or absent for all), got ${JSON.stringify(state)}.`);
+      throw new RangeError(
+        `list: state must be "active" or "ended" (or absent for all), got ${JSON.stringify(state)}.`,
+      );
     }
     return state === undefined ? this.#listAll(limit) : this.#listState(state, limit);
   }

@@ -186,9 +186,13 @@ export function ensureConversationSchema(db: SqliteDatabase): void {
     }
     if (found === undefined || found < 2) migrateToVersion2(db);
     // Version 3: the projection is no longer stored (it is folded from the facts when read).
-    const columns = new Set(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('conversations') as string[]);
+    const columns = new Set(
+      db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('conversations') as string[],
+    );
     if (columns.has('projection')) db.exec('ALTER TABLE conversations DROP COLUMN projection');
-    db.prepare('INSERT INTO processing_schema (component, version) VALUES (?, ?) ON CONFLICT (component) DO UPDATE SET version = excluded.version').run(COMPONENT, CONVERSATION_SCHEMA_VERSION);
+    db.prepare(
+      'INSERT INTO processing_schema (component, version) VALUES (?, ?) ON CONFLICT (component) DO UPDATE SET version = excluded.version',
+    ).run(COMPONENT, CONVERSATION_SCHEMA_VERSION);
   }).immediate();
 }
 
@@ -197,7 +201,8 @@ function migrateToVersion2(db: SqliteDatabase): void {
   db.exec(V1_TABLES);
   db.exec('CREATE TABLE IF NOT EXISTS conversation_fact_log (fact TEXT NOT NULL)');
   const columns = new Set(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('conversations') as string[]);
-  for (const [name, definition] of V2_COLUMNS) if (!columns.has(name)) db.exec(`ALTER TABLE conversations ADD COLUMN ${name} ${definition}`);
+  for (const [name, definition] of V2_COLUMNS)
+    if (!columns.has(name)) db.exec(`ALTER TABLE conversations ADD COLUMN ${name} ${definition}`);
   moveFactsToLog(db);
   db.exec('DROP TABLE conversation_facts');
   // Most recently updated last, as the first version's updated_at ordered them.
@@ -223,10 +228,14 @@ function migrateToVersion2(db: SqliteDatabase): void {
  * canonical order), and writes its fact rowids, typed columns and a version.
  */
 function moveFactsToLog(db: SqliteDatabase): void {
-  const page = db.prepare('SELECT rowid AS id, conversation_id AS conversationId FROM conversations WHERE rowid > ? ORDER BY rowid LIMIT 500');
+  const page = db.prepare(
+    'SELECT rowid AS id, conversation_id AS conversationId FROM conversations WHERE rowid > ? ORDER BY rowid LIMIT 500',
+  );
   const facts = db.prepare('SELECT fact FROM conversation_facts WHERE conversation_id = ?').pluck();
   const append = db.prepare('INSERT INTO conversation_fact_log (fact) VALUES (?)');
-  const write = db.prepare('UPDATE conversations SET fact_rowids = ?, version = ?, state = ?, answered = ?, abandoned = ?, waiting_queue_id = ?, handle_ms = ? WHERE rowid = ?');
+  const write = db.prepare(
+    'UPDATE conversations SET fact_rowids = ?, version = ?, state = ?, answered = ?, abandoned = ?, waiting_queue_id = ?, handle_ms = ? WHERE rowid = ?',
+  );
   let after = 0;
   for (;;) {
     const rows = page.all(after) as { id: number; conversationId: string }[];
@@ -234,10 +243,21 @@ function moveFactsToLog(db: SqliteDatabase): void {
     for (const row of rows) {
       const texts = facts.all(row.conversationId) as string[];
       if (texts.length > 0) {
-        const ordered = canonicalFacts(texts.map((text) => assertFact(JSON.parse(text), `conversation_facts of ${row.conversationId}`)));
+        const ordered = canonicalFacts(
+          texts.map((text) => assertFact(JSON.parse(text), `conversation_facts of ${row.conversationId}`)),
+        );
         const rowids = ordered.map((fact) => Number(append.run(encodeFact(fact)).lastInsertRowid));
         const c = columnsOf(ProjectionFold.of(ordered).projection());
-        write.run(JSON.stringify(rowids), newRowVersion(), c.state, c.answered, c.abandoned, c.waitingQueueId, c.handleMs, row.id);
+        write.run(
+          JSON.stringify(rowids),
+          newRowVersion(),
+          c.state,
+          c.answered,
+          c.abandoned,
+          c.waitingQueueId,
+          c.handleMs,
+          row.id,
+        );
       }
       after = row.id;
     }
@@ -250,10 +270,28 @@ function moveFactsToLog(db: SqliteDatabase): void {
  * the end, where they take no room.
  */
 const FACT_FIELDS = [
-  'participantId', 'sessionId', 'mediaType', 'direction', 'ani', 'dnis', 'queueId', 'userId', 'disconnectType', 'acdOutcome',
-  'connectedDurationMs', 'interactingDurationMs', 'heldDurationMs', 'wrapupCode', 'wrapupDurationMs',
+  'participantId',
+  'sessionId',
+  'mediaType',
+  'direction',
+  'ani',
+  'dnis',
+  'queueId',
+  'userId',
+  'disconnectType',
+  'acdOutcome',
+  'connectedDurationMs',
+  'interactingDurationMs',
+  'heldDurationMs',
+  'wrapupCode',
+  'wrapupDurationMs',
 ] as const;
-const NUMBER_FIELDS: ReadonlySet<string> = new Set(['connectedDurationMs', 'interactingDurationMs', 'heldDurationMs', 'wrapupDurationMs']);
+const NUMBER_FIELDS: ReadonlySet<string> = new Set([
+  'connectedDurationMs',
+  'interactingDurationMs',
+  'heldDurationMs',
+  'wrapupDurationMs',
+]);
 
 /**
  * A fact's text in `conversation_fact_log` (schema version 3): a JSON array
@@ -268,10 +306,24 @@ const NUMBER_FIELDS: ReadonlySet<string> = new Set(['connectedDurationMs', 'inte
 export function encodeFact(fact: ConversationFact): string {
   // In FACT_FIELDS order.
   const values: (string | number | null)[] = [
-    fact.key, fact.topic, fact.eventTime,
-    fact.participantId ?? null, fact.sessionId ?? null, fact.mediaType ?? null, fact.direction ?? null, fact.ani ?? null, fact.dnis ?? null,
-    fact.queueId ?? null, fact.userId ?? null, fact.disconnectType ?? null, fact.acdOutcome ?? null,
-    fact.connectedDurationMs ?? null, fact.interactingDurationMs ?? null, fact.heldDurationMs ?? null, fact.wrapupCode ?? null, fact.wrapupDurationMs ?? null,
+    fact.key,
+    fact.topic,
+    fact.eventTime,
+    fact.participantId ?? null,
+    fact.sessionId ?? null,
+    fact.mediaType ?? null,
+    fact.direction ?? null,
+    fact.ani ?? null,
+    fact.dnis ?? null,
+    fact.queueId ?? null,
+    fact.userId ?? null,
+    fact.disconnectType ?? null,
+    fact.acdOutcome ?? null,
+    fact.connectedDurationMs ?? null,
+    fact.interactingDurationMs ?? null,
+    fact.heldDurationMs ?? null,
+    fact.wrapupCode ?? null,
+    fact.wrapupDurationMs ?? null,
   ];
   let length = values.length;
   while (values[length - 1] === null) length--;
@@ -302,12 +354,24 @@ export function decodeFact(text: string, conversationId: string): ConversationFa
       const field: unknown = value[3 + i];
       return field === undefined || field === null || typeof field === (NUMBER_FIELDS.has(name) ? 'number' : 'string');
     });
-  if (!valid) throw new Error(`Corrupt conversation fact in conversation_fact_log of ${conversationId}: expected [key, topic, eventTime, …], found ${text.slice(0, 200)}.`);
-  return shapeFact(key, conversationId, topic as ConversationFact['topic'], eventTime, (name) => (value[FIELD_POSITION[name]] ?? undefined) as never);
+  if (!valid)
+    throw new Error(
+      `Corrupt conversation fact in conversation_fact_log of ${conversationId}: expected [key, topic, eventTime, …], found ${text.slice(0, 200)}.`,
+    );
+  return shapeFact(
+    key,
+    conversationId,
+    topic as ConversationFact['topic'],
+    eventTime,
+    (name) => (value[FIELD_POSITION[name]] ?? undefined) as never,
+  );
 }
 
 /** Where each of {@link FACT_FIELDS} sits in a fact's log array. */
-const FIELD_POSITION = Object.fromEntries(FACT_FIELDS.map((name, i) => [name, 3 + i])) as Record<(typeof FACT_FIELDS)[number], number>;
+const FIELD_POSITION = Object.fromEntries(FACT_FIELDS.map((name, i) => [name, 3 + i])) as Record<
+  (typeof FACT_FIELDS)[number],
+  number
+>;
 
 /** A fact with every field present, in one order (absent ones `undefined`). */
 function shapeFact(
@@ -346,8 +410,12 @@ function shapeFact(
  *
  * @throws {Error} when the row lists a fact the log does not hold, or a fact is damaged.
  */
-export function conversationReader(db: SqliteDatabase): (conversationId: string, factRowids: string) => ConversationProjection {
-  const selectFacts = db.prepare('SELECT fact FROM conversation_fact_log WHERE rowid IN (SELECT value FROM json_each(?))').pluck();
+export function conversationReader(
+  db: SqliteDatabase,
+): (conversationId: string, factRowids: string) => ConversationProjection {
+  const selectFacts = db
+    .prepare('SELECT fact FROM conversation_fact_log WHERE rowid IN (SELECT value FROM json_each(?))')
+    .pluck();
   return (conversationId, factRowids) => projectCanonical(readFacts(selectFacts, conversationId, factRowids));
 }
 
@@ -356,12 +424,19 @@ export function conversationReader(db: SqliteDatabase): (conversationId: string,
  *
  * @throws {Error} when the row lists a fact the log does not hold (the database is damaged).
  */
-export function readFacts(selectFacts: Statement, conversationId: string, factRowids: string, decode: (text: string, conversationId: string) => ConversationFact = decodeFact): ConversationFact[] {
+export function readFacts(
+  selectFacts: Statement,
+  conversationId: string,
+  factRowids: string,
+  decode: (text: string, conversationId: string) => ConversationFact = decodeFact,
+): ConversationFact[] {
   const texts = selectFacts.all(factRowids) as string[];
   const facts = canonicalFacts(texts.map((text) => decode(text, conversationId)));
   const listed = (JSON.parse(factRowids) as unknown[]).length;
   if (facts.length !== listed) {
-    throw new Error(`Conversation ${conversationId} lists ${listed} facts but ${facts.length} distinct ones were found in conversation_fact_log; the database is damaged.`);
+    throw new Error(
+      `Conversation ${conversationId} lists ${listed} facts but ${facts.length} distinct ones were found in conversation_fact_log; the database is damaged.`,
+    );
   }
   return facts;
 }
@@ -377,7 +452,9 @@ export function recountConversationTotals(db: SqliteDatabase): ConversationTotal
     )
     .get() as Record<(typeof TOTAL_COLUMNS)[number], number>;
   const waiting = db
-    .prepare('SELECT waiting_queue_id AS queueId, COUNT(*) AS waiting FROM conversations WHERE waiting_queue_id IS NOT NULL GROUP BY waiting_queue_id ORDER BY waiting_queue_id')
+    .prepare(
+      'SELECT waiting_queue_id AS queueId, COUNT(*) AS waiting FROM conversations WHERE waiting_queue_id IS NOT NULL GROUP BY waiting_queue_id ORDER BY waiting_queue_id',
+    )
     .all() as { queueId: string; waiting: number }[];
   return totalsOf(sums, waiting);
 }
@@ -388,15 +465,23 @@ export function recountConversationTotals(db: SqliteDatabase): ConversationTotal
  */
 export function totalsReader(db: SqliteDatabase): () => ConversationTotals {
   const sumsStatement = db.prepare(`SELECT ${TOTAL_COLUMNS.join(', ')} FROM conversation_totals WHERE id = 1`);
-  const waitingStatement = db.prepare('SELECT queue_id AS queueId, waiting FROM conversation_queue_waiting WHERE waiting <> 0 ORDER BY queue_id');
+  const waitingStatement = db.prepare(
+    'SELECT queue_id AS queueId, waiting FROM conversation_queue_waiting WHERE waiting <> 0 ORDER BY queue_id',
+  );
   return () => {
     const sums = sumsStatement.get() as Record<(typeof TOTAL_COLUMNS)[number], number> | undefined;
-    if (!sums) throw new ConversationSchemaError('The conversation_totals row is missing; the conversation schema was not created by this package.');
+    if (!sums)
+      throw new ConversationSchemaError(
+        'The conversation_totals row is missing; the conversation schema was not created by this package.',
+      );
     return totalsOf(sums, waitingStatement.all() as { queueId: string; waiting: number }[]);
   };
 }
 
-function totalsOf(sums: Record<(typeof TOTAL_COLUMNS)[number], number>, waitingByQueue: { queueId: string; waiting: number }[]): ConversationTotals {
+function totalsOf(
+  sums: Record<(typeof TOTAL_COLUMNS)[number], number>,
+  waitingByQueue: { queueId: string; waiting: number }[],
+): ConversationTotals {
   return {
     active: sums.active,
     ended: sums.ended,

@@ -38,7 +38,14 @@ import { insertCanonicalAt, ProjectionFold } from '../projection.js';
 import type { ConversationProjection } from '../projection.js';
 import type { ConversationStore } from './conversation-store.js';
 import { LruMap } from './lru-map.js';
-import { conversationReader, decodeFact, encodeFact, ensureConversationSchema, newRowVersion, readFacts } from './sqlite-conversation-schema.js';
+import {
+  conversationReader,
+  decodeFact,
+  encodeFact,
+  ensureConversationSchema,
+  newRowVersion,
+  readFacts,
+} from './sqlite-conversation-schema.js';
 import type { SqliteDatabase } from './sqlite.js';
 
 /** Default of {@link SqliteConversationStoreOptions.cacheConversations}. */
@@ -175,7 +182,9 @@ export class SqliteConversationStore implements ConversationStore {
   constructor(db: SqliteDatabase, options: SqliteConversationStoreOptions = {}) {
     const capacity = options.cacheConversations ?? DEFAULT_CACHED_CONVERSATIONS;
     if (!Number.isInteger(capacity) || capacity < 0) {
-      throw new RangeError(`cacheConversations must be a whole number ≥ 0 (0 turns the cache off), got ${String(capacity)}.`);
+      throw new RangeError(
+        `cacheConversations must be a whole number ≥ 0 (0 turns the cache off), got ${String(capacity)}.`,
+      );
     }
     this.#cache = new LruMap(capacity);
     ensureConversationSchema(db);
@@ -186,7 +195,9 @@ export class SqliteConversationStore implements ConversationStore {
     const selectRow = db.prepare(
       'SELECT rowid, version, fact_rowids AS rowids, state, answered, abandoned, handle_ms AS handleMs, waiting_queue_id AS waitingQueueId FROM conversations WHERE conversation_id = ?',
     );
-    const selectFacts = db.prepare('SELECT fact FROM conversation_fact_log WHERE rowid IN (SELECT value FROM json_each(?))').pluck();
+    const selectFacts = db
+      .prepare('SELECT fact FROM conversation_fact_log WHERE rowid IN (SELECT value FROM json_each(?))')
+      .pluck();
     const selectVersion = db.prepare('SELECT version FROM conversations WHERE rowid = ?').pluck();
     const insertRow = db.prepare(
       'INSERT INTO conversations (fact_rowids, updated_at, version, update_seq, state, answered, abandoned, waiting_queue_id, handle_ms, conversation_id) ' +
@@ -197,17 +208,30 @@ export class SqliteConversationStore implements ConversationStore {
         'WHERE rowid = ? AND version = ?',
     );
     // The same when the typed columns are unchanged (most events): fewer values, and no trigger to run.
-    const updateOrder = db.prepare('UPDATE conversations SET fact_rowids = ?, updated_at = ?, version = ?, update_seq = ? WHERE rowid = ? AND version = ?');
+    const updateOrder = db.prepare(
+      'UPDATE conversations SET fact_rowids = ?, updated_at = ?, version = ?, update_seq = ? WHERE rowid = ? AND version = ?',
+    );
     const selectStored = db.prepare('SELECT fact_rowids FROM conversations WHERE conversation_id = ?').pluck();
     const project = conversationReader(db);
-    const decodeCompact = (text: string, conversationId: string): ConversationFact => compactFact(decodeFact(text, conversationId), conversationId, pool);
+    const decodeCompact = (text: string, conversationId: string): ConversationFact =>
+      compactFact(decodeFact(text, conversationId), conversationId, pool);
 
     /** The conversation as stored: its row's version and the facts its row lists. */
     const load = (conversationId: string): Entry => {
       const row = selectRow.get(conversationId) as
-        | { rowid: number; version: number; rowids: string; state: string; answered: number; abandoned: number; handleMs: number; waitingQueueId: string | null }
+        | {
+            rowid: number;
+            version: number;
+            rowids: string;
+            state: string;
+            answered: number;
+            abandoned: number;
+            handleMs: number;
+            waitingQueueId: string | null;
+          }
         | undefined;
-      if (!row) return { facts: [], fold: undefined, rowids: [], version: undefined, rowid: undefined, columns: undefined };
+      if (!row)
+        return { facts: [], fold: undefined, rowids: [], version: undefined, rowid: undefined, columns: undefined };
       const facts = readFacts(selectFacts, conversationId, row.rowids, decodeCompact);
       return {
         facts,
@@ -215,7 +239,13 @@ export class SqliteConversationStore implements ConversationStore {
         rowids: JSON.parse(row.rowids) as number[],
         version: row.version,
         rowid: row.rowid,
-        columns: { state: row.state, answered: row.answered, abandoned: row.abandoned, handleMs: row.handleMs, waitingQueueId: row.waitingQueueId },
+        columns: {
+          state: row.state,
+          answered: row.answered,
+          abandoned: row.abandoned,
+          handleMs: row.handleMs,
+          waitingQueueId: row.waitingQueueId,
+        },
       };
     };
 
@@ -224,7 +254,11 @@ export class SqliteConversationStore implements ConversationStore {
      * only write that can precede a failure, the fact's log row, is removed again on the way out,
      * and each statement is atomic on its own), else one of its own (see `#apply`).
      */
-    const applyIn = (fact: ConversationFact, cached: Entry | undefined, project: boolean): ConversationProjection | undefined => {
+    const applyIn = (
+      fact: ConversationFact,
+      cached: Entry | undefined,
+      project: boolean,
+    ): ConversationProjection | undefined => {
       const id = fact.conversationId;
       const entry = cached ?? load(id);
       const compact = compactFact(fact, entry.facts[0]?.conversationId ?? id, pool);
@@ -251,15 +285,46 @@ export class SqliteConversationStore implements ConversationStore {
         const handleMs = fold.handleMs;
         const known = entry.columns;
         const unchanged =
-          known !== undefined && known.state === state && known.answered === answered && known.abandoned === abandoned && known.handleMs === handleMs && known.waitingQueueId === waitingQueueId;
+          known !== undefined &&
+          known.state === state &&
+          known.answered === answered &&
+          known.abandoned === abandoned &&
+          known.handleMs === handleMs &&
+          known.waitingQueueId === waitingQueueId;
         if (entry.rowid === undefined) {
-          const inserted = insertRow.run(rowids, updatedAt, version, factRowid, state, answered, abandoned, waitingQueueId, handleMs, id);
-          if (inserted.changes === 0) throw new Error(`Conversation ${id} was created while this transaction held the write lock; this is a bug.`);
+          const inserted = insertRow.run(
+            rowids,
+            updatedAt,
+            version,
+            factRowid,
+            state,
+            answered,
+            abandoned,
+            waitingQueueId,
+            handleMs,
+            id,
+          );
+          if (inserted.changes === 0)
+            throw new Error(
+              `Conversation ${id} was created while this transaction held the write lock; this is a bug.`,
+            );
           entry.rowid = Number(inserted.lastInsertRowid);
         } else if (
           (unchanged
             ? updateOrder.run(rowids, updatedAt, version, factRowid, entry.rowid, entry.version)
-            : updateRow.run(rowids, updatedAt, version, factRowid, state, answered, abandoned, waitingQueueId, handleMs, entry.rowid, entry.version)
+            : updateRow.run(
+                rowids,
+                updatedAt,
+                version,
+                factRowid,
+                state,
+                answered,
+                abandoned,
+                waitingQueueId,
+                handleMs,
+                entry.rowid,
+                entry.version,
+              )
           ).changes === 0
         ) {
           // Someone else wrote the row (possible only with a cached copy: `load` read it under this transaction's lock).
@@ -277,7 +342,11 @@ export class SqliteConversationStore implements ConversationStore {
       }
     };
     const applyTransaction = db.transaction(applyIn);
-    const applyOnce = (fact: ConversationFact, cached: Entry | undefined, project: boolean): ConversationProjection | undefined =>
+    const applyOnce = (
+      fact: ConversationFact,
+      cached: Entry | undefined,
+      project: boolean,
+    ): ConversationProjection | undefined =>
       db.inTransaction ? applyIn(fact, cached, project) : applyTransaction.immediate(fact, cached, project);
 
     this.#apply = (fact, project) => {

@@ -28,7 +28,8 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
         'ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, reason = excluded.reason, dead_lettered_at = excluded.dead_lettered_at, entry = excluded.entry',
     );
     const list = db.prepare('SELECT entry FROM dead_letters ORDER BY dead_lettered_at, id LIMIT ?').pluck();
-    this.#put = (entry) => void upsert.run(entry.id, entry.stage, entry.reason, entry.deadLetteredAt, JSON.stringify(entry));
+    this.#put = (entry) =>
+      void upsert.run(entry.id, entry.stage, entry.reason, entry.deadLetteredAt, JSON.stringify(entry));
     this.#list = (limit) => (list.all(limit) as string[]).map((text) => JSON.parse(text) as DeadLetterEntry);
   }
 

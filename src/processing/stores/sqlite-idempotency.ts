@@ -34,7 +34,10 @@
 import { hash } from 'node:crypto';
 import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError } from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
-import type { BasePersistenceLayerOptions, IdempotencyRecordStatusValue } from '@aws-lambda-powertools/idempotency/types';
+import type {
+  BasePersistenceLayerOptions,
+  IdempotencyRecordStatusValue,
+} from '@aws-lambda-powertools/idempotency/types';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import { IDEMPOTENCY_KEY_PREFIX } from '../processor.js';
 import type { SqliteDatabase } from './sqlite.js';
@@ -134,7 +137,10 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
         ? hash(this.#hashFunction, JSON.stringify(value), 'base64')
         : super.getHashedIdempotencyKey(data).slice(prefix.length + 1);
     const eventTime = payload?.eventTime;
-    const key = this.#byEventTime && isEventTime(eventTime) ? `${prefix}#${timePart(eventTime)}#${digest}` : `${prefix}#${digest}`;
+    const key =
+      this.#byEventTime && isEventTime(eventTime)
+        ? `${prefix}#${timePart(eventTime)}#${digest}`
+        : `${prefix}#${digest}`;
     if (memoizable) this.#hashedKeys.set(data, key);
     return key;
   }
@@ -151,8 +157,15 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
       if (existing !== undefined) {
         const current = held ?? toRecord(existing as Row);
         const expired = current.expiryTimestamp !== undefined && current.expiryTimestamp < now / 1000;
-        const abandoned = current.getStatus() === 'INPROGRESS' && current.inProgressExpiryTimestamp !== undefined && current.inProgressExpiryTimestamp < now;
-        if (!expired && !abandoned) throw new IdempotencyItemAlreadyExistsError(`Failed to put record for already existing idempotency key: ${key}`, current);
+        const abandoned =
+          current.getStatus() === 'INPROGRESS' &&
+          current.inProgressExpiryTimestamp !== undefined &&
+          current.inProgressExpiryTimestamp < now;
+        if (!expired && !abandoned)
+          throw new IdempotencyItemAlreadyExistsError(
+            `Failed to put record for already existing idempotency key: ${key}`,
+            current,
+          );
       }
       if (box) box.record = record;
       else inProgress.set(key, { record });
@@ -193,7 +206,14 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
       this.#statements.upsert.run(record.idempotencyKey, record.getStatus(), expiration, data, validation ?? null);
       return;
     }
-    if (validation !== undefined) this.#statements.updateWithValidation.run(record.getStatus(), expiration, data, validation, record.idempotencyKey);
+    if (validation !== undefined)
+      this.#statements.updateWithValidation.run(
+        record.getStatus(),
+        expiration,
+        data,
+        validation,
+        record.idempotencyKey,
+      );
     else this.#statements.update.run(record.getStatus(), expiration, data, record.idempotencyKey);
   }
 
@@ -227,7 +247,8 @@ export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {
   }
 }
 
-const isEventTime = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isEventTime = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 const timePart = (eventTime: number): string => String(eventTime).padStart(15, '0');
 
 /**
@@ -239,9 +260,15 @@ const timePart = (eventTime: number): string => String(eventTime).padStart(15, '
  * const id = idempotencyRecordId(event.key, event.kind === 'conversation' ? event.eventTime : undefined, { recordIdsByEventTime: true });
  * db.prepare('SELECT status FROM idempotency WHERE id = ?').get(id);
  */
-export function idempotencyRecordId(eventKey: string, eventTime: number | undefined, options: { recordIdsByEventTime?: boolean } = {}): string {
+export function idempotencyRecordId(
+  eventKey: string,
+  eventTime: number | undefined,
+  options: { recordIdsByEventTime?: boolean } = {},
+): string {
   const digest = hash('md5', JSON.stringify(eventKey), 'base64');
-  return options.recordIdsByEventTime && isEventTime(eventTime) ? `${IDEMPOTENCY_KEY_PREFIX}#${timePart(eventTime)}#${digest}` : `${IDEMPOTENCY_KEY_PREFIX}#${digest}`;
+  return options.recordIdsByEventTime && isEventTime(eventTime)
+    ? `${IDEMPOTENCY_KEY_PREFIX}#${timePart(eventTime)}#${digest}`
+    : `${IDEMPOTENCY_KEY_PREFIX}#${digest}`;
 }
 
 /** `processing_schema.component` recording which record ids a database's `idempotency` table holds. */
@@ -262,21 +289,32 @@ const RECORD_ID_SCHEMES = { powertools: 1, byEventTime: 2 } as const;
  * const layer = new SqliteIdempotencyPersistenceLayer(db, { recordIdsByEventTime: byEventTime });
  */
 export function resolveIdempotencyRecordIds(db: SqliteDatabase, preferByEventTime: boolean): boolean {
-  return db.transaction(() => {
-    db.exec('CREATE TABLE IF NOT EXISTS processing_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-    const stored = db.prepare('SELECT version FROM processing_schema WHERE component = ?').pluck().get(RECORD_ID_SCHEME_COMPONENT) as number | undefined;
-    if (stored !== undefined) {
-      if (stored !== RECORD_ID_SCHEMES.powertools && stored !== RECORD_ID_SCHEMES.byEventTime) {
-        throw new Error(`This database records idempotency record id scheme ${stored}, unknown to this version of genesys-event-pipeline. Upgrade the package, or use a new data directory.`);
+  return db
+    .transaction(() => {
+      db.exec('CREATE TABLE IF NOT EXISTS processing_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+      const stored = db
+        .prepare('SELECT version FROM processing_schema WHERE component = ?')
+        .pluck()
+        .get(RECORD_ID_SCHEME_COMPONENT) as number | undefined;
+      if (stored !== undefined) {
+        if (stored !== RECORD_ID_SCHEMES.powertools && stored !== RECORD_ID_SCHEMES.byEventTime) {
+          throw new Error(
+            `This database records idempotency record id scheme ${stored}, unknown to this version of genesys-event-pipeline. Upgrade the package, or use a new data directory.`,
+          );
+        }
+        return stored === RECORD_ID_SCHEMES.byEventTime;
       }
-      return stored === RECORD_ID_SCHEMES.byEventTime;
-    }
-    const tableExists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'idempotency'").get() !== undefined;
-    const hasRecords = tableExists && db.prepare('SELECT 1 FROM idempotency LIMIT 1').get() !== undefined;
-    const byEventTime = preferByEventTime && !hasRecords;
-    db.prepare('INSERT INTO processing_schema (component, version) VALUES (?, ?)').run(RECORD_ID_SCHEME_COMPONENT, byEventTime ? RECORD_ID_SCHEMES.byEventTime : RECORD_ID_SCHEMES.powertools);
-    return byEventTime;
-  }).immediate();
+      const tableExists =
+        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'idempotency'").get() !== undefined;
+      const hasRecords = tableExists && db.prepare('SELECT 1 FROM idempotency LIMIT 1').get() !== undefined;
+      const byEventTime = preferByEventTime && !hasRecords;
+      db.prepare('INSERT INTO processing_schema (component, version) VALUES (?, ?)').run(
+        RECORD_ID_SCHEME_COMPONENT,
+        byEventTime ? RECORD_ID_SCHEMES.byEventTime : RECORD_ID_SCHEMES.powertools,
+      );
+      return byEventTime;
+    })
+    .immediate();
 }
 
 /** The layer's statements, prepared once; parameters by position (binding by name costs a lookup per parameter). */
@@ -295,7 +333,9 @@ function prepare(db: SqliteDatabase) {
       WHERE idempotency.expiration < ?
          OR (idempotency.status = 'INPROGRESS' AND idempotency.in_progress_expiration IS NOT NULL AND idempotency.in_progress_expiration < ?)
     `),
-    get: db.prepare('SELECT id, status, expiration, in_progress_expiration, data, validation FROM idempotency WHERE id = ?'),
+    get: db.prepare(
+      'SELECT id, status, expiration, in_progress_expiration, data, validation FROM idempotency WHERE id = ?',
+    ),
     /** (id, status, expiration, data, validation): a completed record's first write */
     upsert: db.prepare(`
       INSERT INTO idempotency (id, status, expiration, in_progress_expiration, data, validation) VALUES (?, ?, ?, NULL, ?, ?)
@@ -304,7 +344,9 @@ function prepare(db: SqliteDatabase) {
     /** (status, expiration, data, id) */
     update: db.prepare('UPDATE idempotency SET status = ?, expiration = ?, data = COALESCE(?, data) WHERE id = ?'),
     /** (status, expiration, data, validation, id) */
-    updateWithValidation: db.prepare('UPDATE idempotency SET status = ?, expiration = ?, data = COALESCE(?, data), validation = ? WHERE id = ?'),
+    updateWithValidation: db.prepare(
+      'UPDATE idempotency SET status = ?, expiration = ?, data = COALESCE(?, data), validation = ? WHERE id = ?',
+    ),
     delete: db.prepare('DELETE FROM idempotency WHERE id = ?'),
     purge: db.prepare('DELETE FROM idempotency WHERE expiration < ?'),
     countByStatus: db.prepare('SELECT status, COUNT(*) AS n FROM idempotency GROUP BY status'),

@@ -19,7 +19,10 @@ export function openProcessingDatabase(path: string, options: OpenProcessingData
   const db = openSqliteDatabase(path, { busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)) });
   if (options.walAutoCheckpointPages !== undefined) {
     const pages = options.walAutoCheckpointPages;
-    if (!Number.isInteger(pages) || pages < 0) throw new RangeError(`walAutoCheckpointPages must be a whole number ≥ 0 (0: no automatic checkpoints), got ${String(pages)}.`);
+    if (!Number.isInteger(pages) || pages < 0)
+      throw new RangeError(
+        `walAutoCheckpointPages must be a whole number ≥ 0 (0: no automatic checkpoints), got ${String(pages)}.`,
+      );
     db.pragma(`wal_autocheckpoint = ${pages}`);
   }
   return db;
