@@ -1,6 +1,7 @@
 /** The Genesys event model: topics, schemas, identity and parsing. */
 export * from './topics.js';
 export * from './schemas.js';
+export * from './family-schemas.js';
 export * from './identity.js';
 // parse.js also holds parseGenesysEventWithZod, the tests' reference: not part of the public surface.
 export {
@@ -11,4 +12,18 @@ export {
   jsonPath,
   describe,
 } from './parse.js';
-export type { EventProblem, ConversationEvent, OtherEvent, GenesysEvent, ParseResult } from './parse.js';
+export type {
+  EventProblem,
+  ConversationEvent,
+  UserPresenceEvent,
+  UserRoutingStatusEvent,
+  UserActivityEvent,
+  AgentStateEvent,
+  AuditEvent,
+  TranscriptionEvent,
+  GenericEvent,
+  OtherEvent,
+  GenesysEvent,
+  GenesysEventOfKind,
+  ParseResult,
+} from './parse.js';

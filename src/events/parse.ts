@@ -6,15 +6,33 @@ import type { z } from 'zod';
 import { compileSchema, UNDECIDED, UnsupportedSchemaError } from './compiled-schema.js';
 import type { CompileOptions, CompiledSchema } from './compiled-schema.js';
 import { canonicalJson, eventKey, eventKeyOfCanonicalBody } from './identity.js';
+import { FAMILY_BODY_SCHEMAS } from './family-schemas.js';
+import type {
+  AuditBody,
+  FamilyKind,
+  TranscriptionBody,
+  UserActivityBody,
+  UserPresenceBody,
+  UserRoutingStatusBody,
+} from './family-schemas.js';
 import { CONVERSATION_BODY_SCHEMAS, EnvelopeSchema, PARTNER_SOURCE_PATTERN } from './schemas.js';
 import type { ConversationEventBody, GenesysEnvelope } from './schemas.js';
 import {
+  AUDIT_TOPIC,
   CONVERSATION_TOPIC_PREFIX,
   CONVERSATION_TOPICS,
+  isGenericTopicName,
+  kindOfTopic,
+  typedTopicInstanceOf,
   parseConversationTopicName,
+  topicIds,
   topicMatchesGeneric,
+  TRANSCRIPTION_TOPIC,
+  USER_ACTIVITY_TOPIC,
+  USER_PRESENCE_TOPIC,
+  USER_ROUTING_STATUS_TOPIC,
 } from './topics.js';
-import type { ConversationTopic } from './topics.js';
+import type { ConversationTopic, EventKind } from './topics.js';
 
 /**
  * The largest event the pipeline takes: 256 KiB, the Step Functions limit on a state's input
@@ -46,6 +64,13 @@ interface EventBase {
   orgId: string;
   /** Idempotency key (see {@link eventKey}). */
   key: string;
+  /**
+   * When it happened, epoch ms: the body's own time — `eventTime` (conversation detail events,
+   * audits, transcription), `modifiedDate` (presence), `routingStatus.startTime` (routing status),
+   * the later of both (activity) — or, when the body has none that reads as a date,
+   * `detail.timestamp`, else the envelope's `time`.
+   */
+  time: number;
 }
 
 /** An event of one of the 16 conversation detail topics, with its typed body. */
@@ -54,22 +79,85 @@ export type ConversationEvent<T extends ConversationTopic = ConversationTopic> =
     kind: 'conversation';
     topic: P;
     conversationId: string;
-    /** `eventBody.eventTime`, epoch milliseconds. */
+    /** `eventBody.eventTime`, epoch milliseconds (also `time`). */
     eventTime: number;
     body: ConversationEventBody<P>;
   };
 }[T];
 
-/** An event of any other Genesys topic: accepted and kept, flagged by `kind: 'other'`. */
-export interface OtherEvent extends EventBase {
-  kind: 'other';
+/** `v2.users.{id}.presence`: a user's presence changed. */
+export interface UserPresenceEvent extends EventBase {
+  kind: 'user-presence';
+  topic: typeof USER_PRESENCE_TOPIC;
+  /** The user (the id in the topic name). */
+  userId: string;
+  body: UserPresenceBody;
+}
+
+/** `v2.users.{id}.routingStatus`: a user's routing status changed. */
+export interface UserRoutingStatusEvent extends EventBase {
+  kind: 'user-routing-status';
+  topic: typeof USER_ROUTING_STATUS_TOPIC;
+  /** The user (the id in the topic name). */
+  userId: string;
+  body: UserRoutingStatusBody;
+}
+
+/** `v2.users.{id}.activity`: a user's routing status, presence, out of office and queues. */
+export interface UserActivityEvent extends EventBase {
+  kind: 'user-activity';
+  topic: typeof USER_ACTIVITY_TOPIC;
+  /** The user (the id in the topic name). */
+  userId: string;
+  body: UserActivityBody;
+}
+
+/** `v2.audits.entitytype.{id}.entityid.{id}`: one audit log entry. */
+export interface AuditEvent extends EventBase {
+  kind: 'audit';
+  topic: typeof AUDIT_TOPIC;
+  /** The entity type in the topic name (e.g. `Queue`, `UserPresence`). */
+  entityType: string;
+  /** The entity id in the topic name. */
+  entityId: string;
+  body: AuditBody;
+}
+
+/** `v2.conversations.{id}.transcription`: utterances of a conversation. */
+export interface TranscriptionEvent extends EventBase {
+  kind: 'transcription';
+  topic: typeof TRANSCRIPTION_TOPIC;
+  /** The conversation (the id in the topic name). */
+  conversationId: string;
+  body: TranscriptionBody;
+}
+
+/**
+ * An event of any topic without a typed model (`v2.operations.events.{id}`,
+ * `v2.quality.evaluations`, …): the envelope validated, the body any JSON object.
+ */
+export interface GenericEvent extends EventBase {
+  kind: 'generic';
   /** The generic topic, as for `genericTopic`. */
   topic: string;
+  /** The values of the topic's `{id}` segments, in order (empty for a topic without `{id}`). */
+  ids: string[];
+  /** The entity the event is about: the first id of the topic name; absent for a topic without `{id}`. */
+  entityId?: string;
   body: Record<string, unknown>;
 }
 
-/** A validated Genesys event. */
-export type GenesysEvent = ConversationEvent | OtherEvent;
+/** @deprecated renamed {@link GenericEvent} (`kind: 'generic'`). */
+export type OtherEvent = GenericEvent;
+
+/** The events of the agent-state families (presence, routing status, activity). */
+export type AgentStateEvent = UserPresenceEvent | UserRoutingStatusEvent | UserActivityEvent;
+
+/** A validated Genesys event; `kind` tells its family and the type of its body. */
+export type GenesysEvent = ConversationEvent | AgentStateEvent | AuditEvent | TranscriptionEvent | GenericEvent;
+
+/** The event type of each kind. */
+export type GenesysEventOfKind<K extends EventKind> = Extract<GenesysEvent, { kind: K }>;
 
 /** Result of {@link parseGenesysEvent}. */
 export type ParseResult = { ok: true; event: GenesysEvent } | { ok: false; problems: EventProblem[] };
@@ -79,10 +167,12 @@ export type ParseResult = { ok: true; event: GenesysEvent } | { ok: false; probl
  *
  * Checks, in order: size (≤ 256 KiB), JSON syntax, the envelope (partner `source`, `detail`
  * with `topicName`, `version`, `eventBody`), that `detail.topicName` is an instance of the
- * generic `detail-type`, and for conversation detail topics the typed `eventBody` (and that its
- * `conversationId` is the id in the topic name).
+ * generic `detail-type`, and for the typed families the `eventBody` (conversation detail topics:
+ * also that its `conversationId` is the id in the topic name; transcription: the same when the
+ * body names one). Any other topic is a generic event (`kind: 'generic'`).
  *
- * The zod schemas (`EnvelopeSchema`, `CONVERSATION_BODY_SCHEMAS`) define what is valid. A valid
+ * The zod schemas (`EnvelopeSchema`, `CONVERSATION_BODY_SCHEMAS`, `FAMILY_BODY_SCHEMAS`) define
+ * what is valid. A valid
  * event is recognized by functions compiled from those schemas (see `compiled-schema.ts`),
  * which build exactly zod's output several times faster; anything they do not accept goes
  * through zod itself, which gives the problems.
@@ -165,6 +255,14 @@ const fastBodies = new Map(
     compiled<ConversationEventBody>(CONVERSATION_BODY_SCHEMAS[topic], { canonicalJson }),
   ]),
 );
+const fastFamilyBodies = new Map(
+  (Object.keys(FAMILY_BODY_SCHEMAS) as FamilyKind[]).map((kind) => [
+    kind,
+    compiled<Record<string, unknown>>(FAMILY_BODY_SCHEMAS[kind] as z.ZodType<Record<string, unknown>>, {
+      canonicalJson,
+    }),
+  ]),
+);
 
 /** The validated envelope: compiled first, zod when that cannot vouch for it. `json`: the value is plain JSON data. */
 function checkEnvelope(value: object, json: boolean): GenesysEnvelope | Invalid {
@@ -188,6 +286,27 @@ function checkBody(
   }
   const body = zodCheck(CONVERSATION_BODY_SCHEMAS[topic], value, ['detail', 'eventBody']) as
     ConversationEventBody | Invalid;
+  return body instanceof Invalid ? body : { value: body };
+}
+
+/** {@link checkBody} for the body of a typed family other than conversation. */
+function checkFamilyBody(
+  kind: FamilyKind,
+  value: unknown,
+  json: boolean,
+): { value: Record<string, unknown>; canonical?: string } | Invalid {
+  const fast = fastFamilyBodies.get(kind);
+  if (fast && json) {
+    const parsed = fast.parseJsonCanonical!(value);
+    if (parsed !== UNDECIDED) return parsed;
+  } else if (fast) {
+    const data = fast.parse(value);
+    if (data !== UNDECIDED) return { value: data };
+  }
+  const body = zodCheck(FAMILY_BODY_SCHEMAS[kind] as z.ZodType<Record<string, unknown>>, value, [
+    'detail',
+    'eventBody',
+  ]);
   return body instanceof Invalid ? body : { value: body };
 }
 
@@ -228,20 +347,18 @@ function parseValue(value: unknown, json: boolean): ParseResult {
 
   const topic = generic.conversationTopic;
   if (topic === undefined) {
-    const body = event.detail.eventBody;
-    return {
-      ok: true,
-      event: {
-        kind: 'other',
-        topic: genericTopic,
-        genericTopic,
-        topicName,
-        orgId,
-        envelope: event,
-        body,
-        key: eventKey(topicName, body),
-      },
-    };
+    if (generic.kind === 'generic') {
+      const body = event.detail.eventBody;
+      return { ok: true, event: genericEvent(event, topicName, genericTopic, orgId, body, eventKey(topicName, body)) };
+    }
+    const kind = generic.kind as FamilyKind;
+    const checked = checkFamilyBody(kind, event.detail.eventBody, json);
+    if (checked instanceof Invalid) return fail(...checked.problems);
+    const key =
+      checked.canonical !== undefined
+        ? eventKeyOfCanonicalBody(topicName, checked.canonical)
+        : eventKey(topicName, event.detail.eventBody);
+    return familyEvent(kind, event, topicName, genericTopic, orgId, checked.value, key);
   }
 
   // topicName matched `v2.detail.events.conversation.{id}.<topic>` segment by segment, so it is
@@ -269,10 +386,99 @@ function parseValue(value: unknown, json: boolean): ParseResult {
       envelope: event,
       conversationId: body.conversationId,
       eventTime: body.eventTime,
+      time: body.eventTime,
       body,
       key,
     } as ConversationEvent,
   };
+}
+
+/** A generic event: the topic's ids, the first as the entity. */
+function genericEvent(
+  envelope: GenesysEnvelope,
+  topicName: string,
+  genericTopic: string,
+  orgId: string,
+  body: Record<string, unknown>,
+  key: string,
+): GenericEvent {
+  const ids = topicIds(topicName, genericTopic);
+  return {
+    kind: 'generic',
+    topic: genericTopic,
+    genericTopic,
+    topicName,
+    orgId,
+    envelope,
+    ids,
+    ...(ids.length > 0 ? { entityId: ids[0]! } : {}),
+    time: fallbackTime(envelope),
+    body,
+    key,
+  };
+}
+
+/** The event of a typed family other than conversation, from its validated body (or the body's problem). */
+function familyEvent(
+  kind: FamilyKind,
+  envelope: GenesysEnvelope,
+  topicName: string,
+  genericTopic: string,
+  orgId: string,
+  body: Record<string, unknown>,
+  key: string,
+): ParseResult {
+  const ids = topicIds(topicName, genericTopic);
+  const base = { genericTopic, topicName, orgId, envelope, key };
+  switch (kind) {
+    case 'user-presence': {
+      const b = body as UserPresenceBody;
+      const time = dateMs(b.modifiedDate) ?? fallbackTime(envelope);
+      return ok({ ...base, kind, topic: USER_PRESENCE_TOPIC, userId: ids[0]!, time, body: b });
+    }
+    case 'user-routing-status': {
+      const b = body as UserRoutingStatusBody;
+      const time = dateMs(b.routingStatus.startTime) ?? fallbackTime(envelope);
+      return ok({ ...base, kind, topic: USER_ROUTING_STATUS_TOPIC, userId: ids[0]!, time, body: b });
+    }
+    case 'user-activity': {
+      const b = body as UserActivityBody;
+      const routing = dateMs(b.routingStatus?.startTime);
+      const presence = dateMs(b.presence?.modifiedDate);
+      const time =
+        routing === undefined ? (presence ?? fallbackTime(envelope)) : Math.max(routing, presence ?? routing);
+      return ok({ ...base, kind, topic: USER_ACTIVITY_TOPIC, userId: ids[0]!, time, body: b });
+    }
+    case 'audit': {
+      const b = body as AuditBody;
+      const time = dateMs(b.eventTime) ?? fallbackTime(envelope);
+      return ok({ ...base, kind, topic: AUDIT_TOPIC, entityType: ids[0]!, entityId: ids[1]!, time, body: b });
+    }
+    case 'transcription': {
+      const b = body as TranscriptionBody;
+      const conversationId = ids[0]!;
+      if (b.conversationId !== undefined && b.conversationId !== conversationId)
+        return fail(otherConversation(b.conversationId, conversationId));
+      const time = dateMs(b.eventTime) ?? fallbackTime(envelope);
+      return ok({ ...base, kind, topic: TRANSCRIPTION_TOPIC, conversationId, time, body: b });
+    }
+  }
+}
+
+function ok(event: GenesysEvent): ParseResult {
+  return { ok: true, event };
+}
+
+/** Epoch ms of a date string, or `undefined` when absent or unreadable. */
+function dateMs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** `detail.timestamp` (when present: when Genesys published the event), else the envelope's `time`; both validated ISO 8601. */
+function fallbackTime(envelope: GenesysEnvelope): number {
+  return dateMs(envelope.detail.timestamp) ?? Date.parse(envelope.time);
 }
 
 /**
@@ -304,25 +510,32 @@ export function parseGenesysEventWithZod(input: string | object): ParseResult {
   const genericTopic = event['detail-type'];
   const { topicName } = event.detail;
   const orgId = PARTNER_SOURCE_PATTERN.exec(event.source)![1]!;
-  if (!GENERIC_TOPIC_PATTERN.test(genericTopic) || !genericTopic.includes('{id}')) return fail(notATopic(genericTopic));
+  const info = describeGenericTopic(genericTopic);
+  if (!info.valid) return fail(notATopic(genericTopic));
   if (!topicMatchesGeneric(topicName, genericTopic)) return fail(notAnInstance(topicName, genericTopic));
 
-  const conversation = parseConversationTopicName(genericTopic);
+  const conversation = info.kind === 'conversation' ? parseConversationTopicName(genericTopic) : undefined;
   if (!conversation) {
-    const body = event.detail.eventBody;
-    return {
-      ok: true,
-      event: {
-        kind: 'other',
-        topic: genericTopic,
-        genericTopic,
-        topicName,
-        orgId,
-        envelope: event,
-        body,
-        key: eventKey(topicName, body),
-      },
-    };
+    if (info.kind === 'generic') {
+      const body = event.detail.eventBody;
+      return { ok: true, event: genericEvent(event, topicName, genericTopic, orgId, body, eventKey(topicName, body)) };
+    }
+    const kind = info.kind as FamilyKind;
+    const parsedBody = (FAMILY_BODY_SCHEMAS[kind] as z.ZodType<Record<string, unknown>>).safeParse(
+      event.detail.eventBody,
+      { reportInput: true },
+    );
+    if (!parsedBody.success)
+      return fail(...parsedBody.error.issues.map((issue) => toProblem(issue, ['detail', 'eventBody'])));
+    return familyEvent(
+      kind,
+      event,
+      topicName,
+      genericTopic,
+      orgId,
+      parsedBody.data,
+      eventKey(topicName, event.detail.eventBody),
+    );
   }
   const { topic } = conversation;
   const conversationIdInTopic = parseConversationTopicName(topicName)!.id;
@@ -344,6 +557,7 @@ export function parseGenesysEventWithZod(input: string | object): ParseResult {
       envelope: event,
       conversationId: body.conversationId,
       eventTime: body.eventTime,
+      time: body.eventTime,
       body,
       key,
     } as ConversationEvent,
@@ -388,11 +602,16 @@ function notAnObject(value: unknown): EventProblem {
 }
 
 function notATopic(genericTopic: string): EventProblem {
+  const instanceOf = typedTopicInstanceOf(genericTopic);
   return {
     path: '$["detail-type"]',
-    expected: 'a generic Genesys topic name such as "v2.detail.events.conversation.{id}.customer.start"',
+    expected: instanceOf
+      ? `the generic topic name "${instanceOf}" (the literal {id})`
+      : 'a generic Genesys topic name such as "v2.detail.events.conversation.{id}.customer.start" or "v2.users.{id}.presence" ("v2", then segments of letters, digits, "_", "-" or {id})',
     found: describe(genericTopic),
-    message: `"detail-type" is not a Genesys topic name. Genesys sets it to the generic topic (with the literal {id}); rules must match those names, not "${genericTopic}".`,
+    message: instanceOf
+      ? `"detail-type" "${genericTopic}" names particular entities; Genesys sets it to the generic topic "${instanceOf}" (the real ids are in detail.topicName).`
+      : `"detail-type" is not a Genesys topic name. Genesys sets it to the generic topic (with the literal {id} where the topic names an entity); rules must match those names, not "${genericTopic}".`,
   };
 }
 
@@ -414,14 +633,13 @@ function otherConversation(conversationId: string, conversationIdInTopic: string
   };
 }
 
-/** What a `detail-type` is: a generic topic name or not, and which conversation topic. */
+/** What a `detail-type` is: a generic topic name or not, its kind, and which conversation topic. */
 interface GenericTopicInfo {
   valid: boolean;
+  kind: EventKind;
   conversationTopic: ConversationTopic | undefined;
 }
 
-/** A generic topic name: `v2.` and name characters, with at least one `{id}`. */
-const GENERIC_TOPIC_PATTERN = /^v2\.[A-Za-z0-9_{}.-]+$/;
 const genericTopics = new Map<string, GenericTopicInfo>();
 /** At most this many names, each of at most 256 characters, are remembered (they come from input). */
 const GENERIC_TOPICS_CACHED = 1_024;
@@ -430,13 +648,23 @@ const GENERIC_TOPICS_CACHED = 1_024;
 function genericTopicInfo(genericTopic: string): GenericTopicInfo {
   let info = genericTopics.get(genericTopic);
   if (info === undefined) {
-    info = {
-      valid: GENERIC_TOPIC_PATTERN.test(genericTopic) && genericTopic.includes('{id}'),
-      conversationTopic: parseConversationTopicName(genericTopic)?.topic,
-    };
+    info = describeGenericTopic(genericTopic);
     if (genericTopics.size < GENERIC_TOPICS_CACHED && genericTopic.length <= 256) genericTopics.set(genericTopic, info);
   }
   return info;
+}
+
+/**
+ * A `detail-type` is valid when it is a well-formed generic topic name that is not a concrete
+ * instance of a modelled topic (e.g. `v2.users.7c1….presence`: Genesys puts the literal `{id}`).
+ */
+function describeGenericTopic(genericTopic: string): GenericTopicInfo {
+  const kind = kindOfTopic(genericTopic);
+  return {
+    valid: isGenericTopicName(genericTopic) && typedTopicInstanceOf(genericTopic) === undefined,
+    kind,
+    conversationTopic: kind === 'conversation' ? parseConversationTopicName(genericTopic)?.topic : undefined,
+  };
 }
 
 let lastSource: string | undefined;

@@ -10,8 +10,13 @@
  * detail.topicName  v2.detail.events.conversation.5f1c2d3e-…-9a8b.acd.end
  * ```
  *
- * The pipeline models the 16 conversation detail topics in full; every other topic is kept as
- * an "other" event.
+ * The catalogue ({@link TOPIC_FAMILIES}) names the *families* the pipeline models with a typed
+ * body — the 16 conversation detail topics, user presence, routing status and activity, audits,
+ * transcription — each with its `kind`. Any other Genesys topic (with or without `{id}` segments,
+ * e.g. `v2.operations.events.{id}`, `v2.quality.evaluations`) is accepted too and flows end to end
+ * as a *generic* event (`kind: 'generic'`): envelope validated, idempotency key, archived, stored.
+ * {@link validateTopics} is the one validation every entry point uses (setup, the CDK construct,
+ * `run`); the parser uses {@link isGenericTopicName} and {@link kindOfTopic}.
  */
 
 /** Prefix shared by the conversation detail topics, before the conversation id. */
@@ -131,6 +136,144 @@ function segmentEnd(name: string, start: number): number {
   return dot === -1 ? name.length : dot;
 }
 
+/**
+ * The kinds of parsed events: one per modelled family, and `generic` for every other topic.
+ * Every `GenesysEvent` carries its `kind`.
+ */
+export const EVENT_KINDS = [
+  'conversation',
+  'user-presence',
+  'user-routing-status',
+  'user-activity',
+  'audit',
+  'transcription',
+  'generic',
+] as const;
+
+/** The `kind` of a parsed event. */
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** The kind of a family with a typed body (every kind but `generic`). */
+export type TypedKind = Exclude<EventKind, 'generic'>;
+
+/** One family of topics the pipeline models with a typed body. */
+export interface TopicFamily {
+  kind: TypedKind;
+  /** Its generic topic names. */
+  topics: readonly string[];
+  /** What its events say, in a few words. */
+  description: string;
+  /** The official SDK's model of the body (`purecloud-platform-client-v2`), checked field by field in the tests. */
+  sdkModel: string;
+}
+
+/** The generic topic of user presence: the user's presence changed. */
+export const USER_PRESENCE_TOPIC = 'v2.users.{id}.presence';
+/** The generic topic of routing status: the user's ACD routing status changed. */
+export const USER_ROUTING_STATUS_TOPIC = 'v2.users.{id}.routingStatus';
+/** The generic topic of user activity: routing status, presence, out of office and active queues together. */
+export const USER_ACTIVITY_TOPIC = 'v2.users.{id}.activity';
+/** The generic topic of audits: `v2.audits.entitytype.<entity type>.entityid.<entity id>`. */
+export const AUDIT_TOPIC = 'v2.audits.entitytype.{id}.entityid.{id}';
+/** The generic topic of (voice) transcription: utterances of one conversation. */
+export const TRANSCRIPTION_TOPIC = 'v2.conversations.{id}.transcription';
+
+/** The families with a typed body, by kind. */
+export const TOPIC_FAMILIES: Readonly<Record<TypedKind, TopicFamily>> = {
+  conversation: {
+    kind: 'conversation',
+    topics: GENERIC_CONVERSATION_TOPICS,
+    description: 'conversation detail events (analytics detail events): customer, flow, ACD, agent, wrap-up, voicemail',
+    sdkModel: '<Topic>DetailEventTopic<Event>Event, one per topic (e.g. AcdEndDetailEventTopicAcdEndEvent)',
+  },
+  'user-presence': {
+    kind: 'user-presence',
+    topics: [USER_PRESENCE_TOPIC],
+    description: "a user's presence (system presence and presence definition)",
+    sdkModel: 'PresenceEventUserPresence',
+  },
+  'user-routing-status': {
+    kind: 'user-routing-status',
+    topics: [USER_ROUTING_STATUS_TOPIC],
+    description: "a user's routing status (OFF_QUEUE, IDLE, INTERACTING, NOT_RESPONDING, COMMUNICATING) and since when",
+    sdkModel: 'UserRoutingStatusUserRoutingStatus',
+  },
+  'user-activity': {
+    kind: 'user-activity',
+    topics: [USER_ACTIVITY_TOPIC],
+    description: "a user's routing status, presence, out-of-office and active queues in one event",
+    sdkModel: 'AgentActivityChangedTopicAgentActivity',
+  },
+  audit: {
+    kind: 'audit',
+    topics: [AUDIT_TOPIC],
+    description: 'audit log entries: who changed which entity, how (property changes), when',
+    sdkModel: 'AuditTopicAuditLogMessage',
+  },
+  transcription: {
+    kind: 'transcription',
+    topics: [TRANSCRIPTION_TOPIC],
+    description: 'voice transcription: utterances of a conversation with channel and confidence',
+    sdkModel: 'TranscriptionTopicTranscriptionMessage',
+  },
+};
+
+/** The typed kinds, in catalogue order. */
+export const TYPED_KINDS: readonly TypedKind[] = EVENT_KINDS.filter((k): k is TypedKind => k !== 'generic');
+
+/** Every generic topic name with a typed model, in catalogue order. */
+export const TYPED_TOPICS: readonly string[] = TYPED_KINDS.flatMap((kind) => TOPIC_FAMILIES[kind].topics);
+
+const kindByTopic: ReadonlyMap<string, TypedKind> = new Map(
+  TYPED_KINDS.flatMap((kind) => TOPIC_FAMILIES[kind].topics.map((topic) => [topic, kind] as const)),
+);
+
+/**
+ * The kind of events of a generic topic name: its family's kind, or `generic` for any other topic.
+ *
+ * @example
+ * kindOfTopic('v2.users.{id}.presence') // → 'user-presence'
+ * kindOfTopic('v2.operations.events.{id}') // → 'generic'
+ */
+export function kindOfTopic(genericTopic: string): EventKind {
+  return kindByTopic.get(genericTopic) ?? 'generic';
+}
+
+/** One segment of a generic topic name: `{id}`, or letters, digits, `_` and `-`. */
+const SEGMENT = /^(?:\{id\}|[A-Za-z0-9_-]+)$/;
+
+/**
+ * True for a well-formed generic Genesys topic name: `v2` followed by one or more segments, each
+ * `{id}` or a word of letters, digits, `_` and `-` — e.g. `v2.users.{id}.presence`,
+ * `v2.quality.evaluations` (no id). This is the parser's check of `detail-type` and the first
+ * check of {@link validateTopics}.
+ */
+export function isGenericTopicName(name: string): boolean {
+  if (name.length > 256 || !name.startsWith('v2.')) return false;
+  let start = 3;
+  for (;;) {
+    const end = segmentEnd(name, start);
+    if (!SEGMENT.test(name.slice(start, end))) return false;
+    if (end === name.length) return true;
+    start = end + 1;
+  }
+}
+
+/**
+ * The values of the `{id}` segments of a concrete topic name that is an instance of `genericTopic`
+ * (check with {@link topicMatchesGeneric} first), in order.
+ *
+ * @example
+ * topicIds('v2.audits.entitytype.Queue.entityid.7c1…', 'v2.audits.entitytype.{id}.entityid.{id}') // → ['Queue', '7c1…']
+ */
+export function topicIds(topicName: string, genericTopic: string): string[] {
+  const ids: string[] = [];
+  const concrete = topicName.split('.');
+  const generic = genericTopic.split('.');
+  for (let i = 0; i < generic.length; i++) if (generic[i] === '{id}') ids.push(concrete[i] ?? '');
+  return ids;
+}
+
 /** One problem found by {@link validateTopics}. */
 export interface TopicProblem {
   /** The topic as given. */
@@ -146,33 +289,48 @@ export type TopicValidation =
   { ok: true; topics: string[] } | { ok: false; topics: string[]; problems: TopicProblem[] };
 
 /**
- * Validates a list of topic names against a catalogue of known generic names (by default the
- * 16 conversation detail topics).
+ * Validates a list of topic names: the one validation of `setup`, the CDK construct and `run`.
  *
- * Accepted forms: the generic name (`v2.detail.events.conversation.{id}.acd.end`) and, for the
- * conversation detail topics, the short name (`acd.end`). A concrete name (with a real id) is an
- * error that names the generic form. Duplicates are removed; order is kept.
+ * Accepted forms: generic names (`v2.detail.events.conversation.{id}.acd.end`,
+ * `v2.users.{id}.presence`, `v2.quality.evaluations`); for the conversation detail topics the
+ * short name (`acd.end`); and a family's kind standing for its topics (`conversation` for the 16,
+ * `user-presence`, `audit`, …). Duplicates are removed; order is kept.
+ *
+ * Without `known` (the catalogue mode) any well-formed generic name is accepted — a topic without
+ * a typed model flows as a generic event — except: a concrete name (a UUID where the generic name
+ * has `{id}`, or an entity type where the audit topic has one) names the generic form; a name one
+ * or two edits away from a modelled topic (`v2.users.{id}.presense`) is reported with the names meant (EventBridge matches `detail-type` exactly: a misspelt topic never receives an
+ * event). With `known` (e.g. the topics an org can send, for `setup`), only those names are accepted.
  *
  * @example
+ * validateTopics(['acd.end', 'v2.users.{id}.presence', 'v2.quality.evaluations']).ok // → true
  * validateTopics(['acd.end', 'v2.detail.events.conversation.{id}.custmer.start'])
  * // → { ok: false, problems: [{ topic: '…custmer.start', suggestions: ['…customer.start', …] }] }
  */
-export function validateTopics(
-  topics: readonly string[],
-  known: readonly string[] = GENERIC_CONVERSATION_TOPICS,
-): TopicValidation {
-  const knownSet = new Set(known);
+export function validateTopics(topics: readonly string[], known?: readonly string[]): TopicValidation {
+  const knownSet = known === undefined ? undefined : new Set(known);
   const normalized: string[] = [];
   const problems: TopicProblem[] = [];
+  const add = (topic: string): void => {
+    if (!normalized.includes(topic)) normalized.push(topic);
+  };
   for (const given of topics) {
     const topic = given.trim();
+    if (isTypedKind(topic)) {
+      const family = TOPIC_FAMILIES[topic].topics.filter((t) => knownSet === undefined || knownSet.has(t));
+      if (family.length > 0) {
+        family.forEach(add);
+        continue;
+      }
+    }
     const expanded = isConversationTopic(topic) ? genericConversationTopic(topic) : topic;
-    if (knownSet.has(expanded)) {
-      if (!normalized.includes(expanded)) normalized.push(expanded);
+    if (knownSet ? knownSet.has(expanded) : kindByTopic.has(expanded)) {
+      add(expanded);
       continue;
     }
+    const catalogue = knownSet ? known! : TYPED_TOPICS;
     const generic = genericTopicOf(expanded);
-    if (generic !== expanded && knownSet.has(generic)) {
+    if (generic !== expanded && (knownSet ? knownSet.has(generic) : isGenericTopicName(generic))) {
       problems.push({
         topic: given,
         message: `"${given}" names one entity; subscribe with the generic topic "${generic}" (the literal {id}).`,
@@ -180,17 +338,113 @@ export function validateTopics(
       });
       continue;
     }
-    const suggestions = expanded.startsWith('v2.') ? closestNames(expanded, known) : closestShortNames(expanded, known);
+    if (knownSet === undefined && isGenericTopicName(expanded)) {
+      const instanceOf = typedTopicInstanceOf(expanded);
+      if (instanceOf !== undefined) {
+        problems.push({
+          topic: given,
+          message: `"${given}" names particular entities; Genesys sends these events with detail-type "${instanceOf}" (the literal {id}), so subscribe with that name (the real ids are in detail.topicName).`,
+          suggestions: [instanceOf],
+        });
+        continue;
+      }
+      const near = nearTypedTopics(expanded);
+      if (near.length === 0) {
+        add(expanded);
+        continue;
+      }
+      problems.push({
+        topic: given,
+        message: `Unknown topic "${given}". Did you mean ${near.map((s) => `"${s}"`).join(' or ')}? (EventBridge matches topic names exactly.)`,
+        suggestions: near,
+      });
+      continue;
+    }
+    const suggestions = expanded.startsWith('v2.')
+      ? closestNames(expanded, catalogue)
+      : closestShortNames(expanded, catalogue);
     problems.push({
       topic: given,
       message:
         topic === ''
           ? 'An empty topic name was given.'
-          : `Unknown topic "${given}".${suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''}`,
+          : `Unknown topic "${given}".${suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : knownSet === undefined ? ' A topic is a generic Genesys topic name such as "v2.users.{id}.presence" (`genesys-pipeline topics` lists them), a short conversation topic such as "acd.end", or a family: ' + TYPED_KINDS.join(', ') + '.' : ''}`,
       suggestions,
     });
   }
   return problems.length ? { ok: false, topics: normalized, problems } : { ok: true, topics: normalized };
+}
+
+/**
+ * The modelled generic topic that `name` is a concrete instance of (its `{id}` segments filled
+ * in, e.g. `v2.audits.entitytype.Queue.entityid.{id}` → `v2.audits.entitytype.{id}.entityid.{id}`),
+ * or `undefined`. Genesys never sends such a name as `detail-type`.
+ */
+export function typedTopicInstanceOf(name: string): string | undefined {
+  if (kindByTopic.has(name)) return undefined;
+  return TYPED_TOPICS.find((typed) => topicMatchesGeneric(name, typed));
+}
+
+function isTypedKind(value: string): value is TypedKind {
+  return (TYPED_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * Modelled topics a well-formed name not in the catalogue was probably meant to be: those at most
+ * two edits away (`v2.users.{id}.presense`, `…conversation.{id}.custmer.start`). A name further
+ * from all of them is taken as the topic it says (e.g. a detail event topic Genesys adds later).
+ */
+function nearTypedTopics(name: string): string[] {
+  return TYPED_TOPICS.map((topic) => ({ topic, distance: editDistance(name, topic) }))
+    .filter((t) => t.distance <= 2)
+    .sort((a, b) => a.distance - b.distance)
+    .map((t) => t.topic);
+}
+
+/** The chosen topics split into those with a typed model (by kind) and those handled generically. */
+export interface TopicModels {
+  /** Topics with a typed model, with their kind, in the order given. */
+  typed: { topic: string; kind: TypedKind }[];
+  /** Topics handled as generic events (envelope validated, key, archived, stored by topic, id and time). */
+  generic: string[];
+}
+
+/** Splits generic topic names into typed and generic ones (see {@link describeTopicModels}). */
+export function topicModels(topics: readonly string[]): TopicModels {
+  const typed: TopicModels['typed'] = [];
+  const generic: string[] = [];
+  for (const topic of topics) {
+    const kind = kindOfTopic(topic);
+    if (kind === 'generic') generic.push(topic);
+    else typed.push({ topic, kind });
+  }
+  return { typed, generic };
+}
+
+/**
+ * One paragraph saying which of the chosen topics have a typed model and which are handled
+ * generically — what `setup`, synth and `run` print once.
+ *
+ * @example
+ * describeTopicModels(['v2.users.{id}.presence', 'v2.quality.evaluations'])
+ * // → 'Topics: 1 typed (user-presence: v2.users.{id}.presence); 1 generic (v2.quality.evaluations: …).'
+ */
+export function describeTopicModels(topics: readonly string[]): string {
+  const { typed, generic } = topicModels(topics);
+  const byKind = new Map<TypedKind, string[]>();
+  for (const { topic, kind } of typed) byKind.set(kind, [...(byKind.get(kind) ?? []), topic]);
+  const typedText = [...byKind.entries()]
+    .map(([kind, names]) =>
+      kind === 'conversation' && names.length > 2
+        ? `conversation: ${names.length} conversation detail topics`
+        : `${kind}: ${names.join(', ')}`,
+    )
+    .join('; ');
+  const parts = [`${typed.length} typed${typed.length ? ` (${typedText})` : ''}`];
+  parts.push(
+    `${generic.length} generic${generic.length ? ` (${generic.join(', ')}: envelope validated, idempotency key, archived, stored by topic, entity id and time; no typed body)` : ''}`,
+  );
+  return `Topics: ${parts.join('; ')}.`;
 }
 
 /**

@@ -16,7 +16,16 @@ import {
 } from '../../src/events/index.js';
 import { parseGenesysEventWithZod } from '../../src/events/parse.js';
 import { generateEvents } from '../../src/simulate/index.js';
-import { CONVERSATION_ID, SOURCE, conversationEvent } from '../support/events.js';
+import {
+  CONVERSATION_ID,
+  SOURCE,
+  activityEvent,
+  auditEvent,
+  conversationEvent,
+  presenceEvent,
+  routingStatusEvent,
+  transcriptionEvent,
+} from '../support/events.js';
 import { expectSameValue } from './same-value.js';
 
 /** Both parsers agree on `input`, given as it is; for text, parseGenesysEventText agrees too. */
@@ -62,13 +71,16 @@ const simulatedObjects = simulated.flatMap((line) => {
 
 const OTHER_EVENT = {
   ...conversationEvent('acd.end'),
-  'detail-type': 'v2.audits.entitytype.{id}.entityid.{id}',
+  'detail-type': 'v2.analytics.conversation.{id}.metrics',
   detail: {
-    topicName: 'v2.audits.entitytype.UserPresence.entityid.278522be-1683-4877-8257-4164a177be89',
+    topicName: 'v2.analytics.conversation.278522be-1683-4877-8257-4164a177be89.metrics',
     version: '2',
     eventBody: { eventTime: '2021-06-25T15:11:52.000Z', action: 'Update', nested: { list: [1, { a: null }] } },
   },
 };
+
+/** One hand-made event of each typed family besides conversation (every field of its SDK model). */
+const FAMILY_EVENTS = [presenceEvent(), routingStatusEvent(), activityEvent(), auditEvent(), transcriptionEvent()];
 
 /** Valid events to start from: simulated ones, and hand-built ones of every topic and of an "other" topic. */
 const bases: Record<string, unknown>[] = [
@@ -83,6 +95,7 @@ const bases: Record<string, unknown>[] = [
     }),
   ),
   OTHER_EVENT,
+  ...FAMILY_EVENTS,
 ];
 
 /** Values on the edges of what the schemas take, and plain JSON. */
@@ -107,6 +120,9 @@ const eventValue = fc
       ...GENERIC_CONVERSATION_TOPICS.slice(0, 4),
       'v2.users.{id}.presence',
       'v2.users.u1.presence',
+      'v2.quality.evaluations',
+      'ON_QUEUE',
+      'INTERACTING',
       `v2.detail.events.conversation.${CONVERSATION_ID}.acd.end`,
       `v2.detail.events.conversation.other-id.acd.end`,
       'v2.detail.events.conversation.{id}.summary.ready',

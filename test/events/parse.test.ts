@@ -54,25 +54,28 @@ describe('parseGenesysEvent: valid events', () => {
     expect(parseGenesysEvent(event).ok).toBe(true);
   });
 
-  it('accepts other topics as "other", kept and flagged', () => {
+  it('accepts a topic without a typed model as "generic", kept and flagged', () => {
     const event = {
       ...conversationEvent('acd.end'),
-      'detail-type': 'v2.audits.entitytype.{id}.entityid.{id}',
+      'detail-type': 'v2.analytics.conversation.{id}.metrics',
       detail: {
-        topicName: 'v2.audits.entitytype.UserPresence.entityid.278522be-1683-4877-8257-4164a177be89',
+        topicName: 'v2.analytics.conversation.278522be-1683-4877-8257-4164a177be89.metrics',
         version: '2',
-        eventBody: { eventTime: '2021-06-25T15:11:52.000Z', action: 'Update' },
+        eventBody: { eventTime: '2021-06-25T15:11:52.000Z', metrics: [{ name: 'tHandle', value: 1 }] },
         metadata: { CorrelationId: 'x' },
       },
     };
     const result = parseGenesysEvent(event);
     if (!result.ok) throw new Error(formatProblems(result.problems));
-    expect(result.event.kind).toBe('other');
-    expect(result.event.topic).toBe('v2.audits.entitytype.{id}.entityid.{id}');
-    expect(result.event.body).toEqual({ eventTime: '2021-06-25T15:11:52.000Z', action: 'Update' });
+    expect(result.event.kind).toBe('generic');
+    expect(result.event.topic).toBe('v2.analytics.conversation.{id}.metrics');
+    expect(result.event.body).toEqual({
+      eventTime: '2021-06-25T15:11:52.000Z',
+      metrics: [{ name: 'tHandle', value: 1 }],
+    });
   });
 
-  it('accepts a conversation-family topic it does not know as "other"', () => {
+  it('accepts a conversation-family topic it does not know as "generic"', () => {
     const event = conversationEvent(
       'acd.end',
       {},
@@ -81,7 +84,7 @@ describe('parseGenesysEvent: valid events', () => {
     (event.detail as Record<string, unknown>).topicName =
       `v2.detail.events.conversation.${CONVERSATION_ID}.summary.ready`;
     const result = parseGenesysEvent(event);
-    expect(result.ok && result.event.kind).toBe('other');
+    expect(result.ok && result.event.kind).toBe('generic');
   });
 });
 

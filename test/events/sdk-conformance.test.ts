@@ -1,14 +1,20 @@
 /**
  * The typed event bodies must have exactly the fields the official Genesys SDK types for them:
  * this test reads `purecloud-platform-client-v2`'s `index.d.ts` and compares every field name
- * and type of the 16 `…DetailEventTopic…Event` interfaces with our zod schemas.
+ * and type of the 16 `…DetailEventTopic…Event` interfaces with our zod schemas, and those of the
+ * other families' models (presence, routing status, activity, audit, transcription) recursively.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { CONVERSATION_BODY_SCHEMAS, CONVERSATION_TOPICS } from '../../src/events/index.js';
-import type { ConversationTopic } from '../../src/events/index.js';
+import {
+  CONVERSATION_BODY_SCHEMAS,
+  CONVERSATION_TOPICS,
+  FAMILY_BODY_SCHEMAS,
+  TOPIC_FAMILIES,
+} from '../../src/events/index.js';
+import type { ConversationTopic, FamilyKind } from '../../src/events/index.js';
 
 const SDK_INTERFACES: Record<ConversationTopic, string> = {
   'acd.start': 'AcdStartDetailEventTopicAcdStartEvent',
@@ -69,6 +75,74 @@ describe('conversation event bodies match the official Genesys SDK typings', () 
       const shape = CONVERSATION_BODY_SCHEMAS[topic].shape as Record<string, z.ZodType>;
       const ours = Object.fromEntries(Object.entries(shape).map(([name, schema]) => [name, zodType(schema)]));
       expect(ours).toEqual(sdkFields(SDK_INTERFACES[topic]));
+    });
+  }
+});
+
+/**
+ * The other typed families are compared recursively: every field of the SDK model and of each
+ * nested model, with its type, against our zod schema at the same place.
+ */
+const FAMILY_MODELS: Record<FamilyKind, string> = {
+  'user-presence': 'PresenceEventUserPresence',
+  'user-routing-status': 'UserRoutingStatusUserRoutingStatus',
+  'user-activity': 'AgentActivityChangedTopicAgentActivity',
+  audit: 'AuditTopicAuditLogMessage',
+  transcription: 'TranscriptionTopicTranscriptionMessage',
+};
+
+/** A type as a comparable tree: scalars by name, arrays of it, string-keyed records of it, objects field by field. */
+type Shape = string | { array: Shape } | { record: Shape } | { object: Record<string, Shape> };
+
+function sdkShape(type: string): Shape {
+  if (type === 'number' || type === 'string' || type === 'boolean') return type;
+  if (type === 'object') return 'unknown';
+  const array = /^Array<(.+)>$/.exec(type);
+  if (array) return { array: sdkShape(array[1]!) };
+  const record = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+  if (record) return { record: sdkShape(record[1]!) };
+  const model = /^Models\.(\w+)$/.exec(type);
+  if (model) return sdkModelShape(model[1]!);
+  return `unsupported: ${type}`;
+}
+
+function sdkModelShape(interfaceName: string): Shape {
+  const start = typings.indexOf(`export interface ${interfaceName} {`);
+  expect(start, `${interfaceName} in the SDK typings`).toBeGreaterThan(-1);
+  const block = typings.slice(start, typings.indexOf('\n\t}', start));
+  const fields: Record<string, Shape> = {};
+  for (const match of block.matchAll(/^\s*"(\w+)"\??: (.+);$/gm)) fields[match[1]!] = sdkShape(match[2]!);
+  return { object: fields };
+}
+
+function zodShape(schema: z.ZodType): Shape {
+  const def = (schema as unknown as { def: Record<string, unknown> & { type: string } }).def;
+  switch (def.type) {
+    case 'optional':
+      return zodShape(def.innerType as z.ZodType);
+    case 'array':
+      return { array: zodShape(def.element as z.ZodType) };
+    case 'record':
+      return { record: zodShape(def.valueType as z.ZodType) };
+    case 'object': {
+      const shape = def.shape as Record<string, z.ZodType>;
+      return { object: Object.fromEntries(Object.entries(shape).map(([name, field]) => [name, zodShape(field)])) };
+    }
+    default:
+      return def.type;
+  }
+}
+
+describe('the other typed families match the official Genesys SDK typings, nested models included', () => {
+  it('covers every family but conversation', () => {
+    expect(Object.keys(FAMILY_MODELS).sort()).toEqual(Object.keys(FAMILY_BODY_SCHEMAS).sort());
+    for (const kind of Object.keys(FAMILY_MODELS) as FamilyKind[])
+      expect(TOPIC_FAMILIES[kind].sdkModel).toBe(FAMILY_MODELS[kind]);
+  });
+
+  for (const kind of Object.keys(FAMILY_MODELS) as FamilyKind[]) {
+    it(`${kind} has the fields and types of ${FAMILY_MODELS[kind]}`, () => {
+      expect(zodShape(FAMILY_BODY_SCHEMAS[kind] as unknown as z.ZodType)).toEqual(sdkModelShape(FAMILY_MODELS[kind]));
     });
   }
 });

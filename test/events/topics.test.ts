@@ -3,8 +3,14 @@ import { describe, expect, it } from 'vitest';
 import {
   CONVERSATION_TOPICS,
   GENERIC_CONVERSATION_TOPICS,
+  TYPED_TOPICS,
   closestNames,
   concreteConversationTopic,
+  describeTopicModels,
+  isGenericTopicName,
+  kindOfTopic,
+  topicIds,
+  topicModels,
   editDistance,
   genericConversationTopic,
   genericTopicOf,
@@ -114,7 +120,9 @@ describe('validateTopics', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems[0]!.suggestions).toEqual([]);
-    expect(result.problems[0]!.message).toBe('Unknown topic "Conversation Updated".');
+    expect(result.problems[0]!.message).toMatch(
+      /^Unknown topic "Conversation Updated"\. A topic is a generic Genesys topic name/,
+    );
     expect(result.problems[1]!.message).toMatch(/empty/);
   });
 
@@ -134,5 +142,75 @@ describe('closestNames / editDistance', () => {
   it('ranks by distance and matches a short suffix', () => {
     expect(closestNames('acd.ends', ['x.acd.end', 'x.acd.start'])).toEqual(['x.acd.end']);
     expect(closestNames('wrapup', GENERIC_CONVERSATION_TOPICS)).toContain('v2.detail.events.conversation.{id}.wrapup');
+  });
+});
+
+describe('the catalogue: any Genesys topic, typed families and generic ones', () => {
+  it('accepts any well-formed generic name, with or without {id}, and families by kind', () => {
+    const result = validateTopics([
+      'v2.users.{id}.presence',
+      'v2.audits.entitytype.{id}.entityid.{id}',
+      'v2.quality.evaluations',
+      'v2.outbound.settings',
+      'v2.operations.events.{id}',
+      'transcription',
+      'user-routing-status',
+    ]);
+    expect(result).toEqual({
+      ok: true,
+      topics: [
+        'v2.users.{id}.presence',
+        'v2.audits.entitytype.{id}.entityid.{id}',
+        'v2.quality.evaluations',
+        'v2.outbound.settings',
+        'v2.operations.events.{id}',
+        'v2.conversations.{id}.transcription',
+        'v2.users.{id}.routingStatus',
+      ],
+    });
+    expect(validateTopics(['conversation']).topics).toEqual(GENERIC_CONVERSATION_TOPICS);
+  });
+
+  it('reports concrete names, entity types in place of {id}, near misses and malformed names', () => {
+    const result = validateTopics([
+      `v2.users.${ID}.presence`,
+      'v2.audits.entitytype.USER.entityid.{id}',
+      'v2.users.{id}.presense',
+      'v2.users.{id}.routingstatus',
+      'v2.users..presence',
+    ]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.suggestions[0])).toEqual([
+      'v2.users.{id}.presence',
+      'v2.audits.entitytype.{id}.entityid.{id}',
+      'v2.users.{id}.presence',
+      'v2.users.{id}.routingStatus',
+      'v2.users.{id}.presence',
+    ]);
+    expect(result.problems[1]!.message).toMatch(/particular entities/);
+  });
+
+  it('kinds, ids and the typed/generic summary', () => {
+    expect(TYPED_TOPICS).toHaveLength(21);
+    expect(kindOfTopic('v2.users.{id}.activity')).toBe('user-activity');
+    expect(kindOfTopic('v2.detail.events.conversation.{id}.acd.end')).toBe('conversation');
+    expect(kindOfTopic('v2.operations.events.{id}')).toBe('generic');
+    expect(topicIds('v2.audits.entitytype.Queue.entityid.q1', 'v2.audits.entitytype.{id}.entityid.{id}')).toEqual([
+      'Queue',
+      'q1',
+    ]);
+    expect(isGenericTopicName('v2.quality.evaluations')).toBe(true);
+    expect(isGenericTopicName('v2.users.{id}x.presence')).toBe(false);
+    expect(
+      describeTopicModels([...GENERIC_CONVERSATION_TOPICS, 'v2.users.{id}.presence', 'v2.quality.evaluations']),
+    ).toBe(
+      'Topics: 17 typed (conversation: 16 conversation detail topics; user-presence: v2.users.{id}.presence); ' +
+        '1 generic (v2.quality.evaluations: envelope validated, idempotency key, archived, stored by topic, entity id and time; no typed body).',
+    );
+    expect(topicModels(['v2.quality.evaluations', 'v2.conversations.{id}.transcription'])).toEqual({
+      typed: [{ topic: 'v2.conversations.{id}.transcription', kind: 'transcription' }],
+      generic: ['v2.quality.evaluations'],
+    });
   });
 });
