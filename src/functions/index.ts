@@ -17,6 +17,26 @@ export const FUNCTION_ENV = {
   IDEMPOTENCY_EXPIRES_AFTER_SECONDS: 'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
   /** DynamoDB table of conversation projections and facts (partition key `conversationId` (S), sort key `sk` (S)). */
   CONVERSATIONS_TABLE_NAME: 'CONVERSATIONS_TABLE_NAME',
+  /**
+   * Optional: DynamoDB table of the agent-state projection (partition key `userId` (S), sort key `sk` (S)).
+   * Set when the deployment forwards presence, routing status or activity topics.
+   */
+  AGENT_STATE_TABLE_NAME: 'AGENT_STATE_TABLE_NAME',
+  /**
+   * Optional: DynamoDB table of the audit log (partition key `entity` (S), sort key `sk` (S); indexes
+   * `byUser` (`userId`, `sk`), `byEntityType` (`entityType`, `sk`)). Set when the deployment forwards audits.
+   */
+  AUDIT_TABLE_NAME: 'AUDIT_TABLE_NAME',
+  /**
+   * Optional: DynamoDB table of transcripts (partition key `conversationId` (S), sort key `sk` (S)).
+   * Set when the deployment forwards transcription.
+   */
+  TRANSCRIPTS_TABLE_NAME: 'TRANSCRIPTS_TABLE_NAME',
+  /**
+   * Optional: DynamoDB table of generic events, those of topics without a typed model (partition key
+   * `stream` (S), sort key `sk` (S); index `byTopic` (`topic`, `sk`)). Set when the deployment forwards such topics.
+   */
+  GENERIC_EVENTS_TABLE_NAME: 'GENERIC_EVENTS_TABLE_NAME',
   /** DynamoDB table of dead-lettered events (partition key `id` (S); TTL attribute `expiresAt`). */
   DEAD_LETTER_TABLE_NAME: 'DEAD_LETTER_TABLE_NAME',
   /** Seconds a dead-letter entry lives (default 1209600 = 14 days, as SQS's longest retention). */
@@ -45,6 +65,8 @@ export interface TablePermission {
   /** The environment variable holding the table name, e.g. `IDEMPOTENCY_TABLE_NAME`. */
   tableEnv: FunctionEnvName;
   actions: readonly string[];
+  /** The table exists only in some deployments (a projection of a family the topics may leave out): granted when it does. */
+  optional?: boolean;
 }
 
 /** One Lambda function of the pipeline. */
@@ -98,6 +120,10 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
       FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME,
       FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS,
       FUNCTION_ENV.CONVERSATIONS_TABLE_NAME,
+      FUNCTION_ENV.AGENT_STATE_TABLE_NAME,
+      FUNCTION_ENV.AUDIT_TABLE_NAME,
+      FUNCTION_ENV.TRANSCRIPTS_TABLE_NAME,
+      FUNCTION_ENV.GENERIC_EVENTS_TABLE_NAME,
       FUNCTION_ENV.DEAD_LETTER_TABLE_NAME,
       FUNCTION_ENV.DEAD_LETTER_EXPIRES_AFTER_SECONDS,
       FUNCTION_ENV.SINK_WEBHOOK_URL,
@@ -112,11 +138,20 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
         tableEnv: FUNCTION_ENV.CONVERSATIONS_TABLE_NAME,
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       },
+      // The other projections only write (idempotent puts, conditional updates).
+      {
+        tableEnv: FUNCTION_ENV.AGENT_STATE_TABLE_NAME,
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        optional: true,
+      },
+      { tableEnv: FUNCTION_ENV.AUDIT_TABLE_NAME, actions: ['dynamodb:PutItem'], optional: true },
+      { tableEnv: FUNCTION_ENV.TRANSCRIPTS_TABLE_NAME, actions: ['dynamodb:PutItem'], optional: true },
+      { tableEnv: FUNCTION_ENV.GENERIC_EVENTS_TABLE_NAME, actions: ['dynamodb:PutItem'], optional: true },
       DEAD_LETTER_WRITE,
     ],
     modes: ['buffered', 'direct'],
     description:
-      'Processes one Genesys event exactly once in effect (Powertools idempotency): conversation projection, then the configured sinks.',
+      "Processes one Genesys event exactly once in effect (Powertools idempotency): its family's projection, then the configured sinks.",
   },
   {
     role: 'batch-reporter',

@@ -1,7 +1,10 @@
 /**
  * Lambda entry point of the processor. Reads IDEMPOTENCY_TABLE_NAME,
  * IDEMPOTENCY_EXPIRES_AFTER_SECONDS, CONVERSATIONS_TABLE_NAME, DEAD_LETTER_TABLE_NAME,
- * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, SINK_WEBHOOK_URL.
+ * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, the projection tables of the other families
+ * (AGENT_STATE_TABLE_NAME, AUDIT_TABLE_NAME, TRANSCRIPTS_TABLE_NAME, GENERIC_EVENTS_TABLE_NAME: an
+ * event of a family whose table is not set is dead-lettered with a reason saying so) and
+ * SINK_WEBHOOK_URL.
  *
  * Transient failures leave as `TransientProcessingError` (the state machine retries them);
  * permanent ones are dead-lettered and reported as `dead-lettered`.
@@ -11,10 +14,17 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createProcessor } from '../processing/processor.js';
 import type { Processor, ProcessRequest, ProcessResult } from '../processing/processor.js';
-import { ConversationProjectionSink } from '../processing/sink.js';
+import { ProjectionSink } from '../processing/projections.js';
+import type { Projections } from '../processing/projections.js';
 import type { Sink } from '../processing/sink.js';
 import { WebhookSink } from '../processing/sinks/webhook.js';
 import { DynamoDbConversationStore } from '../processing/stores/dynamodb-conversation-store.js';
+import {
+  DynamoDbAgentStateStore,
+  DynamoDbAuditLogStore,
+  DynamoDbGenericEventStore,
+  DynamoDbTranscriptStore,
+} from '../processing/stores/dynamodb-projection-stores.js';
 import { deadLetterStore, dynamoDbClient, observability, positiveIntEnv, requireEnv } from './environment.js';
 import type { Env } from './environment.js';
 import { FUNCTION_ENV } from './index.js';
@@ -25,11 +35,22 @@ let processor: Processor | undefined;
 /** Builds the processor from the environment (once per execution environment). */
 export function processorFromEnv(env: Env): Processor {
   const client = dynamoDbClient();
-  const sinks: Sink[] = [
-    new ConversationProjectionSink(
-      new DynamoDbConversationStore({ tableName: requireEnv(env, FUNCTION_ENV.CONVERSATIONS_TABLE_NAME), client }),
-    ),
-  ];
+  const table = (name: string): string | undefined => env[name]?.trim() || undefined;
+  const projections: Projections = {
+    conversations: new DynamoDbConversationStore({
+      tableName: requireEnv(env, FUNCTION_ENV.CONVERSATIONS_TABLE_NAME),
+      client,
+    }),
+  };
+  const agentStates = table(FUNCTION_ENV.AGENT_STATE_TABLE_NAME);
+  if (agentStates) projections.agentStates = new DynamoDbAgentStateStore({ tableName: agentStates, client });
+  const audits = table(FUNCTION_ENV.AUDIT_TABLE_NAME);
+  if (audits) projections.audits = new DynamoDbAuditLogStore({ tableName: audits, client });
+  const transcripts = table(FUNCTION_ENV.TRANSCRIPTS_TABLE_NAME);
+  if (transcripts) projections.transcripts = new DynamoDbTranscriptStore({ tableName: transcripts, client });
+  const genericEvents = table(FUNCTION_ENV.GENERIC_EVENTS_TABLE_NAME);
+  if (genericEvents) projections.genericEvents = new DynamoDbGenericEventStore({ tableName: genericEvents, client });
+  const sinks: Sink[] = [new ProjectionSink(projections)];
   const webhook = env[FUNCTION_ENV.SINK_WEBHOOK_URL]?.trim();
   if (webhook) sinks.push(new WebhookSink({ url: webhook }));
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);

@@ -10,6 +10,54 @@ export type { ConversationFact } from './facts.js';
 export { projectConversation, canonicalFacts, compareFacts, ProjectionError } from './projection.js';
 export type { ConversationProjection } from './projection.js';
 export { ConversationProjectionSink } from './sink.js';
+export { ProjectionSink } from './projections.js';
+export type { Projections } from './projections.js';
+export {
+  agentFactsOf,
+  agentFactId,
+  projectAgent,
+  timeInStates,
+  compareAgentFacts,
+  isLaterAgentFact,
+} from './agent-state.js';
+export type {
+  AgentDimension,
+  AgentStateFact,
+  AgentState,
+  AgentStateWithHistory,
+  AgentStateHistoryEntry,
+  CurrentPresence,
+  CurrentRoutingStatus,
+} from './agent-state.js';
+export { auditEntryOf } from './audit-log.js';
+export type { AuditLogEntry, AuditQuery } from './audit-log.js';
+export { utterancesOf, utteranceRank, projectTranscript, compareUtterances } from './transcripts.js';
+export type { Utterance, Transcript } from './transcripts.js';
+export { genericRecordOf } from './generic-events.js';
+export type { GenericEventRecord, GenericEventQuery } from './generic-events.js';
+export type { AgentStateStore, AuditLogStore, TranscriptStore, GenericEventStore } from './stores/projection-stores.js';
+export {
+  SqliteAgentStateStore,
+  SqliteAuditLogStore,
+  SqliteTranscriptStore,
+  SqliteGenericEventStore,
+} from './stores/sqlite-projection-stores.js';
+export type { AgentStatusCounts } from './stores/sqlite-projection-stores.js';
+export { SqliteProjectionQueries } from './stores/sqlite-projection-queries.js';
+export {
+  ensureProjectionSchema,
+  ProjectionSchemaError,
+  PROJECTION_SCHEMA_VERSION,
+} from './stores/sqlite-projection-schema.js';
+export {
+  DynamoDbAgentStateStore,
+  DynamoDbAuditLogStore,
+  DynamoDbTranscriptStore,
+  DynamoDbGenericEventStore,
+  AUDIT_INDEXES,
+  GENERIC_EVENTS_BY_TOPIC_INDEX,
+} from './stores/dynamodb-projection-stores.js';
+export type { DynamoDbProjectionStoreOptions } from './stores/dynamodb-projection-stores.js';
 export type { Sink, SinkContext } from './sink.js';
 export { WebhookSink, WebhookSinkConfigError } from './sinks/webhook.js';
 export type { WebhookSinkOptions, WebhookPayload } from './sinks/webhook.js';

@@ -12,7 +12,7 @@ import type { FailureRecordRequest } from './failure-recorder.js';
 import type { ProcessingLogger } from './logger.js';
 import { createProcessor } from './processor.js';
 import type { Processor, ProcessRequest } from './processor.js';
-import { ConversationProjectionSink } from './sink.js';
+import { ProjectionSink } from './projections.js';
 import type { Sink } from './sink.js';
 import type { SqliteDatabase } from './stores/sqlite.js';
 import { ParsedEventHandoff } from './parsed-events.js';
@@ -20,6 +20,12 @@ import { SqliteConversationQueries } from './stores/sqlite-conversation-queries.
 import { SqliteConversationStore } from './stores/sqlite-conversation-store.js';
 import { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
 import { SqliteIdempotencyPersistenceLayer } from './stores/sqlite-idempotency.js';
+import {
+  SqliteAgentStateStore,
+  SqliteAuditLogStore,
+  SqliteGenericEventStore,
+  SqliteTranscriptStore,
+} from './stores/sqlite-projection-stores.js';
 import { createValidator } from './validator.js';
 import type { ValidatorRequest } from './validator.js';
 
@@ -27,7 +33,7 @@ import type { ValidatorRequest } from './validator.js';
 export interface LocalProcessingOptions {
   /** The SQLite database (see `openProcessingDatabase`). */
   db: SqliteDatabase;
-  /** Your sinks, run after the conversation projection. */
+  /** Your sinks, run after the projections. */
   sinks?: readonly Sink[];
   /** Conversations whose facts the projection store keeps in memory (default `DEFAULT_CACHED_CONVERSATIONS`, 5,000). */
   cacheConversations?: number;
@@ -63,6 +69,11 @@ export interface LocalHandlers {
   conversations: SqliteConversationStore;
   /** Reads of the projection: `ConversationQueries` for the HTTP routes, `ContactCentreSource` for telemetry. */
   queries: SqliteConversationQueries;
+  /** The projections of the other families (each also answers reads). */
+  agentStates: SqliteAgentStateStore;
+  audits: SqliteAuditLogStore;
+  transcripts: SqliteTranscriptStore;
+  genericEvents: SqliteGenericEventStore;
   deadLetters: SqliteDeadLetterStore;
   idempotency: SqliteIdempotencyPersistenceLayer;
 }
@@ -79,6 +90,10 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
     options.cacheConversations !== undefined ? { cacheConversations: options.cacheConversations } : {},
   );
   const queries = new SqliteConversationQueries(options.db);
+  const agentStates = new SqliteAgentStateStore(options.db);
+  const audits = new SqliteAuditLogStore(options.db);
+  const transcripts = new SqliteTranscriptStore(options.db);
+  const genericEvents = new SqliteGenericEventStore(options.db);
   const deadLetters = new SqliteDeadLetterStore(options.db);
   const idempotency = new SqliteIdempotencyPersistenceLayer(options.db, {
     recordIdsByEventTime: options.idempotencyRecordIdsByEventTime ?? false,
@@ -90,7 +105,10 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
   const validator = createValidator({ deadLetters, parsedEvents, ...(logger ? { logger } : {}) });
   const base = createProcessor({
     persistenceStore: idempotency,
-    sinks: [new ConversationProjectionSink(conversations), ...(options.sinks ?? [])],
+    sinks: [
+      new ProjectionSink({ conversations, agentStates, audits, transcripts, genericEvents }),
+      ...(options.sinks ?? []),
+    ],
     deadLetters,
     parsedEvents,
     ...(options.expiresAfterSeconds !== undefined ? { expiresAfterSeconds: options.expiresAfterSeconds } : {}),
@@ -107,6 +125,10 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
   return {
     conversations,
     queries,
+    agentStates,
+    audits,
+    transcripts,
+    genericEvents,
     deadLetters,
     idempotency,
     functions: {

@@ -69,7 +69,7 @@ export interface RemainingTime {
 export interface ProcessorOptions {
   /** Powertools persistence: `DynamoDBPersistenceLayer` on AWS, {@link SqliteIdempotencyPersistenceLayer} locally. */
   persistenceStore: BasePersistenceLayer;
-  /** The business logic, in order (put the {@link ConversationProjectionSink} first). */
+  /** The business logic, in order (put the `ProjectionSink` first: each event into its family's projection). */
   sinks: readonly Sink[];
   deadLetters: DeadLetterStore;
   /** Idempotency record lifetime (default 7 days; must exceed the 4-day Genesys re-send window). */
@@ -125,7 +125,7 @@ export interface Processor {
  * @example
  * const processor = createProcessor({
  *   persistenceStore: new DynamoDBPersistenceLayer({ tableName }),
- *   sinks: [new ConversationProjectionSink(conversations)],
+ *   sinks: [new ProjectionSink({ conversations, agentStates, audits, transcripts, genericEvents })],
  *   deadLetters,
  * });
  * const { status } = await processor.process({ messageId, event }); // 'processed' | 'duplicate' | 'dead-lettered'
@@ -170,7 +170,9 @@ export function createProcessor(options: ProcessorOptions): Processor {
       ...(fields.errorName ? { errorName: fields.errorName } : {}),
       ...(fields.problems ? { problems: fields.problems } : {}),
       ...(event ? { eventKey: event.key, topic: event.genericTopic } : {}),
-      ...(event?.kind === 'conversation' ? { conversationId: event.conversationId } : {}),
+      ...(event?.kind === 'conversation' || event?.kind === 'transcription'
+        ? { conversationId: event.conversationId }
+        : {}),
     });
     await options.deadLetters.put(entry);
     logger.error('Event dead-lettered', { messageId: request.messageId, deadLetterId: entry.id, reason });

@@ -1,6 +1,7 @@
 /**
- * Sinks: the business logic run for every new event. The conversation projection is one; add
- * your own (update a CRM, post to a webhook, …) beside it.
+ * Sinks: the business logic run for every new event. The projections are one
+ * (`ProjectionSink`); add your own (update a CRM, post to a webhook, …) beside it. A sink
+ * receives every event parsed, with its `kind` and its typed body (`GenesysEvent`).
  *
  * Contract: the processor calls `handle` once per distinct event, after the projection, in the
  * order the sinks are given. Throw {@link TransientProcessingError} to have the event retried,
@@ -28,8 +29,9 @@ export interface Sink {
 }
 
 /**
- * The built-in sink: merges conversation events into their conversation's projection. Events of
- * other topics are ignored.
+ * Merges conversation events into their conversation's projection; events of other families are
+ * ignored. The processors use `ProjectionSink`, which routes every family to its projection;
+ * this one stays for a processor that wants the conversation projection alone.
  */
 export class ConversationProjectionSink implements Sink {
   readonly name = 'conversation-projection';

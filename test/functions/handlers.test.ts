@@ -16,6 +16,7 @@ import type {
 } from '../../src/processing/index.js';
 import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
 import type { DynaliteServer } from '../support/dynalite.js';
+import { auditEvent, QUEUE_ID, routingStatusEvent, transcriptionEvent, USER_ID } from '../support/events.js';
 import { eventLine, sqsRecord } from '../workflow/support.js';
 
 type Handler<I, O> = (request: I) => Promise<O>;
@@ -32,11 +33,15 @@ beforeAll(async () => {
     PIPELINE_TABLES.idempotency('fn-idempotency'),
     PIPELINE_TABLES.conversations('fn-conversations'),
     PIPELINE_TABLES.deadLetters('fn-dead-letters'),
+    PIPELINE_TABLES.agentStates('fn-agents'),
+    PIPELINE_TABLES.audits('fn-audits'),
   ]);
   Object.assign(process.env, dynalite.env, {
     [FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME]: 'fn-idempotency',
     [FUNCTION_ENV.CONVERSATIONS_TABLE_NAME]: 'fn-conversations',
     [FUNCTION_ENV.DEAD_LETTER_TABLE_NAME]: 'fn-dead-letters',
+    [FUNCTION_ENV.AGENT_STATE_TABLE_NAME]: 'fn-agents',
+    [FUNCTION_ENV.AUDIT_TABLE_NAME]: 'fn-audits',
     [FUNCTION_ENV.SOURCE_MAX_RECEIVE_COUNT]: '4',
     POWERTOOLS_METRICS_DISABLED: 'true',
     [FUNCTION_ENV.POWERTOOLS_LOG_LEVEL]: 'SILENT',
@@ -86,6 +91,23 @@ describe('Lambda functions (env-configured, on dynalite)', () => {
     expect(records[0]).toMatchObject({ status: 'COMPLETED' });
     // 7 days by default: beyond Genesys's 4-day re-send window.
     expect(records[0]!.expiration).toBeGreaterThan(Date.now() / 1000 + 6.9 * 24 * 3600);
+  });
+
+  it('processor: routes each family to its table; a family whose table is not deployed is dead-lettered with the reason', async () => {
+    expect(await processor({ messageId: 'p1', event: routingStatusEvent() })).toMatchObject({ status: 'processed' });
+    expect(await processor({ messageId: 'p2', event: auditEvent() })).toMatchObject({ status: 'processed' });
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: 'fn-agents', Key: { userId: USER_ID, sk: 'CURRENT#routing' } }),
+    );
+    expect(Item).toMatchObject({ fact: { status: 'IDLE', dimension: 'routing' } });
+    const audits = (await doc.send(new ScanCommand({ TableName: 'fn-audits' }))).Items ?? [];
+    expect(audits).toEqual([expect.objectContaining({ entity: `Queue#${QUEUE_ID}`, userId: USER_ID })]);
+    // No TRANSCRIPTS_TABLE_NAME: the event is kept, with what to do.
+    const result = await processor({ messageId: 'p3', event: transcriptionEvent() });
+    expect(result).toMatchObject({ status: 'dead-lettered' });
+    const entry = (await deadLetters()).find((e) => e.messageId === 'p3')!;
+    expect(entry.reason).toMatch(/No transcript projection is configured for transcription events/);
+    expect(entry).toMatchObject({ stage: 'process', topic: 'v2.conversations.{id}.transcription' });
   });
 
   it('batch reporter: returns failures to the queue, dead-letters them on the last delivery (SOURCE_MAX_RECEIVE_COUNT)', async () => {

@@ -21,11 +21,12 @@ const dynalite = require('dynalite') as (options: {
   updateTableMs?: number;
 }) => Server;
 
-/** A table to create: hash key and optional range key, both strings. */
+/** A table to create: hash key and optional range key, both strings; global secondary indexes likewise. */
 export interface TableSpec {
   name: string;
   hashKey: string;
   rangeKey?: string;
+  indexes?: { name: string; hashKey: string; rangeKey?: string }[];
 }
 
 /** A running dynalite. */
@@ -44,6 +45,23 @@ export const PIPELINE_TABLES = {
   idempotency: (name = 'idempotency'): TableSpec => ({ name, hashKey: 'id' }),
   conversations: (name = 'conversations'): TableSpec => ({ name, hashKey: 'conversationId', rangeKey: 'sk' }),
   deadLetters: (name = 'dead-letters'): TableSpec => ({ name, hashKey: 'id' }),
+  agentStates: (name = 'agent-states'): TableSpec => ({ name, hashKey: 'userId', rangeKey: 'sk' }),
+  audits: (name = 'audits'): TableSpec => ({
+    name,
+    hashKey: 'entity',
+    rangeKey: 'sk',
+    indexes: [
+      { name: 'byUser', hashKey: 'userId', rangeKey: 'sk' },
+      { name: 'byEntityType', hashKey: 'entityType', rangeKey: 'sk' },
+    ],
+  }),
+  transcripts: (name = 'transcripts'): TableSpec => ({ name, hashKey: 'conversationId', rangeKey: 'sk' }),
+  genericEvents: (name = 'generic-events'): TableSpec => ({
+    name,
+    hashKey: 'stream',
+    rangeKey: 'sk',
+    indexes: [{ name: 'byTopic', hashKey: 'topic', rangeKey: 'sk' }],
+  }),
 };
 
 /**
@@ -74,16 +92,33 @@ export async function startDynalite(tables: readonly TableSpec[] = []): Promise<
   const createTable = async (spec: TableSpec): Promise<void> => {
     const keys: KeySchemaElement[] = [{ AttributeName: spec.hashKey, KeyType: 'HASH' }];
     const attributes = [{ AttributeName: spec.hashKey, AttributeType: 'S' as const }];
+    const attribute = (name: string): void => {
+      if (!attributes.some((a) => a.AttributeName === name))
+        attributes.push({ AttributeName: name, AttributeType: 'S' });
+    };
     if (spec.rangeKey) {
       keys.push({ AttributeName: spec.rangeKey, KeyType: 'RANGE' });
-      attributes.push({ AttributeName: spec.rangeKey, AttributeType: 'S' });
+      attribute(spec.rangeKey);
     }
+    const indexes = (spec.indexes ?? []).map((index) => {
+      attribute(index.hashKey);
+      if (index.rangeKey) attribute(index.rangeKey);
+      return {
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.hashKey, KeyType: 'HASH' as const },
+          ...(index.rangeKey ? [{ AttributeName: index.rangeKey, KeyType: 'RANGE' as const }] : []),
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      };
+    });
     await client.send(
       new CreateTableCommand({
         TableName: spec.name,
         KeySchema: keys,
         AttributeDefinitions: attributes,
         BillingMode: 'PAY_PER_REQUEST',
+        ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
       }),
     );
     for (let i = 0; i < 100; i++) {
