@@ -32,9 +32,14 @@ export interface GenesysEventPipelineProps {
   /** The `eventSourceSuffix` configured on the Genesys EventBridge integration. */
   readonly eventSourceSuffix?: string;
   /**
-   * The topics the rule forwards, matched on `detail-type`: generic names
-   * (`v2.detail.events.conversation.{id}.acd.end`) or short names (`acd.end`). Validated at
-   * synth time; an unknown topic fails synth with the closest known names.
+   * The topics the rule forwards, matched on `detail-type`: any generic Genesys topic name
+   * (`v2.detail.events.conversation.{id}.acd.end`, `v2.users.{id}.presence`,
+   * `v2.audits.entitytype.{id}.entityid.{id}`, `v2.quality.evaluations`, …), short conversation
+   * names (`acd.end`), or a family (`conversation`, `user-presence`, `user-routing-status`,
+   * `user-activity`, `audit`, `transcription`). Validated at synth time (`validateTopics`): a
+   * concrete or misspelt name fails synth with the name meant. The families named get their
+   * projection tables and the processor's grants on them; any topic without a typed model is
+   * stored in the generic events table. Synth says which topics are typed and which generic.
    * @default all 16 conversation detail topics
    */
   readonly topics?: readonly string[];

@@ -30,6 +30,11 @@ export interface FunctionResources {
   conversationsTable: ITable;
   /** The dead-letter store: invalid and permanently failed events, each with its reason. */
   deadLetterTable: ITable;
+  /** The projections of the other families: present when the topics name the family. */
+  agentStateTable?: ITable;
+  auditTable?: ITable;
+  transcriptsTable?: ITable;
+  genericEventsTable?: ITable;
 }
 
 /** What the construct puts in one environment variable, and the table behind it (if any). */
@@ -52,6 +57,10 @@ function envValues(config: PipelineConfig, resources: FunctionResources): Record
       value: resources.conversationsTable.tableName,
       table: resources.conversationsTable,
     },
+    [E.AGENT_STATE_TABLE_NAME]: optionalTable(resources.agentStateTable),
+    [E.AUDIT_TABLE_NAME]: optionalTable(resources.auditTable),
+    [E.TRANSCRIPTS_TABLE_NAME]: optionalTable(resources.transcriptsTable),
+    [E.GENERIC_EVENTS_TABLE_NAME]: optionalTable(resources.genericEventsTable),
     [E.DEAD_LETTER_TABLE_NAME]: { value: resources.deadLetterTable.tableName, table: resources.deadLetterTable },
     [E.DEAD_LETTER_EXPIRES_AFTER_SECONDS]: { value: String(config.deadLetterRetention.toSeconds()) },
     // Only the buffered pipeline has a source queue; the batch reporter dead-letters a failed
@@ -62,6 +71,11 @@ function envValues(config: PipelineConfig, resources: FunctionResources): Record
     [E.POWERTOOLS_METRICS_NAMESPACE]: { value: config.metricsNamespace },
     [E.POWERTOOLS_LOG_LEVEL]: { value: config.logLevel },
   };
+}
+
+/** A table the deployment may not have: its name and grants when it does, the variable unset when not. */
+function optionalTable(table: ITable | undefined): EnvValue {
+  return table ? { value: table.tableName, table } : { value: undefined };
 }
 
 /** `'validator'` → `'Validator'`, `'dead-letter'` → `'DeadLetter'`. */
@@ -97,7 +111,7 @@ export function createFunctions(
     if (!existsSync(join(REPO_ROOT, spec.entry)))
       problems.push(`function "${spec.role}": entry ${spec.entry} does not exist.`);
     for (const permission of spec.tablePermissions) {
-      if (!values[permission.tableEnv].table) {
+      if (!values[permission.tableEnv].table && !permission.optional) {
         problems.push(
           `function "${spec.role}" asks for DynamoDB actions on ${permission.tableEnv}, which names no table the construct provides.`,
         );
@@ -137,9 +151,18 @@ export function createFunctions(
       const value = values[name].value;
       if (value !== undefined) environment[name] = value;
     }
-    // Exactly the DynamoDB actions the catalogue lists, on exactly that table.
-    for (const permission of spec.tablePermissions)
-      values[permission.tableEnv].table!.grant(role, ...permission.actions);
+    // Exactly the DynamoDB actions the catalogue lists, on exactly that table (optional tables: when
+    // deployed). On the table only: writes to a table maintain its indexes without a grant on them,
+    // and no function queries an index (`table.grant` would add `<table>/index/*`).
+    for (const permission of spec.tablePermissions) {
+      const table = values[permission.tableEnv].table;
+      if (table)
+        iam.Grant.addToPrincipal({
+          grantee: role,
+          actions: [...permission.actions].sort(),
+          resourceArns: [table.tableArn],
+        });
+    }
 
     const fn = new NodejsFunction(group, 'Function', {
       entry: join(REPO_ROOT, spec.entry),

@@ -24,14 +24,27 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Annotations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { describeTopicModels, topicModels } from '../../src/events/index.js';
+import type { TypedKind } from '../../src/events/index.js';
+import {
+  AUDIT_INDEXES,
+  GENERIC_EVENTS_BY_TOPIC_INDEX,
+} from '../../src/processing/stores/dynamodb-projection-stores.js';
 import { functionsForMode, type LambdaFunctionSpec } from '../../src/functions/index.js';
 import { buildStateMachineDefinition, definitionPlaceholders } from '../../src/workflow/index.js';
 import { type GenesysEventPipelineProps, type PipelineConfig, resolvePipelineConfig } from './config.js';
 import { createFunctions } from './functions.js';
 import { PipelineMonitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
-import { GENESYS_PARTNER_SOURCE_PREFIX, PipelineConfigError } from './source.js';
+import {
+  DEFAULT_EVENT_PATTERN_CHARACTERS,
+  GENESYS_PARTNER_SOURCE_PREFIX,
+  MAX_EVENT_PATTERN_CHARACTERS,
+  PipelineConfigError,
+  rulePatternLength,
+} from './source.js';
 
 export type { GenesysEventPipelineProps } from './config.js';
 
@@ -75,6 +88,14 @@ export class GenesysEventPipeline extends Construct {
   readonly idempotencyTable: dynamodb.Table;
   /** The conversation projection (on-demand, point-in-time recovery). */
   readonly conversationsTable: dynamodb.Table;
+  /** The agent-state projection (presence, routing status, activity): present when the topics name one of them. */
+  readonly agentStateTable?: dynamodb.Table;
+  /** The audit log: present when the topics name the audit topic. */
+  readonly auditTable?: dynamodb.Table;
+  /** Transcripts: present when the topics name the transcription topic. */
+  readonly transcriptsTable?: dynamodb.Table;
+  /** Events of topics without a typed model: present when the topics name such a topic. */
+  readonly genericEventsTable?: dynamodb.Table;
   /**
    * The dead-letter store: invalid and permanently failed events, each with its reason
    * (partition key `id`, TTL `expiresAt`; written by the functions, see docs/processing.md).
@@ -123,6 +144,15 @@ export class GenesysEventPipeline extends Construct {
       description: `Genesys Cloud events of org ${config.source.orgId}: ${config.topics.length} topic(s)`,
       eventPattern: { source: sourcePattern, detailType: config.topics },
     });
+    // Said once, at synth: which topics have a typed model and which are handled generically.
+    Annotations.of(this).addInfo(describeTopicModels(config.topics));
+    const patternLength = rulePatternLength(config.topics);
+    if (patternLength > DEFAULT_EVENT_PATTERN_CHARACTERS) {
+      Annotations.of(this).addWarningV2(
+        'genesys-event-pipeline:eventPatternSize',
+        `The rule's event pattern is ${patternLength} characters, over EventBridge's default quota of ${DEFAULT_EVENT_PATTERN_CHARACTERS} ("Event pattern size", adjustable up to ${MAX_EVENT_PATTERN_CHARACTERS}): request the increase in Service Quotas before deploying, or forward fewer topics.`,
+      );
+    }
 
     this.ruleDeadLetterQueue = this.queueOf('RuleDeadLetterQueue', config.deadLetterRetention, config.removalPolicy);
     acknowledge(
@@ -159,11 +189,47 @@ export class GenesysEventPipeline extends Construct {
       removalPolicy: config.removalPolicy,
     });
 
+    // The projections of the other families, for the families the topics name.
+    const models = topicModels(config.topics);
+    const kinds = new Set<TypedKind>(models.typed.map((t) => t.kind));
+    if (kinds.has('user-presence') || kinds.has('user-routing-status') || kinds.has('user-activity')) {
+      this.agentStateTable = this.projectionTable('AgentStateTable', 'userId', config);
+    }
+    if (kinds.has('audit')) {
+      const table = this.projectionTable('AuditTable', 'entity', config);
+      table.addGlobalSecondaryIndex({
+        indexName: AUDIT_INDEXES.byUser,
+        partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      });
+      table.addGlobalSecondaryIndex({
+        indexName: AUDIT_INDEXES.byEntityType,
+        partitionKey: { name: 'entityType', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      });
+      this.auditTable = table;
+    }
+    if (kinds.has('transcription'))
+      this.transcriptsTable = this.projectionTable('TranscriptsTable', 'conversationId', config);
+    if (models.generic.length > 0) {
+      const table = this.projectionTable('GenericEventsTable', 'stream', config);
+      table.addGlobalSecondaryIndex({
+        indexName: GENERIC_EVENTS_BY_TOPIC_INDEX,
+        partitionKey: { name: 'topic', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      });
+      this.genericEventsTable = table;
+    }
+
     // --- Functions and state machine -----------------------------------------------------------
     this.functions = createFunctions(this, config, specs, {
       idempotencyTable: this.idempotencyTable,
       conversationsTable: this.conversationsTable,
       deadLetterTable: this.deadLetterTable,
+      ...(this.agentStateTable ? { agentStateTable: this.agentStateTable } : {}),
+      ...(this.auditTable ? { auditTable: this.auditTable } : {}),
+      ...(this.transcriptsTable ? { transcriptsTable: this.transcriptsTable } : {}),
+      ...(this.genericEventsTable ? { genericEventsTable: this.genericEventsTable } : {}),
     });
     this.stateMachine = this.createStateMachine(config, definition, specs);
 
@@ -219,11 +285,26 @@ export class GenesysEventPipeline extends Construct {
         idempotency: this.idempotencyTable,
         conversations: this.conversationsTable,
         deadLetter: this.deadLetterTable,
+        ...(this.agentStateTable ? { agentState: this.agentStateTable } : {}),
+        ...(this.auditTable ? { audit: this.auditTable } : {}),
+        ...(this.transcriptsTable ? { transcripts: this.transcriptsTable } : {}),
+        ...(this.genericEventsTable ? { genericEvents: this.genericEventsTable } : {}),
       },
       powertools: { namespace: config.metricsNamespace, serviceName: config.serviceName },
       oldestMessageAgeThreshold: config.oldestMessageAgeAlarmThreshold,
       alarmTopic: config.alarmTopic,
       dashboardName: config.dashboardName,
+    });
+  }
+
+  /** A projection table: partition key `partitionKey` (S), sort key `sk` (S), on demand, point-in-time recovery. */
+  private projectionTable(id: string, partitionKey: string, config: PipelineConfig): dynamodb.Table {
+    return new dynamodb.Table(this, id, {
+      partitionKey: { name: partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: config.removalPolicy,
     });
   }
 

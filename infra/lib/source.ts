@@ -127,5 +127,26 @@ export function resolveTopics(topics: readonly string[], problems: string[]): st
       problems.push(`topics: ${p.message}`);
     }
   }
+  const length = rulePatternLength(result.topics);
+  if (length > MAX_EVENT_PATTERN_CHARACTERS) {
+    problems.push(
+      `topics: the rule's event pattern would be ${length} characters, over EventBridge's ${MAX_EVENT_PATTERN_CHARACTERS} (the quota's highest value); forward fewer topics, or split them over two pipelines.`,
+    );
+  }
   return result.topics;
+}
+
+/**
+ * EventBridge's event pattern size: 2,048 characters by default, adjustable up to 4,096 (Amazon
+ * EventBridge quotas, "Event pattern size"). The construct warns above the default, fails above the
+ * highest value.
+ */
+export const DEFAULT_EVENT_PATTERN_CHARACTERS = 2048;
+/** See {@link DEFAULT_EVENT_PATTERN_CHARACTERS}. */
+export const MAX_EVENT_PATTERN_CHARACTERS = 4096;
+
+/** The length of the rule's event pattern for these topics (the source prefix of a UUID org id included). */
+export function rulePatternLength(topics: readonly string[]): number {
+  const source = `${GENESYS_PARTNER_SOURCE_PREFIX}00000000-0000-0000-0000-000000000000/`;
+  return JSON.stringify({ source: [{ prefix: source }], 'detail-type': topics }).length;
 }

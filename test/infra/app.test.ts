@@ -23,12 +23,32 @@ function run(command: string, args: string[]) {
 }
 
 describe('CDK app', () => {
-  it('`npm run synth` works offline with example values, says so, and writes the template', () => {
+  it('`npm run synth` works offline with example values, says so, and writes the template; -c topics may name any family', () => {
     const out = tempDir('gep-synth-');
-    const result = run('npm', ['run', '--silent', 'synth', '--', '--quiet', '--output', out]);
+    // The topics of Genesys's blueprints beside conversation detail events, as a user passes them.
+    const topics = [
+      'customer.start',
+      'acd.end',
+      'v2.audits.entitytype.{id}.entityid.{id}',
+      'v2.users.{id}.presence',
+      'v2.conversations.{id}.transcription',
+    ];
+    const result = run('npm', [
+      'run',
+      '--silent',
+      'synth',
+      '--',
+      '--quiet',
+      '--output',
+      out,
+      '-c',
+      `topics=${topics.join(',')}`,
+    ]);
     expect(result.stderr).toContain(`synthesizing with example values: orgId=${EXAMPLE_ORG_ID} (example)`);
     expect(result.stderr).toContain('npx cdk deploy -c orgId=<org id>');
     expect(result.status, result.stderr).toBe(0);
+    // Said once: which topics have a typed model and which are handled generically.
+    expect(`${result.stdout}${result.stderr}`).toContain('Topics: 5 typed (conversation:');
     const templatePath = join(out, 'GenesysEventPipeline.template.json');
     expect(existsSync(templatePath)).toBe(true);
     const template = JSON.parse(readFileSync(templatePath, 'utf8')) as {
@@ -38,6 +58,14 @@ describe('CDK app', () => {
     expect(bus?.Properties.EventSourceName).toBe(
       `aws.partner/genesys.com/cloud/${EXAMPLE_ORG_ID}/genesys-event-pipeline`,
     );
+    const rule = Object.values(template.Resources).find((r) => r.Type === 'AWS::Events::Rule');
+    expect((rule?.Properties.EventPattern as { 'detail-type': string[] })['detail-type']).toEqual([
+      'v2.detail.events.conversation.{id}.customer.start',
+      'v2.detail.events.conversation.{id}.acd.end',
+      ...topics.slice(2),
+    ]);
+    // Agent state, audit log and transcripts beside idempotency, conversations and dead letters.
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::DynamoDB::Table')).toHaveLength(6);
     expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Pipes::Pipe')).toHaveLength(1);
     // The cdk-nag plugin ran and found nothing unacknowledged.
     const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as {

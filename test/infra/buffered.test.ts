@@ -278,11 +278,14 @@ describe('buffered pipeline: functions', () => {
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           Resource: { 'Fn::GetAtt': [expect.stringContaining('LogGroup'), 'Arn'] },
         },
-        ...spec.tablePermissions.map((p) => ({
-          Effect: 'Allow',
-          Action: p.actions.length === 1 ? p.actions[0] : [...p.actions].sort(),
-          Resource: { 'Fn::GetAtt': [tables[p.tableEnv], 'Arn'] },
-        })),
+        // Tables of families these topics do not name are not deployed, nor granted.
+        ...spec.tablePermissions
+          .filter((p) => !p.optional)
+          .map((p) => ({
+            Effect: 'Allow',
+            Action: p.actions.length === 1 ? p.actions[0] : [...p.actions].sort(),
+            Resource: { 'Fn::GetAtt': [tables[p.tableEnv], 'Arn'] },
+          })),
       ];
       expect(statements).toEqual(expected);
     }
@@ -296,6 +299,14 @@ describe('buffered pipeline: data', () => {
       TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       BillingMode: 'PAY_PER_REQUEST',
     });
+  });
+
+  it('deploys no projection table of a family its topics do not name', () => {
+    expect(s.pipeline.agentStateTable).toBeUndefined();
+    expect(s.pipeline.auditTable).toBeUndefined();
+    expect(s.pipeline.transcriptsTable).toBeUndefined();
+    expect(s.pipeline.genericEventsTable).toBeUndefined();
+    expect(Object.keys(s.template.findResources('AWS::DynamoDB::Table'))).toHaveLength(3);
   });
 
   it('keeps conversations and dead letters on demand with point-in-time recovery', () => {
