@@ -49,4 +49,6 @@ export type { SetupActionResult, SetupOptions, SetupResult } from './setup.js';
 export { getIntegrationStatus } from './status.js';
 export type { IntegrationStatus } from './status.js';
 export { checkPartnerSourceInAws } from './aws-partner-source.js';
+export { checkRuleCoverage } from './rule-coverage.js';
+export type { RuleCoverage, RuleCoverageOptions } from './rule-coverage.js';
 export type { AwsPartnerSourceCheck } from './aws-partner-source.js';

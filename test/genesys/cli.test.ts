@@ -177,6 +177,58 @@ describe('genesys-pipeline setup', () => {
   });
 });
 
+describe('genesys-pipeline setup: any topic, and the deployed rule', () => {
+  it("takes the blueprint's audit topic, says which topics are typed, and warns about topics the deployed rule does not forward", async () => {
+    const fake = await useFakeGenesys();
+    const aws = await new FakeEventBridgeSources().start();
+    onTestFinished(() => aws.close());
+    const source = `aws.partner/genesys.com/cloud/${fake.orgId}/prod`;
+    // The pipeline was deployed with the conversation topics only.
+    aws.buses.add(source);
+    aws.rules.set(source, [
+      {
+        Name: 'GenesysEventPipeline-Rule',
+        State: 'ENABLED',
+        EventPattern: JSON.stringify({
+          source: [{ prefix: `aws.partner/genesys.com/cloud/${fake.orgId}/` }],
+          'detail-type': ['v2.detail.events.conversation.{id}.acd.end'],
+        }),
+      },
+    ]);
+    const withAws = genesysEnv(fake, {
+      AWS_ACCESS_KEY_ID: 'AKIDFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake-aws-secret',
+      AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
+    });
+    const args = [
+      ...SETUP.slice(0, -2),
+      'acd.end',
+      'v2.audits.entitytype.{id}.entityid.{id}',
+      'v2.routing.queues.{id}.conversations',
+    ];
+    const run = await cli(args, withAws);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      'Topics: 2 typed (conversation: v2.detail.events.conversation.{id}.acd.end; audit: v2.audits.entitytype.{id}.entityid.{id}); 1 generic (v2.routing.queues.{id}.conversations',
+    );
+    expect(run.stderr).toContain(
+      'warning: The integration sends 2 topic(s) that no enabled rule on the partner event bus forwards (they are archived, never processed): v2.audits.entitytype.{id}.entityid.{id}, v2.routing.queues.{id}.conversations.',
+    );
+    const json = await cli([...args, '--json'], withAws);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      topicModels: { generic: ['v2.routing.queues.{id}.conversations'] },
+      ruleCoverage: {
+        checked: true,
+        unforwarded: ['v2.audits.entitytype.{id}.entityid.{id}', 'v2.routing.queues.{id}.conversations'],
+      },
+    });
+    // Without AWS credentials: said, with the command to check by hand.
+    const noAws = await cli(args, genesysEnv(fake));
+    expect(noAws.stdout).toContain(`Could not check the deployed rules: No AWS credentials found`);
+    expect(noAws.stdout).toContain(`aws events list-rules --event-bus-name ${source} --region us-east-1`);
+  });
+});
+
 describe('genesys-pipeline topics and status', () => {
   it('lists EventBridge topics, filtered', async () => {
     const fake = await useFakeGenesys();

@@ -1,6 +1,6 @@
 /**
- * A fake of the two EventBridge control-plane calls `status` makes — `DescribeEventSource` and
- * `DescribeEventBus` — on real HTTP, speaking the AWS JSON 1.1 protocol the SDK uses
+ * A fake of the EventBridge control-plane calls `status` and `setup` make — `DescribeEventSource`,
+ * `DescribeEventBus` and `ListRules` (one page) — on real HTTP, speaking the AWS JSON 1.1 protocol the SDK uses
  * (`POST /`, `X-Amz-Target: AWSEvents.<Operation>`, errors as `{ "__type": "ResourceNotFoundException" }`).
  * Point the SDK at it with `endpoint` or `AWS_ENDPOINT_URL_EVENTBRIDGE`.
  */
@@ -20,13 +20,18 @@ export interface FakeSource {
 export class FakeEventBridgeSources {
   readonly sources = new Map<string, FakeSource>();
   readonly buses = new Set<string>();
+  /** The rules of each bus: name, state, event pattern (JSON text, as ListRules returns it). */
+  readonly rules = new Map<string, { Name: string; State: string; EventPattern: string }[]>();
   readonly calls: Array<{ target: string; body: unknown; authorized: boolean }> = [];
   readonly #server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Name?: string };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+        Name?: string;
+        EventBusName?: string;
+      };
       this.calls.push({
         target,
         body,
@@ -53,6 +58,18 @@ export class FakeEventBridgeSources {
       if (target === 'AWSEvents.DescribeEventBus') {
         if (!this.buses.has(body.Name ?? '')) return notFound('Event bus');
         return send(200, { Name: body.Name, Arn: `arn:aws:events:us-east-1:123456789012:event-bus/${body.Name}` });
+      }
+      if (target === 'AWSEvents.ListRules') {
+        const bus = body.EventBusName ?? 'default';
+        if (!this.buses.has(bus))
+          return send(400, { __type: 'ResourceNotFoundException', message: `Event bus ${bus} does not exist.` });
+        return send(200, {
+          Rules: (this.rules.get(bus) ?? []).map((r) => ({
+            ...r,
+            EventBusName: bus,
+            Arn: `arn:aws:events:us-east-1:123456789012:rule/${bus}/${r.Name}`,
+          })),
+        });
       }
       send(400, { __type: 'UnknownOperationException', message: target });
     });

@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { checkPartnerSourceInAws } from '../../src/genesys/aws-partner-source.js';
+import { checkRuleCoverage } from '../../src/genesys/rule-coverage.js';
 import { SetupError, runSetup } from '../../src/genesys/setup.js';
 import { getIntegrationStatus } from '../../src/genesys/status.js';
 import { FakeEventBridgeSources } from './fake-eventbridge-sources.js';
@@ -132,6 +133,68 @@ describe('checkPartnerSourceInAws', () => {
         `aws events describe-event-source --name ${name} --region eu-west-1`,
         `aws events describe-event-bus --name ${name} --region eu-west-1`,
       ],
+    });
+  });
+});
+
+describe('checkRuleCoverage: does the deployed rule forward what the integration sends?', () => {
+  const name = 'aws.partner/genesys.com/cloud/0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f/prod';
+  const conversationPattern = JSON.stringify({
+    source: [{ prefix: 'aws.partner/genesys.com/cloud/0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f/' }],
+    'detail-type': ['v2.detail.events.conversation.{id}.acd.end', 'v2.users.{id}.presence'],
+  });
+
+  it('names the topics no enabled rule matches (the pipeline deployed with fewer topics)', async () => {
+    const { fake, client } = await fakeAws();
+    fake.buses.add(name);
+    fake.rules.set(name, [
+      { Name: 'pipeline', State: 'ENABLED', EventPattern: conversationPattern },
+      // A disabled rule forwards nothing.
+      { Name: 'old', State: 'DISABLED', EventPattern: JSON.stringify({ source: [{ prefix: 'aws.partner/' }] }) },
+    ]);
+    const coverage = await checkRuleCoverage(
+      name,
+      'us-east-1',
+      '123456789012',
+      [
+        'v2.detail.events.conversation.{id}.acd.end',
+        'v2.users.{id}.presence',
+        'v2.audits.entitytype.{id}.entityid.{id}',
+        'v2.quality.evaluations',
+      ],
+      { client },
+    );
+    expect(coverage).toEqual({
+      checked: true,
+      rules: [
+        { name: 'pipeline', state: 'ENABLED' },
+        { name: 'old', state: 'DISABLED' },
+      ],
+      unforwarded: ['v2.audits.entitytype.{id}.entityid.{id}', 'v2.quality.evaluations'],
+    });
+    expect(fake.calls.map((c) => c.target)).toEqual(['AWSEvents.ListRules']);
+  });
+
+  it('says when there is no bus yet, or no credentials', async () => {
+    const { client } = await fakeAws();
+    const noBus = await checkRuleCoverage(name, 'us-east-1', '123456789012', ['v2.users.{id}.presence'], { client });
+    expect(noBus).toMatchObject({
+      checked: false,
+      reason: expect.stringMatching(/no event bus .* deploy the pipeline/),
+    });
+    const anonymous = new EventBridgeClient({
+      region: 'us-east-1',
+      credentials: async () => {
+        throw new Error('none');
+      },
+    });
+    onTestFinished(() => anonymous.destroy());
+    const check = await checkRuleCoverage(name, 'us-east-1', '123456789012', ['v2.users.{id}.presence'], {
+      client: anonymous,
+    });
+    expect(check).toMatchObject({
+      checked: false,
+      howToCheck: [`aws events list-rules --event-bus-name ${name} --region us-east-1`, expect.any(String)],
     });
   });
 });

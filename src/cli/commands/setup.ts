@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { runSetup } from '../../genesys/index.js';
-import type { PropertyChange, SetupResult } from '../../genesys/index.js';
+import { describeTopicModels, topicModels } from '../../events/index.js';
+import { checkRuleCoverage, runSetup } from '../../genesys/index.js';
+import type { PropertyChange, RuleCoverage, SetupResult } from '../../genesys/index.js';
 import { CliError } from '../errors.js';
 import { addConnectionOptions, connect, runGenesysCommand } from '../genesys-connection.js';
 import type { ConnectionOptions } from '../genesys-connection.js';
@@ -19,6 +20,7 @@ interface SetupCommandOptions extends ConnectionOptions {
   topicsFile?: string;
   dryRun?: boolean;
   allowSourceChange?: boolean;
+  awsCheck: boolean;
 }
 
 export function register(program: Command): void {
@@ -37,6 +39,10 @@ export function register(program: Command): void {
     .option(
       '--allow-source-change',
       'allow changing account, region or suffix of an existing integration (creates a new partner event source)',
+    )
+    .option(
+      '--no-aws-check',
+      "do not read the partner event bus's rules in AWS (ListRules) to warn about topics no rule forwards",
     );
   addConnectionOptions(command).action(async (options: SetupCommandOptions) => {
     await runGenesysCommand(options.json, async () => {
@@ -60,11 +66,29 @@ export function register(program: Command): void {
           log: (line) => process.stderr.write(`${line}\n`),
         },
       );
-      for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+      // Does the deployed rule forward what Genesys will send? (Events of other topics are archived, never processed.)
+      const coverage = options.awsCheck
+        ? await checkRuleCoverage(result.partnerEventSourceName, result.awsRegion, result.awsAccountId, result.topics)
+        : undefined;
+      const warnings = [...result.warnings, ...coverageWarnings(coverage)];
+      for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ ok: true, ...result, nextStep: nextStep(result) }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(
+            {
+              ok: true,
+              ...result,
+              warnings,
+              topicModels: topicModels(result.topics),
+              ...(coverage ? { ruleCoverage: coverage } : {}),
+              nextStep: nextStep(result),
+            },
+            null,
+            2,
+          )}\n`,
+        );
       } else {
-        process.stdout.write(formatResult(result, config.domain ?? config.apiBaseUrl));
+        process.stdout.write(formatResult(result, config.domain ?? config.apiBaseUrl, coverage));
       }
     });
   });
@@ -113,7 +137,16 @@ function nextStep(result: SetupResult): string {
   );
 }
 
-function formatResult(result: SetupResult, where: string): string {
+/** The warnings of the rule check: topics the integration sends that no rule on the bus forwards. */
+function coverageWarnings(coverage: RuleCoverage | undefined): string[] {
+  if (!coverage?.checked || coverage.unforwarded.length === 0) return [];
+  return [
+    `The integration sends ${coverage.unforwarded.length} topic(s) that no enabled rule on the partner event bus forwards (they are archived, never processed): ${coverage.unforwarded.join(', ')}. ` +
+      'Add them to the deployed topics (npx cdk deploy -c topics=…; docs/deploy.md), or remove them from --topic.',
+  ];
+}
+
+function formatResult(result: SetupResult, where: string, coverage?: RuleCoverage): string {
   const lines: string[] = [];
   const org = result.organizationName ? `${result.organizationName} (${result.organizationId})` : result.organizationId;
   lines.push(`Genesys Cloud org ${org} at ${where}`);
@@ -137,6 +170,16 @@ function formatResult(result: SetupResult, where: string): string {
       }
       if (action.action === 'enable') lines.push(`${mark} enable it${action.from ? ` (was ${action.from})` : ''}`);
     }
+  }
+  lines.push(describeTopicModels(result.topics));
+  if (coverage?.checked) {
+    lines.push(
+      coverage.unforwarded.length === 0
+        ? `The deployed rules on the partner event bus forward every topic (${coverage.rules.length} rule(s) read).`
+        : `The deployed rules do not forward ${coverage.unforwarded.length} of these topics (see the warning).`,
+    );
+  } else if (coverage) {
+    lines.push(`Could not check the deployed rules: ${coverage.reason} By hand: ${coverage.howToCheck[0]}`);
   }
   lines.push('');
   lines.push(`Partner event source: ${result.partnerEventSourceName}`);
