@@ -33,6 +33,23 @@ export interface Queue {
   agentIds: readonly string[];
   /** Email address of an email queue, or the org's address the customer wrote to. */
   address?: string;
+  /** Voice transcription is enabled on the queue (Genesys enables it per queue or flow): its calls get transcription events. */
+  transcription?: boolean;
+}
+
+/** A presence definition of the org (Genesys has one per system presence, and orgs add their own). */
+export interface PresenceDefinition {
+  id: string;
+  /** The system presence it belongs to, e.g. `ON_QUEUE`, `BREAK`. */
+  systemPresence: string;
+  /** Its label, as audits show it (`oldValues`/`newValues` of a `PRESENCE` change). */
+  label: string;
+}
+
+/** An administrator: the user behind configuration changes (audits). */
+export interface Admin {
+  id: string;
+  name: string;
 }
 
 /** An agent (a Genesys user). */
@@ -102,6 +119,10 @@ export interface Catalogue {
   /** Lookups by id. */
   queueById: ReadonlyMap<string, Queue>;
   agentById: ReadonlyMap<string, Agent>;
+  /** The presence definitions agents move through, by system presence. */
+  presenceDefinitions: Readonly<Record<'AVAILABLE' | 'ON_QUEUE' | 'BREAK' | 'MEAL' | 'OFFLINE', PresenceDefinition>>;
+  /** The administrators whose configuration changes produce audits. */
+  admins: readonly Admin[];
 }
 
 /** The system wrap-up code Genesys applies when after-call work times out. */
@@ -286,6 +307,7 @@ function buildCatalogue(): Catalogue {
         ...(media === 'email'
           ? { address: `${topic.toLowerCase().replace(/[^a-z]+/g, '-')}@support.example.com` }
           : {}),
+        ...(media === 'voice' && index === 1 ? { transcription: true } : {}),
       };
       for (const id of members) agentDrafts.find((a) => a.id === id)!.queueIds.push(queue.id);
       queues.push(queue);
@@ -344,6 +366,26 @@ function buildCatalogue(): Catalogue {
   }));
 
   const externalOrganizationIds = Array.from({ length: 25 }, () => rng.uuid());
+  const messagingAddresses = {
+    SMS: '+18005550177',
+    WHATSAPP: '+18005550188',
+    FACEBOOK: rng.digits(15),
+    WEBMESSAGING: rng.uuid(),
+  };
+  // Drawn after everything above, so that adding them changed no earlier id.
+  const presence = (systemPresence: string, label: string): PresenceDefinition => ({
+    id: rng.uuid(),
+    systemPresence,
+    label,
+  });
+  const presenceDefinitions = {
+    AVAILABLE: presence('AVAILABLE', 'Available'),
+    ON_QUEUE: presence('ON_QUEUE', 'On Queue'),
+    BREAK: presence('BREAK', 'Break'),
+    MEAL: presence('MEAL', 'Meal'),
+    OFFLINE: presence('OFFLINE', 'Offline'),
+  };
+  const admins = ['Alex Admin', 'Sam Supervisor'].map((name) => ({ id: rng.uuid(), name }));
 
   const catalogue: Catalogue = {
     divisions,
@@ -358,15 +400,12 @@ function buildCatalogue(): Catalogue {
     languages,
     externalOrganizationIds,
     phoneNumbers,
-    messagingAddresses: {
-      SMS: '+18005550177',
-      WHATSAPP: '+18005550188',
-      FACEBOOK: rng.digits(15),
-      WEBMESSAGING: rng.uuid(),
-    },
+    messagingAddresses,
     queuesByMedia,
     queueById: new Map(queues.map((q) => [q.id, q])),
     agentById: new Map(agentDrafts.map((a) => [a.id, a])),
+    presenceDefinitions,
+    admins,
   };
   return deepFreeze(catalogue);
 }

@@ -50,6 +50,15 @@ export interface ConversationEvent {
   participantId: string;
   /** `eventBody` as JSON text, fields in the SDK's order. */
   body: string;
+  /** For `user.start`, `user.end` and `acw`: the agent, their session and queue (what the other families derive from). */
+  agent?: AgentLeg;
+}
+
+/** The agent side of an agent event: who, on which session, from which queue. */
+export interface AgentLeg {
+  userId: string;
+  sessionId: string;
+  queueId?: string;
 }
 
 /** Target of a voicemail: an agent's (userId) or a queue's (queueId) voicemail box. */
@@ -239,7 +248,7 @@ export class ConversationRecorder {
       .id('userId', agent.id)
       .id('divisionId', queue?.divisionId ?? agent.divisionId)
       .id('queueId', queue?.id);
-    this.record('user.start', eventTime, user, w);
+    this.record('user.start', eventTime, user, w, leg(user, agent, queue));
   }
 
   userEnd(
@@ -268,7 +277,7 @@ export class ConversationRecorder {
       .num('contactingDurationMs', fields.contactingDurationMs)
       .num('dialingDurationMs', fields.dialingDurationMs)
       .num('callbackDurationMs', fields.callbackDurationMs);
-    this.record('user.end', eventTime, user, w);
+    this.record('user.end', eventTime, user, w, leg(user, agent, queue));
   }
 
   /** `attributes`: participant data set (by a flow or the agent's script) on the customer participant. */
@@ -297,7 +306,7 @@ export class ConversationRecorder {
       .id('wrapupCode', fields.wrapupCode)
       .escaped('wrapupNotes', fields.wrapupNotes)
       .num('wrapupDurationMs', fields.wrapupDurationMs);
-    this.record('acw', eventTime, user, w);
+    this.record('acw', eventTime, user, w, leg(user, agent, queue));
   }
 
   /** `wrapup`: the wrap-up code was applied to the agent's participant. */
@@ -351,8 +360,16 @@ export class ConversationRecorder {
     this.record('voicemail.end', eventTime, voicemail, w);
   }
 
-  private record(topic: ConversationTopic, eventTime: number, participant: Participant, body: BodyWriter): void {
-    this.events.push({ topic, eventTime, participantId: participant.participantId, body: body.end() });
+  private record(
+    topic: ConversationTopic,
+    eventTime: number,
+    participant: Participant,
+    body: BodyWriter,
+    agent?: AgentLeg,
+  ): void {
+    const event: ConversationEvent = { topic, eventTime, participantId: participant.participantId, body: body.end() };
+    if (agent) event.agent = agent;
+    this.events.push(event);
     if (eventTime > this.lastEventTime) this.lastEventTime = eventTime;
   }
 
@@ -384,6 +401,12 @@ export class ConversationRecorder {
   private voicemailFields(eventTime: number, p: Participant, disconnectType: DisconnectType | undefined): BodyWriter {
     return this.head(eventTime, p, disconnectType).raw(this.core);
   }
+}
+
+function leg(user: Participant, agent: Agent, queue: Queue | undefined): AgentLeg {
+  return queue
+    ? { userId: agent.id, sessionId: user.sessionId, queueId: queue.id }
+    : { userId: agent.id, sessionId: user.sessionId };
 }
 
 function flowFields(flow: Flow): string {

@@ -64,6 +64,19 @@ export class EnvelopeBuilder {
   }
 
   /**
+   * The `detail` JSON text of an event of any topic.
+   *
+   * @param topicName `detail.topicName`: the concrete topic (no character needs escaping)
+   * @param eventBody the event body, already JSON text
+   */
+  detailOf(topicName: string, eventBody: string, correlationId: string, timestampMs: number | undefined): string {
+    const parts = ['{"topicName":"', topicName, DETAIL_BODY, eventBody, DETAIL_METADATA, correlationId];
+    if (timestampMs === undefined) parts.push(DETAIL_END);
+    else parts.push(DETAIL_TIMESTAMP, this.isoMillis(timestampMs), DETAIL_TIMESTAMP_END);
+    return parts.join('');
+  }
+
+  /**
    * The envelope line of a conversation event: the same text as
    * `line(id, genericTopic, timeMs, detail(topic, conversationId, eventBody, correlationId, timestampMs))`,
    * built in one step.

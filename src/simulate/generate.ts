@@ -14,8 +14,11 @@
  */
 import { CONVERSATION_TOPICS, genericConversationTopic } from '../events/index.js';
 import type { ConversationTopic } from '../events/index.js';
+import type { Boundary } from './agent-floor.js';
 import { simulationCatalogue } from './catalogue.js';
 import { EnvelopeBuilder } from './envelope.js';
+import { FamilyEvents } from './families.js';
+import type { FamilyEvent } from './families.js';
 import { MALFORMED_KINDS, malformedVariant, oversizedVariant } from './faults.js';
 import type { MalformedKind } from './faults.js';
 import { MinHeap } from './heap.js';
@@ -47,11 +50,17 @@ const CLEAN = 0;
 const DUPLICATE = 1;
 const MALFORMED = 2;
 const OVERSIZED = 3;
+/** An agent's state changes may be published now (the other families). */
+const BOUNDARY = 4;
+/** An administrator changes the configuration (an audit). */
+const CONFIG = 5;
 
-/** One event of a conversation, ready to be enveloped. */
+/** One event, ready to be enveloped: of a conversation (`topic`), or of another family (`family`). */
 interface ScheduledEvent {
-  topic: ConversationTopic;
+  topic: ConversationTopic | undefined;
   conversationId: string;
+  /** For an event of another family: its generic and concrete topic. */
+  family?: { detailType: string; topicName: string };
   /** `eventBody` as JSON text. */
   body: string;
   /** 64-bit key of the envelope `id` (salt 0) and `metadata.CorrelationId` (salt 1); see {@link uuidFromKey}. */
@@ -70,7 +79,10 @@ interface Delivery {
   at: number;
   seq: number;
   kind: number;
-  event: ScheduledEvent;
+  /** For CLEAN, DUPLICATE, MALFORMED, OVERSIZED. */
+  event?: ScheduledEvent;
+  /** For BOUNDARY: an agent's state to read (see `agent-floor.ts`). */
+  boundary?: Boundary;
 }
 
 const GENERIC: Readonly<Record<string, string>> = Object.fromEntries(
@@ -131,9 +143,61 @@ function* simulate<T>(
   let started = 0;
   let nextArrival = o.startTime;
 
+  // The other families, on streams of their own: with conversation events alone, the output is
+  // exactly what it was before they existed.
+  const emitConversations = o.families.has('conversation');
+  const others = [...o.families].some((f) => f !== 'conversation') && o.conversations > 0;
+  const families = others
+    ? new FamilyEvents(o.families, catalogue, new Prng(deriveSeed(o.seed, 'families')), o.orgId, o.startTime)
+    : undefined;
+  const familyDeliveryRng = new Prng(deriveSeed(o.seed, 'family-delivery'));
+  const familyFaultRng = new Prng(deriveSeed(o.seed, 'family-faults'));
+  /** Last delivery time per agent: an agent's events are delivered in order. */
+  const lastAgentDelivery = new Map<string, number>();
+
+  const pushBoundary = (boundary: Boundary) => queue.push({ at: boundary.time, seq: seq++, kind: BOUNDARY, boundary });
+  /** Schedules family events (in time order) for delivery; returns the last delivery time. */
+  const scheduleFamily = (events: readonly FamilyEvent[], after = 0): number => {
+    let previous = after;
+    for (const e of events) {
+      const idHigh = familyDeliveryRng.uint32();
+      const idLow = familyDeliveryRng.uint32();
+      const publishLag = familyDeliveryRng.between(3, 150);
+      const timestampMs = familyDeliveryRng.float() < TIMESTAMP_ABSENT ? undefined : e.eventTime + publishLag;
+      let at = e.eventTime + publishLag + Math.round(familyDeliveryRng.lognormal(300, 0.5));
+      if (at <= previous) at = previous + 1;
+      previous = at;
+      const late = familyFaultRng.float() < o.outOfOrder;
+      if (late) at += familyFaultRng.between(1000, o.outOfOrderWindowMs);
+      const event: ScheduledEvent = {
+        topic: undefined,
+        conversationId: '',
+        family: { detailType: e.detailType, topicName: e.topicName },
+        body: e.body,
+        idHigh,
+        idLow,
+        timestampMs,
+        late,
+      };
+      queue.push({ at, seq: seq++, kind: CLEAN, event });
+    }
+    return previous;
+  };
+  if (families) {
+    for (const boundary of families.startBoundaries()) pushBoundary(boundary);
+    const configAt = families.nextConfigChangeAt();
+    if (configAt !== undefined) queue.push({ at: configAt, seq: seq++, kind: CONFIG });
+  }
+
   const schedule = (conversationStart: number) => {
     const media = conversationsRng.weighted(SIMULATED_MEDIA, o.mediaWeights);
-    const plan = planConversation(conversationsRng, catalogue, media, conversationStart);
+    const plan = planConversation(conversationsRng, catalogue, media, conversationStart, families?.available);
+    if (families) {
+      const { events, boundaries } = families.planned(plan);
+      for (const boundary of boundaries) pushBoundary(boundary);
+      scheduleFamily(events);
+    }
+    if (!emitConversations) return;
     let previous = 0;
     for (const e of plan.events) {
       const idHigh = deliveryRng.uint32();
@@ -161,17 +225,57 @@ function* simulate<T>(
 
   for (;;) {
     // Start every conversation that arrives before the next pending delivery: its events can
-    // only be delivered after its arrival.
+    // only be delivered after its arrival (and an agent's state at a boundary is final once every
+    // conversation arriving before it is planned).
     while (started < o.conversations && (queue.size === 0 || queue.peek()!.at >= nextArrival)) {
       schedule(Math.round(nextArrival));
       started += 1;
       nextArrival += arrivalsRng.exponential(meanGapMs);
+      if (started === o.conversations && families)
+        for (const boundary of families.endBoundaries()) pushBoundary(boundary);
     }
     const delivery = queue.pop();
     if (!delivery) return;
-    const { event, at } = delivery;
+    const { at } = delivery;
+    if (delivery.kind === BOUNDARY) {
+      const boundary = delivery.boundary!;
+      const { events, boundaries } = families!.visit(boundary);
+      for (const next of boundaries) pushBoundary(next);
+      if (events.length > 0)
+        lastAgentDelivery.set(boundary.agentId, scheduleFamily(events, lastAgentDelivery.get(boundary.agentId)));
+      continue;
+    }
+    if (delivery.kind === CONFIG) {
+      // Configuration changes happen while the contact centre is busy: until the last conversation arrives.
+      if (started < o.conversations) {
+        scheduleFamily([families!.configChange()]);
+        queue.push({ at: families!.nextConfigChangeAt()!, seq: seq++, kind: CONFIG });
+      }
+      continue;
+    }
+    const event = delivery.event!;
     switch (delivery.kind) {
       case CLEAN: {
+        if (event.family) {
+          // Other families: re-sent (duplicates) and late as conversation events are; the broken
+          // variants are conversation events only.
+          const duplicate = familyFaultRng.float() < o.duplicates;
+          const correlationId = uuidFromKey(event.idHigh, event.idLow, 1);
+          event.detail = envelopes.detailOf(event.family.topicName, event.body, correlationId, event.timestampMs);
+          const line = envelopes.line(
+            uuidFromKey(event.idHigh, event.idLow, 0),
+            event.family.detailType,
+            at,
+            event.detail,
+          );
+          yield event.late ? output(line, 'out-of-order') : output(line);
+          if (duplicate) {
+            const redelivery = Math.round(Math.min(600_000, Math.max(200, familyFaultRng.lognormal(5000, 1.2))));
+            queue.push({ at: at + redelivery, seq: seq++, kind: DUPLICATE, event });
+          }
+          break;
+        }
+        const topic = event.topic!;
         // Fault decisions, independent per fault: three draws for every event, whatever the fractions.
         const duplicate = faultRng.float() < o.duplicates;
         const malformed = faultRng.float() < o.malformed;
@@ -180,7 +284,7 @@ function* simulate<T>(
         const correlationId = uuidFromKey(event.idHigh, event.idLow, 1);
         const line = envelopes.conversationLine(
           envelopeId,
-          event.topic,
+          topic,
           at,
           event.conversationId,
           event.body,
@@ -189,13 +293,7 @@ function* simulate<T>(
         );
         yield event.late ? output(line, 'out-of-order') : output(line);
         if (duplicate) {
-          event.detail = envelopes.detail(
-            event.topic,
-            event.conversationId,
-            event.body,
-            correlationId,
-            event.timestampMs,
-          );
+          event.detail = envelopes.detail(topic, event.conversationId, event.body, correlationId, event.timestampMs);
           const redelivery = Math.round(Math.min(600_000, Math.max(200, faultDetailRng.lognormal(5000, 1.2))));
           queue.push({ at: at + redelivery, seq: seq++, kind: DUPLICATE, event });
         }
@@ -205,7 +303,15 @@ function* simulate<T>(
         break;
       }
       case DUPLICATE:
-        yield output(envelopes.line(faultDetailRng.uuid(), GENERIC[event.topic]!, at, event.detail!), 'duplicate');
+        yield output(
+          envelopes.line(
+            event.family ? familyFaultRng.uuid() : faultDetailRng.uuid(),
+            event.family ? event.family.detailType : GENERIC[event.topic!]!,
+            at,
+            event.detail!,
+          ),
+          'duplicate',
+        );
         break;
       case MALFORMED: {
         const kind = faultDetailRng.pick(MALFORMED_KINDS);

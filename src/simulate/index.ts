@@ -4,7 +4,13 @@
  */
 export { generateEvents, generateAnnotatedEvents } from './generate.js';
 export type { SimulatedLine, SimulatedFault } from './generate.js';
-export { SIMULATION_DEFAULTS, SimulationOptionsError, resolveSimulationOptions } from './options.js';
+export {
+  SIMULATION_DEFAULTS,
+  SIMULATED_FAMILIES,
+  SimulationOptionsError,
+  resolveSimulationOptions,
+} from './options.js';
+export type { SimulatedFamily } from './families.js';
 export type { SimulationOptions, ResolvedSimulationOptions } from './options.js';
 export { MALFORMED_KINDS } from './faults.js';
 export type { MalformedKind } from './faults.js';

@@ -1,15 +1,16 @@
 /**
  * Inspection of an NDJSON file of EventBridge events (simulated, or captured from a CloudWatch
  * log group or an archive replay when a rule does not match): every line is validated with
- * `parseGenesysEvent`, and the summary says what is in the file and what is wrong with it —
- * events by topic, conversations, duplicate deliveries, the sources and detail-types seen (what
- * a rule must match), and each invalid line with its line number and reasons.
+ * `parseGenesysEvent` — every family with its typed schema, other topics as generic events — and
+ * the summary says what is in the file and what is wrong with it: events by kind and by topic,
+ * conversations, duplicate deliveries, the sources and detail-types seen (what a rule must
+ * match), and each invalid line with its line number and reasons.
  *
  * Streaming, in bounded memory: per line only compact fingerprints are kept (see
  * {@link FingerprintSet}); listings are capped.
  */
-import { MAX_EVENT_BYTES, parseGenesysEvent } from '../events/index.js';
-import type { EventProblem } from '../events/index.js';
+import { EVENT_KINDS, MAX_EVENT_BYTES, parseGenesysEvent } from '../events/index.js';
+import type { EventKind, EventProblem } from '../events/index.js';
 import { FingerprintSet, hexFingerprint, stringFingerprint } from './fingerprint-set.js';
 
 /** Options of {@link inspectLines}. */
@@ -46,8 +47,10 @@ export interface InspectionReport {
   invalid: number;
   /** Valid events of the 16 conversation detail topics. */
   conversationEvents: number;
-  /** Valid events of other Genesys topics. */
+  /** Valid events of every other topic (the other typed families and generic topics). */
   otherEvents: number;
+  /** Valid events by kind (every kind listed, 0 included): `conversation`, `user-presence`, …, `generic`. */
+  byKind: Record<EventKind, number>;
   /** Valid events by generic topic (`detail-type`), most frequent first. */
   byTopic: Record<string, number>;
   /** Distinct conversation ids among the valid conversation events. */
@@ -60,7 +63,7 @@ export interface InspectionReport {
   sources: Record<string, number>;
   /** `detail-type` values that are not Genesys topic names, seen on invalid lines (e.g. "Conversation Updated"); at most 20 distinct. */
   unexpectedDetailTypes: Record<string, number>;
-  /** Earliest and latest `eventBody.eventTime` of the conversation events (epoch ms). */
+  /** Earliest and latest time of the valid events (epoch ms; `eventBody.eventTime` for conversation events, see `GenesysEvent.time`). */
   eventTimeRange?: { first: number; last: number };
   /** Invalid lines by reason (the first problem of each, without the offending value), most frequent first. */
   invalidByReason: Record<string, number>;
@@ -98,6 +101,7 @@ export async function inspectLines(
     invalid: 0,
     conversationEvents: 0,
     otherEvents: 0,
+    byKind: Object.fromEntries(EVENT_KINDS.map((kind) => [kind, 0])) as Record<EventKind, number>,
     byTopic: {},
     conversations: 0,
     duplicates: 0,
@@ -140,12 +144,13 @@ export async function inspectLines(
           });
         }
       }
+      report.byKind[event.kind] += 1;
+      if (event.time < first) first = event.time;
+      if (event.time > last) last = event.time;
       if (event.kind === 'conversation') {
         report.conversationEvents += 1;
         const [ch, cl] = stringFingerprint(event.conversationId);
         conversations.add(ch, cl, lineNumber);
-        if (event.eventTime < first) first = event.eventTime;
-        if (event.eventTime > last) last = event.eventTime;
       } else {
         report.otherEvents += 1;
       }

@@ -1,6 +1,8 @@
 /**
  * The simulator's options: what the caller may set, the defaults, and their validation.
  */
+import { TYPED_KINDS } from '../events/index.js';
+import type { SimulatedFamily } from './families.js';
 import { SIMULATED_MEDIA } from './profiles.js';
 import type { SimulatedMedia } from './profiles.js';
 
@@ -37,13 +39,25 @@ export interface SimulationOptions {
   mediaMix?: Partial<Record<SimulatedMedia, number>>;
   /** Longest extra delay of an out-of-order delivery, ms. Default 30,000. */
   outOfOrderWindowMs?: number;
+  /**
+   * The families of events to produce (`docs/simulator.md`): `conversation` (the conversation
+   * detail events), `user-presence`, `user-routing-status`, `user-activity`, `audit`,
+   * `transcription`. Conversations are simulated whatever is chosen (the other families derive
+   * from them); only the chosen families are written. Default `['conversation']`.
+   */
+  families?: readonly SimulatedFamily[];
 }
 
 /** {@link SimulationOptions} with every default applied. */
-export type ResolvedSimulationOptions = Required<Omit<SimulationOptions, 'mediaMix'>> & {
+export type ResolvedSimulationOptions = Required<Omit<SimulationOptions, 'mediaMix' | 'families'>> & {
   /** Normalized weights (sum 1), in {@link SIMULATED_MEDIA} order. */
   mediaWeights: readonly number[];
+  /** The families to write. */
+  families: ReadonlySet<SimulatedFamily>;
 };
+
+/** Every family the simulator can produce, in catalogue order. */
+export const SIMULATED_FAMILIES: readonly SimulatedFamily[] = TYPED_KINDS;
 
 /** The defaults of {@link SimulationOptions}. */
 export const SIMULATION_DEFAULTS = {
@@ -135,6 +149,12 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
   if (weights.some((w) => !(Number.isFinite(w) && w >= 0))) problems.push('mediaMix weights must be numbers ≥ 0');
   const total = weights.reduce((a, b) => a + b, 0);
   if (!(total > 0)) problems.push('mediaMix must give at least one media a weight > 0');
+  const families = options.families ?? ['conversation'];
+  for (const family of families) {
+    if (!(SIMULATED_FAMILIES as readonly string[]).includes(family))
+      problems.push(`families has unknown family "${String(family)}"; use ${SIMULATED_FAMILIES.join(', ')}`);
+  }
+  if (families.length === 0) problems.push('families must name at least one family');
   if (problems.length) throw new SimulationOptionsError(problems);
-  return { ...resolved, mediaWeights: weights.map((w) => w / total) };
+  return { ...resolved, mediaWeights: weights.map((w) => w / total), families: new Set(families) };
 }

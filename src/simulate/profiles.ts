@@ -189,4 +189,17 @@ export const BEHAVIOUR = {
   outboundQueueWait: [500, 4 * SECOND] as const,
   outboundDialerAbandon: 0.03,
   outboundHandle: { median: 3 * MINUTE, sigma: 0.7, min: 15 * SECOND, max: 40 * MINUTE } satisfies DurationModel,
+  /** Agents: chance of asking for a break after an interaction, at least this long after the last one ended. */
+  breakChancePerInteraction: 0.03,
+  breakCooldownMs: 15 * MINUTE,
+  /** At most this share of the agents on a break (or waiting to start one) at once. */
+  maxShareOnBreak: 0.15,
+  breakDuration: { median: 5 * MINUTE, sigma: 0.4, min: MINUTE, max: 20 * MINUTE } satisfies DurationModel,
+  /** Configuration changes by administrators (audits): mean time between two, simulated time. */
+  configChangeMeanGapMs: 20 * SECOND,
+  /** Transcription: the pause between two utterances [min, max], and an utterance's length. */
+  utteranceGap: [300, 2500] as const,
+  utterance: { median: 4 * SECOND, sigma: 0.5, min: 800, max: 15 * SECOND } satisfies DurationModel,
+  /** Transcription: how long after an utterance ends its event is published [min, max]. */
+  transcriptionDelay: [800, 3500] as const,
 } as const;

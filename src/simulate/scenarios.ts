@@ -106,6 +106,7 @@ export function planConversation(
   catalogue: Catalogue,
   media: SimulatedMedia,
   startTime: number,
+  available?: AgentAvailability,
 ): ConversationPlan {
   const conversationId = rng.uuid();
   let scenario: Scenario = 'inbound';
@@ -117,7 +118,7 @@ export function planConversation(
   } else if (media === 'callback') {
     scenario = 'callback';
   }
-  const sim = new Simulation(rng, catalogue);
+  const sim = new Simulation(rng, catalogue, available);
   switch (scenario) {
     case 'outbound':
       events = sim.outbound(conversationId, startTime);
@@ -136,11 +137,18 @@ export function planConversation(
   return { conversationId, media, scenario, events };
 }
 
+/**
+ * Whether an agent can take an interaction that starts at `at` (epoch ms): not on a break, logged
+ * in. Without it (conversation events alone) every member of a queue can.
+ */
+export type AgentAvailability = (agentId: string, at: number) => boolean;
+
 /** The scenario generators, sharing the random stream and the catalogue. */
 class Simulation {
   constructor(
     private readonly rng: Prng,
     private readonly catalogue: Catalogue,
+    private readonly available: AgentAvailability | undefined,
   ) {}
 
   inbound(conversationId: string, media: SimulatedMedia, t0: number): ConversationEvent[] {
@@ -254,7 +262,7 @@ class Simulation {
       return rec.events;
     }
     const answeredAt = acdStart + wait;
-    const agent = this.pickAgent(queue);
+    const agent = this.pickAgent(queue, undefined, answeredAt);
     rec.acdEnd(answeredAt, acd, queue, {
       acdOutcome: 'ANSWERED',
       disconnectType: 'TRANSFER',
@@ -348,7 +356,7 @@ class Simulation {
       });
       return rec.events;
     }
-    const agent = this.pickAgent(queue);
+    const agent = this.pickAgent(queue, undefined, acdStart + wait);
     rec.acdEnd(acdStart + wait, acd, queue, {
       acdOutcome: 'ANSWERED',
       disconnectType: 'TRANSFER',
@@ -461,7 +469,7 @@ class Simulation {
         return { disconnectType: 'ENDPOINT', interactingMs };
       }
       const answeredAt = cycleStart + wait;
-      const agent = this.pickAgent(queue, previousAgent);
+      const agent = this.pickAgent(queue, previousAgent, answeredAt);
       rec.acdEnd(answeredAt, acd, queue, {
         acdOutcome: 'ANSWERED',
         disconnectType: 'TRANSFER',
@@ -622,8 +630,19 @@ class Simulation {
     return queue;
   }
 
-  private pickAgent(queue: Queue, not?: Agent): Agent {
-    const ids = not && queue.agentIds.length > 1 ? queue.agentIds.filter((id) => id !== not.id) : queue.agentIds;
+  /**
+   * A member of the queue for an interaction answered at `at`: one draw from the stream whatever
+   * the availability (so the rest of the conversation draws the same numbers), among the members
+   * available then (all of them when none is), preferring not to give a transfer back to `not`.
+   */
+  private pickAgent(queue: Queue, not: Agent | undefined, at: number): Agent {
+    let ids = queue.agentIds;
+    const available = this.available;
+    if (available) {
+      const free = ids.filter((id) => available(id, at));
+      if (free.length > 0) ids = free;
+    }
+    if (not && ids.length > 1) ids = ids.filter((id) => id !== not.id);
     return this.catalogue.agentById.get(this.rng.pick(ids))!;
   }
 

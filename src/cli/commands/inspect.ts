@@ -21,7 +21,7 @@ export function register(program: Command): void {
   program
     .command('inspect')
     .description(
-      'Validate a file of EventBridge events (NDJSON, one event per line) and summarize it: topics, conversations, duplicates, invalid lines with reasons',
+      'Validate a file of EventBridge events (NDJSON, one event per line), every family with its schema, and summarize it: events by kind and topic, conversations, duplicates, invalid lines with reasons',
     )
     .argument('<file>', 'NDJSON file, - for stdin')
     .option('--json', 'print the summary as JSON')
@@ -93,7 +93,10 @@ export function formatReport(file: string, r: InspectionReport, seconds: number)
   out.push(
     `    conversation  ${n(r.conversationEvents).padStart(12)}  in ${n(r.conversations)} conversation${r.conversations === 1 ? '' : 's'}`,
   );
-  out.push(`    other topics  ${n(r.otherEvents).padStart(12)}`);
+  for (const [kind, count] of Object.entries(r.byKind)) {
+    if (kind === 'conversation' || count === 0) continue;
+    out.push(`    ${kind.padEnd(19)}${n(count).padStart(7)}`);
+  }
   out.push(`    duplicates    ${n(r.duplicates).padStart(12)}  (same idempotency key as an earlier line)`);
   out.push(`  invalid lines   ${n(r.invalid).padStart(12)}  ${pct(r.invalid, events)}`);
   if (r.blankLines) out.push(`  blank lines     ${n(r.blankLines).padStart(12)}  (ignored)`);

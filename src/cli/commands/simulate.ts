@@ -6,7 +6,9 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { kindOfTopic, validateTopics } from '../../events/index.js';
 import {
+  SIMULATED_FAMILIES,
   SIMULATED_MEDIA,
   SIMULATION_DEFAULTS,
   SendError,
@@ -19,6 +21,7 @@ import {
 import type {
   SendFailure,
   SendSummary,
+  SimulatedFamily,
   SimulatedFault,
   SimulatedMedia,
   SimulationOptions,
@@ -42,6 +45,7 @@ interface SimulateCommandOptions {
   startTime?: number;
   arrivalRate: number;
   mediaMix?: Partial<Record<SimulatedMedia, number>>;
+  topics?: SimulatedFamily[][];
   out: string;
   to?: string;
   quiet?: boolean;
@@ -96,6 +100,11 @@ export function register(program: Command): void {
       `relative weights, e.g. voice=3,chat=1 (media: ${SIMULATED_MEDIA.join(', ')}; unlisted media are not simulated)`,
       parseMediaMix,
     )
+    .option(
+      '--topics <families...>',
+      `the families to write (comma- or space-separated): ${SIMULATED_FAMILIES.join(', ')}, or all (default); their topic names work too (v2.users.{id}.presence, acd.end, …)`,
+      parseFamilies,
+    )
     .option('--out <file>', 'output file, - for stdout', '-')
     .option(
       '--to <url>',
@@ -109,8 +118,11 @@ Examples:
   genesys-pipeline simulate --conversations 10000 --seed 1 --out events.ndjson
   genesys-pipeline simulate --conversations 500 --duplicates 0.02 --out-of-order 0.05 --malformed 0.01 --out - | head
   genesys-pipeline simulate --conversations 1000 --rate 200 --to http://127.0.0.1:4010
+  genesys-pipeline simulate --conversations 200 --topics user-presence,user-routing-status,audit --out agents.ndjson
 
-Fault fractions are of clean events: --duplicates 0.05 adds about 5 re-deliveries per 100 events.
+Conversations are simulated whatever --topics says: agents' states, audits and transcripts follow them.
+Fault fractions are of clean events: --duplicates 0.05 adds about 5 re-deliveries per 100 events;
+--malformed and --oversized derive broken lines from conversation events only.
 See docs/simulator.md.`,
     )
     .action(async (options: SimulateCommandOptions, command: Command) => {
@@ -131,6 +143,7 @@ See docs/simulator.md.`,
         oversized: options.oversized,
         ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
         ...(options.mediaMix ? { mediaMix: options.mediaMix } : {}),
+        families: options.topics ? [...new Set(options.topics.flat())] : SIMULATED_FAMILIES,
       };
       try {
         resolveSimulationOptions(simulation);
@@ -261,6 +274,36 @@ function parseIsoTime(value: string): number {
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms))
     throw new InvalidArgumentError(`expected an ISO 8601 date-time such as 2026-01-01T12:00:00Z, got "${value}"`);
   return ms;
+}
+
+/**
+ * One `--topics` value (repeatable; comma-separated): families, `all`, or topic names of a typed
+ * family (validated by the topic catalogue, then mapped to their family).
+ */
+function parseFamilies(value: string, previous: SimulatedFamily[][] = []): SimulatedFamily[][] {
+  const families: SimulatedFamily[] = [];
+  for (const name of value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)) {
+    if (name === 'all') {
+      families.push(...SIMULATED_FAMILIES);
+      continue;
+    }
+    const checked = validateTopics([name]);
+    if (!checked.ok) throw new InvalidArgumentError(checked.problems.map((p) => p.message).join(' '));
+    for (const topic of checked.topics) {
+      const kind = kindOfTopic(topic);
+      if (kind === 'generic')
+        throw new InvalidArgumentError(
+          `the simulator writes the typed families only (${SIMULATED_FAMILIES.join(', ')}); "${name}" has no typed model.`,
+        );
+      families.push(kind);
+    }
+  }
+  if (families.length === 0)
+    throw new InvalidArgumentError(`name at least one family: ${SIMULATED_FAMILIES.join(', ')}, or all.`);
+  return [...previous, families];
 }
 
 function parseMediaMix(value: string): Partial<Record<SimulatedMedia, number>> {
