@@ -3,7 +3,7 @@
  * defaults, and their validation (pure). Defaults mirror the AWS deployment (`infra/`) where
  * one exists there.
  */
-import { validateTopics, GENERIC_CONVERSATION_TOPICS } from '../events/index.js';
+import { validateTopics, TYPED_TOPICS } from '../events/index.js';
 import { partnerEventSourceName, GENESYS_PARTNER_SOURCE_PREFIX } from '../genesys/partner-event-source.js';
 import { MAX_INLINE_MAP_CONCURRENCY, WORKFLOW_EXECUTORS } from '../workflow/index.js';
 import type { WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
@@ -39,7 +39,11 @@ export interface RuntimeOptions {
   orgId?: string;
   /** Event source suffix of the integration. Default: the simulator's. */
   suffix?: string;
-  /** Topics the rule forwards (short or generic names). Default: all conversation detail topics. */
+  /**
+   * Topics the rule forwards: any generic Genesys topic name, short conversation names, or families
+   * (`validateTopics`). Default: every topic with a typed model (the 16 conversation detail topics,
+   * presence, routing status, activity, audits, transcription) — what the simulator sends.
+   */
   topics?: readonly string[];
   /** How long the bus archive keeps events, days (fractions allowed; 0 = forever); `false` = no archive. Default 0.25 (6 h). */
   archiveRetentionDays?: number | false;
@@ -194,13 +198,13 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     problems.push(
       `suffix must be 1–64 letters, digits, ".", "-" or "_" (the integration's eventSourceSuffix); got ${JSON.stringify(suffix)}.`,
     );
-  let topics = [...GENERIC_CONVERSATION_TOPICS] as string[];
+  let topics = [...TYPED_TOPICS];
   if (options.topics !== undefined) {
     const checked = validateTopics(options.topics);
     if (!checked.ok) for (const p of checked.problems) problems.push(`topics: ${p.message}`);
     else if (checked.topics.length === 0)
       problems.push(
-        'topics: name at least one topic (e.g. acd.end) or leave the option out for all conversation topics.',
+        'topics: name at least one topic (e.g. acd.end, v2.users.{id}.presence) or leave the option out for every typed topic.',
       );
     topics = checked.topics;
   }

@@ -8,7 +8,8 @@
  *                        (archive)       │       (DLQ)          (batches)       (Map, MaxConcurrency)     (idempotency,
  *                                        │                                                                projection,
  *                                        └─ direct mode: state machine target per event (RetryPolicy, DLQ) dead letters)
- *  GET /, /api/*, /metrics (dashboard, stats, projections)      /admin/* (dlq, replay)
+ *  GET /, /api/*, /metrics (dashboard, stats, projections: conversations, agents, audits,     /admin/* (dlq, replay)
+ *                           transcripts, generic events)
  *  main thread: pipeline.sqlite, its group commit          processing thread: processing.sqlite, its group commit
  * ```
  *
@@ -25,6 +26,7 @@ import { join } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { createEventBridgeHandler } from '../eventbridge/index.js';
 import { SqliteConversationQueries } from '../processing/stores/sqlite-conversation-queries.js';
+import { SqliteProjectionQueries } from '../processing/stores/sqlite-projection-queries.js';
 import { PipelineTelemetry } from '../telemetry/index.js';
 import type { PipelineStats } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';
@@ -94,10 +96,15 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
   try {
     writeConfig(resolved);
     // The projection's queries exist once the pipeline has created its tables (below).
-    const projection: { queries?: SqliteConversationQueries } = {};
+    const projection: { queries?: SqliteConversationQueries; projections?: SqliteProjectionQueries } = {};
     const telemetry = new PipelineTelemetry({
       concurrencyLimit: resolved.concurrency,
-      contactCentre: { contactCentreFigures: () => projection.queries!.contactCentreFigures() },
+      contactCentre: {
+        contactCentreFigures: () => ({
+          ...projection.queries!.contactCentreFigures(),
+          agents: projection.projections!.agentStatusCounts(),
+        }),
+      },
     });
     const fatal: { stop?: () => Promise<void> } = {};
     pipeline = await LocalPipeline.open(resolved, {
@@ -115,6 +122,8 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     const p = pipeline;
     const queries = new SqliteConversationQueries(p.processingReader);
     projection.queries = queries;
+    const projections = new SqliteProjectionQueries(p.processingReader);
+    projection.projections = projections;
 
     // Recovery: this process holds the lock, so nothing else is working on these (the processing
     // side released the idempotency records a killed predecessor left in progress when it opened).
@@ -146,6 +155,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     const routes = createHttpRoutes({
       telemetry,
       conversations: queries,
+      projections,
       ...(resolved.token !== undefined ? { token: resolved.token } : {}),
       onError: (error, request) =>
         log(`${request.method} ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`),

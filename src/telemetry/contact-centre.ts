@@ -32,6 +32,18 @@ export interface ContactCentreFigures {
   averageHandleTimeMs: number | null;
   /** Conversations that ended. */
   conversationsEnded: number;
+  /** Agents by routing status, from the agent-state projection; absent when the source has none. */
+  agents?: AgentFigures;
+}
+
+/** How many agents are in each routing status now (the dashboard's agent panel). */
+export interface AgentFigures {
+  /** Logged-in users (presence other than `OFFLINE`) by routing status (`IDLE`, `INTERACTING`, …; `UNKNOWN` when none was reported). */
+  byRoutingStatus: Record<string, number>;
+  /** Users whose presence is `OFFLINE`. */
+  offline: number;
+  /** Every user with a known state. */
+  total: number;
 }
 
 /**
@@ -61,11 +73,21 @@ export function normalizeContactCentreFigures(figures: ContactCentreFigures): Co
         : { queueId: q.queueId, queueName: q.queueName, waiting: q.waiting },
     )
     .sort((a, b) => b.waiting - a.waiting || (a.queueId < b.queueId ? -1 : a.queueId > b.queueId ? 1 : 0));
-  return {
+  const normalized: ContactCentreFigures = {
     activeConversations: figures.activeConversations,
     waitingByQueue,
     abandonRate: figures.abandonRate,
     averageHandleTimeMs: figures.averageHandleTimeMs,
     conversationsEnded: figures.conversationsEnded,
   };
+  if (figures.agents !== undefined) {
+    normalized.agents = {
+      byRoutingStatus: Object.fromEntries(
+        Object.entries(figures.agents.byRoutingStatus).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      ),
+      offline: figures.agents.offline,
+      total: figures.agents.total,
+    };
+  }
+  return normalized;
 }

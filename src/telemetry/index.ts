@@ -2,7 +2,7 @@
 export { PipelineTelemetry } from './pipeline-telemetry.js';
 export type { PipelineTelemetryOptions } from './pipeline-telemetry.js';
 export type { PipelineStats, LatencyQuantiles } from './stats.js';
-export type { ContactCentreFigures, ContactCentreSource, QueueWaiting } from './contact-centre.js';
+export type { AgentFigures, ContactCentreFigures, ContactCentreSource, QueueWaiting } from './contact-centre.js';
 export type { MonotonicClock } from './clock.js';
 export { LogHistogram, WindowedLogHistogram } from './log-histogram.js';
 export type { LogHistogramOptions, WindowedLogHistogramOptions } from './log-histogram.js';

@@ -200,4 +200,17 @@ function registerContactCentreMetrics(registry: Registry, read: () => Promise<Co
     'Conversations that ended, as counted by the conversation projection.',
     (f) => f.conversationsEnded,
   );
+  new Gauge({
+    name: 'genesys_pipeline_agents',
+    help: 'Agents by routing status now (logged-in users; routing_status="OFFLINE" counts those logged off), from the agent-state projection.',
+    labelNames: ['routing_status'],
+    registers: [registry],
+    async collect() {
+      const agents = (await figures())?.agents;
+      this.reset();
+      if (agents === undefined) return;
+      for (const [status, count] of Object.entries(agents.byRoutingStatus)) this.set({ routing_status: status }, count);
+      this.set({ routing_status: 'OFFLINE' }, agents.offline);
+    },
+  });
 }

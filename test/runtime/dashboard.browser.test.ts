@@ -1,8 +1,9 @@
 /**
  * The dashboard against the real runtime: `genesys-pipeline run --simulate` in a child process
  * (its built-in simulator sends Genesys events through PutEvents), headless Debian Chromium
- * through playwright-core. The page loads cleanly, the charts render, and the processed count
- * and the contact-centre figures move while events flow. Screenshot:
+ * through playwright-core. The page loads cleanly, the charts render, and the processed count,
+ * the contact-centre figures and the agent panel (agents by routing status) move while events
+ * flow; the API serves the agents' states and audits. Screenshot:
  * `test-artifacts/runtime-dashboard.png`.
  */
 import { mkdirSync } from 'node:fs';
@@ -91,9 +92,41 @@ describe('dashboard of the running pipeline', () => {
     expect(await readNumber(page, '#cc-active')).not.toBe(activeBefore);
     expect((await page.$$('#queue-rows .queue-name')).length).toBeGreaterThan(0);
 
+    // Agents: the simulated agents logged in and went on queue; the panel counts them by routing
+    // status, live — some become INTERACTING as the simulated interactions connect.
+    await page.waitForFunction(() => document.getElementById('agents-logged-in')?.textContent === '60', undefined, {
+      timeout: 20_000,
+    });
+    await page.waitForFunction(
+      () => document.querySelectorAll('#agent-rows tr[data-status="INTERACTING"]').length === 1,
+      undefined,
+      { timeout: 40_000 },
+    );
+    const statuses = await page.$$eval('#agent-rows tr[data-status]', (rows) =>
+      rows.map((row) => (row as unknown as BrowserElement).dataset.status),
+    );
+    expect(statuses).toContain('INTERACTING');
+    const panelTotal = await page.$$eval('#agent-rows tr[data-status] td.num', (cells) =>
+      cells.reduce((sum, cell) => sum + Number((cell.textContent ?? '').replace(/[^\d]/g, '')), 0),
+    );
+    expect(panelTotal).toBe(60);
+    // The same through the API: every agent's state, and the audits of their presence changes.
+    const agents = (await (await fetch(`${runtime.url}/api/agents`)).json()) as {
+      count: number;
+      agents: { userId: string; routingStatus?: { status: string } }[];
+    };
+    expect(agents.count).toBe(60);
+    expect(agents.agents.some((a) => a.routingStatus?.status === 'INTERACTING')).toBe(true);
+    const someone = agents.agents[0]!.userId;
+    const audits = (await (
+      await fetch(`${runtime.url}/api/audits?entityType=UserPresence&entityId=${someone}`)
+    ).json()) as { count: number; audits: { propertyChanges: { property: string }[] }[] };
+    expect(audits.count).toBeGreaterThanOrEqual(2); // Offline → Available → On Queue
+    expect(audits.audits[0]!.propertyChanges[0]!.property).toBe('PRESENCE');
+
     mkdirSync(join(projectRoot, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(projectRoot, 'test-artifacts', 'runtime-dashboard.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
-  }, 60_000);
+  }, 120_000);
 });

@@ -17,6 +17,7 @@ import {
 } from '../../runtime/index.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { describeTopicModels, topicModels } from '../../events/index.js';
 import { generateEvents, sendEvents } from '../../simulate/index.js';
 import { CliError } from '../errors.js';
 import { parseFraction, parseInteger, parseNumber } from '../options.js';
@@ -135,7 +136,7 @@ export function register(program: Command): void {
     .option('--suffix <name>', 'event source suffix of the integration', d.suffix)
     .option(
       '--topics <topics...>',
-      'topics the rule forwards (e.g. customer.start acd.end); default all conversation topics',
+      'topics the rule forwards: generic names (v2.users.{id}.presence, v2.quality.evaluations, …), short conversation names (acd.end) or families (conversation, user-presence, user-routing-status, user-activity, audit, transcription); default every typed topic',
     )
     .addOption(
       new Option(
@@ -203,6 +204,8 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           `  Dashboard:  ${runtime.url}${tokenHint}`,
           `  PutEvents:  ${runtime.url}  (bus ${o.busName})`,
           `  Stats:      ${runtime.url}/api/stats   Metrics: ${runtime.url}/metrics`,
+          `  Projections: ${runtime.url}/api/conversations  /api/agents  /api/audits  /api/events  /api/conversations/<id>/transcript`,
+          `  ${describeTopicModels(o.topics)}`,
           `  Send events: genesys-pipeline simulate --conversations 1000 --to ${runtime.url}   (from a clone: npm run cli -- simulate …)`,
           'Ctrl-C to stop.',
           '',
@@ -245,8 +248,17 @@ function simulate(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   if (token !== undefined) withBearerToken(client, token);
-  // About nine events per conversation: arrivals at rate / 9 per second keep simulated time close to wall time.
-  const arrivalRatePerSecond = Math.max(0.01, options.rate / 9);
+  // The families of the rule's topics: what the pipeline forwards (conversations are simulated anyway).
+  const typed = [...new Set(topicModels(runtime.options.topics).typed.map((t) => t.kind))];
+  const families = typed.length > 0 ? typed : (['conversation'] as const);
+  if (typed.length === 0)
+    log(
+      'Note: none of the --topics has a typed model; the simulator sends conversation events, which the rule does not forward.',
+    );
+  // About nine events per conversation (eleven with the other families): arrivals at rate / 9 per
+  // second keep simulated time close to wall time.
+  const eventsPerConversation = families.some((f) => f !== 'conversation') ? 11 : 9;
+  const arrivalRatePerSecond = Math.max(0.01, options.rate / eventsPerConversation);
   const conversations =
     options.duration !== undefined
       ? Math.max(1, Math.ceil(arrivalRatePerSecond * options.duration * 1.2))
@@ -262,6 +274,7 @@ function simulate(
       suffix: options.suffix,
       duplicates: options.duplicates,
       malformed: options.malformed,
+      families,
     })) {
       if (abort.signal.aborted || Date.now() >= deadline) return;
       yield line;

@@ -14,6 +14,16 @@
   const HISTORY_POINTS = 300; // 5 minutes at one point per second
   const CHART_HEIGHT = 210;
   const MAX_QUEUE_ROWS = 8;
+  /** Routing statuses in the order of the agent panel (others follow, by name). */
+  const ROUTING_STATUS_ORDER = ['IDLE', 'INTERACTING', 'NOT_RESPONDING', 'COMMUNICATING', 'OFF_QUEUE'];
+  const ROUTING_STATUS_LABELS = {
+    IDLE: 'Idle (on queue)',
+    INTERACTING: 'Interacting',
+    NOT_RESPONDING: 'Not responding',
+    COMMUNICATING: 'Communicating',
+    OFF_QUEUE: 'Off queue',
+    UNKNOWN: 'Unknown',
+  };
 
   const COLORS = {
     ingest: '#2563eb',
@@ -221,6 +231,50 @@
     setText('cc-aht', formatDuration(cc ? cc.averageHandleTimeMs : null));
     setText('cc-ended', formatCount(cc ? cc.conversationsEnded : null));
     renderQueues(cc ? cc.waitingByQueue : []);
+    renderAgents(cc ? cc.agents : undefined);
+  }
+
+  function renderAgents(agents) {
+    const counts = agents ? agents.byRoutingStatus : {};
+    const statuses = Object.keys(counts).sort((a, b) => {
+      const i = ROUTING_STATUS_ORDER.indexOf(a);
+      const j = ROUTING_STATUS_ORDER.indexOf(b);
+      return (i < 0 ? 99 : i) - (j < 0 ? 99 : j) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    const loggedIn = statuses.reduce((sum, s) => sum + counts[s], 0);
+    setText('agents-logged-in', formatCount(agents ? loggedIn : null));
+    setText('agents-offline', formatCount(agents ? agents.offline : null));
+    const rows = [];
+    if (statuses.length === 0) {
+      const tr = document.createElement('tr');
+      tr.className = 'empty';
+      const td = document.createElement('td');
+      td.colSpan = 3;
+      td.textContent = agents && agents.offline > 0 ? 'Every agent is logged off' : 'No agent state yet';
+      tr.append(td);
+      rows.push(tr);
+    }
+    const max = Math.max(1, ...statuses.map((s) => counts[s]));
+    for (const status of statuses) {
+      const tr = document.createElement('tr');
+      tr.dataset.status = status;
+      const name = document.createElement('td');
+      name.textContent = ROUTING_STATUS_LABELS[status] || status;
+      name.title = status;
+      const count = document.createElement('td');
+      count.className = 'num';
+      count.textContent = formatCount(counts[status]);
+      const barCell = document.createElement('td');
+      barCell.className = 'bar-cell';
+      barCell.setAttribute('aria-hidden', 'true');
+      const bar = document.createElement('div');
+      bar.className = `bar status-${status.toLowerCase().replace(/[^a-z_]/g, '')}`;
+      bar.style.width = `${(counts[status] / max) * 100}%`;
+      barCell.append(bar);
+      tr.append(name, count, barCell);
+      rows.push(tr);
+    }
+    $('agent-rows').replaceChildren(...rows);
   }
 
   function renderQueues(queues) {
