@@ -71,7 +71,7 @@ function sharedLines(inputs: PlanInputs, events: number, lambdaInvocations: numb
       prices,
     ),
     line(
-      'DynamoDB writes (idempotency + projection)',
+      'DynamoDB writes (idempotency + projections)',
       (events * writeUnitsPerEvent(inputs)) / 1e6,
       '1M WRU',
       'dynamodbWriteRequestUnitsPerMillion',

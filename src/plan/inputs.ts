@@ -3,6 +3,8 @@
  * with defaults and validation. Validation is pure and throws {@link PlanInputError} naming the
  * CLI option at fault, the accepted range and why.
  */
+import { EVENT_KINDS } from '../events/topics.js';
+import type { EventKind } from '../events/topics.js';
 import { PlanInputError } from './errors.js';
 
 /** The two topologies the project deploys. */
@@ -37,6 +39,12 @@ export interface PlanInputs {
   readonly eventKb: number;
   /** Size of a conversation projection item in DynamoDB. */
   readonly projectionKb: number;
+  /**
+   * The share of the events of each family (`conversation`, `user-presence`, …, `generic`): what
+   * the topics forwarded bring. Shares as given (normalized by {@link resolvePlanInputs} to sum 1);
+   * families left out have none.
+   */
+  readonly familyMix: Readonly<Partial<Record<EventKind, number>>>;
   /** Worst-case latency the recommendations aim for (arrival on the bus → processed). */
   readonly targetLatencyMs: number;
   /** The account's Lambda concurrency quota in the Region. */
@@ -69,6 +77,7 @@ export const PLAN_DEFAULTS = {
   lambdaMemoryMb: 512,
   eventKb: 2,
   projectionKb: 2,
+  familyMix: { conversation: 1 },
   targetLatencyMs: 5_000,
   accountConcurrency: 1_000,
   reservedConcurrency: null,
@@ -154,6 +163,17 @@ export function resolvePlanInputs(options: PlanInputOptions): PlanInputs {
   requireNumber('--target-latency-ms', inputs.targetLatencyMs, 0, 86_400_000, 'the latency to plan for', {
     exclusiveMin: true,
   });
+  const mix = Object.entries(inputs.familyMix);
+  for (const [kind, share] of mix) {
+    if (!(EVENT_KINDS as readonly string[]).includes(kind))
+      throw new PlanInputError('--mix', `unknown family "${kind}"; the families are ${EVENT_KINDS.join(', ')}`);
+    requireNumber('--mix', share!, 0, Number.POSITIVE_INFINITY, `the share of ${kind} events`);
+  }
+  const total = mix.reduce((sum, [, share]) => sum + share!, 0);
+  if (!(total > 0)) throw new PlanInputError('--mix', 'give at least one family a share > 0, e.g. conversation=1');
+  (inputs as { familyMix: PlanInputs['familyMix'] }).familyMix = Object.fromEntries(
+    mix.filter(([, share]) => share! > 0).map(([kind, share]) => [kind, share! / total]),
+  );
   requireNumber(
     '--account-concurrency',
     inputs.accountConcurrency,

@@ -71,7 +71,7 @@ export function lambdaChecks(
 /** DynamoDB checks shared by both topologies. */
 export function dynamodbChecks(inputs: PlanInputs, quotas: RegionQuotas, rate: number): Check[] {
   const units = writeUnitsPerEvent(inputs);
-  const requests = writeRequestsPerEvent();
+  const requests = writeRequestsPerEvent(inputs);
   return [
     check({
       id: 'dynamodb.tableWrites',

@@ -61,7 +61,7 @@ describe('buffered topology cost, by hand at 1,000 events/s with the defaults', 
     expect(usdOf(cost, 'EventBridge partner events ingested')).toBeCloseTo(2_592, 6);
     expect(usdOf(cost, 'EventBridge archive (events archived)')).toBeCloseTo(expected.archive, 6);
     expect(usdOf(cost, 'EventBridge archive storage (30-day retention)')).toBeCloseTo(expected.archiveStorage, 6);
-    expect(usdOf(cost, 'DynamoDB writes (idempotency + projection)')).toBeCloseTo(6_480, 6);
+    expect(usdOf(cost, 'DynamoDB writes (idempotency + projections)')).toBeCloseTo(6_480, 6);
     expect(usdOf(cost, 'DynamoDB storage (idempotency records, 7-day expiry)')).toBeCloseTo(
       expected.dynamodbStorage,
       9,

@@ -3,7 +3,7 @@
  * event rate, against AWS's documented quotas and prices. The model is pure (src/plan); this
  * command parses options, reads the optional prices file and prints.
  */
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import {
@@ -37,6 +37,7 @@ interface PlanCliOptions {
   lambdaMemoryMb: number;
   eventKb: number;
   projectionKb: number;
+  mix?: Record<string, number>;
   targetLatencyMs: number;
   accountConcurrency: number;
   reservedConcurrency?: number;
@@ -87,6 +88,11 @@ export function register(program: Command): void {
     .option('--lambda-memory-mb <mb>', 'Lambda memory', parseInteger(128, 10_240), d.lambdaMemoryMb)
     .option('--event-kb <kb>', 'size of one EventBridge event', parseNumber(0), d.eventKb)
     .option('--projection-kb <kb>', 'size of a conversation projection item', parseNumber(0), d.projectionKb)
+    .option(
+      '--mix <shares>',
+      'share of the events of each family, e.g. conversation=0.85,user-routing-status=0.08,user-presence=0.04,audit=0.01,transcription=0.02 (normalized; default conversation=1): the projections they write',
+      parseMix,
+    )
     .option(
       '--target-latency-ms <ms>',
       'worst-case latency the recommendations aim for',
@@ -147,6 +153,7 @@ function runPlan(options: PlanCliOptions): string {
       lambdaMemoryMb: options.lambdaMemoryMb,
       eventKb: options.eventKb,
       projectionKb: options.projectionKb,
+      ...(options.mix ? { familyMix: options.mix } : {}),
       targetLatencyMs: options.targetLatencyMs,
       accountConcurrency: options.accountConcurrency,
       reservedConcurrency: options.reservedConcurrency ?? null,
@@ -174,4 +181,19 @@ function loadPrices(file: string): PlanCapacityOptions {
   }
   const overrides = parsePriceOverrides(text, file);
   return { prices: applyPriceOverrides(DEFAULT_PRICES, overrides), pricesRegion: overrides.region ?? PRICE_REGION };
+}
+
+/** `--mix conversation=0.9,audit=0.1` → `{ conversation: 0.9, audit: 0.1 }` (names and shares checked by the planner). */
+function parseMix(value: string): Record<string, number> {
+  const mix: Record<string, number> = {};
+  for (const part of value.split(',')) {
+    const [name, share] = part.split('=').map((s) => s.trim());
+    const n = Number(share);
+    if (!name || share === undefined || !Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(
+        `expected family=share pairs such as conversation=0.9,audit=0.1, got "${part.trim()}" in "${value}"`,
+      );
+    mix[name] = n;
+  }
+  return mix;
 }
