@@ -59,9 +59,7 @@ export async function checkPartnerSourceInAws(
     await import('@aws-sdk/client-eventbridge');
   const client = options.client ?? new EventBridgeClient({ region });
   try {
-    try {
-      await client.config.credentials();
-    } catch {
+    if (!(await hasAwsCredentials(client))) {
       return {
         checked: false,
         reason: `No AWS credentials found (default provider chain). With credentials for account ${accountId}, check the partner event source in ${region}:`,
@@ -128,6 +126,16 @@ function adviceFor(
       return 'The source was DELETED (its integration was removed or moved); delete the old bus and run setup again.';
     default:
       return `The source is ${source.state ?? 'in an unknown state'}.`;
+  }
+}
+
+/** Whether the client's credential provider yields credentials (the SDK's default chain, or the client's own). */
+export async function hasAwsCredentials(client: EventBridgeClient): Promise<boolean> {
+  try {
+    await client.config.credentials();
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { testEventPattern } from '../eventbridge/pattern-match.js';
+import { hasAwsCredentials } from './aws-partner-source.js';
 
 /** The result of {@link checkRuleCoverage}. */
 export type RuleCoverage =
@@ -57,9 +58,7 @@ export async function checkRuleCoverage(
   const { EventBridgeClient, ListRulesCommand } = await import('@aws-sdk/client-eventbridge');
   const client = options.client ?? new EventBridgeClient({ region });
   try {
-    try {
-      await client.config.credentials();
-    } catch {
+    if (!(await hasAwsCredentials(client))) {
       return {
         checked: false,
         reason: `No AWS credentials found (default provider chain), so the rules on ${sourceName} could not be read.`,

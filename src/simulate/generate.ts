@@ -156,30 +156,41 @@ function* simulate<T>(
   const lastAgentDelivery = new Map<string, number>();
 
   const pushBoundary = (boundary: Boundary) => queue.push({ at: boundary.time, seq: seq++, kind: BOUNDARY, boundary });
-  /** Schedules family events (in time order) for delivery; returns the last delivery time. */
+  /**
+   * When an event is delivered, from streams of its own: published 3–150 ms after it happens
+   * (`detail.timestamp`, absent on some), on the bus about 0.3 s later, after `previous` (events of
+   * one conversation or agent stay in order) — unless delivered late (the out-of-order fault).
+   * Draws the same numbers in the same order whatever the outcome.
+   */
+  const timing = (eventTime: number, previous: number, delivery: Prng, late: Prng, lateDetail: Prng) => {
+    const idHigh = delivery.uint32();
+    const idLow = delivery.uint32();
+    const publishLag = delivery.between(3, 150);
+    const timestampMs = delivery.float() < TIMESTAMP_ABSENT ? undefined : eventTime + publishLag;
+    let at = eventTime + publishLag + Math.round(delivery.lognormal(300, 0.5));
+    if (at <= previous) at = previous + 1;
+    const inOrderAt = at;
+    const isLate = late.float() < o.outOfOrder;
+    if (isLate) at += lateDetail.between(1000, o.outOfOrderWindowMs);
+    return { idHigh, idLow, timestampMs, at, inOrderAt, late: isLate };
+  };
+  /** Schedules family events (in time order) for delivery; returns the last in-order delivery time. */
   const scheduleFamily = (events: readonly FamilyEvent[], after = 0): number => {
     let previous = after;
     for (const e of events) {
-      const idHigh = familyDeliveryRng.uint32();
-      const idLow = familyDeliveryRng.uint32();
-      const publishLag = familyDeliveryRng.between(3, 150);
-      const timestampMs = familyDeliveryRng.float() < TIMESTAMP_ABSENT ? undefined : e.eventTime + publishLag;
-      let at = e.eventTime + publishLag + Math.round(familyDeliveryRng.lognormal(300, 0.5));
-      if (at <= previous) at = previous + 1;
-      previous = at;
-      const late = familyFaultRng.float() < o.outOfOrder;
-      if (late) at += familyFaultRng.between(1000, o.outOfOrderWindowMs);
+      const t = timing(e.eventTime, previous, familyDeliveryRng, familyFaultRng, familyFaultRng);
+      previous = t.inOrderAt;
       const event: ScheduledEvent = {
         topic: undefined,
         conversationId: '',
         family: { detailType: e.detailType, topicName: e.topicName },
         body: e.body,
-        idHigh,
-        idLow,
-        timestampMs,
-        late,
+        idHigh: t.idHigh,
+        idLow: t.idLow,
+        timestampMs: t.timestampMs,
+        late: t.late,
       };
-      queue.push({ at, seq: seq++, kind: CLEAN, event });
+      queue.push({ at: t.at, seq: seq++, kind: CLEAN, event });
     }
     return previous;
   };
@@ -200,26 +211,19 @@ function* simulate<T>(
     if (!emitConversations) return;
     let previous = 0;
     for (const e of plan.events) {
-      const idHigh = deliveryRng.uint32();
-      const idLow = deliveryRng.uint32();
-      const publishLag = deliveryRng.between(3, 150);
-      const timestampMs = deliveryRng.float() < TIMESTAMP_ABSENT ? undefined : e.eventTime + publishLag;
       // Genesys publishes each event shortly after it happens; a conversation's events stay in order.
-      let at = e.eventTime + publishLag + Math.round(deliveryRng.lognormal(300, 0.5));
-      if (at <= previous) at = previous + 1;
-      previous = at;
-      const late = faultRng.float() < o.outOfOrder;
-      if (late) at += faultDetailRng.between(1000, o.outOfOrderWindowMs);
+      const t = timing(e.eventTime, previous, deliveryRng, faultRng, faultDetailRng);
+      previous = t.inOrderAt;
       const event: ScheduledEvent = {
         topic: e.topic,
         conversationId: plan.conversationId,
         body: e.body,
-        idHigh,
-        idLow,
-        timestampMs,
-        late,
+        idHigh: t.idHigh,
+        idLow: t.idLow,
+        timestampMs: t.timestampMs,
+        late: t.late,
       };
-      queue.push({ at, seq: seq++, kind: CLEAN, event });
+      queue.push({ at: t.at, seq: seq++, kind: CLEAN, event });
     }
   };
 
