@@ -83,6 +83,9 @@ describe('genesys-pipeline simulate', () => {
       '3',
       '--malformed',
       '0.05',
+      // Broken lines derive from conversation events: their share is of those.
+      '--topics',
+      'conversation',
       '--out',
       file,
     ]);
@@ -167,6 +170,35 @@ describe('genesys-pipeline simulate', () => {
     expect(unwritable.stderr).toMatch(/Cannot write .*no-such-dir/);
   });
 
+  it('writes the families --topics names, each valid; inspect counts them by kind', async () => {
+    const file = join(dir, 'families.ndjson');
+    const run = await runCli([
+      'simulate',
+      '--conversations',
+      '60',
+      '--topics',
+      'user-routing-status,v2.audits.entitytype.{id}.entityid.{id}',
+      '--out',
+      file,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const inspect = await runCli(['inspect', file, '--json']);
+    expect(inspect.code).toBe(0);
+    const report = JSON.parse(inspect.stdout) as { byKind: Record<string, number>; invalid: number };
+    expect(report.invalid).toBe(0);
+    expect(
+      Object.entries(report.byKind)
+        .filter(([, n]) => n > 0)
+        .map(([kind]) => kind)
+        .sort(),
+    ).toEqual(['audit', 'user-routing-status']);
+    const text = await runCli(['inspect', file]);
+    expect(text.stdout).toMatch(/user-routing-status\s+[\d,]+/);
+    const bad = await runCli(['simulate', '--conversations', '5', '--topics', 'v2.quality.evaluations']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('the simulator writes the typed families only');
+  });
+
   it('honours --media-mix, --start-time, --org-id and --suffix', async () => {
     const run = await runCli([
       'simulate',
@@ -180,6 +212,8 @@ describe('genesys-pipeline simulate', () => {
       'my-org',
       '--suffix',
       'prod',
+      '--topics',
+      'conversation',
     ]);
     expect(run.code).toBe(0);
     const events = run.stdout

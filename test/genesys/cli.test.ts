@@ -236,8 +236,13 @@ describe('genesys-pipeline topics and status', () => {
     expect(run.code, run.stderr).toBe(0);
     const ids = (JSON.parse(run.stdout) as { topics: Array<{ id: string }> }).topics.map((t) => t.id);
     expect(ids).toEqual(['v2.detail.events.conversation.{id}.acd.end', 'v2.detail.events.conversation.{id}.acd.start']);
+    expect((JSON.parse(run.stdout) as { topics: Array<{ kind: string }> }).topics.map((t) => t.kind)).toEqual([
+      'conversation',
+      'conversation',
+    ]);
     const all = await cli(['topics'], genesysEnv(fake));
-    expect(all.stdout).toContain('v2.users.{id}.presence');
+    expect(all.stdout).toMatch(/v2\.users\.\{id\}\.presence\s+user-presence\s+Presence of a user/);
+    expect(all.stdout).toMatch(/v2\.routing\.queues\.\{id\}\.conversations\s+generic\s/);
     expect(all.stdout).not.toContain('v2.conversations.chats.{id}.messages');
   });
 

@@ -3,6 +3,7 @@
  * (`GET /api/v2/notifications/availabletopics?expand=transports`).
  */
 import type { Command } from 'commander';
+import { kindOfTopic } from '../../events/index.js';
 import { filterEventBridgeTopics, listAvailableTopics } from '../../genesys/index.js';
 import { addConnectionOptions, connect, runGenesysCommand } from '../genesys-connection.js';
 import type { ConnectionOptions } from '../genesys-connection.js';
@@ -19,7 +20,11 @@ export function register(program: Command): void {
   addConnectionOptions(command).action(async (options: TopicsCommandOptions) => {
     await runGenesysCommand(options.json, async () => {
       const { client } = connect(options);
-      const topics = filterEventBridgeTopics(await listAvailableTopics(client.http), options.filter);
+      // Each with its model in the pipeline: a typed family's kind, or generic.
+      const topics = filterEventBridgeTopics(await listAvailableTopics(client.http), options.filter).map((t) => ({
+        ...t,
+        kind: kindOfTopic(t.id),
+      }));
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ ok: true, topics }, null, 2)}\n`);
         return;
@@ -33,10 +38,13 @@ export function register(program: Command): void {
         return;
       }
       const width = Math.max(...topics.map((t) => t.id.length));
+      const kindWidth = Math.max(...topics.map((t) => t.kind.length));
       for (const topic of topics)
-        process.stdout.write(`${topic.id.padEnd(width)}  ${topic.description ?? ''}`.trimEnd() + '\n');
+        process.stdout.write(
+          `${topic.id.padEnd(width)}  ${topic.kind.padEnd(kindWidth)}  ${topic.description ?? ''}`.trimEnd() + '\n',
+        );
       process.stderr.write(
-        `${topics.length} topic(s). Give them to setup with --topic (short names such as acd.end work for conversation topics).\n`,
+        `${topics.length} topic(s); the second column is the model the pipeline gives each (a typed family's kind, or generic: stored whole). Give them to setup with --topic (short names such as acd.end work for conversation topics).\n`,
       );
     });
   });
