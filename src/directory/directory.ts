@@ -250,11 +250,17 @@ export class Directory implements DirectoryLookup {
 
   /**
    * Starts scheduled refreshes: the first when the oldest kind's last success is older than the
-   * interval (at once on a new store), then every interval (sooner after a failure).
+   * interval (at once on a new store), then every interval (sooner after a failure). Without a
+   * source, re-reads the store every minute instead (another process — `directory sync` — may
+   * write it).
    */
   start(): void {
-    if (!this.#source || this.#started) return;
+    if (this.#started) return;
     this.#started = true;
+    if (!this.#source) {
+      this.#scheduleIn(Math.min(this.#intervalMs, 60_000));
+      return;
+    }
     const successes = this.#kinds.map((kind) => this.#sync.get(kind)?.lastSuccessAt ?? 0);
     const due = Math.min(...successes) + this.#intervalMs - this.#now();
     this.#scheduleIn(Math.max(0, due));
@@ -279,6 +285,13 @@ export class Directory implements DirectoryLookup {
   }
 
   async #scheduledRefresh(): Promise<void> {
+    if (!this.#source) {
+      await this.reload().catch((error: unknown) =>
+        this.#log(`directory: reading the store failed: ${describe(error)}`),
+      );
+      this.#scheduleIn(Math.min(this.#intervalMs, 60_000));
+      return;
+    }
     let ok = false;
     try {
       // Another process (`directory sync`) may have written the store since.

@@ -20,4 +20,6 @@ export type {
   RefreshProgress,
   RefreshReport,
 } from './directory.js';
+export { conversationNames } from './names.js';
+export type { ConversationNames, NameSource, NamedConversationIds } from './names.js';
 export { DIRECTORY_DATABASE_FILE, SqliteDirectoryStore } from './stores/sqlite.js';
