@@ -30,6 +30,10 @@ export interface FunctionResources {
   conversationsTable: ITable;
   /** The dead-letter store: invalid and permanently failed events, each with its reason. */
   deadLetterTable: ITable;
+  /** The Genesys directory (when the deployment has one). */
+  directoryTable?: ITable;
+  /** The directory's refresher function, by name (when the deployment has one). */
+  directoryRefresherName?: string;
 }
 
 /** What the construct puts in one environment variable, and the table behind it (if any). */
@@ -58,6 +62,10 @@ function envValues(config: PipelineConfig, resources: FunctionResources): Record
     // record itself on its last delivery, so the reason is kept.
     [E.SOURCE_MAX_RECEIVE_COUNT]: { value: config.mode === 'buffered' ? String(config.maxReceiveCount) : undefined },
     [E.SINK_WEBHOOK_URL]: { value: config.sinkWebhookUrl },
+    [E.DIRECTORY_TABLE_NAME]: resources.directoryTable
+      ? { value: resources.directoryTable.tableName, table: resources.directoryTable }
+      : { value: undefined },
+    [E.DIRECTORY_REFRESHER_FUNCTION_NAME]: { value: resources.directoryRefresherName },
     [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },
     [E.POWERTOOLS_METRICS_NAMESPACE]: { value: config.metricsNamespace },
     [E.POWERTOOLS_LOG_LEVEL]: { value: config.logLevel },
@@ -97,7 +105,7 @@ export function createFunctions(
     if (!existsSync(join(REPO_ROOT, spec.entry)))
       problems.push(`function "${spec.role}": entry ${spec.entry} does not exist.`);
     for (const permission of spec.tablePermissions) {
-      if (!values[permission.tableEnv].table) {
+      if (!values[permission.tableEnv].table && !permission.optional) {
         problems.push(
           `function "${spec.role}" asks for DynamoDB actions on ${permission.tableEnv}, which names no table the construct provides.`,
         );
@@ -139,7 +147,7 @@ export function createFunctions(
     }
     // Exactly the DynamoDB actions the catalogue lists, on exactly that table.
     for (const permission of spec.tablePermissions)
-      values[permission.tableEnv].table!.grant(role, ...permission.actions);
+      values[permission.tableEnv].table?.grant(role, ...permission.actions);
 
     const fn = new NodejsFunction(group, 'Function', {
       entry: join(REPO_ROOT, spec.entry),

@@ -115,6 +115,11 @@ export class Directory implements DirectoryLookup {
   readonly #misses: MissResolver | undefined;
   readonly #memory = new Map<DirectoryKind, Map<string, Cached>>();
   readonly #sync = new Map<DirectoryKind, DirectorySyncState>();
+  readonly #reads = new Map<string, Promise<DirectoryEntry | undefined>>();
+  readonly #readBatches = new Map<
+    DirectoryKind,
+    Map<string, { resolve: (entry: DirectoryEntry | undefined) => void; reject: (error: unknown) => void }>
+  >();
   #refreshing: Promise<RefreshReport> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
@@ -183,19 +188,15 @@ export class Directory implements DirectoryLookup {
     const memory = this.#memory.get(kind);
     if (!memory) return undefined;
     const cached = memory.get(id);
-    if (cached?.entry && this.#fresh(cached)) return cached.entry;
-    if (!this.#preload && !(cached && this.#fresh(cached))) {
-      const [stored] = await this.#store.get(kind, [id]);
-      if (stored) {
-        memory.set(id, { entry: stored, at: this.#now() });
-        return stored;
-      }
-      if (!this.#misses) {
-        memory.set(id, { entry: undefined, at: this.#now() });
-        return undefined;
-      }
+    if (this.#preload) {
+      if (cached?.entry) return cached.entry;
+    } else {
+      // On demand: what the store said (found or not) holds for `cacheTtlMs`.
+      if (cached && this.#fresh(cached)) return cached.entry;
+      const stored = await this.#readStore(kind, id);
+      if (stored) return stored;
     }
-    return (await this.#misses?.request(kind, id)) ?? cached?.entry;
+    return this.#misses?.request(kind, id);
   }
 
   /** Every entry in memory (of `kind` when given), by name. */
@@ -358,6 +359,45 @@ export class Directory implements DirectoryLookup {
       onProgress?.({ kind, listed: 0, done: true });
       return { kind, ok: false, listed: 0, added: 0, renamed: 0, changed: 0, removed: 0, error: message };
     }
+  }
+
+  /**
+   * Reads `id` from the store: concurrent lookups of an id share one read, and the reads asked
+   * for within a few milliseconds go out together (one `BatchGetItem` on DynamoDB). The answer,
+   * found or not, is cached for `cacheTtlMs`.
+   */
+  #readStore(kind: DirectoryKind, id: string): Promise<DirectoryEntry | undefined> {
+    const key = `${kind}\u0000${id}`;
+    let read = this.#reads.get(key);
+    if (!read) {
+      read = new Promise<DirectoryEntry | undefined>((resolve, reject) => {
+        let batch = this.#readBatches.get(kind);
+        if (!batch) {
+          const ids = new Map<string, { resolve: typeof resolve; reject: typeof reject }>();
+          batch = ids;
+          this.#readBatches.set(kind, ids);
+          setTimeout(() => {
+            this.#readBatches.delete(kind);
+            this.#store.get(kind, [...ids.keys()]).then(
+              (entries) => {
+                const at = this.#now();
+                const found = new Map(entries.map((e) => [e.id, e]));
+                for (const [waiting, callbacks] of ids) {
+                  this.#memory.get(kind)!.set(waiting, { entry: found.get(waiting), at });
+                  callbacks.resolve(found.get(waiting));
+                }
+              },
+              (error: unknown) => {
+                for (const callbacks of ids.values()) callbacks.reject(error);
+              },
+            );
+          }, 5);
+        }
+        batch.set(id, { resolve, reject });
+      }).finally(() => this.#reads.delete(key));
+      this.#reads.set(key, read);
+    }
+    return read;
   }
 
   /** Entries found by an on-miss lookup: stored, then remembered. */

@@ -23,3 +23,7 @@ export type {
 export { conversationNames } from './names.js';
 export type { ConversationNames, NameSource, NamedConversationIds } from './names.js';
 export { DIRECTORY_DATABASE_FILE, SqliteDirectoryStore } from './stores/sqlite.js';
+export { DynamoDbDirectoryStore } from './stores/dynamodb.js';
+export type { DynamoDbDirectoryStoreOptions } from './stores/dynamodb.js';
+export { resolveSharedMisses } from './shared-misses.js';
+export type { SharedMissOptions, SharedMissResult, SharedMissStore } from './shared-misses.js';
