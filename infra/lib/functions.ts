@@ -12,6 +12,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV, type FunctionEnvName, type LambdaFunctionSpec } from '../../src/functions/index.js';
@@ -69,6 +70,32 @@ function envValues(config: PipelineConfig, resources: FunctionResources): Record
     [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },
     [E.POWERTOOLS_METRICS_NAMESPACE]: { value: config.metricsNamespace },
     [E.POWERTOOLS_LOG_LEVEL]: { value: config.logLevel },
+  };
+}
+
+/**
+ * How every function of the pipeline is bundled: locally with esbuild (no Docker), ESM for the
+ * configured Node.js runtime, minified with source maps, with the AWS SDK we tested with.
+ */
+export function bundlingProps(
+  config: PipelineConfig,
+): Required<Pick<NodejsFunctionProps, 'projectRoot' | 'depsLockFilePath' | 'bundling'>> {
+  return {
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    bundling: {
+      forceDockerBundling: false,
+      format: OutputFormat.ESM,
+      target: `node${config.runtime.name.replace(/^nodejs(\d+).*$/, '$1')}`,
+      mainFields: ['module', 'main'],
+      // Some bundled CommonJS dependencies call require(); give ESM output a real one.
+      banner:
+        "import { createRequire as __gepCreateRequire } from 'node:module'; const require = __gepCreateRequire(import.meta.url);",
+      minify: true,
+      sourceMap: true,
+      // Bundle the AWS SDK we tested with instead of the runtime's copy.
+      bundleAwsSDK: true,
+    },
   };
 }
 
@@ -162,21 +189,7 @@ export function createFunctions(
       role,
       logGroup,
       environment,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: `node${config.runtime.name.replace(/^nodejs(\d+).*$/, '$1')}`,
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require(); give ESM output a real one.
-        banner:
-          "import { createRequire as __gepCreateRequire } from 'node:module'; const require = __gepCreateRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        // Bundle the AWS SDK we tested with instead of the runtime's copy.
-        bundleAwsSDK: true,
-      },
+      ...bundlingProps(config),
     });
     if (config.tracing) {
       acknowledge(

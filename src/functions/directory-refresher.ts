@@ -32,15 +32,7 @@ import { GenesysDirectorySource } from '../genesys/directory-api.js';
 import type { RefresherEvent } from './directory.js';
 import { dynamoDbClient, FunctionConfigError, observability, requireEnv } from './environment.js';
 import type { Env } from './environment.js';
-import { FUNCTION_ENV } from './index.js';
-
-/** The refresher's own environment variables (it is not a workflow function: not in `LAMBDA_FUNCTIONS`). */
-export const REFRESHER_ENV = {
-  /** The ARN of the secret `{"clientId", "clientSecret"}` (an ARN, never the secret itself). */
-  GENESYS_SECRET_ARN: 'GENESYS_SECRET_ARN',
-  /** The Genesys Cloud region of the org, e.g. `eu-west-1` or `mypurecloud.ie`. */
-  GENESYSCLOUD_REGION: 'GENESYSCLOUD_REGION',
-} as const;
+import { FUNCTION_ENV, REFRESHER_ENV } from './index.js';
 
 /** A refresh in which at least one kind failed (each kept its last known entries). */
 export class DirectoryRefreshError extends Error {

@@ -44,6 +44,14 @@ export const FUNCTION_ENV = {
   POWERTOOLS_LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
 } as const;
 
+/** The refresher's own environment variables (it is not a workflow function: not in `LAMBDA_FUNCTIONS`). */
+export const REFRESHER_ENV = {
+  /** The ARN of the secret `{"clientId", "clientSecret"}` (an ARN, never the secret itself). */
+  GENESYS_SECRET_ARN: 'GENESYS_SECRET_ARN',
+  /** The Genesys Cloud region of the org, e.g. `eu-west-1` or `mypurecloud.ie`. */
+  GENESYSCLOUD_REGION: 'GENESYSCLOUD_REGION',
+} as const;
+
 /** Name of one of the {@link FUNCTION_ENV} variables. */
 export type FunctionEnvName = (typeof FUNCTION_ENV)[keyof typeof FUNCTION_ENV];
 
