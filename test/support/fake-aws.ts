@@ -6,9 +6,8 @@
  * endpoint variables), or a client's `endpoint`.
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage } from 'node:http';
 import { afterAll } from 'vitest';
-import { listenOnLoopback } from './http-server.js';
+import { listenOnLoopback, readBody } from './http-server.js';
 
 /** A running fake Secrets Manager. */
 export interface FakeSecretsManager {
@@ -25,20 +24,11 @@ export interface FakeLambda {
   invocations: Array<{ functionName: string; invocationType: string; payload: unknown }>;
 }
 
-function body(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 /** Starts a fake Secrets Manager, stopped after the test file. */
 export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
   const fake = { url: '', secrets: new Map<string, string>(), reads: [] as string[] };
   const server = createServer((req, res) => {
-    void body(req).then((text) => {
+    void readBody(req).then((text) => {
       const reply = (status: number, json: unknown) => {
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
         res.end(JSON.stringify(json));
@@ -72,7 +62,7 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
 export async function startFakeLambda(): Promise<FakeLambda> {
   const fake: FakeLambda = { url: '', invocations: [] };
   const server = createServer((req, res) => {
-    void body(req).then((text) => {
+    void readBody(req).then((text) => {
       const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match) {
         res.writeHead(404, { 'content-type': 'application/json' });

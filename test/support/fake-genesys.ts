@@ -32,7 +32,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { listenOnLoopback } from './http-server.js';
+import { listenOnLoopback, readBody } from './http-server.js';
 import type { LoopbackServer } from './http-server.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GENERIC_CONVERSATION_TOPICS } from '../../src/events/topics.js';
@@ -708,15 +708,6 @@ function tryJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** Starts a fake on 127.0.0.1 (random port). Close it with `close()`. */

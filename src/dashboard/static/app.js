@@ -223,19 +223,22 @@
     renderQueues(cc ? cc.waitingByQueue : []);
   }
 
+  /** A table row of one muted cell spanning `columns`. */
+  function emptyRow(columns, text) {
+    const tr = document.createElement('tr');
+    tr.className = 'empty';
+    const td = document.createElement('td');
+    td.colSpan = columns;
+    td.textContent = text;
+    tr.append(td);
+    return tr;
+  }
+
   function renderQueues(queues) {
     const body = $('queue-rows');
     const waiting = queues.filter((q) => q.waiting > 0);
     const rows = [];
-    if (waiting.length === 0) {
-      const tr = document.createElement('tr');
-      tr.className = 'empty';
-      const td = document.createElement('td');
-      td.colSpan = 3;
-      td.textContent = 'No one waiting';
-      tr.append(td);
-      rows.push(tr);
-    }
+    if (waiting.length === 0) rows.push(emptyRow(3, 'No one waiting'));
     const max = Math.max(1, ...waiting.map((q) => q.waiting));
     for (const q of waiting.slice(0, MAX_QUEUE_ROWS)) {
       const tr = document.createElement('tr');
@@ -258,13 +261,8 @@
     }
     if (waiting.length > MAX_QUEUE_ROWS) {
       const rest = waiting.slice(MAX_QUEUE_ROWS);
-      const tr = document.createElement('tr');
-      tr.className = 'empty';
-      const td = document.createElement('td');
-      td.colSpan = 3;
-      td.textContent = `+ ${rest.length} more queues with ${formatCount(rest.reduce((s, q) => s + q.waiting, 0))} waiting`;
-      tr.append(td);
-      rows.push(tr);
+      const total = formatCount(rest.reduce((s, q) => s + q.waiting, 0));
+      rows.push(emptyRow(3, `+ ${rest.length} more queues with ${total} waiting`));
     }
     body.replaceChildren(...rows);
   }
@@ -311,15 +309,7 @@
       );
       rows.push(tr);
     }
-    if (rows.length === 0) {
-      const tr = document.createElement('tr');
-      tr.className = 'empty';
-      const td = document.createElement('td');
-      td.colSpan = 6;
-      td.textContent = 'No conversation yet';
-      tr.append(td);
-      rows.push(tr);
-    }
+    if (rows.length === 0) rows.push(emptyRow(6, 'No conversation yet'));
     $('recent-rows').replaceChildren(...rows);
   }
 
