@@ -7,7 +7,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../infra/lib/functions.js';
+import { tempDir } from '../support/tmp.js';
 import { settingsFromContext } from '../../infra/lib/context.js';
 import { FUNCTION_ENV } from '../../src/functions/index.js';
 import {
@@ -33,12 +38,16 @@ const actionsOf = (statements: Array<{ Action?: string | string[] }>) =>
   statements.flatMap((st) => [st.Action ?? []].flat()).sort();
 
 beforeAll(() => {
-  s = synthesize({
-    orgId: ORG,
-    eventSourceSuffix: 'prod',
-    topics: ['customer.start', 'acd.end'],
-    directory: { oauthClientSecret: SECRET_ARN, genesysRegion: 'eu-west-1', refreshInterval: Duration.minutes(30) },
-  });
+  s = synthesize(
+    {
+      orgId: ORG,
+      eventSourceSuffix: 'prod',
+      topics: ['customer.start', 'acd.end'],
+      directory: { oauthClientSecret: SECRET_ARN, genesysRegion: 'eu-west-1', refreshInterval: Duration.minutes(30) },
+    },
+    // The pipeline's functions are bundled by buffered.test.ts; the refresher's bundle is checked below.
+    { bundle: false },
+  );
   id = (construct) => logicalIdOf(s.stack, construct);
 });
 
@@ -184,4 +193,22 @@ describe('Genesys directory on AWS', () => {
       }),
     ).toThrow(/refreshInterval is 60 s[\s\S]*genesysRegion/);
   });
+
+  it('bundles the refresher for Lambda (esbuild, ESM, as the construct does)', async () => {
+    const outdir = tempDir('gep-refresher-bundle-');
+    const result = await build({
+      entryPoints: [join(REPO_ROOT, 'src/functions/directory-refresher.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      outfile: join(outdir, 'index.mjs'),
+      banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    const { handler } = (await import(pathToFileURL(join(outdir, 'index.mjs')).href)) as { handler: unknown };
+    expect(typeof handler).toBe('function');
+  }, 60_000);
 });

@@ -314,14 +314,20 @@
   }
 
   let polls = 0;
+  let recentServed = true;
   async function pollRecent() {
-    if (polls++ % RECENT_EVERY_POLLS !== 0) return;
+    if (!recentServed || polls++ % RECENT_EVERY_POLLS !== 0) return;
     try {
       const response = await fetch(`/api/conversations?limit=${MAX_RECENT_ROWS}`, {
         cache: 'no-store',
         headers: { Accept: 'application/json' },
       });
       if (response.ok) renderRecent((await response.json()).conversations || []);
+      else if (response.status === 404) {
+        // This runtime serves no conversation projection: no panel, no more polls.
+        recentServed = false;
+        $('recent-rows').closest('section').hidden = true;
+      }
     } catch {
       // the stats poll reports the connection state
     }
