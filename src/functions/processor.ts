@@ -3,8 +3,9 @@
  * IDEMPOTENCY_EXPIRES_AFTER_SECONDS, CONVERSATIONS_TABLE_NAME, DEAD_LETTER_TABLE_NAME,
  * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, the projection tables of the other families
  * (AGENT_STATE_TABLE_NAME, AUDIT_TABLE_NAME, TRANSCRIPTS_TABLE_NAME, GENERIC_EVENTS_TABLE_NAME: an
- * event of a family whose table is not set is dead-lettered with a reason saying so) and
- * SINK_WEBHOOK_URL.
+ * event of a family whose table is not set is dead-lettered with a reason saying so),
+ * SINK_WEBHOOK_URL, DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME (names for the
+ * sinks' `context.directory`).
  *
  * Transient failures leave as `TransientProcessingError` (the state machine retries them);
  * permanent ones are dead-lettered and reported as `dead-lettered`.
@@ -25,6 +26,7 @@ import {
   DynamoDbGenericEventStore,
   DynamoDbTranscriptStore,
 } from '../processing/stores/dynamodb-projection-stores.js';
+import { directoryFromEnv } from './directory.js';
 import { deadLetterStore, dynamoDbClient, observability, positiveIntEnv, requireEnv } from './environment.js';
 import type { Env } from './environment.js';
 import { FUNCTION_ENV } from './index.js';
@@ -54,12 +56,14 @@ export function processorFromEnv(env: Env): Processor {
   const webhook = env[FUNCTION_ENV.SINK_WEBHOOK_URL]?.trim();
   if (webhook) sinks.push(new WebhookSink({ url: webhook }));
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);
+  const directory = directoryFromEnv(env, client);
   return createProcessor({
     persistenceStore: new DynamoDBPersistenceLayer({
       tableName: requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME),
       awsSdkV3Client: client,
     }),
     sinks,
+    ...(directory ? { directory } : {}),
     deadLetters: deadLetterStore(env, client),
     ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}),
     logger: log,

@@ -52,3 +52,4 @@ export { checkPartnerSourceInAws } from './aws-partner-source.js';
 export { checkRuleCoverage } from './rule-coverage.js';
 export type { RuleCoverage, RuleCoverageOptions } from './rule-coverage.js';
 export type { AwsPartnerSourceCheck } from './aws-partner-source.js';
+export { DIRECTORY_PERMISSIONS, GenesysDirectorySource } from './directory-api.js';

@@ -58,7 +58,8 @@ export {
   GENERIC_EVENTS_BY_TOPIC_INDEX,
 } from './stores/dynamodb-projection-stores.js';
 export type { DynamoDbProjectionStoreOptions } from './stores/dynamodb-projection-stores.js';
-export type { Sink, SinkContext } from './sink.js';
+
+export type { DeliveryContext, Sink, SinkContext } from './sink.js';
 export { WebhookSink, WebhookSinkConfigError } from './sinks/webhook.js';
 export type { WebhookSinkOptions, WebhookPayload } from './sinks/webhook.js';
 export { NdjsonFileSink } from './sinks/ndjson-file.js';

@@ -9,6 +9,7 @@
  * | `GET /api/conversations/:id` | one conversation projection (404 when unknown) |
  * | `GET /api/conversations?state=active&limit=N` | `{ conversations, count, state, limit }` |
  * | `GET /api/agents`, `/api/agents/:userId`, `/api/audits`, `/api/conversations/:id/transcript`, `/api/events` | the projections of the other families (`projection-routes.ts`) |
+ * | `GET /api/directory[/:kind[/:id]]` | the Genesys directory's status, entries, one entry (see `directory-routes.ts`) |
  * | `GET /metrics` | Prometheus text exposition |
  *
  * GET and HEAD only (405 with `Allow` otherwise); unknown `/api/*` paths get a 404 JSON body.
@@ -22,6 +23,8 @@ import { createDashboardHandler } from '../dashboard/index.js';
 import type { PipelineStats, PipelineTelemetry } from '../telemetry/index.js';
 import { isProjectionRoute, projectionRoute } from './projection-routes.js';
 import type { ProjectionQueries } from './projection-routes.js';
+import { directoryAnswer } from './directory-routes.js';
+import type { DirectoryReader } from './directory-routes.js';
 
 /** The conversation states `GET /api/conversations?state=` accepts (the projection's states). */
 export const CONVERSATION_STATES = ['active', 'ended'] as const;
@@ -69,6 +72,8 @@ export interface HttpRoutesOptions {
   conversations?: ConversationQueries;
   /** Source of `/api/agents…`, `/api/audits`, `/api/conversations/:id/transcript`, `/api/events`; without it they answer 404. */
   projections?: ProjectionQueries;
+  /** Source of `/api/directory…` (the Genesys directory); without it those routes answer 404. */
+  directory?: DirectoryReader;
   /** When set, every route requires this bearer token (or the dashboard cookie it grants). */
   token?: string;
   /**
@@ -164,10 +169,13 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
         sendJson(req, res, answer.status, answer.body);
       } else if (path === '/api/conversations' || path.startsWith('/api/conversations/')) {
         await conversationRoute(req, res, url, options.conversations);
+      } else if (path === '/api/directory' || path.startsWith('/api/directory/')) {
+        const answer = directoryAnswer(path, options.directory);
+        sendJson(req, res, answer.status, answer.body);
       } else {
         sendJson(req, res, 404, {
           error: 'not_found',
-          message: `No API route ${path}. Routes: /api/stats, /api/conversations, /api/conversations/:id, /api/conversations/:id/transcript, /api/agents, /api/agents/:userId, /api/audits, /api/events.`,
+          message: `No API route ${path}. Routes: /api/stats, /api/conversations, /api/conversations/:id, /api/conversations/:id/transcript, /api/agents, /api/agents/:userId, /api/audits, /api/events, /api/directory.`,
         });
       }
     } catch (error) {

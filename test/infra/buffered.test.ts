@@ -278,7 +278,8 @@ describe('buffered pipeline: functions', () => {
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           Resource: { 'Fn::GetAtt': [expect.stringContaining('LogGroup'), 'Arn'] },
         },
-        // Tables of families these topics do not name are not deployed, nor granted.
+        // Optional tables (families these topics do not name, the directory) are not deployed here: no grant
+        // (test/infra/families.test.ts and test/infra/directory.test.ts have them).
         ...spec.tablePermissions
           .filter((p) => !p.optional)
           .map((p) => ({

@@ -36,8 +36,8 @@ export interface Synthesized {
  * skips bundling the functions (the template is the same but for the assets' hashes).
  */
 export function synthesize(props: GenesysEventPipelineProps, options: { bundle?: boolean } = {}): Synthesized {
-  // `aws:cdk:bundling-stacks: []` is how the CDK CLI skips bundling (`--exclusively` of no stack):
-  // for tests about the template only, where the bundles themselves are checked elsewhere.
+  // `aws:cdk:bundling-stacks: []` skips esbuild (a placeholder asset): for tests of the template
+  // only, when another test bundles the same functions.
   const context = { ...cdkJsonContext(), ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) };
   const app = new App({ outdir: tempDir('gep-cdk-'), context });
   const stack = new Stack(app, 'TestStack');

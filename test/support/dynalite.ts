@@ -62,6 +62,7 @@ export const PIPELINE_TABLES = {
     rangeKey: 'sk',
     indexes: [{ name: 'byTopic', hashKey: 'topic', rangeKey: 'sk' }],
   }),
+  directory: (name = 'directory'): TableSpec => ({ name, hashKey: 'kind', rangeKey: 'id' }),
 };
 
 /**
