@@ -349,7 +349,8 @@ function parseValue(value: unknown, json: boolean): ParseResult {
   if (topic === undefined) {
     if (generic.kind === 'generic') {
       const body = event.detail.eventBody;
-      return { ok: true, event: genericEvent(event, topicName, genericTopic, orgId, body, eventKey(topicName, body)) };
+      const origin = { envelope: event, topicName, genericTopic, orgId, key: eventKey(topicName, body) };
+      return { ok: true, event: genericEvent(origin, body) };
     }
     const kind = generic.kind as FamilyKind;
     const checked = checkFamilyBody(kind, event.detail.eventBody, json);
@@ -358,7 +359,7 @@ function parseValue(value: unknown, json: boolean): ParseResult {
       checked.canonical !== undefined
         ? eventKeyOfCanonicalBody(topicName, checked.canonical)
         : eventKey(topicName, event.detail.eventBody);
-    return familyEvent(kind, event, topicName, genericTopic, orgId, checked.value, key);
+    return familyEvent(kind, { envelope: event, topicName, genericTopic, orgId, key }, checked.value);
   }
 
   // topicName matched `v2.detail.events.conversation.{id}.<topic>` segment by segment, so it is
@@ -393,15 +394,18 @@ function parseValue(value: unknown, json: boolean): ParseResult {
   };
 }
 
+/** Where an event of a family other than conversation came from: its envelope, topic names, org and key. */
+interface EventOrigin {
+  readonly envelope: GenesysEnvelope;
+  readonly topicName: string;
+  readonly genericTopic: string;
+  readonly orgId: string;
+  readonly key: string;
+}
+
 /** A generic event: the topic's ids, the first as the entity. */
-function genericEvent(
-  envelope: GenesysEnvelope,
-  topicName: string,
-  genericTopic: string,
-  orgId: string,
-  body: Record<string, unknown>,
-  key: string,
-): GenericEvent {
+function genericEvent(origin: EventOrigin, body: Record<string, unknown>): GenericEvent {
+  const { envelope, topicName, genericTopic, orgId, key } = origin;
   const ids = topicIds(topicName, genericTopic);
   return {
     kind: 'generic',
@@ -419,15 +423,8 @@ function genericEvent(
 }
 
 /** The event of a typed family other than conversation, from its validated body (or the body's problem). */
-function familyEvent(
-  kind: FamilyKind,
-  envelope: GenesysEnvelope,
-  topicName: string,
-  genericTopic: string,
-  orgId: string,
-  body: Record<string, unknown>,
-  key: string,
-): ParseResult {
+function familyEvent(kind: FamilyKind, origin: EventOrigin, body: Record<string, unknown>): ParseResult {
+  const { envelope, topicName, genericTopic, orgId, key } = origin;
   const ids = topicIds(topicName, genericTopic);
   const base = { genericTopic, topicName, orgId, envelope, key };
   switch (kind) {
@@ -518,7 +515,8 @@ export function parseGenesysEventWithZod(input: string | object): ParseResult {
   if (!conversation) {
     if (info.kind === 'generic') {
       const body = event.detail.eventBody;
-      return { ok: true, event: genericEvent(event, topicName, genericTopic, orgId, body, eventKey(topicName, body)) };
+      const origin = { envelope: event, topicName, genericTopic, orgId, key: eventKey(topicName, body) };
+      return { ok: true, event: genericEvent(origin, body) };
     }
     const kind = info.kind as FamilyKind;
     const parsedBody = (FAMILY_BODY_SCHEMAS[kind] as z.ZodType<Record<string, unknown>>).safeParse(
@@ -527,15 +525,8 @@ export function parseGenesysEventWithZod(input: string | object): ParseResult {
     );
     if (!parsedBody.success)
       return fail(...parsedBody.error.issues.map((issue) => toProblem(issue, ['detail', 'eventBody'])));
-    return familyEvent(
-      kind,
-      event,
-      topicName,
-      genericTopic,
-      orgId,
-      parsedBody.data,
-      eventKey(topicName, event.detail.eventBody),
-    );
+    const key = eventKey(topicName, event.detail.eventBody);
+    return familyEvent(kind, { envelope: event, topicName, genericTopic, orgId, key }, parsedBody.data);
   }
   const { topic } = conversation;
   const conversationIdInTopic = parseConversationTopicName(topicName)!.id;

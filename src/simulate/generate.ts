@@ -174,23 +174,27 @@ function* simulate<T>(
     if (isLate) at += lateDetail.between(1000, o.outOfOrderWindowMs);
     return { idHigh, idLow, timestampMs, at, inOrderAt, late: isLate };
   };
+  /** Queues a clean event for delivery at the time `timing` gave it. */
+  const pushClean = (
+    t: ReturnType<typeof timing>,
+    what: Pick<ScheduledEvent, 'topic' | 'conversationId' | 'family' | 'body'>,
+  ) => {
+    const event: ScheduledEvent = {
+      ...what,
+      idHigh: t.idHigh,
+      idLow: t.idLow,
+      timestampMs: t.timestampMs,
+      late: t.late,
+    };
+    queue.push({ at: t.at, seq: seq++, kind: CLEAN, event });
+  };
   /** Schedules family events (in time order) for delivery; returns the last in-order delivery time. */
   const scheduleFamily = (events: readonly FamilyEvent[], after = 0): number => {
     let previous = after;
     for (const e of events) {
       const t = timing(e.eventTime, previous, familyDeliveryRng, familyFaultRng, familyFaultRng);
       previous = t.inOrderAt;
-      const event: ScheduledEvent = {
-        topic: undefined,
-        conversationId: '',
-        family: { detailType: e.detailType, topicName: e.topicName },
-        body: e.body,
-        idHigh: t.idHigh,
-        idLow: t.idLow,
-        timestampMs: t.timestampMs,
-        late: t.late,
-      };
-      queue.push({ at: t.at, seq: seq++, kind: CLEAN, event });
+      pushClean(t, { topic: undefined, conversationId: '', family: e, body: e.body });
     }
     return previous;
   };
@@ -214,16 +218,7 @@ function* simulate<T>(
       // Genesys publishes each event shortly after it happens; a conversation's events stay in order.
       const t = timing(e.eventTime, previous, deliveryRng, faultRng, faultDetailRng);
       previous = t.inOrderAt;
-      const event: ScheduledEvent = {
-        topic: e.topic,
-        conversationId: plan.conversationId,
-        body: e.body,
-        idHigh: t.idHigh,
-        idLow: t.idLow,
-        timestampMs: t.timestampMs,
-        late: t.late,
-      };
-      queue.push({ at: t.at, seq: seq++, kind: CLEAN, event });
+      pushClean(t, { topic: e.topic, conversationId: plan.conversationId, body: e.body });
     }
   };
 
