@@ -92,6 +92,15 @@ export interface ReplayInput {
   Rules?: string[];
 }
 
+/** Options of `replay` that are not part of EventBridge's `StartReplay`. */
+export interface ReplayOptions {
+  /**
+   * Told how far the replay is after each batch of re-delivered events (and once at the start):
+   * `total` is the number of archived events in the window.
+   */
+  onProgress?: (progress: { events: number; total: number; deliveries: number }) => void;
+}
+
 /** Outcome of a replay. */
 export interface ReplayResult {
   ReplayName: string;
@@ -626,7 +635,7 @@ export class LocalEventBridge {
    * @example
    * await eb.replay({ ReplayName: 'fix-2026-01-01', EventStartTime: from, EventEndTime: to, Rules: ['conversations'] });
    */
-  async replay(input: ReplayInput): Promise<ReplayResult> {
+  async replay(input: ReplayInput, options: ReplayOptions = {}): Promise<ReplayResult> {
     this.assertOpen();
     if (typeof input?.ReplayName !== 'string' || !REPLAY_NAME.test(input.ReplayName)) {
       throw new EventBridgeValidationException(
@@ -665,6 +674,9 @@ export class LocalEventBridge {
     }
     let events = 0;
     let deliveries = 0;
+    const onProgress = options.onProgress;
+    const total = onProgress ? this.archive.countWindow(bus.name, start, end) : 0;
+    onProgress?.({ events, total, deliveries });
     for (const batch of this.archive.window(bus.name, start, end)) {
       const now = this.clock();
       const accepted: Accepted[] = batch.map((archived) => {
@@ -692,6 +704,7 @@ export class LocalEventBridge {
       });
       deliveries += this.commit(accepted, { name: input.ReplayName, rules });
       events += accepted.length;
+      onProgress?.({ events, total: Math.max(total, events), deliveries });
       await new Promise((resolve) => setImmediate(resolve)); // let deliveries progress between batches
     }
     const endedAt = this.clock();

@@ -41,6 +41,8 @@ export interface SimulatedLine {
   fault?: SimulatedFault;
   /** For `malformed` lines: how the line is broken. */
   malformation?: MalformedKind;
+  /** Set on the line that delivers the last clean event of its conversation (progress: conversations done). */
+  lastOfConversation?: true;
 }
 
 const CLEAN = 0;
@@ -64,6 +66,8 @@ interface ScheduledEvent {
   detail?: string;
   /** The clean line, kept only when a malformed or oversized variant is derived from it. */
   cleanLine?: string;
+  /** Shared by the events of one conversation: how many are still to be delivered. */
+  conversation: { remaining: number };
 }
 
 interface Delivery {
@@ -108,15 +112,17 @@ export function generateAnnotatedEvents(options: SimulationOptions): Iterable<Si
   return { [Symbol.iterator]: () => simulate(resolved, annotate) };
 }
 
-function annotate(line: string, fault?: SimulatedFault, malformation?: MalformedKind): SimulatedLine {
-  if (fault === undefined) return { line };
-  return malformation === undefined ? { line, fault } : { line, fault, malformation };
+function annotate(line: string, fault?: SimulatedFault, malformation?: MalformedKind, last?: boolean): SimulatedLine {
+  const item: SimulatedLine = fault === undefined ? { line } : { line, fault };
+  if (malformation !== undefined) item.malformation = malformation;
+  if (last) item.lastOfConversation = true;
+  return item;
 }
 
 /** The simulation; `output` turns each line (and its fault) into what the iterator yields. */
 function* simulate<T>(
   o: ReturnType<typeof resolveSimulationOptions>,
-  output: (line: string, fault?: SimulatedFault, malformation?: MalformedKind) => T,
+  output: (line: string, fault?: SimulatedFault, malformation?: MalformedKind, last?: boolean) => T,
 ): Generator<T, void, undefined> {
   const catalogue = simulationCatalogue();
   const conversationsRng = new Prng(deriveSeed(o.seed, 'conversations'));
@@ -135,6 +141,7 @@ function* simulate<T>(
     const media = conversationsRng.weighted(SIMULATED_MEDIA, o.mediaWeights);
     const plan = planConversation(conversationsRng, catalogue, media, conversationStart);
     let previous = 0;
+    const conversation = { remaining: plan.events.length };
     for (const e of plan.events) {
       const idHigh = deliveryRng.uint32();
       const idLow = deliveryRng.uint32();
@@ -154,6 +161,7 @@ function* simulate<T>(
         idLow,
         timestampMs,
         late,
+        conversation,
       };
       queue.push({ at, seq: seq++, kind: CLEAN, event });
     }
@@ -187,7 +195,8 @@ function* simulate<T>(
           correlationId,
           event.timestampMs,
         );
-        yield event.late ? output(line, 'out-of-order') : output(line);
+        const last = --event.conversation.remaining === 0;
+        yield output(line, event.late ? 'out-of-order' : undefined, undefined, last);
         if (duplicate) {
           event.detail = envelopes.detail(
             event.topic,
