@@ -28,6 +28,8 @@ const STATIC_FILES: readonly [urlPath: string, file: string, contentType: string
   ['/', 'index.html', 'text/html; charset=utf-8'],
   ['/dashboard/app.js', 'app.js', 'text/javascript; charset=utf-8'],
   ['/dashboard/app.css', 'app.css', 'text/css; charset=utf-8'],
+  ['/dashboard/latency-split.js', 'latency-split.js', 'text/javascript; charset=utf-8'],
+  ['/dashboard/latency-split.css', 'latency-split.css', 'text/css; charset=utf-8'],
   ['/dashboard/favicon.svg', 'favicon.svg', 'image/svg+xml'],
 ];
 

@@ -55,12 +55,13 @@ export interface LocalEventBridgeOptions {
   now?: () => number;
   /**
    * Called after each group commit of PutEvents / PutPartnerEvents calls with the number of events
-   * it wrote; the calls resolve only once the returned promise does (and reject if it rejects).
+   * it wrote and when the first of its calls reached the bus (epoch ms, the bus's clock); the
+   * calls resolve only once the returned promise does (and reject if it rejects).
    * The local runtime passes its durability barrier here: when the bus writes inside a longer
    * outer transaction (group commit of the whole pipeline), the caller — and the HTTP response —
    * then waits until that outer transaction is committed (storage first).
    */
-  afterCommit?: (events: number) => Promise<void> | void;
+  afterCommit?: (events: number, ingestedAt: number) => Promise<void> | void;
 }
 
 /** Input of `createEventBus`. */
@@ -190,7 +191,7 @@ export class LocalEventBridge {
   private readonly worker: DeliveryWorker;
   private readonly maxRequestEntriesBytes: number;
   private readonly clock: () => number;
-  private readonly afterCommit: ((events: number) => Promise<void> | void) | undefined;
+  private readonly afterCommit: ((events: number, ingestedAt: number) => Promise<void> | void) | undefined;
   private readonly ownsDatabase: boolean;
   private readonly counters = {
     accepted: 0,
@@ -426,7 +427,7 @@ export class LocalEventBridge {
     if (!this.afterCommit) return settle();
     const hook = this.afterCommit;
     Promise.resolve()
-      .then(() => hook(group.accepted.length))
+      .then(() => hook(group.accepted.length, group.accepted[0]!.ingestedAt))
       .then(settle, (error: unknown) => {
         for (const call of group.calls) call.reject(error);
       });
