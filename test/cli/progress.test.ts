@@ -69,54 +69,36 @@ describe('the progress line', () => {
   });
 
   it('measures the rate over the last 10 s, shows a second count, bytes, and fits the terminal width', () => {
-    const terminal = fakeTerminal(60);
-    let now = 0;
-    let state: ProgressState = { done: 0, total: 10_000_000, count: 0 };
-    const progress = startProgress({
-      label: 'Inspecting x',
-      unit: 'bytes',
-      countUnit: 'lines',
-      stream: terminal,
-      now: () => now,
-      intervalMs: 60_000,
-      read: () => state,
-    });
-    for (let s = 1; s <= 30; s++) {
-      now = s * 1000;
-      // 100 kB/s and 100 lines/s for 20 s, then 10 times faster.
-      const bytes = s <= 20 ? s * 100_000 : 2_000_000 + (s - 20) * 1_000_000;
-      state = { done: bytes, total: 10_000_000, count: bytes / 1000 };
-      progress.render();
-    }
-    const last = terminal.text.split('\r').filter(Boolean).at(-1)!.replace('\x1b[K', '');
-    expect(last.length).toBeLessThanOrEqual(59);
-    expect(last.endsWith('…')).toBe(true);
-    progress.stop();
-
-    const wide = fakeTerminal(300);
-    now = 0;
-    state = { done: 0, total: 10_000_000, count: 0 };
-    const again = startProgress({
-      label: 'Inspecting x',
-      unit: 'bytes',
-      countUnit: 'lines',
-      stream: wide,
-      now: () => now,
-      intervalMs: 60_000,
-      read: () => state,
-    });
-    for (let s = 1; s <= 30; s++) {
-      now = s * 1000;
-      const bytes = s <= 20 ? s * 100_000 : 2_000_000 + (s - 20) * 1_000_000;
-      state = { done: bytes, total: 10_000_000, count: bytes / 1000 };
-      again.render();
-    }
-    const frame = wide.text.split('\r').filter(Boolean).at(-1)!;
-    // The window (last 10 s) saw only the fast phase: 1,000 lines/s, and 2 MB left at 1 MB/s.
-    expect(frame).toContain('Inspecting x 12.0 MB/10.0 MB (100 %)'.replace('12.0', '12.0'));
-    expect(frame).toContain('12,000 lines · 1,000 lines/s');
-    expect(frame).toContain('ETA 0 s');
-    again.stop();
+    /** 30 s of reading a 20 MB file: 100 kB/s (100 lines/s) for 20 s, then 10 times faster; the last frame. */
+    const lastFrame = (columns: number): string => {
+      const terminal = fakeTerminal(columns);
+      let now = 0;
+      let state: ProgressState = { done: 0, total: 20_000_000, count: 0 };
+      const progress = startProgress({
+        label: 'Inspecting x',
+        unit: 'bytes',
+        countUnit: 'lines',
+        stream: terminal,
+        now: () => now,
+        intervalMs: 60_000,
+        read: () => state,
+      });
+      for (let s = 1; s <= 30; s++) {
+        now = s * 1000;
+        const bytes = s <= 20 ? s * 100_000 : 2_000_000 + (s - 20) * 1_000_000;
+        state = { done: bytes, total: 20_000_000, count: bytes / 1000 };
+        progress.render();
+      }
+      progress.stop();
+      return terminal.text.split('\r').filter(Boolean).at(-2)!.replace(`${ESC}[K`, '');
+    };
+    const narrow = lastFrame(60);
+    expect(narrow.length).toBeLessThanOrEqual(59);
+    expect(narrow.endsWith('…')).toBe(true);
+    // The window (the last 10 s) saw only the fast phase: 1,000 lines/s, 8 MB left at 1 MB/s.
+    expect(lastFrame(300)).toBe(
+      'Inspecting x 12.0 MB/20.0 MB (60 %) · 12,000 lines · 1,000 lines/s · 30 s elapsed · ETA 8 s',
+    );
   });
 
   it('draws nothing off a terminal or when quiet', () => {

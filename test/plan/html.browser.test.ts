@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCapacity, resolvePlanInputs } from '../../src/plan/index.js';
 import type { PlanReport } from '../../src/plan/index.js';
 import { launchChromium, watchPage } from '../support/browser.js';
+import type { BrowserCanvas } from '../support/browser.js';
 import { runCli } from '../support/cli.js';
 import { projectRoot } from '../support/paths.js';
 import { tempDir } from '../support/tmp.js';
@@ -24,13 +25,6 @@ interface PageChart {
     series: Array<{ label?: string }>;
     ctx: { canvas: BrowserCanvas };
   };
-}
-interface BrowserCanvas {
-  width: number;
-  height: number;
-  getContext(
-    kind: '2d',
-  ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
 }
 interface BrowserElement {
   getAttribute(name: string): string | null;

@@ -5,6 +5,15 @@
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 
+/** A canvas as page functions see it (the project compiles without the DOM library). */
+export interface BrowserCanvas {
+  width: number;
+  height: number;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+}
+
 /** The Chromium binary (CHROMIUM_PATH, else Debian's). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
