@@ -12,6 +12,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel as SfnLogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import { GENERIC_CONVERSATION_TOPICS } from '../../src/events/index.js';
 import { MAX_INLINE_MAP_CONCURRENCY, type WorkflowMode, type WorkflowOptions } from '../../src/workflow/index.js';
+import type { GenesysDirectoryProps } from './directory.js';
 import { type PartnerEventSource, PipelineConfigError, resolvePartnerEventSource, resolveTopics } from './source.js';
 
 /** Log level of the Powertools logger in the functions (`POWERTOOLS_LOG_LEVEL`). */
@@ -88,6 +89,13 @@ export interface GenesysEventPipelineProps {
   readonly idempotencyExpiry?: Duration;
   /** An HTTPS URL the processor's webhook sink POSTs every new event to (docs/processing.md). @default no webhook */
   readonly sinkWebhookUrl?: string;
+  /**
+   * The Genesys directory (names of queues, users, wrap-up codes, … for the sinks): a DynamoDB
+   * table refreshed on a schedule from the Genesys Platform API with the OAuth client in a
+   * Secrets Manager secret (docs/directory.md).
+   * @default no directory
+   */
+  readonly directory?: GenesysDirectoryProps;
   /** Rule target retry attempts before the event goes to the target's DLQ, 0–185. @default 185 */
   readonly targetRetryAttempts?: number;
   /** Maximum age of an event the rule target still retries, 60 s–24 h. @default Duration.hours(24) */
@@ -155,6 +163,7 @@ export interface PipelineConfig {
   deadLetterRetention: Duration;
   idempotencyExpiry: Duration;
   sinkWebhookUrl: string | undefined;
+  directory: GenesysDirectoryProps | undefined;
   targetRetryAttempts: number;
   targetMaxEventAge: Duration;
   archive: boolean;
@@ -376,6 +385,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     deadLetterRetention,
     idempotencyExpiry,
     sinkWebhookUrl: props.sinkWebhookUrl,
+    directory: props.directory,
     targetRetryAttempts,
     targetMaxEventAge,
     archive: props.archive ?? true,
