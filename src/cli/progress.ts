@@ -34,6 +34,8 @@ export interface ProgressState {
   accepted?: number;
   /** How many were rejected (shown when given). */
   rejected?: number;
+  /** What is being done now, e.g. "listing users" (shown after the counts). */
+  detail?: string;
 }
 
 /** Where the line goes: a terminal stream (process.stderr). */
@@ -173,6 +175,7 @@ class ProgressLine implements Progress {
     }
     if (state.accepted !== undefined) parts.push(`${formatCount(state.accepted)} ${o.acceptedLabel ?? 'accepted'}`);
     if (state.rejected !== undefined) parts.push(`${formatCount(state.rejected)} ${o.rejectedLabel ?? 'rejected'}`);
+    if (state.detail) parts.push(state.detail);
     parts.push(`${formatDuration(elapsedMs / 1000)} elapsed`);
     if (total !== undefined && total > 0) {
       const left = Math.max(0, total - state.done);

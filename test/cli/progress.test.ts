@@ -199,6 +199,19 @@ describe('long commands in a terminal', () => {
     const piped = await runCli(['inspect', big]);
     expect(piped.stderr).toBe('');
   }, 60_000);
+  it('directory sync: kinds done, entries listed and the kind being listed', async () => {
+    const dataDir = join(dir, 'directory');
+    const run = await runCliInPty(['directory', 'sync', '--simulator', '--data-dir', dataDir]);
+    expect(run.code, run.output).toBe(0);
+    const frames = progressFrames(run.output, 'Syncing the directory');
+    expect(frames.length, run.output).toBeGreaterThanOrEqual(1);
+    for (const frame of frames)
+      expect(frame).toMatch(/^Syncing the directory \d\/6 kinds \(\d+ %\) · [\d,]+ entries · [\d,.]+ entries\/s · /);
+    expect(run.output).toMatch(/Directory refreshed from simulator:/);
+    const piped = await runCli(['directory', 'sync', '--simulator', '--data-dir', dataDir]);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe('');
+  }, 60_000);
 });
 
 describe('admin commands in a terminal, through a running runtime', () => {
