@@ -26,6 +26,18 @@ export function parseInteger(min = 0, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
+/**
+ * One or more integers: `10,100,1000`, or the option repeated (values add up). The option's
+ * default must be left unset (commander would pass it as the first previous value).
+ */
+export function parseIntegerList(min = 0, max = Number.MAX_SAFE_INTEGER) {
+  const one = parseInteger(min, max);
+  return (value: string, previous: number[] | undefined): number[] => {
+    const values = value.split(',').map((v) => one(v.trim()));
+    return [...(previous ?? []), ...values];
+  };
+}
+
 /** A fraction between 0 and 1 inclusive. */
 export const parseFraction = (value: string): number => parseNumber(0, 1)(value);
 

@@ -28,6 +28,8 @@ const STATIC_FILES: readonly [urlPath: string, file: string, contentType: string
   ['/', 'index.html', 'text/html; charset=utf-8'],
   ['/dashboard/app.js', 'app.js', 'text/javascript; charset=utf-8'],
   ['/dashboard/app.css', 'app.css', 'text/css; charset=utf-8'],
+  ['/dashboard/latency-split.js', 'latency-split.js', 'text/javascript; charset=utf-8'],
+  ['/dashboard/latency-split.css', 'latency-split.css', 'text/css; charset=utf-8'],
   ['/dashboard/favicon.svg', 'favicon.svg', 'image/svg+xml'],
 ];
 
@@ -72,17 +74,32 @@ export function loadDashboardAssets(): ReadonlyMap<string, DashboardAsset> {
   for (const [path, file, contentType] of STATIC_FILES) {
     assets.set(path, asset(path, readFileSync(join(dir, file)), contentType));
   }
-  const require = createRequire(import.meta.url);
   for (const [path, specifier, contentType] of VENDOR_FILES) {
-    let file: string;
-    try {
-      file = require.resolve(specifier);
-    } catch {
-      throw new DashboardAssetsError(
-        `Dashboard dependency not found: ${specifier}. Install the package's dependencies (npm install) — uplot must be present.`,
-      );
-    }
-    assets.set(path, asset(path, readFileSync(file), contentType));
+    assets.set(path, asset(path, readVendorFile(specifier), contentType));
   }
   return assets;
+}
+
+/** A file of an installed package, e.g. `uplot/dist/uPlot.min.css`. */
+function readVendorFile(specifier: string): Buffer {
+  let file: string;
+  try {
+    file = createRequire(import.meta.url).resolve(specifier);
+  } catch {
+    throw new DashboardAssetsError(
+      `Dashboard dependency not found: ${specifier}. Install the package's dependencies (npm install) — uplot must be present.`,
+    );
+  }
+  return readFileSync(file);
+}
+
+/**
+ * uPlot's browser build and stylesheet, from the installed package (the files the dashboard
+ * serves), for pages that inline them (`plan --html`).
+ *
+ * @throws DashboardAssetsError when uplot is not installed.
+ */
+export function readUplotBrowserBuild(): { js: string; css: string } {
+  const [js, css] = VENDOR_FILES.map(([, specifier]) => readVendorFile(specifier).toString('utf8'));
+  return { js: js!, css: css! };
 }

@@ -125,6 +125,14 @@ export class EventArchive {
     return deleted;
   }
 
+  /** How many archived events of `busName` have a `time` in [`fromMs`, `toMs`) (an index range count). */
+  countWindow(busName: string, fromMs: number, toMs: number): number {
+    return this.db
+      .prepare('SELECT count(*) FROM eventbridge_archive WHERE bus_id = ? AND event_time >= ? AND event_time < ?')
+      .pluck()
+      .get(this.busId(busName), fromMs, toMs) as number;
+  }
+
   /** How many events the archive holds for `busName` (all buses when omitted). Scans: not for hot paths. */
   count(busName?: string): number {
     if (busName === undefined)

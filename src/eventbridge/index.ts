@@ -23,6 +23,7 @@ export type {
   CreateEventBusInput,
   PutTargetsInput,
   ReplayInput,
+  ReplayOptions,
   ReplayResult,
   LocalEventBridgeStats,
 } from './local-event-bridge.js';

@@ -55,12 +55,13 @@ export interface LocalEventBridgeOptions {
   now?: () => number;
   /**
    * Called after each group commit of PutEvents / PutPartnerEvents calls with the number of events
-   * it wrote; the calls resolve only once the returned promise does (and reject if it rejects).
+   * it wrote and when the first of its calls reached the bus (epoch ms, the bus's clock); the
+   * calls resolve only once the returned promise does (and reject if it rejects).
    * The local runtime passes its durability barrier here: when the bus writes inside a longer
    * outer transaction (group commit of the whole pipeline), the caller — and the HTTP response —
    * then waits until that outer transaction is committed (storage first).
    */
-  afterCommit?: (events: number) => Promise<void> | void;
+  afterCommit?: (events: number, ingestedAt: number) => Promise<void> | void;
 }
 
 /** Input of `createEventBus`. */
@@ -90,6 +91,15 @@ export interface ReplayInput {
   EventEndTime: Date | number | string;
   /** Only these rules (names or ARNs) receive the replayed events (EventBridge `FilterArns`). Default: all rules. */
   Rules?: string[];
+}
+
+/** Options of `replay` that are not part of EventBridge's `StartReplay`. */
+export interface ReplayOptions {
+  /**
+   * Told how far the replay is after each batch of re-delivered events (and once at the start):
+   * `total` is the number of archived events in the window.
+   */
+  onProgress?: (progress: { events: number; total: number; deliveries: number }) => void;
 }
 
 /** Outcome of a replay. */
@@ -181,7 +191,7 @@ export class LocalEventBridge {
   private readonly worker: DeliveryWorker;
   private readonly maxRequestEntriesBytes: number;
   private readonly clock: () => number;
-  private readonly afterCommit: ((events: number) => Promise<void> | void) | undefined;
+  private readonly afterCommit: ((events: number, ingestedAt: number) => Promise<void> | void) | undefined;
   private readonly ownsDatabase: boolean;
   private readonly counters = {
     accepted: 0,
@@ -417,7 +427,7 @@ export class LocalEventBridge {
     if (!this.afterCommit) return settle();
     const hook = this.afterCommit;
     Promise.resolve()
-      .then(() => hook(group.accepted.length))
+      .then(() => hook(group.accepted.length, group.accepted[0]!.ingestedAt))
       .then(settle, (error: unknown) => {
         for (const call of group.calls) call.reject(error);
       });
@@ -626,7 +636,7 @@ export class LocalEventBridge {
    * @example
    * await eb.replay({ ReplayName: 'fix-2026-01-01', EventStartTime: from, EventEndTime: to, Rules: ['conversations'] });
    */
-  async replay(input: ReplayInput): Promise<ReplayResult> {
+  async replay(input: ReplayInput, options: ReplayOptions = {}): Promise<ReplayResult> {
     this.assertOpen();
     if (typeof input?.ReplayName !== 'string' || !REPLAY_NAME.test(input.ReplayName)) {
       throw new EventBridgeValidationException(
@@ -665,6 +675,9 @@ export class LocalEventBridge {
     }
     let events = 0;
     let deliveries = 0;
+    const onProgress = options.onProgress;
+    const total = onProgress ? this.archive.countWindow(bus.name, start, end) : 0;
+    onProgress?.({ events, total, deliveries });
     for (const batch of this.archive.window(bus.name, start, end)) {
       const now = this.clock();
       const accepted: Accepted[] = batch.map((archived) => {
@@ -692,6 +705,7 @@ export class LocalEventBridge {
       });
       deliveries += this.commit(accepted, { name: input.ReplayName, rules });
       events += accepted.length;
+      onProgress?.({ events, total: Math.max(total, events), deliveries });
       await new Promise((resolve) => setImmediate(resolve)); // let deliveries progress between batches
     }
     const endedAt = this.clock();

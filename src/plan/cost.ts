@@ -181,3 +181,33 @@ export function directCost(inputs: PlanInputs, prices: PriceValues): CostEstimat
     ...sharedLines(inputs, events, invocations, prices),
   ]);
 }
+
+/**
+ * The least any storage-first pipeline for these events pays, whatever its topology and
+ * settings: the partner bus ingests each event ($1.00/M in us-east-1) and puts it in a queue with
+ * one SQS send ($0.40/M) — each per 64 KB chunk. Everything past the queue (receives, Pipes,
+ * Step Functions, Lambda, DynamoDB, logs) comes on top.
+ */
+export interface CostFloor {
+  /** USD a month at the average rate. */
+  readonly monthlyUsd: number;
+  readonly perMillionEventsUsd: number;
+  /** The prices it adds up, per event chunk. */
+  readonly priceIds: readonly PriceId[];
+}
+
+/**
+ * The cost floor at `inputs.rate` with `prices` (see {@link CostFloor}).
+ *
+ * @example
+ * costFloor(resolvePlanInputs({ rate: 100 }), priceValues(DEFAULT_PRICES)).perMillionEventsUsd // 1.4
+ */
+export function costFloor(inputs: PlanInputs, prices: PriceValues): CostFloor {
+  const priceIds: PriceId[] = ['eventBridgePartnerEventsPerMillion', 'sqsRequestsPerMillion'];
+  const perMillionEventsUsd = billingChunks(inputs.eventKb * 1_024) * priceIds.reduce((sum, id) => sum + prices[id], 0);
+  return {
+    monthlyUsd: ((inputs.rate * MONTH_SECONDS) / 1e6) * perMillionEventsUsd,
+    perMillionEventsUsd,
+    priceIds,
+  };
+}

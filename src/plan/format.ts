@@ -92,6 +92,11 @@ export function formatPlanText(report: PlanReport): string {
   out.push(`Capacity and cost plan — ${num(i.rate)} events/s average, ${num(i.peakRate)} events/s peak, ${i.region}`);
   out.push('');
   out.push(...textTable(summaryRows(report.modes)));
+  const floor = report.costFloor;
+  out.push(
+    '',
+    `Cost floor: ${usd(floor.monthlyUsd)} a month (${usd(floor.perMillionEventsUsd)} per million events) — EventBridge partner ingestion and one SQS send per event, what any storage-first design pays before processing.`,
+  );
   const burst = burstRows(report.modes);
   if (burst) {
     out.push('', `Burst of ${num(i.burst ?? 0)} events on top of ${num(i.rate)} events/s`, ...textTable(burst));

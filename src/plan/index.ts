@@ -15,9 +15,25 @@ export { applyPriceOverrides, parsePriceOverrides } from './price-overrides.js';
 export type { PriceOverrides } from './price-overrides.js';
 export type { SourcedFigure } from './figure.js';
 export type { Check, LambdaConcurrency } from './capacity.js';
-export type { CostLine } from './cost.js';
+export type { CostFloor, CostLine } from './cost.js';
 export type { BufferedRecommendation, DirectRecommendation, ReservedConcurrency } from './recommend.js';
-export { simulateBufferedBurst, simulateBurst, simulateDirectBurst } from './burst/index.js';
-export type { BufferedBurstParams, BurstResult, DirectBurstParams } from './burst/index.js';
+export {
+  MAX_SERIES_POINTS,
+  SeriesRecorder,
+  simulateBufferedBurst,
+  simulateBurst,
+  simulateDirectBurst,
+} from './burst/index.js';
+export type {
+  BufferedBurstParams,
+  BurstBound,
+  BurstLine,
+  BurstResult,
+  BurstSeries,
+  BurstSeriesUnit,
+  DirectBurstParams,
+} from './burst/index.js';
 export { formatPlanJson, formatPlanText } from './format.js';
 export { PlanInputError, PriceFileError } from './errors.js';
+export { loadPlanPageAssets, planPageModel, PlanPageAssetsError, renderPlanPage } from './html/index.js';
+export type { PlanPageAssets, PlanPageModel, PlanVariant } from './html/index.js';

@@ -9,8 +9,8 @@ import { bufferedCapacity } from './buffered.js';
 import { simulateBurst } from './burst/index.js';
 import type { BurstResult } from './burst/index.js';
 import type { Check, LambdaConcurrency } from './capacity.js';
-import { bufferedCost, directCost } from './cost.js';
-import type { CostEstimate, CostLine } from './cost.js';
+import { bufferedCost, costFloor, directCost } from './cost.js';
+import type { CostEstimate, CostFloor, CostLine } from './cost.js';
 import { directCapacity } from './direct.js';
 import type { SourcedFigure } from './figure.js';
 import type { Mode, PlanInputs } from './inputs.js';
@@ -59,6 +59,8 @@ export interface PlanReport {
   readonly modes: readonly ModePlan[];
   /** Notes that apply to every topology. */
   readonly notes: readonly string[];
+  /** The least any storage-first design pays for these events (partner bus ingestion + one SQS send each). */
+  readonly costFloor: CostFloor;
   /** The quotas used, with sources. */
   readonly quotas: RegionQuotas;
   /** The prices used, with sources. */
@@ -73,6 +75,8 @@ export interface PlanCapacityOptions {
   readonly prices?: PriceTable;
   /** The Region `prices` are for (default us-east-1). */
   readonly pricesRegion?: string;
+  /** Keep the burst simulations' quantities over time (`burst.series`), for charts. Default false. */
+  readonly burstSeries?: boolean;
 }
 
 /**
@@ -89,16 +93,18 @@ export function planCapacity(inputs: PlanInputs, options: PlanCapacityOptions = 
   const pricesRegion = options.pricesRegion ?? PRICE_REGION;
   const prices = priceValues(table);
   const buffered = bufferedCost(inputs, quotas, prices);
+  const series = options.burstSeries ?? false;
   const modes = inputs.modes.map((mode) =>
     mode === 'buffered'
-      ? planBuffered(inputs, quotas, buffered)
-      : planDirect(inputs, quotas, prices, inputs.modes.includes('buffered') ? buffered : null),
+      ? planBuffered(inputs, quotas, buffered, series)
+      : planDirect(inputs, quotas, prices, inputs.modes.includes('buffered') ? buffered : null, series),
   );
   return {
     inputs,
     pricesRegion,
     modes,
     notes: reportNotes(inputs, quotas, pricesRegion),
+    costFloor: costFloor(inputs, prices),
     quotas,
     prices: table,
     assumptions: ASSUMPTIONS,
@@ -116,10 +122,10 @@ function costFields(
   };
 }
 
-function planBuffered(inputs: PlanInputs, quotas: RegionQuotas, cost: CostEstimate): ModePlan {
+function planBuffered(inputs: PlanInputs, quotas: RegionQuotas, cost: CostEstimate, series: boolean): ModePlan {
   const cap = bufferedCapacity(inputs, quotas);
   const rec = recommendBuffered(inputs, quotas);
-  const burst = inputs.burst === null ? null : simulateBurst(inputs, quotas, 'buffered', inputs.burst);
+  const burst = inputs.burst === null ? null : simulateBurst(inputs, quotas, 'buffered', inputs.burst, { series });
   const { verdicts, notes } = bufferedVerdicts(inputs, quotas, cap, rec, cost, burst);
   return {
     mode: 'buffered',
@@ -145,11 +151,12 @@ function planDirect(
   quotas: RegionQuotas,
   prices: ReturnType<typeof priceValues>,
   buffered: CostEstimate | null,
+  series: boolean,
 ): ModePlan {
   const cap = directCapacity(inputs, quotas);
   const rec = recommendDirect(inputs, quotas);
   const cost = directCost(inputs, prices);
-  const burst = inputs.burst === null ? null : simulateBurst(inputs, quotas, 'direct', inputs.burst);
+  const burst = inputs.burst === null ? null : simulateBurst(inputs, quotas, 'direct', inputs.burst, { series });
   const { verdicts, notes } = directVerdicts(inputs, quotas, cap, rec, cost, buffered, burst);
   return {
     mode: 'direct',

@@ -7,9 +7,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReplayResult } from '../eventbridge/index.js';
-import { PipelineAdmin } from './admin.js';
-import type { DeadLetterListing } from './admin.js';
-import type { DeadLetterDetail, DeadLetterKind, RedriveRequest, RedriveResult } from './dead-letters.js';
+import { PipelineAdmin, PROGRESS_STREAM_TYPE } from './admin.js';
+import type { DeadLetterListing, ProgressStreamLine } from './admin.js';
+import type {
+  AdminActionOptions,
+  DeadLetterDetail,
+  DeadLetterKind,
+  RedriveRequest,
+  RedriveResult,
+} from './dead-letters.js';
 import { DataDirLock } from './lock.js';
 import type { LockInfo } from './lock.js';
 import { resolveRuntimeOptions } from './options.js';
@@ -23,8 +29,10 @@ export interface AdminApi {
   readonly via: 'running' | 'direct';
   listDeadLetters(options: { kinds?: readonly DeadLetterKind[]; limit?: number }): Promise<DeadLetterListing>;
   showDeadLetter(id: string): Promise<DeadLetterDetail>;
-  redrive(request: RedriveRequest): Promise<RedriveResult>;
-  replay(input: { from: string; to: string }): Promise<ReplayResult>;
+  /** `options.onProgress` is told how far it is (through a running runtime too). */
+  redrive(request: RedriveRequest, options?: AdminActionOptions): Promise<RedriveResult>;
+  /** `options.onProgress` is told how far it is (through a running runtime too). */
+  replay(input: { from: string; to: string }, options?: AdminActionOptions): Promise<ReplayResult>;
 }
 
 /** The admin endpoint or the data directory answered with an error meant for the user. */
@@ -73,8 +81,8 @@ export async function withPipelineAdmin<T>(
       via: 'direct',
       listDeadLetters: async (o) => admin.listDeadLetters(o),
       showDeadLetter: async (id) => admin.showDeadLetter(id),
-      redrive: (request) => admin.redrive(request),
-      replay: (input) => admin.replay(input),
+      redrive: (request, o) => admin.redrive(request, o),
+      replay: (input, o) => admin.replay(input, o),
     };
     return await fn(api);
   } finally {
@@ -116,8 +124,20 @@ function httpAdmin(holder: LockInfo, dataDir: string, token: string | undefined)
     );
   }
   const base = holder.url;
-  const call = async <R>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<R> => {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  const unreachable = (error: unknown): AdminError =>
+    new AdminError(
+      `Cannot reach the runtime of ${dataDir} at ${base} (PID ${holder.pid}): ${(error as Error).message}.`,
+    );
+  const call = async <R>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    options: AdminActionOptions = {},
+  ): Promise<R> => {
+    const onProgress = options.onProgress;
+    const headers: Record<string, string> = {
+      accept: onProgress ? `${PROGRESS_STREAM_TYPE}, application/json` : 'application/json',
+    };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -128,9 +148,15 @@ function httpAdmin(holder: LockInfo, dataDir: string, token: string | undefined)
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (error) {
-      throw new AdminError(
-        `Cannot reach the runtime of ${dataDir} at ${base} (PID ${holder.pid}): ${(error as Error).message}.`,
-      );
+      throw unreachable(error);
+    }
+    if (onProgress && response.ok && response.headers.get('content-type')?.startsWith(PROGRESS_STREAM_TYPE)) {
+      try {
+        return (await readProgressStream(response, onProgress)) as R;
+      } catch (error) {
+        if (error instanceof AdminError) throw error;
+        throw unreachable(error);
+      }
     }
     const text = await response.text();
     let value: unknown;
@@ -158,7 +184,37 @@ function httpAdmin(holder: LockInfo, dataDir: string, token: string | undefined)
       return call('GET', `/admin/dlq${q.size ? `?${q.toString()}` : ''}`);
     },
     showDeadLetter: (id) => call('GET', `/admin/dlq/${encodeURIComponent(id)}`),
-    redrive: (request) => call('POST', '/admin/dlq/redrive', request),
-    replay: (input) => call('POST', '/admin/replay', input),
+    redrive: (request, o) => call('POST', '/admin/dlq/redrive', request, o),
+    replay: (input, o) => call('POST', '/admin/replay', input, o),
   };
+}
+
+/** Reads a progress stream (see `admin.ts`): progress lines to `onProgress`, then the result. */
+async function readProgressStream(
+  response: Response,
+  onProgress: NonNullable<AdminActionOptions['onProgress']>,
+): Promise<unknown> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  const handle = (text: string): { result: unknown } | undefined => {
+    if (text.trim() === '') return undefined;
+    const line = JSON.parse(text) as ProgressStreamLine;
+    if ('progress' in line) onProgress(line.progress);
+    else if ('error' in line) throw new AdminError(line.error.message, line.error.status);
+    else return { result: line.result };
+    return undefined;
+  };
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const text = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      const done = handle(text);
+      if (done) return done.result;
+    }
+  }
+  const done = handle(buffered + decoder.decode());
+  if (done) return done.result;
+  throw new AdminError(`The runtime's answer ended before its result (it may have stopped).`);
 }

@@ -14,6 +14,12 @@
  * | `POST /admin/dlq/redrive` | `{ ids?, kinds?, includeInvalid? }` | `{ redriven, skipped }` |
  * | `POST /admin/replay` | `{ from, to }` (ISO 8601) | the replay's outcome |
  *
+ * The two long actions, redrive and replay, report their progress to a client that asks with
+ * `Accept: application/x-ndjson`: the answer is then a stream of JSON lines — `{"progress":
+ * {done, total, accepted?, rejected?}}` at most ten times a second, then `{"result": …}` or, when the
+ * action failed after it started, `{"error": {status, message}}`. A request refused before the
+ * action starts (bad body, unknown id) gets its plain JSON error and status, as without progress.
+ *
  * Writes need `Content-Type: application/json` (a cross-site form cannot send it without a CORS
  * preflight, which the runtime never grants); every route needs the bearer token when the runtime
  * has one, and without one only loopback `Host` names are accepted (no DNS rebinding).
@@ -23,6 +29,8 @@ import type { ReplayResult } from '../eventbridge/index.js';
 import { BearerToken } from './auth.js';
 import { DEAD_LETTER_KINDS, DeadLetterNotFoundError, PipelineDeadLetters } from './dead-letters.js';
 import type {
+  AdminActionOptions,
+  AdminProgress,
   DeadLetterDetail,
   DeadLetterKind,
   DeadLetterSummary,
@@ -65,8 +73,8 @@ export class PipelineAdmin {
     return this.deadLetters.show(id);
   }
 
-  async redrive(request: RedriveRequest): Promise<RedriveResult> {
-    const result = await this.deadLetters.redrive(request);
+  async redrive(request: RedriveRequest, options: AdminActionOptions = {}): Promise<RedriveResult> {
+    const result = await this.deadLetters.redrive(request, options);
     await this.pipeline.commits.barrier();
     return result;
   }
@@ -76,11 +84,14 @@ export class PipelineAdmin {
    * `StartReplay`). Events already processed are recognised by their idempotency key and skipped
    * (counted as duplicates): replaying changes nothing that was already applied.
    */
-  async replay(input: {
-    from: string | number | Date;
-    to: string | number | Date;
-    name?: string;
-  }): Promise<ReplayResult> {
+  async replay(
+    input: {
+      from: string | number | Date;
+      to: string | number | Date;
+      name?: string;
+    },
+    options: AdminActionOptions = {},
+  ): Promise<ReplayResult> {
     const from = toTime(input.from, 'from');
     const to = toTime(input.to, 'to');
     if (!(from < to))
@@ -93,13 +104,17 @@ export class PipelineAdmin {
         .toISOString()
         .replace(/[^0-9]/g, '')
         .slice(0, 17)}-${Math.random().toString(36).slice(2, 8)}`;
-    const result = await this.pipeline.eventBridge.replay({
-      ReplayName: name,
-      EventBusName: this.pipeline.options.busName,
-      EventStartTime: from,
-      EventEndTime: to,
-      Rules: [PIPELINE_RESOURCES.rule],
-    });
+    const onProgress = options.onProgress;
+    const result = await this.pipeline.eventBridge.replay(
+      {
+        ReplayName: name,
+        EventBusName: this.pipeline.options.busName,
+        EventStartTime: from,
+        EventEndTime: to,
+        Rules: [PIPELINE_RESOURCES.rule],
+      },
+      onProgress ? { onProgress: (p) => onProgress({ done: p.events, total: p.total, accepted: p.deliveries }) } : {},
+    );
     await this.pipeline.commits.barrier();
     return result;
   }
@@ -187,9 +202,12 @@ export function createAdminRoutes(options: {
       }
       if (req.method === 'POST' && (path === '/admin/dlq/redrive' || path === '/admin/replay')) {
         const body = await readJson(req);
-        if (path === '/admin/replay')
-          return sendJson(res, 200, await options.admin.replay(body as { from: string; to: string }));
-        return sendJson(res, 200, await options.admin.redrive(body as RedriveRequest));
+        const action = (o: AdminActionOptions): Promise<unknown> =>
+          path === '/admin/replay'
+            ? options.admin.replay(body as { from: string; to: string }, o)
+            : options.admin.redrive(body as RedriveRequest, o);
+        if (wantsProgress(req)) return await streamWithProgress(res, action);
+        return sendJson(res, 200, await action({}));
       }
       return sendJson(res, 404, { error: 'not_found', message: `No admin route ${req.method ?? ''} ${path}.` });
     } catch (error) {
@@ -205,6 +223,65 @@ export function createAdminRoutes(options: {
       });
     }
   };
+}
+
+/** Media type of an answer streamed with progress (see the module comment). */
+export const PROGRESS_STREAM_TYPE = 'application/x-ndjson';
+
+/** A line of a progress stream. */
+export type ProgressStreamLine =
+  { progress: AdminProgress } | { result: unknown } | { error: { status: number; error: string; message: string } };
+
+/** Least time between two progress lines, ms (the last state is always sent before the result). */
+const PROGRESS_LINE_INTERVAL_MS = 100;
+
+function wantsProgress(req: IncomingMessage): boolean {
+  return (req.headers.accept ?? '').split(',').some((t) => t.split(';')[0]!.trim() === PROGRESS_STREAM_TYPE);
+}
+
+/**
+ * Runs `action`, streaming its progress as JSON lines, then its result. The status line is sent
+ * with the first progress line: an action that fails before reporting any (bad request, unknown
+ * id) still answers with its own status.
+ */
+async function streamWithProgress(
+  res: ServerResponse,
+  action: (options: AdminActionOptions) => Promise<unknown>,
+): Promise<true> {
+  let pending: AdminProgress | undefined;
+  let lastSentAt = 0;
+  const send = (line: ProgressStreamLine): void => {
+    if (!res.headersSent)
+      res.writeHead(200, { 'content-type': `${PROGRESS_STREAM_TYPE}; charset=utf-8`, 'cache-control': 'no-store' });
+    res.write(`${JSON.stringify(line)}\n`);
+  };
+  const flush = (): void => {
+    if (pending === undefined) return;
+    send({ progress: pending });
+    pending = undefined;
+    lastSentAt = Date.now();
+  };
+  let result: unknown;
+  try {
+    result = await action({
+      onProgress: (progress) => {
+        pending = progress;
+        if (Date.now() - lastSentAt >= PROGRESS_LINE_INTERVAL_MS) flush();
+      },
+    });
+  } catch (error) {
+    if (!res.headersSent) throw error;
+    const e = error as { message?: string };
+    send({
+      error: { status: 500, error: 'internal', message: `The admin request failed: ${e?.message ?? String(error)}` },
+    });
+    res.end();
+    return true;
+  }
+  flush();
+  send({ result });
+  res.end();
+  return true;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

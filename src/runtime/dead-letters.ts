@@ -62,6 +62,23 @@ export interface RedriveRequest {
   includeInvalid?: boolean;
 }
 
+/**
+ * How far a long admin action is: `done` of `total` items handled; for a redrive, `accepted` were
+ * redriven and `rejected` skipped; for a replay, `accepted` counts the deliveries made.
+ */
+export interface AdminProgress {
+  done: number;
+  total: number;
+  accepted?: number;
+  rejected?: number;
+}
+
+/** Options of a long admin action. */
+export interface AdminActionOptions {
+  /** Told how far it is, once at the start and after each item or batch. */
+  onProgress?: (progress: AdminProgress) => void;
+}
+
 /** Unknown id given to `show` or `redrive`. */
 export class DeadLetterNotFoundError extends Error {
   override readonly name = 'DeadLetterNotFoundError';
@@ -190,65 +207,79 @@ export class PipelineDeadLetters {
    * Puts dead letters back into the pipeline (see the table in the module comment). Each one is
    * removed from its dead-letter store once it is back in (see `reinjectThen`).
    */
-  async redrive(request: RedriveRequest = {}): Promise<RedriveResult> {
+  async redrive(request: RedriveRequest = {}, options: AdminActionOptions = {}): Promise<RedriveResult> {
     const result: RedriveResult = { redriven: [], skipped: [] };
     const kinds = new Set(request.kinds ?? DEAD_LETTER_KINDS);
     const wanted = request.ids ? new Set(request.ids) : undefined;
     if (wanted) for (const id of wanted) splitId(id); // validates the form
-    const targets = wanted
-      ? [...wanted].map((id) => this.show(id))
-      : this.list({ kinds: [...kinds], limit: Number.MAX_SAFE_INTEGER });
-    for (const d of targets) {
-      if (!wanted && !kinds.has(d.kind)) continue;
-      if (d.kind === 'dropped') {
-        result.skipped.push({
-          id: d.id,
-          reason:
-            'a dropped event went to a bus that does not exist or rendered no target input; unchanged it would be dropped again. Fix the sender (source, EventBusName) or the rule.',
-        });
-        continue;
-      }
-      if (d.kind === 'invalid' && !request.includeInvalid) {
-        result.skipped.push({
-          id: d.id,
-          reason: 'invalid events fail validation again unless fixed; pass --include-invalid to send them anyway.',
-        });
-        continue;
-      }
-      const { local } = splitId(d.id);
-      if (d.kind === 'invalid' || d.kind === 'failed') {
-        const entry = this.processing.get(local);
-        if (!entry) continue;
-        if (entry.bodyTruncated) {
-          result.skipped.push({
-            id: d.id,
-            reason: `its body was cut at ${Buffer.byteLength(entry.body)} bytes when dead-lettered; the whole event is not stored (SHA-256 ${entry.bodySha256}).`,
-          });
-          continue;
-        }
-        const to = await this.reinjectThen(entry.body, () => this.processing.remove(entry));
-        result.redriven.push({ id: d.id, to });
-        continue;
-      }
-      if (d.kind === 'queue') {
-        const { moved } = await this.pipeline.eventQueueDlq.redrive({
-          destination: this.pipeline.eventQueue,
-          messageIds: [local],
-        });
-        if (moved === 1) result.redriven.push({ id: d.id, to: 'queue' });
-        else
-          result.skipped.push({ id: d.id, reason: 'the message is in flight (being read by a consumer); try again.' });
-        continue;
-      }
-      // target DLQ: the body is the event; back where the target would have put it.
-      const message = this.pipeline.targetDlq.peek({ messageIds: [local], limit: 1 })[0];
-      if (!message) continue;
-      const to = await this.reinjectThen(message.body, () => {
-        this.pipeline.targetDlq.deleteById(local);
+    const targets = (
+      wanted ? [...wanted].map((id) => this.show(id)) : this.list({ kinds: [...kinds], limit: Number.MAX_SAFE_INTEGER })
+    ).filter((d) => wanted || kinds.has(d.kind));
+    let done = 0;
+    const report = (): void =>
+      options.onProgress?.({
+        done,
+        total: targets.length,
+        accepted: result.redriven.length,
+        rejected: result.skipped.length,
       });
-      result.redriven.push({ id: d.id, to });
+    report();
+    for (const d of targets) {
+      await this.redriveOne(d, request, result);
+      done += 1;
+      report();
     }
     return result;
+  }
+
+  /** Redrives one dead letter into `result` (redriven or skipped; nothing when it vanished meanwhile). */
+  private async redriveOne(d: DeadLetterSummary, request: RedriveRequest, result: RedriveResult): Promise<void> {
+    if (d.kind === 'dropped') {
+      result.skipped.push({
+        id: d.id,
+        reason:
+          'a dropped event went to a bus that does not exist or rendered no target input; unchanged it would be dropped again. Fix the sender (source, EventBusName) or the rule.',
+      });
+      return;
+    }
+    if (d.kind === 'invalid' && !request.includeInvalid) {
+      result.skipped.push({
+        id: d.id,
+        reason: 'invalid events fail validation again unless fixed; pass --include-invalid to send them anyway.',
+      });
+      return;
+    }
+    const { local } = splitId(d.id);
+    if (d.kind === 'invalid' || d.kind === 'failed') {
+      const entry = this.processing.get(local);
+      if (!entry) return;
+      if (entry.bodyTruncated) {
+        result.skipped.push({
+          id: d.id,
+          reason: `its body was cut at ${Buffer.byteLength(entry.body)} bytes when dead-lettered; the whole event is not stored (SHA-256 ${entry.bodySha256}).`,
+        });
+        return;
+      }
+      const to = await this.reinjectThen(entry.body, () => this.processing.remove(entry));
+      result.redriven.push({ id: d.id, to });
+      return;
+    }
+    if (d.kind === 'queue') {
+      const { moved } = await this.pipeline.eventQueueDlq.redrive({
+        destination: this.pipeline.eventQueue,
+        messageIds: [local],
+      });
+      if (moved === 1) result.redriven.push({ id: d.id, to: 'queue' });
+      else result.skipped.push({ id: d.id, reason: 'the message is in flight (being read by a consumer); try again.' });
+      return;
+    }
+    // target DLQ: the body is the event; back where the target would have put it.
+    const message = this.pipeline.targetDlq.peek({ messageIds: [local], limit: 1 })[0];
+    if (!message) return;
+    const to = await this.reinjectThen(message.body, () => {
+      this.pipeline.targetDlq.deleteById(local);
+    });
+    result.redriven.push({ id: d.id, to });
   }
 
   /**

@@ -25,6 +25,8 @@ export type {
   DeadLetterDetail,
   RedriveRequest,
   RedriveResult,
+  AdminProgress,
+  AdminActionOptions,
 } from './dead-letters.js';
 export { PipelineAdmin, createAdminRoutes, AdminRequestError } from './admin.js';
 export type { AdminRoutes, DeadLetterListing } from './admin.js';

@@ -11,7 +11,8 @@ import type { JsonValue, LocalLambdaHandler } from '../workflow/index.js';
 export interface OutcomeSink {
   processingStarted(count?: number): void;
   processingFinished(count?: number): void;
-  processed(count: number, latenciesMs?: ArrayLike<number>): void;
+  /** `stagesMs`: queued, batching and processing ms of each event that went through a batch (see `LATENCY_STAGES`). */
+  processed(count: number, latenciesMs?: ArrayLike<number>, stagesMs?: ArrayLike<number>): void;
   duplicate(count?: number): void;
   invalid(count?: number): void;
   failed(count?: number): void;
@@ -23,6 +24,10 @@ export interface OutcomeSink {
 export interface MessageContext {
   /** When the event was accepted (SQS `SentTimestamp`, or the delivery start in direct mode), epoch ms. */
   acceptedAt: number;
+  /** When a Pipe poller took it from the queue, epoch ms (buffered mode). */
+  receivedAt?: number;
+  /** When its batch was handed to the state machine, epoch ms (buffered mode). */
+  dispatchedAt?: number;
   /** Processor attempts so far in the current delivery. */
   attempts: number;
 }
@@ -84,9 +89,22 @@ export function instrumentFunctions(
         sink.processingFinished(1);
       }
       switch (result?.status) {
-        case 'processed':
-          sink.processed(1, context ? [now() - context.acceptedAt] : []);
+        case 'processed': {
+          if (!context) {
+            sink.processed(1);
+            break;
+          }
+          const at = now();
+          const { acceptedAt, receivedAt, dispatchedAt } = context;
+          sink.processed(
+            1,
+            [at - acceptedAt],
+            receivedAt !== undefined && dispatchedAt !== undefined
+              ? [receivedAt - acceptedAt, dispatchedAt - receivedAt, at - dispatchedAt]
+              : [],
+          );
           break;
+        }
         case 'duplicate':
           sink.duplicate(1);
           break;

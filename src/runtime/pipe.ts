@@ -93,8 +93,9 @@ export class PipePoller {
   private async poll(): Promise<void> {
     while (this.running) {
       let batch: ReceivedMessage[];
+      const receivedAt: number[] = [];
       try {
-        batch = await this.gather();
+        batch = await this.gather(receivedAt);
       } catch (error) {
         if (!this.running) return;
         this.observer.executionFailed?.(error, 0);
@@ -102,30 +103,39 @@ export class PipePoller {
         continue;
       }
       if (batch.length === 0) continue;
-      const running = this.run(batch);
+      const running = this.run(batch, receivedAt);
       batch = []; // this frame does not keep the messages while their execution runs
       await running;
     }
   }
 
-  /** Up to `batchSize` messages: waits for a first one, then up to `batchWindowMs` for more. */
-  private async gather(): Promise<ReceivedMessage[]> {
+  /**
+   * Up to `batchSize` messages: waits for a first one, then up to `batchWindowMs` for more.
+   * `receivedAt` gets when each was taken (epoch ms), for the latency split.
+   */
+  private async gather(receivedAt: number[]): Promise<ReceivedMessage[]> {
     const { batchSize, batchWindowMs } = this.options;
     const signal = this.abort.signal;
     const batch = await this.queue.receive({ max: batchSize, waitMs: 1000, signal });
+    const first = Date.now();
+    for (let i = 0; i < batch.length; i++) receivedAt.push(first);
     if (batch.length === 0 || batch.length >= batchSize || batchWindowMs === 0 || !this.running) return batch;
-    const deadline = Date.now() + batchWindowMs;
+    const deadline = first + batchWindowMs;
     while (batch.length < batchSize && this.running) {
       const wait = deadline - Date.now();
       if (wait <= 0) break;
       const more = await this.queue.receive({ max: batchSize - batch.length, waitMs: wait, signal });
-      for (const m of more) batch.push(m);
+      const at = Date.now();
+      for (const m of more) {
+        batch.push(m);
+        receivedAt.push(at);
+      }
     }
     return batch;
   }
 
-  private run(messages: ReceivedMessage[]): Promise<void> {
-    const batch = packSqsBatch(messages, this.queue.arn, this.options.region);
+  private run(messages: ReceivedMessage[], receivedAt: readonly number[]): Promise<void> {
+    const batch = packSqsBatch(messages, this.queue.arn, this.options.region, receivedAt);
     this.counters.inFlight++;
     this.counters.batches++;
     this.counters.records += messages.length;

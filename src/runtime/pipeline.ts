@@ -82,8 +82,11 @@ const PIPELINE_WAL_CHECKPOINT_PAGES = 4_000;
 export interface PipelineHooks {
   /** Telemetry of the handlers' outcomes. */
   outcomes?: OutcomeSink;
-  /** Called after each group of PutEvents calls is committed (the runtime counts accepted events there). */
-  accepted?: (events: number) => void;
+  /**
+   * Called after each group of PutEvents calls is committed (the runtime counts accepted events
+   * there), with how long the group took from reaching the bus to its commit, ms.
+   */
+  accepted?: (events: number, storedMs: number) => void;
   /** Your sinks, run after the conversation projection. */
   sinks?: readonly Sink[];
   /** Names for your sinks (`context.directory`); used where they run (the main thread). */
@@ -151,9 +154,9 @@ export class LocalPipeline {
     this.processingDatabasePath = join(options.dataDir, PIPELINE_RESOURCES.processingDatabase);
     this.commits = new GroupCommit(this.database, { intervalMs: options.commitIntervalMs });
     const commits = this.commits;
-    const afterCommit: LocalEventBridgeOptions['afterCommit'] = async (events) => {
+    const afterCommit: LocalEventBridgeOptions['afterCommit'] = async (events, ingestedAt) => {
       await commits.barrier();
-      hooks.accepted?.(events);
+      hooks.accepted?.(events, Date.now() - ingestedAt);
     };
     this.eventBridge = LocalEventBridge.open({
       database: this.database,

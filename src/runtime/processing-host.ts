@@ -77,6 +77,10 @@ export interface ProcessingSettings {
 export interface MessageStart {
   id: string;
   acceptedAt: number;
+  /** When a Pipe poller took it from the queue, epoch ms (buffered mode; for the latency split). */
+  receivedAt?: number;
+  /** When its batch was handed to the state machine, epoch ms (buffered mode). */
+  dispatchedAt?: number;
 }
 
 /** A dead letter of the processing store, as it was when read. */
@@ -227,7 +231,12 @@ export class ProcessingHost {
     const messages = starts ?? (batch ? messageStarts(batch) : []);
     const { messages: contexts, recordedFailures } = this.instrumented;
     for (const m of messages) {
-      contexts.set(m.id, { acceptedAt: m.acceptedAt, attempts: 0 });
+      contexts.set(m.id, {
+        acceptedAt: m.acceptedAt,
+        attempts: 0,
+        ...(m.receivedAt !== undefined ? { receivedAt: m.receivedAt } : {}),
+        ...(m.dispatchedAt !== undefined ? { dispatchedAt: m.dispatchedAt } : {}),
+      });
       recordedFailures.delete(m.id);
     }
     const release = this.commits.hold();

@@ -32,8 +32,9 @@ class OutcomeCounter implements OutcomeSink {
   processingFinished(count = 1): void {
     this.add('inFlight', -count);
   }
-  processed(count: number, latenciesMs?: ArrayLike<number>): void {
+  processed(count: number, latenciesMs?: ArrayLike<number>, stagesMs?: ArrayLike<number>): void {
     if (latenciesMs) for (let i = 0; i < latenciesMs.length; i++) this.r.latenciesMs.push(latenciesMs[i]!);
+    if (stagesMs) for (let i = 0; i < stagesMs.length; i++) this.r.stagesMs.push(stagesMs[i]!);
     this.add('processed', count);
   }
   duplicate(count = 1): void {
@@ -66,6 +67,7 @@ function emptyReport(inFlight: number): OutcomeReport {
   return {
     processed: 0,
     latenciesMs: [],
+    stagesMs: [],
     duplicate: 0,
     invalid: 0,
     failed: 0,

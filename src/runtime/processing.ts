@@ -118,6 +118,8 @@ export class InlineProcessing implements Processing {
 export interface OutcomeReport {
   processed: number;
   latenciesMs: number[];
+  /** Queued, batching, processing ms of each processed event that has them (three values each). */
+  stagesMs: number[];
   duplicate: number;
   invalid: number;
   failed: number;
@@ -322,7 +324,7 @@ export class WorkerProcessing implements Processing {
       o.processingStarted(r.peakInFlight - this.inFlight);
       this.inFlight = r.peakInFlight;
     }
-    if (r.processed > 0) o.processed(r.processed, r.latenciesMs);
+    if (r.processed > 0) o.processed(r.processed, r.latenciesMs, r.stagesMs);
     if (r.duplicate > 0) o.duplicate(r.duplicate);
     if (r.invalid > 0) o.invalid(r.invalid);
     if (r.failed > 0) o.failed(r.failed);

@@ -135,10 +135,11 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         names,
       ),
     });
+    if (resolved.mode === 'buffered') telemetry.setBatchWindow(resolved.batchWindowMs);
     const fatal: { stop?: () => Promise<void> } = {};
     pipeline = await LocalPipeline.open(resolved, {
       outcomes: extras.outcomes ? teeOutcomes(telemetry, extras.outcomes) : telemetry,
-      accepted: (n) => telemetry.accepted(n),
+      accepted: (n, storedMs) => telemetry.accepted(n, storedMs),
       ...(extras.sinks ? { sinks: extras.sinks, directory: names } : {}),
       ...(extras.functionOverrides ? { functionOverrides: extras.functionOverrides } : {}),
       ...(extras.processingThread ? { processingThread: extras.processingThread } : {}),
@@ -376,7 +377,10 @@ function teeOutcomes(a: OutcomeSink, b: OutcomeSink): OutcomeSink {
   return {
     processingStarted: (count) => (a.processingStarted(count), b.processingStarted(count)),
     processingFinished: (count) => (a.processingFinished(count), b.processingFinished(count)),
-    processed: (count, latencies) => (a.processed(count, latencies), b.processed(count, latencies)),
+    processed: (count, latencies, stages) => (
+      a.processed(count, latencies, stages),
+      b.processed(count, latencies, stages)
+    ),
     duplicate: (count) => (a.duplicate(count), b.duplicate(count)),
     invalid: (count) => (a.invalid(count), b.invalid(count)),
     failed: (count) => (a.failed(count), b.failed(count)),

@@ -35,6 +35,10 @@ export interface SqsBatch {
   sentTimestamps: number[];
   receiveCounts: string[];
   firstReceiveTimestamps: string[];
+  /** When a poller took each message from the queue, epoch ms (for the latency split; not an SQS attribute). */
+  receivedAt?: number[];
+  /** When the batch was handed to the state machine, epoch ms. */
+  dispatchedAt?: number;
   /** Per message, what the columns do not carry (dead-letter attributes, message attributes); absent when no message has any. */
   extras?: Array<
     (Pick<SqsRecord, 'messageAttributes'> & { attributes: Partial<ReceivedMessage['attributes']> }) | null
@@ -47,13 +51,19 @@ export function isSqsBatch(value: unknown): value is SqsBatch {
 }
 
 /**
- * The batch of `messages` received from the queue `queueArn`.
+ * The batch of `messages` received from the queue `queueArn`, handed to the state machine now.
+ * `receivedAt`: when each message was taken from the queue (epoch ms), for the latency split.
  *
  * @example
  * const batch = packSqsBatch(await queue.receive({ max: 100 }), queue.arn, 'us-east-1');
  * const reply = await processing.execute(batch);
  */
-export function packSqsBatch(messages: readonly ReceivedMessage[], queueArn: string, region: string): SqsBatch {
+export function packSqsBatch(
+  messages: readonly ReceivedMessage[],
+  queueArn: string,
+  region: string,
+  receivedAt?: readonly number[],
+): SqsBatch {
   const n = messages.length;
   const batch: SqsBatch = {
     kind: 'sqs-batch',
@@ -66,6 +76,10 @@ export function packSqsBatch(messages: readonly ReceivedMessage[], queueArn: str
     receiveCounts: new Array<string>(n),
     firstReceiveTimestamps: new Array<string>(n),
   };
+  if (receivedAt) {
+    batch.receivedAt = receivedAt.slice(0, n);
+    batch.dispatchedAt = Date.now();
+  }
   for (let i = 0; i < n; i++) {
     const m = messages[i]!;
     const a = m.attributes;
@@ -118,7 +132,12 @@ export function sqsRecords(batch: SqsBatch): SqsRecord[] {
   return records;
 }
 
-/** Each message's id and when the pipeline accepted it (its `SentTimestamp`). */
+/** Each message's id and when the pipeline accepted it (its `SentTimestamp`), received it and started its batch. */
 export function messageStarts(batch: SqsBatch): MessageStart[] {
-  return batch.messageIds.map((id, i) => ({ id, acceptedAt: batch.sentTimestamps[i]! }));
+  const { receivedAt, dispatchedAt } = batch;
+  return batch.messageIds.map((id, i) =>
+    receivedAt && dispatchedAt !== undefined
+      ? { id, acceptedAt: batch.sentTimestamps[i]!, receivedAt: receivedAt[i]!, dispatchedAt }
+      : { id, acceptedAt: batch.sentTimestamps[i]! },
+  );
 }

@@ -44,6 +44,8 @@ export interface SimulatedLine {
   fault?: SimulatedFault;
   /** For `malformed` lines: how the line is broken. */
   malformation?: MalformedKind;
+  /** Set on the line that delivers the last clean event of its conversation (progress: conversations done). */
+  lastOfConversation?: true;
 }
 
 const CLEAN = 0;
@@ -73,6 +75,8 @@ interface ScheduledEvent {
   detail?: string;
   /** The clean line, kept only when a malformed or oversized variant is derived from it. */
   cleanLine?: string;
+  /** Shared by the events of one conversation: how many are still to be delivered (none for other families). */
+  conversation?: { remaining: number };
 }
 
 interface Delivery {
@@ -120,15 +124,17 @@ export function generateAnnotatedEvents(options: SimulationOptions): Iterable<Si
   return { [Symbol.iterator]: () => simulate(resolved, annotate) };
 }
 
-function annotate(line: string, fault?: SimulatedFault, malformation?: MalformedKind): SimulatedLine {
-  if (fault === undefined) return { line };
-  return malformation === undefined ? { line, fault } : { line, fault, malformation };
+function annotate(line: string, fault?: SimulatedFault, malformation?: MalformedKind, last?: boolean): SimulatedLine {
+  const item: SimulatedLine = fault === undefined ? { line } : { line, fault };
+  if (malformation !== undefined) item.malformation = malformation;
+  if (last) item.lastOfConversation = true;
+  return item;
 }
 
 /** The simulation; `output` turns each line (and its fault) into what the iterator yields. */
 function* simulate<T>(
   o: ReturnType<typeof resolveSimulationOptions>,
-  output: (line: string, fault?: SimulatedFault, malformation?: MalformedKind) => T,
+  output: (line: string, fault?: SimulatedFault, malformation?: MalformedKind, last?: boolean) => T,
 ): Generator<T, void, undefined> {
   const catalogue = simulationCatalogue();
   const conversationsRng = new Prng(deriveSeed(o.seed, 'conversations'));
@@ -177,7 +183,7 @@ function* simulate<T>(
   /** Queues a clean event for delivery at the time `timing` gave it. */
   const pushClean = (
     t: ReturnType<typeof timing>,
-    what: Pick<ScheduledEvent, 'topic' | 'conversationId' | 'family' | 'body'>,
+    what: Pick<ScheduledEvent, 'topic' | 'conversationId' | 'family' | 'body' | 'conversation'>,
   ) => {
     const event: ScheduledEvent = {
       ...what,
@@ -214,11 +220,12 @@ function* simulate<T>(
     }
     if (!emitConversations) return;
     let previous = 0;
+    const conversation = { remaining: plan.events.length };
     for (const e of plan.events) {
       // Genesys publishes each event shortly after it happens; a conversation's events stay in order.
       const t = timing(e.eventTime, previous, deliveryRng, faultRng, faultDetailRng);
       previous = t.inOrderAt;
-      pushClean(t, { topic: e.topic, conversationId: plan.conversationId, body: e.body });
+      pushClean(t, { topic: e.topic, conversationId: plan.conversationId, body: e.body, conversation });
     }
   };
 
@@ -290,7 +297,8 @@ function* simulate<T>(
           correlationId,
           event.timestampMs,
         );
-        yield event.late ? output(line, 'out-of-order') : output(line);
+        const last = event.conversation !== undefined && --event.conversation.remaining === 0;
+        yield output(line, event.late ? 'out-of-order' : undefined, undefined, last);
         if (duplicate) {
           event.detail = envelopes.detail(topic, event.conversationId, event.body, correlationId, event.timestampMs);
           const redelivery = Math.round(Math.min(600_000, Math.max(200, faultDetailRng.lognormal(5000, 1.2))));

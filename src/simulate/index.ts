@@ -26,4 +26,4 @@ export type { SendOptions, SendSummary, SendFailure } from './sender.js';
 export { toPutEventsEntry } from './entry.js';
 export type { EntryConversion } from './entry.js';
 export { inspectLines } from './inspection.js';
-export type { InspectOptions, InspectionReport, InvalidLine, DuplicateLine } from './inspection.js';
+export type { InspectOptions, InspectionProgress, InspectionReport, InvalidLine, DuplicateLine } from './inspection.js';

@@ -17,8 +17,16 @@ import { FingerprintSet, hexFingerprint, stringFingerprint } from './fingerprint
 export interface InspectOptions {
   /** How many invalid lines to list (the count covers all). Default 50. */
   maxListed?: number;
-  /** Called every 100,000 lines with the number read. */
-  onProgress?: (lines: number) => void;
+  /** Called every 1,024 lines with the running counts. */
+  onProgress?: (progress: InspectionProgress) => void;
+}
+
+/** The running counts {@link InspectOptions.onProgress} is given. */
+export interface InspectionProgress {
+  /** Lines read, blank ones included. */
+  lines: number;
+  valid: number;
+  invalid: number;
 }
 
 /** One invalid line. */
@@ -119,7 +127,8 @@ export async function inspectLines(
   for await (const raw of lines) {
     report.lines += 1;
     const lineNumber = report.lines;
-    if (options.onProgress && lineNumber % 100_000 === 0) options.onProgress(lineNumber);
+    if (options.onProgress && lineNumber % 1_024 === 0)
+      options.onProgress({ lines: lineNumber, valid: report.valid, invalid: report.invalid });
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') {
       report.blankLines += 1;

@@ -1,7 +1,7 @@
 /** Telemetry of the local pipeline: counters, rates, latency quantiles, `/api/stats` and Prometheus metrics. */
-export { PipelineTelemetry } from './pipeline-telemetry.js';
-export type { PipelineTelemetryOptions } from './pipeline-telemetry.js';
-export type { PipelineStats, LatencyQuantiles } from './stats.js';
+export { PipelineTelemetry, LATENCY_STAGES } from './pipeline-telemetry.js';
+export type { PipelineTelemetryOptions, LatencyStage } from './pipeline-telemetry.js';
+export type { PipelineStats, LatencyQuantiles, LatencySplit, StageLatency } from './stats.js';
 export type { AgentFigures, ContactCentreFigures, ContactCentreSource, QueueWaiting } from './contact-centre.js';
 export type { MonotonicClock } from './clock.js';
 export { LogHistogram, WindowedLogHistogram } from './log-histogram.js';

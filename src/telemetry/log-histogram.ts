@@ -44,6 +44,7 @@ export class LogHistogram {
   private readonly counts: Float64Array;
   private zeros = 0;
   private total = 0;
+  private sumOfValues = 0;
 
   constructor(options: LogHistogramOptions = {}) {
     const alpha = options.relativeAccuracy ?? 0.01;
@@ -73,15 +74,22 @@ export class LogHistogram {
     return this.total;
   }
 
+  /** The exact sum of the recorded values (negative values count as 0, values above `maxValue` as `maxValue`). */
+  get sum(): number {
+    return this.sumOfValues;
+  }
+
   /** Records one value. Non-finite values (NaN, ±Infinity) are ignored. */
   record(value: number): void {
     if (!Number.isFinite(value)) return;
     this.total++;
     if (value <= this.minValue) {
       this.zeros++;
+      if (value > 0) this.sumOfValues += value;
       return;
     }
     const v = value > this.maxValue ? this.maxValue : value;
+    this.sumOfValues += v;
     this.counts[Math.ceil(Math.log(v) / this.logGamma) - this.offset]!++;
   }
 
@@ -95,6 +103,7 @@ export class LogHistogram {
     for (let i = 0; i < this.counts.length; i++) this.counts[i]! += other.counts[i]!;
     this.zeros += other.zeros;
     this.total += other.total;
+    this.sumOfValues += other.sumOfValues;
   }
 
   /** Forgets every value. */
@@ -102,6 +111,7 @@ export class LogHistogram {
     this.counts.fill(0);
     this.zeros = 0;
     this.total = 0;
+    this.sumOfValues = 0;
   }
 
   /**
@@ -192,12 +202,12 @@ export class WindowedLogHistogram {
     this.currentSlice().record(value);
   }
 
-  /** The number of values in the window and the requested quantiles of them. */
-  snapshot(qs: readonly number[]): { count: number; quantiles: (number | undefined)[] } {
+  /** The number of values in the window, their sum (exact), and the requested quantiles of them. */
+  snapshot(qs: readonly number[]): { count: number; sum: number; quantiles: (number | undefined)[] } {
     this.currentSlice();
     this.merged.clear();
     for (const slice of this.slices) if (slice.count > 0) this.merged.merge(slice);
-    return { count: this.merged.count, quantiles: this.merged.quantiles(qs) };
+    return { count: this.merged.count, sum: this.merged.sum, quantiles: this.merged.quantiles(qs) };
   }
 
   private currentSlice(): LogHistogram {

@@ -10,7 +10,7 @@ import { WindowedLogHistogram } from './log-histogram.js';
 import { createPipelineMetrics } from './prometheus.js';
 import type { PipelineCounts, PipelineMetrics } from './prometheus.js';
 import { SlidingRate } from './sliding-rate.js';
-import type { PipelineStats } from './stats.js';
+import type { PipelineStats, StageLatency } from './stats.js';
 
 /** Options of {@link PipelineTelemetry}. */
 export interface PipelineTelemetryOptions {
@@ -31,6 +31,11 @@ export interface PipelineTelemetryOptions {
 }
 
 const QUANTILES = [0.5, 0.95, 0.99] as const;
+
+/** The stages of the latency split, in the order `processed` receives them (see `LatencySplit`). */
+export const LATENCY_STAGES = ['queued', 'batching', 'processing'] as const;
+/** A stage of the latency split. */
+export type LatencyStage = (typeof LATENCY_STAGES)[number];
 
 /**
  * The local pipeline's telemetry. The runtime calls the recording methods as events flow (each
@@ -57,6 +62,11 @@ export class PipelineTelemetry {
   private readonly ingestRate: SlidingRate;
   private readonly processedRate: SlidingRate;
   private readonly latency: WindowedLogHistogram;
+  /** One histogram per stage of the split, and the total of the events that have one. */
+  private readonly stages: WindowedLogHistogram[];
+  private readonly splitTotal: WindowedLogHistogram;
+  private readonly stored: WindowedLogHistogram;
+  private batchWindowMs: number | null = null;
   private readonly prometheus: PipelineMetrics;
   private readonly contactCentreSource: ContactCentreSource | undefined;
 
@@ -81,11 +91,16 @@ export class PipelineTelemetry {
     this.ingestRate = new SlidingRate(this.clock, { windowMs: rateWindowMs, bucketMs: rateWindowMs / 20 });
     this.processedRate = new SlidingRate(this.clock, { windowMs: rateWindowMs, bucketMs: rateWindowMs / 20 });
     const latencyWindowMs = seconds('latencyWindowSeconds', options.latencyWindowSeconds ?? 10) * 1000;
-    this.latency = new WindowedLogHistogram(this.clock, {
-      windowMs: latencyWindowMs,
-      sliceMs: latencyWindowMs / 10,
-      ...(options.latencyRelativeAccuracy === undefined ? {} : { relativeAccuracy: options.latencyRelativeAccuracy }),
-    });
+    const histogram = (): WindowedLogHistogram =>
+      new WindowedLogHistogram(this.clock, {
+        windowMs: latencyWindowMs,
+        sliceMs: latencyWindowMs / 10,
+        ...(options.latencyRelativeAccuracy === undefined ? {} : { relativeAccuracy: options.latencyRelativeAccuracy }),
+      });
+    this.latency = histogram();
+    this.stages = LATENCY_STAGES.map(histogram);
+    this.splitTotal = histogram();
+    this.stored = histogram();
     this.contactCentreSource = options.contactCentre;
     this.prometheus = createPipelineMetrics(
       {
@@ -98,20 +113,36 @@ export class PipelineTelemetry {
     );
   }
 
-  /** `count` events were accepted by PutEvents (archived and enqueued). */
-  accepted(count = 1): void {
+  /**
+   * `count` events were accepted by PutEvents (archived and enqueued). `storedMs`: how long from
+   * the PutEvents call reaching the bus to their commit (what the sender waited), when known.
+   */
+  accepted(count = 1, storedMs?: number): void {
     this.counts.accepted += checkCount('accepted', count);
     this.ingestRate.add(count);
+    if (storedMs !== undefined) for (let i = 0; i < count; i++) this.stored.record(storedMs);
   }
 
   /**
    * `count` events were processed (applied to the projection). `latenciesMs` holds the accept →
    * processed latency of each, in milliseconds (negative values count as 0, non-finite ones are
-   * skipped); pass them whenever the accept time is known.
+   * skipped); pass them whenever the accept time is known. `stagesMs` holds, for the events
+   * whose stages are known (those that went through the queue and a batch), three values each —
+   * queued, batching, processing (see {@link LATENCY_STAGES}) — adding up to their latency.
    */
-  processed(count: number, latenciesMs: ArrayLike<number> = []): void {
+  processed(count: number, latenciesMs: ArrayLike<number> = [], stagesMs: ArrayLike<number> = []): void {
     this.counts.processed += checkCount('processed', count);
     this.processedRate.add(count);
+    const n = LATENCY_STAGES.length;
+    for (let i = 0; i + n <= stagesMs.length; i += n) {
+      let total = 0;
+      for (let k = 0; k < n; k++) {
+        const ms = Math.max(0, stagesMs[i + k]!);
+        this.stages[k]!.record(ms);
+        total += ms;
+      }
+      this.splitTotal.record(total);
+    }
     if (latenciesMs.length === 0) return;
     this.latency.recordAll(latenciesMs);
     for (let i = 0; i < latenciesMs.length; i++) {
@@ -167,6 +198,11 @@ export class PipelineTelemetry {
     this.counts.backlog = checkCount('setBacklog', depth);
   }
 
+  /** The Pipe's batching window is `ms` (shown beside the batching stage of the latency split). */
+  setBatchWindow(ms: number): void {
+    this.batchWindowMs = checkCount('setBatchWindow', ms);
+  }
+
   /** The processing concurrency limit (the Map state's MaxConcurrency) is `limit`. */
   setConcurrencyLimit(limit: number): void {
     this.counts.concurrencyLimit = checkCount('setConcurrencyLimit', limit);
@@ -198,6 +234,7 @@ export class PipelineTelemetry {
         samples: count,
         windowSeconds: this.latency.windowMs / 1000,
       },
+      latencySplitMs: this.split(),
       uptimeSeconds: round((this.clock() - this.startedAt) / 1000, 1),
       contactCentre: null,
     };
@@ -209,6 +246,34 @@ export class PipelineTelemetry {
       }
     }
     return stats;
+  }
+
+  private split(): PipelineStats['latencySplitMs'] {
+    const stage = (h: WindowedLogHistogram): StageLatency & { samples: number } => {
+      const { count: n, sum, quantiles } = h.snapshot(QUANTILES);
+      return {
+        mean: n > 0 ? roundOrNull(sum / n) : null,
+        p50: roundOrNull(quantiles[0]),
+        p95: roundOrNull(quantiles[1]),
+        p99: roundOrNull(quantiles[2]),
+        samples: n,
+      };
+    };
+    const [queued, batching, processing] = this.stages.map((h) => {
+      const { samples: _samples, ...s } = stage(h);
+      return s;
+    });
+    const total = this.splitTotal.snapshot([]);
+    return {
+      samples: total.count,
+      windowSeconds: this.splitTotal.windowMs / 1000,
+      queued: queued!,
+      batching: batching!,
+      processing: processing!,
+      totalMean: total.count > 0 ? roundOrNull(total.sum / total.count) : null,
+      stored: stage(this.stored),
+      batchWindowMs: this.batchWindowMs,
+    };
   }
 
   /** The Prometheus text exposition of every metric (serve it with {@link metricsContentType}). */

@@ -18,6 +18,43 @@ export interface LatencyQuantiles {
   windowSeconds: number;
 }
 
+/** One stage of the latency split: its mean and quantiles over the latency window, ms. */
+export interface StageLatency {
+  /** Mean; the stages' means add up to the mean accept → processed latency. `null` when no sample. */
+  mean: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/**
+ * Where an event's accept → processed time goes, over the events processed in the latency
+ * window (buffered mode: direct mode has no queue or batch, and reports no samples):
+ *
+ * - `queued`: accepted (written to the durable queue) → taken from it by a Pipe poller
+ *   (waiting for a poller that is free: the backlog);
+ * - `batching`: taken → its batch handed to the state machine (the batching window: the
+ *   poller waits up to `batchWindowMs` for the batch to fill);
+ * - `processing`: batch started → processed (Validate, the Map's concurrency, Process).
+ *
+ * `stored` stands apart: PutEvents received → its events committed to disk, what a sender waits
+ * for (storage first). It overlaps `queued` (a poller may take an event before its commit).
+ */
+export interface LatencySplit {
+  /** Events with a split in the window. */
+  samples: number;
+  windowSeconds: number;
+  queued: StageLatency;
+  batching: StageLatency;
+  processing: StageLatency;
+  /** Mean accept → processed latency of the same events (the sum of the stages' means). */
+  totalMean: number | null;
+  /** PutEvents received → committed, per accepted event. */
+  stored: StageLatency & { samples: number };
+  /** The Pipe's configured batching window, ms; `null` until the runtime sets it. */
+  batchWindowMs: number | null;
+}
+
 /**
  * One snapshot of the local pipeline, as served by `GET /api/stats`.
  *
@@ -55,6 +92,8 @@ export interface PipelineStats {
   rateWindowSeconds: number;
   /** Accept → processed latency quantiles over the latency window. */
   latencyMs: LatencyQuantiles;
+  /** Where the accept → processed time goes, stage by stage (see {@link LatencySplit}). */
+  latencySplitMs: LatencySplit;
   /** Seconds since the telemetry (the runtime) started. */
   uptimeSeconds: number;
   /** The contact-centre figures; `null` when no source is configured or it failed. */

@@ -5,10 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PipelineTelemetry } from '../../src/telemetry/index.js';
+import { launchChromium, watchPage } from '../support/browser.js';
 import { projectRoot } from '../support/paths.js';
 import { tempDir } from '../support/tmp.js';
 import { SqliteContactCentre } from '../telemetry/sqlite-contact-centre.js';
@@ -35,7 +35,6 @@ declare const document: {
   querySelectorAll(selector: string): { length: number };
 };
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'dashboard-test-token-4b1d9e';
 const CONCURRENCY = 16;
 const CAPACITY_PER_SECOND = 2_400;
@@ -134,19 +133,7 @@ beforeAll(async () => {
   simulator.start();
   // No conversation is projected here: the recent-conversations panel stays empty.
   server = await startServer({ telemetry, token: TOKEN, conversations: { get: () => undefined, list: () => [] } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -155,23 +142,6 @@ afterAll(async () => {
   await server?.close().catch(() => undefined);
   contactCentre?.close();
 });
-
-/** Everything that went wrong in a page: console errors, script errors, failed or refused requests. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
-  );
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  return problems;
-}
 
 const readNumber = (page: Page, selector: string): Promise<number> =>
   page.$eval(selector, (el) => Number((el.textContent ?? '').replace(/[^\d.]/g, '')));
@@ -193,7 +163,7 @@ describe('dashboard in Chromium', () => {
   it('with the token: loads cleanly, renders live charts and numbers that move', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
-    const problems = watch(page);
+    const problems = watchPage(page, [server.url]);
 
     // First visit with ?token=: the server sets the session cookie and redirects to "/".
     const response = await page.goto(`${server.url}/?token=${TOKEN}`);

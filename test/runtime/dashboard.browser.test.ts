@@ -9,10 +9,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulationCatalogue } from '../../src/simulate/index.js';
+import { launchChromium } from '../support/browser.js';
 import { projectRoot } from '../support/paths.js';
 import { tempDir } from '../support/tmp.js';
 import { startRuntimeProcess } from './support.js';
@@ -27,26 +27,13 @@ declare const document: {
   querySelectorAll(selector: string): { length: number };
 };
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dir = tempDir('gep-runtime-browser-');
 let runtime: RuntimeProcess;
 let browser: Browser;
 
 beforeAll(async () => {
   runtime = await startRuntimeProcess(join(dir, 'data'), ['--simulate', '--rate', '300', '--concurrency', '8']);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -122,7 +122,7 @@ describe('WindowedLogHistogram', () => {
     expect(s.count).toBe(1);
     expect(s.quantiles[0]).toBeCloseTo(1, 1);
     now = 15_000;
-    expect(w.snapshot([0.5])).toEqual({ count: 0, quantiles: [undefined] });
+    expect(w.snapshot([0.5])).toEqual({ count: 0, sum: 0, quantiles: [undefined] });
   });
 
   it('survives a long idle gap (more than a whole window) without stale slices', () => {

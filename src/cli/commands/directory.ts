@@ -32,6 +32,8 @@ import { GenesysDirectorySource } from '../../genesys/index.js';
 import { CatalogueDirectorySource } from '../../simulate/index.js';
 import { CliError } from '../errors.js';
 import { addConnectionOptions, connect, runGenesysCommand } from '../genesys-connection.js';
+import { startProgress } from '../progress.js';
+import type { Progress } from '../progress.js';
 import type { ConnectionOptions } from '../genesys-connection.js';
 
 interface WhereOptions {
@@ -42,6 +44,7 @@ interface WhereOptions {
 interface SyncOptions extends WhereOptions, ConnectionOptions {
   kind?: DirectoryKind[];
   simulator?: boolean;
+  quiet?: boolean;
 }
 
 interface ShowOptions extends WhereOptions {
@@ -73,16 +76,24 @@ every 15 minutes, "run --simulate" fills it from the simulator); the AWS deploym
         .description('List every kind in Genesys Cloud now and write what changed (a kind that fails keeps its names)'),
     )
       .addOption(new Option('--kind <kind...>', 'only these kinds').choices([...DIRECTORY_KINDS]))
-      .option('--simulator', 'fill it from the simulator’s organisation instead of Genesys Cloud'),
+      .option('--simulator', 'fill it from the simulator’s organisation instead of Genesys Cloud')
+      .option('--quiet', 'no progress line on stderr'),
   ).action(async (options: SyncOptions) => {
     await runGenesysCommand(options.json, async () => {
       const source = options.simulator
         ? new CatalogueDirectorySource()
         : new GenesysDirectorySource(connect(options).client.http);
-      const report = await withStore(options, async (store) => {
-        const dir = await Directory.open({ store, source, preload: false, misses: false });
-        return dir.refresh(options.kind ?? DIRECTORY_KINDS, progressLine(options.json === true));
-      });
+      const kinds = options.kind ?? DIRECTORY_KINDS;
+      const sync = syncProgress(kinds.length, options.quiet === true);
+      let report: RefreshReport;
+      try {
+        report = await withStore(options, async (store) => {
+          const dir = await Directory.open({ store, source, preload: false, misses: false });
+          return dir.refresh(kinds, sync.onProgress);
+        });
+      } finally {
+        sync.progress.stop();
+      }
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(formatReport(report, source.name));
       if (!report.ok)
@@ -140,16 +151,34 @@ async function withStore<T>(options: WhereOptions, fn: (store: DirectoryStore) =
 }
 
 /**
- * Progress of a sync on stderr: one line per kind as it finishes (and, on a terminal, a live
- * count while it lists). The hook for the shared CLI progress helper once there is one.
+ * Progress of a sync: on a terminal, the shared progress line (`progress.ts`) — kinds done of
+ * those asked, entries listed, and the kind being listed; nothing off a terminal or with --quiet
+ * (the report on stdout has every count).
  */
-function progressLine(quiet: boolean): ((progress: RefreshProgress) => void) | undefined {
-  if (quiet) return undefined;
-  const tty = process.stderr.isTTY === true;
-  return ({ kind, listed, done }) => {
-    if (done) process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${kind}: listed ${listed.toLocaleString('en-US')}\n`);
-    else if (tty) process.stderr.write(`\r\x1b[2K${kind}: ${listed.toLocaleString('en-US')} so far…`);
+function syncProgress(kinds: number, quiet: boolean): { progress: Progress; onProgress: (p: RefreshProgress) => void } {
+  const state = { done: 0, listedBefore: 0, listed: 0, kind: '' };
+  const progress = startProgress({
+    label: 'Syncing the directory',
+    unit: 'kinds',
+    countUnit: 'entries',
+    quiet,
+    read: () => ({
+      done: state.done,
+      total: kinds,
+      count: state.listedBefore + state.listed,
+      ...(state.kind ? { detail: `listing ${state.kind}` } : {}),
+    }),
+  });
+  const onProgress = ({ kind, listed, done }: RefreshProgress): void => {
+    if (kind !== state.kind) {
+      state.listedBefore += state.listed;
+      state.listed = 0;
+      state.kind = kind;
+    }
+    state.listed = listed;
+    if (done) state.done += 1;
   };
+  return { progress, onProgress };
 }
 
 function formatReport(report: RefreshReport, source: string): string {

@@ -7,9 +7,11 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { AdminError, DEAD_LETTER_KINDS, withPipelineAdmin } from '../../runtime/index.js';
-import type { DeadLetterKind, DeadLetterSummary } from '../../runtime/index.js';
+import type { AdminApi, AdminProgress, DeadLetterKind, DeadLetterSummary } from '../../runtime/index.js';
 import { CliError } from '../errors.js';
 import { parseInteger } from '../options.js';
+import { startProgress } from '../progress.js';
+import type { ProgressOptions } from '../progress.js';
 
 interface CommonOptions {
   dataDir: string;
@@ -83,6 +85,7 @@ endpoint (give --token if it has one); otherwise they open the database directly
     .addOption(new Option('--kind <kind...>', 'only these kinds').choices([...DEAD_LETTER_KINDS]))
     .option('--include-invalid', 'also redrive invalid events (unchanged, they fail validation again and come back)')
     .option('--json', 'print JSON')
+    .option('--quiet', 'no progress line on stderr')
     .addHelpText(
       'after',
       `
@@ -91,27 +94,60 @@ Redrivable: failed (processed again: a failure is never stored as an idempotency
 (unchanged they fail validation again and return to the dead letters with the same id). Dropped
 events are not redriven: unchanged they would be dropped again — fix the sender or the rule.`,
     )
-    .action(async (ids: string[], options: CommonOptions & { kind?: DeadLetterKind[]; includeInvalid?: boolean }) => {
-      const result = await run(options, (api) =>
-        api.redrive({
-          ...(ids.length ? { ids } : {}),
-          ...(options.kind ? { kinds: options.kind } : {}),
-          ...(options.includeInvalid ? { includeInvalid: true } : {}),
-        }),
-      );
-      if (options.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      process.stdout.write(
-        `Redrove ${result.redriven.length} dead letter(s)${result.skipped.length ? `, skipped ${result.skipped.length}` : ''}.\n`,
-      );
-      for (const r of result.redriven)
-        process.stdout.write(`  ${r.id} → ${r.to === 'queue' ? 'event queue' : 'bus (rule target)'}\n`);
-      for (const s of result.skipped) process.stdout.write(`  skipped ${s.id}: ${s.reason}\n`);
-    });
+    .action(
+      async (
+        ids: string[],
+        options: CommonOptions & { kind?: DeadLetterKind[]; includeInvalid?: boolean; quiet?: boolean },
+      ) => {
+        const result = await withAdminProgress(
+          { label: 'Redriving', unit: 'dead letters', acceptedLabel: 'redriven', rejectedLabel: 'skipped' },
+          options,
+          (api, onProgress) =>
+            api.redrive(
+              {
+                ...(ids.length ? { ids } : {}),
+                ...(options.kind ? { kinds: options.kind } : {}),
+                ...(options.includeInvalid ? { includeInvalid: true } : {}),
+              },
+              { onProgress },
+            ),
+        );
+        if (options.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        process.stdout.write(
+          `Redrove ${result.redriven.length} dead letter(s)${result.skipped.length ? `, skipped ${result.skipped.length}` : ''}.\n`,
+        );
+        for (const r of result.redriven)
+          process.stdout.write(`  ${r.id} → ${r.to === 'queue' ? 'event queue' : 'bus (rule target)'}\n`);
+        for (const s of result.skipped) process.stdout.write(`  skipped ${s.id}: ${s.reason}\n`);
+      },
+    );
 }
 
 function formatSummary(d: DeadLetterSummary): string {
   const where = [d.topic, d.conversationId ? `conversation ${d.conversationId}` : undefined].filter(Boolean).join(', ');
   return `${d.id}\n  ${d.kind} at ${d.at}${where ? ` — ${where}` : ''}${d.redrivable ? '' : ' (not redrivable)'}\n  ${d.reason}\n`;
+}
+
+/**
+ * Runs a long admin action (redrive, replay) with a progress line on stderr (see `progress.ts`;
+ * none off a terminal or with `--quiet`).
+ */
+export async function withAdminProgress<T>(
+  line: Omit<ProgressOptions, 'read' | 'quiet'>,
+  options: CommonOptions & { quiet?: boolean },
+  fn: (api: AdminApi, onProgress: (progress: AdminProgress) => void) => Promise<T>,
+): Promise<T> {
+  let state: AdminProgress | undefined;
+  const progress = startProgress({
+    ...line,
+    quiet: options.quiet,
+    read: () => state ?? { done: 0 },
+  });
+  try {
+    return await run(options, (api) => fn(api, (p) => (state = p)));
+  } finally {
+    progress.stop();
+  }
 }
 
 /** Runs an admin action on the pipeline of `--data-dir`, turning expected failures into CLI errors. */

@@ -8,13 +8,15 @@ import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { inspectLines } from '../../simulate/index.js';
-import type { InspectionReport } from '../../simulate/index.js';
+import type { InspectionProgress, InspectionReport } from '../../simulate/index.js';
 import { CliError } from '../errors.js';
 import { parseInteger } from '../options.js';
+import { startProgress } from '../progress.js';
 
 interface InspectCommandOptions {
   json?: boolean;
   maxListed: number;
+  quiet?: boolean;
 }
 
 export function register(program: Command): void {
@@ -26,6 +28,7 @@ export function register(program: Command): void {
     .argument('<file>', 'NDJSON file, - for stdin')
     .option('--json', 'print the summary as JSON')
     .option('--max-listed <n>', 'list at most this many invalid lines', parseInteger(0), 50)
+    .option('--quiet', 'no progress line on stderr')
     .addHelpText(
       'after',
       `
@@ -40,32 +43,50 @@ Examples:
       const started = performance.now();
       let input: Readable;
       let close = async () => {};
+      /** Bytes read so far and the file's size, for a file (not stdin). */
+      let bytes: { read: () => number; total: number } | undefined;
       if (file === '-') {
         input = process.stdin;
       } else {
         let handle;
         try {
           handle = await open(file, 'r');
+          const stream = handle.createReadStream();
+          bytes = { read: () => stream.bytesRead, total: (await handle.stat()).size };
+          input = stream;
         } catch (error) {
+          await handle?.close().catch(() => {});
           throw new CliError(`Cannot read ${file}: ${(error as Error).message}`, 2);
         }
-        input = handle.createReadStream();
-        close = () => handle.close().catch(() => {});
+        const opened = handle;
+        close = () => opened.close().catch(() => {});
       }
       const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-      const showProgress = !options.json && process.stderr.isTTY;
+      let counts: InspectionProgress = { lines: 0, valid: 0, invalid: 0 };
+      const progress = startProgress({
+        label: `Inspecting ${file === '-' ? 'stdin' : file}`,
+        ...(bytes ? { unit: 'bytes', countUnit: 'lines' } : { unit: 'lines' }),
+        acceptedLabel: 'valid',
+        rejectedLabel: 'invalid',
+        quiet: options.quiet,
+        read: () => ({
+          ...(bytes ? { done: bytes.read(), total: bytes.total, count: counts.lines } : { done: counts.lines }),
+          accepted: counts.valid,
+          rejected: counts.invalid,
+        }),
+      });
       let report: InspectionReport;
       try {
         report = await inspectLines(lines, {
           maxListed: options.maxListed,
-          onProgress: showProgress ? (n) => process.stderr.write(`\r${n.toLocaleString('en-US')} lines…`) : undefined,
+          onProgress: progress.active ? (p) => (counts = p) : undefined,
         });
       } catch (error) {
         throw new CliError(`Cannot read ${file === '-' ? 'stdin' : file}: ${(error as Error).message}`, 2);
       } finally {
         lines.close();
         await close();
-        if (showProgress) process.stderr.write('\r\x1b[K');
+        progress.stop();
       }
       const seconds = (performance.now() - started) / 1000;
       process.stdout.on('error', (error: NodeJS.ErrnoException) => {

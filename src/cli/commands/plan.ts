@@ -1,36 +1,42 @@
 /**
  * `genesys-pipeline plan`: capacity and cost of the buffered and direct topologies for a given
  * event rate, against AWS's documented quotas and prices. The model is pure (src/plan); this
- * command parses options, reads the optional prices file and prints.
+ * command parses options, reads the optional prices file, prints, and with `--html` writes the
+ * plan as a page of charts. Several `--batch-size` / `--max-concurrency` values plan every
+ * combination, for comparison.
  */
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   applyPriceOverrides,
   DEFAULT_PRICES,
   formatPlanJson,
   formatPlanText,
+  loadPlanPageAssets,
   parsePriceOverrides,
   PLAN_DEFAULTS,
   planCapacity,
   PlanInputError,
+  planPageModel,
+  PlanPageAssetsError,
   PriceFileError,
   PRICE_REGION,
+  renderPlanPage,
   resolvePlanInputs,
 } from '../../plan/index.js';
-import type { PlanCapacityOptions, PlanMode } from '../../plan/index.js';
+import type { PlanCapacityOptions, PlanMode, PlanVariant } from '../../plan/index.js';
 import { CliError } from '../errors.js';
-import { parseInteger, parseNumber } from '../options.js';
+import { parseInteger, parseIntegerList, parseNumber } from '../options.js';
 
 interface PlanCliOptions {
   rate: number;
   peakRate?: number;
   region: string;
   mode: 'buffered' | 'direct' | 'both';
-  batchSize: number;
+  batchSize?: number[];
   batchWindowMs: number;
-  maxConcurrency: number;
+  maxConcurrency?: number[];
   processMs: number;
   validateMs: number;
   summarizeMs: number;
@@ -47,7 +53,11 @@ interface PlanCliOptions {
   burst?: number;
   prices?: string;
   json?: boolean;
+  html?: string;
 }
+
+/** Most combinations of batch sizes and MaxConcurrency values one plan compares. */
+const MAX_VARIANTS = 12;
 
 const d = PLAN_DEFAULTS;
 
@@ -64,7 +74,11 @@ export function register(program: Command): void {
     .addOption(
       new Option('--mode <mode>', 'topologies to plan').choices(['buffered', 'direct', 'both']).default('both'),
     )
-    .option('--batch-size <n>', 'Pipe SQS source BatchSize (1–10,000)', parseInteger(1, 10_000), d.batchSize)
+    .option(
+      '--batch-size <n>',
+      `Pipe SQS source BatchSize (1–10,000; default ${d.batchSize}); several (10,100,1000) are compared`,
+      parseIntegerList(1, 10_000),
+    )
     .option(
       '--batch-window-ms <ms>',
       'Pipe batching window, whole seconds in ms (0, 1000, … 300000)',
@@ -73,9 +87,8 @@ export function register(program: Command): void {
     )
     .option(
       '--max-concurrency <n>',
-      'Map MaxConcurrency (0 = no limit; Inline Map runs ≤ 40)',
-      parseInteger(0),
-      d.maxConcurrency,
+      `Map MaxConcurrency (0 = no limit; Inline Map runs ≤ 40; default ${d.maxConcurrency}); several (5,10,40) are compared`,
+      parseIntegerList(0),
     )
     .option('--process-ms <ms>', 'duration of one Process invocation', parseNumber(0), d.processMs)
     .option('--validate-ms <ms>', 'duration of one Validate invocation', parseNumber(0), d.validateMs)
@@ -127,16 +140,84 @@ export function register(program: Command): void {
     .option('--burst <events>', 'simulate this many extra events arriving at once on top of --rate', parseInteger(1))
     .option('--prices <file>', 'JSON file overriding prices (see docs/capacity.md)')
     .option('--json', 'print the plan as JSON')
+    .option(
+      '--html <file>',
+      'also write the plan as one self-contained page of charts (burst over time, cost with its floor, verdicts)',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  genesys-pipeline plan --rate 500 --peak-rate 2000\n  genesys-pipeline plan --rate 200 --mode direct --region eu-central-1 --burst 50000\n  genesys-pipeline plan --rate 1000 --prices eu-west-1-prices.json --json\n\nModel, sources and limits: docs/capacity.md',
+      '\nExamples:\n  genesys-pipeline plan --rate 500 --peak-rate 2000\n  genesys-pipeline plan --rate 200 --mode direct --region eu-central-1 --burst 50000\n  genesys-pipeline plan --rate 1000 --prices eu-west-1-prices.json --json\n  genesys-pipeline plan --rate 100 --burst 1000000 --batch-size 10,100,1000 --html plan.html\n\nModel, sources and limits: docs/capacity.md',
     )
     .action((options: PlanCliOptions) => {
-      process.stdout.write(runPlan(options));
+      const variants = planVariants(options);
+      if (options.html !== undefined) writeHtml(options.html, variants);
+      process.stdout.write(formatVariants(variants, options.json ?? false));
     });
 }
 
-function runPlan(options: PlanCliOptions): string {
+/** One plan per combination of the batch sizes and MaxConcurrency values given. */
+function planVariants(options: PlanCliOptions): PlanVariant[] {
+  const batchSizes = [...new Set(options.batchSize ?? [d.batchSize])];
+  const concurrencies = [...new Set(options.maxConcurrency ?? [d.maxConcurrency])];
+  if (batchSizes.length * concurrencies.length > MAX_VARIANTS)
+    throw new CliError(
+      `genesys-pipeline plan: ${batchSizes.length} batch sizes × ${concurrencies.length} MaxConcurrency values make ${batchSizes.length * concurrencies.length} plans; compare at most ${MAX_VARIANTS} at once.`,
+      1,
+    );
+  const prices = options.prices === undefined ? {} : loadPrices(options.prices);
+  return batchSizes.flatMap((batchSize) =>
+    concurrencies.map((maxConcurrency) => ({
+      batchSize,
+      maxConcurrency,
+      report: runPlan(options, batchSize, maxConcurrency, {
+        ...prices,
+        burstSeries: options.html !== undefined,
+      }),
+    })),
+  );
+}
+
+/** One plan as today; several one after another (JSON: `{ "variants": [{ batchSize, maxConcurrency, plan }] }`). */
+function formatVariants(variants: readonly PlanVariant[], json: boolean): string {
+  if (variants.length === 1) {
+    const report = variants[0]!.report;
+    return json ? formatPlanJson(report) : formatPlanText(report);
+  }
+  if (json) {
+    const wrapped = variants.map((v) => ({ batchSize: v.batchSize, maxConcurrency: v.maxConcurrency, plan: v.report }));
+    // formatPlanJson trims the numbers of any value; it is typed for one report.
+    return formatPlanJson({ variants: wrapped } as unknown as Parameters<typeof formatPlanJson>[0]);
+  }
+  return variants
+    .map(
+      (v) =>
+        `════ batch size ${v.batchSize.toLocaleString('en-US')}, MaxConcurrency ${v.maxConcurrency} ════\n\n${formatPlanText(v.report)}`,
+    )
+    .join('\n');
+}
+
+function writeHtml(file: string, variants: readonly PlanVariant[]): void {
+  let html: string;
+  try {
+    html = renderPlanPage(planPageModel(variants), loadPlanPageAssets());
+  } catch (error) {
+    if (error instanceof PlanPageAssetsError) throw new CliError(`genesys-pipeline plan: ${error.message}`, 2);
+    throw error;
+  }
+  try {
+    writeFileSync(file, html);
+  } catch (error) {
+    throw new CliError(`genesys-pipeline plan: cannot write ${file}: ${(error as Error).message}`, 2);
+  }
+  process.stderr.write(`Wrote the plan's charts to ${file} (open it in a browser; it fetches nothing).\n`);
+}
+
+function runPlan(
+  options: PlanCliOptions,
+  batchSize: number,
+  maxConcurrency: number,
+  capacityOptions: PlanCapacityOptions,
+) {
   const modes: PlanMode[] = options.mode === 'both' ? ['buffered', 'direct'] : [options.mode];
   try {
     const inputs = resolvePlanInputs({
@@ -144,9 +225,9 @@ function runPlan(options: PlanCliOptions): string {
       peakRate: options.peakRate,
       region: options.region,
       modes,
-      batchSize: options.batchSize,
+      batchSize,
       batchWindowMs: options.batchWindowMs,
-      maxConcurrency: options.maxConcurrency,
+      maxConcurrency,
       processMs: options.processMs,
       validateMs: options.validateMs,
       summarizeMs: options.summarizeMs,
@@ -162,8 +243,7 @@ function runPlan(options: PlanCliOptions): string {
       retryMaxAgeSeconds: options.retryMaxAgeS,
       burst: options.burst ?? null,
     });
-    const report = planCapacity(inputs, options.prices === undefined ? {} : loadPrices(options.prices));
-    return options.json ? formatPlanJson(report) : formatPlanText(report);
+    return planCapacity(inputs, capacityOptions);
   } catch (error) {
     if (error instanceof PlanInputError || error instanceof PriceFileError)
       throw new CliError(`genesys-pipeline plan: ${error.message}`, 1);
@@ -172,6 +252,15 @@ function runPlan(options: PlanCliOptions): string {
 }
 
 function loadPrices(file: string): PlanCapacityOptions {
+  try {
+    return readPrices(file);
+  } catch (error) {
+    if (error instanceof PriceFileError) throw new CliError(`genesys-pipeline plan: ${error.message}`, 1);
+    throw error;
+  }
+}
+
+function readPrices(file: string): PlanCapacityOptions {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { run } from './dlq.js';
+import { withAdminProgress } from './dlq.js';
 
 interface ReplayCommandOptions {
   from: string;
@@ -13,6 +13,7 @@ interface ReplayCommandOptions {
   dataDir: string;
   token?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function register(program: Command): void {
@@ -26,6 +27,7 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'the pipeline’s data directory', '.pipeline')
     .option('--token <token>', 'the running runtime’s token (default: $GENESYS_PIPELINE_TOKEN)')
     .option('--json', 'print JSON')
+    .option('--quiet', 'no progress line on stderr')
     .addHelpText(
       'after',
       `
@@ -34,7 +36,11 @@ events for --archive-retention-days of "run". Replayed events carry "replay-name
 Example: genesys-pipeline replay --from 2026-01-01T12:00:00Z --to 2026-01-01T13:00:00Z`,
     )
     .action(async (options: ReplayCommandOptions) => {
-      const result = await run(options, (api) => api.replay({ from: options.from, to: options.to }));
+      const result = await withAdminProgress(
+        { label: 'Replaying', unit: 'events', acceptedLabel: 'delivered' },
+        options,
+        (api, onProgress) => api.replay({ from: options.from, to: options.to }, { onProgress }),
+      );
       if (options.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(
         `Replay ${result.ReplayName}: ${result.EventsReplayed.toLocaleString('en-US')} archived event(s) from ${options.from} to ${options.to} re-delivered (${result.Deliveries.toLocaleString('en-US')} deliveries). ` +

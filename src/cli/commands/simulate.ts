@@ -29,6 +29,8 @@ import type {
 import { partnerEventSourceName } from '../../genesys/index.js';
 import { CliError } from '../errors.js';
 import { parseFraction, parseInteger, parseNumber } from '../options.js';
+import { startProgress } from '../progress.js';
+import type { Progress } from '../progress.js';
 
 interface SimulateCommandOptions {
   conversations: number;
@@ -110,7 +112,7 @@ export function register(program: Command): void {
       '--to <url>',
       'send the events to this EventBridge PutEvents endpoint (e.g. the local pipeline) instead of writing them',
     )
-    .option('--quiet', 'no summary on stderr')
+    .option('--quiet', 'no progress line and no summary on stderr')
     .addHelpText(
       'after',
       `
@@ -167,7 +169,10 @@ class Tally {
   };
   /** Line numbers of the lines meant to be rejected (malformed, oversized). */
   readonly rejectable = new Set<number>();
-  private count = 0;
+  /** Lines generated so far. */
+  count = 0;
+  /** Conversations whose every event was generated. */
+  conversationsDone = 0;
 
   /** The simulation's lines, counted. */
   *lines(simulation: SimulationOptions): Generator<string> {
@@ -175,6 +180,7 @@ class Tally {
       this.count += 1;
       this.byFault[item.fault ?? 'clean'] += 1;
       if (item.fault === 'malformed' || item.fault === 'oversized') this.rejectable.add(this.count);
+      if (item.lastOfConversation) this.conversationsDone += 1;
       yield item.line;
     }
   }
@@ -203,12 +209,25 @@ async function write(simulation: SimulationOptions, options: SimulateCommandOpti
   }
   const tally = new Tally();
   const started = performance.now();
-  const result = await writeNdjson(tally.lines(simulation), out, { rate: options.rate });
-  if (!toStdout) {
-    await new Promise<void>((resolve, reject) => {
-      out.once('error', (error: Error) => reject(new CliError(`Cannot write ${options.out}: ${error.message}`, 2)));
-      out.end(() => resolve());
-    });
+  const progress = startProgress({
+    label: 'Writing',
+    unit: 'conversations',
+    countUnit: 'events',
+    // Events written to the terminal itself would scroll through the line.
+    quiet: options.quiet || (toStdout && process.stdout.isTTY),
+    read: () => ({ done: tally.conversationsDone, total: simulation.conversations, count: tally.count }),
+  });
+  let result: Awaited<ReturnType<typeof writeNdjson>>;
+  try {
+    result = await writeNdjson(tally.lines(simulation), out, { rate: options.rate });
+    if (!toStdout) {
+      await new Promise<void>((resolve, reject) => {
+        out.once('error', (error: Error) => reject(new CliError(`Cannot write ${options.out}: ${error.message}`, 2)));
+        out.end(() => resolve());
+      });
+    }
+  } finally {
+    progress.stop();
   }
   if (options.quiet) return;
   const seconds = (performance.now() - started) / 1000;
@@ -223,6 +242,20 @@ async function send(simulation: SimulationOptions, options: SimulateCommandOptio
   const tally = new Tally();
   const eventBusName = partnerEventSourceName(options.orgId, options.suffix);
   const unexpected: SendFailure[] = [];
+  const sent = { accepted: 0, failed: 0 };
+  const progress: Progress = startProgress({
+    label: 'Sending',
+    unit: 'conversations',
+    countUnit: 'events',
+    quiet: options.quiet,
+    read: () => ({
+      done: tally.conversationsDone,
+      total: simulation.conversations,
+      count: sent.accepted + sent.failed,
+      accepted: sent.accepted,
+      rejected: sent.failed,
+    }),
+  });
   let summary: SendSummary;
   try {
     summary = await sendEvents(tally.lines(simulation), {
@@ -233,10 +266,16 @@ async function send(simulation: SimulationOptions, options: SimulateCommandOptio
       onFailure: (failure) => {
         if (!tally.rejectable.has(failure.line)) unexpected.push(failure);
       },
+      onProgress: (p) => {
+        sent.accepted = p.accepted;
+        sent.failed = p.failed;
+      },
     });
   } catch (error) {
     if (error instanceof SendError) throw new CliError(error.message, 2);
     throw error;
+  } finally {
+    progress.stop();
   }
   const unexpectedCount = unexpected.length;
   if (!options.quiet) {

@@ -435,6 +435,8 @@
       const stats = await response.json();
       lastOkAt = Date.now();
       updateNumbers(stats);
+      // Other panels of the page (latency-split.js) draw from the same answer.
+      document.dispatchEvent(new CustomEvent('pipeline-stats', { detail: stats }));
       updateCharts(stats, lastOkAt / 1000);
       setStatus('live', 'Live');
       setText('last-update', `Updated ${timeFormat.format(new Date(lastOkAt))}`);

@@ -15,6 +15,7 @@
  *   there is no steady state to return to, and the simulation runs to its horizon.
  */
 import type { BurstResult } from './burst-result.js';
+import type { SeriesRecorder } from './burst-series.js';
 import { FifoCohorts } from './fifo-cohorts.js';
 import { DRAINED, stepTicks, TICK_SECONDS } from './time-grid.js';
 
@@ -51,8 +52,10 @@ export interface BufferedBurstParams {
  * @example
  * // 1,000 events, 10-event batches of 100 ms, 5 initial pollers growing by 1/s: drained at t = 1.8 s
  * simulateBufferedBurst({ ...params, baseRate: 0, burst: 1000 }).timeToDrainSeconds // 1.8
+ *
+ * `series`, when given, records each step's {@link BURST_LINES} (for charts).
  */
-export function simulateBufferedBurst(p: BufferedBurstParams): BurstResult {
+export function simulateBufferedBurst(p: BufferedBurstParams, series?: SeriesRecorder): BurstResult {
   const execS = p.executionMs / 1_000;
   const processS = p.processMs / 1_000;
   const perBatchS = (p.validateMs + p.summarizeMs) / 1_000;
@@ -88,7 +91,8 @@ export function simulateBufferedBurst(p: BufferedBurstParams): BurstResult {
     steps++;
 
     bus.push(start, p.baseRate * dt + (tick === 0 ? p.burst : 0));
-    peakBacklog = Math.max(peakBacklog, bus.total + sqs.total);
+    const waiting = bus.total + sqs.total;
+    peakBacklog = Math.max(peakBacklog, waiting);
 
     bus.take(p.invocationsPerSecond * dt, (arrival, count) => sqs.push(arrival, count));
 
@@ -102,8 +106,10 @@ export function simulateBufferedBurst(p: BufferedBurstParams): BurstResult {
     });
     processed += served;
     const servedRate = served / dt;
-    peakConcurrency = Math.max(peakConcurrency, servedRate * processS + (servedRate / p.batch) * perBatchS);
+    const concurrency = servedRate * processS + (servedRate / p.batch) * perBatchS;
+    peakConcurrency = Math.max(peakConcurrency, concurrency);
     peakProcess = Math.max(peakProcess, servedRate * processS);
+    series?.record(start, dt, [waiting, servedRate, concurrency, servedRate * processS]);
 
     dropped += sqs.dropArrivedBy(end - p.retentionSeconds);
     const backlog = bus.total + sqs.total;

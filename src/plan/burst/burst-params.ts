@@ -10,6 +10,8 @@ import { simulateBufferedBurst } from './buffered-burst.js';
 import type { BufferedBurstParams } from './buffered-burst.js';
 import { roundResult } from './burst-result.js';
 import type { BurstResult } from './burst-result.js';
+import { BURST_LINES, SeriesRecorder } from './burst-series.js';
+import type { BurstBound } from './burst-series.js';
 import { simulateDirectBurst } from './direct-burst.js';
 import type { DirectBurstParams } from './direct-burst.js';
 
@@ -67,16 +69,34 @@ export function directBurstParams(inputs: PlanInputs, quotas: RegionQuotas, burs
   };
 }
 
+/** The concurrency limits a burst runs into, drawn on its concurrency chart. */
+function concurrencyBounds(inputs: PlanInputs): BurstBound[] {
+  return [
+    inputs.reservedConcurrency === null
+      ? { label: 'Account Lambda concurrency quota', unit: 'concurrent executions', value: inputs.accountConcurrency }
+      : { label: 'Process reserved concurrency', unit: 'concurrent executions', value: inputs.reservedConcurrency },
+  ];
+}
+
 /**
  * Simulates `burst` events on top of `inputs.rate` for `mode`; counts are rounded to whole events.
+ * With `series: true` the result carries the quantities over time (`series`, for charts).
  *
  * @example
  * simulateBurst(resolvePlanInputs({ rate: 100 }), quotasForRegion('us-east-1'), 'direct', 5000).timeToDrainSeconds
  */
-export function simulateBurst(inputs: PlanInputs, quotas: RegionQuotas, mode: Mode, burst: number): BurstResult {
+export function simulateBurst(
+  inputs: PlanInputs,
+  quotas: RegionQuotas,
+  mode: Mode,
+  burst: number,
+  options: { series?: boolean } = {},
+): BurstResult {
+  const recorder = options.series ? new SeriesRecorder(BURST_LINES) : undefined;
   const raw =
     mode === 'buffered'
-      ? simulateBufferedBurst(bufferedBurstParams(inputs, quotas, burst))
-      : simulateDirectBurst(directBurstParams(inputs, quotas, burst));
-  return roundResult(raw);
+      ? simulateBufferedBurst(bufferedBurstParams(inputs, quotas, burst), recorder)
+      : simulateDirectBurst(directBurstParams(inputs, quotas, burst), recorder);
+  const result = roundResult(raw);
+  return recorder ? { ...result, series: recorder.finish(concurrencyBounds(inputs)) } : result;
 }

@@ -1,5 +1,6 @@
 /** What a burst simulation reports, for either topology. */
 import type { Mode } from '../inputs.js';
+import type { BurstSeries } from './burst-series.js';
 
 /** The outcome of simulating a burst on top of the base rate. */
 export interface BurstResult {
@@ -30,6 +31,8 @@ export interface BurstResult {
   readonly steps: number;
   /** Direct mode: StartExecution attempts that were throttled. */
   readonly throttledAttempts?: number;
+  /** The quantities over time, when asked for (`simulateBurst(…, { series: true })`). */
+  readonly series?: BurstSeries;
 }
 
 /** Rounds the fluid quantities of a result to whole events (concurrency up, counts to nearest). */

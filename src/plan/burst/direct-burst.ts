@@ -15,6 +15,7 @@
  * base rate above the StartExecution or transition refill the simulation runs to its horizon.
  */
 import type { BurstResult } from './burst-result.js';
+import type { SeriesRecorder } from './burst-series.js';
 import { FifoCohorts } from './fifo-cohorts.js';
 import { RetryTimeline } from './retry-timeline.js';
 import { DRAINED, stepTicks, TICK_SECONDS } from './time-grid.js';
@@ -64,8 +65,10 @@ interface CappedCohort {
  * @example
  * // us-east-1 bucket: a burst of 1,300 is absorbed at once, no event is throttled
  * simulateDirectBurst({ ...params, baseRate: 0, burst: 1300 }).throttledAttempts // 0
+ *
+ * `series`, when given, records each step's {@link BURST_LINES} (for charts).
  */
-export function simulateDirectBurst(p: DirectBurstParams): BurstResult {
+export function simulateDirectBurst(p: DirectBurstParams, series?: SeriesRecorder): BurstResult {
   const durationS = (p.validateMs + p.processMs) / 1_000;
   const capTicks = Math.ceil(p.retryCapSeconds / TICK_SECONDS);
   // Classes 1..n with doubling delays below the cap; the rest (delay = cap) merged into one.
@@ -134,7 +137,8 @@ export function simulateDirectBurst(p: DirectBurstParams): BurstResult {
     steps++;
 
     bus.push(now, p.baseRate * dt + (tick === 0 ? p.burst : 0));
-    peakBacklog = Math.max(peakBacklog, backlogNow());
+    const waiting = backlogNow();
+    peakBacklog = Math.max(peakBacklog, waiting);
 
     // Attempts due this step: every waiting first attempt, and retries falling due.
     const due = classes.map((c) => c.timeline.takeDue(ticks) + c.carry);
@@ -201,6 +205,12 @@ export function simulateDirectBurst(p: DirectBurstParams): BurstResult {
     processed += progressed;
     peakConcurrency = Math.max(peakConcurrency, (progressed / dt) * durationS);
     peakProcess = Math.max(peakProcess, (progressed / dt) * (p.processMs / 1_000));
+    series?.record(now, dt, [
+      waiting,
+      progressed / dt,
+      (progressed / dt) * durationS,
+      (progressed / dt) * (p.processMs / 1_000),
+    ]);
 
     const backlog = backlogNow();
     tick += ticks;
