@@ -1,10 +1,11 @@
 /**
  * Lambda entry point of the processor. Reads IDEMPOTENCY_TABLE_NAME,
  * IDEMPOTENCY_EXPIRES_AFTER_SECONDS, CONVERSATIONS_TABLE_NAME, DEAD_LETTER_TABLE_NAME,
- * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, SINK_WEBHOOK_URL.
+ * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, MAX_PROCESSING_ATTEMPTS and SINK_WEBHOOK_URL.
  *
- * Transient failures leave as `TransientProcessingError` (the state machine retries them);
- * permanent ones are dead-lettered and reported as `dead-lettered`.
+ * Transient failures leave as a short `TransientProcessingError` (the state machine retries them);
+ * permanent ones — and, with MAX_PROCESSING_ATTEMPTS, the attempt that reaches the limit — are
+ * dead-lettered and reported as `dead-lettered`.
  */
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -15,6 +16,7 @@ import { ConversationProjectionSink } from '../processing/sink.js';
 import type { Sink } from '../processing/sink.js';
 import { WebhookSink } from '../processing/sinks/webhook.js';
 import { DynamoDbConversationStore } from '../processing/stores/dynamodb-conversation-store.js';
+import { DynamoDbFailureCounter } from '../processing/stores/dynamodb-failure-counter.js';
 import { deadLetterStore, dynamoDbClient, observability, positiveIntEnv, requireEnv } from './environment.js';
 import type { Env } from './environment.js';
 import { FUNCTION_ENV } from './index.js';
@@ -33,14 +35,16 @@ export function processorFromEnv(env: Env): Processor {
   const webhook = env[FUNCTION_ENV.SINK_WEBHOOK_URL]?.trim();
   if (webhook) sinks.push(new WebhookSink({ url: webhook }));
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);
+  const maxAttempts = positiveIntEnv(env, FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS);
+  const idempotencyTable = requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME);
   return createProcessor({
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME),
-      awsSdkV3Client: client,
-    }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: idempotencyTable, awsSdkV3Client: client }),
     sinks,
     deadLetters: deadLetterStore(env, client),
     ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}),
+    ...(maxAttempts !== undefined
+      ? { failures: { counter: new DynamoDbFailureCounter({ tableName: idempotencyTable, client }), maxAttempts } }
+      : {}),
     logger: log,
   });
 }

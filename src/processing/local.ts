@@ -19,6 +19,7 @@ import { ParsedEventHandoff } from './parsed-events.js';
 import { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';
 import { SqliteConversationStore } from './stores/sqlite-conversation-store.js';
 import { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
+import { SqliteFailureCounter } from './stores/sqlite-failure-counter.js';
 import { SqliteIdempotencyPersistenceLayer } from './stores/sqlite-idempotency.js';
 import { createValidator } from './validator.js';
 import type { ValidatorRequest } from './validator.js';
@@ -46,8 +47,12 @@ export interface LocalProcessingOptions {
   idempotencyInProgressInMemory?: boolean;
   /** Idempotency record lifetime in seconds (default 7 days). */
   expiresAfterSeconds?: number;
-  /** The local queue's delivery limit: on that delivery a failure is dead-lettered with its reason. */
-  maxReceiveCount?: number;
+  /**
+   * Count the processor's transient failures per event (table `failure_counts`) and dead-letter an
+   * event on the attempt that reaches this many (buffered mode, where failed events return to the
+   * queue). Unset: no counting.
+   */
+  maxProcessingAttempts?: number;
   logger?: ProcessingLogger;
   /**
    * Wraps the processor, e.g. to inject faults in a test or to count calls. Receives the real
@@ -70,7 +75,7 @@ export interface LocalHandlers {
 /**
  * @example
  * const db = openProcessingDatabase('pipeline.db');
- * const local = createLocalHandlers({ db, maxReceiveCount: 5 });
+ * const local = createLocalHandlers({ db, maxProcessingAttempts: 9 });
  * const executor = new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'buffered' }), { functions: local.functions });
  */
 export function createLocalHandlers(options: LocalProcessingOptions): LocalHandlers {
@@ -94,14 +99,13 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
     deadLetters,
     parsedEvents,
     ...(options.expiresAfterSeconds !== undefined ? { expiresAfterSeconds: options.expiresAfterSeconds } : {}),
+    ...(options.maxProcessingAttempts !== undefined
+      ? { failures: { counter: new SqliteFailureCounter(options.db), maxAttempts: options.maxProcessingAttempts } }
+      : {}),
     ...(logger ? { logger } : {}),
   });
   const processor = options.wrapProcessor ? options.wrapProcessor(base) : base;
-  const reporter = createBatchReporter({
-    deadLetters,
-    ...(options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {}),
-    ...(logger ? { logger } : {}),
-  });
+  const reporter = createBatchReporter();
   const recorder = createFailureRecorder({ deadLetters, ...(logger ? { logger } : {}) });
   const json = (value: unknown): JsonValue => value as JsonValue;
   return {
