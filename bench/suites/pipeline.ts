@@ -244,6 +244,7 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
         invalid() {},
         failed() {},
         retried() {},
+        throttled() {},
       },
       ...(process.env.BENCH_PROCESSING_THREAD
         ? { processingThread: process.env.BENCH_PROCESSING_THREAD as 'main' | 'worker' }
@@ -317,14 +318,14 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
       deadLettered: stats.deadLettered,
       retried: stats.retried,
       rejected,
-      peakConcurrency: stats.peakConcurrency,
+      processorConcurrencyPeak: stats.processorConcurrencyPeak,
       cpuMicrosecondsPerEvent: Math.round((cpu.user + cpu.system) / sent),
       commits: commits.commits,
       cpuMicrosecondsPerEventByThread: threads,
       options: {
         batchSize: runtime.options.batchSize,
         pollers: runtime.options.pollers,
-        concurrency: runtime.options.concurrency,
+        maxConcurrency: runtime.options.maxConcurrency,
         commitIntervalMs: runtime.options.commitIntervalMs,
       },
     },

@@ -24,7 +24,7 @@ import { resolveIdempotencyRecordIds } from '../processing/stores/sqlite-idempot
 import {
   buildStateMachineDefinition,
   createWorkflowExecutor,
-  FUNCTION_PLACEHOLDERS,
+  definitionPlaceholders,
   WorkflowExecutionError,
 } from '../workflow/index.js';
 import type {
@@ -59,12 +59,16 @@ export interface ProcessingSettings {
   /** The data directory (the host opens `processing.sqlite` in it). */
   dataDir: string;
   mode: WorkflowMode;
-  /** Processor invocations at once (Lambda reserved concurrency). */
-  concurrency: number;
+  /**
+   * Each function's concurrency limit, enforced as Lambda does: an invocation beyond it fails at
+   * once with `Lambda.TooManyRequestsException`, which the state machine's retriers handle.
+   * `undefined`: no limit (the bound is the pollers × the Map's MaxConcurrency).
+   */
+  lambdaConcurrencyLimit: number | undefined;
   /** Map `MaxConcurrency`. */
   maxConcurrency: number;
-  /** The event queue's delivery limit (buffered mode): on that delivery a failure is dead-lettered. */
-  maxReceiveCount: number;
+  /** Buffered mode: processor attempts (across deliveries) before the processor dead-letters an event. */
+  maxProcessingAttempts: number;
   executor: WorkflowExecutorKind;
   retryPauseMs: number | undefined;
   commitIntervalMs: number;
@@ -145,7 +149,7 @@ export class ProcessingHost {
         idempotencyInProgressInMemory: true,
         cacheConversations: settings.cacheConversations,
         ...(hooks.sinks ? { sinks: hooks.sinks } : {}),
-        ...(settings.mode === 'buffered' ? { maxReceiveCount: settings.maxReceiveCount } : {}),
+        ...(settings.mode === 'buffered' ? { maxProcessingAttempts: settings.maxProcessingAttempts } : {}),
       });
       // The process that left records in progress is gone (the caller holds the data dir's lock):
       // Powertools would otherwise take them for a worker still busy with the event until they expire.
@@ -161,18 +165,24 @@ export class ProcessingHost {
         ? hooks.functionOverrides({ ...this.handlers.functions })
         : this.handlers.functions;
       this.instrumented = instrumentFunctions(base, outcomes);
-      this.executor = createWorkflowExecutor(
-        settings.executor,
-        buildStateMachineDefinition({ mode: settings.mode, maxConcurrency: settings.maxConcurrency }),
-        {
-          functions: this.instrumented.functions,
-          concurrency: { [FUNCTION_PLACEHOLDERS.processor]: { limit: settings.concurrency } },
-          ...(settings.retryPauseMs !== undefined ? { retryPauseMs: settings.retryPauseMs } : {}),
-          // The processing core's handlers return fresh plain JSON and never change their input:
-          // no copy of every event into and out of each of them (overrides, being anyone's code, get copies).
-          copyPayloads: hooks.functionOverrides !== undefined,
-        },
-      );
+      const definition = buildStateMachineDefinition({ mode: settings.mode, maxConcurrency: settings.maxConcurrency });
+      const limit = settings.lambdaConcurrencyLimit;
+      this.executor = createWorkflowExecutor(settings.executor, definition, {
+        functions: this.instrumented.functions,
+        // Like reserved concurrency on every function: beyond it, Lambda throttles.
+        ...(limit !== undefined
+          ? {
+              concurrency: Object.fromEntries(
+                definitionPlaceholders(definition).map((fn) => [fn, { limit, onLimit: 'throttle' as const }]),
+              ),
+              onThrottle: () => outcomes.throttled(1),
+            }
+          : {}),
+        ...(settings.retryPauseMs !== undefined ? { retryPauseMs: settings.retryPauseMs } : {}),
+        // The processing core's handlers return fresh plain JSON and never change their input:
+        // no copy of every event into and out of each of them (overrides, being anyone's code, get copies).
+        copyPayloads: hooks.functionOverrides !== undefined,
+      });
     } catch (error) {
       this.database.close();
       throw error;

@@ -8,7 +8,7 @@
  * every per-batch function (validator, batch reporter, the batch starter on AWS) at most E.
  *
  * A user states the bound (`maxProcessorConcurrency`) or its factors; {@link resolveConcurrencyBound}
- * checks them and derives what is missing. Sources: Lambda `API_ScalingConfig` (2–1,000); Step
+ * checks them and derives what is missing (one factor alone keeps the other's default). Sources: Lambda `API_ScalingConfig` (2–1,000); Step
  * Functions "Map state in Inline mode" (40 concurrent iterations). The same derivation serves
  * the CDK construct, the local runtime and the planner.
  */
@@ -89,6 +89,13 @@ export function resolveConcurrencyBound(
   );
   if (problems.length > before) return undefined;
 
+  if (p === undefined && (e !== undefined || m !== undefined)) {
+    // One factor alone: the other keeps its default (E = 4, M = 25).
+    const defaults = factorBound(DEFAULT_MAX_PROCESSOR_CONCURRENCY)!;
+    const ee = e ?? defaults.eventSourceConcurrency;
+    const mm = m ?? defaults.maxConcurrency;
+    return { eventSourceConcurrency: ee, maxConcurrency: mm, maxProcessorConcurrency: ee * mm };
+  }
   const bound = p ?? DEFAULT_MAX_PROCESSOR_CONCURRENCY;
   if (e !== undefined && m !== undefined) {
     if (e * m !== bound) {
