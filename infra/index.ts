@@ -11,12 +11,7 @@ export {
   GENESYS_RESEND_WINDOW_SECONDS,
 } from './lib/config.js';
 export type { PipelineConfig, FunctionLogLevel } from './lib/config.js';
-export {
-  resolveQueueTiming,
-  STARTER_MARGIN_SECONDS,
-  VISIBILITY_TIMEOUT_FACTOR,
-  MIN_SECONDS_TO_DLQ,
-} from './lib/queue-timing.js';
+export { resolveQueueTiming, STARTER_MARGIN_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from './lib/queue-timing.js';
 export type { QueueTiming, QueueTimingInput } from './lib/queue-timing.js';
 export {
   PipelineConfigError,

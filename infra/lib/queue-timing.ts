@@ -19,6 +19,7 @@
  * has passed and counts one more receive, so the time to reach `maxReceiveCount` by returns alone
  * is at least `maxReceiveCount × visibility`.
  */
+import { backstopMaxReceiveCount, MIN_SECONDS_TO_DLQ, SQS_MAX_RECEIVE_COUNT } from '../../src/queue/backstop.js';
 import { executionTimeBudget, EXPRESS_MAX_DURATION_SECONDS, maxEventsWithinBudget } from '../../src/workflow/index.js';
 import type { WorkflowOptions } from '../../src/workflow/index.js';
 
@@ -28,12 +29,8 @@ export const STARTER_MARGIN_SECONDS = 15;
 export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 /** AWS: "set the source queue's visibility timeout to at least six times the timeout … on your function". */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
-/** A message must be handed back continuously for at least this long before the queue's DLQ may take it. */
-export const MIN_SECONDS_TO_DLQ = 86_400;
 /** SQS VisibilityTimeout limit (12 h). */
 export const SQS_MAX_VISIBILITY_SECONDS = 43_200;
-/** SQS redrive policy limit. */
-export const SQS_MAX_RECEIVE_COUNT = 1_000;
 
 /** What the timing is derived from. */
 export interface QueueTimingInput {
@@ -108,11 +105,7 @@ export function resolveQueueTiming(input: QueueTimingInput, problems: string[], 
     );
   }
 
-  const derivedReceives = Math.min(
-    SQS_MAX_RECEIVE_COUNT,
-    Math.max(1, Math.ceil(MIN_SECONDS_TO_DLQ / Math.max(1, visibilityTimeoutSeconds))),
-  );
-  const maxReceiveCount = input.maxReceiveCount ?? derivedReceives;
+  const maxReceiveCount = input.maxReceiveCount ?? backstopMaxReceiveCount(visibilityTimeoutSeconds);
   if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > SQS_MAX_RECEIVE_COUNT) {
     problems.push(
       `maxReceiveCount is ${maxReceiveCount}; it must be a whole number from 1 to ${SQS_MAX_RECEIVE_COUNT} (SQS redrive policy).`,
