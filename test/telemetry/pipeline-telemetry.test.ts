@@ -72,7 +72,11 @@ describe('PipelineTelemetry counters and gauges', () => {
     telemetry.processingStarted(5);
     telemetry.processingFinished(2);
     telemetry.processingStarted(4);
-    expect(await telemetry.snapshot()).toMatchObject({ inFlight: 7, processorConcurrencyPeak: 7, concurrencyLimit: null });
+    expect(await telemetry.snapshot()).toMatchObject({
+      inFlight: 7,
+      processorConcurrencyPeak: 7,
+      concurrencyLimit: null,
+    });
     telemetry.processingFinished(7);
     telemetry.processingStarted(3);
     expect(await telemetry.snapshot()).toMatchObject({ inFlight: 3, processorConcurrencyPeak: 7 });

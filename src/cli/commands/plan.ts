@@ -30,7 +30,10 @@ interface PlanCliOptions {
   mode: 'buffered' | 'direct' | 'both';
   batchSize: number;
   batchWindowMs: number;
-  maxConcurrency: number;
+  maxProcessorConcurrency?: number;
+  eventSourceConcurrency?: number;
+  maxConcurrency?: number;
+  functionTimeoutMs: number;
   processMs: number;
   validateMs: number;
   summarizeMs: number;
@@ -63,18 +66,29 @@ export function register(program: Command): void {
     .addOption(
       new Option('--mode <mode>', 'topologies to plan').choices(['buffered', 'direct', 'both']).default('both'),
     )
-    .option('--batch-size <n>', 'Pipe SQS source BatchSize (1–10,000)', parseInteger(1, 10_000), d.batchSize)
+    .option(
+      '--max-processor-concurrency <n>',
+      'the bound E × M: processor invocations at once, at most (default 100 = 4 × 25)',
+      parseInteger(2, 40_000),
+    )
+    .option(
+      '--event-source-concurrency <n>',
+      'E: the event source mapping MaximumConcurrency, batches at once (2–1,000); default: from the bound',
+      parseInteger(2, 1_000),
+    )
+    .option('--max-concurrency <n>', 'M: the Map MaxConcurrency (1–40); default: from the bound', parseInteger(1, 40))
+    .option('--batch-size <n>', 'event source mapping BatchSize (1–10,000)', parseInteger(1, 10_000), d.batchSize)
     .option(
       '--batch-window-ms <ms>',
-      'Pipe batching window, whole seconds in ms (0, 1000, … 300000)',
+      'batching window, whole seconds in ms (0, 1000, … 300000)',
       parseInteger(0, 300_000),
       d.batchWindowMs,
     )
     .option(
-      '--max-concurrency <n>',
-      'Map MaxConcurrency (0 = no limit; Inline Map runs ≤ 40)',
-      parseInteger(0),
-      d.maxConcurrency,
+      '--function-timeout-ms <ms>',
+      'the functions’ timeout as deployed (the worst-case time budget of an execution counts every attempt at it)',
+      parseInteger(1_000, 900_000),
+      d.functionTimeoutMs,
     )
     .option('--process-ms <ms>', 'duration of one Process invocation', parseNumber(0), d.processMs)
     .option('--validate-ms <ms>', 'duration of one Validate invocation', parseNumber(0), d.validateMs)
@@ -140,7 +154,10 @@ function runPlan(options: PlanCliOptions): string {
       modes,
       batchSize: options.batchSize,
       batchWindowMs: options.batchWindowMs,
+      maxProcessorConcurrency: options.maxProcessorConcurrency,
+      eventSourceConcurrency: options.eventSourceConcurrency,
       maxConcurrency: options.maxConcurrency,
+      functionTimeoutMs: options.functionTimeoutMs,
       processMs: options.processMs,
       validateMs: options.validateMs,
       summarizeMs: options.summarizeMs,
