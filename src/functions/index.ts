@@ -95,7 +95,7 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
     tablePermissions: [DEAD_LETTER_WRITE],
     modes: ['buffered', 'direct'],
     description:
-      'Validates Genesys events (a Pipe batch of SQS records, or one EventBridge event); dead-letters invalid ones with their problems.',
+      'Validates Genesys events (a batch of SQS records, or one EventBridge event); dead-letters invalid ones with their problems.',
   },
   {
     role: 'processor',

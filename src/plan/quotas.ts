@@ -209,7 +209,7 @@ export function quotasForRegion(region: string): RegionQuotas {
         262_144,
         'bytes',
         sf,
-        'task, state and execution input/output; a Pipe batch to Step Functions is limited to 262,144 characters',
+        'task, state and execution input/output: the batch starter splits a batch into executions under it',
       ),
       expressMaxDurationSeconds: figure(300, 's', sf, 'Express executions time out after 5 minutes'),
     },

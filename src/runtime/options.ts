@@ -19,7 +19,7 @@ export interface RuntimeOptions {
   port?: number;
   /** Address to bind. Default `127.0.0.1`. A non-loopback address requires `token`. */
   host?: string;
-  /** `buffered` (queue → Pipe batches → Express, default) or `direct` (rule → one execution per event). */
+  /** `buffered` (queue → batches of at most E at once → Express, default) or `direct` (rule → one execution per event). */
   mode?: WorkflowMode;
   /**
    * The bound on processor invocations at once, E × M, as on AWS: split into `pollers` (E) and

@@ -224,7 +224,7 @@ export class ProcessingHost {
   /**
    * Runs one execution of the state machine and answers once its effects are committed (a failed
    * commit turns a success into a failure: the caller must not acknowledge). The input is JSON,
-   * or an {@link SqsBatch}, run as the SQS records a Pipe delivers. `starts` are the events it
+   * or an {@link SqsBatch}, run as the SQS records of a batch. `starts` are the events it
    * carries, for latency and retry telemetry (default: those of the batch).
    */
   async execute(execution: JsonValue | SqsBatch, starts?: readonly MessageStart[]): Promise<ExecutionReply> {

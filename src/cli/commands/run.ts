@@ -1,6 +1,6 @@
 /**
  * `genesys-pipeline run`: the whole pipeline locally — PutEvents endpoint, bus, durable queue,
- * Pipe, state machine, handlers, projection, dashboard — on one SQLite file, until Ctrl-C.
+ * pollers, state machine, handlers, projection, dashboard — on one SQLite file, until Ctrl-C.
  * With `--simulate`, the built-in simulator sends it realistic Genesys events through its own
  * PutEvents API.
  */
@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .option('--host <address>', 'address to bind; anything but loopback requires --token', d.host)
     .option('--data-dir <dir>', 'directory of the database and lock file', '.pipeline')
     .addOption(
-      new Option('--mode <mode>', 'buffered: queue → Pipe batches → Express; direct: one execution per event')
+      new Option('--mode <mode>', 'buffered: queue → batches (at most E at once) → Express; direct: one execution per event')
         .choices(['buffered', 'direct'])
         .default(d.mode),
     )
