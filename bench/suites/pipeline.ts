@@ -335,8 +335,9 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
 /**
  * (d) The state machine alone: the buffered definition on one executor with trivial handlers
  * (the validator returns every record as an item, the processor `processed`, the reporter the
- * counts), batches of 100, 4 executions at once, the processor capped at 10 as in the runtime —
- * what the executor itself costs per event, Lambda emulation included.
+ * counts), batches of 100, 4 executions at once (as the runtime's default 4 pollers), a Map of
+ * 10, the processor capped at 10 at once — what the executor itself costs per event, Lambda
+ * emulation included.
  */
 async function executorPhase(kind: WorkflowExecutorKind, seconds: number): Promise<PhaseResult> {
   const functions: Record<string, LocalLambdaHandler> = {
@@ -360,7 +361,9 @@ async function executorPhase(kind: WorkflowExecutorKind, seconds: number): Promi
       processed: (p as { outcomes: unknown[] }).outcomes.length,
       duplicates: 0,
       invalid: 0,
+      deadLettered: 0,
       failed: 0,
+      throttled: 0,
     }),
   };
   const executor = createWorkflowExecutor(kind, buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: 10 }), {

@@ -69,7 +69,10 @@ export function register(program: Command): void {
     .option('--host <address>', 'address to bind; anything but loopback requires --token', d.host)
     .option('--data-dir <dir>', 'directory of the database and lock file', '.pipeline')
     .addOption(
-      new Option('--mode <mode>', 'buffered: queue → batches (at most E at once) → Express; direct: one execution per event')
+      new Option(
+        '--mode <mode>',
+        'buffered: queue → batches (at most E at once) → Express; direct: one execution per event',
+      )
         .choices(['buffered', 'direct'])
         .default(d.mode),
     )
