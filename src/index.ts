@@ -9,6 +9,7 @@ export * from './simulate/index.js';
 export * from './workflow/index.js';
 export * from './processing/index.js';
 export * from './functions/index.js';
+export * from './directory/index.js';
 export * from './genesys/index.js';
 export * from './telemetry/index.js';
 export * from './dashboard/index.js';

@@ -23,6 +23,7 @@ import {
   type WorkflowOptions,
   WorkflowOptionsError,
 } from '../../src/workflow/index.js';
+import type { GenesysDirectoryProps } from './directory.js';
 import { resolveQueueTiming } from './queue-timing.js';
 import { type PartnerEventSource, PipelineConfigError, resolvePartnerEventSource, resolveTopics } from './source.js';
 
@@ -134,6 +135,13 @@ export interface GenesysEventPipelineProps {
   readonly idempotencyExpiry?: Duration;
   /** An HTTPS URL the processor's webhook sink POSTs every new event to (docs/processing.md). @default no webhook */
   readonly sinkWebhookUrl?: string;
+  /**
+   * The Genesys directory (names of queues, users, wrap-up codes, … for the sinks): a DynamoDB
+   * table refreshed on a schedule from the Genesys Platform API with the OAuth client in a
+   * Secrets Manager secret (docs/directory.md).
+   * @default no directory
+   */
+  readonly directory?: GenesysDirectoryProps;
   /** Rule target retry attempts before the event goes to the target's DLQ, 0–185. @default 185 */
   readonly targetRetryAttempts?: number;
   /** Maximum age of an event the rule target still retries, 60 s–24 h. @default Duration.hours(24) */
@@ -215,6 +223,7 @@ export interface PipelineConfig {
   deadLetterRetention: Duration;
   idempotencyExpiry: Duration;
   sinkWebhookUrl: string | undefined;
+  directory: GenesysDirectoryProps | undefined;
   targetRetryAttempts: number;
   targetMaxEventAge: Duration;
   archive: boolean;
@@ -516,6 +525,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     deadLetterRetention,
     idempotencyExpiry,
     sinkWebhookUrl: props.sinkWebhookUrl,
+    directory: props.directory,
     targetRetryAttempts,
     targetMaxEventAge,
     archive: props.archive ?? true,

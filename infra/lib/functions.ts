@@ -12,6 +12,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -33,6 +34,10 @@ export interface FunctionResources {
   deadLetterTable: ITable;
   /** The buffered state machine (for the batch starter; created after the functions it calls). */
   stateMachine?: IStateMachine;
+  /** The Genesys directory (when the deployment has one). */
+  directoryTable?: ITable;
+  /** The directory's refresher function, by name (when the deployment has one). */
+  directoryRefresherName?: string;
 }
 
 /** Memory of the batch starter, MB: it waits for executions and holds at most one batch (≤ 6 MB) of JSON. */
@@ -69,9 +74,39 @@ function envValues(config: PipelineConfig, resources: FunctionResources): Record
       value: config.executionBudgetSeconds > 0 ? String(config.executionBudgetSeconds) : undefined,
     },
     [E.SINK_WEBHOOK_URL]: { value: config.sinkWebhookUrl },
+    [E.DIRECTORY_TABLE_NAME]: resources.directoryTable
+      ? { value: resources.directoryTable.tableName, table: resources.directoryTable }
+      : { value: undefined },
+    [E.DIRECTORY_REFRESHER_FUNCTION_NAME]: { value: resources.directoryRefresherName },
     [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },
     [E.POWERTOOLS_METRICS_NAMESPACE]: { value: config.metricsNamespace },
     [E.POWERTOOLS_LOG_LEVEL]: { value: config.logLevel },
+  };
+}
+
+/**
+ * How every function of the pipeline is bundled: locally with esbuild (no Docker), ESM for the
+ * configured Node.js runtime, minified with source maps, with the AWS SDK we tested with.
+ */
+export function bundlingProps(
+  config: PipelineConfig,
+): Required<Pick<NodejsFunctionProps, 'projectRoot' | 'depsLockFilePath' | 'bundling'>> {
+  return {
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    bundling: {
+      forceDockerBundling: false,
+      format: OutputFormat.ESM,
+      target: `node${config.runtime.name.replace(/^nodejs(\d+).*$/, '$1')}`,
+      mainFields: ['module', 'main'],
+      // Some bundled CommonJS dependencies call require(); give ESM output a real one.
+      banner:
+        "import { createRequire as __gepCreateRequire } from 'node:module'; const require = __gepCreateRequire(import.meta.url);",
+      minify: true,
+      sourceMap: true,
+      // Bundle the AWS SDK we tested with instead of the runtime's copy.
+      bundleAwsSDK: true,
+    },
   };
 }
 
@@ -104,7 +139,7 @@ export function createFunctions(
     if (!existsSync(join(REPO_ROOT, spec.entry)))
       problems.push(`function "${spec.role}": entry ${spec.entry} does not exist.`);
     for (const permission of spec.tablePermissions) {
-      if (!values[permission.tableEnv].table) {
+      if (!values[permission.tableEnv].table && !permission.optional) {
         problems.push(
           `function "${spec.role}" asks for DynamoDB actions on ${permission.tableEnv}, which names no table the construct provides.`,
         );
@@ -144,7 +179,7 @@ export function createFunctions(
     }
     // Exactly the DynamoDB actions the catalogue lists, on exactly that table.
     for (const permission of spec.tablePermissions)
-      values[permission.tableEnv].table!.grant(role, ...permission.actions);
+      values[permission.tableEnv].table?.grant(role, ...permission.actions);
 
     const fn = new NodejsFunction(group, 'Function', {
       entry: join(REPO_ROOT, spec.entry),
@@ -160,21 +195,7 @@ export function createFunctions(
       role,
       logGroup,
       environment,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: `node${config.runtime.name.replace(/^nodejs(\d+).*$/, '$1')}`,
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require(); give ESM output a real one.
-        banner:
-          "import { createRequire as __gepCreateRequire } from 'node:module'; const require = __gepCreateRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        // Bundle the AWS SDK we tested with instead of the runtime's copy.
-        bundleAwsSDK: true,
-      },
+      ...bundlingProps(config),
     });
     if (config.tracing) {
       acknowledge(

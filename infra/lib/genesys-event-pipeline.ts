@@ -33,6 +33,7 @@ import { Construct } from 'constructs';
 import { BATCH_STARTER_FUNCTION, functionsForMode, type LambdaFunctionSpec } from '../../src/functions/index.js';
 import { buildStateMachineDefinition, definitionPlaceholders } from '../../src/workflow/index.js';
 import { type GenesysEventPipelineProps, type PipelineConfig, resolvePipelineConfig } from './config.js';
+import { GenesysDirectory } from './directory.js';
 import { createFunctions } from './functions.js';
 import { PipelineMonitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
@@ -88,6 +89,8 @@ export class GenesysEventPipeline extends Construct {
   readonly deadLetterTable: dynamodb.Table;
   /** Alarms and dashboard. */
   readonly monitoring: PipelineMonitoring;
+  /** The Genesys directory: table, scheduled refresher, secret reference, alarm (when `directory` is given). */
+  readonly directory?: GenesysDirectory;
 
   constructor(scope: Construct, id: string, props: GenesysEventPipelineProps) {
     super(scope, id);
@@ -166,15 +169,28 @@ export class GenesysEventPipeline extends Construct {
       removalPolicy: config.removalPolicy,
     });
 
+    if (config.directory) {
+      this.directory = new GenesysDirectory(this, 'Directory', config.directory, {
+        config,
+        removalPolicy: config.removalPolicy,
+        ...(config.alarmTopic ? { alarmTopic: config.alarmTopic } : {}),
+      });
+    }
+
     // --- Functions and state machine -----------------------------------------------------------
     const resources = {
       idempotencyTable: this.idempotencyTable,
       conversationsTable: this.conversationsTable,
       deadLetterTable: this.deadLetterTable,
+      ...(this.directory
+        ? { directoryTable: this.directory.table, directoryRefresherName: this.directory.refresher.functionName }
+        : {}),
     };
     const buffered = config.mode === 'buffered';
     const roles = [...specs.map((s) => s.role), ...(buffered ? [BATCH_STARTER_FUNCTION.role] : [])];
     const functions = createFunctions(this, config, specs, resources, roles);
+    // The processor reads the directory (its catalogue grant) and sends the ids it misses to the refresher.
+    if (this.directory && functions.processor) this.directory.grantLookups(functions.processor);
     this.stateMachine = this.createStateMachine(config, definition, specs, functions);
 
     // --- Delivery: buffered (queue → event source mapping → batch starter) or direct ----------

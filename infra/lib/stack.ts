@@ -86,5 +86,13 @@ export class GenesysEventPipelineStack extends Stack {
       'Powertools idempotency records and failure counts',
     );
     output('DashboardName', pipeline.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard');
+    if (pipeline.directory) {
+      output('DirectoryTableName', pipeline.directory.table.tableName, 'The Genesys directory (id → name)');
+      output(
+        'DirectoryRefresherName',
+        pipeline.directory.refresher.functionName,
+        'The directory refresher (invoke it to refresh now)',
+      );
+    }
   }
 }

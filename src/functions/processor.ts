@@ -1,7 +1,8 @@
 /**
  * Lambda entry point of the processor. Reads IDEMPOTENCY_TABLE_NAME,
  * IDEMPOTENCY_EXPIRES_AFTER_SECONDS, CONVERSATIONS_TABLE_NAME, DEAD_LETTER_TABLE_NAME,
- * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, MAX_PROCESSING_ATTEMPTS and SINK_WEBHOOK_URL.
+ * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, MAX_PROCESSING_ATTEMPTS, SINK_WEBHOOK_URL,
+ * DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME (names for the sinks' `context.directory`).
  *
  * Transient failures leave as a short `TransientProcessingError` (the state machine retries them);
  * permanent ones — and, with MAX_PROCESSING_ATTEMPTS, the attempt that reaches the limit — are
@@ -17,6 +18,7 @@ import type { Sink } from '../processing/sink.js';
 import { WebhookSink } from '../processing/sinks/webhook.js';
 import { DynamoDbConversationStore } from '../processing/stores/dynamodb-conversation-store.js';
 import { DynamoDbFailureCounter } from '../processing/stores/dynamodb-failure-counter.js';
+import { directoryFromEnv } from './directory.js';
 import { deadLetterStore, dynamoDbClient, observability, positiveIntEnv, requireEnv } from './environment.js';
 import type { Env } from './environment.js';
 import { FUNCTION_ENV } from './index.js';
@@ -37,9 +39,11 @@ export function processorFromEnv(env: Env): Processor {
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);
   const maxAttempts = positiveIntEnv(env, FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS);
   const idempotencyTable = requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME);
+  const directory = directoryFromEnv(env, client);
   return createProcessor({
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: idempotencyTable, awsSdkV3Client: client }),
     sinks,
+    ...(directory ? { directory } : {}),
     deadLetters: deadLetterStore(env, client),
     ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}),
     ...(maxAttempts !== undefined

@@ -50,3 +50,4 @@ export { getIntegrationStatus } from './status.js';
 export type { IntegrationStatus } from './status.js';
 export { checkPartnerSourceInAws } from './aws-partner-source.js';
 export type { AwsPartnerSourceCheck } from './aws-partner-source.js';
+export { DIRECTORY_PERMISSIONS, GenesysDirectorySource } from './directory-api.js';

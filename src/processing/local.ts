@@ -17,6 +17,7 @@ import type { Sink } from './sink.js';
 import type { SqliteDatabase } from './stores/sqlite.js';
 import { ParsedEventHandoff } from './parsed-events.js';
 import { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';
+import type { DirectoryLookup } from '../directory/ports.js';
 import { SqliteConversationStore } from './stores/sqlite-conversation-store.js';
 import { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
 import { SqliteFailureCounter } from './stores/sqlite-failure-counter.js';
@@ -30,6 +31,8 @@ export interface LocalProcessingOptions {
   db: SqliteDatabase;
   /** Your sinks, run after the conversation projection. */
   sinks?: readonly Sink[];
+  /** Names for the sinks (`context.directory`). */
+  directory?: DirectoryLookup;
   /** Conversations whose facts the projection store keeps in memory (default `DEFAULT_CACHED_CONVERSATIONS`, 5,000). */
   cacheConversations?: number;
   /**
@@ -98,6 +101,7 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
     sinks: [new ConversationProjectionSink(conversations), ...(options.sinks ?? [])],
     deadLetters,
     parsedEvents,
+    ...(options.directory ? { directory: options.directory } : {}),
     ...(options.expiresAfterSeconds !== undefined ? { expiresAfterSeconds: options.expiresAfterSeconds } : {}),
     ...(options.maxProcessingAttempts !== undefined
       ? { failures: { counter: new SqliteFailureCounter(options.db), maxAttempts: options.maxProcessingAttempts } }

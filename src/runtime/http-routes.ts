@@ -8,6 +8,7 @@
  * | `GET /api/stats` | {@link PipelineStats} JSON |
  * | `GET /api/conversations/:id` | one conversation projection (404 when unknown) |
  * | `GET /api/conversations?state=active&limit=N` | `{ conversations, count, state, limit }` |
+ * | `GET /api/directory[/:kind[/:id]]` | the Genesys directory's status, entries, one entry (see `directory-routes.ts`) |
  * | `GET /metrics` | Prometheus text exposition |
  *
  * GET and HEAD only (405 with `Allow` otherwise); unknown `/api/*` paths get a 404 JSON body.
@@ -19,6 +20,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDashboardHandler } from '../dashboard/index.js';
 import type { PipelineStats, PipelineTelemetry } from '../telemetry/index.js';
+import { directoryAnswer } from './directory-routes.js';
+import type { DirectoryReader } from './directory-routes.js';
 
 /** The conversation states `GET /api/conversations?state=` accepts (the projection's states). */
 export const CONVERSATION_STATES = ['active', 'ended'] as const;
@@ -64,6 +67,8 @@ export interface HttpRoutesOptions {
   telemetry: TelemetryReader;
   /** Source of `/api/conversations…`; without it those routes answer 404. */
   conversations?: ConversationQueries;
+  /** Source of `/api/directory…` (the Genesys directory); without it those routes answer 404. */
+  directory?: DirectoryReader;
   /** When set, every route requires this bearer token (or the dashboard cookie it grants). */
   token?: string;
   /**
@@ -156,10 +161,13 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
         sendJson(req, res, 200, stats);
       } else if (path === '/api/conversations' || path.startsWith('/api/conversations/')) {
         await conversationRoute(req, res, url, options.conversations);
+      } else if (path === '/api/directory' || path.startsWith('/api/directory/')) {
+        const answer = directoryAnswer(path, options.directory);
+        sendJson(req, res, answer.status, answer.body);
       } else {
         sendJson(req, res, 404, {
           error: 'not_found',
-          message: `No API route ${path}. Routes: /api/stats, /api/conversations, /api/conversations/:id.`,
+          message: `No API route ${path}. Routes: /api/stats, /api/conversations, /api/conversations/:id, /api/directory.`,
         });
       }
     } catch (error) {

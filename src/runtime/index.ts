@@ -46,5 +46,8 @@ export type {
   HttpRoutesOptions,
   TelemetryReader,
 } from './http-routes.js';
+export { withConversationNames, withQueueNames } from './directory-names.js';
+export { directoryAnswer } from './directory-routes.js';
+export type { DirectoryAnswer, DirectoryReader } from './directory-routes.js';
 export { withPipelineAdmin, AdminError } from './admin-client.js';
 export type { AdminApi } from './admin-client.js';

@@ -17,6 +17,7 @@ import type { Statement } from 'better-sqlite3';
 // AWS SDK would cost the processing thread ~16 MB of memory for nothing.
 import { createLocalHandlers } from '../processing/local.js';
 import type { LocalHandlers } from '../processing/local.js';
+import type { DirectoryLookup } from '../directory/ports.js';
 import type { Sink } from '../processing/sink.js';
 import { openProcessingDatabase } from '../processing/stores/sqlite.js';
 import type { SqliteDatabase } from '../processing/stores/sqlite.js';
@@ -105,6 +106,8 @@ export type ExecutionReply =
 export interface ProcessingHooks {
   /** Your sinks, run after the conversation projection. */
   sinks?: readonly Sink[];
+  /** Names for your sinks (`context.directory`). */
+  directory?: DirectoryLookup;
   /** Replaces handlers before the executor gets them (tests: faults, pauses). */
   functionOverrides?: (functions: Record<string, LocalLambdaHandler>) => Record<string, LocalLambdaHandler>;
 }
@@ -149,6 +152,7 @@ export class ProcessingHost {
         idempotencyInProgressInMemory: true,
         cacheConversations: settings.cacheConversations,
         ...(hooks.sinks ? { sinks: hooks.sinks } : {}),
+        ...(hooks.directory ? { directory: hooks.directory } : {}),
         ...(settings.mode === 'buffered' ? { maxProcessingAttempts: settings.maxProcessingAttempts } : {}),
       });
       // The process that left records in progress is gone (the caller holds the data dir's lock):

@@ -10,6 +10,7 @@ export { MALFORMED_KINDS } from './faults.js';
 export type { MalformedKind } from './faults.js';
 export { simulationCatalogue, WRAPUP_TIMEOUT_CODE } from './catalogue.js';
 export type { Catalogue } from './catalogue.js';
+export { CatalogueDirectorySource } from './directory-source.js';
 export { SIMULATED_MEDIA, MEDIA_PROFILES } from './profiles.js';
 export type { SimulatedMedia, MediaProfile, DurationModel } from './profiles.js';
 export { writeNdjson } from './ndjson.js';
