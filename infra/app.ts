@@ -24,7 +24,7 @@ try {
   }
   new GenesysEventPipelineStack(app, settings.stackName, {
     description:
-      'Genesys Cloud events → EventBridge partner bus → SQS → Pipe → Step Functions → Lambda → DynamoDB (genesys-event-pipeline)',
+      'Genesys Cloud events → EventBridge partner bus → SQS → bounded Lambda event source mapping → Step Functions Express → Lambda → DynamoDB (genesys-event-pipeline)',
     pipeline: settings.pipeline,
     ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
     // Environment-agnostic: `cdk deploy` targets the account and region of the CLI's credentials.

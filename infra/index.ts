@@ -4,8 +4,15 @@
  */
 export { GenesysEventPipeline } from './lib/genesys-event-pipeline.js';
 export type { GenesysEventPipelineProps } from './lib/genesys-event-pipeline.js';
-export { resolvePipelineConfig, PIPE_SQS_LIMITS, EXPRESS_MAX_DURATION_SECONDS } from './lib/config.js';
-export type { PipelineConfig, FunctionLogLevel, PipeLogLevel } from './lib/config.js';
+export {
+  resolvePipelineConfig,
+  SQS_EVENT_SOURCE_LIMITS,
+  TASK_TIMEOUT_MARGIN_SECONDS,
+  GENESYS_RESEND_WINDOW_SECONDS,
+} from './lib/config.js';
+export type { PipelineConfig, FunctionLogLevel } from './lib/config.js';
+export { resolveQueueTiming, STARTER_MARGIN_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from './lib/queue-timing.js';
+export type { QueueTiming, QueueTimingInput } from './lib/queue-timing.js';
 export {
   PipelineConfigError,
   resolvePartnerEventSource,

@@ -109,7 +109,7 @@ const suite: BenchSuite = {
       }
       results.push(
         await measure(`validator, batches of ${BATCH}`, lines.length, async () => {
-          for (const records of batches) await validator.validate({ source: 'pipe', records });
+          for (const records of batches) await validator.validate({ source: 'sqs', records });
         }),
       );
     } finally {

@@ -244,6 +244,7 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
         invalid() {},
         failed() {},
         retried() {},
+        throttled() {},
       },
       ...(process.env.BENCH_PROCESSING_THREAD
         ? { processingThread: process.env.BENCH_PROCESSING_THREAD as 'main' | 'worker' }
@@ -317,14 +318,14 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
       deadLettered: stats.deadLettered,
       retried: stats.retried,
       rejected,
-      peakConcurrency: stats.peakConcurrency,
+      processorConcurrencyPeak: stats.processorConcurrencyPeak,
       cpuMicrosecondsPerEvent: Math.round((cpu.user + cpu.system) / sent),
       commits: commits.commits,
       cpuMicrosecondsPerEventByThread: threads,
       options: {
         batchSize: runtime.options.batchSize,
         pollers: runtime.options.pollers,
-        concurrency: runtime.options.concurrency,
+        maxConcurrency: runtime.options.maxConcurrency,
         commitIntervalMs: runtime.options.commitIntervalMs,
       },
     },
@@ -334,8 +335,9 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
 /**
  * (d) The state machine alone: the buffered definition on one executor with trivial handlers
  * (the validator returns every record as an item, the processor `processed`, the reporter the
- * counts), batches of 100, 4 executions at once, the processor capped at 10 as in the runtime —
- * what the executor itself costs per event, Lambda emulation included.
+ * counts), batches of 100, 4 executions at once (as the runtime's default 4 pollers), a Map of
+ * 10, the processor capped at 10 at once — what the executor itself costs per event, Lambda
+ * emulation included.
  */
 async function executorPhase(kind: WorkflowExecutorKind, seconds: number): Promise<PhaseResult> {
   const functions: Record<string, LocalLambdaHandler> = {
@@ -359,7 +361,9 @@ async function executorPhase(kind: WorkflowExecutorKind, seconds: number): Promi
       processed: (p as { outcomes: unknown[] }).outcomes.length,
       duplicates: 0,
       invalid: 0,
+      deadLettered: 0,
       failed: 0,
+      throttled: 0,
     }),
   };
   const executor = createWorkflowExecutor(kind, buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: 10 }), {

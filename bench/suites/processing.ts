@@ -194,7 +194,7 @@ async function processorPerEvent(label: string, batch: number, recordIdsByEventT
       const records = lines.slice(i, i + batch).map((body, j) => ({ messageId: `m-${i + j}`, body }));
       if (batch > 1) db.exec('BEGIN IMMEDIATE');
       let t = process.hrtime.bigint();
-      const { items } = await validator.validate({ source: 'pipe', records });
+      const { items } = await validator.validate({ source: 'sqs', records });
       t = lap('validate', t);
       // Items cross the state machine as JSON, as in the local executor.
       for (const item of items) await processor.process(JSON.parse(JSON.stringify(item)) as typeof item);
@@ -260,7 +260,7 @@ async function processorCpu(options: { pagesWritten?: boolean } = {}): Promise<B
     for (let i = 0; i < lines.length; i += BATCH) {
       const records = lines.slice(i, i + BATCH).map((body, j) => ({ messageId: `m-${i + j}`, body }));
       db.exec('BEGIN IMMEDIATE');
-      const { items } = await validator.validate({ source: 'pipe', records });
+      const { items } = await validator.validate({ source: 'sqs', records });
       const t0 = cpu();
       for (const item of items) {
         const { status } = await processor.process(item);

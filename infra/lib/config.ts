@@ -1,6 +1,7 @@
 /**
  * The props of the `GenesysEventPipeline` construct, their defaults, and the synth-time checks
- * against the service limits (EventBridge, Pipes, SQS, Step Functions, Lambda).
+ * against the service limits (EventBridge, SQS, Lambda event source mappings, Step Functions,
+ * Lambda) and against the concurrency bound and the time budget of the buffered topology.
  *
  * `resolvePipelineConfig` is pure: it turns props into a fully defaulted configuration or
  * throws one {@link PipelineConfigError} listing every problem.
@@ -11,15 +12,23 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel as SfnLogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import { GENERIC_CONVERSATION_TOPICS } from '../../src/events/index.js';
-import { MAX_INLINE_MAP_CONCURRENCY, type WorkflowMode, type WorkflowOptions } from '../../src/workflow/index.js';
+import { DEFAULT_MAX_PROCESSING_ATTEMPTS } from '../../src/processing/failure-counter.js';
+import {
+  type ConcurrencyBound,
+  maxEventsWithinBudget,
+  nearbyBounds,
+  resolveConcurrencyBound,
+  resolveWorkflowOptions,
+  type WorkflowMode,
+  type WorkflowOptions,
+  WorkflowOptionsError,
+} from '../../src/workflow/index.js';
 import type { GenesysDirectoryProps } from './directory.js';
+import { resolveQueueTiming } from './queue-timing.js';
 import { type PartnerEventSource, PipelineConfigError, resolvePartnerEventSource, resolveTopics } from './source.js';
 
 /** Log level of the Powertools logger in the functions (`POWERTOOLS_LOG_LEVEL`). */
 export type FunctionLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-
-/** Log level of the EventBridge Pipe (`OFF` disables pipe logging and its log group). */
-export type PipeLogLevel = 'OFF' | 'ERROR' | 'INFO' | 'TRACE';
 
 /** Properties of {@link GenesysEventPipeline}. Only the event source is required. */
 export interface GenesysEventPipelineProps {
@@ -45,39 +54,76 @@ export interface GenesysEventPipelineProps {
    */
   readonly topics?: readonly string[];
   /**
-   * `buffered`: rule → SQS → Pipe (batches) → Step Functions Express (sync) — for volume.
-   * `direct`: rule → one Standard execution per event — for low volume (no SQS, no Pipe).
+   * `buffered`: rule → SQS → event source mapping (at most E batches at once) → batch starter →
+   * Step Functions Express (sync, Map of at most M) — for volume, with a hard bound of E × M
+   * processor invocations. `direct`: rule → one Standard execution per event — for low volume
+   * (no SQS, no bound but reserved concurrency).
    * @default 'buffered'
    */
   readonly mode?: WorkflowMode;
   /**
-   * `MaxConcurrency` of the Map over a batch (buffered mode), 1–40 (an inline Map runs at most
-   * 40 iterations at once). It bounds one execution only; bound the whole pipeline with
-   * `reservedConcurrency`.
-   * @default the workflow module's default
+   * Buffered: the hard, global bound on processor invocations at once (E × M). The construct
+   * splits it into `eventSourceConcurrency` E and `maxConcurrency` M (the largest M ≤ 40 that
+   * divides it), unless you give those.
+   * @default 100 (E = 4, M = 25)
+   */
+  readonly maxProcessorConcurrency?: number;
+  /**
+   * Buffered: E, the event source mapping's `ScalingConfig.MaximumConcurrency` (2–1,000): batches
+   * in flight at once, each one execution at a time. Every per-batch function runs at most E at once.
+   * @default derived from `maxProcessorConcurrency`
+   */
+  readonly eventSourceConcurrency?: number;
+  /**
+   * Buffered: M, the Map's `MaxConcurrency` (1–40; an inline Map runs at most 40 at once):
+   * processor invocations at once within one execution.
+   * @default derived from `maxProcessorConcurrency`
    */
   readonly maxConcurrency?: number;
-  /** Retry of the Lambda tasks in the state machine (passed to the workflow definition). */
-  readonly retry?: WorkflowOptions['retry'];
   /**
-   * Messages per Pipe batch (one Express execution each), 1–10000. Pipes also ends a batch
-   * when its payload reaches the Step Functions target's 262,144-character limit (≈ 85 events of
-   * 2 KB; `genesys-pipeline plan` computes it for your event size). Batches above 10 need a
-   * batching window of at least 1 s, as for every SQS poller.
-   * @default 100
+   * Buffered: reserve exactly what the bound needs — E × M on the processor, E on the batch
+   * starter, the validator and the batch reporter — so no other function of the account can
+   * throttle the pipeline, nor the pipeline starve them. Check the account's unreserved
+   * concurrency first (docs/deploy.md): Lambda keeps 100 unreserved.
+   * @default false
+   */
+  readonly reserveConcurrency?: boolean;
+  /** Retry of the processor's own transient failures (the workflow's `retry`). */
+  readonly retry?: WorkflowOptions['retry'];
+  /** Retry of Lambda throttles and service errors on every task (the workflow's `throttleRetry`). */
+  readonly throttleRetry?: WorkflowOptions['throttleRetry'];
+  /**
+   * Buffered: messages per batch (the event source mapping's `BatchSize`, 1–10,000). A batch must
+   * fit an Express execution's 5 minutes at worst (checked at synth); the batch starter runs it in
+   * chunks under the 256 KiB execution input. Above 10 needs a batching window of at least 1 s.
+   * @default the largest that fits the time budget (25 with the other defaults)
    */
   readonly batchSize?: number;
-  /** How long the Pipe gathers a batch, 0–300 s in whole seconds. @default Duration.seconds(1) */
+  /**
+   * How long the event source mapping gathers a batch, 0–300 s in whole seconds. Also the
+   * latency a lone event may wait at low traffic.
+   * @default Duration.seconds(1)
+   */
   readonly batchWindow?: Duration;
-  /** Receives of a message before SQS moves it to the queue's DLQ. @default 5 */
+  /**
+   * Buffered: processor attempts (across deliveries) before the processor dead-letters an event
+   * with its reason. Each delivery makes 1 + `retry.maxAttempts` attempts; throttles never count.
+   * @default 9 (three deliveries)
+   */
+  readonly maxProcessingAttempts?: number;
+  /**
+   * Receives of a message before SQS moves it to the queue's DLQ: a backstop for what the
+   * pipeline itself cannot handle. `maxReceiveCount × visibilityTimeout` must be at least 24 h
+   * (throttling alone cannot reach it) and at most `queueRetention`.
+   * @default ⌈24 h / visibilityTimeout⌉
+   */
   readonly maxReceiveCount?: number;
   /** Retention of the event queue, 60 s–14 days. @default Duration.days(4) */
   readonly queueRetention?: Duration;
   /**
-   * Visibility timeout of the event queue: must cover one Express execution (at most 5 minutes,
-   * or the definition's `TimeoutSeconds`), or a batch still being processed is delivered again.
-   * Also the delay before a failed message is retried.
-   * @default Duration.minutes(6)
+   * Visibility timeout of the event queue: at least the batch starter's timeout plus the batching
+   * window (else a batch in flight is delivered again); also how long a returned message waits.
+   * @default 6 × the batch starter's timeout (AWS's advice for SQS event sources)
    */
   readonly visibilityTimeout?: Duration;
   /**
@@ -110,16 +156,18 @@ export interface GenesysEventPipelineProps {
   /** Archive retention; `Duration.days(0)` keeps events indefinitely. @default Duration.days(30) */
   readonly archiveRetention?: Duration;
   /**
-   * Reserved concurrency: one number for every function, or per function role
-   * (`{ processor: 50 }`). The global bound on parallel work in either mode.
+   * Direct mode only: reserved concurrency, one number for every function or per function role
+   * (`{ processor: 50 }`) — direct mode's only cap (it throttles; it does not hold work back).
+   * Buffered mode reserves with `reserveConcurrency`.
    * @default none (functions share the account's unreserved concurrency)
    */
   readonly reservedConcurrency?: number | Readonly<Record<string, number>>;
   /** Function memory in MB, 128–10240. @default 512 */
   readonly memorySize?: number;
   /**
-   * Function timeout. Each state machine task times out 10 s later (`taskTimeoutSeconds`).
-   * @default Duration.seconds(30)
+   * Timeout of the functions the state machine calls (1 s–15 min). Each task times out 5 s
+   * later (`taskTimeoutSeconds`); the buffered time budget counts every attempt at that.
+   * @default Duration.seconds(10)
    */
   readonly functionTimeout?: Duration;
   /** Lambda runtime. @default Runtime.NODEJS_24_X (the newest Node.js runtime in aws-cdk-lib) */
@@ -136,8 +184,6 @@ export interface GenesysEventPipelineProps {
   readonly stateMachineLogLevel?: SfnLogLevel;
   /** Include execution input/output in state machine logs (may contain customer data). @default false */
   readonly includeExecutionData?: boolean;
-  /** Pipe log level; `'OFF'` creates no pipe log group. @default 'ERROR' */
-  readonly pipeLogLevel?: PipeLogLevel;
   /** Retention of every log group (they are deleted with the stack). @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /**
@@ -148,7 +194,11 @@ export interface GenesysEventPipelineProps {
   readonly removalPolicy?: RemovalPolicy;
   /** SNS topic every alarm notifies (alarm and OK). @default no alarm actions */
   readonly alarmTopic?: ITopic;
-  /** Alarm when the oldest queued event is older than this (buffered mode). @default Duration.minutes(5) */
+  /**
+   * Alarm when the oldest queued event is older than this (buffered mode); must exceed
+   * `visibilityTimeout`, or every message handed back once trips it.
+   * @default 2 × visibilityTimeout
+   */
   readonly oldestMessageAgeAlarmThreshold?: Duration;
   /** Name of the CloudWatch dashboard. @default generated */
   readonly dashboardName?: string;
@@ -160,8 +210,18 @@ export interface PipelineConfig {
   topics: string[];
   mode: WorkflowMode;
   workflow: WorkflowOptions;
+  /** Buffered: E, M and E × M. */
+  bound: ConcurrencyBound | undefined;
+  reserveConcurrency: boolean;
+  /** Reserved concurrency per function role (only the roles that get one). */
+  reservations: Readonly<Record<string, number>>;
   batchSize: number;
   batchWindowSeconds: number;
+  maxProcessingAttempts: number;
+  /** Buffered: the worst case of one execution over a full batch, seconds. */
+  executionBudgetSeconds: number;
+  /** Buffered: the batch starter's Lambda timeout. */
+  starterTimeout: Duration;
   maxReceiveCount: number;
   queueRetention: Duration;
   visibilityTimeout: Duration;
@@ -173,7 +233,6 @@ export interface PipelineConfig {
   targetMaxEventAge: Duration;
   archive: boolean;
   archiveRetention: Duration;
-  reservedConcurrency: number | Readonly<Record<string, number>> | undefined;
   memorySize: number;
   functionTimeout: Duration;
   runtime: Runtime;
@@ -183,27 +242,27 @@ export interface PipelineConfig {
   tracing: boolean;
   stateMachineLogLevel: SfnLogLevel;
   includeExecutionData: boolean;
-  pipeLogLevel: PipeLogLevel;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
   alarmTopic: ITopic | undefined;
   oldestMessageAgeAlarmThreshold: Duration;
   dashboardName: string | undefined;
+  /** Things that deploy but deserve a second look (printed as synth warnings). */
+  warnings: string[];
 }
 
-/** Pipes' SQS source limits (PipeSourceSqsQueueParameters). */
-export const PIPE_SQS_LIMITS = {
+/** An SQS event source mapping's limits (Lambda `CreateEventSourceMapping`: standard queues). */
+export const SQS_EVENT_SOURCE_LIMITS = {
   batchSize: { min: 1, max: 10_000 },
   batchWindowSeconds: { min: 0, max: 300 },
 } as const;
 /** Genesys queues and re-sends events for up to 4 days when AWS is unreachable. */
 export const GENESYS_RESEND_WINDOW_SECONDS = 4 * 86_400;
-/** The longest an Express execution runs (Step Functions quotas). */
-export const EXPRESS_MAX_DURATION_SECONDS = 300;
+/** A task times out this long after its function may have run (a hung invoke times out; a slow one returns its own error). */
+export const TASK_TIMEOUT_MARGIN_SECONDS = 5;
 
 const MODES: readonly WorkflowMode[] = ['buffered', 'direct'];
 const FUNCTION_LOG_LEVELS: readonly FunctionLogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
-const PIPE_LOG_LEVELS: readonly PipeLogLevel[] = ['OFF', 'ERROR', 'INFO', 'TRACE'];
 
 function checkInteger(problems: string[], name: string, value: number, min: number, max: number, why = ''): void {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -220,41 +279,91 @@ function checkSeconds(problems: string[], name: string, value: Duration, min: nu
 }
 
 /**
- * Applies the defaults to `props` and checks them against the service limits.
+ * Applies the defaults to `props` and checks them against the service limits, the concurrency
+ * bound and the buffered time budget.
  *
  * @throws PipelineConfigError listing every problem (bad org id or suffix, unknown topics with
- * suggestions, out-of-range batch settings, …).
+ * suggestions, a bound that does not split, a batch that does not fit 5 minutes, clocks that do
+ * not fit one another, …), each with the numbers.
  * @example
  * resolvePipelineConfig({ orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f', eventSourceSuffix: 'prod', topics: ['acd.end'] })
- * // → { mode: 'buffered', batchSize: 100, topics: ['v2.detail.events.conversation.{id}.acd.end'], … }
+ * // → { mode: 'buffered', bound: { eventSourceConcurrency: 4, maxConcurrency: 25, maxProcessorConcurrency: 100 }, batchSize: 25, … }
  */
 export function resolvePipelineConfig(props: GenesysEventPipelineProps): PipelineConfig {
   const problems: string[] = [];
+  const warnings: string[] = [];
   const source = resolvePartnerEventSource(props, problems);
   const topics = resolveTopics(props.topics ?? GENERIC_CONVERSATION_TOPICS, problems);
 
   const mode = props.mode ?? 'buffered';
   if (!MODES.includes(mode))
     problems.push(`mode "${String(mode)}" is unknown; use "buffered" (high volume) or "direct" (low volume).`);
+  const buffered = mode === 'buffered';
 
-  if (props.maxConcurrency !== undefined) {
-    checkInteger(
-      problems,
-      'maxConcurrency',
-      props.maxConcurrency,
-      1,
-      MAX_INLINE_MAP_CONCURRENCY,
-      'an inline Map state runs at most 40 iterations at once; bound the whole pipeline with reservedConcurrency',
-    );
+  // --- Functions and the workflow's retries ----------------------------------------------------
+  const memorySize = props.memorySize ?? 512;
+  checkInteger(problems, 'memorySize', memorySize, 128, 10_240, 'Lambda MemorySize in MB');
+  const functionTimeout = props.functionTimeout ?? Duration.seconds(10);
+  const functionSeconds = checkSeconds(problems, 'functionTimeout', functionTimeout, 1, 900, 'Lambda Timeout');
+
+  // --- The bound (buffered) ----------------------------------------------------------------------
+  let bound: ConcurrencyBound | undefined;
+  if (buffered) {
+    bound = resolveConcurrencyBound(props, problems);
+    if (
+      bound &&
+      bound.maxConcurrency < 5 &&
+      bound.maxProcessorConcurrency >= 10 &&
+      props.maxConcurrency === undefined
+    ) {
+      const near = nearbyBounds(bound.maxProcessorConcurrency);
+      warnings.push(
+        `maxProcessorConcurrency ${bound.maxProcessorConcurrency} splits only as ${bound.eventSourceConcurrency} × ${bound.maxConcurrency}: a Map of ${bound.maxConcurrency} makes small batches and many executions` +
+          (near.length ? `; ${near.join(' or ')} split better.` : '.'),
+      );
+    }
+    if (props.reservedConcurrency !== undefined)
+      problems.push(
+        'reservedConcurrency is for direct mode; in buffered mode set reserveConcurrency: true, which reserves exactly the bound (E × M on the processor, E on the per-batch functions).',
+      );
+  } else {
+    for (const key of ['maxProcessorConcurrency', 'eventSourceConcurrency', 'reserveConcurrency'] as const) {
+      if (props[key] !== undefined)
+        problems.push(
+          `${key} applies to buffered mode only: direct mode starts one execution per event and has no global bound (cap it with reservedConcurrency).`,
+        );
+    }
   }
-  const batchSize = props.batchSize ?? 100;
+
+  const workflow: WorkflowOptions = {
+    mode,
+    taskTimeoutSeconds: Math.max(1, Math.round(functionSeconds)) + TASK_TIMEOUT_MARGIN_SECONDS,
+  };
+  if (bound) workflow.maxConcurrency = bound.maxConcurrency;
+  if (props.retry !== undefined) workflow.retry = props.retry;
+  if (props.throttleRetry !== undefined) workflow.throttleRetry = props.throttleRetry;
+  let workflowOk = MODES.includes(mode) && (!buffered || bound !== undefined);
+  let transientRetries = 0;
+  if (workflowOk) {
+    try {
+      transientRetries = resolveWorkflowOptions(workflow).retry.maxAttempts;
+    } catch (error) {
+      if (!(error instanceof WorkflowOptionsError)) throw error;
+      problems.push(error.message);
+      workflowOk = false;
+    }
+  }
+
+  // --- Batches -------------------------------------------------------------------------------------
+  const fitting = buffered && workflowOk ? maxEventsWithinBudget(workflow) : 0;
+  const batchSize = props.batchSize ?? Math.min(SQS_EVENT_SOURCE_LIMITS.batchSize.max, Math.max(1, fitting));
   checkInteger(
     problems,
     'batchSize',
     batchSize,
-    PIPE_SQS_LIMITS.batchSize.min,
-    PIPE_SQS_LIMITS.batchSize.max,
-    'EventBridge Pipes SQS source limit',
+    SQS_EVENT_SOURCE_LIMITS.batchSize.min,
+    SQS_EVENT_SOURCE_LIMITS.batchSize.max,
+    'SQS event source mapping BatchSize, standard queue',
   );
   const batchWindowSeconds = checkSeconds(
     problems,
@@ -262,18 +371,26 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     props.batchWindow ?? Duration.seconds(1),
     0,
     300,
-    'EventBridge Pipes MaximumBatchingWindowInSeconds',
+    'event source mapping MaximumBatchingWindowInSeconds',
   );
   if (batchSize > 10 && batchWindowSeconds < 1) {
     problems.push(
-      `batchSize is ${batchSize} with a batchWindow of 0 s: an SQS poller only gathers more than 10 messages within a batching window; set batchWindow to at least 1 s or batchSize to at most 10.`,
+      `batchSize is ${batchSize} with a batchWindow of 0 s: an SQS event source mapping takes more than 10 messages only with a batching window; set batchWindow to at least 1 s or batchSize to at most 10.`,
     );
   }
+  const maxProcessingAttempts = props.maxProcessingAttempts ?? DEFAULT_MAX_PROCESSING_ATTEMPTS;
+  checkInteger(problems, 'maxProcessingAttempts', maxProcessingAttempts, 1, 1000);
 
-  const maxReceiveCount = props.maxReceiveCount ?? 5;
-  checkInteger(problems, 'maxReceiveCount', maxReceiveCount, 1, 1000, 'SQS redrive policy');
+  // --- Queue and retention -------------------------------------------------------------------------
   const queueRetention = props.queueRetention ?? Duration.days(4);
-  checkSeconds(problems, 'queueRetention', queueRetention, 60, 1_209_600, 'SQS MessageRetentionPeriod');
+  const retentionSeconds = checkSeconds(
+    problems,
+    'queueRetention',
+    queueRetention,
+    60,
+    1_209_600,
+    'SQS MessageRetentionPeriod',
+  );
   const deadLetterRetention = props.deadLetterRetention ?? Duration.days(14);
   checkSeconds(problems, 'deadLetterRetention', deadLetterRetention, 60, 1_209_600, 'SQS MessageRetentionPeriod');
   if (deadLetterRetention.toSeconds({ integral: false }) < queueRetention.toSeconds({ integral: false })) {
@@ -293,12 +410,38 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   if (props.sinkWebhookUrl !== undefined && !/^https:\/\/[^\s/]+/.test(props.sinkWebhookUrl)) {
     problems.push(`sinkWebhookUrl "${props.sinkWebhookUrl}" is not an https:// URL.`);
   }
-  const visibilityTimeout = props.visibilityTimeout ?? Duration.minutes(6);
-  const visibility = checkSeconds(problems, 'visibilityTimeout', visibilityTimeout, 0, 43_200, 'SQS VisibilityTimeout');
-  if (mode === 'buffered' && visibility < EXPRESS_MAX_DURATION_SECONDS) {
-    problems.push(
-      `visibilityTimeout is ${visibility} s, shorter than an Express execution may run (${EXPRESS_MAX_DURATION_SECONDS} s): ` +
-        'a batch still being processed would be delivered again. Use at least 300 s.',
+  const givenVisibility =
+    props.visibilityTimeout === undefined
+      ? undefined
+      : checkSeconds(problems, 'visibilityTimeout', props.visibilityTimeout, 0, 43_200, 'SQS VisibilityTimeout');
+  const givenAlarm =
+    props.oldestMessageAgeAlarmThreshold === undefined
+      ? undefined
+      : checkSeconds(problems, 'oldestMessageAgeAlarmThreshold', props.oldestMessageAgeAlarmThreshold, 60, 1_209_600);
+
+  // --- The clocks (buffered) ---------------------------------------------------------------------
+  let timing = {
+    executionBudgetSeconds: 0,
+    starterTimeoutSeconds: 0,
+    visibilityTimeoutSeconds: givenVisibility ?? 30,
+    maxReceiveCount: props.maxReceiveCount ?? 1,
+    oldestMessageAgeAlarmSeconds: givenAlarm ?? 600,
+  };
+  if (buffered && workflowOk && problems.length === 0) {
+    timing = resolveQueueTiming(
+      {
+        workflow,
+        batchSize,
+        batchWindowSeconds,
+        queueRetentionSeconds: retentionSeconds,
+        ...(givenVisibility !== undefined ? { visibilityTimeoutSeconds: givenVisibility } : {}),
+        ...(props.maxReceiveCount !== undefined ? { maxReceiveCount: props.maxReceiveCount } : {}),
+        ...(givenAlarm !== undefined ? { oldestMessageAgeAlarmSeconds: givenAlarm } : {}),
+        maxProcessingAttempts,
+        transientRetries,
+      },
+      problems,
+      warnings,
     );
   }
 
@@ -327,8 +470,18 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     problems.push(`archiveRetention is ${archiveDays} days; it must be whole days (0 keeps events indefinitely).`);
   }
 
+  // --- Reserved concurrency ------------------------------------------------------------------------
+  const reserveConcurrency = props.reserveConcurrency ?? false;
+  const reservations: Record<string, number> = {};
+  if (buffered && reserveConcurrency && bound) {
+    // Exactly the bound: E × M processor invocations, E of every per-batch function (AWS: a
+    // function's reserved concurrency must be at least its SQS event sources' maximum concurrency).
+    reservations.processor = bound.maxProcessorConcurrency;
+    for (const role of ['batch-starter', 'validator', 'batch-reporter'])
+      reservations[role] = bound.eventSourceConcurrency;
+  }
   const reserved = props.reservedConcurrency;
-  if (typeof reserved === 'number') {
+  if (!buffered && typeof reserved === 'number') {
     checkInteger(
       problems,
       'reservedConcurrency',
@@ -337,7 +490,8 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
       10_000,
       'Lambda ReservedConcurrentExecutions; 0 would stop the function',
     );
-  } else if (reserved) {
+    for (const role of ['validator', 'processor', 'failure-recorder']) reservations[role] = reserved;
+  } else if (!buffered && reserved) {
     for (const [role, value] of Object.entries(reserved)) {
       checkInteger(
         problems,
@@ -347,46 +501,32 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
         10_000,
         'Lambda ReservedConcurrentExecutions; 0 would stop the function',
       );
+      reservations[role] = value;
     }
-  }
-  const memorySize = props.memorySize ?? 512;
-  checkInteger(problems, 'memorySize', memorySize, 128, 10_240, 'Lambda MemorySize in MB');
-  const functionTimeout = props.functionTimeout ?? Duration.seconds(30);
-  checkSeconds(problems, 'functionTimeout', functionTimeout, 1, 900, 'Lambda Timeout');
-  if (mode === 'buffered' && functionTimeout.toSeconds({ integral: false }) >= EXPRESS_MAX_DURATION_SECONDS) {
-    problems.push(
-      `functionTimeout must be shorter than the ${EXPRESS_MAX_DURATION_SECONDS} s an Express execution may run.`,
-    );
   }
 
   const logLevel = props.logLevel ?? 'INFO';
   if (!FUNCTION_LOG_LEVELS.includes(logLevel))
     problems.push(`logLevel "${String(logLevel)}" is unknown; use one of ${FUNCTION_LOG_LEVELS.join(', ')}.`);
-  const pipeLogLevel = props.pipeLogLevel ?? 'ERROR';
-  if (!PIPE_LOG_LEVELS.includes(pipeLogLevel))
-    problems.push(`pipeLogLevel "${String(pipeLogLevel)}" is unknown; use one of ${PIPE_LOG_LEVELS.join(', ')}.`);
-
-  const oldestMessageAgeAlarmThreshold = props.oldestMessageAgeAlarmThreshold ?? Duration.minutes(5);
-  checkSeconds(problems, 'oldestMessageAgeAlarmThreshold', oldestMessageAgeAlarmThreshold, 60, 1_209_600);
 
   if (problems.length) throw new PipelineConfigError(problems);
-
-  // A task waits a little longer than its function may run, so a hung invoke times out while a
-  // slow one still returns its own error.
-  const workflow: WorkflowOptions = { mode, taskTimeoutSeconds: functionTimeout.toSeconds() + 10 };
-  if (props.maxConcurrency !== undefined) workflow.maxConcurrency = props.maxConcurrency;
-  if (props.retry !== undefined) workflow.retry = props.retry;
 
   return {
     source,
     topics,
     mode,
     workflow,
+    bound,
+    reserveConcurrency,
+    reservations,
     batchSize,
     batchWindowSeconds,
-    maxReceiveCount,
+    maxProcessingAttempts,
+    executionBudgetSeconds: timing.executionBudgetSeconds,
+    starterTimeout: Duration.seconds(timing.starterTimeoutSeconds),
+    maxReceiveCount: timing.maxReceiveCount,
     queueRetention,
-    visibilityTimeout,
+    visibilityTimeout: Duration.seconds(timing.visibilityTimeoutSeconds),
     deadLetterRetention,
     idempotencyExpiry,
     sinkWebhookUrl: props.sinkWebhookUrl,
@@ -395,7 +535,6 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     targetMaxEventAge,
     archive: props.archive ?? true,
     archiveRetention,
-    reservedConcurrency: reserved,
     memorySize,
     functionTimeout,
     runtime: props.runtime ?? Runtime.NODEJS_24_X,
@@ -405,11 +544,11 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     tracing: props.tracing ?? false,
     stateMachineLogLevel: props.stateMachineLogLevel ?? SfnLogLevel.ERROR,
     includeExecutionData: props.includeExecutionData ?? false,
-    pipeLogLevel,
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     alarmTopic: props.alarmTopic,
-    oldestMessageAgeAlarmThreshold,
+    oldestMessageAgeAlarmThreshold: Duration.seconds(timing.oldestMessageAgeAlarmSeconds),
     dashboardName: props.dashboardName,
+    warnings,
   };
 }

@@ -8,7 +8,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { LogLevel as SfnLogLevel } from 'aws-cdk-lib/aws-stepfunctions';
-import type { FunctionLogLevel, GenesysEventPipelineProps, PipeLogLevel } from './config.js';
+import type { FunctionLogLevel, GenesysEventPipelineProps } from './config.js';
 import { PipelineConfigError } from './source.js';
 
 /** The org id used when none is given: an obviously fake UUID. */
@@ -25,9 +25,13 @@ export const CONTEXT_KEYS = [
   'partnerEventSourceName',
   'topics',
   'mode',
+  'maxProcessorConcurrency',
+  'eventSourceConcurrency',
   'maxConcurrency',
+  'reserveConcurrency',
   'batchSize',
   'batchWindowSeconds',
+  'maxProcessingAttempts',
   'reservedConcurrency',
   'maxReceiveCount',
   'visibilityTimeoutSeconds',
@@ -40,7 +44,6 @@ export const CONTEXT_KEYS = [
   'tracing',
   'stateMachineLogLevel',
   'includeExecutionData',
-  'pipeLogLevel',
   'logRetentionDays',
   'removalPolicy',
   'alarmTopicArn',
@@ -170,9 +173,13 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): AppSetti
     partnerEventSourceName,
     topics,
     mode: oneOf('mode', ['buffered', 'direct'] as const, (v) => v.toLowerCase()),
+    maxProcessorConcurrency: int('maxProcessorConcurrency'),
+    eventSourceConcurrency: int('eventSourceConcurrency'),
     maxConcurrency: int('maxConcurrency'),
+    reserveConcurrency: bool('reserveConcurrency'),
     batchSize: int('batchSize'),
     batchWindow: seconds('batchWindowSeconds'),
+    maxProcessingAttempts: int('maxProcessingAttempts'),
     reservedConcurrency,
     maxReceiveCount: int('maxReceiveCount'),
     visibilityTimeout: seconds('visibilityTimeoutSeconds'),
@@ -187,7 +194,6 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): AppSetti
       v.toUpperCase(),
     ) as SfnLogLevel | undefined,
     includeExecutionData: bool('includeExecutionData'),
-    pipeLogLevel: oneOf<PipeLogLevel>('pipeLogLevel', ['OFF', 'ERROR', 'INFO', 'TRACE'], (v) => v.toUpperCase()),
     logRetention: logRetentionDays as RetentionDays | undefined,
     removalPolicy:
       removal === undefined ? undefined : removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,

@@ -1,8 +1,8 @@
 /**
- * The Lambda functions of the pipeline, built from the processing module's catalogue
- * (`LAMBDA_FUNCTIONS`): one `NodejsFunction` per entry, bundled locally with esbuild (no Docker),
- * arm64, on its own log group and its own role holding only the DynamoDB actions the catalogue
- * lists for it (`tablePermissions`) plus writing to its log group.
+ * The Lambda functions of the pipeline, built from the functions module's catalogue
+ * (`LAMBDA_FUNCTIONS`, `BATCH_STARTER_FUNCTION`): one `NodejsFunction` per entry, bundled locally
+ * with esbuild (no Docker), arm64, on its own log group and its own role holding only the
+ * DynamoDB actions the catalogue lists for it (`tablePermissions`) plus writing to its log group.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,8 +14,9 @@ import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { FUNCTION_ENV, type FunctionEnvName, type LambdaFunctionSpec } from '../../src/functions/index.js';
+import { FUNCTION_ENV, type FunctionEnvName, type FunctionSpec } from '../../src/functions/index.js';
 import type { PipelineConfig } from './config.js';
 import { acknowledge } from './nag.js';
 import { PipelineConfigError } from './source.js';
@@ -36,11 +37,16 @@ export interface FunctionResources {
   auditTable?: ITable;
   transcriptsTable?: ITable;
   genericEventsTable?: ITable;
+  /** The buffered state machine (for the batch starter; created after the functions it calls). */
+  stateMachine?: IStateMachine;
   /** The Genesys directory (when the deployment has one). */
   directoryTable?: ITable;
   /** The directory's refresher function, by name (when the deployment has one). */
   directoryRefresherName?: string;
 }
+
+/** Memory of the batch starter, MB: it waits for executions and holds at most one batch (≤ 6 MB) of JSON. */
+export const BATCH_STARTER_MEMORY_MB = 256;
 
 /** What the construct puts in one environment variable, and the table behind it (if any). */
 interface EnvValue {
@@ -68,9 +74,14 @@ function envValues(config: PipelineConfig, resources: FunctionResources): Record
     [E.GENERIC_EVENTS_TABLE_NAME]: optionalTable(resources.genericEventsTable),
     [E.DEAD_LETTER_TABLE_NAME]: { value: resources.deadLetterTable.tableName, table: resources.deadLetterTable },
     [E.DEAD_LETTER_EXPIRES_AFTER_SECONDS]: { value: String(config.deadLetterRetention.toSeconds()) },
-    // Only the buffered pipeline has a source queue; the batch reporter dead-letters a failed
-    // record itself on its last delivery, so the reason is kept.
-    [E.SOURCE_MAX_RECEIVE_COUNT]: { value: config.mode === 'buffered' ? String(config.maxReceiveCount) : undefined },
+    // Only buffered mode returns failed events to a queue, where the processor counts its failures.
+    [E.MAX_PROCESSING_ATTEMPTS]: {
+      value: config.mode === 'buffered' ? String(config.maxProcessingAttempts) : undefined,
+    },
+    [E.STATE_MACHINE_ARN]: { value: resources.stateMachine?.stateMachineArn },
+    [E.EXECUTION_BUDGET_SECONDS]: {
+      value: config.executionBudgetSeconds > 0 ? String(config.executionBudgetSeconds) : undefined,
+    },
     [E.SINK_WEBHOOK_URL]: { value: config.sinkWebhookUrl },
     [E.DIRECTORY_TABLE_NAME]: optionalTable(resources.directoryTable),
     [E.DIRECTORY_REFRESHER_FUNCTION_NAME]: { value: resources.directoryRefresherName },
@@ -120,23 +131,19 @@ function pascal(role: string): string {
     .join('');
 }
 
-/** Reserved concurrency for one function role, from the number-or-record prop. */
-function reservedFor(config: PipelineConfig, role: string): number | undefined {
-  const reserved = config.reservedConcurrency;
-  return typeof reserved === 'number' ? reserved : reserved?.[role];
-}
-
 /**
  * Creates one function per spec, in `scope`.
  *
+ * @param allRoles every role the pipeline builds (checks that `reservedConcurrency` names only real ones).
  * @throws PipelineConfigError when a spec names an entry file that does not exist, an
  * environment variable the construct cannot provide, or `reservedConcurrency` names an unknown role.
  */
 export function createFunctions(
   scope: Construct,
   config: PipelineConfig,
-  specs: readonly LambdaFunctionSpec[],
+  specs: readonly FunctionSpec[],
   resources: FunctionResources,
+  allRoles: readonly string[] = specs.map((s) => s.role),
 ): Record<string, NodejsFunction> {
   const values = envValues(config, resources);
   const problems: string[] = [];
@@ -151,20 +158,18 @@ export function createFunctions(
       }
     }
   }
-  const reserved = config.reservedConcurrency;
-  if (reserved !== undefined && typeof reserved !== 'number') {
-    for (const role of Object.keys(reserved)) {
-      if (!specs.some((s) => s.role === role)) {
-        problems.push(
-          `reservedConcurrency names function "${role}", which does not exist; the functions are ${specs.map((s) => s.role).join(', ')}.`,
-        );
-      }
+  for (const role of Object.keys(config.reservations)) {
+    if (!allRoles.includes(role)) {
+      problems.push(
+        `reservedConcurrency names function "${role}", which does not exist; the functions are ${allRoles.join(', ')}.`,
+      );
     }
   }
   if (problems.length) throw new PipelineConfigError(problems);
 
   const functions: Record<string, NodejsFunction> = {};
   for (const spec of specs) {
+    const starter = spec.environment.includes(FUNCTION_ENV.STATE_MACHINE_ARN);
     const id = `${pascal(spec.role)}Function`;
     const group = new Construct(scope, id);
     const logGroup = new LogGroup(group, 'LogGroup', {
@@ -203,9 +208,10 @@ export function createFunctions(
       description: spec.description,
       runtime: config.runtime,
       architecture: Architecture.ARM_64,
-      memorySize: config.memorySize,
-      timeout: config.functionTimeout,
-      reservedConcurrentExecutions: reservedFor(config, spec.role),
+      // The batch starter waits for the executions it runs: its own timeout and a modest memory.
+      memorySize: starter ? BATCH_STARTER_MEMORY_MB : config.memorySize,
+      timeout: starter ? config.starterTimeout : config.functionTimeout,
+      reservedConcurrentExecutions: config.reservations[spec.role],
       tracing: config.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       role,
       logGroup,

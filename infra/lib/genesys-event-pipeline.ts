@@ -2,29 +2,33 @@
  * `GenesysEventPipeline`: the whole AWS side of the pipeline as one construct.
  *
  * ```text
- * buffered (default, for volume):
- *   partner event bus (+ archive) → rule (DLQ, RetryPolicy) → SQS (SSE, DLQ)
- *     → EventBridge Pipe (batch, REQUEST_RESPONSE) → Step Functions Express (Map over the batch)
- *     → Lambda (idempotent) → DynamoDB; invalid/failed events → dead-letter store
+ * buffered (default, for volume; at most E × M processor invocations at once, by construction):
+ *   partner event bus (+ archive) → rule (DLQ, RetryPolicy) → SQS (SSE, DLQ backstop)
+ *     → Lambda event source mapping (BatchSize, batching window, MaximumConcurrency = E, ReportBatchItemFailures)
+ *     → batch starter (StartSyncExecution, chunk after chunk) → Step Functions Express (Map, MaxConcurrency = M)
+ *     → Lambda processor (idempotent, counts its own failures) → DynamoDB; invalid/failed events → dead-letter store
  * direct (low volume, the tutorial's shape fixed):
  *   partner event bus (+ archive) → rule (role, DLQ, RetryPolicy) → Step Functions Standard per event → …
  * ```
  *
+ * Why an event source mapping and not an EventBridge Pipe: a pipe's SQS source has no concurrency
+ * setting (only BatchSize and MaximumBatchingWindowInSeconds) and scales to about 1,000 batches at
+ * once, so the processor's demand would be 1,000 × M; the mapping's `MaximumConcurrency` simply
+ * polls no more than E batches (docs/capacity.md, "The bound").
+ *
  * The state machine is the one the local runtime executes: `buildStateMachineDefinition` from
  * `src/workflow`, with the function ARNs filled in through `DefinitionSubstitutions`.
  */
-import type { Duration } from 'aws-cdk-lib';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Annotations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { describeTopicModels, topicModels } from '../../src/events/index.js';
 import type { TypedKind } from '../../src/events/index.js';
@@ -32,7 +36,7 @@ import {
   AUDIT_INDEXES,
   GENERIC_EVENTS_BY_TOPIC_INDEX,
 } from '../../src/processing/stores/dynamodb-projection-stores.js';
-import { functionsForMode, type LambdaFunctionSpec } from '../../src/functions/index.js';
+import { BATCH_STARTER_FUNCTION, functionsForMode, type LambdaFunctionSpec } from '../../src/functions/index.js';
 import { buildStateMachineDefinition, definitionPlaceholders } from '../../src/workflow/index.js';
 import { type GenesysEventPipelineProps, type PipelineConfig, resolvePipelineConfig } from './config.js';
 import { GenesysDirectory } from './directory.js';
@@ -57,7 +61,8 @@ export type { GenesysEventPipelineProps } from './config.js';
  *   orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f',
  *   eventSourceSuffix: 'prod',
  *   topics: ['customer.start', 'customer.end', 'acd.end', 'wrapup'],
- *   reservedConcurrency: { processor: 50 },
+ *   maxProcessorConcurrency: 100, // E = 4 batches at once × M = 25 per Map
+ *   reserveConcurrency: true,
  * });
  */
 export class GenesysEventPipeline extends Construct {
@@ -75,15 +80,15 @@ export class GenesysEventPipeline extends Construct {
   readonly ruleDeadLetterQueue: sqs.Queue;
   /** The event queue (buffered mode). */
   readonly queue?: sqs.Queue;
-  /** The event queue's DLQ, after `maxReceiveCount` receives (buffered mode). */
+  /** The event queue's DLQ, after `maxReceiveCount` receives: the backstop (buffered mode). */
   readonly queueDeadLetterQueue?: sqs.Queue;
-  /** The pipe from the queue to the state machine (buffered mode). */
-  readonly pipe?: pipes.CfnPipe;
-  /** The pipe's execution role (buffered mode). */
-  readonly pipeRole?: iam.Role;
+  /** The event source mapping from the queue to the batch starter, at most E batches at once (buffered mode). */
+  readonly eventSource?: SqsEventSource;
+  /** The function the event source mapping invokes; it runs the state machine (buffered mode). */
+  readonly batchStarter?: NodejsFunction;
   /** The state machine: Express in buffered mode, Standard in direct mode. */
   readonly stateMachine: sfn.StateMachine;
-  /** The Lambda functions, by role (as in `LAMBDA_FUNCTIONS`). */
+  /** The Lambda functions, by role (as in `LAMBDA_FUNCTIONS`, and `batch-starter` in buffered mode). */
   readonly functions: Readonly<Record<string, NodejsFunction>>;
   /** Powertools idempotency records (partition key `id`, TTL `expiration`). */
   readonly idempotencyTable: dynamodb.Table;
@@ -112,6 +117,7 @@ export class GenesysEventPipeline extends Construct {
     const config = resolvePipelineConfig(props);
     this.config = config;
     this.partnerEventSourceName = config.source.name;
+    for (const warning of config.warnings) Annotations.of(this).addWarningV2('genesys-event-pipeline:config', warning);
 
     // --- The definition first: a mismatch with the function catalogue fails before anything else.
     const definitionObject = buildStateMachineDefinition(config.workflow);
@@ -232,7 +238,7 @@ export class GenesysEventPipeline extends Construct {
     }
 
     // --- Functions and state machine -----------------------------------------------------------
-    this.functions = createFunctions(this, config, specs, {
+    const resources = {
       idempotencyTable: this.idempotencyTable,
       conversationsTable: this.conversationsTable,
       deadLetterTable: this.deadLetterTable,
@@ -243,13 +249,16 @@ export class GenesysEventPipeline extends Construct {
       ...(this.directory
         ? { directoryTable: this.directory.table, directoryRefresherName: this.directory.refresher.functionName }
         : {}),
-    });
+    };
+    const buffered = config.mode === 'buffered';
+    const roles = [...specs.map((s) => s.role), ...(buffered ? [BATCH_STARTER_FUNCTION.role] : [])];
+    const functions = createFunctions(this, config, specs, resources, roles);
     // The processor reads the directory (its catalogue grant) and sends the ids it misses to the refresher.
-    if (this.directory && this.functions.processor) this.directory.grantLookups(this.functions.processor);
-    this.stateMachine = this.createStateMachine(config, definition, specs);
+    if (this.directory && functions.processor) this.directory.grantLookups(functions.processor);
+    this.stateMachine = this.createStateMachine(config, definition, specs, functions);
 
-    // --- Delivery: buffered (queue + pipe) or direct -----------------------------------------
-    if (config.mode === 'buffered') {
+    // --- Delivery: buffered (queue → event source mapping → batch starter) or direct ----------
+    if (buffered) {
       this.queueDeadLetterQueue = this.queueOf(
         'QueueDeadLetterQueue',
         config.deadLetterRetention,
@@ -260,6 +269,7 @@ export class GenesysEventPipeline extends Construct {
         enforceSSL: true,
         retentionPeriod: config.queueRetention,
         visibilityTimeout: config.visibilityTimeout,
+        // A backstop: maxReceiveCount × visibility ≥ 24 h, so throttling alone never gets there.
         deadLetterQueue: { queue: this.queueDeadLetterQueue, maxReceiveCount: config.maxReceiveCount },
       });
       // Adds the queue policy: events.amazonaws.com may send, only for this rule (aws:SourceArn).
@@ -270,9 +280,28 @@ export class GenesysEventPipeline extends Construct {
           maxEventAge: config.targetMaxEventAge,
         }),
       );
-      const { pipe, role } = this.createPipe(config, this.queue, this.stateMachine);
-      this.pipe = pipe;
-      this.pipeRole = role;
+      const starter = createFunctions(
+        this,
+        config,
+        [BATCH_STARTER_FUNCTION],
+        {
+          ...resources,
+          stateMachine: this.stateMachine,
+        },
+        roles,
+      )[BATCH_STARTER_FUNCTION.role]!;
+      this.stateMachine.grant(starter, 'states:StartSyncExecution');
+      this.batchStarter = starter;
+      functions[BATCH_STARTER_FUNCTION.role] = starter;
+      // The bound: Lambda polls no more than E batches at once, and each starter runs one
+      // execution at a time, each at most M processor invocations at once.
+      this.eventSource = new SqsEventSource(this.queue, {
+        batchSize: config.batchSize,
+        maxBatchingWindow: config.batchWindowSeconds > 0 ? Duration.seconds(config.batchWindowSeconds) : undefined,
+        maxConcurrency: config.bound!.eventSourceConcurrency,
+        reportBatchItemFailures: true,
+      });
+      starter.addEventSource(this.eventSource);
     } else {
       // The tutorial's shape, fixed: one Standard execution per event, with a role, a DLQ and a
       // retry policy on the target (StartExecution is throttled; EventBridge retries it).
@@ -285,6 +314,8 @@ export class GenesysEventPipeline extends Construct {
       );
     }
 
+    this.functions = functions;
+
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       partnerEventSourceName: config.source.name,
       eventBus: this.eventBus,
@@ -292,10 +323,10 @@ export class GenesysEventPipeline extends Construct {
       ruleDeadLetterQueue: this.ruleDeadLetterQueue,
       queue: this.queue,
       queueDeadLetterQueue: this.queueDeadLetterQueue,
-      pipe: this.pipe,
       deadLetterTable: this.deadLetterTable,
       stateMachine: this.stateMachine,
-      functions: this.functions,
+      functions,
+      processorConcurrencyBound: config.bound?.maxProcessorConcurrency,
       tables: {
         idempotency: this.idempotencyTable,
         conversations: this.conversationsTable,
@@ -307,6 +338,7 @@ export class GenesysEventPipeline extends Construct {
       },
       powertools: { namespace: config.metricsNamespace, serviceName: config.serviceName },
       oldestMessageAgeThreshold: config.oldestMessageAgeAlarmThreshold,
+      visibilityTimeout: config.visibilityTimeout,
       alarmTopic: config.alarmTopic,
       dashboardName: config.dashboardName,
     });
@@ -333,10 +365,10 @@ export class GenesysEventPipeline extends Construct {
     });
   }
 
-  private logGroup(id: string, service: 'states' | 'pipes', config: PipelineConfig): logs.LogGroup {
+  private logGroup(id: string, service: 'states', config: PipelineConfig): logs.LogGroup {
     // The /aws/vendedlogs/ prefix keeps CloudWatch Logs resource policies small (AWS guidance
-    // for Step Functions and Pipes log delivery). A named group is deleted with the stack, so a
-    // redeploy can create it again.
+    // for Step Functions log delivery). A named group is deleted with the stack, so a redeploy
+    // can create it again.
     const name = `/aws/vendedlogs/${service}/${Stack.of(this).stackName}-${this.node.id}-${id}`;
     return new logs.LogGroup(this, id, {
       logGroupName: name,
@@ -349,10 +381,11 @@ export class GenesysEventPipeline extends Construct {
     config: PipelineConfig,
     definition: string,
     specs: readonly LambdaFunctionSpec[],
+    functions: Readonly<Record<string, NodejsFunction>>,
   ): sfn.StateMachine {
     const logGroup = this.logGroup('StateMachineLogs', 'states', config);
     // Each `${Placeholder}` of the definition → the ARN of the function built from that catalogue entry.
-    const functionArns = specs.map((spec) => this.functions[spec.role]!.functionArn);
+    const functionArns = specs.map((spec) => functions[spec.role]!.functionArn);
     const substitutions = Object.fromEntries(specs.map((spec, i) => [spec.placeholder, functionArns[i]!]));
     const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromString(definition),
@@ -393,61 +426,5 @@ export class GenesysEventPipeline extends Construct {
       );
     }
     return stateMachine;
-  }
-
-  private createPipe(
-    config: PipelineConfig,
-    queue: sqs.Queue,
-    stateMachine: sfn.StateMachine,
-  ): { pipe: pipes.CfnPipe; role: iam.Role } {
-    const stack = Stack.of(this);
-    const role = new iam.Role(this, 'PipeRole', {
-      assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-      description: 'EventBridge Pipe: read the Genesys event queue, run the state machine synchronously',
-    });
-    // Source: receive, delete and read attributes of this queue only.
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-        resources: [queue.queueArn],
-      }),
-    );
-    // Target: the REQUEST_RESPONSE invocation type calls StartSyncExecution on this state machine only.
-    role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['states:StartSyncExecution'], resources: [stateMachine.stateMachineArn] }),
-    );
-
-    let logConfiguration: pipes.CfnPipe.PipeLogConfigurationProperty | undefined;
-    if (config.pipeLogLevel !== 'OFF') {
-      const logGroup = this.logGroup('PipeLogs', 'pipes', config);
-      logGroup.grantWrite(role);
-      logConfiguration = {
-        level: config.pipeLogLevel,
-        cloudwatchLogsLogDestination: { logGroupArn: logGroup.logGroupArn },
-      };
-    }
-
-    const pipe = new pipes.CfnPipe(this, 'Pipe', {
-      roleArn: role.roleArn,
-      description: 'Genesys event queue → state machine (batches, synchronous, partial batch failures)',
-      desiredState: 'RUNNING',
-      source: queue.queueArn,
-      sourceParameters: {
-        sqsQueueParameters: { batchSize: config.batchSize, maximumBatchingWindowInSeconds: config.batchWindowSeconds },
-      },
-      target: stateMachine.stateMachineArn,
-      targetParameters: {
-        // Synchronous (StartSyncExecution): the execution's output {"batchItemFailures":
-        // [{"itemIdentifier": <messageId>}]} tells the pipe which messages to leave on the queue
-        // for retry; the rest are deleted. A failed execution retries the whole batch.
-        stepFunctionStateMachineParameters: { invocationType: 'REQUEST_RESPONSE' },
-      },
-      logConfiguration,
-    });
-    // The role and its policy must exist before the pipe validates its permissions.
-    pipe.node.addDependency(role);
-    return { pipe, role };
   }
 }

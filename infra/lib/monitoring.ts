@@ -1,9 +1,10 @@
 /**
  * Alarms and the CloudWatch dashboard of the pipeline.
  *
- * Every alarm answers "is an event being lost, stuck or failing?": dead-letter queues with
- * messages, the oldest queued event getting old, state machine failures / timeouts / throttles,
- * function errors and throttles, and pipe execution failures.
+ * Every alarm answers "is an event being lost, stuck or failing?": events the rule could not even
+ * put in its DLQ (lost), dead-letter queues with messages, the oldest queued event older than
+ * twice the visibility timeout, state machine failures / timeouts / throttles, and every
+ * function's errors and throttles (a processor throttle means the bound is not reserved).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,13 +12,12 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus, IRule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
-/** What {@link PipelineMonitoring} watches. Queue and pipe are absent in direct mode. */
+/** What {@link PipelineMonitoring} watches. The queue is absent in direct mode. */
 export interface PipelineMonitoringProps {
   /** The partner event source name (dimension of the `Events` metric). */
   readonly partnerEventSourceName: string;
@@ -27,20 +27,22 @@ export interface PipelineMonitoringProps {
   readonly ruleDeadLetterQueue: IQueue;
   /** The event queue (buffered mode). */
   readonly queue?: IQueue;
-  /** Messages the pipe failed `maxReceiveCount` times (buffered mode). */
+  /** Messages received `maxReceiveCount` times: the backstop (buffered mode). */
   readonly queueDeadLetterQueue?: IQueue;
-  /** The pipe (buffered mode). */
-  readonly pipe?: CfnPipe;
   /** The dead-letter store (a table): invalid and permanently failed events, with their reason. */
   readonly deadLetterTable: dynamodb.ITable;
   readonly stateMachine: IStateMachine;
   /** The functions, by role. */
   readonly functions: Readonly<Record<string, IFunction>>;
+  /** Buffered: E × M, drawn on the processor's concurrency graph. */
+  readonly processorConcurrencyBound?: number;
   readonly tables: Readonly<Record<string, dynamodb.ITable>>;
   /** Namespace and `service` dimension of the functions' Powertools metrics. */
   readonly powertools: { readonly namespace: string; readonly serviceName: string };
   /** Alarm when the oldest queued event is older than this. */
   readonly oldestMessageAgeThreshold: Duration;
+  /** The event queue's visibility timeout (for the alarm's description). */
+  readonly visibilityTimeout?: Duration;
   /** Notified on ALARM and OK. */
   readonly alarmTopic?: ITopic;
   readonly dashboardName?: string;
@@ -81,7 +83,22 @@ export class PipelineMonitoring extends Construct {
     const visible = (queue: IQueue) =>
       queue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' });
 
+    const ruleMetric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/Events',
+        metricName,
+        dimensionsMap: { EventBusName: props.eventBus.eventBusName, RuleName: props.rule.ruleName },
+        period: ONE_MINUTE,
+        statistic: 'Sum',
+      });
+
     // --- Lost or parked events ---------------------------------------------------------------
+    add(
+      'RuleInvocationsFailedToBeSentToDlq',
+      ruleMetric('InvocationsFailedToBeSentToDlq'),
+      1,
+      'Events LOST: the rule could not deliver them to its target and could not put them in its DLQ either (DLQ deleted, or its policy changed). Replay the time window from the archive (docs/deploy.md).',
+    );
     add(
       'RuleDeadLetterQueueMessages',
       visible(props.ruleDeadLetterQueue),
@@ -93,7 +110,7 @@ export class PipelineMonitoring extends Construct {
         'QueueDeadLetterQueueMessages',
         visible(props.queueDeadLetterQueue),
         1,
-        'Batches the pipe failed maxReceiveCount times. Inspect the state machine logs, fix, then redrive the DLQ to the source queue.',
+        'Messages received maxReceiveCount times (the backstop; throttling alone cannot get there in 24 h): the pipeline could not handle them (starter or state machine failing). Inspect the logs, fix, then redrive the DLQ to the source queue (docs/deploy.md).',
       );
     }
     // The functions only ever write to the dead-letter table to dead-letter an event (TTL expiry
@@ -111,7 +128,7 @@ export class PipelineMonitoring extends Construct {
         'QueueOldestMessageAge',
         props.queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
         props.oldestMessageAgeThreshold.toSeconds(),
-        `The oldest queued event is older than ${props.oldestMessageAgeThreshold.toSeconds()} s: processing is behind or stopped (pipe disabled? throttling?).`,
+        `The oldest queued event is older than ${props.oldestMessageAgeThreshold.toSeconds()} s${props.visibilityTimeout ? ` (the visibility timeout is ${props.visibilityTimeout.toSeconds()} s)` : ''}: processing is behind the backlog, or events keep being handed back (event source mapping disabled? throttling? failing processor?).`,
       );
     }
 
@@ -147,27 +164,11 @@ export class PipelineMonitoring extends Construct {
         `${name}FunctionThrottles`,
         fn.metricThrottles({ period: ONE_MINUTE, statistic: 'Sum' }),
         1,
-        `The ${role} function was throttled (reserved concurrency reached?). Work is retried, but throughput is capped.`,
+        role === 'processor'
+          ? 'The processor was throttled: the account ran out of concurrency for it (set reserveConcurrency to reserve the bound). Throttled events are retried and handed back to the queue, never dead-lettered.'
+          : `The ${role} function was throttled (account concurrency exhausted, or its reserved concurrency reached). Work is retried or handed back to the queue.`,
       );
     }
-    // EventBridge Pipes metrics (namespace AWS/EventBridge/Pipes, dimension PipeName).
-    const pipeMetric = (pipe: CfnPipe, metricName: string): cloudwatch.Metric =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/EventBridge/Pipes',
-        metricName,
-        dimensionsMap: { PipeName: pipe.ref },
-        period: ONE_MINUTE,
-        statistic: 'Sum',
-      });
-    if (props.pipe) {
-      add(
-        'PipeExecutionsFailed',
-        pipeMetric(props.pipe, 'ExecutionFailed'),
-        1,
-        'Pipe executions failed: the whole batch returns to the queue (state machine failed or timed out, or the pipe lacks a permission).',
-      );
-    }
-
     this.alarms = alarms;
 
     // --- Dashboard -----------------------------------------------------------------------------
@@ -209,15 +210,9 @@ export class PipelineMonitoring extends Construct {
         }),
       ]),
       graph('Rule delivery failures', [
-        eventsMetric('FailedInvocations', { EventBusName: busName, RuleName: ruleName }).with({
-          label: 'Failed invocations',
-        }),
-        eventsMetric('InvocationsSentToDlq', { EventBusName: busName, RuleName: ruleName }).with({
-          label: 'Sent to DLQ',
-        }),
-        eventsMetric('InvocationsFailedToBeSentToDlq', { EventBusName: busName, RuleName: ruleName }).with({
-          label: 'Failed to reach DLQ (lost)',
-        }),
+        ruleMetric('FailedInvocations').with({ label: 'Failed invocations' }),
+        ruleMetric('InvocationsSentToDlq').with({ label: 'Sent to DLQ' }),
+        ruleMetric('InvocationsFailedToBeSentToDlq').with({ label: 'Failed to reach DLQ (lost)' }),
       ]),
       graph('Dead-letter queues (messages visible)', [
         visible(props.ruleDeadLetterQueue).with({ label: 'Rule target DLQ' }),
@@ -229,8 +224,9 @@ export class PipelineMonitoring extends Construct {
           .with({ label: 'Write units' }),
       ]),
     );
-    if (props.queue && props.pipe) {
-      const pipe = props.pipe;
+    if (props.queue) {
+      const processor = props.functions.processor;
+      const bound = props.processorConcurrencyBound;
       dashboard.addWidgets(
         graph('Queue depth', [
           visible(props.queue).with({ label: 'Visible' }),
@@ -241,13 +237,20 @@ export class PipelineMonitoring extends Construct {
         graph('Oldest queued event (s)', [
           props.queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
         ]),
-        graph('Pipe executions', [
-          pipeMetric(pipe, 'Invocations').with({ label: 'Invocations' }),
-          pipeMetric(pipe, 'ExecutionFailed').with({ label: 'Failed' }),
-          pipeMetric(pipe, 'ExecutionPartiallyFailed').with({ label: 'Partially failed' }),
-          pipeMetric(pipe, 'ExecutionThrottled').with({ label: 'Throttled' }),
-          pipeMetric(pipe, 'ExecutionTimeout').with({ label: 'Timed out' }),
-        ]),
+        new cloudwatch.GraphWidget({
+          title: 'Processor concurrency and its bound (E × M)',
+          left: processor
+            ? [
+                processor
+                  .metric('ConcurrentExecutions', { period: ONE_MINUTE, statistic: 'Maximum' })
+                  .with({ label: 'Processor concurrency' }),
+                processor.metricThrottles({ period: ONE_MINUTE, statistic: 'Sum' }).with({ label: 'Throttles' }),
+              ]
+            : [],
+          leftAnnotations: bound ? [{ value: bound, label: `Bound E × M = ${bound}` }] : [],
+          width: 8,
+          height: 6,
+        }),
       );
     }
     dashboard.addWidgets(

@@ -1,7 +1,8 @@
 /**
  * The Lambda functions the state machine definitions call, described so that the CDK app can
  * create them in a loop: entry file, placeholder in the definition, environment variables read
- * and the DynamoDB actions needed on each table.
+ * and the DynamoDB actions needed on each table — and the batch starter, which the SQS event
+ * source mapping invokes and which starts the buffered state machine.
  *
  * The handlers themselves live in `src/functions/<role>.ts` (thin entry points over
  * `src/processing`); this module only describes them and does not import them.
@@ -42,11 +43,14 @@ export const FUNCTION_ENV = {
   /** Seconds a dead-letter entry lives (default 1209600 = 14 days, as SQS's longest retention). */
   DEAD_LETTER_EXPIRES_AFTER_SECONDS: 'DEAD_LETTER_EXPIRES_AFTER_SECONDS',
   /**
-   * The source queue's `maxReceiveCount` (redrive policy). On the last delivery the batch reporter
-   * dead-letters a failed record with its reason instead of handing it back to the queue. Unset:
-   * failed records always go back to the queue (and its own DLQ catches them, without a reason).
+   * Buffered mode: the processor counts an event's transient failures (in the idempotency table)
+   * and dead-letters it on the attempt that reaches this many. Unset (direct mode): no counting.
    */
-  SOURCE_MAX_RECEIVE_COUNT: 'SOURCE_MAX_RECEIVE_COUNT',
+  MAX_PROCESSING_ATTEMPTS: 'MAX_PROCESSING_ATTEMPTS',
+  /** The batch starter: ARN of the buffered (Express) state machine it runs with StartSyncExecution. */
+  STATE_MACHINE_ARN: 'STATE_MACHINE_ARN',
+  /** The batch starter: worst-case seconds of one execution; it starts a chunk only with that much time left. */
+  EXECUTION_BUDGET_SECONDS: 'EXECUTION_BUDGET_SECONDS',
   /** Optional: an HTTPS URL the webhook sink POSTs every new event to (see docs/processing.md). */
   SINK_WEBHOOK_URL: 'SINK_WEBHOOK_URL',
   /**
@@ -85,22 +89,26 @@ export interface TablePermission {
 }
 
 /** One Lambda function of the pipeline. */
-export interface LambdaFunctionSpec {
+export interface FunctionSpec {
   /** Short role name, e.g. `validator`. */
   role: string;
   /** Entry file, from the repository root, e.g. `src/functions/validator.ts`. */
   entry: string;
   /** Exported handler name. */
   handler: 'handler';
-  /** Definition substitution placeholder without `${}`, e.g. `ValidatorFunctionArn`. */
-  placeholder: string;
   /** Environment variables it reads (names from {@link FUNCTION_ENV}). */
   environment: readonly FunctionEnvName[];
   /** DynamoDB permissions it needs. */
   tablePermissions: readonly TablePermission[];
-  /** The workflow modes whose definition calls it. */
+  /** The workflow modes that use it. */
   modes: readonly WorkflowMode[];
   description: string;
+}
+
+/** A function the state machine definition calls. */
+export interface LambdaFunctionSpec extends FunctionSpec {
+  /** Definition substitution placeholder without `${}`, e.g. `ValidatorFunctionArn`. */
+  placeholder: string;
 }
 
 const POWERTOOLS = [
@@ -124,7 +132,7 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
     tablePermissions: [DEAD_LETTER_WRITE],
     modes: ['buffered', 'direct'],
     description:
-      'Validates Genesys events (a Pipe batch of SQS records, or one EventBridge event); dead-letters invalid ones with their problems.',
+      'Validates Genesys events (a batch of SQS records, or one EventBridge event); dead-letters invalid ones with their problems.',
   },
   {
     role: 'processor',
@@ -141,6 +149,7 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
       FUNCTION_ENV.GENERIC_EVENTS_TABLE_NAME,
       FUNCTION_ENV.DEAD_LETTER_TABLE_NAME,
       FUNCTION_ENV.DEAD_LETTER_EXPIRES_AFTER_SECONDS,
+      FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS,
       FUNCTION_ENV.SINK_WEBHOOK_URL,
       FUNCTION_ENV.DIRECTORY_TABLE_NAME,
       FUNCTION_ENV.DIRECTORY_REFRESHER_FUNCTION_NAME,
@@ -174,23 +183,18 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
     ],
     modes: ['buffered', 'direct'],
     description:
-      "Processes one Genesys event exactly once in effect (Powertools idempotency): its family's projection, then the configured sinks.",
+      "Processes one Genesys event exactly once in effect (Powertools idempotency): its family's projection, then the configured sinks; counts its own failures.",
   },
   {
     role: 'batch-reporter',
     entry: 'src/functions/batch-reporter.ts',
     handler: 'handler',
     placeholder: FUNCTION_PLACEHOLDERS.batchReporter,
-    environment: [
-      FUNCTION_ENV.SOURCE_MAX_RECEIVE_COUNT,
-      FUNCTION_ENV.DEAD_LETTER_TABLE_NAME,
-      FUNCTION_ENV.DEAD_LETTER_EXPIRES_AFTER_SECONDS,
-      ...POWERTOOLS,
-    ],
-    tablePermissions: [DEAD_LETTER_WRITE],
+    environment: [...POWERTOOLS],
+    tablePermissions: [],
     modes: ['buffered'],
     description:
-      "Counts a batch's outcomes and returns the Pipes partial-batch-failure response; dead-letters failures on their last delivery.",
+      "Counts a batch's outcomes and returns the partial-batch response: throttled and failed events go back to the queue.",
   },
   {
     role: 'failure-recorder',
@@ -204,7 +208,28 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
   },
 ];
 
-/** The functions a workflow mode needs. */
+/**
+ * The batch starter (buffered mode): invoked by the SQS event source mapping, not by the state
+ * machine; it starts the state machine. Its permission to do so is granted by the construct.
+ */
+export const BATCH_STARTER_FUNCTION: FunctionSpec = {
+  role: 'batch-starter',
+  entry: 'src/functions/batch-starter.ts',
+  handler: 'handler',
+  environment: [
+    FUNCTION_ENV.STATE_MACHINE_ARN,
+    FUNCTION_ENV.EXECUTION_BUDGET_SECONDS,
+    FUNCTION_ENV.DEAD_LETTER_TABLE_NAME,
+    FUNCTION_ENV.DEAD_LETTER_EXPIRES_AFTER_SECONDS,
+    ...POWERTOOLS,
+  ],
+  tablePermissions: [DEAD_LETTER_WRITE],
+  modes: ['buffered'],
+  description:
+    'Runs the buffered state machine (StartSyncExecution) over an SQS batch, chunk after chunk, and returns the partial-batch response.',
+};
+
+/** The functions a workflow mode's definition calls. */
 export function functionsForMode(mode: WorkflowMode): LambdaFunctionSpec[] {
   return LAMBDA_FUNCTIONS.filter((f) => f.modes.includes(mode));
 }

@@ -1,14 +1,15 @@
 /**
  * Lambda entry point of the processor. Reads IDEMPOTENCY_TABLE_NAME,
  * IDEMPOTENCY_EXPIRES_AFTER_SECONDS, CONVERSATIONS_TABLE_NAME, DEAD_LETTER_TABLE_NAME,
- * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, the projection tables of the other families
- * (AGENT_STATE_TABLE_NAME, AUDIT_TABLE_NAME, TRANSCRIPTS_TABLE_NAME, GENERIC_EVENTS_TABLE_NAME: an
- * event of a family whose table is not set is dead-lettered with a reason saying so),
- * SINK_WEBHOOK_URL, DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME (names for the
- * sinks' `context.directory`).
+ * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, MAX_PROCESSING_ATTEMPTS, the projection tables
+ * of the other families (AGENT_STATE_TABLE_NAME, AUDIT_TABLE_NAME, TRANSCRIPTS_TABLE_NAME,
+ * GENERIC_EVENTS_TABLE_NAME: an event of a family whose table is not set is dead-lettered with a
+ * reason saying so), SINK_WEBHOOK_URL, DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME
+ * (names for the sinks' `context.directory`).
  *
- * Transient failures leave as `TransientProcessingError` (the state machine retries them);
- * permanent ones are dead-lettered and reported as `dead-lettered`.
+ * Transient failures leave as a short `TransientProcessingError` (the state machine retries them);
+ * permanent ones — and, with MAX_PROCESSING_ATTEMPTS, the attempt that reaches the limit — are
+ * dead-lettered and reported as `dead-lettered`.
  */
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -26,6 +27,7 @@ import {
   DynamoDbGenericEventStore,
   DynamoDbTranscriptStore,
 } from '../processing/stores/dynamodb-projection-stores.js';
+import { DynamoDbFailureCounter } from '../processing/stores/dynamodb-failure-counter.js';
 import { directoryFromEnv } from './directory.js';
 import { deadLetterStore, dynamoDbClient, observability, positiveIntEnv, requireEnv } from './environment.js';
 import type { Env } from './environment.js';
@@ -56,16 +58,18 @@ export function processorFromEnv(env: Env): Processor {
   const webhook = env[FUNCTION_ENV.SINK_WEBHOOK_URL]?.trim();
   if (webhook) sinks.push(new WebhookSink({ url: webhook }));
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);
+  const maxAttempts = positiveIntEnv(env, FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS);
+  const idempotencyTable = requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME);
   const directory = directoryFromEnv(env, client);
   return createProcessor({
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME),
-      awsSdkV3Client: client,
-    }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: idempotencyTable, awsSdkV3Client: client }),
     sinks,
     ...(directory ? { directory } : {}),
     deadLetters: deadLetterStore(env, client),
     ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}),
+    ...(maxAttempts !== undefined
+      ? { failures: { counter: new DynamoDbFailureCounter({ tableName: idempotencyTable, client }), maxAttempts } }
+      : {}),
     logger: log,
   });
 }

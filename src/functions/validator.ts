@@ -11,7 +11,7 @@ import { deadLetterStore, dynamoDbClient, observability } from './environment.js
 const { logger, log, metrics } = observability(process.env);
 let validator: ReturnType<typeof createValidator> | undefined;
 
-/** Validates a Pipe batch or one EventBridge event; dead-letters invalid events. */
+/** Validates a batch of SQS records or one EventBridge event; dead-letters invalid events. */
 export async function handler(request: ValidatorRequest, context?: Context): Promise<ValidationResult> {
   if (context) logger.addContext(context);
   validator ??= createValidator({ deadLetters: deadLetterStore(process.env, dynamoDbClient()), logger: log });

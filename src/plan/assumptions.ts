@@ -9,7 +9,7 @@ import { figure } from './figure.js';
 /** Seconds in the planner's billing month: 30 days. */
 export const MONTH_SECONDS = 30 * 86_400;
 
-/** Bytes per billing chunk: EventBridge events, SQS and Pipes requests are billed per 64 KB. */
+/** Bytes per billing chunk: EventBridge events and SQS requests are billed per 64 KB. */
 export const BILLING_CHUNK_BYTES = 64 * 1024;
 
 /** Number of 64 KB billing chunks a payload of `bytes` counts as (at least one). */
@@ -24,7 +24,31 @@ export const ASSUMPTIONS = {
     1_024,
     'bytes per record',
     'model assumption',
-    'messageId, receiptHandle, attributes, md5 and ARN that Pipes adds around each SQS message body in the batch it sends to Step Functions',
+    'messageId, receiptHandle, attributes, md5 and ARN that an SQS event source mapping adds around each message body in the batch it invokes the function with',
+  ),
+  executionRecordEnvelopeBytes: figure(
+    200,
+    'bytes per record',
+    'src/processing/batch-starter.ts (this project)',
+    'the batch starter passes each execution only messageId, the body and three attributes of each record',
+  ),
+  bodyEscapingFactor: figure(
+    1.1,
+    'factor',
+    'model assumption',
+    'the event travels as a JSON string inside the execution input: its quotes are escaped (about 10 % more for Genesys events)',
+  ),
+  startSyncOverheadMs: figure(
+    50,
+    'ms per execution',
+    'model assumption',
+    'a StartSyncExecution call beyond the execution itself (request, start, response), as the batch starter waits for it',
+  ),
+  starterMemoryMb: figure(
+    256,
+    'MB',
+    'infra/lib/functions.ts (this project)',
+    'the batch starter is billed for the whole time it waits for its executions, at this memory',
   ),
   expressBilledMemoryMb: figure(
     64,
@@ -41,14 +65,14 @@ export const ASSUMPTIONS = {
   idlePollers: figure(
     5,
     'pollers',
-    'model assumption',
-    'an idle SQS-source pipe long-polls with the five initial pollers, 20 s per ReceiveMessage: a floor on receive requests',
+    'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html',
+    'at low traffic Lambda scales back to five concurrent batches; the further optimisation to two is "not available when you enable the maximum concurrency setting": a floor on receive requests',
   ),
   longPollSeconds: figure(
     20,
     's',
-    'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html',
-    'maximum long-polling wait',
+    'model assumption',
+    'Lambda uses long polling on an SQS event source; the wait it uses is not documented, the SQS maximum (20 s) is assumed',
   ),
   idempotencyWritesPerEvent: figure(
     2,
@@ -140,11 +164,11 @@ export const ASSUMPTIONS = {
     'model assumption',
     'recommendations fit the steady-state path (batch fill + execution) in half the target, leaving the rest for cold starts and retries',
   ),
-  pipeUtilisationTarget: figure(
+  boundUtilisationTarget: figure(
     0.8,
     'fraction',
     'model assumption',
-    'recommendations keep pipe concurrency at or below 80 % of its quota',
+    'recommendations size the bound E × M so that the peak uses at most 80 % of it',
   ),
   retryBaseDelaySeconds: figure(
     1,

@@ -1,14 +1,14 @@
 /**
  * Steady-state capacity of the buffered topology:
- * partner bus → rule → SQS → Pipe (batch) → Step Functions Express (sync) → Validate, Map over
- * the batch (MaxConcurrency) → Process per event (→ DynamoDB), ReportBatch.
+ * partner bus → rule → SQS → Lambda event source mapping (at most E batches at once) → batch
+ * starter → Step Functions Express (sync; Validate, Map over the batch with MaxConcurrency M,
+ * ReportBatch) → Process per event (→ DynamoDB).
  *
- * How concurrency works here: the pipe runs one synchronous Express execution per batch and
- * keeps E = (λ / b) × T executions in flight (Little's law; T = execution duration), up to its
- * SQS-source concurrency. MaxConcurrency bounds the Process invocations inside one execution
- * only, so Lambda concurrency is ≈ min(E_max × MaxConcurrency, λ × d_process): the pipe's
- * concurrency times MaxConcurrency is the global bound, and reserved concurrency on the Process
- * function is the one to set for a hard cap.
+ * The bound: the mapping polls no more than E batches at once (`ScalingConfig.MaximumConcurrency`),
+ * each batch is one starter running its executions one after another, and each execution runs at
+ * most M Process invocations at once. So Process never runs more than E × M at once, and its
+ * concurrency is min(E × M, λ × d_process) (Little's law); E batches of b events each busy the
+ * starter for T_starter bound the throughput at E × b / T_starter.
  */
 import { batchGeometry } from './batching.js';
 import type { BatchGeometry } from './batching.js';
@@ -25,10 +25,12 @@ export interface BufferedCapacity extends CapacityResult {
   readonly geometry: BatchGeometry;
   /** Batches under a backlog (full). */
   readonly fullBatch: BatchGeometry;
-  /** Concurrent pipe executions (= Express executions in flight) at the peak rate. */
-  readonly pipeConcurrency: number;
-  /** The pipe's concurrency limit: min(per-pipe SQS limit, account limit). */
-  readonly pipeConcurrencyLimit: number;
+  /** Batches in flight (= batch starters running) at the peak rate. */
+  readonly batchesInFlight: number;
+  /** E: the most batches in flight. */
+  readonly eventSourceConcurrency: number;
+  /** E × M: the most Process invocations at once. */
+  readonly bound: number;
 }
 
 /**
@@ -41,15 +43,17 @@ export function bufferedCapacity(inputs: PlanInputs, quotas: RegionQuotas): Buff
   const rate = inputs.peakRate;
   const g = batchGeometry(inputs, quotas, rate);
   const full = batchGeometry(inputs, quotas, Infinity);
-  const execS = g.executionMs / 1_000;
-  const fullExecS = full.executionMs / 1_000;
-  const pipeConcurrency = g.executionsPerSecond * execS;
-  const pipeLimit = Math.min(quotas.pipes.sqsPipeConcurrency.value, quotas.pipes.accountConcurrency.value);
+  const starterS = g.starterMs / 1_000;
+  const fullStarterS = full.starterMs / 1_000;
+  const e = inputs.eventSourceConcurrency;
+  const bound = inputs.maxProcessorConcurrency;
+  const batchesInFlight = g.batchesPerSecond * starterS;
   const processS = inputs.processMs / 1_000;
 
   const validate = g.executionsPerSecond * (inputs.validateMs / 1_000);
   const summarize = g.executionsPerSecond * (inputs.summarizeMs / 1_000);
-  const process = Math.min(rate * processS, pipeLimit * g.mapConcurrency);
+  const process = Math.min(rate * processS, bound);
+  const starter = Math.min(e, batchesInFlight);
   const perBatchS = (inputs.validateMs + inputs.summarizeMs) / 1_000;
 
   const checks: Check[] = [
@@ -66,24 +70,25 @@ export function bufferedCapacity(inputs: PlanInputs, quotas: RegionQuotas): Buff
       source: quotas.eventBridge.invocationsPerSecond.source,
     }),
     check({
-      id: 'pipes.concurrency',
-      name: 'Pipe concurrency (SQS source)',
-      demand: pipeConcurrency,
-      limit: pipeLimit,
-      unit: 'concurrent executions',
+      id: 'eventSource.concurrency',
+      name: `Event source concurrency E = ${e} (the bound ${bound} = ${e} × ${inputs.maxConcurrency})`,
+      demand: batchesInFlight,
+      limit: e,
+      unit: 'batches in flight',
       kind: 'limit',
-      maxEventRate: (pipeLimit * full.batch) / fullExecS,
-      consequence: 'the pipe cannot start more executions: the SQS backlog grows until messages expire',
-      source: quotas.pipes.sqsPipeConcurrency.source,
+      maxEventRate: (e * full.batch) / fullStarterS,
+      consequence:
+        'the mapping polls no more batches: the backlog grows (safely, in SQS) until the rate drops; raise maxProcessorConcurrency',
+      source: quotas.eventSourceMapping.maxConcurrency.source,
     }),
     check({
       id: 'sqs.inFlight',
       name: 'SQS in-flight messages',
-      demand: rate * (execS + g.fillMs / 1_000),
+      demand: rate * (starterS + g.fillMs / 1_000),
       limit: quotas.sqs.inFlightMessages.value,
       unit: 'messages',
       kind: 'limit',
-      maxEventRate: Math.max(0, quotas.sqs.inFlightMessages.value - full.batch) / fullExecS,
+      maxEventRate: Math.max(0, quotas.sqs.inFlightMessages.value - full.batch) / fullStarterS,
       consequence: 'ReceiveMessage returns nothing more until messages are deleted: throughput stalls',
       source: quotas.sqs.inFlightMessages.source,
     }),
@@ -94,45 +99,63 @@ export function bufferedCapacity(inputs: PlanInputs, quotas: RegionQuotas): Buff
       limit: quotas.stepFunctions.expressStartExecution.refillPerSecond.value,
       unit: 'executions/s',
       kind: 'limit',
-      maxEventRate: quotas.stepFunctions.expressStartExecution.refillPerSecond.value * full.batch,
-      consequence: 'executions are throttled and the pipe retries the batch',
+      maxEventRate: quotas.stepFunctions.expressStartExecution.refillPerSecond.value * full.eventsPerExecution,
+      consequence: 'StartSyncExecution calls are throttled; the batch starter retries, then hands the batch back',
       source: quotas.stepFunctions.expressStartExecution.refillPerSecond.source,
     }),
     check({
       id: 'stepFunctions.expressDuration',
       name: 'Express execution duration (full batch)',
-      demand: fullExecS,
-      limit: Math.min(quotas.stepFunctions.expressMaxDurationSeconds.value, quotas.pipes.maxExecutionSeconds.value),
+      demand: full.executionMs / 1_000,
+      limit: quotas.stepFunctions.expressMaxDurationSeconds.value,
       unit: 's',
       kind: 'limit',
       maxEventRate: null,
       consequence:
-        'executions time out (States.Timeout) and the whole batch returns to the queue: lower the batch size or raise MaxConcurrency',
+        'executions time out (States.Timeout) and their events return to the queue: lower the batch size or raise MaxConcurrency',
       source: quotas.stepFunctions.expressMaxDurationSeconds.source,
     }),
-    ...lambdaChecks(inputs, quotas, { validate, process: rate * processS, summarize }, processS, perBatchS, full.batch),
+    check({
+      id: 'lambda.starterDuration',
+      name: 'Batch starter duration (full batch, its executions one after another)',
+      demand: fullStarterS,
+      limit: quotas.lambda.maxTimeoutSeconds.value,
+      unit: 's',
+      kind: 'limit',
+      maxEventRate: null,
+      consequence: 'the starter would time out before its last executions: lower the batch size',
+      source: quotas.lambda.maxTimeoutSeconds.source,
+    }),
+    ...lambdaChecks(
+      inputs,
+      quotas,
+      { validate, process, summarize, starter },
+      processS,
+      perBatchS / g.eventsPerExecution + starterS / g.batch,
+      1,
+    ),
     ...dynamodbChecks(inputs, quotas, rate),
     check({
-      id: 'stepFunctions.batchPayload',
-      name: 'Batch size within the 256 KiB Step Functions input',
+      id: 'lambda.batchPayload',
+      name: 'Batch within the 6 MB invocation payload',
       demand: inputs.batchSize,
       limit: g.payloadLimit,
       unit: 'events per batch',
       kind: 'warning',
       maxEventRate: null,
-      consequence: `a batch of ${g.recordBytes.toLocaleString('en-US')}-byte records holds at most ${g.payloadLimit}: the pipe delivers smaller batches than BatchSize`,
-      source: quotas.stepFunctions.payloadBytes.source,
+      consequence: `a batch of ${g.recordBytes.toLocaleString('en-US')}-byte records holds at most ${g.payloadLimit}: the mapping delivers smaller batches than BatchSize`,
+      source: quotas.lambda.syncPayloadBytes.source,
     }),
     check({
-      id: 'stepFunctions.inlineMapConcurrency',
-      name: 'MaxConcurrency within the Inline Map limit',
-      demand: inputs.maxConcurrency === 0 ? Infinity : inputs.maxConcurrency,
-      limit: quotas.stepFunctions.inlineMapMaxConcurrency.value,
-      unit: 'concurrent iterations',
+      id: 'stepFunctions.chunks',
+      name: 'Executions per batch (chunks under the 256 KiB execution input)',
+      demand: full.executionsPerBatch,
+      limit: 1,
+      unit: 'executions',
       kind: 'warning',
       maxEventRate: null,
-      consequence: 'an Inline Map runs at most 40 iterations at once: the model uses 40',
-      source: quotas.stepFunctions.inlineMapMaxConcurrency.source,
+      consequence: `a full batch is ${full.executionsPerBatch} executions run one after another: each pays Validate and ReportBatch, and the starter waits for all`,
+      source: quotas.stepFunctions.payloadBytes.source,
     }),
   ];
 
@@ -140,11 +163,12 @@ export function bufferedCapacity(inputs: PlanInputs, quotas: RegionQuotas): Buff
     mode: 'buffered',
     checks,
     ...summarizeChecks(checks),
-    lambdaConcurrency: { validate, process, summarize, total: validate + process + summarize },
-    latencyMs: g.fillMs + g.executionMs,
+    lambdaConcurrency: { validate, process, summarize, starter, total: validate + process + summarize + starter },
+    latencyMs: g.fillMs + g.starterMs,
     geometry: g,
     fullBatch: full,
-    pipeConcurrency,
-    pipeConcurrencyLimit: pipeLimit,
+    batchesInFlight,
+    eventSourceConcurrency: e,
+    bound,
   };
 }

@@ -36,6 +36,8 @@ export interface LambdaConcurrency {
   readonly validate: number;
   readonly process: number;
   readonly summarize: number;
+  /** The batch starter (buffered mode): busy for the whole of its batch's executions. */
+  readonly starter: number;
   readonly total: number;
 }
 

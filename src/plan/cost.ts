@@ -1,10 +1,11 @@
 /**
  * Monthly cost of each topology at the average rate, per component, in a 30-day month.
  *
- * Request counts follow each service's billing unit: EventBridge events, SQS requests and Pipes
- * requests are billed per 64 KB chunk; an SQS ReceiveMessage or DeleteMessageBatch carries at
- * most 10 messages whatever the pipe's batch size; a pipe request is one batch delivered to the
- * target; an Express execution is one request plus its duration (rounded up to 100 ms) × 64 MB.
+ * Request counts follow each service's billing unit: EventBridge events and SQS requests are billed
+ * per 64 KB chunk; an SQS ReceiveMessage or DeleteMessageBatch carries at most 10 messages whatever
+ * the mapping's batch size; the event source mapping itself is not billed (its SQS requests are);
+ * an Express execution is one request plus its duration (rounded up to 100 ms) × 64 MB; the batch
+ * starter is a Lambda invocation billed for the whole time it waits for its executions.
  * Free tiers are not subtracted and volume tiers are not applied (see prices.ts).
  */
 import { ASSUMPTIONS, billingChunks, MONTH_SECONDS } from './assumptions.js';
@@ -108,10 +109,11 @@ function sharedLines(inputs: PlanInputs, events: number, lambdaInvocations: numb
 export function bufferedCost(inputs: PlanInputs, quotas: RegionQuotas, prices: PriceValues): CostEstimate {
   const events = inputs.rate * MONTH_SECONDS;
   const g = batchGeometry(inputs, quotas, inputs.rate);
-  const executions = events / g.batch;
+  const batches = events / g.batch;
+  const executions = batches * g.executionsPerBatch;
   const eventBytes = inputs.eventKb * 1_024;
 
-  // SQS: EventBridge sends each event (SendMessage); the pipe receives and deletes ≤ 10 at a time.
+  // SQS: EventBridge sends each event (SendMessage); the event source mapping receives and deletes ≤ 10 at a time.
   const perRequest = Math.min(g.batch, quotas.sqs.messagesPerBatchRequest.value);
   const sends = events * billingChunks(eventBytes);
   const receiveCalls = events / perRequest;
@@ -119,37 +121,49 @@ export function bufferedCost(inputs: PlanInputs, quotas: RegionQuotas, prices: P
   const receives = Math.max(receiveCalls * billingChunks(perRequest * eventBytes), idleFloor);
   const deletes = events / perRequest;
 
-  const pipeRequests = executions * billingChunks(g.batch * g.recordBytes);
   const billedExecutionS =
     (Math.ceil(g.executionMs / ASSUMPTIONS.expressDurationRoundingMs.value) *
       ASSUMPTIONS.expressDurationRoundingMs.value) /
     1_000;
   const expressGbS = executions * billedExecutionS * (ASSUMPTIONS.expressBilledMemoryMb.value / 1_024);
 
-  const perBatchInvocations = inputs.summarizeMs > 0 ? 2 : 1;
-  const invocations = events + executions * perBatchInvocations;
+  const perExecutionInvocations = inputs.summarizeMs > 0 ? 2 : 1;
+  const invocations = events + executions * perExecutionInvocations + batches;
   const lambdaSeconds = (events * inputs.processMs + executions * (inputs.validateMs + inputs.summarizeMs)) / 1_000;
   const memoryGb = inputs.lambdaMemoryMb / 1_024;
+  const starterGbS = ((batches * Math.ceil(g.starterMs)) / 1_000) * (ASSUMPTIONS.starterMemoryMb.value / 1_024);
 
   return total(events, [
     line(
-      'SQS requests (send, receive, delete)',
+      'SQS requests (send; event source mapping receive, delete)',
       (sends + receives + deletes) / 1e6,
       '1M requests',
       'sqsRequestsPerMillion',
       prices,
     ),
-    line('EventBridge Pipes requests', pipeRequests / 1e6, '1M requests', 'pipesRequestsPerMillion', prices),
     line(
-      'Step Functions Express requests',
+      'Step Functions Express requests (StartSyncExecution)',
       executions / 1e6,
       '1M requests',
       'stepFunctionsExpressRequestsPerMillion',
       prices,
     ),
     line('Step Functions Express duration', expressGbS, 'GB-s', 'stepFunctionsExpressGbSecond', prices),
-    line('Lambda requests', invocations / 1e6, '1M requests', 'lambdaRequestsPerMillion', prices),
-    line('Lambda duration (arm64)', lambdaSeconds * memoryGb, 'GB-s', 'lambdaArmGbSecond', prices),
+    line(
+      'Lambda requests (incl. one batch starter per batch)',
+      invocations / 1e6,
+      '1M requests',
+      'lambdaRequestsPerMillion',
+      prices,
+    ),
+    line('Lambda duration (arm64, pipeline functions)', lambdaSeconds * memoryGb, 'GB-s', 'lambdaArmGbSecond', prices),
+    line(
+      'Lambda duration (arm64, batch starter waiting for its executions)',
+      starterGbS,
+      'GB-s',
+      'lambdaArmGbSecond',
+      prices,
+    ),
     ...sharedLines(inputs, events, invocations, prices),
   ]);
 }

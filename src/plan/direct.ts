@@ -84,7 +84,7 @@ export function directCapacity(inputs: PlanInputs, quotas: RegionQuotas): Direct
     mode: 'direct',
     checks,
     ...summarizeChecks(checks),
-    lambdaConcurrency: { validate, process, summarize: 0, total: validate + process },
+    lambdaConcurrency: { validate, process, summarize: 0, starter: 0, total: validate + process },
     latencyMs: inputs.validateMs + inputs.processMs,
     transitionsPerExecution: transitions,
   };

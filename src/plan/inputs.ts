@@ -5,6 +5,8 @@
  */
 import { EVENT_KINDS } from '../events/topics.js';
 import type { EventKind } from '../events/topics.js';
+import { resolveConcurrencyBound } from '../workflow/concurrency-bound.js';
+import type { ConcurrencyBoundNames } from '../workflow/concurrency-bound.js';
 import { PlanInputError } from './errors.js';
 
 /** The two topologies the project deploys. */
@@ -22,12 +24,18 @@ export interface PlanInputs {
   /** AWS Region, e.g. `us-east-1`: selects the quota group. */
   readonly region: string;
   readonly modes: readonly Mode[];
-  /** Pipe SQS source `BatchSize` (1–10,000). */
+  /** The event source mapping's `BatchSize` (1–10,000). */
   readonly batchSize: number;
-  /** Pipe `MaximumBatchingWindowInSeconds` × 1,000: whole seconds only, 0–300,000. */
+  /** The event source mapping's `MaximumBatchingWindowInSeconds` × 1,000: whole seconds only, 0–300,000. */
   readonly batchWindowMs: number;
-  /** Map `MaxConcurrency`; 0 means no limit (an Inline Map still runs at most 40 at once). */
+  /** The bound: processor invocations at once, at most (E × M). */
+  readonly maxProcessorConcurrency: number;
+  /** E: the event source mapping's `ScalingConfig.MaximumConcurrency` (2–1,000), batches at once. */
+  readonly eventSourceConcurrency: number;
+  /** M: the Map's `MaxConcurrency` (1–40). */
   readonly maxConcurrency: number;
+  /** The functions' timeout the construct deploys (its worst-case time budget counts every attempt at it + 5 s). */
+  readonly functionTimeoutMs: number;
   /** Duration of one Process invocation as the state machine sees it. */
   readonly processMs: number;
   /** Duration of one Validate invocation (one per batch in buffered mode, one per event in direct mode). */
@@ -61,16 +69,16 @@ export interface PlanInputs {
   readonly burst: number | null;
 }
 
-/** Inputs as given: only `rate` is required. */
+/** Inputs as given: only `rate` is required; the bound's factors are derived from it when not given. */
 export type PlanInputOptions = { readonly rate: number } & Partial<Omit<PlanInputs, 'rate'>>;
 
 /** The defaults applied by {@link resolvePlanInputs}. */
 export const PLAN_DEFAULTS = {
   region: 'us-east-1',
   modes: MODES,
-  batchSize: 100,
+  batchSize: 25,
   batchWindowMs: 1_000,
-  maxConcurrency: 10,
+  functionTimeoutMs: 10_000,
   processMs: 50,
   validateMs: 20,
   summarizeMs: 20,
@@ -85,7 +93,17 @@ export const PLAN_DEFAULTS = {
   retryAttempts: 185,
   retryMaxAgeSeconds: 86_400,
   burst: null,
-} as const satisfies Omit<PlanInputs, 'rate' | 'peakRate'>;
+} as const satisfies Omit<
+  PlanInputs,
+  'rate' | 'peakRate' | 'maxProcessorConcurrency' | 'eventSourceConcurrency' | 'maxConcurrency'
+>;
+
+/** The bound's settings as `plan` names them. */
+const BOUND_OPTIONS: ConcurrencyBoundNames = {
+  maxProcessorConcurrency: '--max-processor-concurrency',
+  eventSourceConcurrency: '--event-source-concurrency',
+  maxConcurrency: '--max-concurrency',
+};
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
@@ -113,14 +131,32 @@ function requireNumber(
  * @throws {PlanInputError} naming the CLI option at fault.
  * @example
  * resolvePlanInputs({ rate: 200 }).peakRate // 200
- * resolvePlanInputs({ rate: 200, batchWindowMs: 250 }) // throws: Pipes windows are whole seconds
+ * resolvePlanInputs({ rate: 200, batchWindowMs: 250 }) // throws: batching windows are whole seconds
+ * resolvePlanInputs({ rate: 200 }).eventSourceConcurrency // 4 (the default bound 100 = 4 × 25)
  */
 export function resolvePlanInputs(options: PlanInputOptions): PlanInputs {
+  const problems: string[] = [];
+  const bound = resolveConcurrencyBound(
+    stripUndefined({
+      maxProcessorConcurrency: options.maxProcessorConcurrency,
+      eventSourceConcurrency: options.eventSourceConcurrency,
+      maxConcurrency: options.maxConcurrency,
+    }),
+    problems,
+    BOUND_OPTIONS,
+  );
+  if (!bound) {
+    const problem = problems[0]!;
+    const option =
+      Object.values(BOUND_OPTIONS).find((name) => problem.startsWith(name)) ?? BOUND_OPTIONS.maxProcessorConcurrency;
+    throw new PlanInputError(option, problem.slice(problem.startsWith(option) ? option.length + 1 : 0));
+  }
   const inputs: PlanInputs = {
     rate: options.rate,
     peakRate: options.peakRate ?? options.rate,
     ...PLAN_DEFAULTS,
     ...stripUndefined(options),
+    ...bound,
   };
   requireNumber('--rate', inputs.rate, 0, 10_000_000, 'average events per second', { exclusiveMin: true });
   requireNumber('--peak-rate', inputs.peakRate, 0, 10_000_000, 'peak events per second', { exclusiveMin: true });
@@ -139,15 +175,23 @@ export function resolvePlanInputs(options: PlanInputOptions): PlanInputs {
   if (inputs.modes.length === 0 || inputs.modes.some((m) => !MODES.includes(m))) {
     throw new PlanInputError('--mode', `expected buffered, direct or both, got ${inputs.modes.join(',') || 'nothing'}`);
   }
-  requireNumber('--batch-size', inputs.batchSize, 1, 10_000, 'the Pipe SQS source BatchSize', { integer: true });
-  requireNumber('--batch-window-ms', inputs.batchWindowMs, 0, 300_000, 'the Pipe batching window', { integer: true });
+  requireNumber('--batch-size', inputs.batchSize, 1, 10_000, 'the event source mapping BatchSize', {
+    integer: true,
+  });
+  requireNumber('--batch-window-ms', inputs.batchWindowMs, 0, 300_000, 'the batching window', { integer: true });
   if (inputs.batchWindowMs % 1_000 !== 0) {
     throw new PlanInputError(
       '--batch-window-ms',
-      `${inputs.batchWindowMs} ms cannot be configured: a Pipe's MaximumBatchingWindowInSeconds is a whole number of seconds (0–300); use 0, 1000, 2000, … 300000`,
+      `${inputs.batchWindowMs} ms cannot be configured: an event source mapping's MaximumBatchingWindowInSeconds is a whole number of seconds (0–300); use 0, 1000, 2000, … 300000`,
     );
   }
-  requireNumber('--max-concurrency', inputs.maxConcurrency, 0, 10_000, 'the Map MaxConcurrency; 0 means no limit', {
+  if (inputs.batchSize > 10 && inputs.batchWindowMs === 0) {
+    throw new PlanInputError(
+      '--batch-window-ms',
+      `a batch of more than 10 (--batch-size ${inputs.batchSize}) needs a batching window of at least 1000 ms; an SQS event source mapping takes more than 10 messages only with one`,
+    );
+  }
+  requireNumber('--function-timeout-ms', inputs.functionTimeoutMs, 1_000, 900_000, 'the functions’ timeout', {
     integer: true,
   });
   requireNumber('--process-ms', inputs.processMs, 0, 900_000, 'one Process invocation; Lambda stops at 15 minutes', {

@@ -29,7 +29,6 @@ export const PRICE_IDS = [
   'eventBridgeArchiveProcessingPerGb',
   'eventBridgeArchiveStoragePerGbMonth',
   'sqsRequestsPerMillion',
-  'pipesRequestsPerMillion',
   'stepFunctionsStandardTransitionsPerThousand',
   'stepFunctionsExpressRequestsPerMillion',
   'stepFunctionsExpressGbSecond',
@@ -67,12 +66,6 @@ export const DEFAULT_PRICES: PriceTable = {
     'USD per 1M requests (each 64 KB chunk is one request)',
     PRICING.sqs,
     'standard queue, first 100 billion requests a month',
-  ),
-  pipesRequestsPerMillion: figure(
-    0.4,
-    'USD per 1M requests (each 64 KB chunk is one request)',
-    PRICING.eventBridge,
-    'requests counted after filtering',
   ),
   stepFunctionsStandardTransitionsPerThousand: figure(
     0.025,

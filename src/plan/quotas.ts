@@ -15,10 +15,10 @@ export const QUOTA_SOURCES = {
   lambdaQuotas: 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html',
   eventBridgeQuotas: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html',
   eventBridgeRetry: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
-  pipesConcurrency: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-batching-concurrency.html',
-  pipesSqs: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-sqs.html',
-  pipesSqsParameters:
-    'https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeSourceSqsQueueParameters.html',
+  lambdaSqsScaling: 'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html',
+  lambdaSqsConfigure: 'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html',
+  lambdaScalingConfig: 'https://docs.aws.amazon.com/lambda/latest/dg/API_ScalingConfig.html',
+  lambdaEventSourceMapping: 'https://docs.aws.amazon.com/lambda/latest/dg/API_CreateEventSourceMapping.html',
   sqsQueueQuotas: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html',
   sqsMessageQuotas: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html',
   dynamodbOnDemand: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html',
@@ -31,7 +31,7 @@ export interface TokenBucketQuota {
   readonly refillPerSecond: SourcedFigure;
 }
 
-/** The Regions AWS lists with the larger Step Functions and Pipes quotas. */
+/** The Regions AWS lists with the larger Step Functions quotas. */
 export const LARGE_QUOTA_REGIONS: readonly string[] = ['us-east-1', 'us-west-2', 'eu-west-1'];
 
 /** Whether `region` is one of {@link LARGE_QUOTA_REGIONS}. */
@@ -109,6 +109,10 @@ export interface RegionQuotas {
     readonly unreservedMinimum: SourcedFigure;
     /** New execution environments per function per 10 seconds. */
     readonly scalingPer10Seconds: SourcedFigure;
+    /** The longest function timeout (seconds): bounds the batch starter, which waits for its executions. */
+    readonly maxTimeoutSeconds: SourcedFigure;
+    /** Payload of a synchronous invocation (bytes): an event source mapping's batch is at most this. */
+    readonly syncPayloadBytes: SourcedFigure;
   };
   readonly eventBridge: {
     /** Rule target invocations per second (throttled invocations are delayed, not dropped). */
@@ -120,21 +124,17 @@ export interface RegionQuotas {
     /** Default retry policy of a rule target: maximum event age (seconds). */
     readonly retryMaxAgeSeconds: SourcedFigure;
   };
-  readonly pipes: {
-    /** Concurrent pipe executions per account. */
-    readonly accountConcurrency: SourcedFigure;
-    /** Batches one pipe with an SQS source processes at once. */
-    readonly sqsPipeConcurrency: SourcedFigure;
-    /** Batches an SQS-source pipe starts with when messages appear. */
-    readonly sqsInitialConcurrency: SourcedFigure;
+  readonly eventSourceMapping: {
+    /** Largest `ScalingConfig.MaximumConcurrency` (E); the smallest is 2. */
+    readonly maxConcurrency: SourcedFigure;
+    /** Batches an SQS event source mapping starts with when messages appear. */
+    readonly initialConcurrency: SourcedFigure;
     /** Additional concurrent batches per minute while messages remain. */
-    readonly sqsScaleUpPerMinute: SourcedFigure;
-    /** Maximum `BatchSize` of an SQS source. */
-    readonly sqsMaxBatchSize: SourcedFigure;
+    readonly scaleUpPerMinute: SourcedFigure;
+    /** Maximum `BatchSize` of a standard queue. */
+    readonly maxBatchSize: SourcedFigure;
     /** Maximum `MaximumBatchingWindowInSeconds` (whole seconds). */
-    readonly sqsMaxBatchingWindowSeconds: SourcedFigure;
-    /** Maximum duration of one pipe execution, enrichment and target included (seconds). */
-    readonly maxExecutionSeconds: SourcedFigure;
+    readonly maxBatchingWindowSeconds: SourcedFigure;
   };
   readonly sqs: {
     /** Approximate in-flight messages (received, not deleted) per standard queue. */
@@ -209,7 +209,7 @@ export function quotasForRegion(region: string): RegionQuotas {
         262_144,
         'bytes',
         sf,
-        'task, state and execution input/output; a Pipe batch to Step Functions is limited to 262,144 characters',
+        'task, state and execution input/output: the batch starter splits a batch into executions under it',
       ),
       expressMaxDurationSeconds: figure(300, 's', sf, 'Express executions time out after 5 minutes'),
     },
@@ -227,6 +227,13 @@ export function quotasForRegion(region: string): RegionQuotas {
         'reserved concurrency may total at most the account concurrency minus 100',
       ),
       scalingPer10Seconds: figure(1_000, 'execution environments per function per 10 s', QUOTA_SOURCES.lambdaScaling),
+      maxTimeoutSeconds: figure(900, 's', QUOTA_SOURCES.lambdaQuotas, 'function timeout: 15 minutes'),
+      syncPayloadBytes: figure(
+        6 * 1_024 * 1_024,
+        'bytes',
+        QUOTA_SOURCES.lambdaQuotas,
+        'invocation payload, synchronous (request and response): an SQS batch stops growing there',
+      ),
     },
     eventBridge: {
       invocationsPerSecond: figure(
@@ -254,39 +261,37 @@ export function quotasForRegion(region: string): RegionQuotas {
         'default rule-target retry policy: 24 hours, then the event is dropped unless the target has a DLQ',
       ),
     },
-    pipes: {
-      accountConcurrency: figure(
-        large ? 3_000 : 1_000,
-        'concurrent pipe executions',
-        QUOTA_SOURCES.eventBridgeQuotas,
-        `per account, ${group}`,
-      ),
-      sqsPipeConcurrency: figure(
+    eventSourceMapping: {
+      maxConcurrency: figure(
         1_000,
         'concurrent batches',
-        QUOTA_SOURCES.pipesSqs,
-        'per pipe with an SQS source (the batching page says 1,250 as a best-effort limit; the lower figure is used)',
+        QUOTA_SOURCES.lambdaScalingConfig,
+        'ScalingConfig.MaximumConcurrency: 2–1,000 (the mapping polls no more batches than that)',
       ),
-      sqsInitialConcurrency: figure(
+      initialConcurrency: figure(
         5,
         'concurrent batches',
-        QUOTA_SOURCES.pipesSqs,
-        'when messages become available, EventBridge reads up to five batches',
+        QUOTA_SOURCES.lambdaSqsScaling,
+        'when messages are available, Lambda starts processing five batches at a time',
       ),
-      sqsScaleUpPerMinute: figure(
-        60,
+      scaleUpPerMinute: figure(
+        300,
         'concurrent batches per minute',
-        QUOTA_SOURCES.pipesSqs,
-        'while messages remain, up to 60 more concurrent batches per minute',
+        QUOTA_SOURCES.lambdaSqsScaling,
+        'while messages remain, up to 300 more instances per minute',
       ),
-      sqsMaxBatchSize: figure(10_000, 'messages', QUOTA_SOURCES.pipesSqsParameters),
-      sqsMaxBatchingWindowSeconds: figure(
+      maxBatchSize: figure(
+        10_000,
+        'messages',
+        QUOTA_SOURCES.lambdaEventSourceMapping,
+        'standard queue; more than 10 needs a batching window',
+      ),
+      maxBatchingWindowSeconds: figure(
         300,
         's',
-        QUOTA_SOURCES.pipesSqsParameters,
-        'MaximumBatchingWindowInSeconds is an integer 0–300',
+        QUOTA_SOURCES.lambdaEventSourceMapping,
+        'MaximumBatchingWindowInSeconds is 0–300 in whole seconds',
       ),
-      maxExecutionSeconds: figure(300, 's', QUOTA_SOURCES.pipesConcurrency, 'enrichment and target included'),
     },
     sqs: {
       inFlightMessages: figure(120_000, 'messages', QUOTA_SOURCES.sqsQueueQuotas, 'approximate, standard queue'),

@@ -12,19 +12,19 @@ import type { RegionQuotas } from './quotas.js';
  * Lambda concurrency checks shared by both topologies. With reserved concurrency set on the
  * Process function, Process is checked against it and the other functions against the
  * unreserved rest of the account; otherwise everything is checked against the account quota.
- * `perBatchS` is the Validate + ReportBatch time per batch of `batch` events (per event when 1).
+ * `perBatchS` is the time of the other functions per batch of `batch` events (per event when 1).
  */
 export function lambdaChecks(
   inputs: PlanInputs,
   quotas: RegionQuotas,
-  demand: { validate: number; process: number; summarize: number },
+  demand: { validate: number; process: number; summarize: number; starter?: number },
   processS: number,
   perBatchS: number,
   batch: number,
 ): Check[] {
   const source = quotas.lambda.accountConcurrency.source;
   const account = inputs.accountConcurrency;
-  const others = demand.validate + demand.summarize;
+  const others = demand.validate + demand.summarize + (demand.starter ?? 0);
   if (inputs.reservedConcurrency !== null) {
     const reserved = inputs.reservedConcurrency;
     return [
@@ -37,7 +37,7 @@ export function lambdaChecks(
         kind: 'limit',
         maxEventRate: reserved / processS,
         consequence:
-          'Process invocations are throttled (429); Step Functions retries them, and sustained throttling fails executions',
+          'Process invocations are throttled (429); Step Functions retries them, then buffered mode hands them back to the queue (never dead-lettered) and direct mode fails the execution',
         source: quotas.lambda.unreservedMinimum.source,
       }),
       check({
@@ -48,7 +48,7 @@ export function lambdaChecks(
         unit: 'concurrent executions',
         kind: 'limit',
         maxEventRate: perBatchS > 0 ? (account - reserved) / (perBatchS / batch) : null,
-        consequence: 'Validate/ReportBatch invocations are throttled (429)',
+        consequence: 'the other functions are throttled (429): retried, then their batch returns to the queue',
         source,
       }),
     ];

@@ -56,6 +56,7 @@ function reservedText(r: ReservedConcurrency): string {
   const parts = [`Process ${num(r.process)}`];
   if (r.validate > 0) parts.push(`Validate ${num(r.validate)}`);
   if (r.summarize > 0) parts.push(`ReportBatch ${num(r.summarize)}`);
+  if (r.starter > 0) parts.push(`batch starter ${num(r.starter)}`);
   return parts.join(', ');
 }
 
@@ -73,18 +74,29 @@ function burstVerdict(b: BurstResult, inputs: PlanInputs): string {
       ? `${num(b.atRiskOfDrop)} are at risk of being dropped${b.mode === 'direct' ? ' (EventBridge gives up retrying; only a DLQ on the target keeps them)' : ' (SQS retention expires)'}`
       : 'none is at risk of being dropped';
   const throttled = b.throttledAttempts ? ` (${num(b.throttledAttempts)} throttled StartExecution attempts)` : '';
-  // The direct simulation does not cap Lambda: compare its peak with what the account allows.
   const processPeak = b.peakProcessConcurrency;
   let lambda = '';
-  if (inputs.reservedConcurrency !== null && processPeak > inputs.reservedConcurrency * 1.001) {
-    lambda = ` Process needs ${num(processPeak)} concurrent executions at the peak, above its reserved concurrency of ${num(inputs.reservedConcurrency)}: the excess is throttled and Step Functions retries it (bounded Retry, then the failure path).`;
+  if (b.mode === 'buffered') {
+    // The buffered simulation caps Process at the bound (and at the reservation or account within it).
+    const bound = inputs.maxProcessorConcurrency;
+    const within =
+      inputs.reservedConcurrency !== null && inputs.reservedConcurrency < bound
+        ? `; the reserved ${num(inputs.reservedConcurrency)} is below the bound, so invocations beyond it are throttled, retried and handed back to the queue`
+        : inputs.reservedConcurrency === null && inputs.accountConcurrency < bound + 100
+          ? `; the account's ${num(inputs.accountConcurrency)} leaves less than the bound to the pipeline, so some invocations are throttled and handed back`
+          : '';
+    lambda = ` Process peaks at ${num(processPeak)} invocations at once, within the bound E × M = ${num(inputs.eventSourceConcurrency)} × ${num(inputs.maxConcurrency)} = ${num(bound)}${within}; no throttle is ever dead-lettered.`;
+  } else if (inputs.reservedConcurrency !== null && processPeak > inputs.reservedConcurrency * 1.001) {
+    // The direct simulation does not cap Lambda: compare its peak with what the account allows.
+    lambda = ` Process needs ${num(processPeak)} concurrent executions at the peak, above its reserved concurrency of ${num(inputs.reservedConcurrency)}: the excess is throttled and Step Functions retries it (a throttle past the retries fails the execution, to be redriven).`;
   } else if (b.peakLambdaConcurrency > inputs.accountConcurrency * 1.001) {
     lambda = ` The peak exceeds the account's Lambda concurrency of ${num(inputs.accountConcurrency)}: invocations across the account are throttled and Step Functions retries them.`;
   }
   if (b.timeToDrainSeconds === null) {
     return `${head} never drains within ${duration(b.simulatedSeconds * 1_000)}${throttled}: ${peaks}; ${late}; ${num(b.backlogAtEnd)} still waiting at the end and ${risk}.${lambda}`;
   }
-  return `${head} drains in ${duration(b.timeToDrainSeconds * 1_000)}${throttled}: ${peaks}; ${late}; ${risk}.${lambda}`;
+  const pace = b.timeToDrainSeconds > 0 ? ` (about ${num(b.processed / b.timeToDrainSeconds)} events/s)` : '';
+  return `${head} drains in ${duration(b.timeToDrainSeconds * 1_000)}${pace}${throttled}: ${peaks}; ${late}; ${risk}.${lambda}`;
 }
 
 /** Notes that apply to the whole report, whatever the topology. */
@@ -137,13 +149,13 @@ export function bufferedVerdicts(
     for (const c of limits) verdicts.push(exceeded('buffered', inputs, c));
   }
   for (const c of failing(cap.checks, 'warning')) {
-    if (c.id === 'stepFunctions.batchPayload') {
+    if (c.id === 'lambda.batchPayload') {
       verdicts.push(
-        `BatchSize ${num(inputs.batchSize)} does not fit the 256 KiB Step Functions input: with ${num(inputs.eventKb, 2)} KB events (${num(cap.geometry.recordBytes)}-byte records with the SQS envelope) a batch holds at most ${num(cap.geometry.payloadLimit)}. Set BatchSize ≤ ${num(cap.geometry.payloadLimit)} (the estimate uses ${num(cap.geometry.maxBatch)}).`,
+        `BatchSize ${num(inputs.batchSize)} does not fit the 6 MB invocation payload: with ${num(inputs.eventKb, 2)} KB events (${num(cap.geometry.recordBytes)}-byte records with the SQS envelope) a batch holds at most ${num(cap.geometry.payloadLimit)}. Set BatchSize ≤ ${num(cap.geometry.payloadLimit)} (the estimate uses ${num(cap.geometry.maxBatch)}).`,
       );
-    } else if (c.id === 'stepFunctions.inlineMapConcurrency') {
+    } else if (c.id === 'stepFunctions.chunks') {
       verdicts.push(
-        `MaxConcurrency ${inputs.maxConcurrency === 0 ? '0 (no limit)' : num(inputs.maxConcurrency)}: an Inline Map runs at most 40 iterations at once, so the estimate uses 40.`,
+        `A full batch of ${num(cap.fullBatch.batch)} events of ${num(inputs.eventKb, 2)} KB is ${num(c.demand)} executions (the 256 KiB execution input), run one after another by the batch starter: consider a smaller BatchSize.`,
       );
     } else if (c.id === 'dynamodb.newTable') {
       verdicts.push(
@@ -155,37 +167,46 @@ export function bufferedVerdicts(
   }
   const lc = cap.lambdaConcurrency;
   verdicts.push(
-    `Lambda concurrency at peak ≈ ${num(lc.total, 1)} (Little's law: ${num(inputs.peakRate)} events/s × ${num(inputs.processMs)} ms Process = ${num((inputs.peakRate * inputs.processMs) / 1_000, 1)}, plus ${num(lc.validate + lc.summarize, 1)} for the per-batch functions), bounded by pipe concurrency × MaxConcurrency = ${num(cap.pipeConcurrencyLimit)} × ${num(cap.geometry.mapConcurrency)} = ${num(cap.pipeConcurrencyLimit * cap.geometry.mapConcurrency)}.`,
+    `Process concurrency at peak ≈ ${num(lc.process, 1)} (Little's law: ${num(inputs.peakRate)} events/s × ${num(inputs.processMs)} ms), never above the bound E × M = ${num(inputs.eventSourceConcurrency)} × ${num(inputs.maxConcurrency)} = ${num(cap.bound)} at any backlog; all functions ≈ ${num(lc.total, 1)} (${num(lc.starter, 1)} batch starters, ${num(lc.validate + lc.summarize, 1)} per-execution functions, each never above E).`,
   );
   if (rec.achievable) {
     verdicts.push(
-      `For a worst-case latency of ${duration(rec.targetLatencyMs)} at ${num(inputs.peakRate)} events/s: BatchSize ${num(rec.batchSize)} (the largest that fits the Step Functions input and fills within the window), MaxConcurrency ${num(rec.maxConcurrency)} (the smallest that fits batch fill and execution in half the target — expected ${duration(rec.expectedLatencyMs)}, ${num(rec.pipeConcurrency, 1)} executions in flight; a larger value only shortens executions and lowers the Express cost), reserved concurrency ${reservedText(rec.reservedConcurrency)}.`,
+      `For a worst-case latency of ${duration(rec.targetLatencyMs)} at ${num(inputs.peakRate)} events/s: maxProcessorConcurrency ${num(rec.maxProcessorConcurrency)} (E = ${num(rec.eventSourceConcurrency)} batches × a Map of M = ${num(rec.maxConcurrency)}; the peak uses ${num(((inputs.peakRate * inputs.processMs) / 1_000 / rec.maxProcessorConcurrency) * 100)} % of it), BatchSize ${num(rec.batchSize)} (the largest that fits an Express execution at worst with ${num(inputs.functionTimeoutMs / 1_000)} s functions, the invocation payload and the window) — expected ${duration(rec.expectedLatencyMs)}, ${num(rec.batchesInFlight, 1)} batches in flight; with reserveConcurrency: ${reservedText(rec.reservedConcurrency)}.`,
     );
   } else {
     verdicts.push(
-      `No setting meets a worst-case latency of ${duration(rec.targetLatencyMs)} at ${num(inputs.peakRate)} events/s within the pipe's concurrency: the closest is BatchSize ${num(rec.batchSize)}, MaxConcurrency ${num(rec.maxConcurrency)} (${duration(rec.expectedLatencyMs)}). Raise --target-latency-ms, shorten Process, or lower the batching window.`,
+      `No setting meets a worst-case latency of ${duration(rec.targetLatencyMs)} at ${num(inputs.peakRate)} events/s: the closest is maxProcessorConcurrency ${num(rec.maxProcessorConcurrency)} (${num(rec.eventSourceConcurrency)} × ${num(rec.maxConcurrency)}), BatchSize ${num(rec.batchSize)} (${duration(rec.expectedLatencyMs)}). Raise --target-latency-ms, shorten Process or the function timeout, or lower the batching window.`,
     );
   }
   const account = accountVerdict(inputs, rec.reservedConcurrency);
   if (account) verdicts.push(account);
-  if (inputs.reservedConcurrency !== null && inputs.reservedConcurrency < rec.reservedConcurrency.process) {
+  if (inputs.reservedConcurrency !== null && inputs.reservedConcurrency < cap.bound) {
     verdicts.push(
-      `The Process function's reserved concurrency (${num(inputs.reservedConcurrency)}) is below the recommended ${num(rec.reservedConcurrency.process)}: peaks will be throttled and retried.`,
+      `The Process function's reserved concurrency (${num(inputs.reservedConcurrency)}) is below the bound ${num(cap.bound)}: beyond it invocations are throttled, retried and handed back to the queue — never dead-lettered, but the drain is slower. Reserve exactly the bound (reserveConcurrency: true).`,
     );
   }
   verdicts.push(
-    `Cost: ${usd(cost.monthlyUsd)} a month, ${usd(cost.perMillionEventsUsd)} per million events at ${num(inputs.rate)} events/s average.`,
+    `Cost: ${usd(cost.monthlyUsd)} a month, ${usd(cost.perMillionEventsUsd)} per million events at ${num(inputs.rate)} events/s average (the batch starter is billed while it waits: ${usd(starterCost(cost) / (cost.monthlyEvents / 1e6))} per million events).`,
   );
   if (burst) verdicts.push(burstVerdict(burst, inputs));
 
+  const g = cap.geometry;
   const notes = [
-    `MaxConcurrency bounds the Map inside one execution only. The pipe runs one synchronous Express execution per batch and scales its SQS pollers with the backlog (5 batches at first, up to 60 more a minute, at most ${num(cap.pipeConcurrencyLimit)} here), so concurrency multiplies; reserved concurrency on the Process function is the hard global cap.`,
-    `Batches at peak: ${num(cap.geometry.batch, 1)} events (of at most ${num(cap.geometry.maxBatch)}), filled in ${duration(cap.geometry.fillMs)}, executed in ${duration(cap.geometry.executionMs)} (${num(cap.geometry.waves)} waves of ${num(cap.geometry.mapConcurrency)}); ${num(cap.geometry.executionsPerSecond, 1)} executions/s, ${num(cap.pipeConcurrency, 1)} in flight.`,
-    'With a batching window and little traffic, Pipes may wait up to 20 s before invoking: quiet-period latency can exceed the steady-state figure.',
+    `The bound is structural: the event source mapping polls at most E = ${num(inputs.eventSourceConcurrency)} batches at once (ScalingConfig.MaximumConcurrency; it starts with up to 5 and adds up to 300 a minute while messages remain), each batch is one batch starter running its executions one after another, and each execution runs at most M = ${num(inputs.maxConcurrency)} Process invocations at once. Reserved concurrency only decides whether the account can throttle the pipeline inside that bound.`,
+    `Batches at peak: ${num(g.batch, 1)} events (of at most ${num(g.maxBatch)}), filled in ${duration(g.fillMs)}, ${num(g.executionsPerBatch)} execution(s) of ${duration(g.executionMs)} (${num(g.waves)} wave(s) of ${num(g.mapConcurrency)}), so the starter is busy ${duration(g.starterMs)} per batch; ${num(g.executionsPerSecond, 1)} executions/s, ${num(cap.batchesInFlight, 1)} batches in flight.`,
+    `At low traffic a lone event waits up to the batching window (${duration(inputs.batchWindowMs)}) before the mapping invokes the batch starter: quiet-period latency is about the window plus one execution.`,
+    'A Lambda throttle is retried inside the execution with backoff and full jitter, then handed back to the queue; it never counts toward dead-lettering (the processor counts only its own failures). The queue DLQ is a backstop sized so that only a message returned continuously for 24 h could reach it.',
     'Express workflows logging at ERROR level write only failed executions to CloudWatch Logs: negligible, not costed.',
-    'StartSyncExecution does not draw from the StartExecution token bucket; Express has no state-transition quota.',
+    'StartSyncExecution does not count against the account capacity limits of Step Functions (AWS: "surges in workload may be throttled until capacity is available"); Express has no state-transition quota.',
   ];
   return { verdicts, notes };
+}
+
+/** The monthly cost of the batch starter's billed duration. */
+function starterCost(cost: CostEstimate): number {
+  return cost.lines
+    .filter((l) => l.component.includes('batch starter waiting'))
+    .reduce((sum, l) => sum + l.monthlyUsd, 0);
 }
 
 /** Verdicts of the direct topology. */

@@ -1,26 +1,23 @@
 /**
- * The batch reporter: the last step of the buffered workflow. It counts the outcomes and builds
- * the response EventBridge Pipes reads from a synchronous Step Functions target:
+ * The batch reporter: the last step of the buffered workflow. It counts the Map's outcomes and
+ * builds the partial-batch response an SQS event source mapping reads (`ReportBatchItemFailures`),
+ * which the batch starter returns to it (locally, the event source mapping's pollers read it):
  * `{ batchItemFailures: [{ itemIdentifier: <SQS messageId> }] }` — those records return to the
  * queue and are delivered again; every other record of the batch is deleted.
  *
- * A record whose processing failed for good is handed back to the queue, except on its last
- * delivery (`receiveCount ≥ maxReceiveCount`, the queue's redrive setting): then it is
- * dead-lettered here with the error and cause, instead of being moved to the queue's DLQ without
- * a reason.
+ * Handed back: `throttled` events (Lambda throttled the processor past the state machine's
+ * retries: never a failure) and `failed` ones (the processor failed past its retries and has not
+ * reached its failure limit). Events the processor dead-lettered itself — a permanent error, or
+ * the attempt that reached the limit — are done.
  */
 import { parseGenesysEvent } from '../events/index.js';
-import type { JsonValue } from '../workflow/asl.js';
-import { noopLogger } from './logger.js';
-import type { ProcessingLogger } from './logger.js';
 import type { ProcessStatus } from './processor.js';
-import { deadLetterEntry } from './stores/dead-letter.js';
-import type { DeadLetterStore } from './stores/dead-letter.js';
 
-/** The outcome of one Map iteration: the processor's result, or the failure record its Catch built. */
+/** The outcome of one Map iteration: the processor's result, or what a Catch made of its error. */
 export type ItemOutcome =
   | { messageId: string; status: ProcessStatus }
-  | { messageId: string; status: 'failed'; receiveCount?: number; error: string; cause: string; event: JsonValue };
+  | { messageId: string; status: 'throttled'; error: string }
+  | { messageId: string; status: 'failed'; error: string; cause?: string };
 
 /** Input of the batch reporter. */
 export interface BatchReportRequest {
@@ -28,7 +25,7 @@ export interface BatchReportRequest {
   outcomes: ItemOutcome[];
 }
 
-/** The execution output: the Pipes partial-batch-failure shape plus counts. */
+/** The execution output: the partial-batch-failure shape plus counts. */
 export interface BatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
   /** Events processed now. */
@@ -37,38 +34,22 @@ export interface BatchResponse {
   duplicates: number;
   /** Invalid events (dead-lettered by the validator). */
   invalid: number;
-  /** Events that failed processing: dead-lettered, or returned to the queue for another delivery. */
+  /** Events the processor dead-lettered (a permanent failure, or its last attempt). */
+  deadLettered: number;
+  /** Events whose processing failed this time: returned to the queue for another delivery. */
   failed: number;
-}
-
-/** Options of {@link createBatchReporter}. */
-export interface BatchReporterOptions {
-  /** Needed to dead-letter failures on their last delivery. */
-  deadLetters?: DeadLetterStore;
-  /** The source queue's `maxReceiveCount`; unset: failures always return to the queue. */
-  maxReceiveCount?: number;
-  logger?: ProcessingLogger;
+  /** Events Lambda throttled past the retries: returned to the queue, not counted as failures. */
+  throttled: number;
 }
 
 /**
  * Creates the batch reporter.
  *
  * @example
- * const reporter = createBatchReporter({ deadLetters, maxReceiveCount: 5 });
+ * const reporter = createBatchReporter();
  * const response = await reporter.report({ invalid: 1, outcomes }); // → { batchItemFailures, processed, … }
  */
-export function createBatchReporter(options: BatchReporterOptions = {}): {
-  report(request: BatchReportRequest): Promise<BatchResponse>;
-} {
-  const logger = options.logger ?? noopLogger;
-  const max = options.maxReceiveCount;
-  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) {
-    throw new RangeError(
-      `maxReceiveCount must be a positive integer (the source queue's redrive maxReceiveCount), got ${String(max)}.`,
-    );
-  }
-  if (max !== undefined && !options.deadLetters)
-    throw new RangeError('maxReceiveCount needs a dead-letter store to write the last failures to.');
+export function createBatchReporter(): { report(request: BatchReportRequest): Promise<BatchResponse> } {
   return {
     async report(request: BatchReportRequest): Promise<BatchResponse> {
       const response: BatchResponse = {
@@ -76,7 +57,9 @@ export function createBatchReporter(options: BatchReporterOptions = {}): {
         processed: 0,
         duplicates: 0,
         invalid: Number(request.invalid) || 0,
+        deadLettered: 0,
         failed: 0,
+        throttled: 0,
       };
       for (const outcome of request.outcomes ?? []) {
         switch (outcome.status) {
@@ -87,31 +70,16 @@ export function createBatchReporter(options: BatchReporterOptions = {}): {
             response.duplicates++;
             break;
           case 'dead-lettered':
-            response.failed++;
+            response.deadLettered++;
             break;
-          case 'failed': {
+          case 'failed':
             response.failed++;
-            const lastDelivery = max !== undefined && (outcome.receiveCount ?? 1) >= max;
-            if (lastDelivery && options.deadLetters) {
-              const entry = deadLetterEntry({
-                stage: 'process',
-                reason: `Processing failed on the last delivery (${outcome.receiveCount ?? 1} of ${max}) after the state machine's retries: ${reasonOf(outcome.error, outcome.cause)}`,
-                errorName: outcome.error,
-                body: outcome.event,
-                messageId: outcome.messageId,
-                receiveCount: outcome.receiveCount ?? 1,
-                ...eventIds(outcome.event),
-              });
-              await options.deadLetters.put(entry);
-              logger.error('Failed event dead-lettered on its last delivery', {
-                messageId: outcome.messageId,
-                deadLetterId: entry.id,
-              });
-            } else {
-              response.batchItemFailures.push({ itemIdentifier: outcome.messageId });
-            }
+            response.batchItemFailures.push({ itemIdentifier: outcome.messageId });
             break;
-          }
+          case 'throttled':
+            response.throttled++;
+            response.batchItemFailures.push({ itemIdentifier: outcome.messageId });
+            break;
           default:
             throw new RangeError(
               `Unknown outcome status ${JSON.stringify((outcome as { status?: unknown }).status)} for message ${(outcome as { messageId?: unknown }).messageId as string}.`,

@@ -112,6 +112,33 @@ export function classifyError(error: unknown): ErrorClass {
   return 'transient';
 }
 
+/**
+ * The longest error message the processing core lets out of a function. Step Functions records
+ * a Lambda error's message (and stack) as the state's cause, and the buffered Map keeps that
+ * cause in the item's outcome: bounded messages keep a batch's output small however many fail.
+ */
+export const MAX_ERROR_MESSAGE_CHARS = 160;
+
+/** `text` cut to at most `max` characters, ending in `…` when cut. */
+export function truncateText(text: string, max = MAX_ERROR_MESSAGE_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * A {@link TransientProcessingError} fit to leave a function: its message at most
+ * {@link MAX_ERROR_MESSAGE_CHARS} characters and its stack only its name (the Lambda runtime
+ * reports both as the state's cause, about 250 characters in all; the full error stays in
+ * `cause` and in the function's log).
+ *
+ * @example
+ * throw shortTransientError(describeError(error), error);
+ */
+export function shortTransientError(message: string, cause?: unknown): TransientProcessingError {
+  const error = new TransientProcessingError(truncateText(message), cause === undefined ? undefined : { cause });
+  error.stack = error.name;
+  return error;
+}
+
 /** `Name: message` of an error, or a short description of a non-error value. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

@@ -82,7 +82,20 @@ export type {
   RemainingTime,
 } from './processor.js';
 export { createBatchReporter, reasonOf } from './batch-report.js';
-export type { BatchReportRequest, BatchResponse, BatchReporterOptions, ItemOutcome } from './batch-report.js';
+export type { BatchReportRequest, BatchResponse, ItemOutcome } from './batch-report.js';
+export { createBatchStarter, chunkRecords, executionRecord, MAX_EXECUTION_INPUT_BYTES } from './batch-starter.js';
+export type {
+  BatchStarterOptions,
+  BatchStartResult,
+  ExecutionOutcome,
+  ExecutionRunner,
+  SqsEventRecord,
+} from './batch-starter.js';
+export { DEFAULT_MAX_PROCESSING_ATTEMPTS, FAILURE_COUNT_EXPIRES_AFTER_SECONDS } from './failure-counter.js';
+export type { FailureCounter } from './failure-counter.js';
+export { DynamoDbFailureCounter, FAILURE_COUNT_ID_PREFIX } from './stores/dynamodb-failure-counter.js';
+export type { DynamoDbFailureCounterOptions } from './stores/dynamodb-failure-counter.js';
+export { SqliteFailureCounter } from './stores/sqlite-failure-counter.js';
 export { createFailureRecorder } from './failure-recorder.js';
 export type { FailureRecordRequest } from './failure-recorder.js';
 export type { ConversationStore } from './stores/conversation-store.js';

@@ -20,6 +20,7 @@ import { SqliteConversationQueries } from './stores/sqlite-conversation-queries.
 import type { DirectoryLookup } from '../directory/ports.js';
 import { SqliteConversationStore } from './stores/sqlite-conversation-store.js';
 import { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
+import { SqliteFailureCounter } from './stores/sqlite-failure-counter.js';
 import { SqliteIdempotencyPersistenceLayer } from './stores/sqlite-idempotency.js';
 import {
   SqliteAgentStateStore,
@@ -55,8 +56,12 @@ export interface LocalProcessingOptions {
   idempotencyInProgressInMemory?: boolean;
   /** Idempotency record lifetime in seconds (default 7 days). */
   expiresAfterSeconds?: number;
-  /** The local queue's delivery limit: on that delivery a failure is dead-lettered with its reason. */
-  maxReceiveCount?: number;
+  /**
+   * Count the processor's transient failures per event (table `failure_counts`) and dead-letter an
+   * event on the attempt that reaches this many (buffered mode, where failed events return to the
+   * queue). Unset: no counting.
+   */
+  maxProcessingAttempts?: number;
   logger?: ProcessingLogger;
   /**
    * Wraps the processor, e.g. to inject faults in a test or to count calls. Receives the real
@@ -84,7 +89,7 @@ export interface LocalHandlers {
 /**
  * @example
  * const db = openProcessingDatabase('pipeline.db');
- * const local = createLocalHandlers({ db, maxReceiveCount: 5 });
+ * const local = createLocalHandlers({ db, maxProcessingAttempts: 9 });
  * const executor = new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'buffered' }), { functions: local.functions });
  */
 export function createLocalHandlers(options: LocalProcessingOptions): LocalHandlers {
@@ -116,14 +121,13 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
     parsedEvents,
     ...(options.directory ? { directory: options.directory } : {}),
     ...(options.expiresAfterSeconds !== undefined ? { expiresAfterSeconds: options.expiresAfterSeconds } : {}),
+    ...(options.maxProcessingAttempts !== undefined
+      ? { failures: { counter: new SqliteFailureCounter(options.db), maxAttempts: options.maxProcessingAttempts } }
+      : {}),
     ...(logger ? { logger } : {}),
   });
   const processor = options.wrapProcessor ? options.wrapProcessor(base) : base;
-  const reporter = createBatchReporter({
-    deadLetters,
-    ...(options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {}),
-    ...(logger ? { logger } : {}),
-  });
+  const reporter = createBatchReporter();
   const recorder = createFailureRecorder({ deadLetters, ...(logger ? { logger } : {}) });
   const json = (value: unknown): JsonValue => value as JsonValue;
   return {

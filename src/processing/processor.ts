@@ -12,17 +12,23 @@
  * followed by a call counter, so no two calls of any processors share one in practice, without
  * drawing random bytes per event.
  *
- * Errors: transient ones (see {@link classifyError}) leave as {@link TransientProcessingError} for
- * the state machine to retry (Powertools has deleted the in-progress record, so the retry runs
+ * Errors: transient ones (see {@link classifyError}) leave as a short {@link TransientProcessingError}
+ * for the state machine to retry (Powertools has deleted the in-progress record, so the retry runs
  * again); permanent ones are dead-lettered with the reason and reported as `dead-lettered`.
- * A failure is never stored as an idempotency result, so a redriven event runs again after a fix.
+ * With a {@link FailureCounter}, each transient failure of an event is counted under its key, and
+ * the attempt that reaches `maxAttempts` dead-letters the event instead of throwing — across
+ * deliveries, so a queue's redeliveries end in the dead-letter store with the reason. Lambda
+ * throttles never reach the processor, so they are never counted; neither is "another attempt of
+ * this event is in progress". A failure is never stored as an idempotency result, so a redriven
+ * event runs again after a fix.
  */
 import { randomBytes } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { formatProblems, parseGenesysEvent } from '../events/index.js';
 import type { EventProblem, GenesysEvent } from '../events/index.js';
-import { classifyError, describeError, TransientProcessingError } from './errors.js';
+import { classifyError, describeError, shortTransientError } from './errors.js';
+import type { FailureCounter } from './failure-counter.js';
 import { noopLogger } from './logger.js';
 import type { ProcessingLogger } from './logger.js';
 import type { ParsedEventHandoff } from './parsed-events.js';
@@ -89,6 +95,12 @@ export interface ProcessorOptions {
    * again (see {@link ParsedEventHandoff}); an event that differs from the validated one is parsed.
    */
   parsedEvents?: ParsedEventHandoff;
+  /**
+   * Count transient failures per event key and dead-letter the event on the attempt that reaches
+   * `maxAttempts` (buffered mode, where failed events return to the queue). Without it, a
+   * transient failure always leaves as an error.
+   */
+  failures?: { counter: FailureCounter; maxAttempts: number };
 }
 
 /**
@@ -141,6 +153,12 @@ export function createProcessor(options: ProcessorOptions): Processor {
       `The idempotency expiry must be an integer number of seconds above ${GENESYS_RESEND_WINDOW_SECONDS} (Genesys re-sends for up to 4 days), got ${String(expiresAfterSeconds)}; the default is ${DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS} (7 days).`,
     );
   }
+  const failures = options.failures;
+  if (failures && !(Number.isInteger(failures.maxAttempts) && failures.maxAttempts >= 1)) {
+    throw new ProcessorConfigError(
+      `failures.maxAttempts must be a positive integer (attempts before an event is dead-lettered), got ${String(failures.maxAttempts)}.`,
+    );
+  }
   const logger = options.logger ?? noopLogger;
   const inProgressTimeoutMs = options.inProgressTimeoutMs ?? 60_000;
   const localContext: RemainingTime = { getRemainingTimeInMillis: () => inProgressTimeoutMs };
@@ -191,24 +209,45 @@ export function createProcessor(options: ProcessorOptions): Processor {
     };
   };
 
-  /** An event whose processing threw: dead-lettered when the cause is permanent, else a transient error for the state machine to retry. */
+  /**
+   * An event whose processing threw: dead-lettered when the cause is permanent or its failures
+   * reach the limit, else a short transient error for the state machine to retry.
+   */
   const failed = async (request: ProcessRequest, event: GenesysEvent, error: unknown): Promise<ProcessResult> => {
     const cause = rootCause(error);
-    if (classifyError(cause) === 'permanent') {
-      return deadLetter(request, `Processing failed permanently: ${describeError(cause)}`, {
-        errorName: cause instanceof Error ? cause.name : 'Error',
-        event,
-      });
+    const errorName = cause instanceof Error ? cause.name : 'Error';
+    let count: number | undefined;
+    try {
+      if (classifyError(cause) === 'permanent') {
+        return await deadLetter(request, `Processing failed permanently: ${describeError(cause)}`, {
+          errorName,
+          event,
+        });
+      }
+      // Another attempt of this very event holds the lock: not a failure of the event.
+      if (failures && errorName !== 'IdempotencyAlreadyInProgressError') {
+        count = await failures.counter.increment(event.key);
+        if (count >= failures.maxAttempts) {
+          const result = await deadLetter(
+            request,
+            `Processing failed ${count} times (the limit is ${failures.maxAttempts} attempts across deliveries); the last error: ${describeError(cause)}`,
+            { errorName, event },
+          );
+          await failures.counter.reset(event.key);
+          return result;
+        }
+      }
+    } catch (storeError) {
+      // The dead-letter store or the counter failed too: leave (short) for a retry.
+      throw shortTransientError(`${describeError(cause)}; then ${describeError(storeError)}`, storeError);
     }
     logger.warn('Transient processing error; the state machine retries', {
       messageId: request.messageId,
       key: event.key,
       error: describeError(cause),
+      ...(count !== undefined ? { failures: count } : {}),
     });
-    if (cause instanceof TransientProcessingError) throw cause;
-    throw new TransientProcessingError(`Transient failure processing event ${event.key}: ${describeError(cause)}`, {
-      cause,
-    });
+    throw shortTransientError(describeError(cause), cause);
   };
 
   return {
@@ -221,7 +260,9 @@ export function createProcessor(options: ProcessorOptions): Processor {
             request,
             `Invalid Genesys event reached the processor: ${formatProblems(parsed.problems)}`,
             { problems: parsed.problems },
-          );
+          ).catch((error: unknown) => {
+            throw shortTransientError(`Dead-lettering an invalid event failed: ${describeError(error)}`, error);
+          });
         event = parsed.event;
       }
       const key = event.key;

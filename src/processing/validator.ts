@@ -12,8 +12,8 @@ import type { ProcessingLogger } from './logger.js';
 import type { ParsedEventHandoff } from './parsed-events.js';
 
 /**
- * One SQS message as an EventBridge Pipe delivers it (a batch is a JSON array of these).
- * `body` is the EventBridge event as JSON text.
+ * One SQS message of a batch, as an SQS event source mapping delivers it (the batch starter passes
+ * them on; a batch is a JSON array of these). `body` is the EventBridge event as JSON text.
  */
 export interface SqsRecord {
   messageId: string;
@@ -27,8 +27,8 @@ export interface SqsRecord {
   awsRegion?: string;
 }
 
-/** Input of the validator: a Pipe batch (buffered mode) or one EventBridge event (direct mode). */
-export type ValidatorRequest = { source: 'pipe'; records: SqsRecord[] } | { source: 'eventbridge'; event: unknown };
+/** Input of the validator: a batch of SQS records (buffered mode) or one EventBridge event (direct mode). */
+export type ValidatorRequest = { source: 'sqs'; records: SqsRecord[] } | { source: 'eventbridge'; event: unknown };
 
 /** A valid event, ready for the processor. */
 export interface ValidatedItem {
@@ -49,7 +49,7 @@ export interface ValidationResult {
   invalid: number;
 }
 
-/** The validator's input is not what a Pipe or a rule delivers: a deployment mistake, not bad data. */
+/** The validator's input is not what the batch starter or a rule delivers: a deployment mistake, not bad data. */
 export class ValidatorInputError extends Error {
   override readonly name = 'ValidatorInputError';
 }
@@ -67,7 +67,7 @@ export interface ValidatorOptions {
  *
  * @example
  * const validator = createValidator({ deadLetters });
- * const { items, invalid } = await validator.validate({ source: 'pipe', records });
+ * const { items, invalid } = await validator.validate({ source: 'sqs', records });
  */
 export function createValidator(options: ValidatorOptions): {
   validate(request: ValidatorRequest): Promise<ValidationResult>;
@@ -118,7 +118,7 @@ interface Input {
 function normalize(request: ValidatorRequest): Input[] {
   if (!request || typeof request !== 'object')
     throw new ValidatorInputError(
-      'The validator expects {source: "pipe", records: [...]} or {source: "eventbridge", event: {...}}.',
+      'The validator expects {source: "sqs", records: [...]} or {source: "eventbridge", event: {...}}.',
     );
   if (request.source === 'eventbridge') {
     const event = request.event;
@@ -129,16 +129,16 @@ function normalize(request: ValidatorRequest): Input[] {
         : 'direct';
     return [{ messageId: id, receiveCount: 1, text }];
   }
-  if (request.source === 'pipe') {
+  if (request.source === 'sqs') {
     if (!Array.isArray(request.records)) {
       throw new ValidatorInputError(
-        'The validator expects the Pipe batch (a JSON array of SQS records) in "records"; check that the Pipe has no input transformer.',
+        'The validator expects the batch (a JSON array of SQS records) in "records": the execution input must be that array.',
       );
     }
     return request.records.map((record, i) => {
       if (!record || typeof record !== 'object' || typeof record.messageId !== 'string' || record.messageId === '') {
         throw new ValidatorInputError(
-          `Record ${i} of the batch has no messageId: the state machine input must be the SQS records exactly as the Pipe delivers them.`,
+          `Record ${i} of the batch has no messageId: the state machine input must be the SQS records of the batch.`,
         );
       }
       const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
@@ -151,7 +151,7 @@ function normalize(request: ValidatorRequest): Input[] {
     });
   }
   throw new ValidatorInputError(
-    `Unknown validator source ${JSON.stringify((request as { source?: unknown }).source)}: expected "pipe" or "eventbridge".`,
+    `Unknown validator source ${JSON.stringify((request as { source?: unknown }).source)}: expected "sqs" or "eventbridge".`,
   );
 }
 

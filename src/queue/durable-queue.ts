@@ -68,7 +68,7 @@ export interface ReceivedMessage {
 
 /** Options of {@link DurableQueue.receive}. */
 export interface ReceiveOptions {
-  /** Most messages to return (1–10,000; SQS allows 10 per call, a Pipe batches several calls). Default 1. */
+  /** Most messages to return (1–10,000; SQS allows 10 per call, an event source mapping batches several calls). Default 1. */
   max?: number;
   /** Visibility timeout for the received messages; default the queue's. */
   visibilityTimeoutMs?: number;

@@ -5,3 +5,4 @@ export * from './durable-queue.js';
 export * from './queue-store.js';
 export { openSqliteDatabase } from './sqlite.js';
 export type { OpenSqliteOptions } from './sqlite.js';
+export * from './backstop.js';

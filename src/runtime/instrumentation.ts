@@ -18,6 +18,8 @@ export interface OutcomeSink {
   failed(count?: number): void;
   retried(count?: number): void;
   deadLettered(count?: number): void;
+  /** `count` function invocations were refused as Lambda throttles them (local `--lambda-concurrency-limit`). */
+  throttled(count?: number): void;
 }
 
 /** Per-message context the runtime registers while a message is being processed. */

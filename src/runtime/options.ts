@@ -5,8 +5,10 @@
  */
 import { validateTopics, TYPED_TOPICS } from '../events/index.js';
 import { partnerEventSourceName, GENESYS_PARTNER_SOURCE_PREFIX } from '../genesys/partner-event-source.js';
-import { MAX_INLINE_MAP_CONCURRENCY, WORKFLOW_EXECUTORS } from '../workflow/index.js';
-import type { WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
+import { DEFAULT_MAX_PROCESSING_ATTEMPTS } from '../processing/failure-counter.js';
+import { backstopMaxReceiveCount } from '../queue/backstop.js';
+import { resolveConcurrencyBound, WORKFLOW_EXECUTORS } from '../workflow/index.js';
+import type { ConcurrencyBoundNames, WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
 import { SIMULATION_DEFAULTS } from '../simulate/options.js';
 
 /** The options of a runtime. Only `dataDir` is required. */
@@ -17,21 +19,38 @@ export interface RuntimeOptions {
   port?: number;
   /** Address to bind. Default `127.0.0.1`. A non-loopback address requires `token`. */
   host?: string;
-  /** `buffered` (queue → Pipe batches → Express, default) or `direct` (rule → one execution per event). */
+  /** `buffered` (queue → batches of at most E at once → Express, default) or `direct` (rule → one execution per event). */
   mode?: WorkflowMode;
-  /** Processor invocations at once across all executions (Lambda reserved concurrency). Default 10. */
-  concurrency?: number;
-  /** Map `MaxConcurrency` of one buffered execution, 1–40. Default min(concurrency, 40). */
+  /**
+   * The bound on processor invocations at once, E × M, as on AWS: split into `pollers` (E) and
+   * `maxConcurrency` (M) unless those are given. Default 100 (4 × 25).
+   */
+  maxProcessorConcurrency?: number;
+  /** Map `MaxConcurrency` of one buffered execution (M), 1–40. Default: derived from the bound. */
   maxConcurrency?: number;
-  /** Messages per batch (Pipe `BatchSize`). Default 100. */
+  /** Messages per batch (the event source mapping's `BatchSize`). Default 100. */
   batchSize?: number;
-  /** How long a poller gathers a batch once it has a first message (Pipe batching window), ms. Default 250. */
+  /** How long a poller gathers a batch once it has a first message (the batching window), ms. Default 250. */
   batchWindowMs?: number;
-  /** Batches in flight at once (Pipe pollers, each running one execution). Default 8. */
+  /**
+   * Batches in flight at once (E): the event source mapping's `MaximumConcurrency`, each poller
+   * running one execution at a time; 2–1,000. Default: derived from the bound.
+   */
   pollers?: number;
+  /**
+   * Each function's concurrency limit, enforced as Lambda throttles: an invocation beyond it fails
+   * with `Lambda.TooManyRequestsException`, which the state machine retries and then hands back
+   * to the queue (never a failure). Default: no limit (an account with room for the bound).
+   */
+  lambdaConcurrencyLimit?: number;
+  /** Buffered mode: processor attempts, across deliveries, before the processor dead-letters an event. Default 9. */
+  maxProcessingAttempts?: number;
   /** The event queue's visibility timeout, ms. Default 30,000 (SQS's default). */
   visibilityTimeoutMs?: number;
-  /** Receives before a message moves to the queue's dead-letter queue (redrive policy). Default 5, as in `infra/`. */
+  /**
+   * Receives before a message moves to the queue's dead-letter queue (redrive policy), a backstop.
+   * Default ⌈24 h / visibility timeout⌉ at most 1,000, as in `infra/`.
+   */
   maxReceiveCount?: number;
   /** Bearer token every HTTP route requires (PutEvents, reads, admin). */
   token?: string;
@@ -66,11 +85,14 @@ export interface ResolvedRuntimeOptions {
   port: number;
   host: string;
   mode: WorkflowMode;
-  concurrency: number;
+  /** E × M. */
+  maxProcessorConcurrency: number;
   maxConcurrency: number;
   batchSize: number;
   batchWindowMs: number;
   pollers: number;
+  lambdaConcurrencyLimit: number | undefined;
+  maxProcessingAttempts: number;
   visibilityTimeoutMs: number;
   maxReceiveCount: number;
   token: string | undefined;
@@ -92,12 +114,10 @@ export const RUNTIME_DEFAULTS = {
   port: 4010,
   host: '127.0.0.1',
   mode: 'buffered' as WorkflowMode,
-  concurrency: 10,
   batchSize: 100,
   batchWindowMs: 250,
-  pollers: 8,
+  maxProcessingAttempts: DEFAULT_MAX_PROCESSING_ATTEMPTS,
   visibilityTimeoutMs: 30_000,
-  maxReceiveCount: 5,
   orgId: SIMULATION_DEFAULTS.orgId,
   suffix: SIMULATION_DEFAULTS.suffix,
   archiveRetentionDays: 0.25,
@@ -113,6 +133,13 @@ export class RuntimeOptionsError extends Error {
     super(problems.length === 1 ? problems[0]! : `Invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
+
+/** The bound's settings as the runtime and `run` name them. */
+const BOUND_NAMES: ConcurrencyBoundNames = {
+  maxProcessorConcurrency: 'maxProcessorConcurrency (--max-processor-concurrency)',
+  eventSourceConcurrency: 'pollers (--pollers)',
+  maxConcurrency: 'maxConcurrency (--max-concurrency)',
+};
 
 const ORG_ID = /^[A-Za-z0-9-]{1,64}$/;
 const SUFFIX = /^[A-Za-z0-9._-]{1,64}$/;
@@ -138,35 +165,40 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
   const mode = options.mode ?? d.mode;
   if (mode !== 'buffered' && mode !== 'direct')
     problems.push(`mode must be "buffered" or "direct"; got ${JSON.stringify(mode)}.`);
-  const concurrency = int(
-    'concurrency',
-    options.concurrency ?? d.concurrency,
+  const bound = resolveConcurrencyBound(
+    {
+      ...(options.maxProcessorConcurrency !== undefined
+        ? { maxProcessorConcurrency: options.maxProcessorConcurrency }
+        : {}),
+      ...(options.pollers !== undefined ? { eventSourceConcurrency: options.pollers } : {}),
+      ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+    },
+    problems,
+    BOUND_NAMES,
+  );
+  const lambdaConcurrencyLimit = options.lambdaConcurrencyLimit;
+  if (lambdaConcurrencyLimit !== undefined)
+    int('lambdaConcurrencyLimit (--lambda-concurrency-limit)', lambdaConcurrencyLimit, 1, 100_000);
+  const maxProcessingAttempts = int(
+    'maxProcessingAttempts',
+    options.maxProcessingAttempts ?? d.maxProcessingAttempts,
     1,
     1000,
-    ' (the processor’s reserved concurrency)',
-  );
-  const maxConcurrency = int(
-    'maxConcurrency',
-    options.maxConcurrency ?? Math.min(concurrency, MAX_INLINE_MAP_CONCURRENCY),
-    1,
-    MAX_INLINE_MAP_CONCURRENCY,
-    ' (an inline Map runs at most 40 iterations at once)',
   );
   const batchSize = int(
     'batchSize',
     options.batchSize ?? d.batchSize,
     1,
     10_000,
-    ' (EventBridge Pipes SQS source limit)',
+    ' (SQS event source mapping BatchSize)',
   );
   const batchWindowMs = int(
     'batchWindowMs',
     options.batchWindowMs ?? d.batchWindowMs,
     0,
     300_000,
-    ' (Pipes allows up to 300 s)',
+    ' (an event source mapping allows up to 300 s)',
   );
-  const pollers = int('pollers', options.pollers ?? d.pollers, 1, 64);
   const visibilityTimeoutMs = int(
     'visibilityTimeoutMs',
     options.visibilityTimeoutMs ?? d.visibilityTimeoutMs,
@@ -180,7 +212,7 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     );
   const maxReceiveCount = int(
     'maxReceiveCount',
-    options.maxReceiveCount ?? d.maxReceiveCount,
+    options.maxReceiveCount ?? backstopMaxReceiveCount(visibilityTimeoutMs / 1000),
     1,
     1000,
     ' (SQS redrive policy)',
@@ -234,17 +266,19 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     problems.push(
       `executor must be ${WORKFLOW_EXECUTORS.map((e) => `"${e}"`).join(' or ')}; got ${JSON.stringify(executor)}.`,
     );
-  if (problems.length) throw new RuntimeOptionsError(problems);
+  if (problems.length || !bound) throw new RuntimeOptionsError(problems);
   return {
     dataDir: options.dataDir,
     port,
     host,
     mode,
-    concurrency,
-    maxConcurrency,
+    maxProcessorConcurrency: bound.maxProcessorConcurrency,
+    maxConcurrency: bound.maxConcurrency,
     batchSize,
     batchWindowMs,
-    pollers,
+    pollers: bound.eventSourceConcurrency,
+    lambdaConcurrencyLimit,
+    maxProcessingAttempts,
     visibilityTimeoutMs,
     maxReceiveCount,
     token,

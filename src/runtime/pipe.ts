@@ -1,17 +1,23 @@
 /**
- * The local EventBridge Pipe: SQS source → Step Functions target with `REQUEST_RESPONSE`.
+ * The local counterpart of the AWS event source mapping and batch starter: the pollers between
+ * the event queue and the buffered state machine.
  *
- * Several pollers run at once (a Pipe scales its pollers with the backlog); each gathers a batch
- * — up to `batchSize` messages, or what has arrived `batchWindowMs` after the first one — runs
- * one execution of the `buffered` definition with the batch as the JSON array of SQS records a
- * Pipe delivers, and — once the processing side has committed the execution's effects — reads
- * the output as Pipes reads the partial-batch-failure response:
+ * Exactly `pollers` run at once — the mapping's `ScalingConfig.MaximumConcurrency`, E — and each
+ * runs one execution at a time, so the processor never runs more than E × the Map's
+ * `MaxConcurrency` at once, at any backlog. Each gathers a batch — up to `batchSize` messages,
+ * or what has arrived `batchWindowMs` after the first one — runs one execution of the `buffered`
+ * definition with the batch as the JSON array of SQS records, and — once the processing side has
+ * committed the execution's effects — reads the output as the mapping reads a partial-batch
+ * response (`ReportBatchItemFailures`):
  *
  * - records not listed in `batchItemFailures` are deleted from the queue;
- * - listed records are left alone, as Pipes does: they become visible again when their
+ * - listed records (throttled, or failed) are left alone: they become visible again when their
  *   visibility timeout ends, and are received again (with `ApproximateReceiveCount` one higher)
- *   until the queue's redrive policy moves them to its dead-letter queue;
+ *   until the queue's redrive policy — the backstop — moves them to its dead-letter queue;
  * - an execution that fails as a whole leaves the whole batch to the visibility timeout.
+ *
+ * (Named after the EventBridge Pipe it first stood for; an SQS-source pipe has no concurrency
+ * setting, so the AWS deployment uses an event source mapping.)
  */
 import { setMaxListeners } from 'node:events';
 import type { DurableQueue, ReceivedMessage } from '../queue/index.js';
@@ -48,7 +54,7 @@ export interface PipeStats {
 }
 
 /**
- * The pollers between the event queue and the buffered state machine.
+ * The pollers between the event queue and the buffered state machine: E of them, one execution each at a time.
  *
  * @example
  * const pipe = new PipePoller(queue, processing, { batchSize: 100, batchWindowMs: 250, pollers: 4, region: 'us-east-1' });

@@ -3,7 +3,7 @@
  *
  * ```text
  * partner event bus (archive) → rule (org's Genesys source prefix + topics)
- *   buffered: → durable queue "genesys-events" (redrive → "genesys-events-dlq") → Pipe pollers → buffered state machine
+ *   buffered: → durable queue "genesys-events" (redrive → "genesys-events-dlq") → pollers (the event source mapping, E) → buffered state machine (Map, M)
  *   direct:   → state machine target (RetryPolicy, DLQ "genesys-events-target-dlq") → direct state machine, one execution per event
  * ```
  *
@@ -116,6 +116,7 @@ const NO_OUTCOMES: OutcomeSink = {
   failed() {},
   retried() {},
   deadLettered() {},
+  throttled() {},
 };
 
 /**
@@ -161,7 +162,7 @@ export class LocalPipeline {
     this.eventBridge = LocalEventBridge.open({
       database: this.database,
       archive: options.archiveRetentionDays === false ? false : { retentionDays: options.archiveRetentionDays },
-      delivery: { concurrency: Math.max(64, options.concurrency * 2) },
+      delivery: { concurrency: Math.max(64, options.maxProcessorConcurrency * 2) },
       afterCommit,
     });
     // The runtime is the only receiver of its queues (it holds the data directory's lock): receives
@@ -195,9 +196,9 @@ export class LocalPipeline {
       const settings: ProcessingSettings = {
         dataDir: options.dataDir,
         mode: options.mode,
-        concurrency: options.concurrency,
+        lambdaConcurrencyLimit: options.lambdaConcurrencyLimit,
         maxConcurrency: options.maxConcurrency,
-        maxReceiveCount: options.maxReceiveCount,
+        maxProcessingAttempts: options.maxProcessingAttempts,
         executor: options.executor,
         retryPauseMs: options.retryPauseMs,
         commitIntervalMs: options.commitIntervalMs,

@@ -25,7 +25,7 @@ import { resolveIdempotencyRecordIds } from '../processing/stores/sqlite-idempot
 import {
   buildStateMachineDefinition,
   createWorkflowExecutor,
-  FUNCTION_PLACEHOLDERS,
+  definitionPlaceholders,
   WorkflowExecutionError,
 } from '../workflow/index.js';
 import type {
@@ -60,12 +60,16 @@ export interface ProcessingSettings {
   /** The data directory (the host opens `processing.sqlite` in it). */
   dataDir: string;
   mode: WorkflowMode;
-  /** Processor invocations at once (Lambda reserved concurrency). */
-  concurrency: number;
+  /**
+   * Each function's concurrency limit, enforced as Lambda does: an invocation beyond it fails at
+   * once with `Lambda.TooManyRequestsException`, which the state machine's retriers handle.
+   * `undefined`: no limit (the bound is the pollers × the Map's MaxConcurrency).
+   */
+  lambdaConcurrencyLimit: number | undefined;
   /** Map `MaxConcurrency`. */
   maxConcurrency: number;
-  /** The event queue's delivery limit (buffered mode): on that delivery a failure is dead-lettered. */
-  maxReceiveCount: number;
+  /** Buffered mode: processor attempts (across deliveries) before the processor dead-letters an event. */
+  maxProcessingAttempts: number;
   executor: WorkflowExecutorKind;
   retryPauseMs: number | undefined;
   commitIntervalMs: number;
@@ -153,7 +157,7 @@ export class ProcessingHost {
         cacheConversations: settings.cacheConversations,
         ...(hooks.sinks ? { sinks: hooks.sinks } : {}),
         ...(hooks.directory ? { directory: hooks.directory } : {}),
-        ...(settings.mode === 'buffered' ? { maxReceiveCount: settings.maxReceiveCount } : {}),
+        ...(settings.mode === 'buffered' ? { maxProcessingAttempts: settings.maxProcessingAttempts } : {}),
       });
       // The process that left records in progress is gone (the caller holds the data dir's lock):
       // Powertools would otherwise take them for a worker still busy with the event until they expire.
@@ -169,18 +173,24 @@ export class ProcessingHost {
         ? hooks.functionOverrides({ ...this.handlers.functions })
         : this.handlers.functions;
       this.instrumented = instrumentFunctions(base, outcomes);
-      this.executor = createWorkflowExecutor(
-        settings.executor,
-        buildStateMachineDefinition({ mode: settings.mode, maxConcurrency: settings.maxConcurrency }),
-        {
-          functions: this.instrumented.functions,
-          concurrency: { [FUNCTION_PLACEHOLDERS.processor]: { limit: settings.concurrency } },
-          ...(settings.retryPauseMs !== undefined ? { retryPauseMs: settings.retryPauseMs } : {}),
-          // The processing core's handlers return fresh plain JSON and never change their input:
-          // no copy of every event into and out of each of them (overrides, being anyone's code, get copies).
-          copyPayloads: hooks.functionOverrides !== undefined,
-        },
-      );
+      const definition = buildStateMachineDefinition({ mode: settings.mode, maxConcurrency: settings.maxConcurrency });
+      const limit = settings.lambdaConcurrencyLimit;
+      this.executor = createWorkflowExecutor(settings.executor, definition, {
+        functions: this.instrumented.functions,
+        // Like reserved concurrency on every function: beyond it, Lambda throttles.
+        ...(limit !== undefined
+          ? {
+              concurrency: Object.fromEntries(
+                definitionPlaceholders(definition).map((fn) => [fn, { limit, onLimit: 'throttle' as const }]),
+              ),
+              onThrottle: () => outcomes.throttled(1),
+            }
+          : {}),
+        ...(settings.retryPauseMs !== undefined ? { retryPauseMs: settings.retryPauseMs } : {}),
+        // The processing core's handlers return fresh plain JSON and never change their input:
+        // no copy of every event into and out of each of them (overrides, being anyone's code, get copies).
+        copyPayloads: hooks.functionOverrides !== undefined,
+      });
     } catch (error) {
       this.database.close();
       throw error;
@@ -222,7 +232,7 @@ export class ProcessingHost {
   /**
    * Runs one execution of the state machine and answers once its effects are committed (a failed
    * commit turns a success into a failure: the caller must not acknowledge). The input is JSON,
-   * or an {@link SqsBatch}, run as the SQS records a Pipe delivers. `starts` are the events it
+   * or an {@link SqsBatch}, run as the SQS records of a batch. `starts` are the events it
    * carries, for latency and retry telemetry (default: those of the batch).
    */
   async execute(execution: JsonValue | SqsBatch, starts?: readonly MessageStart[]): Promise<ExecutionReply> {

@@ -18,7 +18,7 @@ class OutcomeCounter implements OutcomeSink {
   private dirty = false;
 
   private add(
-    field: 'processed' | 'duplicate' | 'invalid' | 'failed' | 'retried' | 'deadLettered' | 'inFlight',
+    field: 'processed' | 'duplicate' | 'invalid' | 'failed' | 'retried' | 'deadLettered' | 'throttled' | 'inFlight',
     count: number,
   ): void {
     this.r[field] += count;
@@ -52,6 +52,9 @@ class OutcomeCounter implements OutcomeSink {
   deadLettered(count = 1): void {
     this.add('deadLettered', count);
   }
+  throttled(count = 1): void {
+    this.add('throttled', count);
+  }
 
   /** The counts since the last call (undefined when nothing happened), and a fresh start. */
   take(): OutcomeReport | undefined {
@@ -73,6 +76,7 @@ function emptyReport(inFlight: number): OutcomeReport {
     failed: 0,
     retried: 0,
     deadLettered: 0,
+    throttled: 0,
     inFlight,
     peakInFlight: inFlight,
   };

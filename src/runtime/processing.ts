@@ -125,6 +125,8 @@ export interface OutcomeReport {
   failed: number;
   retried: number;
   deadLettered: number;
+  /** Function invocations refused as Lambda throttles them. */
+  throttled: number;
   /** Events in the processor now. */
   inFlight: number;
   /** Most events in the processor at once since the last report. */
@@ -330,6 +332,7 @@ export class WorkerProcessing implements Processing {
     if (r.failed > 0) o.failed(r.failed);
     if (r.retried > 0) o.retried(r.retried);
     if (r.deadLettered > 0) o.deadLettered(r.deadLettered);
+    if (r.throttled > 0) o.throttled(r.throttled);
     if (r.inFlight < this.inFlight) {
       o.processingFinished(this.inFlight - r.inFlight);
       this.inFlight = r.inFlight;

@@ -1,10 +1,10 @@
 /**
  * The local runtime behind `genesys-pipeline run`: the whole pipeline in one process, served on
- * one HTTP port — ingestion (bus, archive, queue, Pipe pollers, HTTP) on the main thread with
+ * one HTTP port — ingestion (bus, archive, queue, the pollers (E), HTTP) on the main thread with
  * `pipeline.sqlite`, processing (executor, handlers) on a worker thread with `processing.sqlite`.
  *
  * ```text
- *  POST / (PutEvents) ─► partner bus ─► rule ─► event queue ─► Pipe pollers ─► buffered state machine ─► handlers
+ *  POST / (PutEvents) ─► partner bus ─► rule ─► event queue ─► pollers (E)  ─► buffered state machine ─► handlers
  *                        (archive)       │       (DLQ)          (batches)       (Map, MaxConcurrency)     (idempotency,
  *                                        │                                                                projection,
  *                                        └─ direct mode: state machine target per event (RetryPolicy, DLQ) dead letters)
@@ -124,7 +124,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     // The projection's queries exist once the pipeline has created its tables (below).
     const projection: { queries?: SqliteConversationQueries; projections?: SqliteProjectionQueries } = {};
     const telemetry = new PipelineTelemetry({
-      concurrencyLimit: resolved.concurrency,
+      concurrencyLimit: resolved.maxProcessorConcurrency,
       contactCentre: withQueueNames(
         {
           contactCentreFigures: () => ({
@@ -386,6 +386,7 @@ function teeOutcomes(a: OutcomeSink, b: OutcomeSink): OutcomeSink {
     failed: (count) => (a.failed(count), b.failed(count)),
     retried: (count) => (a.retried(count), b.retried(count)),
     deadLettered: (count) => (a.deadLettered(count), b.deadLettered(count)),
+    throttled: (count) => (a.throttled(count), b.throttled(count)),
   };
 }
 

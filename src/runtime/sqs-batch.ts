@@ -1,7 +1,7 @@
 /**
- * A batch of received queue messages on its way from the Pipe pollers (main thread) to the
+ * A batch of received queue messages on its way from the pollers (main thread) to the
  * processing side, which turns it into what the state machine is given: the JSON array of SQS
- * records an EventBridge Pipe delivers.
+ * records of an SQS batch (as an event source mapping delivers them).
  *
  * It travels as columns — one array of ids, one of bodies, … — rather than as the records
  * themselves: a worker thread receives a structured clone, and cloning 100 small objects (each
@@ -11,7 +11,7 @@
 import type { ReceivedMessage } from '../queue/index.js';
 import type { MessageStart } from './processing-host.js';
 
-/** One SQS record as a Pipe hands it to its target. */
+/** One SQS record as an event source mapping delivers it. */
 export interface SqsRecord {
   messageId: string;
   receiptHandle: string;
@@ -107,7 +107,7 @@ function extrasOf(m: ReceivedMessage): NonNullable<SqsBatch['extras']>[number] {
   return { messageAttributes, attributes };
 }
 
-/** The batch as the JSON array of SQS records a Pipe delivers to its target. */
+/** The batch as the JSON array of SQS records the buffered definition takes. */
 export function sqsRecords(batch: SqsBatch): SqsRecord[] {
   const n = batch.messageIds.length;
   const records = new Array<SqsRecord>(n);

@@ -5,10 +5,11 @@
  * On AWS the rule's target call is `StartExecution` of a Standard workflow, whose executions are
  * durable. Locally an execution lives in this process, so the delivery counts as made only when
  * the execution has ended: succeeded, or failed after the failure recorder dead-lettered the
- * event (the `Fail` state the definition ends in then). Anything else — the executor's
- * concurrency limit when it throttles, the failure recorder itself failing, a crash — leaves the
- * delivery to the bus, which retries it by the target's `RetryPolicy` and finally sends the
- * event to the target's dead-letter queue, as for a failed `StartExecution` on AWS.
+ * event (the `Fail` state the definition ends in then). Anything else — a Lambda throttle that
+ * outlasted the execution's retries (the `Throttled` state: never dead-lettered), the failure
+ * recorder itself failing, a crash — leaves the delivery to the bus, which retries it by the
+ * target's `RetryPolicy` and finally sends the event to the target's dead-letter queue. (On AWS
+ * the failed Standard execution keeps the event, to be redriven.)
  */
 import type { BusTarget, EventBridgeEvent } from '../eventbridge/index.js';
 import { TargetDeliveryError } from '../eventbridge/index.js';

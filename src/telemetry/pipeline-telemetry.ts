@@ -22,7 +22,7 @@ export interface PipelineTelemetryOptions {
   latencyWindowSeconds?: number;
   /** Relative accuracy of the latency quantiles (0.01 = 1 %). Default 0.01. */
   latencyRelativeAccuracy?: number;
-  /** The processing concurrency limit, if known now (see {@link PipelineTelemetry.setConcurrencyLimit}). */
+  /** The bound on processor invocations at once, if known now (see {@link PipelineTelemetry.setConcurrencyLimit}). */
   concurrencyLimit?: number;
   /** Where the contact-centre figures come from (the conversation projection). */
   contactCentre?: ContactCentreSource;
@@ -81,10 +81,11 @@ export class PipelineTelemetry {
       failed: 0,
       retried: 0,
       deadLettered: 0,
+      throttles: 0,
       inFlight: 0,
       backlog: 0,
       concurrencyLimit: null,
-      peakConcurrency: 0,
+      processorConcurrencyPeak: 0,
     };
     if (options.concurrencyLimit !== undefined) this.setConcurrencyLimit(options.concurrencyLimit);
     const rateWindowMs = seconds('rateWindowSeconds', options.rateWindowSeconds ?? 5) * 1000;
@@ -176,10 +177,15 @@ export class PipelineTelemetry {
     this.counts.deadLettered += checkCount('deadLettered', count);
   }
 
+  /** `count` function invocations were refused as Lambda throttles them. */
+  throttled(count = 1): void {
+    this.counts.throttles += checkCount('throttled', count);
+  }
+
   /** `count` events started processing (in flight +count); updates the peak concurrency. */
   processingStarted(count = 1): void {
     const inFlight = (this.counts.inFlight += checkCount('processingStarted', count));
-    if (inFlight > this.counts.peakConcurrency) this.counts.peakConcurrency = inFlight;
+    if (inFlight > this.counts.processorConcurrencyPeak) this.counts.processorConcurrencyPeak = inFlight;
   }
 
   /** `count` events finished processing, whatever the outcome (in flight −count). */
@@ -203,7 +209,7 @@ export class PipelineTelemetry {
     this.batchWindowMs = checkCount('setBatchWindow', ms);
   }
 
-  /** The processing concurrency limit (the Map state's MaxConcurrency) is `limit`. */
+  /** The bound on processor invocations at once (pollers × the Map's MaxConcurrency) is `limit`. */
   setConcurrencyLimit(limit: number): void {
     this.counts.concurrencyLimit = checkCount('setConcurrencyLimit', limit);
   }
@@ -220,10 +226,11 @@ export class PipelineTelemetry {
       failed: c.failed,
       retried: c.retried,
       deadLettered: c.deadLettered,
+      throttles: c.throttles,
       inFlight: c.inFlight,
       backlog: c.backlog,
       concurrencyLimit: c.concurrencyLimit,
-      peakConcurrency: c.peakConcurrency,
+      processorConcurrencyPeak: c.processorConcurrencyPeak,
       eventsPerSecond: round(this.processedRate.perSecond(), 1),
       ingestPerSecond: round(this.ingestRate.perSecond(), 1),
       rateWindowSeconds: this.processedRate.windowMs / 1000,

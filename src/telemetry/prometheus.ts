@@ -27,8 +27,9 @@ export type PipelineCounts = Pick<
   | 'deadLettered'
   | 'inFlight'
   | 'backlog'
+  | 'throttles'
   | 'concurrencyLimit'
-  | 'peakConcurrency'
+  | 'processorConcurrencyPeak'
 >;
 
 /** What the metrics read at scrape time. */
@@ -77,13 +78,26 @@ const COUNTERS: readonly [name: string, help: string, key: keyof PipelineCounts]
     'Events written to the dead-letter store with the reason.',
     'deadLettered',
   ],
+  [
+    'genesys_pipeline_lambda_throttles_total',
+    'Local function invocations refused as Lambda throttles them (beyond --lambda-concurrency-limit); retried, then handed back to the queue.',
+    'throttles',
+  ],
 ];
 
 const GAUGES: readonly [name: string, help: string, key: keyof PipelineCounts][] = [
   ['genesys_pipeline_backlog_events', 'Events waiting in the durable queue, as last sampled.', 'backlog'],
   ['genesys_pipeline_in_flight_events', 'Events being processed now.', 'inFlight'],
-  ['genesys_pipeline_concurrency_limit', 'Configured processing concurrency (Map MaxConcurrency).', 'concurrencyLimit'],
-  ['genesys_pipeline_concurrency_peak', 'Highest number of events in flight at once since start.', 'peakConcurrency'],
+  [
+    'genesys_pipeline_concurrency_limit',
+    'The bound on processor invocations at once: pollers (E) × Map MaxConcurrency (M).',
+    'concurrencyLimit',
+  ],
+  [
+    'genesys_pipeline_processor_concurrency_peak',
+    'Highest number of processor invocations at once since start.',
+    'processorConcurrencyPeak',
+  ],
 ];
 
 /**

@@ -76,14 +76,19 @@ export interface PipelineStats {
   retried: number;
   /** Events written to the dead-letter store, with the reason. */
   deadLettered: number;
+  /**
+   * Local function invocations refused the way Lambda throttles (beyond `--lambda-concurrency-limit`):
+   * retried by the state machine, then handed back to the queue; never a failure.
+   */
+  throttles: number;
   /** Events being processed now. */
   inFlight: number;
   /** Events waiting in the durable queue, as last sampled. */
   backlog: number;
-  /** The configured processing concurrency (Map MaxConcurrency); `null` until set. */
+  /** The bound on processor invocations at once: pollers (E) × Map MaxConcurrency (M); `null` until set. */
   concurrencyLimit: number | null;
-  /** The highest `inFlight` seen since start. */
-  peakConcurrency: number;
+  /** The most processor invocations at once since start (the highest `inFlight`); never above `concurrencyLimit`. */
+  processorConcurrencyPeak: number;
   /** Events processed per second over the rate window. */
   eventsPerSecond: number;
   /** Events accepted per second over the rate window. */

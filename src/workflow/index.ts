@@ -16,8 +16,25 @@ export {
   WORKFLOW_DEFAULTS,
   MAX_INLINE_MAP_CONCURRENCY,
   WorkflowOptionsError,
+  resolveWorkflowOptions,
 } from './definition.js';
-export type { WorkflowMode, WorkflowOptions } from './definition.js';
+export type { WorkflowMode, WorkflowOptions, WorkflowRetry, ResolvedWorkflowOptions } from './definition.js';
+export {
+  resolveConcurrencyBound,
+  factorBound,
+  nearbyBounds,
+  EVENT_SOURCE_CONCURRENCY_LIMITS,
+  DEFAULT_MAX_PROCESSOR_CONCURRENCY,
+  CONSTRUCT_BOUND_NAMES,
+} from './concurrency-bound.js';
+export type { ConcurrencyBound, ConcurrencyBoundInput, ConcurrencyBoundNames } from './concurrency-bound.js';
+export {
+  executionTimeBudget,
+  maxEventsWithinBudget,
+  retryBackoffSeconds,
+  EXPRESS_MAX_DURATION_SECONDS,
+} from './time-budget.js';
+export type { ExecutionTimeBudget } from './time-budget.js';
 export { LocalWorkflowExecutor } from './executor.js';
 export { FastWorkflowExecutor } from './fast-executor.js';
 export { createWorkflowExecutor, WORKFLOW_EXECUTORS } from './executors.js';

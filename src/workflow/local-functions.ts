@@ -37,6 +37,8 @@ export interface LocalExecutorOptions {
   functions: Readonly<Record<string, LocalLambdaHandler>>;
   /** Global concurrency limits by placeholder, e.g. `{ ProcessorFunctionArn: { limit: 10 } }`. */
   concurrency?: Readonly<Record<string, ConcurrencyLimit>>;
+  /** Told of every invocation a `throttle` limit refused (by placeholder). */
+  onThrottle?: (fn: string) => void;
   /**
    * Pause before every retry, in milliseconds, instead of the definition's backoff (which
    * then also skips the jitter). For tests and fast local replays; leave unset to back off as on AWS.
@@ -164,7 +166,13 @@ export class LocalFunctions {
     for (const fn of new Set(this.tasks.map((t) => t.fn))) {
       this.#invokers.set(
         fn,
-        this.#invoker(fn, options.functions[fn]!, options.concurrency?.[fn], options.copyPayloads ?? true),
+        this.#invoker(
+          fn,
+          options.functions[fn]!,
+          options.concurrency?.[fn],
+          options.copyPayloads ?? true,
+          options.onThrottle,
+        ),
       );
     }
   }
@@ -194,6 +202,7 @@ export class LocalFunctions {
     handler: LocalLambdaHandler,
     limit: ConcurrencyLimit | undefined,
     copyPayloads: boolean,
+    onThrottle: ((fn: string) => void) | undefined,
   ): LambdaInvoker {
     const pass = copyPayloads ? roundTrip : (value: JsonValue | undefined): JsonValue => value ?? null;
     const stats: FunctionStats = { invocations: 0, errors: 0, throttles: 0, inFlight: 0, peakInFlight: 0 };
@@ -208,6 +217,7 @@ export class LocalFunctions {
       }
       if (limit.onLimit === 'throttle') {
         stats.throttles++;
+        onThrottle?.(fn);
         throw new LambdaFunctionError(
           'Lambda.TooManyRequestsException',
           `Rate Exceeded. (Service: Lambda, Status Code: 429, Error Code: TooManyRequestsException; local reserved concurrency ${limit.limit} of \${${fn}})`,

@@ -77,10 +77,11 @@ describe('read routes without a token', () => {
       failed: 0,
       retried: 0,
       deadLettered: 0,
+      throttles: 0,
       inFlight: 3,
       backlog: 9,
       concurrencyLimit: 4,
-      peakConcurrency: 3,
+      processorConcurrencyPeak: 3,
       contactCentre: {
         activeConversations: 1,
         waitingByQueue: [{ queueId: 'q-support', waiting: 1 }],

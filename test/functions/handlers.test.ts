@@ -2,6 +2,7 @@
  * The Lambda entry points, invoked as Lambda would (payload in, result or thrown error out),
  * configured only through their environment variables, against dynalite with the real AWS SDK.
  */
+import { createServer } from 'node:http';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ENV } from '../../src/functions/index.js';
@@ -17,6 +18,7 @@ import type {
 import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
 import type { DynaliteServer } from '../support/dynalite.js';
 import { auditEvent, QUEUE_ID, routingStatusEvent, transcriptionEvent, USER_ID } from '../support/events.js';
+import { listenOnLoopback } from '../support/http-server.js';
 import { eventLine, sqsRecord } from '../workflow/support.js';
 
 type Handler<I, O> = (request: I) => Promise<O>;
@@ -42,7 +44,7 @@ beforeAll(async () => {
     [FUNCTION_ENV.DEAD_LETTER_TABLE_NAME]: 'fn-dead-letters',
     [FUNCTION_ENV.AGENT_STATE_TABLE_NAME]: 'fn-agents',
     [FUNCTION_ENV.AUDIT_TABLE_NAME]: 'fn-audits',
-    [FUNCTION_ENV.SOURCE_MAX_RECEIVE_COUNT]: '4',
+    [FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS]: '2',
     POWERTOOLS_METRICS_DISABLED: 'true',
     [FUNCTION_ENV.POWERTOOLS_LOG_LEVEL]: 'SILENT',
   });
@@ -65,7 +67,7 @@ describe('Lambda functions (env-configured, on dynalite)', () => {
   it('validator: passes valid records on, dead-letters invalid ones with a TTL', async () => {
     const good = sqsRecord(eventLine(1));
     const bad = sqsRecord('{"detail-type":"Conversation Updated"}', { receiveCount: 2 });
-    const result = await validator({ source: 'pipe', records: [good, bad] });
+    const result = await validator({ source: 'sqs', records: [good, bad] });
     expect(result.items.map((i) => i.messageId)).toEqual([good.messageId]);
     expect(result.invalid).toBe(1);
     const entry = (await deadLetters()).find((e) => e.messageId === bad.messageId)!;
@@ -110,28 +112,57 @@ describe('Lambda functions (env-configured, on dynalite)', () => {
     expect(entry).toMatchObject({ stage: 'process', topic: 'v2.conversations.{id}.transcription' });
   });
 
-  it('batch reporter: returns failures to the queue, dead-letters them on the last delivery (SOURCE_MAX_RECEIVE_COUNT)', async () => {
-    const cause = JSON.stringify({ errorType: 'TransientProcessingError', errorMessage: 'boom', trace: [] });
-    const event = JSON.parse(eventLine(3)) as never;
+  it('batch reporter: hands throttled and failed events back to the queue', async () => {
     const response = await reporter({
       invalid: 0,
       outcomes: [
-        { messageId: 'early', status: 'failed', receiveCount: 1, error: 'TransientProcessingError', cause, event },
-        { messageId: 'last', status: 'failed', receiveCount: 4, error: 'TransientProcessingError', cause, event },
+        { messageId: 'failed', status: 'failed', error: 'TransientProcessingError', cause: 'boom' },
+        { messageId: 'throttled', status: 'throttled', error: 'Lambda.TooManyRequestsException' },
+        { messageId: 'done', status: 'processed' },
       ],
     });
     expect(response).toEqual({
-      batchItemFailures: [{ itemIdentifier: 'early' }],
-      processed: 0,
+      batchItemFailures: [{ itemIdentifier: 'failed' }, { itemIdentifier: 'throttled' }],
+      processed: 1,
       duplicates: 0,
       invalid: 0,
-      failed: 2,
+      deadLettered: 0,
+      failed: 1,
+      throttled: 1,
     });
-    expect(
-      (await deadLetters()).some(
-        (e) => e.messageId === 'last' && String(e.reason).includes('TransientProcessingError: boom'),
-      ),
-    ).toBe(true);
+  });
+
+  it('processor: counts its failures in the idempotency table (MAX_PROCESSING_ATTEMPTS) and dead-letters the last one', async () => {
+    // A webhook sink that keeps answering 503: a transient failure, every time.
+    const srv = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.statusCode = 503;
+        res.end('x'.repeat(5_000));
+      });
+    });
+    const listening = await listenOnLoopback(srv);
+    try {
+      const failing = (await import('../../src/functions/processor.js')).processorFromEnv({
+        ...process.env,
+        [FUNCTION_ENV.SINK_WEBHOOK_URL]: `${listening.url}/hook`,
+      });
+      const event = JSON.parse(eventLine(5)) as Record<string, unknown>;
+      const first = await failing.process({ messageId: 'f-1', event }).catch((e: unknown) => e);
+      expect((first as Error).name).toBe('TransientProcessingError');
+      expect((first as Error).message.length).toBeLessThanOrEqual(160);
+      expect((first as Error).stack).toBe('TransientProcessingError');
+      const counted = (await doc.send(new ScanCommand({ TableName: 'fn-idempotency' }))).Items ?? [];
+      expect(counted.find((i) => String(i.id).startsWith('failure-count#'))).toMatchObject({ failures: 1 });
+      expect(await failing.process({ messageId: 'f-2', event })).toMatchObject({ status: 'dead-lettered' });
+      const entry = (await deadLetters()).find((e) => e.messageId === 'f-2');
+      expect(entry?.reason).toContain('Processing failed 2 times (the limit is 2 attempts across deliveries)');
+      // Reset after dead-lettering: a redrive starts afresh.
+      const after = (await doc.send(new ScanCommand({ TableName: 'fn-idempotency' }))).Items ?? [];
+      expect(after.some((i) => String(i.id).startsWith('failure-count#'))).toBe(false);
+    } finally {
+      await listening.close();
+    }
   });
 
   it('failure recorder: dead-letters with the error and cause', async () => {

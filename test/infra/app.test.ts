@@ -66,7 +66,39 @@ describe('CDK app', () => {
     ]);
     // Agent state, audit log and transcripts beside idempotency, conversations and dead letters.
     expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::DynamoDB::Table')).toHaveLength(6);
-    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Pipes::Pipe')).toHaveLength(1);
+    // The default buffered topology: the queue polled by one event source mapping whose
+    // MaximumConcurrency is the bound's E, with partial batch responses; no Pipe.
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Pipes::Pipe')).toHaveLength(0);
+    const mappings = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    const queueId = Object.entries(template.Resources).find(
+      ([, r]) => r.Type === 'AWS::SQS::Queue' && r.Properties.RedrivePolicy !== undefined,
+    )![0];
+    expect(mappings[0]!.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      ScalingConfig: { MaximumConcurrency: 4 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 25,
+      MaximumBatchingWindowInSeconds: 1,
+    });
+    // Every ARN and name the commands in docs/deploy.md need.
+    const outputs = Object.keys((template as unknown as { Outputs: Record<string, unknown> }).Outputs);
+    for (const name of [
+      'EventBusArn',
+      'ArchiveArn',
+      'QueueArn',
+      'QueueUrl',
+      'QueueDeadLetterQueueArn',
+      'QueueDeadLetterQueueUrl',
+      'RuleDeadLetterQueueUrl',
+      'EventSourceMappingId',
+      'BatchStarterFunctionName',
+      'ProcessorFunctionName',
+      'StateMachineArn',
+      'DeadLetterTableName',
+      'ConcurrencyBound',
+    ])
+      expect(outputs).toContain(name);
     // The cdk-nag plugin ran and found nothing unacknowledged.
     const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as {
       pluginReports: Array<{ violations: unknown[] }>;

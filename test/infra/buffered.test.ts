@@ -1,15 +1,22 @@
 /**
  * The buffered pipeline (default mode) as synthesized: partner bus + archive → rule → SQS →
- * Pipe → Express state machine → functions → tables, the alarms, least-privilege IAM, cdk-nag,
- * and the state machine equal to the local runtime's definition. One synth, shared by every test.
+ * event source mapping (MaximumConcurrency E, ReportBatchItemFailures) → batch starter → Express
+ * state machine (Map MaxConcurrency M) → functions → tables; the bound E × M reserved exactly;
+ * the alarms, least-privilege IAM, cdk-nag, and the state machine equal to the local runtime's
+ * definition. One synth, shared by every test.
  */
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledge, awsSolutionsReport, listAcknowledgments } from '../../infra/index.js';
-import { functionsForMode } from '../../src/functions/index.js';
-import { buildStateMachineDefinition } from '../../src/workflow/index.js';
+import { BATCH_STARTER_FUNCTION, functionsForMode } from '../../src/functions/index.js';
+import {
+  buildStateMachineDefinition,
+  LAMBDA_SERVICE_ERRORS,
+  STATE_NAMES,
+  type AslDefinition,
+} from '../../src/workflow/index.js';
 import {
   deployedDefinition,
   flatten,
@@ -39,11 +46,11 @@ beforeAll(() => {
     orgId: ORG,
     eventSourceSuffix: 'prod',
     topics: ['customer.start', 'customer.end', 'acd.end', 'v2.detail.events.conversation.{id}.wrapup'],
+    eventSourceConcurrency: 5,
     maxConcurrency: 8,
-    batchSize: 25,
+    batchSize: 8,
     batchWindow: Duration.seconds(2),
-    maxReceiveCount: 4,
-    reservedConcurrency: { processor: 40 },
+    reserveConcurrency: true,
     archiveRetention: Duration.days(10),
   });
   id = (construct) => logicalIdOf(s.stack, construct);
@@ -90,13 +97,18 @@ describe('buffered pipeline: event bus, archive, rule', () => {
   });
 });
 
-describe('buffered pipeline: queue and pipe', () => {
-  it('encrypts the queue, keeps 4 days, covers an Express execution with its visibility timeout, and redrives to a DLQ', () => {
+describe('buffered pipeline: queue, event source mapping, batch starter', () => {
+  it('encrypts the queue, keeps 4 days, sets the derived visibility timeout, and redrives to a DLQ backstop', () => {
+    const { visibilityTimeout, maxReceiveCount, starterTimeout } = s.pipeline.config;
+    // 6 × the starter's timeout (AWS's advice); a message must come back for 24 h before the DLQ takes it.
+    expect(visibilityTimeout.toSeconds()).toBe(6 * starterTimeout.toSeconds());
+    expect(maxReceiveCount * visibilityTimeout.toSeconds()).toBeGreaterThanOrEqual(86_400);
+    expect(maxReceiveCount * visibilityTimeout.toSeconds()).toBeLessThanOrEqual(4 * 86_400);
     s.template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 4 * 86_400,
-      VisibilityTimeout: 360,
-      RedrivePolicy: { deadLetterTargetArn: arn(s.pipeline.queueDeadLetterQueue!), maxReceiveCount: 4 },
+      VisibilityTimeout: visibilityTimeout.toSeconds(),
+      RedrivePolicy: { deadLetterTargetArn: arn(s.pipeline.queueDeadLetterQueue!), maxReceiveCount },
     });
     // Every queue (event queue, its DLQ, the rule DLQ) is encrypted and refuses plain HTTP.
     const queues = s.template.findResources('AWS::SQS::Queue');
@@ -126,44 +138,74 @@ describe('buffered pipeline: queue and pipe', () => {
     );
   });
 
-  it('pipes the queue to the state machine synchronously, in configured batches, with logging', () => {
-    s.template.hasResourceProperties('AWS::Pipes::Pipe', {
-      Source: arn(s.pipeline.queue!),
-      SourceParameters: { SqsQueueParameters: { BatchSize: 25, MaximumBatchingWindowInSeconds: 2 } },
-      Target: { Ref: id(s.pipeline.stateMachine) },
-      TargetParameters: { StepFunctionStateMachineParameters: { InvocationType: 'REQUEST_RESPONSE' } },
-      RoleArn: arn(s.pipeline.pipeRole!),
-      DesiredState: 'RUNNING',
-      LogConfiguration: { Level: 'ERROR', CloudwatchLogsLogDestination: { LogGroupArn: Match.anyValue() } },
+  it('polls the queue with one event source mapping: MaximumConcurrency E, ReportBatchItemFailures, the batch settings', () => {
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    s.template.resourceCountIs('AWS::Pipes::Pipe', 0);
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arn(s.pipeline.queue!),
+      FunctionName: { Ref: id(s.pipeline.batchStarter!) },
+      BatchSize: 8,
+      MaximumBatchingWindowInSeconds: 2,
+      ScalingConfig: { MaximumConcurrency: 5 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
 
-  it('gives the pipe role exactly: receive/delete on the queue, StartSyncExecution on the machine, write its logs', () => {
-    expect(roleStatements(s.pipeline.pipeRole!)).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
-        Resource: arn(s.pipeline.queue!),
-      },
-      { Effect: 'Allow', Action: 'states:StartSyncExecution', Resource: { Ref: id(s.pipeline.stateMachine) } },
-      {
-        Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: { 'Fn::GetAtt': [expect.stringContaining('PipeLogs'), 'Arn'] },
-      },
-    ]);
-    s.template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [
-          {
-            Action: 'sts:AssumeRole',
-            Effect: 'Allow',
-            Principal: { Service: 'pipes.amazonaws.com' },
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-          },
-        ],
+  it('proves the bound: E batches × a Map of M = the processor reservation; every per-batch function reserves E', () => {
+    const mapping = Object.values(s.template.findResources('AWS::Lambda::EventSourceMapping'))[0] as {
+      Properties: { ScalingConfig: { MaximumConcurrency: number } };
+    };
+    const e = mapping.Properties.ScalingConfig.MaximumConcurrency;
+    const definition = deployedDefinition(s.template) as AslDefinition;
+    const map = definition.States[STATE_NAMES.processEach];
+    if (map?.Type !== 'Map') throw new Error('ProcessEach is not a Map');
+    const m = map.MaxConcurrency!;
+    // Only the Map calls the processor; the Map runs once per execution; one starter runs one execution at a time.
+    const processorTasks =
+      JSON.stringify(definition).split('"FunctionName":"arn-of:' + id(s.pipeline.functions.processor!)).length - 1;
+    expect(processorTasks).toBe(1);
+    expect(JSON.stringify(map.ItemProcessor)).toContain(id(s.pipeline.functions.processor!));
+    const reserved = (fn: IConstruct) =>
+      (
+        s.template.findResources('AWS::Lambda::Function')[id(fn)] as {
+          Properties: { ReservedConcurrentExecutions?: number };
+        }
+      ).Properties.ReservedConcurrentExecutions;
+    expect([e, m, e * m]).toEqual([5, 8, 40]);
+    expect(reserved(s.pipeline.functions.processor!)).toBe(e * m);
+    for (const role of ['validator', 'batch-reporter', 'batch-starter'])
+      expect(reserved(s.pipeline.functions[role]!), role).toBe(e);
+  });
+
+  it('gives the batch starter its timeout (execution budget + margin), the state machine to run, and exactly its permissions', () => {
+    const starter = s.pipeline.batchStarter!;
+    const { starterTimeout, executionBudgetSeconds } = s.pipeline.config;
+    expect(starterTimeout.toSeconds()).toBe(executionBudgetSeconds + 15);
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: BATCH_STARTER_FUNCTION.description,
+      Timeout: starterTimeout.toSeconds(),
+      MemorySize: 256,
+      Environment: {
+        Variables: Match.objectLike({
+          STATE_MACHINE_ARN: { Ref: id(s.pipeline.stateMachine) },
+          EXECUTION_BUDGET_SECONDS: String(executionBudgetSeconds),
+          DEAD_LETTER_TABLE_NAME: { Ref: id(s.pipeline.deadLetterTable) },
+        }),
       },
     });
+    const statements = roleStatements(starter.role!);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: 'states:StartSyncExecution', Resource: { Ref: id(s.pipeline.stateMachine) } },
+        { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: arn(s.pipeline.deadLetterTable) },
+        {
+          Effect: 'Allow',
+          Action: expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+          Resource: arn(s.pipeline.queue!),
+        },
+      ]),
+    );
+    expect(statements).toHaveLength(4); // and writing its own log group
   });
 });
 
@@ -181,7 +223,7 @@ describe('buffered pipeline: state machine', () => {
   });
 
   it("deploys exactly the local runtime's definition, each placeholder bound to the function built from its catalogue entry", () => {
-    const expected = buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: 8, taskTimeoutSeconds: 40 });
+    const expected = buildStateMachineDefinition({ mode: 'buffered', maxConcurrency: 8, taskTimeoutSeconds: 15 });
     const ids = functionLogicalIds(s);
     expect(deployedDefinition(s.template)).toEqual(withFunctionRefs(expected, ids));
     // …and each of those functions is the one described by that catalogue entry.
@@ -193,6 +235,24 @@ describe('buffered pipeline: state machine', () => {
     }
   });
 
+  it('retries throttles and Lambda service errors with full jitter and hands them back; the processor own errors apart', () => {
+    const definition = deployedDefinition(s.template) as AslDefinition;
+    const map = definition.States[STATE_NAMES.processEach];
+    if (map?.Type !== 'Map') throw new Error('ProcessEach is not a Map');
+    const process = map.ItemProcessor.States[STATE_NAMES.process];
+    if (process?.Type !== 'Task') throw new Error('Process is not a Task');
+    expect(process.Retry?.[0]).toMatchObject({ ErrorEquals: [...LAMBDA_SERVICE_ERRORS], JitterStrategy: 'FULL' });
+    expect(process.Retry?.[0]?.ErrorEquals).toContain('Lambda.ClientExecutionTimeoutException');
+    expect(process.Retry?.[1]).toMatchObject({ ErrorEquals: ['TransientProcessingError'], JitterStrategy: 'FULL' });
+    expect(process.Catch?.[0]).toEqual({
+      ErrorEquals: [...LAMBDA_SERVICE_ERRORS],
+      ResultPath: '$.error',
+      Next: STATE_NAMES.throttled,
+    });
+    for (const [name, state] of Object.entries(definition.States))
+      if (state.Type === 'Task') expect(state.Retry?.[0]?.ErrorEquals, name).toEqual([...LAMBDA_SERVICE_ERRORS]);
+  });
+
   it('may invoke exactly the buffered functions, unqualified', () => {
     const invoke = policyStatements(s.template).find((f) => f.statement.Action === 'lambda:InvokeFunction');
     const expected = functionsForMode('buffered').map((spec) => arn(s.pipeline.functions[spec.role]!));
@@ -202,16 +262,14 @@ describe('buffered pipeline: state machine', () => {
 });
 
 describe('buffered pipeline: functions', () => {
-  it('builds only the functions the buffered definition calls', () => {
+  it('builds only the functions the buffered definition calls, and the batch starter', () => {
     expect(Object.keys(s.pipeline.functions).sort()).toEqual(
-      functionsForMode('buffered')
-        .map((f) => f.role)
-        .sort(),
+      [...functionsForMode('buffered').map((f) => f.role), BATCH_STARTER_FUNCTION.role].sort(),
     );
-    s.template.resourceCountIs('AWS::Lambda::Function', functionsForMode('buffered').length);
+    s.template.resourceCountIs('AWS::Lambda::Function', functionsForMode('buffered').length + 1);
   });
 
-  it('runs each on the newest Node.js runtime, arm64, with Powertools settings, its own log group, and the configured reserved concurrency', () => {
+  it('runs each on the newest Node.js runtime, arm64, with Powertools settings, its own log group, and the reserved bound', () => {
     for (const spec of functionsForMode('buffered')) {
       const fn = s.pipeline.functions[spec.role]!;
       s.template.hasResource('AWS::Lambda::Function', {
@@ -220,8 +278,8 @@ describe('buffered pipeline: functions', () => {
           Architectures: ['arm64'],
           Handler: 'index.handler',
           MemorySize: 512,
-          Timeout: 30,
-          ReservedConcurrentExecutions: spec.role === 'processor' ? 40 : Match.absent(),
+          Timeout: 10,
+          ReservedConcurrentExecutions: spec.role === 'processor' ? 40 : 5,
           LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('LogGroup') } },
           Environment: {
             Variables: Match.objectLike({
@@ -252,12 +310,9 @@ describe('buffered pipeline: functions', () => {
       DEAD_LETTER_EXPIRES_AFTER_SECONDS: String(14 * 86_400),
     });
     expect(env('processor')).not.toHaveProperty('SINK_WEBHOOK_URL');
-    // The batch reporter dead-letters a failure itself on the queue's last delivery.
-    expect(env('batch-reporter')).toMatchObject({
-      SOURCE_MAX_RECEIVE_COUNT: '4',
-      DEAD_LETTER_TABLE_NAME: { Ref: id(s.pipeline.deadLetterTable) },
-    });
-    for (const spec of functionsForMode('buffered')) {
+    // The processor counts its failures and dead-letters an event on the attempt that reaches the limit.
+    expect(env('processor')).toMatchObject({ MAX_PROCESSING_ATTEMPTS: '9' });
+    for (const spec of [...functionsForMode('buffered'), BATCH_STARTER_FUNCTION]) {
       for (const name of Object.keys(env(spec.role))) {
         if (name !== 'NODE_OPTIONS') expect(spec.environment).toContain(name);
       }
@@ -340,8 +395,9 @@ describe('buffered pipeline: data', () => {
 });
 
 describe('buffered pipeline: alarms and dashboard', () => {
-  it('alarms on every dead-letter store, queue age, state machine failures, function errors/throttles and pipe failures', () => {
+  it('alarms on lost rule deliveries, every dead-letter store, queue age above the visibility timeout, state machine failures, function errors and throttles', () => {
     const expected = [
+      'RuleInvocationsFailedToBeSentToDlq',
       'RuleDeadLetterQueueMessages',
       'QueueDeadLetterQueueMessages',
       'DeadLetterTableWrites',
@@ -355,20 +411,32 @@ describe('buffered pipeline: alarms and dashboard', () => {
       'ProcessorFunctionThrottles',
       'BatchReporterFunctionErrors',
       'BatchReporterFunctionThrottles',
-      'PipeExecutionsFailed',
+      'BatchStarterFunctionErrors',
+      'BatchStarterFunctionThrottles',
     ];
     expect(Object.keys(s.pipeline.monitoring.alarms).sort()).toEqual([...expected].sort());
     s.template.resourceCountIs('AWS::CloudWatch::Alarm', expected.length);
+    // Above the visibility timeout: a message handed back once does not trip it.
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateAgeOfOldestMessage',
-      Threshold: 300,
+      Threshold: 2 * s.pipeline.config.visibilityTimeout.toSeconds(),
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id(s.pipeline.queue!), 'QueueName'] } }],
     });
+    // Any event the rule could neither deliver nor put in its DLQ: lost.
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/EventBridge/Pipes',
-      MetricName: 'ExecutionFailed',
-      Dimensions: [{ Name: 'PipeName', Value: { Ref: id(s.pipeline.pipe!) } }],
+      Namespace: 'AWS/Events',
+      MetricName: 'InvocationsFailedToBeSentToDlq',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: Match.arrayWith([{ Name: 'RuleName', Value: { Ref: id(s.pipeline.rule) } }]),
+    });
+    // Any processor throttle.
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Threshold: 1,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: id(s.pipeline.functions.processor!) } }],
     });
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/States',
@@ -390,7 +458,7 @@ describe('buffered pipeline: alarms and dashboard', () => {
       '"AWS/Events","Events","EventSourceName","' + SOURCE,
       '"MatchedEvents"',
       '"ApproximateAgeOfOldestMessage"',
-      'AWS/EventBridge/Pipes',
+      'Bound E × M = 40',
       '"AWS/States"',
       '"GenesysEventPipeline","EventsDeadLettered","service","genesys-event-pipeline"',
       '"alarm"',

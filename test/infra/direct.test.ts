@@ -55,7 +55,8 @@ describe('direct pipeline: shape', () => {
     s.template.resourceCountIs('AWS::Pipes::Pipe', 0);
     s.template.resourceCountIs('AWS::SQS::Queue', 1); // the rule target's DLQ
     expect(s.pipeline.queue).toBeUndefined();
-    expect(s.pipeline.pipe).toBeUndefined();
+    expect(s.pipeline.batchStarter).toBeUndefined();
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
     s.template.resourceCountIs('AWS::Events::Archive', 0);
     s.template.hasResourceProperties('AWS::Events::EventBus', { Name: SOURCE, EventSourceName: SOURCE });
   });
@@ -90,7 +91,7 @@ describe('direct pipeline: shape', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
     });
-    const expected = buildStateMachineDefinition({ mode: 'direct', taskTimeoutSeconds: 40 });
+    const expected = buildStateMachineDefinition({ mode: 'direct', taskTimeoutSeconds: 15 });
     expect(deployedDefinition(s.template)).toEqual(withFunctionRefs(expected, functionLogicalIds(s)));
   });
 
@@ -176,6 +177,7 @@ describe('construct-time errors', () => {
       build({
         orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f',
         eventSourceSuffix: 'x',
+        mode: 'direct',
         reservedConcurrency: { procesor: 10 },
       }),
     ).toThrow(PipelineConfigError);
@@ -183,10 +185,11 @@ describe('construct-time errors', () => {
       build({
         orgId: '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f',
         eventSourceSuffix: 'x',
+        mode: 'direct',
         reservedConcurrency: { procesor: 10 },
       }),
     ).toThrow(
-      /reservedConcurrency names function "procesor", which does not exist; the functions are validator, processor, batch-reporter/,
+      /reservedConcurrency names function "procesor", which does not exist; the functions are validator, processor, failure-recorder/,
     );
   });
 });

@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { batchGeometry } from '../../src/plan/batching.js';
 import {
   quotasForRegion,
   resolvePlanInputs,
@@ -13,20 +14,21 @@ import {
 } from '../../src/plan/index.js';
 import type { BufferedBurstParams, BurstResult, DirectBurstParams } from '../../src/plan/index.js';
 
-/** 10-event batches of 100 ms, 5 initial pollers growing by 1 a second, nothing else binding. */
+/** 10-event batches (one execution each) of 100 ms, 5 initial batches growing by 1 a second, nothing else binding. */
 const buffered: BufferedBurstParams = {
   baseRate: 0,
   burst: 1_000,
   invocationsPerSecond: 18_750,
   batch: 10,
-  executionMs: 100,
+  starterMs: 100,
+  eventsPerExecution: 10,
   validateMs: 0,
   processMs: 100,
   summarizeMs: 0,
-  basePipeConcurrency: 0,
-  pipeInitialConcurrency: 5,
-  pipeScaleUpPerSecond: 1,
-  pipeMaxConcurrency: 1_000,
+  baseBatchesInFlight: 0,
+  initialBatches: 5,
+  scaleUpPerSecond: 1,
+  eventSourceConcurrency: 1_000,
   inFlightLimit: 120_000,
   expressStartsPerSecond: 6_000,
   processConcurrencyLimit: 1_000,
@@ -67,8 +69,9 @@ describe('buffered burst, worked by hand', () => {
     expect(r.steps).toBe(18);
     expect(r.processed).toBeCloseTo(1_000, 9);
     expect(r.peakBacklog).toBe(1_000);
-    // Step 17 runs 6.6 batches of 10 in 0.1 s: 660 events/s × 0.1 s = 66 concurrent Process invocations.
-    expect(r.peakLambdaConcurrency).toBeCloseTo(66, 9);
+    // Step 17 runs 6.6 batches of 10 in 0.1 s: 660 events/s × 0.1 s = 66 concurrent Process
+    // invocations, and 6.6 batch starters busy with them.
+    expect(r.peakLambdaConcurrency).toBeCloseTo(66 + 6.6, 9);
     expect(r.peakProcessConcurrency).toBeCloseTo(66, 9); // no Validate time in this case
     expect(r.delayedOverOneMinute).toBe(0);
     expect(r.atRiskOfDrop).toBe(0);
@@ -76,7 +79,7 @@ describe('buffered burst, worked by hand', () => {
 
   it('drops what is still queued when the retention period ends', () => {
     // 5 fixed pollers serve 50 events per 0.1 s; after 1 s, 500 are served and the other 500 expire.
-    const r = simulateBufferedBurst({ ...buffered, pipeScaleUpPerSecond: 0, retentionSeconds: 1 });
+    const r = simulateBufferedBurst({ ...buffered, scaleUpPerSecond: 0, retentionSeconds: 1 });
     expect(r.processed).toBeCloseTo(500, 9);
     expect(r.atRiskOfDrop).toBeCloseTo(500, 9);
     expect(r.timeToDrainSeconds).toBeCloseTo(1, 9);
@@ -89,20 +92,42 @@ describe('buffered burst, worked by hand', () => {
     const r = simulateBufferedBurst({
       ...buffered,
       invocationsPerSecond: 10,
-      executionMs: 50,
+      starterMs: 50,
       processMs: 50,
-      basePipeConcurrency: 100,
+      baseBatchesInFlight: 100,
     });
     expect(r.timeToDrainSeconds).toBeCloseTo(100, 6);
     expect(r.delayedOverOneMinute).toBeCloseTo(401, 6);
     expect(r.processed).toBeCloseTo(1_000, 6);
   });
 
-  it('is capped by the Process function concurrency limit', () => {
-    // 20 concurrent Process invocations of 100 ms: 200 events/s whatever the pipe could do.
-    const r = simulateBufferedBurst({ ...buffered, basePipeConcurrency: 1_000, processConcurrencyLimit: 20 });
+  it('is capped by the concurrency the Process function can get (a reservation below the bound throttles)', () => {
+    // 20 concurrent Process invocations of 100 ms: 200 events/s whatever the mapping could do; 2 starters busy.
+    const r = simulateBufferedBurst({ ...buffered, baseBatchesInFlight: 1_000, processConcurrencyLimit: 20 });
     expect(r.timeToDrainSeconds).toBeCloseTo(5, 9);
-    expect(r.peakLambdaConcurrency).toBeCloseTo(20, 9);
+    expect(r.peakProcessConcurrency).toBeCloseTo(20, 9);
+    expect(r.peakLambdaConcurrency).toBeCloseTo(22, 9);
+  });
+
+  it('a 1,000,000-event backlog drains at the bound: E batches at a time, Process never above E × M, nothing dropped', () => {
+    const quotas = quotasForRegion('us-east-1');
+    for (const bound of [100, 400, 1_000]) {
+      const inputs = resolvePlanInputs({
+        rate: 10,
+        maxProcessorConcurrency: bound,
+        reservedConcurrency: bound,
+        accountConcurrency: 2_000,
+      });
+      const r = simulateBurst(inputs, quotas, 'buffered', 1_000_000);
+      const full = batchGeometry(inputs, quotas, Infinity);
+      // E pollers, each a full batch per starter duration (after a ramp of a few seconds).
+      const drainRate = (inputs.eventSourceConcurrency * full.batch) / (full.starterMs / 1_000);
+      expect(r.timeToDrainSeconds).not.toBeNull();
+      expect(1_000_000 / r.timeToDrainSeconds!).toBeGreaterThan(drainRate * 0.95);
+      expect(1_000_000 / r.timeToDrainSeconds!).toBeLessThanOrEqual(drainRate + 10);
+      expect(r.atRiskOfDrop).toBe(0);
+      expect(r.peakProcessConcurrency).toBeLessThanOrEqual(bound);
+    }
   });
 });
 
@@ -193,7 +218,7 @@ describe('burst simulations in general', () => {
             ...buffered,
             baseRate: c.baseRate,
             burst: c.burst,
-            pipeMaxConcurrency: c.pipes,
+            eventSourceConcurrency: c.pipes,
             retentionSeconds: c.retention,
             horizonSeconds: c.retention + 600,
           });

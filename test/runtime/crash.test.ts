@@ -18,7 +18,16 @@ describe('kill -9 and restart', () => {
   it('loses nothing and applies nothing twice, whatever the kill point', async () => {
     const dataDir = join(dir, 'data');
     const port = await freePort();
-    const args = ['--port', String(port), '--concurrency', '4', '--batch-window-ms', '10', '--batch-size', '50'];
+    const args = [
+      '--port',
+      String(port),
+      '--max-processor-concurrency',
+      '4',
+      '--batch-window-ms',
+      '10',
+      '--batch-size',
+      '50',
+    ];
     const lines = [
       ...generateEvents({ conversations: 600, seed: 21, duplicates: 0.05, outOfOrder: 0.1, malformed: 0.02 }),
     ];

@@ -32,7 +32,13 @@ let runtime: RuntimeProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  runtime = await startRuntimeProcess(join(dir, 'data'), ['--simulate', '--rate', '300', '--concurrency', '8']);
+  runtime = await startRuntimeProcess(join(dir, 'data'), [
+    '--simulate',
+    '--rate',
+    '300',
+    '--max-processor-concurrency',
+    '8',
+  ]);
   browser = await launchChromium();
 }, 60_000);
 

@@ -21,8 +21,9 @@ interface Stats extends Record<string, unknown> {
   deadLettered: number;
   backlog: number;
   inFlight: number;
-  peakConcurrency: number;
+  processorConcurrencyPeak: number;
   concurrencyLimit: number;
+  throttles: number;
   contactCentre: { activeConversations: number; conversationsEnded: number } | null;
 }
 
@@ -40,7 +41,7 @@ async function runMode(mode: 'buffered' | 'direct', conversations: number, execu
   const runtime = await startRuntimeProcess(dataDir, [
     '--mode',
     mode,
-    '--concurrency',
+    '--max-processor-concurrency',
     '4',
     '--batch-window-ms',
     '20',
@@ -65,9 +66,10 @@ async function runMode(mode: 'buffered' | 'direct', conversations: number, execu
     expect(stats.duplicates).toBe(ref.valid - ref.keys.size);
     expect(stats.invalid).toBe(ref.invalid);
     expect(stats.deadLettered).toBe(ref.invalid);
-    expect(stats.peakConcurrency).toBeGreaterThan(0);
-    expect(stats.peakConcurrency).toBeLessThanOrEqual(4);
+    expect(stats.processorConcurrencyPeak).toBeGreaterThan(0);
+    expect(stats.processorConcurrencyPeak).toBeLessThanOrEqual(4);
     expect(stats.concurrencyLimit).toBe(4);
+    expect(stats.throttles).toBe(0);
 
     // Every projection, through the HTTP API.
     for (const [id, expected] of ref.projections) {

@@ -1,9 +1,11 @@
 /**
  * Failures through the real runtime (in-process, real SQLite, real executor), injected with the
- * `functionOverrides` hook: a record in `batchItemFailures` returns to the queue and is processed
- * on its next delivery; a batch whose execution keeps failing reaches `maxReceiveCount` and moves
- * to the queue's DLQ; permanent failures and invalid events are dead-lettered with their reason;
- * `redrive` puts them back and they are processed once the fault is gone.
+ * `functionOverrides` and `sinks` hooks: a record in `batchItemFailures` returns to the queue and
+ * is processed on its next delivery; the processor counts an event's own failures across
+ * deliveries and dead-letters it, with the reason, on the attempt that reaches the limit; a batch
+ * whose execution keeps failing reaches `maxReceiveCount` and moves to the queue's DLQ (the
+ * backstop); permanent failures and invalid events are dead-lettered with their reason; `redrive`
+ * puts them back and they are processed once the fault is gone.
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +15,7 @@ import {
   SqliteConversationQueries,
   TransientProcessingError,
 } from '../../src/processing/index.js';
+import type { Sink } from '../../src/processing/index.js';
 import { startRuntime } from '../../src/runtime/index.js';
 import type { Runtime, RuntimeOptions } from '../../src/runtime/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
@@ -39,10 +42,11 @@ async function start(
   name: string,
   options: Partial<RuntimeOptions>,
   overrides: (f: Record<string, LocalLambdaHandler>) => Record<string, LocalLambdaHandler>,
+  sinks?: Sink[],
 ): Promise<Runtime> {
   runtime = await startRuntime(
     { dataDir: join(dir, name), port: 0, retryPauseMs: 1, visibilityTimeoutMs: 1000, batchWindowMs: 0, ...options },
-    { functionOverrides: overrides },
+    { functionOverrides: overrides, ...(sinks ? { sinks } : {}) },
   );
   return runtime;
 }
@@ -86,16 +90,53 @@ describe('failures in the running pipeline', () => {
     await put(r, lines);
     await until(async () => (await r.telemetry.snapshot()).processed === lines.length);
     const stats = await r.telemetry.snapshot();
-    // First delivery: the attempt and the definition's 3 retries fail → batchItemFailures; second delivery succeeds.
-    expect(deliveries.filter((d) => d === 1)).toHaveLength(victimLines.length * 4);
+    // First delivery: the attempt and the definition's 2 transient retries fail → batchItemFailures; second delivery succeeds.
+    expect(deliveries.filter((d) => d === 1)).toHaveLength(victimLines.length * 3);
     expect(deliveries.filter((d) => d === 2)).toHaveLength(victimLines.length);
-    expect(stats.failed).toBe(victimLines.length * 4);
-    expect(stats.retried).toBe(victimLines.length * 3);
+    expect(stats.failed).toBe(victimLines.length * 3);
+    expect(stats.retried).toBe(victimLines.length * 2);
     expect(stats.deadLettered).toBe(0);
     expect(r.pipeline.eventQueue.stats().total).toBe(0);
     const conversation = new SqliteConversationQueries(r.pipeline.processingReader).get(victim) as
       { eventCount: number } | undefined;
     expect(conversation?.eventCount).toBe(victimLines.length);
+  }, 30_000);
+
+  it("the processor counts an event's failures across deliveries and dead-letters it, with the reason, at the limit", async () => {
+    let broken = true;
+    const crm: Sink = {
+      name: 'crm',
+      async handle(event) {
+        if (broken && event.kind === 'conversation' && event.conversationId === victim)
+          throw new TransientProcessingError('the CRM is down (injected)');
+      },
+    };
+    // 3 attempts per delivery (1 + 2 retries): the limit of 6 is reached on the second delivery.
+    const r = await start('counted', { maxProcessingAttempts: 6 }, (f) => f, [crm]);
+    await put(r, lines);
+    // The telemetry counts a dead letter when the processor returns; the entry is readable once committed.
+    await until(async () => {
+      const s = await r.telemetry.snapshot();
+      return (
+        s.processed === lines.length - victimLines.length &&
+        s.deadLettered === victimLines.length &&
+        r.admin.listDeadLetters({ kinds: ['failed'] }).deadLetters.length === victimLines.length
+      );
+    });
+    const failed = r.admin.listDeadLetters({ kinds: ['failed'] }).deadLetters;
+    expect(failed).toHaveLength(victimLines.length);
+    for (const d of failed) {
+      expect(d.reason).toMatch(
+        /^Processing failed 6 times \(the limit is 6 attempts across deliveries\); the last error: TransientProcessingError: the CRM is down/,
+      );
+      expect(d.conversationId).toBe(victim);
+    }
+    expect(r.pipeline.eventQueue.stats().total).toBe(0);
+    expect(r.pipeline.eventQueueDlq.stats().total).toBe(0);
+    // Fixed and redriven: processed, the counts having been reset.
+    broken = false;
+    await r.admin.redrive({ kinds: ['failed'] });
+    await until(async () => (await r.telemetry.snapshot()).processed === lines.length);
   }, 30_000);
 
   it('a batch that keeps failing moves to the queue DLQ after maxReceiveCount; redrive processes it', async () => {
@@ -136,14 +177,14 @@ describe('failures in the running pipeline', () => {
 
   it('permanent failures and invalid events are dead-lettered with the reason; redrive brings failures back', async () => {
     let broken = true;
-    const r = await start('permanent', {}, (f) => ({
-      ...f,
-      [P.processor]: async (payload) => {
-        if (broken && eventOfPayload(payload) === victim)
+    const crm: Sink = {
+      name: 'crm',
+      async handle(event) {
+        if (broken && event.kind === 'conversation' && event.conversationId === victim)
           throw new PermanentProcessingError('the CRM rejected the conversation (injected)');
-        return f[P.processor]!(payload);
       },
-    }));
+    };
+    const r = await start('permanent', {}, (f) => f, [crm]);
     const invalidLine = JSON.stringify({
       ...JSON.parse(lines[1]!),
       detail: {
@@ -155,7 +196,11 @@ describe('failures in the running pipeline', () => {
     await put(r, [...lines, invalidLine]);
     await until(async () => {
       const s = await r.telemetry.snapshot();
-      return s.processed === lines.length - victimLines.length && s.deadLettered === victimLines.length + 1;
+      return (
+        s.processed === lines.length - victimLines.length &&
+        s.deadLettered === victimLines.length + 1 &&
+        r.admin.listDeadLetters({}).deadLetters.length === victimLines.length + 1
+      );
     });
     const listing = r.admin.listDeadLetters({});
     expect(listing.counts).toMatchObject({ failed: victimLines.length, invalid: 1, queue: 0, target: 0, dropped: 0 });

@@ -26,9 +26,9 @@ function settings(dataDir: string): ProcessingSettings {
   return {
     dataDir,
     mode: 'buffered',
-    concurrency: 3,
+    lambdaConcurrencyLimit: undefined,
     maxConcurrency: 3,
-    maxReceiveCount: 5,
+    maxProcessingAttempts: 9,
     executor: 'fast',
     retryPauseMs: 0,
     commitIntervalMs: 5,
@@ -68,6 +68,7 @@ function recorder(): OutcomeSink & {
     failed: (n = 1) => r.add('failed', n),
     retried: (n = 1) => r.add('retried', n),
     deadLettered: (n = 1) => r.add('deadLettered', n),
+    throttled: (n = 1) => r.add('throttled', n),
   };
   return r;
 }

@@ -64,6 +64,7 @@ describe('latency split', () => {
       invalid() {},
       failed() {},
       retried() {},
+      throttled() {},
       deadLettered() {},
     };
     const { functions, messages } = instrumentFunctions(

@@ -45,6 +45,7 @@ describe('PipelineTelemetry counters and gauges', () => {
     telemetry.deadLettered();
     telemetry.failed(3);
     telemetry.retried(2);
+    telemetry.throttled(4);
     telemetry.processingFinished(10);
     telemetry.setBacklog(81);
     const s = await telemetry.snapshot();
@@ -56,10 +57,11 @@ describe('PipelineTelemetry counters and gauges', () => {
       failed: 3,
       retried: 2,
       deadLettered: 1,
+      throttles: 4,
       inFlight: 0,
       backlog: 81,
       concurrencyLimit: 8,
-      peakConcurrency: 10,
+      processorConcurrencyPeak: 10,
       contactCentre: null,
     });
     expect(s.contactCentreError).toBeUndefined();
@@ -70,10 +72,14 @@ describe('PipelineTelemetry counters and gauges', () => {
     telemetry.processingStarted(5);
     telemetry.processingFinished(2);
     telemetry.processingStarted(4);
-    expect(await telemetry.snapshot()).toMatchObject({ inFlight: 7, peakConcurrency: 7, concurrencyLimit: null });
+    expect(await telemetry.snapshot()).toMatchObject({
+      inFlight: 7,
+      processorConcurrencyPeak: 7,
+      concurrencyLimit: null,
+    });
     telemetry.processingFinished(7);
     telemetry.processingStarted(3);
-    expect(await telemetry.snapshot()).toMatchObject({ inFlight: 3, peakConcurrency: 7 });
+    expect(await telemetry.snapshot()).toMatchObject({ inFlight: 3, processorConcurrencyPeak: 7 });
     expect(() => telemetry.processingFinished(4)).toThrow(/only 3 events are in flight/);
     telemetry.setConcurrencyLimit(16);
     expect((await telemetry.snapshot()).concurrencyLimit).toBe(16);
@@ -196,6 +202,7 @@ describe('PipelineTelemetry Prometheus metrics', () => {
     telemetry.deadLettered(3);
     telemetry.failed(5);
     telemetry.retried(4);
+    telemetry.throttled(6);
     telemetry.setBacklog(7);
 
     expect(telemetry.metricsContentType).toBe('text/plain; version=0.0.4; charset=utf-8');
@@ -208,10 +215,11 @@ describe('PipelineTelemetry Prometheus metrics', () => {
       ['genesys_pipeline_events_failed_total', 'counter', 5],
       ['genesys_pipeline_events_retried_total', 'counter', 4],
       ['genesys_pipeline_events_dead_lettered_total', 'counter', 3],
+      ['genesys_pipeline_lambda_throttles_total', 'counter', 6],
       ['genesys_pipeline_backlog_events', 'gauge', 7],
       ['genesys_pipeline_in_flight_events', 'gauge', 3],
       ['genesys_pipeline_concurrency_limit', 'gauge', 12],
-      ['genesys_pipeline_concurrency_peak', 'gauge', 12],
+      ['genesys_pipeline_processor_concurrency_peak', 'gauge', 12],
       ['genesys_pipeline_active_conversations', 'gauge', 4],
       ['genesys_pipeline_abandon_ratio', 'gauge', 0.5],
       ['genesys_pipeline_average_handle_time_seconds', 'gauge', 300],

@@ -10,6 +10,7 @@ import {
   LAMBDA_INVOKE_RESOURCE,
   LAMBDA_SERVICE_ERRORS,
   STATE_NAMES,
+  WORKFLOW_DEFAULTS,
   WorkflowOptionsError,
 } from '../../src/workflow/index.js';
 import type { AslDefinition, AslState, WorkflowMode } from '../../src/workflow/index.js';
@@ -60,21 +61,48 @@ describe('buildStateMachineDefinition', () => {
       expect(task.Parameters?.FunctionName, name).toMatch(/^\$\{[A-Za-z]+FunctionArn\}$/);
       expect(task.TimeoutSeconds, name).toBe(60);
     }
-    // No Wait loop anywhere, and every Retry is bounded with backoff and full jitter.
+    // No Wait loop anywhere, and every Retry is bounded with backoff and full jitter: throttles and
+    // Lambda service errors on every task, the processor's own transient errors on Process only.
     expect(allStates(definition.States).some(([, s]) => (s as { Type: string }).Type === 'Wait')).toBe(false);
-    for (const [, state] of allStates(definition.States)) {
-      for (const retrier of 'Retry' in state ? (state.Retry ?? []) : []) {
-        expect(retrier).toMatchObject({
-          MaxAttempts: 3,
-          BackoffRate: 2,
-          IntervalSeconds: 1,
-          MaxDelaySeconds: 10,
+    const defaults = WORKFLOW_DEFAULTS[mode];
+    for (const [name, state] of allStates(definition.States)) {
+      if (state.Type !== 'Task') continue;
+      const expected = [
+        {
+          ErrorEquals: [...LAMBDA_SERVICE_ERRORS],
+          MaxAttempts: defaults.throttleRetry.maxAttempts,
+          IntervalSeconds: defaults.throttleRetry.intervalSeconds,
+          BackoffRate: defaults.throttleRetry.backoffRate,
+          MaxDelaySeconds: defaults.throttleRetry.maxDelaySeconds,
           JitterStrategy: 'FULL',
-        });
-        expect(retrier.ErrorEquals).toEqual([...LAMBDA_SERVICE_ERRORS, TRANSIENT_ERROR_NAME]);
-        expect(retrier.ErrorEquals).not.toContain('States.ALL');
-      }
+        },
+        ...(name === STATE_NAMES.process
+          ? [
+              {
+                ErrorEquals: [TRANSIENT_ERROR_NAME],
+                MaxAttempts: defaults.retry.maxAttempts,
+                IntervalSeconds: defaults.retry.intervalSeconds,
+                BackoffRate: defaults.retry.backoffRate,
+                MaxDelaySeconds: defaults.retry.maxDelaySeconds,
+                JitterStrategy: 'FULL',
+              },
+            ]
+          : []),
+      ];
+      expect(state.Retry, name).toEqual(expected);
     }
+  });
+
+  it('retries exactly the Lambda throttling and service errors AWS documents, ClientExecutionTimeoutException included', () => {
+    expect([...LAMBDA_SERVICE_ERRORS].sort()).toEqual(
+      [
+        'Lambda.AWSLambdaException',
+        'Lambda.ClientExecutionTimeoutException',
+        'Lambda.SdkClientException',
+        'Lambda.ServiceException',
+        'Lambda.TooManyRequestsException',
+      ].sort(),
+    );
   });
 
   it('buffered: validates, maps with MaxConcurrency over the valid items, retries and catches Process, reports the batch', () => {
@@ -82,6 +110,7 @@ describe('buildStateMachineDefinition', () => {
       mode: 'buffered',
       maxConcurrency: 7,
       retry: { maxAttempts: 5, maxDelaySeconds: 30 },
+      throttleRetry: { maxAttempts: 6 },
     });
     expect(definition.StartAt).toBe(STATE_NAMES.validate);
     const map = definition.States[STATE_NAMES.processEach];
@@ -96,24 +125,44 @@ describe('buildStateMachineDefinition', () => {
     });
     const process = map.ItemProcessor.States[STATE_NAMES.process];
     if (process?.Type !== 'Task') throw new Error('Process is not a Task');
-    expect(process.Retry?.[0]).toMatchObject({
+    expect(process.Retry?.[0]).toMatchObject({ ErrorEquals: [...LAMBDA_SERVICE_ERRORS], MaxAttempts: 6 });
+    expect(process.Retry?.[1]).toMatchObject({
+      ErrorEquals: [TRANSIENT_ERROR_NAME],
       MaxAttempts: 5,
       MaxDelaySeconds: 30,
       BackoffRate: 2,
       JitterStrategy: 'FULL',
     });
+    // Throttles past their retries are handed back, never caught as a failure.
     expect(process.Catch).toEqual([
+      { ErrorEquals: [...LAMBDA_SERVICE_ERRORS], ResultPath: '$.error', Next: STATE_NAMES.throttled },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE_NAMES.processFailed },
     ]);
     expect(process.ResultSelector).toEqual({ 'messageId.$': '$.Payload.messageId', 'status.$': '$.Payload.status' });
+    // Small outcomes: ids, a status, the error name (and, for a failure, its short cause); never the event.
+    expect(map.ItemProcessor.States[STATE_NAMES.throttled]).toMatchObject({
+      Type: 'Pass',
+      Parameters: { 'messageId.$': '$.messageId', status: 'throttled', 'error.$': '$.error.Error' },
+    });
+    expect(map.ItemProcessor.States[STATE_NAMES.processFailed]).toMatchObject({
+      Type: 'Pass',
+      Parameters: {
+        'messageId.$': '$.messageId',
+        status: 'failed',
+        'error.$': '$.error.Error',
+        'cause.$': '$.error.Cause',
+      },
+    });
     const report = definition.States[STATE_NAMES.reportBatch];
     if (report?.Type !== 'Task') throw new Error('ReportBatch is not a Task');
     expect(Object.keys(report.ResultSelector ?? {}).sort()).toEqual([
       'batchItemFailures.$',
+      'deadLettered.$',
       'duplicates.$',
       'failed.$',
       'invalid.$',
       'processed.$',
+      'throttled.$',
     ]);
     expect(report.End).toBe(true);
   });
@@ -122,7 +171,13 @@ describe('buildStateMachineDefinition', () => {
     const definition = buildStateMachineDefinition({ mode: 'direct' });
     const process = definition.States[STATE_NAMES.process];
     if (process?.Type !== 'Task') throw new Error('Process is not a Task');
-    expect(process.Catch?.[0]?.Next).toBe(STATE_NAMES.recordFailure);
+    expect(process.Catch?.map((c) => c.Next)).toEqual([STATE_NAMES.throttled, STATE_NAMES.recordFailure]);
+    // A throttle past its retries fails the execution without a dead-letter record.
+    expect(definition.States[STATE_NAMES.throttled]).toMatchObject({
+      Type: 'Fail',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    });
     expect(definition.States[STATE_NAMES.recordFailure]).toMatchObject({
       Type: 'Task',
       ResultPath: null,
@@ -144,6 +199,7 @@ describe('buildStateMachineDefinition', () => {
     [{ retry: { backoffRate: 0.5 } }, 'retry.backoffRate'],
     [{ retry: { maxAttempts: -1 } }, 'retry.maxAttempts'],
     [{ retry: { intervalSeconds: 0 } }, 'retry.intervalSeconds'],
+    [{ throttleRetry: { maxAttempts: 1.5 } }, 'throttleRetry.maxAttempts'],
     [{ taskTimeoutSeconds: 0 }, 'taskTimeoutSeconds'],
   ])('rejects %j with a WorkflowOptionsError naming %s', (options, option) => {
     let error: unknown;

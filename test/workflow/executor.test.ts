@@ -89,7 +89,15 @@ describe.each(EXECUTORS)('%s', (executorName, Executor) => {
       const { executor } = harness({ process: ok });
       const output = await executor.execute(batch(5));
       // Without the polyfill on Node 20, every Task throws a TypeError that the Catch swallows: processed 0, failed 5.
-      expect(output).toEqual({ batchItemFailures: [], processed: 5, duplicates: 0, invalid: 0, failed: 0 });
+      expect(output).toEqual({
+        batchItemFailures: [],
+        processed: 5,
+        duplicates: 0,
+        invalid: 0,
+        deadLettered: 0,
+        failed: 0,
+        throttled: 0,
+      });
     });
 
     // Node 20 has no Promise.withResolvers, which every Task of aws-local-stepfunctions calls: without
@@ -125,7 +133,7 @@ describe.each(EXECUTORS)('%s', (executorName, Executor) => {
       });
       const records = batch(3);
       const output = await executor.execute(records);
-      expect(output).toEqual({ batchItemFailures: [], processed: 3, duplicates: 0, invalid: 0, failed: 0 });
+      expect(output).toMatchObject({ batchItemFailures: [], processed: 3, failed: 0, throttled: 0 });
       for (const r of records) expect(calls.get(r.messageId)).toBe(3);
     });
 
@@ -134,6 +142,7 @@ describe.each(EXECUTORS)('%s', (executorName, Executor) => {
       'Lambda.AWSLambdaException',
       'Lambda.SdkClientException',
       'Lambda.TooManyRequestsException',
+      'Lambda.ClientExecutionTimeoutException',
     ])('Retry: %s is retried', async (name) => {
       let thrown = 0;
       const { executor } = harness({
@@ -162,19 +171,22 @@ describe.each(EXECUTORS)('%s', (executorName, Executor) => {
         processed: 3,
         duplicates: 0,
         invalid: 0,
+        deadLettered: 0,
         failed: 1,
+        throttled: 0,
       });
       expect(calls.get(bad)).toBe(3); // 1 attempt + 2 retries
       const failure = reports[0]!.outcomes.find((o) => o.messageId === bad) as Extract<
         ItemOutcome,
         { status: 'failed' }
       >;
-      expect(failure).toMatchObject({ status: 'failed', error: 'TransientProcessingError', receiveCount: 1 });
-      expect(JSON.parse(failure.cause)).toMatchObject({
+      // A small outcome: ids, the error name and the cause; never the event.
+      expect(Object.keys(failure).sort()).toEqual(['cause', 'error', 'messageId', 'status']);
+      expect(failure).toMatchObject({ status: 'failed', error: 'TransientProcessingError' });
+      expect(JSON.parse(failure.cause!)).toMatchObject({
         errorType: 'TransientProcessingError',
         errorMessage: 'conversation table unavailable',
       });
-      expect(failure.event).toEqual(JSON.parse(records[1]!.body));
     });
 
     it('an error that is not retryable is caught at once, without retries', async () => {
@@ -206,7 +218,9 @@ describe.each(EXECUTORS)('%s', (executorName, Executor) => {
         processed: 2,
         duplicates: 0,
         invalid: 2,
+        deadLettered: 0,
         failed: 0,
+        throttled: 0,
       });
       expect(calls.has(records[1]!.messageId)).toBe(false);
       const entries = await deadLetters.list();
@@ -241,7 +255,7 @@ describe.each(EXECUTORS)('%s', (executorName, Executor) => {
     it('throttle mode fails invocations over the limit with Lambda.TooManyRequestsException, which Retry absorbs', async () => {
       const { executor } = harness({
         maxConcurrency: 10,
-        retry: { maxAttempts: 50 },
+        throttleRetry: { maxAttempts: 50 },
         process: async (r) => (await sleep(3), ok(r)),
         executor: { concurrency: { [F.processor]: { limit: 2, onLimit: 'throttle' } } },
       });
@@ -251,7 +265,50 @@ describe.each(EXECUTORS)('%s', (executorName, Executor) => {
       expect(stats.peakInFlight).toBeLessThanOrEqual(2);
     });
 
-    it('a failing Validate fails the execution (the Pipe then retries the whole batch)', async () => {
+    it('a throttle that outlasts the retries hands the event back as throttled: not failed, not dead-lettered, processor never run', async () => {
+      const records = batch(3);
+      const { executor, calls, deadLetters } = harness({
+        process: ok,
+        executor: {
+          functions: {
+            [F.processor]: () => {
+              throw Object.assign(new Error('Rate Exceeded.'), { name: 'Lambda.TooManyRequestsException' });
+            },
+          },
+        },
+      });
+      expect(await executor.execute(records)).toEqual({
+        batchItemFailures: records.map((r) => ({ itemIdentifier: r.messageId })),
+        processed: 0,
+        duplicates: 0,
+        invalid: 0,
+        deadLettered: 0,
+        failed: 0,
+        throttled: 3,
+      });
+      expect(calls.size).toBe(0);
+      expect(await deadLetters.list()).toEqual([]);
+      // 1 attempt + the throttle retrier's 3 retries, per event.
+      expect(executor.stats().functions[F.processor]!.errors).toBe(3 * 4);
+    });
+
+    it('throttle and transient retriers count their own attempts', async () => {
+      const records = batch(1);
+      let attempt = 0;
+      const { executor } = harness({
+        process: async (r) => {
+          attempt++;
+          // Throttled twice, transient twice, then done: within both retriers' budgets.
+          if (attempt <= 2) throw Object.assign(new Error('slow down'), { name: 'Lambda.TooManyRequestsException' });
+          if (attempt <= 4) throw new TransientProcessingError('blip');
+          return ok(r);
+        },
+      });
+      expect(await executor.execute(records)).toMatchObject({ processed: 1, failed: 0, throttled: 0 });
+      expect(attempt).toBe(5);
+    });
+
+    it('a failing Validate fails the execution (the batch starter then hands the whole chunk back)', async () => {
       const { executor } = harness({
         process: ok,
         executor: {
@@ -336,12 +393,41 @@ describe.each(EXECUTORS)('%s', (executorName, Executor) => {
         errorType: 'TransientProcessingError',
         errorMessage: 'still throttled',
       });
-      expect([...calls.values()]).toEqual([4]);
+      expect([...calls.values()]).toEqual([4]); // direct mode: 1 attempt + 3 transient retries
       expect(failures).toHaveLength(1);
       const [entry] = await deadLetters.list();
       expect(entry).toMatchObject({ stage: 'process', errorName: 'TransientProcessingError' });
       expect(entry!.reason).toContain('TransientProcessingError: still throttled');
       expect(JSON.parse(entry!.body)).toEqual(event);
+    });
+
+    it('a throttle that outlasts the retries fails the execution as Throttled, without dead-lettering the event', async () => {
+      const event = JSON.parse(eventLine(3)) as JsonValue;
+      const { deadLetters, failures } = direct(ok);
+      const throttling = new Executor(
+        buildStateMachineDefinition({ mode: 'direct', throttleRetry: { maxAttempts: 2 } }),
+        {
+          retryPauseMs: 1,
+          functions: {
+            [F.validator]: async (p) =>
+              (await createValidator({ deadLetters }).validate(
+                p as unknown as ValidatorRequest,
+              )) as unknown as JsonValue,
+            [F.processor]: () => {
+              throw Object.assign(new Error('Rate Exceeded.'), { name: 'Lambda.TooManyRequestsException' });
+            },
+            [F.failureRecorder]: async () => {
+              failures.push({} as FailureRecordRequest);
+              return {};
+            },
+          },
+        },
+      );
+      const error = (await throttling.execute(event).catch((e: unknown) => e)) as WorkflowExecutionError;
+      expect(error.error).toBe('Lambda.TooManyRequestsException');
+      expect(failures).toHaveLength(0);
+      expect(await deadLetters.list()).toEqual([]);
+      expect(throttling.stats().functions[F.processor]!.errors).toBe(3);
     });
   });
 });

@@ -209,6 +209,7 @@ function executorFor(
         mode: s.mode,
         maxConcurrency: s.maxConcurrency,
         retry: { maxAttempts: s.maxAttempts },
+        throttleRetry: { maxAttempts: s.maxAttempts },
         ...(s.taskTimeoutSeconds ? { taskTimeoutSeconds: s.taskTimeoutSeconds } : {}),
       }),
       {
@@ -292,7 +293,9 @@ async function run(Executor: ExecutorClass, s: Scenario): Promise<Run> {
         processed: 1,
         duplicates: 2,
         invalid: 3,
-        failed: 4,
+        deadLettered: 4,
+        failed: 5,
+        throttled: 6,
       })),
     [F.failureRecorder]: (p) => act(F.failureRecorder, s.recorder, 'event', p, () => ({ recorded: p })),
   };

@@ -36,7 +36,10 @@ interface PlanCliOptions {
   mode: 'buffered' | 'direct' | 'both';
   batchSize?: number[];
   batchWindowMs: number;
+  maxProcessorConcurrency?: number;
+  eventSourceConcurrency?: number;
   maxConcurrency?: number[];
+  functionTimeoutMs: number;
   processMs: number;
   validateMs: number;
   summarizeMs: number;
@@ -75,20 +78,36 @@ export function register(program: Command): void {
       new Option('--mode <mode>', 'topologies to plan').choices(['buffered', 'direct', 'both']).default('both'),
     )
     .option(
+      '--max-processor-concurrency <n>',
+      'the bound E × M: processor invocations at once, at most (default 100 = 4 × 25)',
+      parseInteger(2, 40_000),
+    )
+    .option(
+      '--event-source-concurrency <n>',
+      'E: the event source mapping MaximumConcurrency, batches at once (2–1,000); default: from the bound',
+      parseInteger(2, 1_000),
+    )
+    .option(
+      '--max-concurrency <n>',
+      'M: the Map MaxConcurrency (1–40); default: from the bound; several (5,10,25) are compared',
+      parseIntegerList(1, 40),
+    )
+    .option(
       '--batch-size <n>',
-      `Pipe SQS source BatchSize (1–10,000; default ${d.batchSize}); several (10,100,1000) are compared`,
+      `event source mapping BatchSize (1–10,000; default ${d.batchSize}); several (10,100,1000) are compared`,
       parseIntegerList(1, 10_000),
     )
     .option(
       '--batch-window-ms <ms>',
-      'Pipe batching window, whole seconds in ms (0, 1000, … 300000)',
+      'batching window, whole seconds in ms (0, 1000, … 300000)',
       parseInteger(0, 300_000),
       d.batchWindowMs,
     )
     .option(
-      '--max-concurrency <n>',
-      `Map MaxConcurrency (0 = no limit; Inline Map runs ≤ 40; default ${d.maxConcurrency}); several (5,10,40) are compared`,
-      parseIntegerList(0),
+      '--function-timeout-ms <ms>',
+      'the functions’ timeout as deployed (the worst-case time budget of an execution counts every attempt at it)',
+      parseInteger(1_000, 900_000),
+      d.functionTimeoutMs,
     )
     .option('--process-ms <ms>', 'duration of one Process invocation', parseNumber(0), d.processMs)
     .option('--validate-ms <ms>', 'duration of one Validate invocation', parseNumber(0), d.validateMs)
@@ -155,10 +174,15 @@ export function register(program: Command): void {
     });
 }
 
-/** One plan per combination of the batch sizes and MaxConcurrency values given. */
+/**
+ * One plan per combination of the batch sizes and MaxConcurrency values given. Without
+ * `--max-concurrency` the Map's MaxConcurrency comes from the bound (and is read back from the plan).
+ */
 function planVariants(options: PlanCliOptions): PlanVariant[] {
   const batchSizes = [...new Set(options.batchSize ?? [d.batchSize])];
-  const concurrencies = [...new Set(options.maxConcurrency ?? [d.maxConcurrency])];
+  const concurrencies: (number | undefined)[] = options.maxConcurrency
+    ? [...new Set(options.maxConcurrency)]
+    : [undefined];
   if (batchSizes.length * concurrencies.length > MAX_VARIANTS)
     throw new CliError(
       `genesys-pipeline plan: ${batchSizes.length} batch sizes × ${concurrencies.length} MaxConcurrency values make ${batchSizes.length * concurrencies.length} plans; compare at most ${MAX_VARIANTS} at once.`,
@@ -166,14 +190,13 @@ function planVariants(options: PlanCliOptions): PlanVariant[] {
     );
   const prices = options.prices === undefined ? {} : loadPrices(options.prices);
   return batchSizes.flatMap((batchSize) =>
-    concurrencies.map((maxConcurrency) => ({
-      batchSize,
-      maxConcurrency,
-      report: runPlan(options, batchSize, maxConcurrency, {
+    concurrencies.map((maxConcurrency) => {
+      const report = runPlan(options, batchSize, maxConcurrency, {
         ...prices,
         burstSeries: options.html !== undefined,
-      }),
-    })),
+      });
+      return { batchSize, maxConcurrency: report.inputs.maxConcurrency, report };
+    }),
   );
 }
 
@@ -215,7 +238,7 @@ function writeHtml(file: string, variants: readonly PlanVariant[]): void {
 function runPlan(
   options: PlanCliOptions,
   batchSize: number,
-  maxConcurrency: number,
+  maxConcurrency: number | undefined,
   capacityOptions: PlanCapacityOptions,
 ) {
   const modes: PlanMode[] = options.mode === 'both' ? ['buffered', 'direct'] : [options.mode];
@@ -227,7 +250,10 @@ function runPlan(
       modes,
       batchSize,
       batchWindowMs: options.batchWindowMs,
+      maxProcessorConcurrency: options.maxProcessorConcurrency,
+      eventSourceConcurrency: options.eventSourceConcurrency,
       maxConcurrency,
+      functionTimeoutMs: options.functionTimeoutMs,
       processMs: options.processMs,
       validateMs: options.validateMs,
       summarizeMs: options.summarizeMs,

@@ -1,6 +1,6 @@
 /**
  * `genesys-pipeline run`: the whole pipeline locally — PutEvents endpoint, bus, durable queue,
- * Pipe, state machine, handlers, projection, dashboard — on one SQLite file, until Ctrl-C.
+ * pollers, state machine, handlers, projection, dashboard — on one SQLite file, until Ctrl-C.
  * With `--simulate`, the built-in simulator sends it realistic Genesys events through its own
  * PutEvents API (and its organisation fills the directory, so the dashboard shows names); with
  * `--genesys`, the directory reads your org's names from the Genesys Cloud Platform API.
@@ -17,6 +17,7 @@ import {
   withBearerToken,
 } from '../../runtime/index.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
+import { DEFAULT_MAX_PROCESSOR_CONCURRENCY } from '../../workflow/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { describeTopicModels, topicModels } from '../../events/index.js';
 import { GenesysDirectorySource, GenesysConfigError } from '../../genesys/index.js';
@@ -32,12 +33,14 @@ interface RunCommandOptions {
   host: string;
   dataDir: string;
   mode: 'buffered' | 'direct';
-  concurrency: number;
+  maxProcessorConcurrency?: number;
+  pollers?: number;
+  maxConcurrency?: number;
+  lambdaConcurrencyLimit?: number;
   batchSize: number;
   batchWindowMs: number;
-  pollers: number;
   visibilityTimeout: number;
-  maxReceiveCount: number;
+  maxReceiveCount?: number;
   archiveRetentionDays: number;
   archive: boolean;
   simulate?: boolean;
@@ -74,24 +77,45 @@ export function register(program: Command): void {
     .option('--host <address>', 'address to bind; anything but loopback requires --token', d.host)
     .option('--data-dir <dir>', 'directory of the database and lock file', '.pipeline')
     .addOption(
-      new Option('--mode <mode>', 'buffered: queue → Pipe batches → Express; direct: one execution per event')
+      new Option(
+        '--mode <mode>',
+        'buffered: queue → batches (at most E at once) → Express; direct: one execution per event',
+      )
         .choices(['buffered', 'direct'])
         .default(d.mode),
     )
     .option(
-      '--concurrency <n>',
-      'processor invocations at once across executions (reserved concurrency)',
-      parseInteger(1, 1000),
-      d.concurrency,
+      '--max-processor-concurrency <n>',
+      `the bound on processor invocations at once, pollers × max concurrency, as on AWS (default ${DEFAULT_MAX_PROCESSOR_CONCURRENCY}: 4 × 25)`,
+      parseInteger(2, 40_000),
     )
-    .option('--batch-size <n>', 'messages per batch (Pipe BatchSize)', parseInteger(1, 10_000), d.batchSize)
+    .option(
+      '--pollers <n>',
+      'batches in flight at once (the event source mapping’s MaximumConcurrency, E); default: from the bound',
+      parseInteger(2, 1000),
+    )
+    .option(
+      '--max-concurrency <n>',
+      'the Map’s MaxConcurrency (M), processor invocations at once in one execution; default: from the bound',
+      parseInteger(1, 40),
+    )
+    .option(
+      '--lambda-concurrency-limit <n>',
+      'make each local function fail beyond n invocations at once, as Lambda throttles (retried, then handed back to the queue; never dead-lettered)',
+      parseInteger(1, 100_000),
+    )
+    .option(
+      '--batch-size <n>',
+      'messages per batch (event source mapping BatchSize)',
+      parseInteger(1, 10_000),
+      d.batchSize,
+    )
     .option(
       '--batch-window-ms <ms>',
-      'how long a batch gathers after its first message (Pipe batching window)',
+      'how long a batch gathers after its first message (the batching window)',
       parseInteger(0, 300_000),
       d.batchWindowMs,
     )
-    .option('--pollers <n>', 'batches processed at once (Pipe pollers)', parseInteger(1, 64), d.pollers)
     .option(
       '--visibility-timeout <s>',
       'event queue visibility timeout, seconds: a failed record is delivered again after it',
@@ -100,9 +124,8 @@ export function register(program: Command): void {
     )
     .option(
       '--max-receive-count <n>',
-      'deliveries before a message moves to the queue’s dead-letter queue',
+      'deliveries before a message moves to the queue’s dead-letter queue, a backstop (default: ⌈24 h / visibility timeout⌉, at most 1000)',
       parseInteger(1, 1000),
-      d.maxReceiveCount,
     )
     .option(
       '--archive-retention-days <days>',
@@ -191,12 +214,18 @@ disk and is processed after a restart with the same --data-dir, even after kill 
         port: options.port,
         host: options.host,
         mode: options.mode,
-        concurrency: options.concurrency,
+        ...(options.maxProcessorConcurrency !== undefined
+          ? { maxProcessorConcurrency: options.maxProcessorConcurrency }
+          : {}),
+        ...(options.pollers !== undefined ? { pollers: options.pollers } : {}),
+        ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+        ...(options.lambdaConcurrencyLimit !== undefined
+          ? { lambdaConcurrencyLimit: options.lambdaConcurrencyLimit }
+          : {}),
         batchSize: options.batchSize,
         batchWindowMs: options.batchWindowMs,
-        pollers: options.pollers,
         visibilityTimeoutMs: options.visibilityTimeout * 1000,
-        maxReceiveCount: options.maxReceiveCount,
+        ...(options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {}),
         archiveRetentionDays: options.archive ? options.archiveRetentionDays : false,
         orgId: options.orgId,
         suffix: options.suffix,
@@ -233,6 +262,14 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       process.stdout.write(
         [
           `Genesys event pipeline running (${o.mode} mode, data in ${o.dataDir}).`,
+          ...(o.mode === 'buffered'
+            ? [
+                `  Bound:      ${o.pollers} pollers × Map MaxConcurrency ${o.maxConcurrency} = at most ${o.maxProcessorConcurrency} processor invocations at once` +
+                  (o.lambdaConcurrencyLimit !== undefined
+                    ? `; functions throttled beyond ${o.lambdaConcurrencyLimit} at once (--lambda-concurrency-limit)`
+                    : ''),
+              ]
+            : []),
           `  Dashboard:  ${runtime.url}${tokenHint}`,
           `  PutEvents:  ${runtime.url}  (bus ${o.busName})`,
           `  Stats:      ${runtime.url}/api/stats   Metrics: ${runtime.url}/metrics`,

@@ -175,7 +175,7 @@
     charts.backlog.el.setAttribute('aria-label', `Backlog: ${formatCount(stats.backlog)} events waiting`);
     charts.concurrency.el.setAttribute(
       'aria-label',
-      `In flight: ${formatCount(stats.inFlight)} of a cap of ${formatCount(stats.concurrencyLimit)}`,
+      `In flight: ${formatCount(stats.inFlight)} of a bound of ${formatCount(stats.concurrencyLimit)}`,
     );
     charts.latency.el.setAttribute(
       'aria-label',
@@ -205,7 +205,7 @@
     setText('count-failed', formatCount(stats.failed));
     setText('count-invalid', formatCount(stats.invalid));
     setText('count-dead-lettered', formatCount(stats.deadLettered));
-    setText('count-peak', formatCount(stats.peakConcurrency));
+    setText('count-peak', formatCount(stats.processorConcurrencyPeak));
     $('count-dead-lettered').parentElement.dataset.alert = String(stats.deadLettered > 0);
 
     setText('uptime', formatDuration(stats.uptimeSeconds * 1000));

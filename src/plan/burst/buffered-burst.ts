@@ -1,14 +1,16 @@
 /**
  * Burst simulation of the buffered topology, stepped in time with fluid quantities:
  *
- *   bus ──(EventBridge invocations quota)──► SQS ──(pipe: E concurrent batches)──► Express ──► Lambda
+ *   bus ──(EventBridge invocations quota)──► SQS ──(event source mapping: ≤ E batches)──► starter → Express ──► Lambda
  *
  * - The rule delivers to SQS at most `invocationsPerSecond`; the rest waits (delayed, not lost).
- * - The pipe processes E batches at once, each of `batch` events taking `executionMs`, so it
- *   drains E · batch / T events/s, bounded by the Process function's concurrency limit
- *   (limit / d_process) and the Express start rate. E starts at what the base rate needs (at
- *   least the five initial pollers) and, while a backlog remains, grows by 60 a minute up to the
- *   pipe's concurrency quota and the SQS in-flight limit (E · batch ≤ 120,000).
+ * - The mapping processes B batches at once, each of `batch` events keeping its starter busy for
+ *   `starterMs`, so it drains B · batch / T events/s, bounded by the concurrency the Process
+ *   function can get (its reserved concurrency or the account's, never above E × M by
+ *   construction) / d_process and the Express start rate. B starts at what the base rate needs
+ *   (at least the five initial batches) and, while a backlog remains, grows by 300 a minute up to
+ *   E and the SQS in-flight limit (B · batch ≤ 120,000). A throttled Process invocation is
+ *   retried and handed back to the queue, never dead-lettered: throttling only slows the drain.
  * - SQS is first in, first out by arrival time, so each event's wait is known; messages older
  *   than the retention period are dropped.
  * - Drained: fewer than half an event waiting. When the base rate alone exceeds the capacity
@@ -26,19 +28,24 @@ export interface BufferedBurstParams {
   readonly invocationsPerSecond: number;
   /** Events per batch under a backlog (full batches). */
   readonly batch: number;
-  /** Duration of one full-batch execution (ms). */
-  readonly executionMs: number;
+  /** How long a full batch keeps its starter busy (ms): its executions, one after another. */
+  readonly starterMs: number;
+  /** Events per execution of a full batch. */
+  readonly eventsPerExecution: number;
   readonly validateMs: number;
   readonly processMs: number;
   readonly summarizeMs: number;
-  /** Pipe concurrency needed by the base rate alone (executions in flight). */
-  readonly basePipeConcurrency: number;
-  readonly pipeInitialConcurrency: number;
-  readonly pipeScaleUpPerSecond: number;
-  readonly pipeMaxConcurrency: number;
+  /** Batches in flight the base rate alone needs. */
+  readonly baseBatchesInFlight: number;
+  /** Batches the mapping starts with. */
+  readonly initialBatches: number;
+  /** Batches added per second while a backlog remains. */
+  readonly scaleUpPerSecond: number;
+  /** E: the mapping's MaximumConcurrency. */
+  readonly eventSourceConcurrency: number;
   readonly inFlightLimit: number;
   readonly expressStartsPerSecond: number;
-  /** Concurrency the Process function may reach (its reserved concurrency, else the account's). */
+  /** Concurrency the Process function can get: min(E × M, its reserved concurrency or the account's). */
   readonly processConcurrencyLimit: number;
   readonly retentionSeconds: number;
   readonly delayedThresholdSeconds: number;
@@ -50,22 +57,22 @@ export interface BufferedBurstParams {
  * Simulates `burst` extra events arriving at t = 0 on top of `baseRate`.
  *
  * @example
- * // 1,000 events, 10-event batches of 100 ms, 5 initial pollers growing by 1/s: drained at t = 1.8 s
+ * // 1,000 events, 10-event batches of 100 ms, 5 initial batches growing by 1/s: drained at t = 1.8 s
  * simulateBufferedBurst({ ...params, baseRate: 0, burst: 1000 }).timeToDrainSeconds // 1.8
  *
  * `series`, when given, records each step's {@link BURST_LINES} (for charts).
  */
 export function simulateBufferedBurst(p: BufferedBurstParams, series?: SeriesRecorder): BurstResult {
-  const execS = p.executionMs / 1_000;
+  const execS = p.starterMs / 1_000;
   const processS = p.processMs / 1_000;
-  const perBatchS = (p.validateMs + p.summarizeMs) / 1_000;
-  const maxE = Math.min(p.pipeMaxConcurrency, p.inFlightLimit / p.batch);
-  let pipes = Math.min(maxE, Math.max(p.pipeInitialConcurrency, p.basePipeConcurrency));
+  const perExecutionS = (p.validateMs + p.summarizeMs) / 1_000;
+  const maxE = Math.min(p.eventSourceConcurrency, p.inFlightLimit / p.batch);
+  let pipes = Math.min(maxE, Math.max(p.initialBatches, p.baseBatchesInFlight));
   const capacity = Math.min(
     p.invocationsPerSecond,
     execS > 0 ? (maxE * p.batch) / execS : Infinity,
     processS > 0 ? p.processConcurrencyLimit / processS : Infinity,
-    p.expressStartsPerSecond * p.batch,
+    p.expressStartsPerSecond * p.eventsPerExecution,
   );
   // With the base rate above capacity there is no steady state to return to: run to the horizon.
   const canDrain = p.baseRate <= capacity;
@@ -99,21 +106,23 @@ export function simulateBufferedBurst(p: BufferedBurstParams, series?: SeriesRec
     const rate = Math.min(
       execS > 0 ? (pipes * p.batch) / execS : Infinity,
       processS > 0 ? p.processConcurrencyLimit / processS : Infinity,
-      p.expressStartsPerSecond * p.batch,
+      p.expressStartsPerSecond * p.eventsPerExecution,
     );
     const served = sqs.take(rate * dt, (arrival, count) => {
       if (end - arrival + execS > p.delayedThresholdSeconds) delayed += count;
     });
     processed += served;
     const servedRate = served / dt;
-    const concurrency = servedRate * processS + (servedRate / p.batch) * perBatchS;
+    // Process, the per-execution functions, and the starters busy with their batches.
+    const concurrency =
+      servedRate * processS + (servedRate / p.eventsPerExecution) * perExecutionS + (servedRate / p.batch) * execS;
     peakConcurrency = Math.max(peakConcurrency, concurrency);
     peakProcess = Math.max(peakProcess, servedRate * processS);
     series?.record(start, dt, [waiting, servedRate, concurrency, servedRate * processS]);
 
     dropped += sqs.dropArrivedBy(end - p.retentionSeconds);
     const backlog = bus.total + sqs.total;
-    if (backlog > DRAINED) pipes = Math.min(maxE, pipes + p.pipeScaleUpPerSecond * dt);
+    if (backlog > DRAINED) pipes = Math.min(maxE, pipes + p.scaleUpPerSecond * dt);
     tick += ticks;
 
     if (canDrain && backlog <= DRAINED) {

@@ -25,17 +25,22 @@ export function bufferedBurstParams(inputs: PlanInputs, quotas: RegionQuotas, bu
     burst,
     invocationsPerSecond: quotas.eventBridge.invocationsPerSecond.value,
     batch: full.batch,
-    executionMs: full.executionMs,
+    starterMs: full.starterMs,
+    eventsPerExecution: full.eventsPerExecution,
     validateMs: inputs.validateMs,
     processMs: inputs.processMs,
     summarizeMs: inputs.summarizeMs,
-    basePipeConcurrency: base.executionsPerSecond * (base.executionMs / 1_000),
-    pipeInitialConcurrency: quotas.pipes.sqsInitialConcurrency.value,
-    pipeScaleUpPerSecond: quotas.pipes.sqsScaleUpPerMinute.value / 60,
-    pipeMaxConcurrency: Math.min(quotas.pipes.sqsPipeConcurrency.value, quotas.pipes.accountConcurrency.value),
+    baseBatchesInFlight: base.batchesPerSecond * (base.starterMs / 1_000),
+    initialBatches: quotas.eventSourceMapping.initialConcurrency.value,
+    scaleUpPerSecond: quotas.eventSourceMapping.scaleUpPerMinute.value / 60,
+    eventSourceConcurrency: inputs.eventSourceConcurrency,
     inFlightLimit: quotas.sqs.inFlightMessages.value,
     expressStartsPerSecond: quotas.stepFunctions.expressStartExecution.refillPerSecond.value,
-    processConcurrencyLimit: inputs.reservedConcurrency ?? inputs.accountConcurrency,
+    // The bound holds by construction; a smaller reservation (or account) throttles within it.
+    processConcurrencyLimit: Math.min(
+      inputs.maxProcessorConcurrency,
+      inputs.reservedConcurrency ?? inputs.accountConcurrency,
+    ),
     retentionSeconds: retention,
     delayedThresholdSeconds: ASSUMPTIONS.delayedThresholdSeconds.value,
     horizonSeconds: retention + 86_400,
@@ -70,8 +75,19 @@ export function directBurstParams(inputs: PlanInputs, quotas: RegionQuotas, burs
 }
 
 /** The concurrency limits a burst runs into, drawn on its concurrency chart. */
-function concurrencyBounds(inputs: PlanInputs): BurstBound[] {
+function concurrencyBounds(inputs: PlanInputs, mode: Mode): BurstBound[] {
+  const bound: BurstBound[] =
+    mode === 'buffered'
+      ? [
+          {
+            label: 'The bound E × M (Process at once)',
+            unit: 'concurrent executions',
+            value: inputs.maxProcessorConcurrency,
+          },
+        ]
+      : [];
   return [
+    ...bound,
     inputs.reservedConcurrency === null
       ? { label: 'Account Lambda concurrency quota', unit: 'concurrent executions', value: inputs.accountConcurrency }
       : { label: 'Process reserved concurrency', unit: 'concurrent executions', value: inputs.reservedConcurrency },
@@ -98,5 +114,5 @@ export function simulateBurst(
       ? simulateBufferedBurst(bufferedBurstParams(inputs, quotas, burst), recorder)
       : simulateDirectBurst(directBurstParams(inputs, quotas, burst), recorder);
   const result = roundResult(raw);
-  return recorder ? { ...result, series: recorder.finish(concurrencyBounds(inputs)) } : result;
+  return recorder ? { ...result, series: recorder.finish(concurrencyBounds(inputs, mode)) } : result;
 }
