@@ -42,6 +42,9 @@ describe('burst series', () => {
         area += line('drain')[i]! * ((series.t[i + 1] ?? result.simulatedSeconds) - series.t[i]!);
       expect(Math.abs(area - result.processed) / result.processed).toBeLessThan(0.01);
       expect(series.bounds).toEqual([
+        ...(mode === 'buffered'
+          ? [{ label: 'The bound E × M (Process at once)', unit: 'concurrent executions', value: 100 }]
+          : []),
         { label: 'Account Lambda concurrency quota', unit: 'concurrent executions', value: 1000 },
       ]);
     }
@@ -59,6 +62,7 @@ describe('burst series', () => {
     expect(series.t.length).toBeLessThanOrEqual(MAX_SERIES_POINTS);
     expect(Math.round(Math.max(...series.lines[0]!.values))).toBe(result.peakBacklog);
     expect(series.bounds).toEqual([
+      { label: 'The bound E × M (Process at once)', unit: 'concurrent executions', value: 100 },
       { label: 'Process reserved concurrency', unit: 'concurrent executions', value: 20 },
     ]);
   });
@@ -136,7 +140,7 @@ describe('plan page model', () => {
                   values: series.t.map(() => 3),
                 },
               ],
-              bounds: [...series.bounds, { label: 'E × M', unit: 'concurrent executions' as const, value: 50 }],
+              bounds: [...series.bounds, { label: 'Another bound', unit: 'concurrent executions' as const, value: 50 }],
             },
           },
         },
@@ -145,7 +149,11 @@ describe('plan page model', () => {
     const model = planPageModel([{ batchSize: 100, maxConcurrency: 10, report: extended }]);
     const burst = model.topologies[0]!.results[0]!.burst!;
     expect(burst.lines.map((l) => l.label)).toContain('Batch starters');
-    expect(burst.bounds.map((b) => b.label)).toEqual(['Account Lambda concurrency quota', 'E × M']);
+    expect(burst.bounds.map((b) => b.label)).toEqual([
+      'The bound E × M (Process at once)',
+      'Account Lambda concurrency quota',
+      'Another bound',
+    ]);
 
     const plain = planPageModel([
       { batchSize: 100, maxConcurrency: 10, report: planCapacity(resolvePlanInputs({ rate: 100 })) },

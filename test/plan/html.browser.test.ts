@@ -68,7 +68,7 @@ describe('plan --html in Chromium', () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`Wrote the plan's charts to ${file}`);
-    expect(run.stdout).toContain('════ batch size 1,000, MaxConcurrency 10 ════');
+    expect(run.stdout).toContain('════ batch size 1,000, MaxConcurrency 25 ════');
     const html = readFileSync(file, 'utf8');
     // Self-contained: uPlot inline, no URL to load anything from.
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|@import|url\(/i);
@@ -107,8 +107,8 @@ describe('plan --html in Chromium', () => {
     // Buffered: one backlog line per batch size, peaking at the plan's peak backlog.
     const backlog = charts.find((c) => c.mode === 'buffered' && c.unit === 'events')!;
     expect(backlog.labels).toEqual([
-      'Backlog — batch size 100 · MaxConcurrency 10',
-      'Backlog — batch size 1,000 · MaxConcurrency 10',
+      'Backlog — batch size 100 · MaxConcurrency 25',
+      'Backlog — batch size 1,000 · MaxConcurrency 25',
     ]);
     BATCH_SIZES.forEach((batchSize, i) => {
       const burst = expected.get(batchSize)!.modes.find((m) => m.mode === 'buffered')!.burst!;
