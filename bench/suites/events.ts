@@ -19,7 +19,7 @@ import { eventKey, parseGenesysEvent } from '../../src/events/index.js';
 import { parseGenesysEventWithZod } from '../../src/events/parse.js';
 import {
   createValidator,
-  openProcessingDatabase,
+  openSqliteDatabase,
   ParsedEventHandoff,
   SqliteDeadLetterStore,
 } from '../../src/processing/index.js';
@@ -93,7 +93,7 @@ const suite: BenchSuite = {
     );
 
     const dir = mkdtempSync(join(tmpdir(), 'gep-bench-events-'));
-    const db = openProcessingDatabase(join(dir, 'bench.db'));
+    const db = openSqliteDatabase(join(dir, 'bench.db'));
     try {
       const validator = createValidator({
         deadLetters: new SqliteDeadLetterStore(db),

@@ -21,7 +21,7 @@ import {
   createProcessor,
   createValidator,
   factOf,
-  openProcessingDatabase,
+  openSqliteDatabase,
   ParsedEventHandoff,
   projectConversation,
   SqliteConversationQueries,
@@ -43,7 +43,7 @@ const BATCH = 100;
 /** A fresh database in a temp dir, removed after `fn`. */
 async function withDatabase<T>(fn: (db: SqliteDatabase) => Promise<T> | T): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'gep-bench-processing-'));
-  const db = openProcessingDatabase(join(dir, 'bench.db'));
+  const db = openSqliteDatabase(join(dir, 'bench.db'));
   try {
     return await fn(db);
   } finally {

@@ -4,7 +4,7 @@
  * selects events by their `time` field, and replayed events are never archived again.
  */
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** An archived event. */
 export interface ArchivedEvent {

@@ -6,8 +6,8 @@
  * the targets' retry policies, dead-letter queues, the archive and replays.
  */
 import type { DurableQueue } from '../queue/index.js';
-import type { SqliteDatabase } from '../queue/sqlite.js';
-import { openSqliteDatabase } from '../queue/index.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
+import { openSqliteDatabase } from '../sqlite/index.js';
 import { EventArchive } from './archive.js';
 import { EventBus } from './bus.js';
 import type { PutRuleInput, Rule, RuleTarget, ResolvedRuleTarget } from './bus.js';

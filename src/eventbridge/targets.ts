@@ -4,7 +4,7 @@
  * object implementing {@link BusTarget}.
  */
 import type { DurableQueue } from '../queue/index.js';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 import type { EventBridgeEvent } from './bus-event.js';
 
 /**

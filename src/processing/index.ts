@@ -46,8 +46,8 @@ export {
   DEFAULT_DEAD_LETTER_EXPIRES_AFTER_SECONDS,
 } from './stores/dynamodb-dead-letter-store.js';
 export type { DynamoDbDeadLetterStoreOptions } from './stores/dynamodb-dead-letter-store.js';
-export { openProcessingDatabase } from './stores/sqlite.js';
-export type { SqliteDatabase, OpenProcessingDatabaseOptions } from './stores/sqlite.js';
+export { openSqliteDatabase } from '../sqlite/index.js';
+export type { SqliteDatabase, OpenSqliteOptions } from '../sqlite/index.js';
 export { SqliteConversationStore, DEFAULT_CACHED_CONVERSATIONS } from './stores/sqlite-conversation-store.js';
 export type { SqliteConversationStoreOptions, ConversationCacheStats } from './stores/sqlite-conversation-store.js';
 export { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';

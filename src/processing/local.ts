@@ -14,7 +14,7 @@ import { createProcessor } from './processor.js';
 import type { Processor, ProcessRequest } from './processor.js';
 import { ConversationProjectionSink } from './sink.js';
 import type { Sink } from './sink.js';
-import type { SqliteDatabase } from './stores/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 import { ParsedEventHandoff } from './parsed-events.js';
 import { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';
 import { SqliteConversationStore } from './stores/sqlite-conversation-store.js';
@@ -25,7 +25,7 @@ import type { ValidatorRequest } from './validator.js';
 
 /** Options of {@link createLocalHandlers}. */
 export interface LocalProcessingOptions {
-  /** The SQLite database (see `openProcessingDatabase`). */
+  /** The SQLite database (see `openSqliteDatabase`). */
   db: SqliteDatabase;
   /** Your sinks, run after the conversation projection. */
   sinks?: readonly Sink[];
@@ -69,7 +69,7 @@ export interface LocalHandlers {
 
 /**
  * @example
- * const db = openProcessingDatabase('pipeline.db');
+ * const db = openSqliteDatabase('pipeline.db');
  * const local = createLocalHandlers({ db, maxReceiveCount: 5 });
  * const executor = new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'buffered' }), { functions: local.functions });
  */

@@ -25,7 +25,7 @@ import { QueueArgumentError, QueueConfigError } from './errors.js';
 import type { ResolvedQueueConfig } from './queue-config.js';
 import { QUEUE_LIMITS } from './queue-config.js';
 import { decodeReceiptHandle, encodeReceiptHandle, newReceiveToken } from './receipt-handle.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** A message to send. */
 export interface SendMessageInput {

@@ -3,5 +3,3 @@ export * from './errors.js';
 export * from './queue-config.js';
 export * from './durable-queue.js';
 export * from './queue-store.js';
-export { openSqliteDatabase } from './sqlite.js';
-export type { OpenSqliteOptions } from './sqlite.js';

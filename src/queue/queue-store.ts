@@ -8,8 +8,8 @@ import type { QueueHost } from './durable-queue.js';
 import { QueueClosedError, QueueConfigError } from './errors.js';
 import { resolveQueueConfig, validateQueueName } from './queue-config.js';
 import type { QueueConfig, ResolvedQueueConfig } from './queue-config.js';
-import { openSqliteDatabase } from './sqlite.js';
-import type { SqliteDatabase } from './sqlite.js';
+import { openSqliteDatabase } from '../sqlite/index.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** Options of a {@link QueueStore}. */
 export interface QueueStoreOptions {

@@ -15,7 +15,7 @@
 import type { DroppedEvent } from '../eventbridge/index.js';
 import type { DeadLetterEntry } from '../processing/index.js';
 import type { DurableQueue } from '../queue/index.js';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 import type { LocalPipeline } from './pipeline.js';
 import type { Processing } from './processing.js';
 

@@ -25,7 +25,7 @@
  * the last commit older than the interval commits at once, in a microtask.
  */
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** Options of {@link GroupCommit}. */
 export interface GroupCommitOptions {

@@ -19,9 +19,10 @@ import { join } from 'node:path';
 import { durableQueueTarget, LocalEventBridge } from '../eventbridge/index.js';
 import type { LocalEventBridgeOptions } from '../eventbridge/index.js';
 import type { Sink } from '../processing/index.js';
-import { openSqliteDatabase, QueueStore } from '../queue/index.js';
+import { QueueStore } from '../queue/index.js';
+import { openSqliteDatabase } from '../sqlite/index.js';
 import type { DurableQueue } from '../queue/index.js';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 import type { LocalLambdaHandler } from '../workflow/index.js';
 import { GroupCommit } from './group-commit.js';
 import type { OutcomeSink } from './instrumentation.js';
@@ -178,13 +179,13 @@ export class LocalPipeline {
   static async open(options: ResolvedRuntimeOptions, hooks: PipelineHooks = {}): Promise<LocalPipeline> {
     const database = openSqliteDatabase(join(options.dataDir, PIPELINE_RESOURCES.database), {
       pageSize: PIPELINE_PAGE_SIZE,
+      // 8 MiB of page cache instead of 64: what the pipeline touches is the end of its tables and
+      // indexes; throughput is the same and peak RSS lower (docs/runtime.md, "Memory").
+      cacheSizeKiB: PIPELINE_CACHE_KIB,
+      walAutoCheckpointPages: PIPELINE_WAL_CHECKPOINT_PAGES,
     });
     let processing: Processing | undefined;
     try {
-      // 8 MiB of page cache instead of 64: what the pipeline touches is the end of its tables and
-      // indexes; throughput is the same and peak RSS lower (docs/runtime.md, "Memory").
-      database.pragma(`cache_size = -${PIPELINE_CACHE_KIB}`);
-      database.pragma(`wal_autocheckpoint = ${PIPELINE_WAL_CHECKPOINT_PAGES}`);
       migrateToSeparateProcessingDatabase(database, join(options.dataDir, PIPELINE_RESOURCES.processingDatabase));
       const settings: ProcessingSettings = {
         dataDir: options.dataDir,

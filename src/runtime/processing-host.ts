@@ -18,8 +18,6 @@ import type { Statement } from 'better-sqlite3';
 import { createLocalHandlers } from '../processing/local.js';
 import type { LocalHandlers } from '../processing/local.js';
 import type { Sink } from '../processing/sink.js';
-import { openProcessingDatabase } from '../processing/stores/sqlite.js';
-import type { SqliteDatabase } from '../processing/stores/sqlite.js';
 import { resolveIdempotencyRecordIds } from '../processing/stores/sqlite-idempotency.js';
 import {
   buildStateMachineDefinition,
@@ -34,6 +32,8 @@ import type {
   WorkflowExecutorKind,
   WorkflowMode,
 } from '../workflow/index.js';
+import { openSqliteDatabase } from '../sqlite/index.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 import { GroupCommit } from './group-commit.js';
 import { isSqsBatch, messageStarts, sqsRecords } from './sqs-batch.js';
 import type { SqsBatch } from './sqs-batch.js';
@@ -130,11 +130,11 @@ export class ProcessingHost {
     hooks: ProcessingHooks,
     private readonly warn: (message: string) => void,
   ) {
-    this.database = openProcessingDatabase(join(settings.dataDir, PROCESSING_DATABASE), {
+    this.database = openSqliteDatabase(join(settings.dataDir, PROCESSING_DATABASE), {
       walAutoCheckpointPages: PROCESSING_WAL_CHECKPOINT_PAGES,
+      cacheSizeKiB: PROCESSING_CACHE_KIB,
     });
     try {
-      this.database.pragma(`cache_size = -${PROCESSING_CACHE_KIB}`);
       this.handlers = createLocalHandlers({
         db: this.database,
         // Time-ordered record ids: each insert lands at the end of the index instead of on a random

@@ -10,7 +10,7 @@ import type { GenesysEvent } from '../../src/events/index.js';
 import {
   createProcessor,
   createValidator,
-  openProcessingDatabase,
+  openSqliteDatabase,
   ParsedEventHandoff,
   SqliteIdempotencyPersistenceLayer,
 } from '../../src/processing/index.js';
@@ -36,7 +36,7 @@ function pipeline() {
   const sink = new Recording();
   const validator = createValidator({ deadLetters, parsedEvents });
   const processor = createProcessor({
-    persistenceStore: new SqliteIdempotencyPersistenceLayer(openProcessingDatabase(join(dir, `h-${n++}.db`))),
+    persistenceStore: new SqliteIdempotencyPersistenceLayer(openSqliteDatabase(join(dir, `h-${n++}.db`))),
     sinks: [sink],
     deadLetters,
     parsedEvents,

@@ -10,7 +10,7 @@ import {
   createBatchReporter,
   createProcessor,
   DynamoDbConversationStore,
-  openProcessingDatabase,
+  openSqliteDatabase,
   PermanentProcessingError,
   ProcessorConfigError,
   SqliteConversationStore,
@@ -56,7 +56,7 @@ const persistences: Array<
   [
     'SQLite',
     () => {
-      const db = openProcessingDatabase(join(dir, `p-${Math.random()}.db`));
+      const db = openSqliteDatabase(join(dir, `p-${Math.random()}.db`));
       return {
         persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
         conversations: new SqliteConversationStore(db),
@@ -66,7 +66,7 @@ const persistences: Array<
   [
     'SQLite, in-progress records in memory',
     () => {
-      const db = openProcessingDatabase(join(dir, `pm-${Math.random()}.db`));
+      const db = openSqliteDatabase(join(dir, `pm-${Math.random()}.db`));
       return {
         persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { inProgressInMemory: true }),
         conversations: new SqliteConversationStore(db),
@@ -167,7 +167,7 @@ describe.each(persistences)('processor with %s idempotency', (_name, make) => {
 
 describe('processor configuration and classification', () => {
   it('refuses an idempotency expiry within the 4-day Genesys re-send window', () => {
-    const db = openProcessingDatabase(join(dir, 'cfg.db'));
+    const db = openSqliteDatabase(join(dir, 'cfg.db'));
     expect(() =>
       createProcessor({
         persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
@@ -219,7 +219,7 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
   const now = () => Date.now() / 1000;
 
   it('refuses a second put of a live record, with the existing record attached', async () => {
-    const layer = new Exposed(openProcessingDatabase(join(dir, 'i1.db')));
+    const layer = new Exposed(openSqliteDatabase(join(dir, 'i1.db')));
     await layer.put(
       new IdempotencyRecord({
         idempotencyKey: 'k',
@@ -236,7 +236,7 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
   });
 
   it('overwrites an expired record and an in-progress record whose in-progress expiry has passed', async () => {
-    const layer = new Exposed(openProcessingDatabase(join(dir, 'i2.db')));
+    const layer = new Exposed(openSqliteDatabase(join(dir, 'i2.db')));
     await layer.put(
       new IdempotencyRecord({ idempotencyKey: 'expired', status: 'COMPLETED', expiryTimestamp: now() - 1 }),
     );
@@ -267,7 +267,7 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
   });
 
   it('inProgressInMemory: an event in progress has no row, refuses a second put, and is written once, completed', async () => {
-    const db = openProcessingDatabase(join(dir, 'i4.db'));
+    const db = openSqliteDatabase(join(dir, 'i4.db'));
     const layer = new Exposed(db, { inProgressInMemory: true });
     const rows = () => db.prepare('SELECT id, status, data FROM idempotency ORDER BY id').all();
     await layer.put(
@@ -326,7 +326,7 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
   });
 
   it('an abandoned in-progress event (crashed worker) is processed again after the in-progress timeout', async () => {
-    const db = openProcessingDatabase(join(dir, 'i3.db'));
+    const db = openSqliteDatabase(join(dir, 'i3.db'));
     const sink = new CountingSink();
     const layer = new SqliteIdempotencyPersistenceLayer(db);
     const processor = createProcessor({
@@ -370,7 +370,7 @@ describe('WebhookSink (real HTTP server on 127.0.0.1)', () => {
 
   it('posts the event with an Idempotency-Key; 5xx is transient, 4xx permanent; the token never appears in errors', async () => {
     const s = await server([200, 503, 400]);
-    const db = openProcessingDatabase(join(dir, 'w.db'));
+    const db = openSqliteDatabase(join(dir, 'w.db'));
     const deadLetters = new MemoryDeadLetterStore();
     const processor = createProcessor({
       persistenceStore: new SqliteIdempotencyPersistenceLayer(db),

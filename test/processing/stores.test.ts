@@ -9,7 +9,7 @@ import {
   DynamoDbDeadLetterStore,
   factOf,
   MAX_DEAD_LETTER_BODY_BYTES,
-  openProcessingDatabase,
+  openSqliteDatabase,
   projectConversation,
   PROJECTION_SK,
   SqliteConversationStore,
@@ -43,7 +43,7 @@ beforeAll(async () => {
 
 const stores: Array<[string, () => ConversationStore]> = [
   ['DynamoDB (dynalite)', () => new DynamoDbConversationStore({ tableName: 'conversations', client: dynalite.client })],
-  ['SQLite', () => new SqliteConversationStore(openProcessingDatabase(join(dir, `conv-${Math.random()}.db`)))],
+  ['SQLite', () => new SqliteConversationStore(openSqliteDatabase(join(dir, `conv-${Math.random()}.db`)))],
 ];
 
 describe.each(stores)('conversation store: %s', (_name, make) => {
@@ -151,7 +151,7 @@ describe('DynamoDB conversation store details', () => {
 
 const deadLetterStores: Array<[string, () => DeadLetterStore]> = [
   ['DynamoDB (dynalite)', () => new DynamoDbDeadLetterStore({ tableName: 'dead-letters', client: dynalite.client })],
-  ['SQLite', () => new SqliteDeadLetterStore(openProcessingDatabase(join(dir, `dl-${Math.random()}.db`)))],
+  ['SQLite', () => new SqliteDeadLetterStore(openSqliteDatabase(join(dir, `dl-${Math.random()}.db`)))],
 ];
 
 describe.each(deadLetterStores)('dead-letter store: %s', (_name, make) => {

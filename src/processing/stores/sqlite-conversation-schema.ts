@@ -37,7 +37,7 @@ import type { ConversationFact } from '../facts.js';
 import type { Statement } from 'better-sqlite3';
 import { canonicalFacts, projectCanonical, ProjectionFold } from '../projection.js';
 import type { ConversationProjection } from '../projection.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 
 /** The schema version this code writes. */
 export const CONVERSATION_SCHEMA_VERSION = 3;
