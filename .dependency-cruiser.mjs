@@ -41,7 +41,11 @@ const layerRules = LAYERS.slice(0, -1).map((layer, i) => ({
   name: `layer-${layer.name}`,
   comment:
     `${layer.modules.join(', ')} (layer "${layer.name}") may import only lower layers: ` +
-    `${LAYERS.slice(0, i).flatMap((l) => l.modules).join(', ') || 'none'} (docs/architecture.md, "Layers").`,
+    `${
+      LAYERS.slice(0, i)
+        .flatMap((l) => l.modules)
+        .join(', ') || 'none'
+    } (docs/architecture.md, "Layers").`,
   severity: 'error',
   from: { path: anyOf(layer.modules) },
   to: { path: anyOf(LAYERS.slice(i).flatMap((l) => l.modules)), pathNot: '^src/$1/' },
@@ -72,13 +76,6 @@ export default {
       severity: 'error',
       from: { path: '^src/' },
       to: { path: '^(infra|test|bench|scripts)/' },
-    },
-    {
-      name: 'infra-imports-cdk-only',
-      comment: 'The CDK app (infra/) deploys the construct: it imports src/cdk, nothing else of src/.',
-      severity: 'error',
-      from: { path: '^infra/' },
-      to: { path: '^src/', pathNot: '^src/cdk/' },
     },
     {
       name: 'processing-thread-without-aws-sdk',

@@ -10,7 +10,7 @@
  * a reason.
  */
 import { parseGenesysEvent } from '../events/index.js';
-import type { JsonValue } from '../workflow/asl.js';
+import type { JsonValue } from '../contract/index.js';
 import { noopLogger } from './logger.js';
 import type { ProcessingLogger } from './logger.js';
 import type { ProcessStatus } from './processor.js';

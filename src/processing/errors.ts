@@ -8,11 +8,7 @@
  * permanent errors are dead-lettered with their reason and never retried.
  */
 
-/** The error name (Lambda `errorType`) that the state machine retries. */
-export const TRANSIENT_ERROR_NAME = 'TransientProcessingError';
-
-/** The error name of a failure that must not be retried. */
-export const PERMANENT_ERROR_NAME = 'PermanentProcessingError';
+import { PERMANENT_ERROR_NAME, TRANSIENT_ERROR_NAME } from '../contract/index.js';
 
 /**
  * A failure that may succeed when retried. Throw it from a sink or store to ask for a retry.

@@ -3,6 +3,7 @@
  * batch reporting, and the stores behind them (DynamoDB and SQLite adapters).
  */
 export * from './errors.js';
+export { PERMANENT_ERROR_NAME, TRANSIENT_ERROR_NAME } from '../contract/index.js';
 export type { ProcessingLogger } from './logger.js';
 export { noopLogger } from './logger.js';
 export { factOf, assertFact } from './facts.js';
@@ -37,6 +38,8 @@ export type { BatchReportRequest, BatchResponse, BatchReporterOptions, ItemOutco
 export { createFailureRecorder } from './failure-recorder.js';
 export type { FailureRecordRequest } from './failure-recorder.js';
 export type { ConversationStore } from './stores/conversation-store.js';
+export { CONVERSATION_STATES } from './stores/conversation-queries.js';
+export type { ConversationListQuery, ConversationQueries, ConversationState } from './stores/conversation-queries.js';
 export { deadLetterEntry, MAX_DEAD_LETTER_BODY_BYTES } from './stores/dead-letter.js';
 export type { DeadLetterEntry, DeadLetterInput, DeadLetterStage, DeadLetterStore } from './stores/dead-letter.js';
 export { DynamoDbConversationStore, PROJECTION_SK, FACT_SK_PREFIX } from './stores/dynamodb-conversation-store.js';

@@ -2,9 +2,8 @@
  * The processing core wired for one machine: SQLite stores and in-process handlers for every
  * function placeholder of the state machine definitions, ready for {@link LocalWorkflowExecutor}.
  */
-import { FUNCTION_PLACEHOLDERS } from '../workflow/definition.js';
-import type { JsonValue } from '../workflow/asl.js';
-import type { LocalLambdaHandler } from '../workflow/executor.js';
+import { FUNCTION_PLACEHOLDERS } from '../contract/index.js';
+import type { JsonValue, LocalLambdaHandler } from '../contract/index.js';
 import { createBatchReporter } from './batch-report.js';
 import type { BatchReportRequest } from './batch-report.js';
 import { createFailureRecorder } from './failure-recorder.js';

@@ -4,7 +4,7 @@
  * problems. One bad event never fails the batch.
  */
 import { formatProblems, parseGenesysEventText } from '../events/index.js';
-import type { JsonObject } from '../workflow/asl.js';
+import type { JsonObject } from '../contract/index.js';
 import { deadLetterEntry } from './stores/dead-letter.js';
 import type { DeadLetterStore } from './stores/dead-letter.js';
 import { noopLogger } from './logger.js';

@@ -18,42 +18,18 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDashboardHandler } from '../dashboard/index.js';
+import { CONVERSATION_STATES } from '../processing/stores/conversation-queries.js';
+import type {
+  ConversationListQuery,
+  ConversationQueries,
+  ConversationState,
+} from '../processing/stores/conversation-queries.js';
 import type { PipelineStats, PipelineTelemetry } from '../telemetry/index.js';
-
-/** The conversation states `GET /api/conversations?state=` accepts (the projection's states). */
-export const CONVERSATION_STATES = ['active', 'ended'] as const;
-/** A conversation state, as in the conversation projection. */
-export type ConversationState = (typeof CONVERSATION_STATES)[number];
-
-/** The query of `GET /api/conversations`. */
-export interface ConversationListQuery {
-  /** Only conversations in this state; all when absent. */
-  state?: ConversationState;
-  /** At most this many (1…{@link MAX_CONVERSATION_LIMIT}). */
-  limit: number;
-}
 
 /** Largest `limit` of `GET /api/conversations`. */
 export const MAX_CONVERSATION_LIMIT = 1000;
 /** `limit` of `GET /api/conversations` when the request gives none. */
 export const DEFAULT_CONVERSATION_LIMIT = 50;
-
-/**
- * The port the conversation routes read the projection store through. Results are sent as JSON,
- * as they are.
- *
- * @example
- * const conversations: ConversationQueries = {
- *   get: (id) => store.get(id),
- *   list: ({ state, limit }) => store.list({ state, limit }), // most recent first
- * };
- */
-export interface ConversationQueries {
-  /** The projection of one conversation, or `undefined` when the store has none. */
-  get(conversationId: string): unknown | Promise<unknown>;
-  /** Conversations matching the query, most recently updated first. */
-  list(query: ConversationListQuery): readonly unknown[] | Promise<readonly unknown[]>;
-}
 
 /** What the routes read from telemetry (a {@link PipelineTelemetry} has all of it). */
 export type TelemetryReader = Pick<PipelineTelemetry, 'snapshot' | 'metrics' | 'metricsContentType'>;

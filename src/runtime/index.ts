@@ -33,18 +33,10 @@ export { formatStatus, StatusReporter } from './status.js';
 export type { StatusOutput } from './status.js';
 export {
   createHttpRoutes,
-  CONVERSATION_STATES,
   MAX_CONVERSATION_LIMIT,
   DEFAULT_CONVERSATION_LIMIT,
   DASHBOARD_SESSION_COOKIE,
 } from './http-routes.js';
-export type {
-  ConversationQueries,
-  ConversationListQuery,
-  ConversationState,
-  HttpRoutes,
-  HttpRoutesOptions,
-  TelemetryReader,
-} from './http-routes.js';
+export type { HttpRoutes, HttpRoutesOptions, TelemetryReader } from './http-routes.js';
 export { withPipelineAdmin, AdminError } from './admin-client.js';
 export type { AdminApi } from './admin-client.js';

@@ -36,7 +36,7 @@ import { openSqliteDatabase } from '../sqlite/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
 import { GroupCommit } from './group-commit.js';
 import { isSqsBatch, messageStarts, sqsRecords } from './sqs-batch.js';
-import type { SqsBatch } from './sqs-batch.js';
+import type { MessageStart, SqsBatch } from './sqs-batch.js';
 import { instrumentFunctions } from './instrumentation.js';
 import type { InstrumentedFunctions, OutcomeSink } from './instrumentation.js';
 
@@ -70,12 +70,6 @@ export interface ProcessingSettings {
   commitIntervalMs: number;
   /** Conversations whose facts the projection store keeps in memory (`SqliteConversationStore`'s `cacheConversations`). */
   cacheConversations: number;
-}
-
-/** A message whose execution is about to start: its id and when the pipeline accepted it (epoch ms). */
-export interface MessageStart {
-  id: string;
-  acceptedAt: number;
 }
 
 /** A dead letter of the processing store, as it was when read. */

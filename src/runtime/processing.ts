@@ -19,14 +19,8 @@ import { threadId, Worker } from 'node:worker_threads';
 import type { JsonValue } from '../workflow/index.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { ProcessingHost } from './processing-host.js';
-import type {
-  DeadLetterRef,
-  ExecutionReply,
-  MessageStart,
-  ProcessingHooks,
-  ProcessingSettings,
-} from './processing-host.js';
-import type { SqsBatch } from './sqs-batch.js';
+import type { DeadLetterRef, ExecutionReply, ProcessingHooks, ProcessingSettings } from './processing-host.js';
+import type { MessageStart, SqsBatch } from './sqs-batch.js';
 
 /** The processing side, wherever it runs. */
 export interface Processing {

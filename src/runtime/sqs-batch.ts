@@ -9,7 +9,12 @@
  * against ~0.25 and ~0.4 µs as columns with the records rebuilt on arrival.
  */
 import type { ReceivedMessage } from '../queue/index.js';
-import type { MessageStart } from './processing-host.js';
+
+/** A message whose execution is about to start: its id and when the pipeline accepted it (epoch ms). */
+export interface MessageStart {
+  id: string;
+  acceptedAt: number;
+}
 
 /** One SQS record as a Pipe hands it to its target. */
 export interface SqsRecord {

@@ -6,11 +6,9 @@
  * run time.
  */
 
-/** Any JSON value. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonObject, JsonValue } from '../contract/index.js';
 
-/** A JSON object. */
-export type JsonObject = { [key: string]: JsonValue };
+export type { JsonObject, JsonValue };
 
 /** One `Retry` entry of a Task or Map state. */
 export interface AslRetrier {

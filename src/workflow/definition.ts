@@ -21,11 +21,9 @@
  * produced locally by the executor exactly as Lambda returns it, so the same `ResultSelector`s
  * run in both places; and it is the integration AWS documents the `Lambda.*` retry errors for.
  */
-import { TRANSIENT_ERROR_NAME } from '../processing/errors.js';
+import { FUNCTION_PLACEHOLDERS, TRANSIENT_ERROR_NAME } from '../contract/index.js';
+import type { WorkflowMode } from '../contract/index.js';
 import type { AslCatcher, AslDefinition, AslRetrier, AslState, JsonObject } from './asl.js';
-
-/** `buffered`: a batch of SQS records per execution (Pipe → Express, for volume); `direct`: one event per execution (rule → state machine). */
-export type WorkflowMode = 'buffered' | 'direct';
 
 /** Options of {@link buildStateMachineDefinition}. */
 export interface WorkflowOptions {
@@ -37,14 +35,6 @@ export interface WorkflowOptions {
   /** `TimeoutSeconds` of every Lambda task (default 60). Set it above the Lambda functions' own timeout. */
   taskTimeoutSeconds?: number;
 }
-
-/** The substitution placeholders (without `${}`) of the Lambda functions, by role. */
-export const FUNCTION_PLACEHOLDERS = {
-  validator: 'ValidatorFunctionArn',
-  processor: 'ProcessorFunctionArn',
-  batchReporter: 'BatchReporterFunctionArn',
-  failureRecorder: 'FailureRecorderFunctionArn',
-} as const;
 
 /** Names of the states, for event logs, overrides and tests. */
 export const STATE_NAMES = {

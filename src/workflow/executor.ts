@@ -15,17 +15,6 @@ import type { AslDefinition, JsonValue } from './asl.js';
 import { LocalFunctions, walkStates, WorkflowExecutionError } from './local-functions.js';
 import type { ExecuteOptions, ExecutorStats, LocalExecutorOptions, WorkflowExecutor } from './local-functions.js';
 
-export { WorkflowExecutionError, LocalExecutorConfigError } from './local-functions.js';
-export type {
-  LocalLambdaHandler,
-  ConcurrencyLimit,
-  LocalExecutorOptions,
-  ExecuteOptions,
-  ExecutorStats,
-  FunctionStats,
-  WorkflowExecutor,
-} from './local-functions.js';
-
 /**
  * Runs one state machine definition locally, many executions at once. Create one per definition
  * and reuse it: the `StateMachine` is built (and validated) once.

@@ -9,7 +9,6 @@ export {
   buildStateMachineDefinition,
   definitionPlaceholders,
   placeholder,
-  FUNCTION_PLACEHOLDERS,
   STATE_NAMES,
   LAMBDA_INVOKE_RESOURCE,
   LAMBDA_SERVICE_ERRORS,
@@ -17,14 +16,15 @@ export {
   MAX_INLINE_MAP_CONCURRENCY,
   WorkflowOptionsError,
 } from './definition.js';
-export type { WorkflowMode, WorkflowOptions } from './definition.js';
+export type { WorkflowOptions } from './definition.js';
+export { FUNCTION_PLACEHOLDERS } from '../contract/index.js';
+export type { LocalLambdaHandler, WorkflowMode } from '../contract/index.js';
 export { LocalWorkflowExecutor } from './executor.js';
 export { FastWorkflowExecutor } from './fast-executor.js';
 export { createWorkflowExecutor, WORKFLOW_EXECUTORS } from './executors.js';
 export type { WorkflowExecutorKind } from './executors.js';
 export { WorkflowExecutionError, LocalExecutorConfigError } from './local-functions.js';
 export type {
-  LocalLambdaHandler,
   ConcurrencyLimit,
   LocalExecutorOptions,
   ExecuteOptions,

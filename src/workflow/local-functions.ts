@@ -10,12 +10,10 @@
  * `{"errorType","errorMessage","trace"}` JSON as its cause. So the same `ResultSelector`, `Retry`
  * and `Catch` run locally as on AWS, whichever executor interprets the definition.
  */
+import type { LocalLambdaHandler } from '../contract/index.js';
 import type { AslDefinition, AslState, JsonValue } from './asl.js';
 import { LAMBDA_INVOKE_RESOURCE } from './definition.js';
 import { jsonCopy } from './json-copy.js';
-
-/** An in-process stand-in for one Lambda function: payload in, result out (or a thrown error). */
-export type LocalLambdaHandler = (payload: JsonValue) => Promise<JsonValue | undefined> | JsonValue | undefined;
 
 /**
  * A limit on simultaneous invocations of one function across all executions of an executor —

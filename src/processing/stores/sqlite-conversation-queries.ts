@@ -9,7 +9,7 @@
  * the conversation's facts when read (the store does not write it at every event; see the schema):
  * `get` reads one row and its facts, `list` does so for each conversation it returns.
  */
-import type { ConversationListQuery, ConversationQueries } from '../../runtime/http-routes.js';
+import type { ConversationListQuery, ConversationQueries } from './conversation-queries.js';
 import type { ContactCentreFigures, ContactCentreSource } from '../../telemetry/contact-centre.js';
 import type { ConversationProjection } from '../projection.js';
 import {
