@@ -4,6 +4,7 @@
  * attempts or event age, whichever first), then dead-letters them. Every state change is written
  * to SQLite first, so a restart resumes where the previous process stopped.
  */
+import { errorMessage } from '../shared/index.js';
 import type { EventBridgeEvent } from './bus-event.js';
 import type { PendingDelivery, DeliveryLog } from './bus-deliveries.js';
 import type { Rule, ResolvedRuleTarget } from './bus.js';
@@ -63,7 +64,7 @@ const MAX_ERROR_MESSAGE = 2000;
 
 /** The error code, message and retryability of a failed delivery. */
 export function describeDeliveryFailure(error: unknown): { code: string; message: string; retryable: boolean } {
-  const message = (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_MESSAGE);
+  const message = errorMessage(error).slice(0, MAX_ERROR_MESSAGE);
   if (error instanceof TargetDeliveryError) return { code: error.errorCode, message, retryable: error.retryable };
   return { code: 'ERROR_FROM_TARGET', message, retryable: true };
 }

@@ -5,6 +5,7 @@
  * durable-queue targets in the same transaction, before the call returns), durable retries with
  * the targets' retry policies, dead-letter queues, the archive and replays.
  */
+import { errorMessage } from '../shared/index.js';
 import type { DurableQueue } from '../queue/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
 import { openSqliteDatabase } from '../sqlite/index.js';
@@ -543,7 +544,7 @@ export class LocalEventBridge {
           rule: f.rule,
           target: f.target,
           errorCode: 'INVALID_JSON',
-          errorMessage: `Input transformation failed: ${f.error instanceof Error ? f.error.message : String(f.error)}`,
+          errorMessage: `Input transformation failed: ${errorMessage(f.error)}`,
           retryAttempts: 0,
         });
       }
@@ -609,7 +610,7 @@ export class LocalEventBridge {
     } catch (error) {
       record(
         request.errorCode,
-        `${request.errorMessage} — and sending to dead-letter queue ${dlq.arn} failed: ${error instanceof Error ? error.message : String(error)}`,
+        `${request.errorMessage} — and sending to dead-letter queue ${dlq.arn} failed: ${errorMessage(error)}`,
       );
       return false;
     }

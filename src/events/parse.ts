@@ -3,6 +3,7 @@
  * problems out. It never throws on bad input: the caller dead-letters the problems.
  */
 import type { z } from 'zod';
+import { describeValue } from '../shared/index.js';
 import { compileSchema, UNDECIDED, UnsupportedSchemaError } from './compiled-schema.js';
 import type { CompileOptions, CompiledSchema } from './compiled-schema.js';
 import { canonicalJson, eventKey, eventKeyOfCanonicalBody } from './identity.js';
@@ -371,7 +372,7 @@ function unserializable(input: object): EventProblem | undefined {
     return {
       path: '$',
       expected: 'a JSON-serializable object',
-      found: describe(input),
+      found: describeValue(input),
       message: 'The entry cannot be serialized as JSON.',
     };
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -382,8 +383,8 @@ function notAnObject(value: unknown): EventProblem {
   return {
     path: '$',
     expected: 'a JSON object (one EventBridge event)',
-    found: describe(value),
-    message: `The entry must be a JSON object, found ${describe(value)}.`,
+    found: describeValue(value),
+    message: `The entry must be a JSON object, found ${describeValue(value)}.`,
   };
 }
 
@@ -391,7 +392,7 @@ function notATopic(genericTopic: string): EventProblem {
   return {
     path: '$["detail-type"]',
     expected: 'a generic Genesys topic name such as "v2.detail.events.conversation.{id}.customer.start"',
-    found: describe(genericTopic),
+    found: describeValue(genericTopic),
     message: `"detail-type" is not a Genesys topic name. Genesys sets it to the generic topic (with the literal {id}); rules must match those names, not "${genericTopic}".`,
   };
 }
@@ -400,7 +401,7 @@ function notAnInstance(topicName: string, genericTopic: string): EventProblem {
   return {
     path: '$.detail.topicName',
     expected: `a concrete instance of "${genericTopic}" (each {id} replaced by one id)`,
-    found: describe(topicName),
+    found: describeValue(topicName),
     message: `detail.topicName "${topicName}" does not belong to detail-type "${genericTopic}".`,
   };
 }
@@ -409,7 +410,7 @@ function otherConversation(conversationId: string, conversationIdInTopic: string
   return {
     path: '$.detail.eventBody.conversationId',
     expected: `"${conversationIdInTopic}" (the id in detail.topicName)`,
-    found: describe(conversationId),
+    found: describeValue(conversationId),
     message: `eventBody.conversationId "${conversationId}" differs from the conversation id "${conversationIdInTopic}" in detail.topicName.`,
   };
 }
@@ -483,7 +484,7 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
 function toProblem(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): EventProblem {
   const path = jsonPath([...prefix, ...issue.path]);
   const missing = issue.code === 'invalid_type' && issue.input === undefined;
-  const found = missing ? 'missing' : describe(issue.input);
+  const found = missing ? 'missing' : describeValue(issue.input);
   let expected: string;
   switch (issue.code) {
     case 'invalid_type':
@@ -512,22 +513,4 @@ function toProblem(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): Eve
 
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-/** `string "abc"`, `number 42`, `array (3 items)`, `object`, `null`, … — short, never the whole value. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `array (${value.length} items)`;
-  switch (typeof value) {
-    case 'string':
-      return `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
-    case 'number':
-    case 'boolean':
-      return `${typeof value} ${String(value)}`;
-    case 'object':
-      return 'object';
-    default:
-      return typeof value;
-  }
 }

@@ -3,6 +3,7 @@
  * with defaults and validation. Validation is pure and throws {@link PlanInputError} naming the
  * CLI option at fault, the accepted range and why.
  */
+import { stripUndefined } from '../shared/index.js';
 import { PlanInputError } from './errors.js';
 
 /** The two topologies the project deploys. */
@@ -194,8 +195,4 @@ export function resolvePlanInputs(options: PlanInputOptions): PlanInputs {
   if (inputs.burst !== null)
     requireNumber('--burst', inputs.burst, 1, 1_000_000_000, 'extra events arriving at once', { integer: true });
   return inputs;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

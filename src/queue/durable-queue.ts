@@ -21,6 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
+import { describeValue } from '../shared/index.js';
 import { QueueArgumentError, QueueConfigError } from './errors.js';
 import type { ResolvedQueueConfig } from './queue-config.js';
 import { QUEUE_LIMITS } from './queue-config.js';
@@ -359,7 +360,7 @@ export class DurableQueue {
       message.body.length === 0
     ) {
       throw new QueueArgumentError(
-        `${where}: body must be a non-empty string; got ${describe(message?.body)}.`,
+        `${where}: body must be a non-empty string; found ${describeValue(message?.body)}.`,
         this.name,
       );
     }
@@ -370,7 +371,7 @@ export class DurableQueue {
       for (const [key, value] of entries) {
         if (typeof value !== 'string') {
           throw new QueueArgumentError(
-            `${where}: message attribute "${key}" must be a string; got ${describe(value)}.`,
+            `${where}: message attribute "${key}" must be a string; found ${describeValue(value)}.`,
             this.name,
           );
         }
@@ -387,7 +388,7 @@ export class DurableQueue {
     const delay = message.delayMs ?? this.configValue.delayMs;
     if (!Number.isInteger(delay) || delay < QUEUE_LIMITS.delayMs.min || delay > QUEUE_LIMITS.delayMs.max) {
       throw new QueueArgumentError(
-        `${where}: delayMs must be a whole number from 0 to ${QUEUE_LIMITS.delayMs.max}; got ${describe(delay)}.`,
+        `${where}: delayMs must be a whole number from 0 to ${QUEUE_LIMITS.delayMs.max}; found ${describeValue(delay)}.`,
         this.name,
       );
     }
@@ -413,7 +414,7 @@ export class DurableQueue {
     const max = options.max ?? 1;
     if (!Number.isInteger(max) || max < 1 || max > MAX_RECEIVE) {
       throw new QueueArgumentError(
-        `Queue "${this.name}": max must be a whole number from 1 to ${MAX_RECEIVE}; got ${describe(max)}.`,
+        `Queue "${this.name}": max must be a whole number from 1 to ${MAX_RECEIVE}; found ${describeValue(max)}.`,
         this.name,
       );
     }
@@ -422,7 +423,7 @@ export class DurableQueue {
     const waitMs = options.waitMs ?? 0;
     if (typeof waitMs !== 'number' || !(waitMs >= 0)) {
       throw new QueueArgumentError(
-        `Queue "${this.name}": waitMs must be a number of milliseconds ≥ 0; got ${describe(waitMs)}.`,
+        `Queue "${this.name}": waitMs must be a number of milliseconds ≥ 0; found ${describeValue(waitMs)}.`,
         this.name,
       );
     }
@@ -802,13 +803,16 @@ export class DurableQueue {
     const rate = options.maxMessagesPerSecond;
     if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
       throw new QueueArgumentError(
-        `Queue "${this.name}": maxMessagesPerSecond must be a whole number from 1 to 500; got ${describe(rate)}.`,
+        `Queue "${this.name}": maxMessagesPerSecond must be a whole number from 1 to 500; found ${describeValue(rate)}.`,
         this.name,
       );
     }
     const limit = options.maxMessages ?? Number.POSITIVE_INFINITY;
     if (!(limit >= 0))
-      throw new QueueArgumentError(`Queue "${this.name}": maxMessages must be ≥ 0; got ${describe(limit)}.`, this.name);
+      throw new QueueArgumentError(
+        `Queue "${this.name}": maxMessages must be ≥ 0; found ${describeValue(limit)}.`,
+        this.name,
+      );
     if (options.destination === this)
       throw new QueueArgumentError(`Queue "${this.name}": cannot redrive a queue into itself.`, this.name);
     if (!options.destination) this.checkSourcesKnown();
@@ -890,7 +894,7 @@ export class DurableQueue {
     const { min, max } = QUEUE_LIMITS.visibilityTimeoutMs;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       throw new QueueArgumentError(
-        `Queue "${this.name}": visibilityTimeoutMs must be a whole number from ${min} to ${max}; got ${describe(value)}.`,
+        `Queue "${this.name}": visibilityTimeoutMs must be a whole number from ${min} to ${max}; found ${describeValue(value)}.`,
         this.name,
       );
     }
@@ -927,13 +931,4 @@ export class DurableQueue {
     this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
     this.notify();
   }
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string')
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'number') return String(value);
-  return typeof value;
 }

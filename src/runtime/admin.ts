@@ -20,6 +20,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '../eventbridge/index.js';
+import { isLoopbackHostHeader } from '../shared/index.js';
 import { BearerToken } from './auth.js';
 import { DEAD_LETTER_KINDS, DeadLetterNotFoundError, PipelineDeadLetters } from './dead-letters.js';
 import type {
@@ -124,7 +125,6 @@ function toTime(value: unknown, name: string): number {
 /** Handles `/admin/*` requests; resolves `false` for other paths. */
 export type AdminRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
 const MAX_BODY = 64 * 1024;
 
 /**
@@ -154,7 +154,7 @@ export function createAdminRoutes(options: {
             message: 'This runtime requires its token: pass --token (or set GENESYS_PIPELINE_TOKEN).',
           });
         }
-      } else if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      } else if (!isLoopbackHostHeader(req.headers.host)) {
         return sendJson(res, 403, {
           error: 'forbidden',
           message:

@@ -25,6 +25,7 @@
  * the last commit older than the interval commits at once, in a microtask.
  */
 import type { Statement } from 'better-sqlite3';
+import { errorMessage } from '../shared/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** Options of {@link GroupCommit}. */
@@ -272,7 +273,9 @@ export class GroupCommit {
     this.settle(
       failure === undefined
         ? undefined
-        : new CommitFailedError(`Committing the group transaction failed: ${describe(failure)}`, { cause: failure }),
+        : new CommitFailedError(`Committing the group transaction failed: ${errorMessage(failure)}`, {
+            cause: failure,
+          }),
     );
     if (reopen && this.running && (active || this.holders > 0)) this.open();
   }
@@ -286,8 +289,4 @@ export class GroupCommit {
       else w.resolve();
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,7 @@
  * The local runtime: the whole pipeline in one process on SQLite (`genesys-pipeline run`), its
  * HTTP routes, the operator's actions (dead letters, replay) and the pieces it is built from.
  */
-export { startRuntime, isLoopback, CONFIG_FILE } from './runtime.js';
+export { startRuntime, CONFIG_FILE } from './runtime.js';
 export { applyRuntimeV8Flags } from './v8-flags.js';
 export type { Runtime, RuntimeExtras } from './runtime.js';
 export { resolveRuntimeOptions, ruleEventPattern, RUNTIME_DEFAULTS, RuntimeOptionsError } from './options.js';
@@ -28,14 +28,13 @@ export type {
 } from './dead-letters.js';
 export { PipelineAdmin, createAdminRoutes, AdminRequestError } from './admin.js';
 export type { AdminRoutes, DeadLetterListing } from './admin.js';
-export { BearerToken, withBearerToken } from './auth.js';
+export { BearerToken, withBearerToken, DASHBOARD_SESSION_COOKIE } from './auth.js';
 export { formatStatus, StatusReporter } from './status.js';
 export type { StatusOutput } from './status.js';
 export {
   createHttpRoutes,
   MAX_CONVERSATION_LIMIT,
   DEFAULT_CONVERSATION_LIMIT,
-  DASHBOARD_SESSION_COOKIE,
 } from './http-routes.js';
 export type { HttpRoutes, HttpRoutesOptions, TelemetryReader } from './http-routes.js';
 export { withPipelineAdmin, AdminError } from './admin-client.js';

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 // The modules themselves, not the processing index: it also exports the DynamoDB adapters, whose
 // AWS SDK would cost the processing thread ~16 MB of memory for nothing.
+import { errorMessage } from '../shared/index.js';
 import { createLocalHandlers } from '../processing/local.js';
 import type { LocalHandlers } from '../processing/local.js';
 import type { Sink } from '../processing/sink.js';
@@ -198,9 +199,7 @@ export class ProcessingHost {
     try {
       return this.handlers.idempotency.purgeExpired();
     } catch (error) {
-      this.warn(
-        `Purging expired idempotency records failed (the next purge tries again): ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.warn(`Purging expired idempotency records failed (the next purge tries again): ${errorMessage(error)}`);
       return 0;
     }
   }
@@ -231,7 +230,7 @@ export class ProcessingHost {
         return {
           ok: false,
           error: error instanceof WorkflowExecutionError ? error.error : error instanceof Error ? error.name : 'Error',
-          message: error instanceof Error ? error.message : String(error),
+          message: errorMessage(error),
           deadLettered: messages.some((m) => recordedFailures.has(m.id)),
         };
       }
@@ -242,7 +241,7 @@ export class ProcessingHost {
       return {
         ok: false,
         error: error instanceof Error ? error.name : 'Error',
-        message: error instanceof Error ? error.message : String(error),
+        message: errorMessage(error),
         deadLettered: false,
       };
     } finally {

@@ -4,6 +4,7 @@
  * thread's requests. Not imported by anything: it runs only as a worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../shared/index.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { ProcessingHost } from './processing-host.js';
 import type { ProcessingSettings } from './processing-host.js';
@@ -88,7 +89,7 @@ try {
   );
   host.start();
 } catch (error) {
-  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  post({ type: 'failed', message: errorMessage(error) });
   port.close();
   throw error;
 }
@@ -128,7 +129,7 @@ port.on('message', (request: WorkerRequest) => {
         const report = counter.take();
         post({ type: 'answer', id, value, ...(report ? { report } : {}) });
       },
-      (error: unknown) => post({ type: 'answer', id, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => post({ type: 'answer', id, error: errorMessage(error) }),
     )
     .finally(() => {
       inFlight--;

@@ -22,9 +22,10 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import ipaddr from 'ipaddr.js';
 import { createEventBridgeHandler } from '../eventbridge/index.js';
+import { AwsJsonError, writeAwsJsonError } from '../eventbridge/aws-json.js';
 import { SqliteConversationQueries } from '../processing/stores/sqlite-conversation-queries.js';
+import { errorMessage, isLoopback } from '../shared/index.js';
 import { PipelineTelemetry } from '../telemetry/index.js';
 import type { PipelineStats } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';
@@ -147,8 +148,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       telemetry,
       conversations: queries,
       ...(resolved.token !== undefined ? { token: resolved.token } : {}),
-      onError: (error, request) =>
-        log(`${request.method} ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error, request) => log(`${request.method} ${request.path} failed: ${errorMessage(error)}`),
     });
     const adminRoutes = createAdminRoutes({
       admin,
@@ -164,24 +164,28 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         if (bearer) {
           const verdict = bearer.check(req);
           if (verdict !== 'ok') {
-            return awsError(
+            return writeAwsJsonError(
               req,
               res,
-              401,
-              'UnrecognizedClientException',
-              verdict === 'missing'
-                ? 'This runtime requires its token on PutEvents: send "Authorization: Bearer <token>" (with the AWS SDK: withBearerToken(client, token); the CLI: --token).'
-                : 'The bearer token is not this runtime’s token.',
+              new AwsJsonError(
+                'UnrecognizedClientException',
+                verdict === 'missing'
+                  ? 'This runtime requires its token on PutEvents: send "Authorization: Bearer <token>" (with the AWS SDK: withBearerToken(client, token); the CLI: --token).'
+                  : 'The bearer token is not this runtime’s token.',
+                401,
+              ),
             );
           }
         }
         if (draining)
-          return awsError(
+          return writeAwsJsonError(
             req,
             res,
-            503,
-            'ServiceUnavailableException',
-            'The local pipeline is shutting down and accepts no new events; send them again once it has restarted.',
+            new AwsJsonError(
+              'ServiceUnavailableException',
+              'The local pipeline is shutting down and accepts no new events; send them again once it has restarted.',
+              503,
+            ),
           );
         putEventsInFlight++;
         try {
@@ -200,9 +204,13 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     };
     server = createServer((req, res) => {
       handle(req, res).catch((error: unknown) => {
-        log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+        log(`request failed: ${errorMessage(error)}`);
         if (!res.headersSent)
-          awsError(req, res, 500, 'InternalException', 'The local pipeline failed to handle the request; see its log.');
+          writeAwsJsonError(
+            req,
+            res,
+            new AwsJsonError('InternalException', 'The local pipeline failed to handle the request; see its log.', 500),
+          );
         else res.destroy();
       });
     });
@@ -236,7 +244,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
             {
               executionFailed: (error, size) =>
                 log(
-                  `An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${error instanceof Error ? error.message : String(error)}`,
+                  `An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${errorMessage(error)}`,
                 ),
             },
           )
@@ -259,7 +267,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         }
         deadLetterTotal = admin.deadLetters.total();
       } catch (error) {
-        log(`sampling the backlog failed: ${error instanceof Error ? error.message : String(error)}`);
+        log(`sampling the backlog failed: ${errorMessage(error)}`);
       }
       sampleEvery = Math.min(10_000, Math.max(500, (performance.now() - started) * 50));
       sampler = setTimeout(sample, sampleEvery);
@@ -334,25 +342,4 @@ function writeConfig(options: ResolvedRuntimeOptions): void {
     `${JSON.stringify({ ...config, tokenRequired: options.token !== undefined }, null, 2)}\n`,
     { mode: 0o600 },
   );
-}
-
-/** True for localhost, 127.0.0.0/8 and ::1. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  if (h === 'localhost') return true;
-  if (!ipaddr.isValid(h)) return false;
-  return ipaddr.process(h).range() === 'loopback';
-}
-
-function awsError(req: IncomingMessage, res: ServerResponse, status: number, type: string, message: string): void {
-  if (res.headersSent) return;
-  const body = JSON.stringify({ __type: type, message });
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-errortype': type,
-    ...(status === 503 ? { 'retry-after': '1' } : {}),
-  });
-  res.end(body);
-  req.resume();
 }

@@ -6,8 +6,8 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import ipaddr from 'ipaddr.js';
 import { DEFAULT_MAX_REQUEST_ENTRIES_BYTES, PUT_EVENTS_MAX_ENTRIES } from '../eventbridge/put-events.js';
+import { isLoopback } from '../shared/index.js';
 import { toPutEventsEntry } from './entry.js';
 import { Pacer, systemClock } from './pacer.js';
 import type { Clock } from './pacer.js';
@@ -275,13 +275,4 @@ export function createEventBridgeClient(
     region: options.region ?? 'us-east-1',
     ...(credentials ? { credentials } : {}),
   });
-}
-
-/** True for localhost, 127.0.0.0/8 and ::1. */
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (!ipaddr.isValid(host)) return false;
-  const address = ipaddr.process(host);
-  return address.range() === 'loopback';
 }

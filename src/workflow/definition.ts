@@ -23,6 +23,7 @@
  */
 import { FUNCTION_PLACEHOLDERS, TRANSIENT_ERROR_NAME } from '../contract/index.js';
 import type { WorkflowMode } from '../contract/index.js';
+import { stripUndefined } from '../shared/index.js';
 import type { AslCatcher, AslDefinition, AslRetrier, AslState, JsonObject } from './asl.js';
 
 /** Options of {@link buildStateMachineDefinition}. */
@@ -166,10 +167,6 @@ function integer(option: string, value: number, min: number, max: number, hint: 
       `${option} must be an integer from ${min} to ${max}, got ${String(value)} (${hint}).`,
     );
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** A `lambda:invoke` task whose result is the function's payload shaped by `selector`. */

@@ -7,6 +7,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { errorMessage } from '../../shared/index.js';
 import {
   applyRuntimeV8Flags,
   DataDirLockedError,
@@ -281,7 +282,7 @@ function simulate(
       ),
     )
     .catch((error: unknown) => {
-      if (!abort.signal.aborted) log(`Simulator stopped: ${error instanceof Error ? error.message : String(error)}`);
+      if (!abort.signal.aborted) log(`Simulator stopped: ${errorMessage(error)}`);
     })
     .finally(() => client.destroy());
   return { abort, done };
