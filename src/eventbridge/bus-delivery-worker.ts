@@ -10,7 +10,7 @@ import type { PendingDelivery, DeliveryLog } from './bus-deliveries.js';
 import type { Rule, ResolvedRuleTarget } from './bus.js';
 import { retryDelayMs } from './bus-retry-policy.js';
 import type { BackoffOptions } from './bus-retry-policy.js';
-import { TargetDeliveryError } from './targets.js';
+import { TargetDeliveryError } from './errors.js';
 
 /** Why retrying stopped, as EventBridge names it in `EXHAUSTED_RETRY_CONDITION`. */
 export type ExhaustedRetryCondition = 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds';

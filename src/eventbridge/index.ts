@@ -1,7 +1,7 @@
 /** EventBridge semantics: event patterns, input transformation, and the local event bus. */
 
 // Event patterns and input transformation.
-export { InvalidEventPatternException, EventBridgeValidationException } from './errors.js';
+export { EventBridgeError, InvalidEventPatternException, EventBridgeValidationException } from './errors.js';
 export type { PatternTextLocation } from './errors.js';
 export {
   compileEventPattern,
@@ -35,7 +35,7 @@ export {
   EventBusResourceNotFoundException,
   EventBusResourceAlreadyExistsException,
   EventBusLimitExceededException,
-} from './bus-errors.js';
+} from './errors.js';
 export { resolveRetryPolicy, retryDelayMs, RETRY_POLICY_LIMITS } from './bus-retry-policy.js';
 export type { RetryPolicy, ResolvedRetryPolicy, BackoffOptions } from './bus-retry-policy.js';
 export type { DeliveryWorkerOptions, ExhaustedRetryCondition } from './bus-delivery-worker.js';
@@ -55,7 +55,9 @@ export type {
   PutEventsResponse,
   PutOperation,
 } from './put-events.js';
-export { functionTarget, durableQueueTarget, isTransactionalOn, TargetDeliveryError } from './targets.js';
-export type { BusTarget, TransactionalBusTarget, DeadLetterErrorCode } from './targets.js';
+export { functionTarget, durableQueueTarget, isTransactionalOn } from './targets.js';
+export type { BusTarget, TransactionalBusTarget } from './targets.js';
+export { TargetDeliveryError } from './errors.js';
+export type { DeadLetterErrorCode } from './errors.js';
 export { createEventBridgeHandler, startEventBusServer, SUPPORTED_OPERATIONS } from './http.js';
 export type { EventBridgeRequestHandler, EventBridgeHttpOptions, EventBusServer } from './http.js';

@@ -16,7 +16,7 @@ import { DeliveryLog } from './bus-deliveries.js';
 import type { DroppedEvent, PendingDelivery } from './bus-deliveries.js';
 import { DeliveryWorker } from './bus-delivery-worker.js';
 import type { DeadLetterRequest, DeliveryWorkerOptions } from './bus-delivery-worker.js';
-import { EventBusResourceAlreadyExistsException, EventBusResourceNotFoundException } from './bus-errors.js';
+import { EventBusResourceAlreadyExistsException, EventBusResourceNotFoundException } from './errors.js';
 import { buildEvent, busNameOf } from './bus-event.js';
 import type { EventBridgeEvent } from './bus-event.js';
 import { EventBridgeValidationException } from './errors.js';

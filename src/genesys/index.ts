@@ -9,6 +9,8 @@ export { loadGenesysConfig } from './config.js';
 export type { GenesysConfigOverrides, GenesysConnectionConfig } from './config.js';
 export { Secret } from './secret.js';
 export {
+  GenesysError,
+  SetupError,
   GenesysApiError,
   GenesysConfigError,
   GenesysLoginError,
@@ -44,7 +46,7 @@ export type {
   SetupRequest,
   SourceChange,
 } from './setup-plan.js';
-export { SetupError, findEventBridgeIntegration, runSetup } from './setup.js';
+export { findEventBridgeIntegration, runSetup } from './setup.js';
 export type { SetupActionResult, SetupOptions, SetupResult } from './setup.js';
 export { getIntegrationStatus } from './status.js';
 export type { IntegrationStatus } from './status.js';

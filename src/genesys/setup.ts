@@ -17,25 +17,13 @@
  */
 import type { TopicProblem } from '../events/topics.js';
 import type { GenesysClient } from './client.js';
-import { GenesysApiError, isAmbiguousFailure } from './errors.js';
+import { GenesysApiError, isAmbiguousFailure, SetupError } from './errors.js';
 import { EVENTBRIDGE_INTEGRATION_TYPE } from './integrations-api.js';
 import type { Integration, IntegrationConfig, IntegrationsApi } from './integrations-api.js';
 import { getOrganization, partnerEventSourceName } from './partner-event-source.js';
 import { checkSetupRequest, diffProperties, planSetup } from './setup-plan.js';
 import type { EventBridgeProperties, PropertyChange, SetupAction, SetupRequest, SourceChange } from './setup-plan.js';
 import { listAvailableTopics, resolveEventBridgeTopics } from './topics.js';
-
-/** The request cannot be carried out as given (bad arguments, unknown topics, ambiguity). */
-export class SetupError extends Error {
-  override readonly name = 'SetupError';
-  constructor(
-    readonly problems: string[],
-    /** Integrations that matched by name and type, when that is the problem. */
-    readonly duplicateIds: string[] = [],
-  ) {
-    super(problems.join('\n'));
-  }
-}
 
 /** Options of {@link runSetup}. */
 export interface SetupOptions {

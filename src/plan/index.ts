@@ -20,4 +20,4 @@ export type { BufferedRecommendation, DirectRecommendation, ReservedConcurrency 
 export { simulateBufferedBurst, simulateBurst, simulateDirectBurst } from './burst/index.js';
 export type { BufferedBurstParams, BurstResult, DirectBurstParams } from './burst/index.js';
 export { formatPlanJson, formatPlanText } from './format.js';
-export { PlanInputError, PriceFileError } from './errors.js';
+export { PlanError, PlanInputError, PriceFileError } from './errors.js';

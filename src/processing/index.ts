@@ -8,19 +8,18 @@ export type { ProcessingLogger } from './logger.js';
 export { noopLogger } from './logger.js';
 export { factOf, assertFact } from './facts.js';
 export type { ConversationFact } from './facts.js';
-export { projectConversation, canonicalFacts, compareFacts, ProjectionError } from './projection.js';
+export { projectConversation, canonicalFacts, compareFacts } from './projection.js';
 export type { ConversationProjection } from './projection.js';
 export { ConversationProjectionSink } from './sink.js';
 export type { Sink, SinkContext } from './sink.js';
-export { WebhookSink, WebhookSinkConfigError } from './sinks/webhook.js';
+export { WebhookSink } from './sinks/webhook.js';
 export type { WebhookSinkOptions, WebhookPayload } from './sinks/webhook.js';
 export { NdjsonFileSink } from './sinks/ndjson-file.js';
-export { createValidator, ValidatorInputError } from './validator.js';
+export { createValidator } from './validator.js';
 export { ParsedEventHandoff, DEFAULT_PARSED_EVENT_HANDOFF_CAPACITY } from './parsed-events.js';
 export type { SqsRecord, ValidatorRequest, ValidatedItem, ValidationResult, ValidatorOptions } from './validator.js';
 export {
   createProcessor,
-  ProcessorConfigError,
   DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS,
   GENESYS_RESEND_WINDOW_SECONDS,
   IDEMPOTENCY_KEY_PREFIX,
@@ -54,7 +53,7 @@ export type { SqliteDatabase, OpenSqliteOptions } from '../sqlite/index.js';
 export { SqliteConversationStore, DEFAULT_CACHED_CONVERSATIONS } from './stores/sqlite-conversation-store.js';
 export type { SqliteConversationStoreOptions, ConversationCacheStats } from './stores/sqlite-conversation-store.js';
 export { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';
-export { ConversationSchemaError, CONVERSATION_SCHEMA_VERSION } from './stores/sqlite-conversation-schema.js';
+export { CONVERSATION_SCHEMA_VERSION } from './stores/sqlite-conversation-schema.js';
 export { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
 export {
   SqliteIdempotencyPersistenceLayer,

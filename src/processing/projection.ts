@@ -27,6 +27,7 @@
  * | `state` | `ended` once a `customer.end` is seen, else `active` |
  * | `eventCounts` / `eventCount` | distinct events per topic / in all |
  */
+import { ProjectionError } from './errors.js';
 import type { ConversationTopic } from '../events/index.js';
 import type { ConversationFact } from './facts.js';
 
@@ -73,11 +74,6 @@ export interface ConversationProjection {
   disconnectType?: string;
   eventCount: number;
   eventCounts: Partial<Record<ConversationTopic, number>>;
-}
-
-/** Raised for an empty fact set or facts of several conversations. */
-export class ProjectionError extends Error {
-  override readonly name = 'ProjectionError';
 }
 
 /** The canonical order of facts: by `eventTime`, then by key. */

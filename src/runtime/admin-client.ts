@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReplayResult } from '../eventbridge/index.js';
+import { AdminError } from './errors.js';
 import { PipelineAdmin } from './admin.js';
 import type { DeadLetterListing } from './admin.js';
 import type { DeadLetterDetail, DeadLetterKind, RedriveRequest, RedriveResult } from './dead-letters.js';
@@ -25,18 +26,6 @@ export interface AdminApi {
   showDeadLetter(id: string): Promise<DeadLetterDetail>;
   redrive(request: RedriveRequest): Promise<RedriveResult>;
   replay(input: { from: string; to: string }): Promise<ReplayResult>;
-}
-
-/** The admin endpoint or the data directory answered with an error meant for the user. */
-export class AdminError extends Error {
-  override readonly name = 'AdminError';
-  constructor(
-    message: string,
-    /** HTTP status when it came from a running runtime. */
-    readonly status?: number,
-  ) {
-    super(message);
-  }
 }
 
 /**

@@ -21,8 +21,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '../eventbridge/index.js';
 import { isLoopbackHostHeader } from '../shared/index.js';
+import { AdminRequestError, DeadLetterNotFoundError } from './errors.js';
 import { BearerToken } from './auth.js';
-import { DEAD_LETTER_KINDS, DeadLetterNotFoundError, PipelineDeadLetters } from './dead-letters.js';
+import { DEAD_LETTER_KINDS, PipelineDeadLetters } from './dead-letters.js';
 import type {
   DeadLetterDetail,
   DeadLetterKind,
@@ -37,11 +38,6 @@ import type { LocalPipeline } from './pipeline.js';
 export interface DeadLetterListing {
   deadLetters: DeadLetterSummary[];
   counts: Record<DeadLetterKind, number>;
-}
-
-/** A bad admin request (400). */
-export class AdminRequestError extends Error {
-  override readonly name = 'AdminRequestError';
 }
 
 /**

@@ -16,6 +16,7 @@ import type { DroppedEvent } from '../eventbridge/index.js';
 import type { DeadLetterEntry } from '../processing/index.js';
 import type { DurableQueue } from '../queue/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
+import { DeadLetterNotFoundError } from './errors.js';
 import type { LocalPipeline } from './pipeline.js';
 import type { Processing } from './processing.js';
 
@@ -60,16 +61,6 @@ export interface RedriveRequest {
   kinds?: readonly DeadLetterKind[];
   /** Also redrive `invalid` dead letters (they come back unless fixed). */
   includeInvalid?: boolean;
-}
-
-/** Unknown id given to `show` or `redrive`. */
-export class DeadLetterNotFoundError extends Error {
-  override readonly name = 'DeadLetterNotFoundError';
-  constructor(readonly id: string) {
-    super(
-      `No dead letter ${id}. List them with "genesys-pipeline dlq list"; ids look like failed/process#…, queue/<message id>.`,
-    );
-  }
 }
 
 interface EntryRow {

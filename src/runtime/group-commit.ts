@@ -27,6 +27,7 @@
 import type { Statement } from 'better-sqlite3';
 import { errorMessage } from '../shared/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
+import { CommitFailedError } from './errors.js';
 
 /** Options of {@link GroupCommit}. */
 export interface GroupCommitOptions {
@@ -54,14 +55,6 @@ export interface GroupCommitStats {
   failures: number;
   /** Whether a group transaction is open now. */
   open: boolean;
-}
-
-/** A durability barrier failed: the transaction holding the writes could not be committed. */
-export class CommitFailedError extends Error {
-  override readonly name = 'CommitFailedError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 interface Waiter {

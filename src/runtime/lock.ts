@@ -11,6 +11,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { LocalRuntimeError } from './errors.js';
 
 /** What the lock file says. */
 export interface LockInfo {
@@ -28,7 +29,7 @@ export interface LockInfo {
 }
 
 /** Another live process holds the data directory. */
-export class DataDirLockedError extends Error {
+export class DataDirLockedError extends LocalRuntimeError {
   override readonly name = 'DataDirLockedError';
   constructor(
     readonly dataDir: string,

@@ -8,6 +8,7 @@ import { partnerEventSourceName, GENESYS_PARTNER_SOURCE_PREFIX } from '../genesy
 import { MAX_INLINE_MAP_CONCURRENCY, WORKFLOW_EXECUTORS } from '../workflow/index.js';
 import type { WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
 import { SIMULATION_DEFAULTS } from '../simulate/options.js';
+import { RuntimeOptionsError } from './errors.js';
 
 /** The options of a runtime. Only `dataDir` is required. */
 export interface RuntimeOptions {
@@ -101,14 +102,6 @@ export const RUNTIME_DEFAULTS = {
   targetRetry: { maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 },
   executor: 'fast' as WorkflowExecutorKind,
 } as const;
-
-/** Invalid runtime options; `problems` lists each (option and what is wrong). */
-export class RuntimeOptionsError extends Error {
-  override readonly name = 'RuntimeOptionsError';
-  constructor(readonly problems: readonly string[]) {
-    super(problems.length === 1 ? problems[0]! : `Invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
 
 const ORG_ID = /^[A-Za-z0-9-]{1,64}$/;
 const SUFFIX = /^[A-Za-z0-9._-]{1,64}$/;

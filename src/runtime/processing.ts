@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { threadId, Worker } from 'node:worker_threads';
 import type { JsonValue } from '../workflow/index.js';
+import { ProcessingUnavailableError } from './errors.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { ProcessingHost } from './processing-host.js';
 import type { DeadLetterRef, ExecutionReply, ProcessingHooks, ProcessingSettings } from './processing-host.js';
@@ -45,11 +46,6 @@ export interface ProcessingEvents {
   fatal?(error: Error): void;
   /** Something went wrong in the background and was dealt with (for the log). */
   warning?(message: string): void;
-}
-
-/** The processing side failed as a whole (the worker thread died, or could not start). */
-export class ProcessingUnavailableError extends Error {
-  override readonly name = 'ProcessingUnavailableError';
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 export { generateEvents, generateAnnotatedEvents } from './generate.js';
 export type { SimulatedLine, SimulatedFault } from './generate.js';
-export { SIMULATION_DEFAULTS, SimulationOptionsError, resolveSimulationOptions } from './options.js';
+export { SIMULATION_DEFAULTS, resolveSimulationOptions } from './options.js';
+export { SimulatorError, SimulationOptionsError, SendError } from './errors.js';
 export type { SimulationOptions, ResolvedSimulationOptions } from './options.js';
 export { MALFORMED_KINDS } from './faults.js';
 export type { MalformedKind } from './faults.js';
@@ -14,7 +15,7 @@ export { SIMULATED_MEDIA, MEDIA_PROFILES } from './profiles.js';
 export type { SimulatedMedia, MediaProfile, DurationModel } from './profiles.js';
 export { writeNdjson } from './ndjson.js';
 export type { WriteNdjsonOptions, WriteNdjsonResult } from './ndjson.js';
-export { sendEvents, SendError } from './sender.js';
+export { sendEvents } from './sender.js';
 export type { SendOptions, SendSummary, SendFailure } from './sender.js';
 export { toPutEventsEntry } from './entry.js';
 export type { EntryConversion } from './entry.js';

@@ -8,6 +8,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DEFAULT_MAX_REQUEST_ENTRIES_BYTES, PUT_EVENTS_MAX_ENTRIES } from '../eventbridge/put-events.js';
 import { isLoopback } from '../shared/index.js';
+import { SendError } from './errors.js';
 import { toPutEventsEntry } from './entry.js';
 import { Pacer, systemClock } from './pacer.js';
 import type { Clock } from './pacer.js';
@@ -76,18 +77,6 @@ export interface SendSummary {
 
 /** How many failures {@link SendSummary.failures} lists. */
 export const MAX_LISTED_FAILURES = 100;
-
-/** The endpoint could not be reached at all; nothing more can be sent. */
-export class SendError extends Error {
-  override readonly name = 'SendError';
-  constructor(
-    message: string,
-    readonly endpoint: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-  }
-}
 
 const RETRYABLE = new Set(['ThrottlingException', 'InternalFailure', 'InternalException', 'ServiceUnavailable']);
 

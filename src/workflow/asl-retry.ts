@@ -14,7 +14,7 @@
 import type { AslCatcher, AslRetrier } from './asl.js';
 import { compileResultPath } from './asl-paths.js';
 import type { CompiledResultPath } from './asl-paths.js';
-import { LocalExecutorConfigError } from './local-functions.js';
+import { LocalExecutorConfigError } from './errors.js';
 
 /** What a retrier or catcher matches. */
 export interface ErrorMatcher {

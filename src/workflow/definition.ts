@@ -24,6 +24,7 @@
 import { FUNCTION_PLACEHOLDERS, TRANSIENT_ERROR_NAME } from '../contract/index.js';
 import type { WorkflowMode } from '../contract/index.js';
 import { stripUndefined } from '../shared/index.js';
+import { WorkflowOptionsError } from './errors.js';
 import type { AslCatcher, AslDefinition, AslRetrier, AslState, JsonObject } from './asl.js';
 
 /** Options of {@link buildStateMachineDefinition}. */
@@ -70,18 +71,6 @@ export const WORKFLOW_DEFAULTS = {
 
 /** Inline Map runs at most 40 iterations at once (AWS Step Functions, "Map state in Inline mode"). */
 export const MAX_INLINE_MAP_CONCURRENCY = 40;
-
-/** Invalid {@link WorkflowOptions}. */
-export class WorkflowOptionsError extends Error {
-  override readonly name = 'WorkflowOptionsError';
-  constructor(
-    /** The option at fault, e.g. `maxConcurrency`. */
-    readonly option: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** `${Name}`: a definition substitution placeholder. */
 export function placeholder(name: string): string {

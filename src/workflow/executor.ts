@@ -12,7 +12,8 @@ import { loadInterpreter } from './interpreter.js';
 import type { StateMachineDefinition } from './interpreter.js';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import type { AslDefinition, JsonValue } from './asl.js';
-import { LocalFunctions, walkStates, WorkflowExecutionError } from './local-functions.js';
+import { WorkflowExecutionError } from './errors.js';
+import { LocalFunctions, walkStates } from './local-functions.js';
 import type { ExecuteOptions, ExecutorStats, LocalExecutorOptions, WorkflowExecutor } from './local-functions.js';
 
 /**

@@ -51,12 +51,8 @@ import type { AslCatcher, AslDefinition, AslRetrier, AslState, JsonValue } from 
 import { compileCatchers, compileRetriers, matchesError, retryDelayMs } from './asl-retry.js';
 import { compilePath, compileResultPath, compileTemplate, requireValue, UnsupportedPathError } from './asl-paths.js';
 import type { CompiledPath, PathContext } from './asl-paths.js';
-import {
-  LocalExecutorConfigError,
-  LocalFunctions,
-  functionPlaceholderOf,
-  WorkflowExecutionError,
-} from './local-functions.js';
+import { LocalExecutorConfigError, WorkflowExecutionError } from './errors.js';
+import { LocalFunctions, functionPlaceholderOf } from './local-functions.js';
 import type {
   ExecuteOptions,
   ExecutorStats,

@@ -14,7 +14,6 @@ export {
   LAMBDA_SERVICE_ERRORS,
   WORKFLOW_DEFAULTS,
   MAX_INLINE_MAP_CONCURRENCY,
-  WorkflowOptionsError,
 } from './definition.js';
 export type { WorkflowOptions } from './definition.js';
 export { FUNCTION_PLACEHOLDERS } from '../contract/index.js';
@@ -23,7 +22,7 @@ export { LocalWorkflowExecutor } from './executor.js';
 export { FastWorkflowExecutor } from './fast-executor.js';
 export { createWorkflowExecutor, WORKFLOW_EXECUTORS } from './executors.js';
 export type { WorkflowExecutorKind } from './executors.js';
-export { WorkflowExecutionError, LocalExecutorConfigError } from './local-functions.js';
+export { WorkflowError, WorkflowExecutionError, LocalExecutorConfigError, WorkflowOptionsError } from './errors.js';
 export type {
   ConcurrencyLimit,
   LocalExecutorOptions,

@@ -13,7 +13,9 @@
 import type { LocalLambdaHandler } from '../contract/index.js';
 import type { AslDefinition, AslState, JsonValue } from './asl.js';
 import { LAMBDA_INVOKE_RESOURCE } from './definition.js';
+import { LocalExecutorConfigError } from './errors.js';
 import { jsonCopy } from './json-copy.js';
+import { LambdaFunctionError } from './state-errors.js';
 
 /**
  * A limit on simultaneous invocations of one function across all executions of an executor —
@@ -89,32 +91,6 @@ export interface WorkflowExecutor {
   stats(): ExecutorStats;
   /** Zeroes every counter (not the in-flight gauges). */
   resetStats(): void;
-}
-
-/** An execution that did not succeed: `error` and `cause` as Step Functions reports them. */
-export class WorkflowExecutionError extends Error {
-  override readonly name = 'WorkflowExecutionError';
-  constructor(
-    /** The state error (e.g. `TransientProcessingError`, `States.Timeout`, `ExecutionAborted`). */
-    readonly error: string,
-    /** The cause text (for Lambda errors, the `{"errorType","errorMessage","trace"}` JSON). */
-    override readonly cause: string,
-  ) {
-    super(`Execution failed with ${error}: ${cause}`);
-  }
-}
-
-/** The definition references a function with no handler, or is otherwise unusable locally. */
-export class LocalExecutorConfigError extends Error {
-  override readonly name = 'LocalExecutorConfigError';
-}
-
-/** The error a handler's failure becomes, as Step Functions names it: `name` is the state error, `message` the cause. */
-export class LambdaFunctionError extends Error {
-  constructor(name: string, cause: string) {
-    super(cause);
-    this.name = name;
-  }
 }
 
 /** One `lambda:invoke` task of a definition and the placeholder its `FunctionName` names. */

@@ -1,7 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { checkPartnerSourceInAws } from '../../src/genesys/aws-partner-source.js';
-import { SetupError, runSetup } from '../../src/genesys/setup.js';
+import { SetupError } from '../../src/genesys/errors.js';
+import { runSetup } from '../../src/genesys/setup.js';
 import { getIntegrationStatus } from '../../src/genesys/status.js';
 import { FakeEventBridgeSources } from './fake-eventbridge-sources.js';
 import { testClient, useFakeGenesys } from './helpers.js';

@@ -32,6 +32,7 @@
  * - from version 2 (the projection as JSON in `conversations.projection`, facts as JSON objects):
  *   the `projection` column dropped. The facts are not rewritten.
  */
+import { ConversationSchemaError } from '../errors.js';
 import { assertFact } from '../facts.js';
 import type { ConversationFact } from '../facts.js';
 import type { Statement } from 'better-sqlite3';
@@ -44,11 +45,6 @@ export const CONVERSATION_SCHEMA_VERSION = 3;
 
 /** The `processing_schema.component` of the conversation projection. */
 const COMPONENT = 'conversations';
-
-/** The database was written by a newer version of this package. */
-export class ConversationSchemaError extends Error {
-  override readonly name = 'ConversationSchemaError';
-}
 
 /** The typed columns of a `conversations` row, from its projection. */
 export interface ConversationColumns {
