@@ -18,10 +18,10 @@ export {
 export type { WorkflowOptions } from './definition.js';
 export { FUNCTION_PLACEHOLDERS } from '../contract/index.js';
 export type { LocalLambdaHandler, WorkflowMode } from '../contract/index.js';
-export { LocalWorkflowExecutor } from './executor.js';
+export { LocalWorkflowExecutor } from './reference-executor.js';
 export { FastWorkflowExecutor } from './fast-executor.js';
-export { createWorkflowExecutor, WORKFLOW_EXECUTORS } from './executors.js';
-export type { WorkflowExecutorKind } from './executors.js';
+export { createWorkflowExecutor, WORKFLOW_EXECUTORS } from './executor-kinds.js';
+export type { WorkflowExecutorKind } from './executor-kinds.js';
 export { WorkflowError, WorkflowExecutionError, LocalExecutorConfigError, WorkflowOptionsError } from './errors.js';
 export type {
   ConcurrencyLimit,
