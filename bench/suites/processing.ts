@@ -22,13 +22,13 @@ import {
   createValidator,
   factOf,
   openSqliteDatabase,
-  ParsedEventHandoff,
   projectConversation,
   SqliteConversationQueries,
   SqliteConversationStore,
   SqliteDeadLetterStore,
   SqliteIdempotencyPersistenceLayer,
 } from '../../src/processing/index.js';
+import { ParsedEventHandoff } from '../../src/processing/parsed-events.js';
 import type { ConversationFact, SqliteDatabase } from '../../src/processing/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { buildStateMachineDefinition, createWorkflowExecutor } from '../../src/workflow/index.js';

@@ -7,7 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** An archived event. */
-export interface ArchivedEvent {
+interface ArchivedEvent {
   /** The event JSON exactly as it was delivered. */
   event: string;
   /** The event's `time`, epoch milliseconds. */

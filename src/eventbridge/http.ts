@@ -30,7 +30,7 @@ export interface EventBridgeHttpOptions {
 }
 
 /** The operations this endpoint serves. */
-export const SUPPORTED_OPERATIONS = ['AWSEvents.PutEvents', 'AWSEvents.PutPartnerEvents'] as const;
+const SUPPORTED_OPERATIONS = ['AWSEvents.PutEvents', 'AWSEvents.PutPartnerEvents'] as const;
 
 const CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json']);
 

@@ -471,7 +471,7 @@ function oversized(bytes: number): EventProblem {
 }
 
 /** JSONPath for a zod issue path below `prefix`. */
-export function jsonPath(segments: readonly PropertyKey[]): string {
+function jsonPath(segments: readonly PropertyKey[]): string {
   let path = '$';
   for (const segment of segments) {
     if (typeof segment === 'number') path += `[${segment}]`;

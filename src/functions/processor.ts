@@ -23,7 +23,7 @@ const { logger, log, metrics } = observability(process.env);
 let processor: Processor | undefined;
 
 /** Builds the processor from the environment (once per execution environment). */
-export function processorFromEnv(env: Env): Processor {
+function processorFromEnv(env: Env): Processor {
   const client = dynamoDbClient();
   const sinks: Sink[] = [
     new ConversationProjectionSink(

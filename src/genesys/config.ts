@@ -130,7 +130,7 @@ export function loadGenesysConfig(
  * A problem with a base URL, or `undefined` when it is fine: https, or http to a loopback
  * address; no credentials, query or fragment.
  */
-export function checkBaseUrl(value: string, label: string): string | undefined {
+function checkBaseUrl(value: string, label: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);

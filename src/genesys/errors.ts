@@ -18,7 +18,7 @@ export class GenesysConfigError extends GenesysError {
 }
 
 /** Details of a failed Genesys Cloud call. */
-export interface GenesysApiErrorDetails {
+interface GenesysApiErrorDetails {
   /** HTTP method of the call. */
   method: string;
   /** Path of the call, e.g. `/api/v2/integrations` (no query string). */

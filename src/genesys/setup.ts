@@ -189,7 +189,7 @@ export async function runSetup(
  *
  * @throws {SetupError} when more than one matches (listing their ids).
  */
-export async function findEventBridgeIntegration(api: IntegrationsApi, name: string): Promise<Integration | undefined> {
+async function findEventBridgeIntegration(api: IntegrationsApi, name: string): Promise<Integration | undefined> {
   const matches = (await api.listIntegrations()).filter(
     (i) => i.integrationType?.id === EVENTBRIDGE_INTEGRATION_TYPE && (i.name ?? '').trim() === name,
   );

@@ -10,7 +10,7 @@ import type { SqliteDatabase } from '../sqlite/index.js';
 import type { HeldRow, QueueTable } from './queue-table.js';
 
 /** A message received from memory: what its row would hold had the receive written it. */
-export interface Lease {
+interface Lease {
   token: number;
   deadline: number;
   receiveCount: number;

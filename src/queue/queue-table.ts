@@ -36,7 +36,7 @@ export type HeldRow = Omit<MessageRow, 'first_received_at' | 'dead_letter_source
 };
 
 /** A row as `peek` shows it. */
-export type PeekedRow = MessageRow & { enqueued_at: number; visible_at: number };
+type PeekedRow = MessageRow & { enqueued_at: number; visible_at: number };
 
 /** A new row: message id, body, message attributes (JSON), sent at, enqueued at, visible at. */
 export type NewRow = [string, string, string | null, number, number, number];

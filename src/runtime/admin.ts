@@ -119,7 +119,7 @@ function toTime(value: unknown, name: string): number {
 }
 
 /** Handles `/admin/*` requests; resolves `false` for other paths. */
-export type AdminRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+type AdminRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 const MAX_BODY = 64 * 1024;
 

@@ -12,7 +12,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** What a check found: the right credentials, none, or wrong ones. */
-export type AccessVerdict = 'ok' | 'missing' | 'wrong';
+type AccessVerdict = 'ok' | 'missing' | 'wrong';
 
 /** Name of the cookie that holds a dashboard session when a token is configured. */
 export const DASHBOARD_SESSION_COOKIE = 'gep_dashboard_session';
@@ -87,7 +87,7 @@ function readCookie(header: string | undefined, name: string): string | undefine
 }
 
 /** The part of an AWS SDK v3 client this needs (its middleware stack). */
-export interface SdkClientLike {
+interface SdkClientLike {
   middlewareStack: { addRelativeTo(...args: never[]): void };
 }
 

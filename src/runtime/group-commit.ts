@@ -30,7 +30,7 @@ import type { SqliteDatabase } from '../sqlite/index.js';
 import { CommitFailedError } from './errors.js';
 
 /** Options of {@link GroupCommit}. */
-export interface GroupCommitOptions {
+interface GroupCommitOptions {
   /** Commit at most this long after the first write of a transaction (ms). Default 5. */
   intervalMs?: number;
   /** Called when a commit fails (the transaction's writes are then lost and the barrier waiters rejected). */
@@ -46,7 +46,7 @@ export interface GroupCommitOptions {
 }
 
 /** Counters of a {@link GroupCommit}. */
-export interface GroupCommitStats {
+interface GroupCommitStats {
   /** Transactions committed. */
   commits: number;
   /** Row changes committed (SQLite `total_changes()`), all transactions. */

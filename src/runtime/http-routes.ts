@@ -27,12 +27,12 @@ import type { PipelineStats, PipelineTelemetry } from '../telemetry/index.js';
 import { DASHBOARD_SESSION_COOKIE, DashboardAccess } from './auth.js';
 
 /** Largest `limit` of `GET /api/conversations`. */
-export const MAX_CONVERSATION_LIMIT = 1000;
+const MAX_CONVERSATION_LIMIT = 1000;
 /** `limit` of `GET /api/conversations` when the request gives none. */
-export const DEFAULT_CONVERSATION_LIMIT = 50;
+const DEFAULT_CONVERSATION_LIMIT = 50;
 
 /** What the routes read from telemetry (a {@link PipelineTelemetry} has all of it). */
-export type TelemetryReader = Pick<PipelineTelemetry, 'snapshot' | 'metrics' | 'metricsContentType'>;
+type TelemetryReader = Pick<PipelineTelemetry, 'snapshot' | 'metrics' | 'metricsContentType'>;
 
 /** Options of {@link createHttpRoutes}. */
 export interface HttpRoutesOptions {
@@ -53,7 +53,7 @@ export interface HttpRoutesOptions {
  * Handles one request if it is one of these routes: answers it and resolves `true`; otherwise
  * leaves it alone and resolves `false` (e.g. `POST /`, PutEvents).
  */
-export type HttpRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+type HttpRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 const ALLOW = 'GET, HEAD';
 const REALM = 'genesys-pipeline';

@@ -23,7 +23,7 @@ import type { SqliteDatabase } from '../sqlite/index.js';
 let processingTables: ReadonlySet<string> | undefined;
 
 /** The tables `createLocalHandlers` creates: the processing side's part of a database. */
-export function processingTableNames(): ReadonlySet<string> {
+function processingTableNames(): ReadonlySet<string> {
   if (!processingTables) {
     const db = new Database(':memory:');
     try {

@@ -44,7 +44,7 @@ export class DataDirLockedError extends LocalRuntimeError {
 }
 
 /** The lock file's name inside the data directory. */
-export const LOCK_FILE = 'runtime.lock';
+const LOCK_FILE = 'runtime.lock';
 
 /**
  * The lock on a data directory, held by this process.
@@ -174,7 +174,7 @@ function readLock(path: string): LockInfo | undefined {
 }
 
 /** True when the lock's process still runs (same PID and, where known, same start time). */
-export function isAlive(info: LockInfo): boolean {
+function isAlive(info: LockInfo): boolean {
   if (info.hostname !== undefined && info.hostname !== hostname()) return true; // another machine (shared disk): cannot tell, assume live
   try {
     process.kill(info.pid, 0);

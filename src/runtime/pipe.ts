@@ -20,7 +20,7 @@ import type { ExecutionReply } from './processing-host.js';
 import { packSqsBatch } from './sqs-batch.js';
 
 /** Options of {@link PipePoller}. */
-export interface PipeOptions {
+interface PipeOptions {
   batchSize: number;
   batchWindowMs: number;
   pollers: number;
@@ -29,7 +29,7 @@ export interface PipeOptions {
 }
 
 /** What the pipe reports. */
-export interface PipeObserver {
+interface PipeObserver {
   /** A batch finished: `deleted` records were deleted, `returned` left for another delivery. */
   batchDone?(result: { size: number; deleted: number; returned: number; stale: number }): void;
   /** An execution failed as a whole; its batch returns after the visibility timeout. */
@@ -37,7 +37,7 @@ export interface PipeObserver {
 }
 
 /** Counters of a pipe. */
-export interface PipeStats {
+interface PipeStats {
   batches: number;
   records: number;
   deleted: number;

@@ -41,7 +41,7 @@ export interface Processing {
 }
 
 /** What the processing side tells its owner besides answers and outcomes. */
-export interface ProcessingEvents {
+interface ProcessingEvents {
   /** Called once if the worker thread dies while running (its executions answer with a failure). */
   fatal?(error: Error): void;
   /** Something went wrong in the background and was dealt with (for the log). */

@@ -53,7 +53,7 @@ export interface ConversationEvent {
 }
 
 /** Target of a voicemail: an agent's (userId) or a queue's (queueId) voicemail box. */
-export interface VoicemailTarget {
+interface VoicemailTarget {
   userId?: string;
   queueId?: string;
   divisionId: string;

@@ -1,18 +1,18 @@
 /**
- * The Genesys event simulator: realistic conversations as EventBridge events (NDJSON), with
- * fault injection, a PutEvents sender, and the validator behind `inspect` for captured files.
+ * `genesys-event-pipeline/simulate` — the Genesys event simulator: realistic conversations as
+ * EventBridge events (NDJSON), deterministic per seed, with fault injection; a PutEvents sender;
+ * and the validator behind `inspect` for captured files.
  */
 export { generateEvents, generateAnnotatedEvents } from './generate.js';
 export type { SimulatedLine, SimulatedFault } from './generate.js';
 export { SIMULATION_DEFAULTS, resolveSimulationOptions } from './options.js';
-export { SimulatorError, SimulationOptionsError, SendError } from './errors.js';
 export type { SimulationOptions, ResolvedSimulationOptions } from './options.js';
 export { MALFORMED_KINDS } from './faults.js';
 export type { MalformedKind } from './faults.js';
-export { simulationCatalogue, WRAPUP_TIMEOUT_CODE } from './catalogue.js';
+export { simulationCatalogue } from './catalogue.js';
 export type { Catalogue } from './catalogue.js';
-export { SIMULATED_MEDIA, MEDIA_PROFILES } from './profiles.js';
-export type { SimulatedMedia, MediaProfile, DurationModel } from './profiles.js';
+export { SIMULATED_MEDIA } from './profiles.js';
+export type { SimulatedMedia } from './profiles.js';
 export { writeNdjson } from './ndjson.js';
 export type { WriteNdjsonOptions, WriteNdjsonResult } from './ndjson.js';
 export { sendEvents } from './sender.js';
@@ -21,3 +21,4 @@ export { toPutEventsEntry } from './entry.js';
 export type { EntryConversion } from './entry.js';
 export { inspectLines } from './inspection.js';
 export type { InspectOptions, InspectionReport, InvalidLine, DuplicateLine } from './inspection.js';
+export { SimulatorError, SimulationOptionsError, SendError } from './errors.js';

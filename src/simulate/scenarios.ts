@@ -30,7 +30,7 @@ import type { Prng } from './prng.js';
 export type Scenario = 'inbound' | 'callback' | 'outbound' | 'direct-voicemail';
 
 /** One planned conversation: its events sorted by `eventTime` (recording order among equal times). */
-export interface ConversationPlan {
+interface ConversationPlan {
   conversationId: string;
   media: SimulatedMedia;
   scenario: Scenario;

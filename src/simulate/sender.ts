@@ -76,7 +76,7 @@ export interface SendSummary {
 }
 
 /** How many failures {@link SendSummary.failures} lists. */
-export const MAX_LISTED_FAILURES = 100;
+const MAX_LISTED_FAILURES = 100;
 
 const RETRYABLE = new Set(['ThrottlingException', 'InternalFailure', 'InternalException', 'ServiceUnavailable']);
 
@@ -242,9 +242,7 @@ export async function sendEvents(
  * An EventBridge client for `endpoint`: dummy credentials when it is a loopback address (a local
  * bus needs none), the default credential chain otherwise.
  */
-export function createEventBridgeClient(
-  options: Pick<SendOptions, 'endpoint' | 'region' | 'credentials'>,
-): EventBridgeClient {
+function createEventBridgeClient(options: Pick<SendOptions, 'endpoint' | 'region' | 'credentials'>): EventBridgeClient {
   let url: URL;
   try {
     url = new URL(options.endpoint);

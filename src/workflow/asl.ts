@@ -71,7 +71,7 @@ export interface AslMapState extends AslStateBase, Flow {
 }
 
 /** One rule of a `Choice` state (the subset we use). */
-export interface AslChoiceRule {
+interface AslChoiceRule {
   Variable: string;
   NumericGreaterThan?: number;
   NumericEquals?: number;
@@ -86,7 +86,7 @@ export interface AslChoiceState extends AslStateBase {
 }
 
 /** A `Succeed` state. */
-export interface AslSucceedState extends AslStateBase {
+interface AslSucceedState extends AslStateBase {
   Type: 'Succeed';
   OutputPath?: string;
 }

@@ -94,7 +94,7 @@ export interface WorkflowExecutor {
 }
 
 /** One `lambda:invoke` task of a definition and the placeholder its `FunctionName` names. */
-export interface LambdaTaskRef {
+interface LambdaTaskRef {
   state: string;
   fn: string;
 }
@@ -221,13 +221,13 @@ export class LocalFunctions {
  * JSON serialization and back, as a payload crossing the Lambda API: what
  * `JSON.parse(JSON.stringify(value))` gives (`null` for nothing), made by {@link jsonCopy}.
  */
-export function roundTrip(value: JsonValue): JsonValue {
+function roundTrip(value: JsonValue): JsonValue {
   const copy = jsonCopy(value);
   return copy === undefined ? null : (copy as JsonValue);
 }
 
 /** A handler's thrown value as Step Functions reports a Lambda function error. */
-export function asLambdaError(error: unknown): LambdaFunctionError {
+function asLambdaError(error: unknown): LambdaFunctionError {
   const errorType = error instanceof Error ? error.name : 'Error';
   const errorMessage = error instanceof Error ? error.message : String(error);
   const trace = error instanceof Error && error.stack ? error.stack.split('\n').slice(0, 10) : [];

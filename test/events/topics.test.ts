@@ -3,15 +3,14 @@ import { describe, expect, it } from 'vitest';
 import {
   CONVERSATION_TOPICS,
   GENERIC_CONVERSATION_TOPICS,
-  closestNames,
   concreteConversationTopic,
-  editDistance,
   genericConversationTopic,
   genericTopicOf,
   parseConversationTopicName,
   topicMatchesGeneric,
   validateTopics,
 } from '../../src/events/index.js';
+import { closestNames, editDistance } from '../../src/events/topics.js';
 
 const ID = '5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f';
 

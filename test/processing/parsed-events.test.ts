@@ -11,9 +11,9 @@ import {
   createProcessor,
   createValidator,
   openSqliteDatabase,
-  ParsedEventHandoff,
   SqliteIdempotencyPersistenceLayer,
 } from '../../src/processing/index.js';
+import { ParsedEventHandoff } from '../../src/processing/parsed-events.js';
 import type { Sink } from '../../src/processing/index.js';
 import { jsonEqual } from '../../src/processing/parsed-events.js';
 import { tempDir } from '../support/tmp.js';

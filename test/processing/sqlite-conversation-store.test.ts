@@ -11,7 +11,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import {
-  CONVERSATION_SCHEMA_VERSION,
   ConversationSchemaError,
   factOf,
   openSqliteDatabase,
@@ -19,6 +18,7 @@ import {
   SqliteConversationQueries,
   SqliteConversationStore,
 } from '../../src/processing/index.js';
+import { CONVERSATION_SCHEMA_VERSION } from '../../src/processing/stores/sqlite-conversation-schema.js';
 import type { ConversationFact, ConversationProjection } from '../../src/processing/index.js';
 import { decodeFact, encodeFact } from '../../src/processing/stores/sqlite-conversation-schema.js';
 import { generateAnnotatedEvents } from '../../src/simulate/index.js';

@@ -12,8 +12,6 @@ import { parseGenesysEvent } from '../../src/events/index.js';
 import {
   ConversationProjectionSink,
   createProcessor,
-  deadLetterEntry,
-  IDEMPOTENCY_KEY_PREFIX,
   idempotencyRecordId,
   openSqliteDatabase,
   SqliteConversationQueries,
@@ -22,6 +20,8 @@ import {
   SqliteIdempotencyPersistenceLayer,
   TransientProcessingError,
 } from '../../src/processing/index.js';
+import { deadLetterEntry } from '../../src/processing/stores/dead-letter.js';
+import { IDEMPOTENCY_KEY_PREFIX } from '../../src/processing/processor.js';
 import type { ProcessStatus, Sink } from '../../src/processing/index.js';
 import { tempDir } from '../support/tmp.js';
 import { eventLine, sleep } from '../workflow/support.js';

@@ -4,17 +4,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import {
-  deadLetterEntry,
   DynamoDbConversationStore,
   DynamoDbDeadLetterStore,
   factOf,
-  MAX_DEAD_LETTER_BODY_BYTES,
   openSqliteDatabase,
   projectConversation,
-  PROJECTION_SK,
   SqliteConversationStore,
   SqliteDeadLetterStore,
 } from '../../src/processing/index.js';
+import { deadLetterEntry, MAX_DEAD_LETTER_BODY_BYTES } from '../../src/processing/stores/dead-letter.js';
+import { PROJECTION_SK } from '../../src/processing/stores/dynamodb-conversation-store.js';
 import type { ConversationFact, ConversationStore, DeadLetterStore } from '../../src/processing/index.js';
 import { generateAnnotatedEvents } from '../../src/simulate/index.js';
 import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';

@@ -12,10 +12,10 @@ import {
   createProcessor,
   idempotencyRecordId,
   openSqliteDatabase,
-  resolveIdempotencyRecordIds,
   SqliteDeadLetterStore,
   SqliteIdempotencyPersistenceLayer,
 } from '../../src/processing/index.js';
+import { resolveIdempotencyRecordIds } from '../../src/processing/stores/sqlite-idempotency.js';
 import { startRuntime } from '../../src/runtime/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { tempDir } from '../support/tmp.js';

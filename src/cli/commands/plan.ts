@@ -16,10 +16,11 @@ import {
   planCapacity,
   PlanInputError,
   PriceFileError,
-  PRICE_REGION,
   resolvePlanInputs,
 } from '../../plan/index.js';
-import type { PlanCapacityOptions, PlanMode } from '../../plan/index.js';
+import { PRICE_REGION } from '../../plan/prices.js';
+import type { PlanCapacityOptions } from '../../plan/index.js';
+import type { WorkflowMode } from '../../contract/index.js';
 import { CliError } from '../errors.js';
 import { parseInteger, parseNumber } from '../options.js';
 
@@ -131,7 +132,7 @@ export function register(program: Command): void {
 }
 
 function runPlan(options: PlanCliOptions): string {
-  const modes: PlanMode[] = options.mode === 'both' ? ['buffered', 'direct'] : [options.mode];
+  const modes: WorkflowMode[] = options.mode === 'both' ? ['buffered', 'direct'] : [options.mode];
   try {
     const inputs = resolvePlanInputs({
       rate: options.rate,

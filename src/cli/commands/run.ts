@@ -9,13 +9,13 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { errorMessage } from '../../shared/index.js';
 import {
-  applyRuntimeV8Flags,
   DataDirLockedError,
   RUNTIME_DEFAULTS,
   RuntimeOptionsError,
   startRuntime,
   withBearerToken,
 } from '../../runtime/index.js';
+import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { generateEvents, sendEvents } from '../../simulate/index.js';
@@ -48,13 +48,13 @@ interface RunCommandOptions {
 }
 
 /** Default `--rate` of `--simulate`: lively on the dashboard, light on a laptop. */
-export const DEFAULT_SIMULATION_RATE = 200;
+const DEFAULT_SIMULATION_RATE = 200;
 
 /**
  * Default faults of `--simulate`, so the demo shows what the pipeline is for: Genesys re-sends
  * (counted as duplicates, applied once) and the odd broken event (dead-lettered with its reason).
  */
-export const DEFAULT_SIMULATION_FAULTS = { duplicates: 0.02, malformed: 0.002 } as const;
+const DEFAULT_SIMULATION_FAULTS = { duplicates: 0.02, malformed: 0.002 } as const;
 
 export function register(program: Command): void {
   const d = RUNTIME_DEFAULTS;

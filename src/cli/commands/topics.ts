@@ -3,7 +3,8 @@
  * (`GET /api/v2/notifications/availabletopics?expand=transports`).
  */
 import type { Command } from 'commander';
-import { filterEventBridgeTopics, listAvailableTopics } from '../../genesys/index.js';
+import { listAvailableTopics } from '../../genesys/index.js';
+import { filterEventBridgeTopics } from '../../genesys/topics.js';
 import { addConnectionOptions, connect, runGenesysCommand } from '../genesys-connection.js';
 import type { ConnectionOptions } from '../genesys-connection.js';
 

@@ -47,7 +47,7 @@ export const CONVERSATION_SCHEMA_VERSION = 3;
 const COMPONENT = 'conversations';
 
 /** The typed columns of a `conversations` row, from its projection. */
-export interface ConversationColumns {
+interface ConversationColumns {
   state: 'active' | 'ended';
   answered: 0 | 1;
   abandoned: 0 | 1;
@@ -56,7 +56,7 @@ export interface ConversationColumns {
 }
 
 /** The typed columns of a projection. */
-export function columnsOf(projection: ConversationProjection): ConversationColumns {
+function columnsOf(projection: ConversationProjection): ConversationColumns {
   return {
     state: projection.state,
     answered: projection.answered ? 1 : 0,
