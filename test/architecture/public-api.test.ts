@@ -3,7 +3,7 @@
  * subpath, each entry lists its names one by one (no `export *`), those names are the ones the
  * page lists under that subpath, and importing the entry gives exactly its value names.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -88,4 +88,19 @@ describe('the public API', () => {
       expect(Object.keys(module).sort()).toEqual(values);
     });
   }
+
+  it('is all that README.md and docs/ import from the package', () => {
+    const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => join('docs', f))];
+    const unknown: string[] = [];
+    for (const page of pages) {
+      const text = readFileSync(join(ROOT, page), 'utf8');
+      for (const m of text.matchAll(/import (?:type )?\{([^}]*)\} from '(genesys-event-pipeline(?:\/[a-z-]+)?)'/g)) {
+        const names = docs.get(m[2]!) ?? [];
+        for (const name of m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]!)) {
+          if (name && !names.includes(name)) unknown.push(`${page}: ${name} from ${m[2]}`);
+        }
+      }
+    }
+    expect(unknown).toEqual([]);
+  });
 });
