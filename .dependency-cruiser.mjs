@@ -17,7 +17,7 @@ export const LAYERS = [
   {
     name: 'models',
     what: 'the pure models and the stores with no pipeline logic',
-    modules: ['events', 'queue', 'telemetry', 'dashboard', 'plan'],
+    modules: ['events', 'queue', 'directory', 'telemetry', 'dashboard', 'plan'],
   },
   {
     name: 'services',

@@ -8,6 +8,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel as SfnLogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import { GENERIC_CONVERSATION_TOPICS } from '../../src/events/index.js';
@@ -19,6 +20,21 @@ export type FunctionLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 /** Log level of the EventBridge Pipe (`OFF` disables pipe logging and its log group). */
 export type PipeLogLevel = 'OFF' | 'ERROR' | 'INFO' | 'TRACE';
+
+/** The directory's props (the `directory` prop of `GenesysEventPipeline`). */
+export interface GenesysDirectoryProps {
+  /**
+   * The Secrets Manager secret holding the Genesys OAuth client (grant type Client Credentials)
+   * as JSON `{"clientId": "…", "clientSecret": "…"}`: its name, its full ARN, or an `ISecret`.
+   * Create it outside CloudFormation (`aws secretsmanager create-secret`, docs/directory.md), so
+   * that the value never passes through a template.
+   */
+  readonly oauthClientSecret: string | ISecret;
+  /** The Genesys Cloud region of the org: `eu-west-1`, or a domain such as `mypurecloud.ie`. */
+  readonly genesysRegion: string;
+  /** How often the whole directory is refreshed, 5 minutes to 1 day. @default Duration.minutes(15) */
+  readonly refreshInterval?: Duration;
+}
 
 /** Properties of {@link GenesysEventPipeline}. Only the event source is required. */
 export interface GenesysEventPipelineProps {
@@ -88,6 +104,13 @@ export interface GenesysEventPipelineProps {
   readonly idempotencyExpiry?: Duration;
   /** An HTTPS URL the processor's webhook sink POSTs every new event to (docs/processing.md). @default no webhook */
   readonly sinkWebhookUrl?: string;
+  /**
+   * The Genesys directory (names of queues, users, wrap-up codes, … for the sinks): a DynamoDB
+   * table refreshed on a schedule from the Genesys Platform API with the OAuth client in a
+   * Secrets Manager secret (docs/directory.md).
+   * @default no directory
+   */
+  readonly directory?: GenesysDirectoryProps;
   /** Rule target retry attempts before the event goes to the target's DLQ, 0–185. @default 185 */
   readonly targetRetryAttempts?: number;
   /** Maximum age of an event the rule target still retries, 60 s–24 h. @default Duration.hours(24) */
@@ -155,6 +178,7 @@ export interface PipelineConfig {
   deadLetterRetention: Duration;
   idempotencyExpiry: Duration;
   sinkWebhookUrl: string | undefined;
+  directory: GenesysDirectoryProps | undefined;
   targetRetryAttempts: number;
   targetMaxEventAge: Duration;
   archive: boolean;
@@ -376,6 +400,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     deadLetterRetention,
     idempotencyExpiry,
     sinkWebhookUrl: props.sinkWebhookUrl,
+    directory: props.directory,
     targetRetryAttempts,
     targetMaxEventAge,
     archive: props.archive ?? true,

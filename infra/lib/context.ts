@@ -45,6 +45,9 @@ export const CONTEXT_KEYS = [
   'removalPolicy',
   'alarmTopicArn',
   'oldestMessageAgeAlarmSeconds',
+  'genesysSecret',
+  'genesysRegion',
+  'directoryRefreshMinutes',
   'stackName',
 ] as const;
 
@@ -199,12 +202,32 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): AppSetti
       `context alarmTopicArn: "${alarmTopicArn}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>).`,
     );
   }
+  // The Genesys directory: on when the OAuth client's secret is named.
+  const genesysSecret = text('genesysSecret');
+  const genesysRegion = text('genesysRegion');
+  const refreshMinutes = int('directoryRefreshMinutes');
+  if (genesysSecret && !genesysRegion)
+    problems.push(
+      'context genesysRegion: required with genesysSecret (the region of your Genesys Cloud org, e.g. eu-west-1).',
+    );
+  if (!genesysSecret && (genesysRegion || refreshMinutes !== undefined))
+    problems.push(
+      'context genesysSecret: give the name or ARN of the Secrets Manager secret with the Genesys OAuth client to turn the directory on (docs/directory.md).',
+    );
+  const directory: GenesysEventPipelineProps['directory'] =
+    genesysSecret && genesysRegion
+      ? {
+          oauthClientSecret: genesysSecret,
+          genesysRegion,
+          ...(refreshMinutes !== undefined ? { refreshInterval: Duration.minutes(refreshMinutes) } : {}),
+        }
+      : undefined;
   if (problems.length) throw new PipelineConfigError(problems);
 
   return {
     stackName: text('stackName') ?? DEFAULT_STACK_NAME,
     pipeline: Object.fromEntries(
-      Object.entries(pipeline).filter(([, v]) => v !== undefined),
+      Object.entries({ ...pipeline, directory }).filter(([, v]) => v !== undefined),
     ) as AppSettings['pipeline'],
     ...(alarmTopicArn ? { alarmTopicArn } : {}),
     exampleValues,

@@ -12,6 +12,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV, type FunctionEnvName, type LambdaFunctionSpec } from '../../src/functions/index.js';
@@ -30,6 +31,10 @@ export interface FunctionResources {
   conversationsTable: ITable;
   /** The dead-letter store: invalid and permanently failed events, each with its reason. */
   deadLetterTable: ITable;
+  /** The Genesys directory (when the deployment has one). */
+  directoryTable?: ITable;
+  /** The directory's refresher function, by name (when the deployment has one). */
+  directoryRefresherName?: string;
 }
 
 /** What the construct puts in one environment variable, and the table behind it (if any). */
@@ -58,9 +63,39 @@ function envValues(config: PipelineConfig, resources: FunctionResources): Record
     // record itself on its last delivery, so the reason is kept.
     [E.SOURCE_MAX_RECEIVE_COUNT]: { value: config.mode === 'buffered' ? String(config.maxReceiveCount) : undefined },
     [E.SINK_WEBHOOK_URL]: { value: config.sinkWebhookUrl },
+    [E.DIRECTORY_TABLE_NAME]: resources.directoryTable
+      ? { value: resources.directoryTable.tableName, table: resources.directoryTable }
+      : { value: undefined },
+    [E.DIRECTORY_REFRESHER_FUNCTION_NAME]: { value: resources.directoryRefresherName },
     [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },
     [E.POWERTOOLS_METRICS_NAMESPACE]: { value: config.metricsNamespace },
     [E.POWERTOOLS_LOG_LEVEL]: { value: config.logLevel },
+  };
+}
+
+/**
+ * How every function of the pipeline is bundled: locally with esbuild (no Docker), ESM for the
+ * configured Node.js runtime, minified with source maps, with the AWS SDK we tested with.
+ */
+export function bundlingProps(
+  config: PipelineConfig,
+): Required<Pick<NodejsFunctionProps, 'projectRoot' | 'depsLockFilePath' | 'bundling'>> {
+  return {
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    bundling: {
+      forceDockerBundling: false,
+      format: OutputFormat.ESM,
+      target: `node${config.runtime.name.replace(/^nodejs(\d+).*$/, '$1')}`,
+      mainFields: ['module', 'main'],
+      // Some bundled CommonJS dependencies call require(); give ESM output a real one.
+      banner:
+        "import { createRequire as __gepCreateRequire } from 'node:module'; const require = __gepCreateRequire(import.meta.url);",
+      minify: true,
+      sourceMap: true,
+      // Bundle the AWS SDK we tested with instead of the runtime's copy.
+      bundleAwsSDK: true,
+    },
   };
 }
 
@@ -97,7 +132,7 @@ export function createFunctions(
     if (!existsSync(join(REPO_ROOT, spec.entry)))
       problems.push(`function "${spec.role}": entry ${spec.entry} does not exist.`);
     for (const permission of spec.tablePermissions) {
-      if (!values[permission.tableEnv].table) {
+      if (!values[permission.tableEnv].table && !permission.optional) {
         problems.push(
           `function "${spec.role}" asks for DynamoDB actions on ${permission.tableEnv}, which names no table the construct provides.`,
         );
@@ -139,7 +174,7 @@ export function createFunctions(
     }
     // Exactly the DynamoDB actions the catalogue lists, on exactly that table.
     for (const permission of spec.tablePermissions)
-      values[permission.tableEnv].table!.grant(role, ...permission.actions);
+      values[permission.tableEnv].table?.grant(role, ...permission.actions);
 
     const fn = new NodejsFunction(group, 'Function', {
       entry: join(REPO_ROOT, spec.entry),
@@ -154,21 +189,7 @@ export function createFunctions(
       role,
       logGroup,
       environment,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: `node${config.runtime.name.replace(/^nodejs(\d+).*$/, '$1')}`,
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require(); give ESM output a real one.
-        banner:
-          "import { createRequire as __gepCreateRequire } from 'node:module'; const require = __gepCreateRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        // Bundle the AWS SDK we tested with instead of the runtime's copy.
-        bundleAwsSDK: true,
-      },
+      ...bundlingProps(config),
     });
     if (config.tracing) {
       acknowledge(

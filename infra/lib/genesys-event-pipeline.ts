@@ -28,6 +28,7 @@ import { Construct } from 'constructs';
 import { functionsForMode, type LambdaFunctionSpec } from '../../src/functions/index.js';
 import { buildStateMachineDefinition, definitionPlaceholders } from '../../src/workflow/index.js';
 import { type GenesysEventPipelineProps, type PipelineConfig, resolvePipelineConfig } from './config.js';
+import { GenesysDirectory } from './directory.js';
 import { createFunctions } from './functions.js';
 import { PipelineMonitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
@@ -82,6 +83,8 @@ export class GenesysEventPipeline extends Construct {
   readonly deadLetterTable: dynamodb.Table;
   /** Alarms and dashboard. */
   readonly monitoring: PipelineMonitoring;
+  /** The Genesys directory: table, scheduled refresher, secret reference, alarm (when `directory` is given). */
+  readonly directory?: GenesysDirectory;
 
   constructor(scope: Construct, id: string, props: GenesysEventPipelineProps) {
     super(scope, id);
@@ -159,12 +162,25 @@ export class GenesysEventPipeline extends Construct {
       removalPolicy: config.removalPolicy,
     });
 
+    if (config.directory) {
+      this.directory = new GenesysDirectory(this, 'Directory', config.directory, {
+        config,
+        removalPolicy: config.removalPolicy,
+        ...(config.alarmTopic ? { alarmTopic: config.alarmTopic } : {}),
+      });
+    }
+
     // --- Functions and state machine -----------------------------------------------------------
     this.functions = createFunctions(this, config, specs, {
       idempotencyTable: this.idempotencyTable,
       conversationsTable: this.conversationsTable,
       deadLetterTable: this.deadLetterTable,
+      ...(this.directory
+        ? { directoryTable: this.directory.table, directoryRefresherName: this.directory.refresher.functionName }
+        : {}),
     });
+    // The processor reads the directory (its catalogue grant) and sends the ids it misses to the refresher.
+    if (this.directory && this.functions.processor) this.directory.grantLookups(this.functions.processor);
     this.stateMachine = this.createStateMachine(config, definition, specs);
 
     // --- Delivery: buffered (queue + pipe) or direct -----------------------------------------

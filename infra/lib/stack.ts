@@ -48,5 +48,13 @@ export class GenesysEventPipelineStack extends Stack {
     output('ConversationsTableName', pipeline.conversationsTable.tableName, 'The conversation projection');
     output('IdempotencyTableName', pipeline.idempotencyTable.tableName, 'Powertools idempotency records');
     output('DashboardName', pipeline.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard');
+    if (pipeline.directory) {
+      output('DirectoryTableName', pipeline.directory.table.tableName, 'The Genesys directory (id → name)');
+      output(
+        'DirectoryRefresherName',
+        pipeline.directory.refresher.functionName,
+        'The directory refresher (invoke it to refresh now)',
+      );
+    }
   }
 }

@@ -14,6 +14,7 @@ import { register as registerTestEventPattern } from './commands/test-event-patt
 import { register as registerRun } from './commands/run.js';
 import { register as registerDlq } from './commands/dlq.js';
 import { register as registerReplay } from './commands/replay.js';
+import { register as registerDirectory } from './commands/directory.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -33,5 +34,6 @@ export function buildProgram(): Command {
   registerRun(program);
   registerDlq(program);
   registerReplay(program);
+  registerDirectory(program);
   return program;
 }

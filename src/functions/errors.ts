@@ -1,6 +1,8 @@
 /**
- * Typed errors of the Lambda entry points: a deployment that configured a function wrongly.
+ * Typed errors of the Lambda entry points: a deployment that configured a function wrongly, a
+ * directory refresh that failed.
  */
+import type { RefreshReport } from '../directory/directory.js';
 
 /** Base class: anything the Lambda entry points throw on purpose. */
 export class FunctionsError extends Error {
@@ -15,5 +17,18 @@ export class FunctionConfigError extends FunctionsError {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** A refresh in which at least one kind failed (each kept its last known entries). */
+export class DirectoryRefreshError extends FunctionsError {
+  override readonly name = 'DirectoryRefreshError';
+  constructor(readonly report: RefreshReport) {
+    super(
+      `Directory refresh failed for ${report.kinds
+        .filter((k) => !k.ok)
+        .map((k) => `${k.kind} (${k.error ?? 'unknown error'})`)
+        .join('; ')}. Those kinds keep their last known names.`,
+    );
   }
 }

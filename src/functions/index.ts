@@ -29,12 +29,27 @@ export const FUNCTION_ENV = {
   SOURCE_MAX_RECEIVE_COUNT: 'SOURCE_MAX_RECEIVE_COUNT',
   /** Optional: an HTTPS URL the webhook sink POSTs every new event to (see docs/processing.md). */
   SINK_WEBHOOK_URL: 'SINK_WEBHOOK_URL',
+  /**
+   * Optional: the Genesys directory table (partition key `kind` (S), sort key `id` (S)); sinks
+   * get names through `context.directory` (docs/directory.md). Unset: no names.
+   */
+  DIRECTORY_TABLE_NAME: 'DIRECTORY_TABLE_NAME',
+  /** Optional: the directory refresher function, invoked asynchronously with the ids a lookup missed. */
+  DIRECTORY_REFRESHER_FUNCTION_NAME: 'DIRECTORY_REFRESHER_FUNCTION_NAME',
   /** Powertools: service name in logs and metrics (default `genesys-event-pipeline`). */
   POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   /** Powertools: CloudWatch metrics namespace (default `GenesysEventPipeline`). */
   POWERTOOLS_METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
   /** Powertools: log level (default `INFO`). */
   POWERTOOLS_LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
+} as const;
+
+/** The refresher's own environment variables (it is not a workflow function: not in `LAMBDA_FUNCTIONS`). */
+export const REFRESHER_ENV = {
+  /** The ARN of the secret `{"clientId", "clientSecret"}` (an ARN, never the secret itself). */
+  GENESYS_SECRET_ARN: 'GENESYS_SECRET_ARN',
+  /** The Genesys Cloud region of the org, e.g. `eu-west-1` or `mypurecloud.ie`. */
+  GENESYSCLOUD_REGION: 'GENESYSCLOUD_REGION',
 } as const;
 
 /** Name of one of the {@link FUNCTION_ENV} variables. */
@@ -45,6 +60,8 @@ export interface TablePermission {
   /** The environment variable holding the table name, e.g. `IDEMPOTENCY_TABLE_NAME`. */
   tableEnv: FunctionEnvName;
   actions: readonly string[];
+  /** The table exists only in some deployments (the directory): no grant where it does not. */
+  optional?: boolean;
 }
 
 /** One Lambda function of the pipeline. */
@@ -101,6 +118,8 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
       FUNCTION_ENV.DEAD_LETTER_TABLE_NAME,
       FUNCTION_ENV.DEAD_LETTER_EXPIRES_AFTER_SECONDS,
       FUNCTION_ENV.SINK_WEBHOOK_URL,
+      FUNCTION_ENV.DIRECTORY_TABLE_NAME,
+      FUNCTION_ENV.DIRECTORY_REFRESHER_FUNCTION_NAME,
       ...POWERTOOLS,
     ],
     tablePermissions: [
@@ -113,6 +132,12 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       },
       DEAD_LETTER_WRITE,
+      // Read-only: names for the sinks. The refresher function alone writes the directory.
+      {
+        tableEnv: FUNCTION_ENV.DIRECTORY_TABLE_NAME,
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+        optional: true,
+      },
     ],
     modes: ['buffered', 'direct'],
     description:

@@ -1,7 +1,8 @@
 /**
  * Lambda entry point of the processor. Reads IDEMPOTENCY_TABLE_NAME,
  * IDEMPOTENCY_EXPIRES_AFTER_SECONDS, CONVERSATIONS_TABLE_NAME, DEAD_LETTER_TABLE_NAME,
- * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, SINK_WEBHOOK_URL.
+ * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, SINK_WEBHOOK_URL, DIRECTORY_TABLE_NAME and
+ * DIRECTORY_REFRESHER_FUNCTION_NAME (names for the sinks' `context.directory`).
  *
  * Transient failures leave as `TransientProcessingError` (the state machine retries them);
  * permanent ones are dead-lettered and reported as `dead-lettered`.
@@ -15,6 +16,7 @@ import { ConversationProjectionSink } from '../processing/sink.js';
 import type { Sink } from '../processing/sink.js';
 import { WebhookSink } from '../processing/sinks/webhook.js';
 import { DynamoDbConversationStore } from '../processing/stores/dynamodb-conversation-store.js';
+import { directoryFromEnv } from './directory.js';
 import { deadLetterStore, dynamoDbClient, observability, positiveIntEnv, requireEnv } from './environment.js';
 import type { Env } from './environment.js';
 import { FUNCTION_ENV } from './index.js';
@@ -33,12 +35,14 @@ function processorFromEnv(env: Env): Processor {
   const webhook = env[FUNCTION_ENV.SINK_WEBHOOK_URL]?.trim();
   if (webhook) sinks.push(new WebhookSink({ url: webhook }));
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);
+  const directory = directoryFromEnv(env, client);
   return createProcessor({
     persistenceStore: new DynamoDBPersistenceLayer({
       tableName: requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME),
       awsSdkV3Client: client,
     }),
     sinks,
+    ...(directory ? { directory } : {}),
     deadLetters: deadLetterStore(env, client),
     ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}),
     logger: log,

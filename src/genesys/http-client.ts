@@ -26,7 +26,8 @@ export interface GenesysRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path below the API base URL, starting with `/api/v2/`. */
   path: string;
-  query?: Record<string, string | number | boolean | undefined>;
+  /** Query parameters; an array is sent as the parameter repeated (`id=a&id=b`, the SDK's "multi" format). */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   /** JSON body. */
   body?: unknown;
   /** The permission the call requires, named in a 403 error (e.g. `integrations:integration:add`). */
@@ -135,7 +136,8 @@ export class GenesysHttpClient {
   #url(request: GenesysRequest): string {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined) params.set(key, String(value));
+      if (Array.isArray(value)) for (const item of value) params.append(key, item);
+      else if (value !== undefined) params.set(key, String(value));
     }
     const query = params.toString();
     return `${this.#base}${request.path}${query ? `?${query}` : ''}`;

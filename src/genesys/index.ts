@@ -26,6 +26,7 @@ export { getIntegrationStatus } from './status.js';
 export type { IntegrationStatus } from './status.js';
 export { checkPartnerSourceInAws } from './aws-partner-source.js';
 export type { AwsPartnerSourceCheck, AwsPartnerSourceCheckOptions } from './aws-partner-source.js';
+export { DIRECTORY_PERMISSIONS, GenesysDirectorySource } from './directory-api.js';
 export {
   GenesysError,
   GenesysConfigError,

@@ -34,7 +34,7 @@ export type { ConversationFact } from './facts.js';
 export { projectConversation } from './projection.js';
 export type { ConversationProjection } from './projection.js';
 export { ConversationProjectionSink } from './sink.js';
-export type { Sink, SinkContext } from './sink.js';
+export type { DeliveryContext, Sink, SinkContext } from './sink.js';
 export { WebhookSink } from './sinks/webhook.js';
 export type { WebhookSinkOptions, WebhookPayload } from './sinks/webhook.js';
 export { NdjsonFileSink } from './sinks/ndjson-file.js';

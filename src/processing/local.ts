@@ -16,6 +16,7 @@ import type { Sink } from './sink.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
 import { ParsedEventHandoff } from './parsed-events.js';
 import { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';
+import type { DirectoryLookup } from '../directory/ports.js';
 import { SqliteConversationStore } from './stores/sqlite-conversation-store.js';
 import { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
 import { SqliteIdempotencyPersistenceLayer } from './stores/sqlite-idempotency.js';
@@ -28,6 +29,8 @@ export interface LocalProcessingOptions {
   db: SqliteDatabase;
   /** Your sinks, run after the conversation projection. */
   sinks?: readonly Sink[];
+  /** Names for the sinks (`context.directory`). */
+  directory?: DirectoryLookup;
   /** Conversations whose facts the projection store keeps in memory (default `DEFAULT_CACHED_CONVERSATIONS`, 5,000). */
   cacheConversations?: number;
   /**
@@ -92,6 +95,7 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
     sinks: [new ConversationProjectionSink(conversations), ...(options.sinks ?? [])],
     deadLetters,
     parsedEvents,
+    ...(options.directory ? { directory: options.directory } : {}),
     ...(options.expiresAfterSeconds !== undefined ? { expiresAfterSeconds: options.expiresAfterSeconds } : {}),
     ...(logger ? { logger } : {}),
   });

@@ -27,7 +27,9 @@ import { classifyError, describeError, TransientProcessingError } from './errors
 import { noopLogger } from './logger.js';
 import type { ProcessingLogger } from './logger.js';
 import type { ParsedEventHandoff } from './parsed-events.js';
-import type { Sink, SinkContext } from './sink.js';
+import { EMPTY_DIRECTORY } from '../directory/ports.js';
+import type { DirectoryLookup } from '../directory/ports.js';
+import type { DeliveryContext, Sink } from './sink.js';
 import { deadLetterEntry } from './stores/dead-letter.js';
 import type { DeadLetterStore } from './stores/dead-letter.js';
 
@@ -72,6 +74,8 @@ export interface ProcessorOptions {
   persistenceStore: BasePersistenceLayer;
   /** The business logic, in order (put the {@link ConversationProjectionSink} first). */
   sinks: readonly Sink[];
+  /** Names for the sinks' context (`context.directory`); default: a directory with no entries. */
+  directory?: DirectoryLookup;
   deadLetters: DeadLetterStore;
   /** Idempotency record lifetime (default 7 days; must exceed the 4-day Genesys re-send window). */
   expiresAfterSeconds?: number;
@@ -96,7 +100,7 @@ export interface ProcessorOptions {
 interface IdempotentPayload {
   key: string;
   nonce: string;
-  context: SinkContext;
+  context: DeliveryContext;
   eventTime?: number;
 }
 
@@ -140,8 +144,11 @@ export function createProcessor(options: ProcessorOptions): Processor {
   const noncePrefix = randomBytes(12).toString('base64url');
   let calls = 0;
 
+  const directory = options.directory ?? EMPTY_DIRECTORY;
   const runSinks = async (event: GenesysEvent, data: IdempotentPayload): Promise<StoredResult> => {
-    for (const sink of options.sinks) await sink.handle(event, data.context);
+    // The directory joins the context here, outside the payload Powertools sees.
+    const context = { ...data.context, directory };
+    for (const sink of options.sinks) await sink.handle(event, context);
     return { nonce: data.nonce };
   };
   const idempotentRun = makeIdempotent(runSinks, {
@@ -214,7 +221,7 @@ export function createProcessor(options: ProcessorOptions): Processor {
       const key = event.key;
       const nonce = noncePrefix + (calls++).toString(36);
       config.registerLambdaContext((lambdaContext ?? localContext) as never);
-      const context: SinkContext = { messageId: request.messageId, receiveCount: request.receiveCount ?? 1 };
+      const context: DeliveryContext = { messageId: request.messageId, receiveCount: request.receiveCount ?? 1 };
       const payload: IdempotentPayload =
         event.kind === 'conversation' ? { key, nonce, context, eventTime: event.eventTime } : { key, nonce, context };
       try {

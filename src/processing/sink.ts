@@ -8,12 +8,23 @@
  * a later sink of the same event fails transiently, the event is retried and earlier sinks see
  * it again — make `handle` idempotent, e.g. by keying writes on `event.key`.
  */
+import type { DirectoryLookup } from '../directory/ports.js';
 import type { GenesysEvent } from '../events/index.js';
 import { factOf } from './facts.js';
 import type { ConversationStore } from './stores/conversation-store.js';
 
 /** What a sink knows about the delivery besides the event. */
-export interface SinkContext {
+export interface SinkContext extends DeliveryContext {
+  /**
+   * Names of the ids the event carries (queues, users, wrap-up codes, divisions, flows, presence
+   * definitions): `await context.directory.lookup('queue', queueId)` → `{ name, attributes, … }`
+   * or `undefined`. A directory with no entries where none is configured (docs/directory.md).
+   */
+  directory: DirectoryLookup;
+}
+
+/** The delivery of an event: which message, which attempt. */
+export interface DeliveryContext {
   /** SQS message id (buffered) or EventBridge event id (direct). */
   messageId: string;
   /** How many times the queue has delivered the message (1 = first time). */

@@ -8,6 +8,7 @@
  * | `GET /api/stats` | {@link PipelineStats} JSON |
  * | `GET /api/conversations/:id` | one conversation projection (404 when unknown) |
  * | `GET /api/conversations?state=active&limit=N` | `{ conversations, count, state, limit }` |
+ * | `GET /api/directory[/:kind[/:id]]` | the Genesys directory's status, entries, one entry (see `directory-routes.ts`) |
  * | `GET /metrics` | Prometheus text exposition |
  *
  * GET and HEAD only (405 with `Allow` otherwise); unknown `/api/*` paths get a 404 JSON body.
@@ -25,6 +26,8 @@ import type {
 } from '../processing/stores/conversation-queries.js';
 import type { PipelineStats, PipelineTelemetry } from '../telemetry/index.js';
 import { DASHBOARD_SESSION_COOKIE, DashboardAccess } from './auth.js';
+import { directoryAnswer } from './directory-routes.js';
+import type { DirectoryReader } from './directory-routes.js';
 
 /** Largest `limit` of `GET /api/conversations`. */
 const MAX_CONVERSATION_LIMIT = 1000;
@@ -40,6 +43,8 @@ export interface HttpRoutesOptions {
   telemetry: TelemetryReader;
   /** Source of `/api/conversations…`; without it those routes answer 404. */
   conversations?: ConversationQueries;
+  /** Source of `/api/directory…` (the Genesys directory); without it those routes answer 404. */
+  directory?: DirectoryReader;
   /** When set, every route requires this bearer token (or the dashboard cookie it grants). */
   token?: string;
   /**
@@ -129,10 +134,13 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
         sendJson(req, res, 200, stats);
       } else if (path === '/api/conversations' || path.startsWith('/api/conversations/')) {
         await conversationRoute(req, res, url, options.conversations);
+      } else if (path === '/api/directory' || path.startsWith('/api/directory/')) {
+        const answer = directoryAnswer(path, options.directory);
+        sendJson(req, res, answer.status, answer.body);
       } else {
         sendJson(req, res, 404, {
           error: 'not_found',
-          message: `No API route ${path}. Routes: /api/stats, /api/conversations, /api/conversations/:id.`,
+          message: `No API route ${path}. Routes: /api/stats, /api/conversations, /api/conversations/:id, /api/directory.`,
         });
       }
     } catch (error) {

@@ -18,6 +18,7 @@
 import { join } from 'node:path';
 import { durableQueueTarget, LocalEventBridge } from '../eventbridge/index.js';
 import type { LocalEventBridgeOptions } from '../eventbridge/index.js';
+import type { DirectoryLookup } from '../directory/ports.js';
 import type { Sink } from '../processing/index.js';
 import { QueueStore } from '../queue/index.js';
 import { openSqliteDatabase } from '../sqlite/index.js';
@@ -86,6 +87,8 @@ export interface PipelineHooks {
   accepted?: (events: number) => void;
   /** Your sinks, run after the conversation projection. */
   sinks?: readonly Sink[];
+  /** Names for your sinks (`context.directory`); used where they run (the main thread). */
+  directory?: DirectoryLookup;
   /**
    * Replaces handlers before the executor gets them (e.g. a processor that fails for chosen
    * events, to test retries and dead-lettering). Receives the handlers by placeholder.
@@ -205,6 +208,7 @@ export class LocalPipeline {
         hooks.outcomes ?? NO_OUTCOMES,
         {
           ...(hooks.sinks ? { sinks: hooks.sinks } : {}),
+          ...(hooks.sinks && hooks.directory ? { directory: hooks.directory } : {}),
           ...(hooks.functionOverrides ? { functionOverrides: hooks.functionOverrides } : {}),
         },
         {

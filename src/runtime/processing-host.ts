@@ -18,6 +18,7 @@ import type { Statement } from 'better-sqlite3';
 import { errorMessage } from '../shared/index.js';
 import { createLocalHandlers } from '../processing/local.js';
 import type { LocalHandlers } from '../processing/local.js';
+import type { DirectoryLookup } from '../directory/ports.js';
 import type { Sink } from '../processing/sink.js';
 import { resolveIdempotencyRecordIds } from '../processing/stores/sqlite-idempotency.js';
 import {
@@ -96,6 +97,8 @@ export type ExecutionReply =
 export interface ProcessingHooks {
   /** Your sinks, run after the conversation projection. */
   sinks?: readonly Sink[];
+  /** Names for your sinks (`context.directory`). */
+  directory?: DirectoryLookup;
   /** Replaces handlers before the executor gets them (tests: faults, pauses). */
   functionOverrides?: (functions: Record<string, LocalLambdaHandler>) => Record<string, LocalLambdaHandler>;
 }
@@ -140,6 +143,7 @@ export class ProcessingHost {
         idempotencyInProgressInMemory: true,
         cacheConversations: settings.cacheConversations,
         ...(hooks.sinks ? { sinks: hooks.sinks } : {}),
+        ...(hooks.directory ? { directory: hooks.directory } : {}),
         ...(settings.mode === 'buffered' ? { maxReceiveCount: settings.maxReceiveCount } : {}),
       });
       // The process that left records in progress is gone (the caller holds the data dir's lock):

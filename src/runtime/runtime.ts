@@ -22,6 +22,10 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Directory } from '../directory/directory.js';
+import type { DirectoryOptions } from '../directory/directory.js';
+import type { DirectorySource } from '../directory/ports.js';
+import { DIRECTORY_DATABASE_FILE, SqliteDirectoryStore } from '../directory/stores/sqlite.js';
 import { createEventBridgeHandler } from '../eventbridge/index.js';
 import { AwsJsonError, writeAwsJsonError } from '../eventbridge/aws-json.js';
 import { SqliteConversationQueries } from '../processing/stores/sqlite-conversation-queries.js';
@@ -30,6 +34,7 @@ import { PipelineTelemetry } from '../telemetry/index.js';
 import type { PipelineStats } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';
 import { BearerToken } from './auth.js';
+import { withConversationNames, withQueueNames } from './directory-names.js';
 import { createHttpRoutes } from './http-routes.js';
 import { DataDirLock } from './lock.js';
 import { RuntimeOptionsError } from './errors.js';
@@ -53,6 +58,14 @@ export interface RuntimeExtras extends Pick<PipelineHooks, 'sinks' | 'functionOv
   status?: StatusOutput;
   /** Log lines (start, recovery, warnings, shutdown). Default: none. */
   log?: (line: string) => void;
+  /**
+   * Where the directory's names come from: `GenesysDirectorySource` (the Platform API) or
+   * `CatalogueDirectorySource` (the simulator's organisation). Without one, the runtime shows the
+   * names its `directory.sqlite` already holds (from an earlier run or `directory sync`).
+   */
+  directorySource?: DirectorySource;
+  /** Tuning of the directory: refresh interval, bounds of on-miss lookups. */
+  directory?: Pick<DirectoryOptions, 'refreshIntervalMs' | 'retryAfterFailureMs' | 'misses'>;
 }
 
 /** A running runtime. */
@@ -64,6 +77,8 @@ export interface Runtime {
   readonly pipeline: LocalPipeline;
   readonly telemetry: PipelineTelemetry;
   readonly admin: PipelineAdmin;
+  /** The Genesys directory (names beside ids on the dashboard, `/api/*` and in sinks' context). */
+  readonly directory: Directory;
   /** What start-up recovered from a previous process. */
   readonly recovered: { releasedMessages: number; releasedIdempotencyRecords: number; tookOverLockOf?: number };
   /** Drains and stops; resolves when everything is committed and closed. */
@@ -93,19 +108,30 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
   const lock = DataDirLock.acquire(resolved.dataDir, { mode: resolved.mode });
   let pipeline: LocalPipeline | undefined;
   let server: Server | undefined;
+  let directoryStore: SqliteDirectoryStore | undefined;
+  let directory: Directory | undefined;
   try {
     writeConfig(resolved);
+    // The directory first: its names are there from the first dashboard poll (from the store).
+    directoryStore = SqliteDirectoryStore.open(join(resolved.dataDir, DIRECTORY_DATABASE_FILE));
+    directory = await Directory.open({
+      store: directoryStore,
+      ...(extras.directorySource ? { source: extras.directorySource } : {}),
+      ...extras.directory,
+      log,
+    });
+    const names = directory;
     // The projection's queries exist once the pipeline has created its tables (below).
     const projection: { queries?: SqliteConversationQueries } = {};
     const telemetry = new PipelineTelemetry({
       concurrencyLimit: resolved.concurrency,
-      contactCentre: { contactCentreFigures: () => projection.queries!.contactCentreFigures() },
+      contactCentre: withQueueNames({ contactCentreFigures: () => projection.queries!.contactCentreFigures() }, names),
     });
     const fatal: { stop?: () => Promise<void> } = {};
     pipeline = await LocalPipeline.open(resolved, {
       outcomes: extras.outcomes ? teeOutcomes(telemetry, extras.outcomes) : telemetry,
       accepted: (n) => telemetry.accepted(n),
-      ...(extras.sinks ? { sinks: extras.sinks } : {}),
+      ...(extras.sinks ? { sinks: extras.sinks, directory: names } : {}),
       ...(extras.functionOverrides ? { functionOverrides: extras.functionOverrides } : {}),
       ...(extras.processingThread ? { processingThread: extras.processingThread } : {}),
       onProcessingFailure: (error) => {
@@ -147,7 +173,8 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     let putEventsInFlight = 0;
     const routes = createHttpRoutes({
       telemetry,
-      conversations: queries,
+      conversations: withConversationNames(queries, names),
+      directory: names,
       ...(resolved.token !== undefined ? { token: resolved.token } : {}),
       onError: (error, request) => log(`${request.method} ${request.path} failed: ${errorMessage(error)}`),
     });
@@ -251,6 +278,9 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
           )
         : undefined;
     pipe?.start();
+    names.start();
+    if (extras.directorySource)
+      log(`Directory: names from ${extras.directorySource.name}, refreshed in the background.`);
 
     // Gauges sampled on timers: the backlog (a count costs about 5 ms per million rows: sampled
     // less often when it is large) and the dead-letter total for the status line.
@@ -299,6 +329,8 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         const deadline = Date.now() + 10_000;
         while (putEventsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
         await pipe?.stop();
+        await names.stop();
+        directoryStore?.close();
         await p.close();
         await new Promise<void>((resolve) => {
           srv.close(() => resolve());
@@ -313,9 +345,22 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       })());
 
     fatal.stop = stop;
-    return { url, port, options: resolved, pipeline: p, telemetry, admin, recovered, stop, stopped };
+    return {
+      url,
+      port,
+      options: resolved,
+      pipeline: p,
+      telemetry,
+      admin,
+      directory: names,
+      recovered,
+      stop,
+      stopped,
+    };
   } catch (error) {
     server?.close();
+    await directory?.stop();
+    directoryStore?.close();
     await pipeline?.close();
     lock.release();
     throw error;

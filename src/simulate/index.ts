@@ -11,6 +11,7 @@ export { MALFORMED_KINDS } from './faults.js';
 export type { MalformedKind } from './faults.js';
 export { simulationCatalogue } from './catalogue.js';
 export type { Catalogue } from './catalogue.js';
+export { CatalogueDirectorySource } from './directory-source.js';
 export { SIMULATED_MEDIA } from './profiles.js';
 export type { SimulatedMedia } from './profiles.js';
 export { writeNdjson } from './ndjson.js';

@@ -132,7 +132,8 @@ beforeAll(async () => {
   telemetry = new PipelineTelemetry({ concurrencyLimit: CONCURRENCY, contactCentre });
   simulator = new FlowSimulator(telemetry, contactCentre);
   simulator.start();
-  server = await startServer({ telemetry, token: TOKEN });
+  // No conversation is projected here: the recent-conversations panel stays empty.
+  server = await startServer({ telemetry, token: TOKEN, conversations: { get: () => undefined, list: () => [] } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

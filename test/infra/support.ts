@@ -34,8 +34,11 @@ export interface Synthesized {
  * Builds a stack with one pipeline, registers cdk-nag's AwsSolutions pack as the app does, and
  * synthesizes it (which throws if the pack reports any unacknowledged finding).
  */
-export function synthesize(props: GenesysEventPipelineProps): Synthesized {
-  const app = new App({ outdir: tempDir('gep-cdk-'), context: cdkJsonContext() });
+export function synthesize(props: GenesysEventPipelineProps, options: { bundle?: boolean } = {}): Synthesized {
+  // `aws:cdk:bundling-stacks: []` skips esbuild (a placeholder asset): for tests of the template
+  // only, when another test bundles the same functions.
+  const context = { ...cdkJsonContext(), ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) };
+  const app = new App({ outdir: tempDir('gep-cdk-'), context });
   const stack = new Stack(app, 'TestStack');
   const pipeline = new GenesysEventPipeline(stack, 'Pipeline', props);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -2,7 +2,8 @@
  * The dashboard against the real runtime: `genesys-pipeline run --simulate` in a child process
  * (its built-in simulator sends Genesys events through PutEvents), headless Debian Chromium
  * through playwright-core. The page loads cleanly, the charts render, and the processed count
- * and the contact-centre figures move while events flow. Screenshot:
+ * and the contact-centre figures move while events flow; queues and agents show by name (the
+ * simulator's organisation fills the directory). Screenshot:
  * `test-artifacts/runtime-dashboard.png`.
  */
 import { mkdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulationCatalogue } from '../../src/simulate/index.js';
 import { projectRoot } from '../support/paths.js';
 import { tempDir } from '../support/tmp.js';
 import { startRuntimeProcess } from './support.js';
@@ -94,6 +96,50 @@ describe('dashboard of the running pipeline', () => {
     mkdirSync(join(projectRoot, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(projectRoot, 'test-artifacts', 'runtime-dashboard.png'), fullPage: true });
     expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('shows queue and agent names, not ids', async () => {
+    const catalogue = simulationCatalogue();
+    const queueNames = new Set(catalogue.queues.map((q) => q.name));
+    const agentNames = new Set(catalogue.agents.map((a) => a.name));
+    const wrapupNames = new Set(catalogue.wrapupCodes.map((w) => w.name));
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1100 } });
+    const page = await context.newPage();
+    await page.goto(`${runtime.url}/`);
+    // Conversations wait in queues, and agents have answered some of them.
+    await page.waitForFunction(() => document.querySelectorAll('#queue-rows .queue-name').length > 0, undefined, {
+      timeout: 20_000,
+    });
+    await page.waitForFunction(
+      () => document.querySelectorAll('#recent-rows .agent-cell[title]').length > 0,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-/;
+    const queues = await page.$$eval('#queue-rows .queue-name', (cells) =>
+      cells.map((c) => ({ text: c.textContent ?? '', id: (c as unknown as { title: string }).title })),
+    );
+    expect(queues.length).toBeGreaterThan(0);
+    for (const q of queues) {
+      expect(queueNames.has(q.text)).toBe(true);
+      expect(catalogue.queueById.get(q.id)?.name).toBe(q.text);
+    }
+    const agents = await page.$$eval('#recent-rows .agent-cell[title]', (cells) =>
+      cells.map((c) => ({ text: c.textContent ?? '', ids: (c as unknown as { title: string }).title })),
+    );
+    for (const a of agents) {
+      expect(a.text).not.toMatch(uuid);
+      for (const name of a.text.split(', ')) expect(agentNames.has(name)).toBe(true);
+      expect(catalogue.agentById.get(a.ids.split(', ')[0]!)?.name).toBe(a.text.split(', ')[0]);
+    }
+    const wrapups = await page.$$eval('#recent-rows .wrapup-cell[title]', (cells) =>
+      cells.map((c) => c.textContent ?? ''),
+    );
+    for (const w of wrapups)
+      for (const name of w.split(', ')) expect(wrapupNames.has(name) || name === 'ININ-WRAP-UP-TIMEOUT').toBe(true);
+    mkdirSync(join(projectRoot, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(projectRoot, 'test-artifacts', 'runtime-dashboard-names.png'), fullPage: true });
     await context.close();
   }, 60_000);
 });

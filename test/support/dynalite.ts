@@ -44,6 +44,7 @@ export const PIPELINE_TABLES = {
   idempotency: (name = 'idempotency'): TableSpec => ({ name, hashKey: 'id' }),
   conversations: (name = 'conversations'): TableSpec => ({ name, hashKey: 'conversationId', rangeKey: 'sk' }),
   deadLetters: (name = 'dead-letters'): TableSpec => ({ name, hashKey: 'id' }),
+  directory: (name = 'directory'): TableSpec => ({ name, hashKey: 'kind', rangeKey: 'id' }),
 };
 
 /**

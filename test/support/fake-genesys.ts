@@ -16,6 +16,12 @@
  * - `PATCH /api/v2/integrations/{id}`: `{ intendedState }` (ENABLED/DISABLED).
  * - `GET /api/v2/organizations/me`, `GET /api/v2/notifications/availabletopics` (`transports`
  *   only with `expand=transports`).
+ * - The directory's listings (SDK `RoutingApi`, `UsersApi`, `AuthorizationApi`, `ArchitectApi`,
+ *   `PresenceApi`): `GET /api/v2/routing/queues`, `/api/v2/users` (`state`, default active),
+ *   `/api/v2/routing/wrapupcodes`, `/api/v2/authorization/divisions`, `/api/v2/flows`, paginated
+ *   like the integrations and filtered by repeated `id` parameters; `GET /api/v2/flows/lookup?id=…`;
+ *   `GET /api/v2/presence/definitions` (not paged; `deactivated=true|false`). Each checks its
+ *   permission: a permission in `missingPermissions` answers 403 `missing.permissions`.
  * Every answer carries an `ININ-Correlation-Id` header; error bodies are Genesys `ErrorBody`s
  * whose `contextId` is that id.
  *
@@ -26,7 +32,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { listenOnLoopback } from './http-server.js';
+import { listenOnLoopback, readBody } from './http-server.js';
 import type { LoopbackServer } from './http-server.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GENERIC_CONVERSATION_TOPICS } from '../../src/events/topics.js';
@@ -55,11 +61,41 @@ export interface FakeIntegration {
   };
 }
 
+/** A directory object the fake serves (fields as the SDK models name them). */
+export interface FakeDirectoryObject {
+  id: string;
+  name: string;
+  divisionId?: string;
+  /** Users: `email`, `state` (`active`, `inactive`, `deleted`). */
+  email?: string;
+  state?: 'active' | 'inactive' | 'deleted';
+  /** Flows: `type`, e.g. `INBOUNDCALL`. */
+  type?: string;
+  /** Divisions. */
+  homeDivision?: boolean;
+  /** Presence definitions. */
+  systemPresence?: string;
+  languageLabels?: Record<string, string>;
+  deactivated?: boolean;
+}
+
+/** The fake org's directory, by resource. */
+export interface FakeDirectory {
+  queues: Map<string, FakeDirectoryObject>;
+  users: Map<string, FakeDirectoryObject>;
+  wrapupCodes: Map<string, FakeDirectoryObject>;
+  divisions: Map<string, FakeDirectoryObject>;
+  flows: Map<string, FakeDirectoryObject>;
+  presenceDefinitions: Map<string, FakeDirectoryObject>;
+}
+
 /** One request as received. */
 export interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** Every value of each query parameter (a repeated `id=…&id=…` in full). */
+  queryAll: Record<string, string[]>;
   body?: unknown;
   /** The answer's status, or 0 when the connection was reset. */
   status: number;
@@ -126,6 +162,19 @@ export class FakeGenesys {
   readonly integrations = new Map<string, FakeIntegration>();
   readonly requests: RecordedRequest[] = [];
   readonly issuedTokens: string[] = [];
+  /** The org's queues, users, wrap-up codes, divisions, flows and presence definitions. */
+  readonly directory: FakeDirectory = {
+    queues: new Map(),
+    users: new Map(),
+    wrapupCodes: new Map(),
+    divisions: new Map(),
+    flows: new Map(),
+    presenceDefinitions: new Map(),
+  };
+  /** Permissions the OAuth client lacks: calls that need one answer 403. */
+  readonly missingPermissions = new Set<string>();
+  /** Largest `pageSize` accepted by the listings. */
+  maxPageSize = 500;
   readonly #tokens = new Map<string, number>();
   readonly #faults: Array<{ match: FaultMatch; fault: Fault; remaining: number }> = [];
   readonly #server = createServer((req, res) => void this.#handle(req, res));
@@ -148,6 +197,11 @@ export class FakeGenesys {
   /** Write requests (POST/PUT/PATCH/DELETE under /api/v2) received, whatever their outcome. */
   get writes(): RecordedRequest[] {
     return this.requests.filter((r) => r.method !== 'GET' && r.path.startsWith('/api/v2/'));
+  }
+
+  /** API calls (not logins) whose path starts with `prefix`. */
+  apiCalls(prefix = '/api/v2/'): RecordedRequest[] {
+    return this.requests.filter((r) => r.path.startsWith(prefix));
   }
 
   /** Requests to the token endpoint. */
@@ -216,6 +270,7 @@ export class FakeGenesys {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
+      queryAll: Object.fromEntries([...new Set(url.searchParams.keys())].map((k) => [k, url.searchParams.getAll(k)])),
       status: 0,
       auth: /^basic /i.test(authHeader) ? 'basic' : /^bearer /i.test(authHeader) ? 'bearer' : 'none',
     };
@@ -342,6 +397,10 @@ export class FakeGenesys {
         })),
       });
     }
+    if (method === 'GET') {
+      const directory = this.#directoryRoute(path, url);
+      if (directory) return directory;
+    }
     if (path === '/api/v2/integrations') {
       if (method === 'GET') return this.#list(url);
       if (method === 'POST') return this.#create(body);
@@ -381,27 +440,138 @@ export class FakeGenesys {
   }
 
   #list(url: URL): Answer {
-    const pageSize = url.searchParams.has('pageSize') ? Number(url.searchParams.get('pageSize')) : 25;
+    return this.#page('/api/v2/integrations', url, [...this.integrations.values()], (i) => this.#view(i));
+  }
+
+  /** One page of `all` as Genesys pages a listing (`pageSize`, `pageNumber` → `entities`, `pageCount`, URIs). */
+  #page<T>(path: string, url: URL, all: T[], view: (item: T) => unknown, defaultPageSize = 25): Answer {
+    const pageSize = url.searchParams.has('pageSize') ? Number(url.searchParams.get('pageSize')) : defaultPageSize;
     const pageNumber = url.searchParams.has('pageNumber') ? Number(url.searchParams.get('pageNumber')) : 1;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
-      return fail(400, 'bad.request', 'pageSize must be between 1 and 500.');
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > this.maxPageSize)
+      return fail(400, 'bad.request', `pageSize must be between 1 and ${this.maxPageSize}.`);
     if (!Number.isInteger(pageNumber) || pageNumber < 1)
       return fail(400, 'bad.request', 'pageNumber must be 1 or more.');
-    const all = [...this.integrations.values()];
     const pageCount = Math.ceil(all.length / pageSize);
+    const extra = [...url.searchParams].filter(([k]) => k !== 'pageSize' && k !== 'pageNumber');
+    const uri = (n: number) =>
+      `${path}?${new URLSearchParams([...extra, ['pageSize', String(pageSize)], ['pageNumber', String(n)]]).toString()}`;
     return ok({
-      entities: all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((i) => this.#view(i)),
+      entities: all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(view),
       pageSize,
       pageNumber,
       total: all.length,
       pageCount,
-      firstUri: `/api/v2/integrations?pageSize=${pageSize}&pageNumber=1`,
-      selfUri: `/api/v2/integrations?pageSize=${pageSize}&pageNumber=${pageNumber}`,
-      ...(pageNumber < pageCount
-        ? { nextUri: `/api/v2/integrations?pageSize=${pageSize}&pageNumber=${pageNumber + 1}` }
-        : {}),
-      lastUri: `/api/v2/integrations?pageSize=${pageSize}&pageNumber=${Math.max(1, pageCount)}`,
+      firstUri: uri(1),
+      selfUri: uri(pageNumber),
+      ...(pageNumber < pageCount ? { nextUri: uri(pageNumber + 1) } : {}),
+      lastUri: uri(Math.max(1, pageCount)),
     });
+  }
+
+  /** The directory's listings; `undefined` for other paths. */
+  #directoryRoute(path: string, url: URL): Answer | undefined {
+    const d = this.directory;
+    const routes: Record<
+      string,
+      { items: Map<string, FakeDirectoryObject>; permission?: string; filter?: (o: FakeDirectoryObject) => boolean }
+    > = {
+      '/api/v2/routing/queues': { items: d.queues, permission: 'routing:queue:view' },
+      '/api/v2/users': { items: d.users, filter: this.#userState(url) },
+      '/api/v2/routing/wrapupcodes': { items: d.wrapupCodes, permission: 'routing:wrapupCode:view' },
+      '/api/v2/authorization/divisions': { items: d.divisions },
+      '/api/v2/flows': { items: d.flows, permission: 'architect:flow:view' },
+      '/api/v2/flows/lookup': { items: d.flows, permission: 'architect:flow:view' },
+    };
+    if (path === '/api/v2/presence/definitions') {
+      const denied = this.#deny('presence:presenceDefinition:view');
+      if (denied) return denied;
+      const deactivated = (url.searchParams.get('deactivated') ?? 'false').toLowerCase() === 'true';
+      const entities = [...d.presenceDefinitions.values()]
+        .filter((p) => (p.deactivated ?? false) === deactivated)
+        .map((p) => this.#directoryView(p, path));
+      return ok({ total: entities.length, entities, selfUri: path });
+    }
+    const route = routes[path];
+    if (!route) return undefined;
+    if (route.permission) {
+      const denied = this.#deny(route.permission);
+      if (denied) return denied;
+    }
+    const ids = url.searchParams.getAll('id');
+    if (path === '/api/v2/flows/lookup' && ids.length === 0) return fail(400, 'bad.request', 'id is required.');
+    let items = [...route.items.values()];
+    if (ids.length) items = items.filter((o) => ids.includes(o.id));
+    if (route.filter) items = items.filter(route.filter);
+    items.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    return this.#page(path, url, items, (o) => this.#directoryView(o, path));
+  }
+
+  #userState(url: URL): (o: FakeDirectoryObject) => boolean {
+    const state = url.searchParams.get('state') ?? 'active';
+    return (o) => state === 'any' || (o.state ?? 'active') === state;
+  }
+
+  #deny(permission: string): Answer | undefined {
+    return this.missingPermissions.has(permission)
+      ? {
+          status: 403,
+          error: {
+            code: 'missing.permissions',
+            message: `Unable to perform the requested action. You are missing the following permission(s): [${permission}]`,
+          },
+        }
+      : undefined;
+  }
+
+  #directoryView(o: FakeDirectoryObject, path: string): Record<string, unknown> {
+    const division = o.divisionId
+      ? {
+          id: o.divisionId,
+          name: this.directory.divisions.get(o.divisionId)?.name ?? 'Home',
+          selfUri: `/api/v2/authorization/divisions/${o.divisionId}`,
+        }
+      : undefined;
+    if (path.startsWith('/api/v2/presence/'))
+      return {
+        id: o.id,
+        ...(o.name ? { name: o.name } : {}),
+        type: 'System',
+        languageLabels: o.languageLabels ?? { en_US: o.name },
+        systemPresence: o.systemPresence,
+        ...(o.divisionId ? { divisionId: o.divisionId } : {}),
+        deactivated: o.deactivated ?? false,
+        selfUri: `/api/v2/presence/definitions/${o.id}`,
+      };
+    if (path === '/api/v2/users')
+      return {
+        id: o.id,
+        name: o.name,
+        division,
+        email: o.email,
+        state: o.state ?? 'active',
+        version: 1,
+        selfUri: `/api/v2/users/${o.id}`,
+      };
+    if (path === '/api/v2/authorization/divisions')
+      return {
+        id: o.id,
+        name: o.name,
+        description: '',
+        homeDivision: o.homeDivision ?? false,
+        selfUri: `/api/v2/authorization/divisions/${o.id}`,
+      };
+    if (path.startsWith('/api/v2/flows'))
+      return {
+        id: o.id,
+        name: o.name,
+        division,
+        type: o.type ?? 'INBOUNDCALL',
+        active: true,
+        system: false,
+        deleted: false,
+        selfUri: `/api/v2/flows/${o.id}`,
+      };
+    return { id: o.id, name: o.name, division, dateModified: new Date().toISOString(), selfUri: `${path}/${o.id}` };
   }
 
   #create(body: unknown): Answer {
@@ -538,15 +708,6 @@ function tryJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** Starts a fake on 127.0.0.1 (random port). Close it with `close()`. */

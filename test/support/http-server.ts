@@ -1,5 +1,5 @@
 /** Real HTTP servers for tests: listening on 127.0.0.1 at a free port, closed completely. */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A listening test server: its base URL and how to stop it. */
@@ -34,4 +34,14 @@ export async function listenOnLoopback(server: Server): Promise<LoopbackServer> 
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** The whole body of a request, as UTF-8 text. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }

@@ -2,7 +2,8 @@
  * `genesys-pipeline run`: the whole pipeline locally — PutEvents endpoint, bus, durable queue,
  * Pipe, state machine, handlers, projection, dashboard — on one SQLite file, until Ctrl-C.
  * With `--simulate`, the built-in simulator sends it realistic Genesys events through its own
- * PutEvents API.
+ * PutEvents API (and its organisation fills the directory, so the dashboard shows names); with
+ * `--genesys`, the directory reads your org's names from the Genesys Cloud Platform API.
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -18,7 +19,11 @@ import {
 import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { generateEvents, sendEvents } from '../../simulate/index.js';
+import { GenesysDirectorySource, GenesysConfigError } from '../../genesys/index.js';
+import type { DirectorySource } from '../../directory/index.js';
+import { CatalogueDirectorySource, generateEvents, sendEvents } from '../../simulate/index.js';
+
+import { connect } from '../genesys-connection.js';
 import { CliError } from '../errors.js';
 import { parseFraction, parseInteger, parseNumber } from '../options.js';
 
@@ -36,6 +41,8 @@ interface RunCommandOptions {
   archiveRetentionDays: number;
   archive: boolean;
   simulate?: boolean;
+  genesys?: boolean;
+  directoryRefresh: number;
   rate: number;
   duration?: number;
   duplicates: number;
@@ -106,6 +113,16 @@ export function register(program: Command): void {
     .option('--no-archive', 'do not archive events (no replay)')
     .option('--simulate', 'send simulated Genesys events to this runtime (through its PutEvents API)')
     .option(
+      '--genesys',
+      'name queues, agents, wrap-up codes, … from your Genesys Cloud org (GENESYSCLOUD_OAUTHCLIENT_ID, _SECRET, GENESYSCLOUD_REGION; see docs/directory.md)',
+    )
+    .option(
+      '--directory-refresh <minutes>',
+      'with --genesys: refresh the directory every this many minutes',
+      parseNumber(1, 1440),
+      15,
+    )
+    .option(
       '--rate <events/s>',
       `simulated events per second with --simulate`,
       parseNumber(Number.MIN_VALUE),
@@ -158,6 +175,16 @@ Ctrl-C stops it gracefully (new events get 503, work in flight finishes); everyt
 disk and is processed after a restart with the same --data-dir, even after kill -9. See docs/runtime.md.`,
     )
     .action(async (options: RunCommandOptions) => {
+      if (options.simulate && options.genesys)
+        throw new CliError(
+          '--simulate and --genesys exclude each other: simulated events carry the simulator’s ids, which your org does not have. Drop one.',
+          2,
+        );
+      const directorySource = options.genesys
+        ? genesysDirectory()
+        : options.simulate
+          ? new CatalogueDirectorySource()
+          : undefined;
       const token = options.token ?? (process.env.GENESYS_PIPELINE_TOKEN || undefined);
       const runtimeOptions: RuntimeOptions = {
         dataDir: resolve(options.dataDir),
@@ -183,7 +210,12 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       applyRuntimeV8Flags();
       let runtime: Runtime;
       try {
-        runtime = await startRuntime(runtimeOptions, { log, status: process.stderr });
+        runtime = await startRuntime(runtimeOptions, {
+          log,
+          status: process.stderr,
+          ...(directorySource ? { directorySource } : {}),
+          ...(options.genesys ? { directory: { refreshIntervalMs: options.directoryRefresh * 60_000 } } : {}),
+        });
       } catch (error) {
         if (error instanceof RuntimeOptionsError || error instanceof DataDirLockedError)
           throw new CliError(error.message, 2);
@@ -230,6 +262,20 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     });
+}
+
+/** The directory's source in the Genesys org of the environment's OAuth client (never printing its secret). */
+function genesysDirectory(): DirectorySource {
+  try {
+    return new GenesysDirectorySource(connect({}).client.http);
+  } catch (error) {
+    if (error instanceof GenesysConfigError)
+      throw new CliError(
+        `--genesys needs the Genesys Cloud connection settings:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`,
+        2,
+      );
+    throw error;
+  }
 }
 
 /** The built-in simulator: realistic conversations starting now, paced to `--rate`, sent through PutEvents with the SDK. */

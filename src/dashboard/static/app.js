@@ -223,19 +223,22 @@
     renderQueues(cc ? cc.waitingByQueue : []);
   }
 
+  /** A table row of one muted cell spanning `columns`. */
+  function emptyRow(columns, text) {
+    const tr = document.createElement('tr');
+    tr.className = 'empty';
+    const td = document.createElement('td');
+    td.colSpan = columns;
+    td.textContent = text;
+    tr.append(td);
+    return tr;
+  }
+
   function renderQueues(queues) {
     const body = $('queue-rows');
     const waiting = queues.filter((q) => q.waiting > 0);
     const rows = [];
-    if (waiting.length === 0) {
-      const tr = document.createElement('tr');
-      tr.className = 'empty';
-      const td = document.createElement('td');
-      td.colSpan = 3;
-      td.textContent = 'No one waiting';
-      tr.append(td);
-      rows.push(tr);
-    }
+    if (waiting.length === 0) rows.push(emptyRow(3, 'No one waiting'));
     const max = Math.max(1, ...waiting.map((q) => q.waiting));
     for (const q of waiting.slice(0, MAX_QUEUE_ROWS)) {
       const tr = document.createElement('tr');
@@ -258,15 +261,76 @@
     }
     if (waiting.length > MAX_QUEUE_ROWS) {
       const rest = waiting.slice(MAX_QUEUE_ROWS);
-      const tr = document.createElement('tr');
-      tr.className = 'empty';
-      const td = document.createElement('td');
-      td.colSpan = 3;
-      td.textContent = `+ ${rest.length} more queues with ${formatCount(rest.reduce((s, q) => s + q.waiting, 0))} waiting`;
-      tr.append(td);
-      rows.push(tr);
+      const total = formatCount(rest.reduce((s, q) => s + q.waiting, 0));
+      rows.push(emptyRow(3, `+ ${rest.length} more queues with ${total} waiting`));
     }
     body.replaceChildren(...rows);
+  }
+
+  // ---- recent conversations (names from the directory, resolved by the server when read) ----
+
+  const MAX_RECENT_ROWS = 8;
+  const RECENT_EVERY_POLLS = 2;
+
+  /** A cell showing the name of `id` (from `names`), the id on hover; the short id when unnamed. */
+  function nameCell(ids, names, className) {
+    const td = document.createElement('td');
+    if (className) td.className = className;
+    const list = (ids || []).filter(Boolean);
+    if (list.length === 0) {
+      td.textContent = '–';
+      return td;
+    }
+    // Unnamed: a UUID shortened (its full form on hover), any other id (a system code) as it is.
+    const short = (id) => (/^[0-9a-f]{8}-/i.test(id) ? `${id.slice(0, 8)}…` : id);
+    td.textContent = list.map((id) => (names && names[id]) || short(id)).join(', ');
+    td.title = list.join(', ');
+    return td;
+  }
+
+  function renderRecent(conversations) {
+    const rows = [];
+    for (const c of conversations.slice(0, MAX_RECENT_ROWS)) {
+      const names = c.names || { queues: {}, users: {}, wrapupCodes: {} };
+      const tr = document.createElement('tr');
+      const id = nameCell([c.conversationId], {}, 'conversation-id');
+      const media = document.createElement('td');
+      media.textContent = c.mediaType ? c.mediaType.toLowerCase() : '–';
+      const queues = c.waitingQueueId ? [c.waitingQueueId] : c.queueIds;
+      const state = document.createElement('td');
+      state.textContent = c.state === 'active' ? (c.waitingQueueId ? 'waiting' : 'active') : 'ended';
+      tr.append(
+        id,
+        media,
+        nameCell(queues, names.queues, 'queue-cell'),
+        nameCell(c.userIds, names.users, 'agent-cell'),
+        nameCell(c.wrapupCodes, names.wrapupCodes, 'wrapup-cell'),
+        state,
+      );
+      rows.push(tr);
+    }
+    if (rows.length === 0) rows.push(emptyRow(6, 'No conversation yet'));
+    $('recent-rows').replaceChildren(...rows);
+  }
+
+  let polls = 0;
+  let recentServed = true;
+  async function pollRecent() {
+    if (!recentServed || polls++ % RECENT_EVERY_POLLS !== 0) return;
+    try {
+      const response = await fetch(`/api/conversations?limit=${MAX_RECENT_ROWS}`, {
+        cache: 'no-store',
+        headers: { Accept: 'application/json' },
+      });
+      if (response.ok) renderRecent((await response.json()).conversations || []);
+      else if (response.status === 404) {
+        // This runtime serves no conversation projection: no panel, no more polls.
+        recentServed = false;
+        $('recent-rows').closest('section').hidden = true;
+      }
+    } catch {
+      // the stats poll reports the connection state
+    }
   }
 
   // ---- status and polling ------------------------------------------------------------------
@@ -330,6 +394,7 @@
   async function loop() {
     const started = Date.now();
     await poll();
+    await pollRecent();
     window.setTimeout(loop, Math.max(0, POLL_MS - (Date.now() - started)));
   }
 
