@@ -82,7 +82,7 @@ export default {
       comment:
         "The processing thread's modules never load the AWS SDK (~16 MB per thread): import processing's files, not its index (docs/contributing.md).",
       severity: 'error',
-      from: { path: '^src/runtime/processing-worker[.]ts$' },
+      from: { path: '^src/runtime/execution-worker[.]ts$' },
       to: { path: '@aws-sdk/', reachable: true },
     },
   ],

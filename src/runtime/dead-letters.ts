@@ -18,7 +18,7 @@ import type { DurableQueue } from '../queue/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
 import { DeadLetterNotFoundError } from './errors.js';
 import type { LocalPipeline } from './pipeline.js';
-import type { Processing } from './processing.js';
+import type { Executions } from './executions.js';
 
 /** The kinds of dead letters. */
 export const DEAD_LETTER_KINDS = ['invalid', 'failed', 'queue', 'target', 'dropped'] as const;
@@ -78,7 +78,7 @@ class ProcessingDeadLetters {
     /** A read-only connection to `processing.sqlite`. */
     private readonly db: SqliteDatabase,
     /** Deletes go through the processing side, the one writer of that file. */
-    private readonly processing: Pick<Processing, 'removeDeadLetters'>,
+    private readonly processing: Pick<Executions, 'removeDeadLetters'>,
   ) {}
 
   list(limit: number): DeadLetterEntry[] {
@@ -109,7 +109,7 @@ export class PipelineDeadLetters {
   private readonly processing: ProcessingDeadLetters;
 
   constructor(private readonly pipeline: LocalPipeline) {
-    this.processing = new ProcessingDeadLetters(pipeline.processingReader, pipeline.processing);
+    this.processing = new ProcessingDeadLetters(pipeline.processingReader, pipeline.executions);
   }
 
   /** How many dead letters there are, by kind. */

@@ -5,10 +5,10 @@
  * commit.
  *
  * The host does not know which thread it runs on. The runtime runs it on a worker thread (see
- * `processing.ts`), so that ingestion (PutEvents, archive, queue) and processing each have a core;
+ * `executions.ts`), so that ingestion (PutEvents, archive, queue) and processing each have a core;
  * with your own sinks or handler overrides — objects that cannot cross threads — it runs on the
  * main thread. Either way the one rule that keeps events from being lost holds: {@link
- * ProcessingHost.execute} answers only after the execution's effects are committed, so a message
+ * ExecutionHost.execute} answers only after the execution's effects are committed, so a message
  * is deleted from the queue (or a delivery counted as made) only once what it caused is on disk.
  */
 import { join } from 'node:path';
@@ -57,7 +57,7 @@ const PROCESSING_CACHE_KIB = 8 * 1024;
 const PROCESSING_WAL_CHECKPOINT_PAGES = 10_000;
 
 /** What the processing side needs to know; plain data, so that it can be sent to a worker thread. */
-export interface ProcessingSettings {
+export interface ExecutionSettings {
   /** The data directory (the host opens `processing.sqlite` in it). */
   dataDir: string;
   mode: WorkflowMode;
@@ -94,7 +94,7 @@ export type ExecutionReply =
     };
 
 /** Objects of the caller's thread: they keep the host on that thread. */
-export interface ProcessingHooks {
+export interface ExecutionHooks {
   /** Your sinks, run after the conversation projection. */
   sinks?: readonly Sink[];
   /** Names for your sinks (`context.directory`). */
@@ -105,12 +105,12 @@ export interface ProcessingHooks {
 
 /**
  * @example
- * const host = ProcessingHost.open(settings, telemetry);
+ * const host = ExecutionHost.open(settings, telemetry);
  * host.start();
  * const reply = await host.execute(packSqsBatch(received, queue.arn, 'us-east-1'));
  * await host.close();
  */
-export class ProcessingHost {
+export class ExecutionHost {
   readonly database: SqliteDatabase;
   readonly commits: GroupCommit;
   readonly handlers: LocalHandlers;
@@ -123,9 +123,9 @@ export class ProcessingHost {
   private closed = false;
 
   private constructor(
-    readonly settings: ProcessingSettings,
+    readonly settings: ExecutionSettings,
     outcomes: OutcomeSink,
-    hooks: ProcessingHooks,
+    hooks: ExecutionHooks,
     private readonly warn: (message: string) => void,
   ) {
     this.database = openSqliteDatabase(join(settings.dataDir, PROCESSING_DATABASE), {
@@ -183,12 +183,12 @@ export class ProcessingHost {
    * {@link start} before executing. `warn` is told what went wrong in the background (a purge).
    */
   static open(
-    settings: ProcessingSettings,
+    settings: ExecutionSettings,
     outcomes: OutcomeSink,
-    hooks: ProcessingHooks = {},
+    hooks: ExecutionHooks = {},
     warn: (message: string) => void = () => {},
-  ): ProcessingHost {
-    return new ProcessingHost(settings, outcomes, hooks, warn);
+  ): ExecutionHost {
+    return new ExecutionHost(settings, outcomes, hooks, warn);
   }
 
   /** Opens the group transaction; purges expired idempotency records every 10 minutes. */

@@ -15,8 +15,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { DurableQueue, ReceivedMessage } from '../queue/index.js';
-import type { Processing } from './processing.js';
-import type { ExecutionReply } from './processing-host.js';
+import type { Executions } from './executions.js';
+import type { ExecutionReply } from './execution-host.js';
 import { packSqsBatch } from './sqs-batch.js';
 
 /** Options of {@link PipePoller}. */
@@ -63,7 +63,7 @@ export class PipePoller {
 
   constructor(
     private readonly queue: DurableQueue,
-    private readonly processing: Pick<Processing, 'execute'>,
+    private readonly executions: Pick<Executions, 'execute'>,
     private readonly options: PipeOptions,
     private readonly observer: PipeObserver = {},
   ) {
@@ -131,7 +131,7 @@ export class PipePoller {
     this.counters.records += messages.length;
     // Only the ids and receipt handles are kept until the answer: the bodies would outlive a
     // young-generation collection or two, and be copied and promoted for nothing.
-    return this.acknowledge(this.processing.execute(batch), batch.messageIds, batch.receiptHandles);
+    return this.acknowledge(this.executions.execute(batch), batch.messageIds, batch.receiptHandles);
   }
 
   /** Reads the execution's answer as Pipes does: deletes the records it did not report as failed. */

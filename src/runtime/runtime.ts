@@ -147,7 +147,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     // Recovery: this process holds the lock, so nothing else is working on these (the processing
     // side released the idempotency records a killed predecessor left in progress when it opened).
     const releasedMessages = p.eventQueue.releaseInFlight();
-    const releasedIdempotencyRecords = p.processing.recovered.releasedIdempotencyRecords;
+    const releasedIdempotencyRecords = p.executions.recovered.releasedIdempotencyRecords;
     const recovered = {
       releasedMessages,
       releasedIdempotencyRecords,
@@ -262,7 +262,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       resolved.mode === 'buffered'
         ? new PipePoller(
             p.eventQueue,
-            p.processing,
+            p.executions,
             {
               batchSize: resolved.batchSize,
               batchWindowMs: resolved.batchWindowMs,
