@@ -1,16 +1,45 @@
 import { defineConfig } from 'vitest/config';
 
 /**
+ * Tests that start other processes or a browser, or synthesize the CDK app (seconds to tens of
+ * seconds each): `npm test` runs them, `npm run test:fast` — the edit loop — leaves them out.
+ */
+const SLOW = [
+  'test/cli/**/*.test.ts',
+  'test/**/*.browser.test.ts',
+  'test/runtime/crash.test.ts',
+  'test/runtime/e2e.test.ts',
+  'test/queue/crash-safety.test.ts',
+  'test/infra/app.test.ts',
+  'test/infra/buffered.test.ts',
+  'test/infra/direct.test.ts',
+  'test/genesys/cli.test.ts',
+  'test/plan/cli.test.ts',
+];
+
+/**
  * The default suite (`npm test`): everything under test/ except the conformance suite, which needs
  * data from outside the repository and runs as `npm run test:conformance` (vitest.conformance.config.ts).
+ * Two projects: `fast` (`npm run test:fast`) and `slow`.
  */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Both projects inherit this (vitest merges a project's arrays with these).
     exclude: ['test/conformance/**', '**/node_modules/**'],
     pool: 'forks',
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'fast',
+          include: ['test/**/*.test.ts'],
+          exclude: SLOW,
+        },
+      },
+      { extends: true, test: { name: 'slow', include: SLOW } },
+    ],
   },
 });

@@ -1,17 +1,18 @@
 /**
- * genesys-event-pipeline: the public library API. Each module's own `index.ts` decides what it
- * exports; this file only gathers them.
+ * genesys-event-pipeline — the entry points most programs need. Each area has its own subpath
+ * with its whole public API (`genesys-event-pipeline/events`, `/eventbridge`, `/queue`,
+ * `/workflow`, `/processing`, `/simulate`, `/genesys`, `/plan`, `/runtime`);
+ * docs/api.md lists them.
  */
-export * from './events/index.js';
-export * from './eventbridge/index.js';
-export * from './queue/index.js';
-export * from './simulate/index.js';
-export * from './workflow/index.js';
-export * from './processing/index.js';
-export * from './functions/index.js';
-export * from './directory/index.js';
-export * from './genesys/index.js';
-export * from './telemetry/index.js';
-export * from './dashboard/index.js';
-export * from './plan/index.js';
-export * from './runtime/index.js';
+export { parseGenesysEvent, parseGenesysEventText, eventKey, validateTopics } from './events/index.js';
+export type { GenesysEvent, ConversationEvent, ParseResult, EventProblem } from './events/index.js';
+export { testEventPattern, compileEventPattern, transformInput, LocalEventBridge } from './eventbridge/index.js';
+export { buildStateMachineDefinition } from './workflow/index.js';
+export type { WorkflowMode } from './workflow/index.js';
+export { TransientProcessingError, PermanentProcessingError, WebhookSink } from './processing/index.js';
+export type { Sink, SinkContext, ConversationProjection } from './processing/index.js';
+export { generateEvents, sendEvents, inspectLines } from './simulate/index.js';
+export { createGenesysClient, loadGenesysConfig, runSetup } from './genesys/index.js';
+export { planCapacity } from './plan/index.js';
+export { startRuntime, withBearerToken } from './runtime/index.js';
+export type { Runtime, RuntimeOptions } from './runtime/index.js';

@@ -17,12 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventKey, parseGenesysEvent } from '../../src/events/index.js';
 import { parseGenesysEventWithZod } from '../../src/events/parse.js';
-import {
-  createValidator,
-  openProcessingDatabase,
-  ParsedEventHandoff,
-  SqliteDeadLetterStore,
-} from '../../src/processing/index.js';
+import { createValidator, openSqliteDatabase, SqliteDeadLetterStore } from '../../src/processing/index.js';
+import { ParsedEventHandoff } from '../../src/processing/parsed-events.js';
 import type { SqsRecord } from '../../src/processing/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { rate } from '../harness.js';
@@ -93,7 +89,7 @@ const suite: BenchSuite = {
     );
 
     const dir = mkdtempSync(join(tmpdir(), 'gep-bench-events-'));
-    const db = openProcessingDatabase(join(dir, 'bench.db'));
+    const db = openSqliteDatabase(join(dir, 'bench.db'));
     try {
       const validator = createValidator({
         deadLetters: new SqliteDeadLetterStore(db),

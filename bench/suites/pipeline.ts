@@ -26,7 +26,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QueueStore } from '../../src/queue/index.js';
-import { applyRuntimeV8Flags, startRuntime } from '../../src/runtime/index.js';
+import { startRuntime } from '../../src/runtime/index.js';
+import { applyRuntimeV8Flags } from '../../src/runtime/v8-flags.js';
 import {
   buildStateMachineDefinition,
   createWorkflowExecutor,

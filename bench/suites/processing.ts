@@ -21,14 +21,14 @@ import {
   createProcessor,
   createValidator,
   factOf,
-  openProcessingDatabase,
-  ParsedEventHandoff,
+  openSqliteDatabase,
   projectConversation,
   SqliteConversationQueries,
   SqliteConversationStore,
   SqliteDeadLetterStore,
   SqliteIdempotencyPersistenceLayer,
 } from '../../src/processing/index.js';
+import { ParsedEventHandoff } from '../../src/processing/parsed-events.js';
 import type { ConversationFact, SqliteDatabase } from '../../src/processing/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { buildStateMachineDefinition, createWorkflowExecutor } from '../../src/workflow/index.js';
@@ -43,7 +43,7 @@ const BATCH = 100;
 /** A fresh database in a temp dir, removed after `fn`. */
 async function withDatabase<T>(fn: (db: SqliteDatabase) => Promise<T> | T): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'gep-bench-processing-'));
-  const db = openProcessingDatabase(join(dir, 'bench.db'));
+  const db = openSqliteDatabase(join(dir, 'bench.db'));
   try {
     return await fn(db);
   } finally {

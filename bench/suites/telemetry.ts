@@ -5,7 +5,8 @@
  */
 import type { BenchResult, BenchSuite } from '../harness.js';
 import { rate, sampleRss, timed } from '../harness.js';
-import { LogHistogram, PipelineTelemetry } from '../../src/telemetry/index.js';
+import { PipelineTelemetry } from '../../src/telemetry/index.js';
+import { LogHistogram } from '../../src/telemetry/log-histogram.js';
 
 const EVENTS = 2_000_000;
 const BATCH = 10;

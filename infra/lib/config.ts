@@ -9,26 +9,41 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel as SfnLogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import { GENERIC_CONVERSATION_TOPICS } from '../../src/events/index.js';
 import { DEFAULT_MAX_PROCESSING_ATTEMPTS } from '../../src/processing/failure-counter.js';
 import {
   type ConcurrencyBound,
-  maxEventsWithinBudget,
-  nearbyBounds,
   resolveConcurrencyBound,
-  resolveWorkflowOptions,
   type WorkflowMode,
   type WorkflowOptions,
   WorkflowOptionsError,
 } from '../../src/workflow/index.js';
-import type { GenesysDirectoryProps } from './directory.js';
 import { resolveQueueTiming } from './queue-timing.js';
 import { type PartnerEventSource, PipelineConfigError, resolvePartnerEventSource, resolveTopics } from './source.js';
+import { maxEventsWithinBudget } from '../../src/workflow/time-budget.js';
+import { nearbyBounds } from '../../src/workflow/concurrency-bound.js';
+import { resolveWorkflowOptions } from '../../src/workflow/definition.js';
 
 /** Log level of the Powertools logger in the functions (`POWERTOOLS_LOG_LEVEL`). */
 export type FunctionLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** The directory's props (the `directory` prop of `GenesysEventPipeline`). */
+export interface GenesysDirectoryProps {
+  /**
+   * The Secrets Manager secret holding the Genesys OAuth client (grant type Client Credentials)
+   * as JSON `{"clientId": "…", "clientSecret": "…"}`: its name, its full ARN, or an `ISecret`.
+   * Create it outside CloudFormation (`aws secretsmanager create-secret`, docs/directory.md), so
+   * that the value never passes through a template.
+   */
+  readonly oauthClientSecret: string | ISecret;
+  /** The Genesys Cloud region of the org: `eu-west-1`, or a domain such as `mypurecloud.ie`. */
+  readonly genesysRegion: string;
+  /** How often the whole directory is refreshed, 5 minutes to 1 day. @default Duration.minutes(15) */
+  readonly refreshInterval?: Duration;
+}
 
 /** Properties of {@link GenesysEventPipeline}. Only the event source is required. */
 export interface GenesysEventPipelineProps {

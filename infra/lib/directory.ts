@@ -27,25 +27,10 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV, REFRESHER_ENV } from '../../src/functions/index.js';
 import { resolveGenesysRegion, UnknownGenesysRegionError } from '../../src/genesys/regions.js';
-import type { PipelineConfig } from './config.js';
+import type { GenesysDirectoryProps, PipelineConfig } from './config.js';
 import { bundlingProps, REPO_ROOT } from './functions.js';
 import { acknowledge } from './nag.js';
 import { PipelineConfigError } from './source.js';
-
-/** The directory's props (the `directory` prop of `GenesysEventPipeline`). */
-export interface GenesysDirectoryProps {
-  /**
-   * The Secrets Manager secret holding the Genesys OAuth client (grant type Client Credentials)
-   * as JSON `{"clientId": "…", "clientSecret": "…"}`: its name, its full ARN, or an `ISecret`.
-   * Create it outside CloudFormation (`aws secretsmanager create-secret`, docs/directory.md), so
-   * that the value never passes through a template.
-   */
-  readonly oauthClientSecret: string | secretsmanager.ISecret;
-  /** The Genesys Cloud region of the org: `eu-west-1`, or a domain such as `mypurecloud.ie`. */
-  readonly genesysRegion: string;
-  /** How often the whole directory is refreshed, 5 minutes to 1 day. @default Duration.minutes(15) */
-  readonly refreshInterval?: Duration;
-}
 
 /** What the directory construct needs from the pipeline's configuration. */
 export interface GenesysDirectoryResources {

@@ -30,8 +30,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { describeTopicModels, topicModels } from '../../src/events/index.js';
-import type { TypedKind } from '../../src/events/index.js';
 import {
   AUDIT_INDEXES,
   GENERIC_EVENTS_BY_TOPIC_INDEX,
@@ -50,6 +48,8 @@ import {
   PipelineConfigError,
   rulePatternLength,
 } from './source.js';
+import { describeTopicModels, topicModels } from '../../src/events/topics.js';
+import type { TypedKind } from '../../src/events/topics.js';
 
 export type { GenesysEventPipelineProps } from './config.js';
 

@@ -20,8 +20,9 @@
  * is at least `maxReceiveCount × visibility`.
  */
 import { backstopMaxReceiveCount, MIN_SECONDS_TO_DLQ, SQS_MAX_RECEIVE_COUNT } from '../../src/queue/backstop.js';
-import { executionTimeBudget, EXPRESS_MAX_DURATION_SECONDS, maxEventsWithinBudget } from '../../src/workflow/index.js';
+import { executionTimeBudget, EXPRESS_MAX_DURATION_SECONDS } from '../../src/workflow/index.js';
 import type { WorkflowOptions } from '../../src/workflow/index.js';
+import { maxEventsWithinBudget } from '../../src/workflow/time-budget.js';
 
 /** Seconds the batch starter gets beyond the execution budget: chunking, SDK retries of a throttled start, answering. */
 export const STARTER_MARGIN_SECONDS = 15;

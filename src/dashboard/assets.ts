@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DashboardAssetsError } from './errors.js';
 
 /** One file the dashboard serves. */
 export interface DashboardAsset {
@@ -17,11 +18,6 @@ export interface DashboardAsset {
   contentType: string;
   /** Strong validator: a quoted hash of the body. */
   etag: string;
-}
-
-/** Thrown when the dashboard's files cannot be found (a broken install or build). */
-export class DashboardAssetsError extends Error {
-  override readonly name = 'DashboardAssetsError';
 }
 
 const STATIC_FILES: readonly [urlPath: string, file: string, contentType: string][] = [

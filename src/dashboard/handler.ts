@@ -12,7 +12,7 @@ import type { DashboardAsset } from './assets.js';
  * The page's Content-Security-Policy: scripts, styles, images and fetches from this origin only;
  * no inline code, no plugins, no forms, no framing.
  */
-export const DASHBOARD_CONTENT_SECURITY_POLICY =
+const DASHBOARD_CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The dashboard's files, served by URL path. */

@@ -1,5 +1,4 @@
-/** The live dashboard: its page and files (uPlot from node_modules), served from memory. */
-export { createDashboardHandler, DASHBOARD_CONTENT_SECURITY_POLICY } from './handler.js';
+/** The live dashboard: its page and files (uPlot from node_modules), served from memory. Used by the runtime; not a package export. */
+export { createDashboardHandler } from './handler.js';
 export type { DashboardHandler } from './handler.js';
-export { loadDashboardAssets, DashboardAssetsError } from './assets.js';
-export type { DashboardAsset } from './assets.js';
+export { DashboardError, DashboardAssetsError } from './errors.js';

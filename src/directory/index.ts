@@ -1,7 +1,8 @@
 /**
- * The Genesys directory: id → name (and a few attributes) for queues, users, wrap-up codes,
- * divisions, flows and presence definitions, so that dashboards, the HTTP API and sinks can show
- * names beside the ids Genesys events carry (docs/directory.md).
+ * `genesys-event-pipeline/directory` — the Genesys directory: id → name (and a few attributes)
+ * for queues, users, wrap-up codes, divisions, flows and presence definitions, so that
+ * dashboards, the HTTP API and sinks can show names beside the ids Genesys events carry
+ * (docs/directory.md).
  */
 export { DIRECTORY_KINDS, isDirectoryKind, isGenesysId } from './entry.js';
 export type { DirectoryAttributes, DirectoryEntry, DirectoryKind } from './entry.js';

@@ -4,10 +4,10 @@
  * selects events by their `time` field, and replayed events are never archived again.
  */
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** An archived event. */
-export interface ArchivedEvent {
+interface ArchivedEvent {
   /** The event JSON exactly as it was delivered. */
   event: string;
   /** The event's `time`, epoch milliseconds. */

@@ -5,7 +5,7 @@
  * each with the reason, so that nothing is ever discarded silently.
  */
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** A delivery that has not succeeded yet. */
 export interface PendingDelivery {

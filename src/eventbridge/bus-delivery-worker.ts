@@ -4,12 +4,13 @@
  * attempts or event age, whichever first), then dead-letters them. Every state change is written
  * to SQLite first, so a restart resumes where the previous process stopped.
  */
+import { errorMessage } from '../shared/index.js';
 import type { EventBridgeEvent } from './bus-event.js';
 import type { PendingDelivery, DeliveryLog } from './bus-deliveries.js';
 import type { Rule, ResolvedRuleTarget } from './bus.js';
 import { retryDelayMs } from './bus-retry-policy.js';
 import type { BackoffOptions } from './bus-retry-policy.js';
-import { TargetDeliveryError } from './targets.js';
+import { TargetDeliveryError } from './errors.js';
 
 /** Why retrying stopped, as EventBridge names it in `EXHAUSTED_RETRY_CONDITION`. */
 export type ExhaustedRetryCondition = 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds';
@@ -28,7 +29,7 @@ export interface DeadLetterRequest {
 }
 
 /** What the worker needs from the bus. */
-export interface DeliveryWorkerHost {
+interface DeliveryWorkerHost {
   /** The rule and target a delivery is for, or undefined when they are not configured now. */
   resolve(busName: string, ruleName: string, targetId: string): { rule: Rule; target: ResolvedRuleTarget } | undefined;
   /** Dead-letters (or records as dropped) a delivery and removes it from the log, atomically where possible. */
@@ -48,7 +49,7 @@ export interface DeliveryWorkerOptions {
 }
 
 /** Counters of the worker (this process only). */
-export interface DeliveryCounters {
+interface DeliveryCounters {
   /** Deliveries that succeeded. */
   delivered: number;
   /** Failed attempts that were scheduled for a retry. */
@@ -62,8 +63,8 @@ export interface DeliveryCounters {
 const MAX_ERROR_MESSAGE = 2000;
 
 /** The error code, message and retryability of a failed delivery. */
-export function describeDeliveryFailure(error: unknown): { code: string; message: string; retryable: boolean } {
-  const message = (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_MESSAGE);
+function describeDeliveryFailure(error: unknown): { code: string; message: string; retryable: boolean } {
+  const message = errorMessage(error).slice(0, MAX_ERROR_MESSAGE);
   if (error instanceof TargetDeliveryError) return { code: error.errorCode, message, retryable: error.retryable };
   return { code: 'ERROR_FROM_TARGET', message, retryable: true };
 }

@@ -18,7 +18,7 @@ export interface RetryPolicy {
 export type ResolvedRetryPolicy = Required<RetryPolicy>;
 
 /** EventBridge's bounds and defaults. */
-export const RETRY_POLICY_LIMITS = {
+const RETRY_POLICY_LIMITS = {
   MaximumRetryAttempts: { min: 0, max: 185, default: 185 },
   MaximumEventAgeInSeconds: { min: 60, max: 86_400, default: 86_400 },
 } as const;

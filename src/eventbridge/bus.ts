@@ -4,7 +4,7 @@
  * the bus at once. Pure in-memory configuration; the durable parts live in `LocalEventBridge`.
  */
 import type { DurableQueue } from '../queue/index.js';
-import { EventBusLimitExceededException, EventBusResourceNotFoundException } from './bus-errors.js';
+import { EventBusLimitExceededException, EventBusResourceNotFoundException } from './errors.js';
 import { eventBusArn, ruleArn } from './bus-event.js';
 import type { EventBridgeEvent } from './bus-event.js';
 import { resolveRetryPolicy } from './bus-retry-policy.js';

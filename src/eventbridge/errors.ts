@@ -1,8 +1,14 @@
 /**
  * Typed errors of the EventBridge semantics module, shaped like the errors Amazon EventBridge
  * returns: an error `code` (the AWS exception name), the HTTP status AWS answers with, and
- * AWS's own message text, so a local run fails the way a deployment would.
+ * AWS's own message text, so a local run fails the way a deployment would. Also the failure a
+ * rule target reports on purpose ({@link TargetDeliveryError}).
  */
+
+/** Base class: anything the EventBridge module throws on purpose. */
+export class EventBridgeError extends Error {
+  override readonly name: string = 'EventBridgeError';
+}
 
 /** Where in the pattern text a problem was found (1-based, as Jackson, AWS's JSON parser, counts). */
 export interface PatternTextLocation {
@@ -24,7 +30,7 @@ export interface PatternTextLocation {
  *   // Event pattern is not valid. Reason: "source" must be an object or an array
  * }
  */
-export class InvalidEventPatternException extends Error {
+export class InvalidEventPatternException extends EventBridgeError {
   override readonly name = 'InvalidEventPatternException' as const;
   /** The AWS error code. */
   readonly code = 'InvalidEventPatternException' as const;
@@ -54,7 +60,7 @@ export class InvalidEventPatternException extends Error {
  * // throws EventBridgeValidationException:
  * // Only one of Input, InputPath, or InputTransformer must be provided for target t1.
  */
-export class EventBridgeValidationException extends Error {
+export class EventBridgeValidationException extends EventBridgeError {
   override readonly name = 'ValidationException' as const;
   /** The AWS error code. */
   readonly code = 'ValidationException' as const;
@@ -63,5 +69,92 @@ export class EventBridgeValidationException extends Error {
 
   constructor(message: string) {
     super(message);
+  }
+}
+
+/** Base of the bus errors: an AWS error `code` and its HTTP status. */
+export class EventBusError extends EventBridgeError {
+  override readonly name: string = 'EventBusError';
+  constructor(
+    message: string,
+    /** The AWS error code, e.g. `ResourceNotFoundException`. */
+    readonly code: string,
+    /** The HTTP status AWS answers with. */
+    readonly httpStatus = 400,
+  ) {
+    super(message);
+  }
+}
+
+/** A bus or rule that does not exist (AWS `ResourceNotFoundException`). */
+export class EventBusResourceNotFoundException extends EventBusError {
+  override readonly name = 'ResourceNotFoundException';
+  constructor(message: string) {
+    super(message, 'ResourceNotFoundException');
+  }
+}
+
+/** A bus that already exists (AWS `ResourceAlreadyExistsException`). */
+export class EventBusResourceAlreadyExistsException extends EventBusError {
+  override readonly name = 'ResourceAlreadyExistsException';
+  constructor(message: string) {
+    super(message, 'ResourceAlreadyExistsException');
+  }
+}
+
+/** Over an EventBridge quota, e.g. a sixth target on a rule (AWS `LimitExceededException`). */
+export class EventBusLimitExceededException extends EventBusError {
+  override readonly name = 'LimitExceededException';
+  constructor(message: string) {
+    super(message, 'LimitExceededException');
+  }
+}
+
+/**
+ * The error codes EventBridge puts in `ERROR_CODE` on a dead-lettered event (EventBridge User
+ * Guide, "Using dead-letter queues to process undelivered events").
+ */
+export type DeadLetterErrorCode =
+  | 'CONNECTION_FAILURE'
+  | 'CROSS_ACCOUNT_INGESTION_FAILED'
+  | 'CROSS_REGION_INGESTION_FAILED'
+  | 'ERROR_FROM_TARGET'
+  | 'EVENTS_IN_BATCH_REQUEST_REJECTED'
+  | 'FAILED_TO_ASSUME_ROLE'
+  | 'INTERNAL_ERROR'
+  | 'INVALID_JSON'
+  | 'INVALID_PARAMETER'
+  | 'NO_PERMISSIONS'
+  | 'NO_RESOURCE'
+  | 'RESOURCE_ALREADY_EXISTS'
+  | 'RESOURCE_LIMIT_EXCEEDED'
+  | 'RESOURCE_MODIFICATION_COLLISION'
+  | 'SDK_CLIENT_ERROR'
+  | 'THIRD_ACCOUNT_HOP_DETECTED'
+  | 'THIRD_REGION_HOP_DETECTED'
+  | 'THROTTLING'
+  | 'TIMEOUT'
+  | 'TRANSIENT_ASSUME_ROLE'
+  | 'UNKNOWN';
+
+/**
+ * A delivery failure a target reports on purpose, with the EventBridge error code. Any other
+ * thrown error counts as `ERROR_FROM_TARGET`, retryable. A non-retryable failure (like AWS's
+ * missing permission or deleted resource) goes to the dead-letter queue at once.
+ *
+ * @example
+ * throw new TargetDeliveryError('THROTTLING', 'state machine is at its concurrency limit');
+ * throw new TargetDeliveryError('NO_RESOURCE', 'state machine deleted', { retryable: false });
+ */
+export class TargetDeliveryError extends EventBridgeError {
+  override readonly name = 'TargetDeliveryError';
+  readonly retryable: boolean;
+  constructor(
+    readonly errorCode: DeadLetterErrorCode,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.retryable = options.retryable ?? true;
   }
 }

@@ -15,6 +15,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { describeValue } from '../shared/index.js';
+import { AwsJsonError, writeAwsJson, writeAwsJsonError } from './aws-json.js';
 import type { LocalEventBridge } from './local-event-bridge.js';
 import type { PutEventsRequestEntry } from './put-events.js';
 
@@ -28,20 +30,9 @@ export interface EventBridgeHttpOptions {
 }
 
 /** The operations this endpoint serves. */
-export const SUPPORTED_OPERATIONS = ['AWSEvents.PutEvents', 'AWSEvents.PutPartnerEvents'] as const;
+const SUPPORTED_OPERATIONS = ['AWSEvents.PutEvents', 'AWSEvents.PutPartnerEvents'] as const;
 
 const CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json']);
-
-/** An error answered in AWS's JSON error shape. */
-class AwsJsonError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Creates the request handler. Mount it on any Node.js HTTP server for `POST /` (the runtime
@@ -86,12 +77,11 @@ export function createEventBridgeHandler(
         target === 'AWSEvents.PutEvents'
           ? await eventBridge.putEvents({ Entries: entries })
           : await eventBridge.putPartnerEvents({ Entries: entries });
-      send(res, 200, requestId, JSON.stringify(response));
+      writeAwsJson(res, 200, JSON.stringify(response), { requestId });
     } catch (error) {
       const e = toAwsError(error);
       if (e.status >= 500) console.error(`local event bus: request ${requestId} failed:`, error);
-      send(res, e.status, requestId, JSON.stringify({ __type: e.type, message: e.message }), e.type);
-      if (e.status === 413) req.resume(); // discard the rest of an oversize body
+      writeAwsJsonError(req, res, e, requestId);
     }
   };
 }
@@ -99,19 +89,6 @@ export function createEventBridgeHandler(
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function send(res: ServerResponse, status: number, requestId: string, body: string, errorType?: string): void {
-  if (res.headersSent || res.destroyed) return;
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-requestid': requestId,
-  };
-  if (errorType) headers['x-amzn-errortype'] = errorType;
-  if (status === 413) headers.connection = 'close';
-  res.writeHead(status, headers);
-  res.end(body);
 }
 
 function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
@@ -178,10 +155,13 @@ function parseEntries(text: string, putEvents: boolean): PutEventsRequestEntry[]
   const raw = (body as { Entries?: unknown }).Entries;
   if (raw === undefined || raw === null) return raw as unknown as PutEventsRequestEntry[]; // the bus answers AWS's ValidationException
   if (!Array.isArray(raw))
-    throw new AwsJsonError('SerializationException', `Entries must be a JSON array; got ${typeName(raw)}.`);
+    throw new AwsJsonError('SerializationException', `Entries must be a JSON array; found ${describeValue(raw)}.`);
   return raw.map((item: unknown, i) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      throw new AwsJsonError('SerializationException', `Entries[${i}] must be a JSON object; got ${typeName(item)}.`);
+      throw new AwsJsonError(
+        'SerializationException',
+        `Entries[${i}] must be a JSON object; found ${describeValue(item)}.`,
+      );
     }
     const entry: PutEventsRequestEntry = {};
     const source = item as Record<string, unknown>;
@@ -191,7 +171,7 @@ function parseEntries(text: string, putEvents: boolean): PutEventsRequestEntry[]
       if (typeof value !== 'string')
         throw new AwsJsonError(
           'SerializationException',
-          `Entries[${i}].${field} must be a string; got ${typeName(value)}.`,
+          `Entries[${i}].${field} must be a string; found ${describeValue(value)}.`,
         );
       if (!putEvents && (field === 'EventBusName' || field === 'TraceHeader')) continue; // not members of PutPartnerEvents entries
       entry[field] = value;
@@ -201,7 +181,7 @@ function parseEntries(text: string, putEvents: boolean): PutEventsRequestEntry[]
       if (typeof time !== 'number' && typeof time !== 'string') {
         throw new AwsJsonError(
           'SerializationException',
-          `Entries[${i}].Time must be a timestamp (epoch seconds); got ${typeName(time)}.`,
+          `Entries[${i}].Time must be a timestamp (epoch seconds); found ${describeValue(time)}.`,
         );
       }
       entry.Time = time;
@@ -215,12 +195,6 @@ function parseEntries(text: string, putEvents: boolean): PutEventsRequestEntry[]
     }
     return entry;
   });
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function toAwsError(error: unknown): AwsJsonError {

@@ -1,22 +1,17 @@
-/** EventBridge semantics: event patterns, input transformation, and the local event bus. */
+/**
+ * `genesys-event-pipeline/eventbridge` — EventBridge semantics: event patterns (as AWS matches
+ * them), input transformation, and `LocalEventBridge` — buses, rules, targets, PutEvents, durable
+ * retries, dead-letter queues, archive and replay — with its AWS JSON 1.1 HTTP endpoint.
+ */
 
 // Event patterns and input transformation.
-export { InvalidEventPatternException, EventBridgeValidationException } from './errors.js';
-export type { PatternTextLocation } from './errors.js';
-export {
-  compileEventPattern,
-  testEventPattern,
-  parseTestEvent,
-  REQUIRED_TEST_EVENT_FIELDS,
-  EventPatternIndex,
-  MAX_EVENT_PATTERN_LENGTH,
-  MAX_WILDCARD_COMPLEXITY,
-} from './pattern.js';
+export { compileEventPattern, testEventPattern, EventPatternIndex } from './pattern.js';
+export { MAX_EVENT_PATTERN_LENGTH, MAX_WILDCARD_COMPLEXITY } from './pattern.js';
 export type { CompiledEventPattern } from './pattern.js';
 export { transformInput, validateTargetInput, INPUT_LIMITS } from './transform.js';
 export type { TargetInput, TransformContext, TransformResult } from './transform.js';
 
-// The local event bus: buses, rules, targets, PutEvents, archive and replay, the HTTP endpoint.
+// The local event bus.
 export { LocalEventBridge } from './local-event-bridge.js';
 export type {
   LocalEventBridgeOptions,
@@ -27,36 +22,33 @@ export type {
   ReplayResult,
   LocalEventBridgeStats,
 } from './local-event-bridge.js';
-export { EventBus, MAX_TARGETS_PER_RULE } from './bus.js';
-export type { PutRuleInput, RuleState, RuleTarget, DeadLetterConfig, Rule, ResolvedRuleTarget } from './bus.js';
-export { buildEvent, formatEventTime, eventBusArn, ruleArn, busNameOf } from './bus-event.js';
+export { MAX_TARGETS_PER_RULE } from './bus.js';
+export type { PutRuleInput, RuleState, RuleTarget, DeadLetterConfig } from './bus.js';
 export type { EventBridgeEvent } from './bus-event.js';
-export {
-  EventBusError,
-  EventBusResourceNotFoundException,
-  EventBusResourceAlreadyExistsException,
-  EventBusLimitExceededException,
-} from './bus-errors.js';
-export { resolveRetryPolicy, retryDelayMs, RETRY_POLICY_LIMITS } from './bus-retry-policy.js';
-export type { RetryPolicy, ResolvedRetryPolicy, BackoffOptions } from './bus-retry-policy.js';
+export type { RetryPolicy, BackoffOptions } from './bus-retry-policy.js';
 export type { DeliveryWorkerOptions, ExhaustedRetryCondition } from './bus-delivery-worker.js';
 export type { DroppedEvent } from './bus-deliveries.js';
-export {
-  checkPutEventsRequest,
-  prepareEntry,
-  putEventsEntrySize,
-  PUT_EVENTS_MAX_ENTRIES,
-  PUT_PARTNER_EVENTS_MAX_ENTRIES,
-  DEFAULT_MAX_REQUEST_ENTRIES_BYTES,
-} from './put-events.js';
+export { PUT_EVENTS_MAX_ENTRIES, PUT_PARTNER_EVENTS_MAX_ENTRIES } from './put-events.js';
 export type {
   PutEventsRequestEntry,
   PutPartnerEventsRequestEntry,
   PutEventsResultEntry,
   PutEventsResponse,
-  PutOperation,
 } from './put-events.js';
-export { functionTarget, durableQueueTarget, isTransactionalOn, TargetDeliveryError } from './targets.js';
-export type { BusTarget, TransactionalBusTarget, DeadLetterErrorCode } from './targets.js';
-export { createEventBridgeHandler, startEventBusServer, SUPPORTED_OPERATIONS } from './http.js';
+export { functionTarget, durableQueueTarget } from './targets.js';
+export type { BusTarget, TransactionalBusTarget } from './targets.js';
+export { createEventBridgeHandler, startEventBusServer } from './http.js';
 export type { EventBridgeRequestHandler, EventBridgeHttpOptions, EventBusServer } from './http.js';
+
+// Errors.
+export {
+  EventBridgeError,
+  InvalidEventPatternException,
+  EventBridgeValidationException,
+  EventBusError,
+  EventBusResourceNotFoundException,
+  EventBusResourceAlreadyExistsException,
+  EventBusLimitExceededException,
+  TargetDeliveryError,
+} from './errors.js';
+export type { PatternTextLocation, DeadLetterErrorCode } from './errors.js';

@@ -5,9 +5,10 @@
  * durable-queue targets in the same transaction, before the call returns), durable retries with
  * the targets' retry policies, dead-letter queues, the archive and replays.
  */
+import { errorMessage } from '../shared/index.js';
 import type { DurableQueue } from '../queue/index.js';
-import type { SqliteDatabase } from '../queue/sqlite.js';
-import { openSqliteDatabase } from '../queue/index.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
+import { openSqliteDatabase } from '../sqlite/index.js';
 import { EventArchive } from './archive.js';
 import { EventBus } from './bus.js';
 import type { PutRuleInput, Rule, RuleTarget, ResolvedRuleTarget } from './bus.js';
@@ -15,7 +16,7 @@ import { DeliveryLog } from './bus-deliveries.js';
 import type { DroppedEvent, PendingDelivery } from './bus-deliveries.js';
 import { DeliveryWorker } from './bus-delivery-worker.js';
 import type { DeadLetterRequest, DeliveryWorkerOptions } from './bus-delivery-worker.js';
-import { EventBusResourceAlreadyExistsException, EventBusResourceNotFoundException } from './bus-errors.js';
+import { EventBusResourceAlreadyExistsException, EventBusResourceNotFoundException } from './errors.js';
 import { buildEvent, busNameOf } from './bus-event.js';
 import type { EventBridgeEvent } from './bus-event.js';
 import { EventBridgeValidationException } from './errors.js';
@@ -151,6 +152,32 @@ interface Accepted {
   /** When the bus accepted it (epoch ms). */
   ingestedAt: number;
   operation: PutOperation;
+}
+
+/** A replay in progress: its name, and the rules it is limited to. */
+interface Replaying {
+  name: string;
+  rules?: Set<string>;
+}
+
+/** Where accepted events go (see `LocalEventBridge.route`). */
+interface Routing {
+  /** Deliveries to targets written in the bus's own transaction (durable queues on the same database), by target. */
+  inTransaction: Map<TransactionalBusTarget, Array<{ body: string; event: EventBridgeEvent }>>;
+  /** Deliveries the worker makes after the commit. */
+  pending: Array<{ rule: Rule; target: ResolvedRuleTarget; body: string; a: Accepted }>;
+  /** Input transformations that threw: dead-lettered. */
+  transformFailures: Array<{ rule: Rule; target: ResolvedRuleTarget; a: Accepted; error: unknown }>;
+  /** Input transformations that decided to send nothing: recorded as dropped. */
+  notDelivered: Array<{ rule: Rule; target: ResolvedRuleTarget; a: Accepted; reason: string }>;
+  /** Deliveries made (in the transaction or pending). */
+  deliveries: number;
+}
+
+/** A pending delivery handed to the worker once committed. */
+interface OfferedDelivery {
+  delivery: PendingDelivery;
+  event: EventBridgeEvent;
 }
 
 /** PutEvents calls waiting for the next group commit. */
@@ -437,14 +464,38 @@ export class LocalEventBridge {
    * Routes events to their rules' targets and commits everything in one transaction: archive
    * rows, in-transaction queue deliveries, pending deliveries, drops. Returns the deliveries made.
    */
-  private commit(accepted: readonly Accepted[], replay?: { name: string; rules?: Set<string> }): number {
+  private commit(accepted: readonly Accepted[], replay?: Replaying): number {
+    const routing = this.route(accepted, replay);
+    const offered: OfferedDelivery[] = [];
+    let archived = 0;
+    this.database.transaction(() => {
+      archived = this.archiveOrDrop(accepted, replay);
+      for (const [target, list] of routing.inTransaction) target.deliverInTransaction(list);
+      for (const p of routing.pending) offered.push(this.addPending(p));
+      for (const n of routing.notDelivered) this.recordNotDelivered(n);
+      for (const f of routing.transformFailures) this.deadLetterTransformFailure(f);
+    })();
+    this.counters.archived += archived;
+    for (const list of routing.inTransaction.values()) this.counters.deliveredInTransaction += list.length;
+    this.worker.offer(offered);
+    return routing.deliveries;
+  }
+
+  /**
+   * Where each accepted event goes: every target of every rule of its bus that matches it (only
+   * the replay's rules in a replay), with the body its input settings produce. Decided before the
+   * transaction; nothing is written.
+   */
+  private route(accepted: readonly Accepted[], replay?: Replaying): Routing {
+    const routing: Routing = {
+      inTransaction: new Map(),
+      pending: [],
+      transformFailures: [],
+      notDelivered: [],
+      deliveries: 0,
+    };
     let ingestionTime = '';
     let ingestionTimeOf = Number.NaN;
-    const inTransaction = new Map<TransactionalBusTarget, Array<{ body: string; event: EventBridgeEvent }>>();
-    const pending: Array<{ rule: Rule; target: ResolvedRuleTarget; body: string; a: Accepted }> = [];
-    const transformFailures: Array<{ rule: Rule; target: ResolvedRuleTarget; a: Accepted; error: unknown }> = [];
-    const notDelivered: Array<{ rule: Rule; target: ResolvedRuleTarget; a: Accepted; reason: string }> = [];
-    let deliveries = 0;
     for (const a of accepted) {
       if (!a.bus) continue;
       for (const rule of a.bus.match(a.event)) {
@@ -464,104 +515,108 @@ export class LocalEventBridge {
               });
               if (!result.delivered) {
                 // EventBridge sends nothing (e.g. the template rendered invalid JSON); we record it.
-                notDelivered.push({ rule, target, a, reason: result.reason });
+                routing.notDelivered.push({ rule, target, a, reason: result.reason });
                 continue;
               }
               body = result.body;
             } catch (error) {
-              transformFailures.push({ rule, target, a, error });
+              routing.transformFailures.push({ rule, target, a, error });
               continue;
             }
           }
-          deliveries++;
+          routing.deliveries++;
           if (isTransactionalOn(target.target, this.database)) {
-            let list = inTransaction.get(target.target);
-            if (!list) inTransaction.set(target.target, (list = []));
+            let list = routing.inTransaction.get(target.target);
+            if (!list) routing.inTransaction.set(target.target, (list = []));
             list.push({ body, event: a.event });
           } else {
-            pending.push({ rule, target, body, a });
+            routing.pending.push({ rule, target, body, a });
           }
         }
       }
     }
-    const offered: Array<{ delivery: PendingDelivery; event: EventBridgeEvent }> = [];
+    return routing;
+  }
+
+  /** Archives the accepted events (not those of a replay) and records those of no bus as dropped; returns how many were archived. */
+  private archiveOrDrop(accepted: readonly Accepted[], replay?: Replaying): number {
     let archived = 0;
-    this.database.transaction(() => {
-      for (const a of accepted) {
-        if (!a.bus) {
-          this.log.recordDropped({
-            busName: a.busName,
-            ruleArn: null,
-            targetArn: null,
-            event: a.json,
-            errorCode: 'NO_RESOURCE',
-            errorMessage:
-              a.operation === 'PutPartnerEvents'
-                ? `No event bus is associated with partner event source ${a.busName}; EventBridge drops events of a source with no bus. Create the bus with createEventBus({ Name, EventSourceName }).`
-                : `Event bus ${a.busName} does not exist; EventBridge accepts the entry and drops the event. Create the bus or fix EventBusName.`,
-            exhaustedRetryCondition: null,
-            retryAttempts: null,
-            droppedAt: a.ingestedAt,
-          });
-          this.counters.dropped++;
-        } else if (this.archive && !replay) {
-          this.archive.append(a.busName, a.eventTimeMs, a.ingestedAt, a.json);
-          archived++;
-        }
-      }
-      for (const [target, list] of inTransaction) target.deliverInTransaction(list);
-      for (const p of pending) {
-        const delivery: Omit<PendingDelivery, 'id'> = {
-          busName: p.a.busName,
-          ruleName: p.rule.name,
-          targetId: p.target.id,
-          event: p.a.json,
-          body: p.body,
-          ingestedAt: p.a.ingestedAt,
-          attempts: 0,
-          nextAttemptAt: p.a.ingestedAt,
-        };
-        offered.push({ delivery: { ...delivery, id: this.log.addPending(delivery) }, event: p.a.event });
-      }
-      for (const n of notDelivered) {
+    for (const a of accepted) {
+      if (!a.bus) {
         this.log.recordDropped({
-          busName: n.a.busName,
-          ruleArn: n.rule.arn,
-          targetArn: n.target.target.arn,
-          event: n.a.json,
-          errorCode: 'NOT_DELIVERED',
-          errorMessage: n.reason,
+          busName: a.busName,
+          ruleArn: null,
+          targetArn: null,
+          event: a.json,
+          errorCode: 'NO_RESOURCE',
+          errorMessage:
+            a.operation === 'PutPartnerEvents'
+              ? `No event bus is associated with partner event source ${a.busName}; EventBridge drops events of a source with no bus. Create the bus with createEventBus({ Name, EventSourceName }).`
+              : `Event bus ${a.busName} does not exist; EventBridge accepts the entry and drops the event. Create the bus or fix EventBusName.`,
           exhaustedRetryCondition: null,
           retryAttempts: null,
-          droppedAt: n.a.ingestedAt,
+          droppedAt: a.ingestedAt,
         });
         this.counters.dropped++;
+      } else if (this.archive && !replay) {
+        this.archive.append(a.busName, a.eventTimeMs, a.ingestedAt, a.json);
+        archived++;
       }
-      for (const f of transformFailures) {
-        this.deadLetter({
-          delivery: {
-            id: 0,
-            busName: f.a.busName,
-            ruleName: f.rule.name,
-            targetId: f.target.id,
-            event: f.a.json,
-            body: '',
-            ingestedAt: f.a.ingestedAt,
-            attempts: 1,
-            nextAttemptAt: f.a.ingestedAt,
-          },
-          rule: f.rule,
-          target: f.target,
-          errorCode: 'INVALID_JSON',
-          errorMessage: `Input transformation failed: ${f.error instanceof Error ? f.error.message : String(f.error)}`,
-          retryAttempts: 0,
-        });
-      }
-    })();
-    this.counters.archived += archived;
-    for (const list of inTransaction.values()) this.counters.deliveredInTransaction += list.length;
-    this.worker.offer(offered);
-    return deliveries;
+    }
+    return archived;
+  }
+
+  /** Adds a delivery the worker makes after the commit (a target outside the transaction). */
+  private addPending(p: Routing['pending'][number]): OfferedDelivery {
+    const delivery: Omit<PendingDelivery, 'id'> = {
+      busName: p.a.busName,
+      ruleName: p.rule.name,
+      targetId: p.target.id,
+      event: p.a.json,
+      body: p.body,
+      ingestedAt: p.a.ingestedAt,
+      attempts: 0,
+      nextAttemptAt: p.a.ingestedAt,
+    };
+    return { delivery: { ...delivery, id: this.log.addPending(delivery) }, event: p.a.event };
+  }
+
+  /** Records a delivery the input transformation decided not to make (as EventBridge, which sends nothing). */
+  private recordNotDelivered(n: Routing['notDelivered'][number]): void {
+    this.log.recordDropped({
+      busName: n.a.busName,
+      ruleArn: n.rule.arn,
+      targetArn: n.target.target.arn,
+      event: n.a.json,
+      errorCode: 'NOT_DELIVERED',
+      errorMessage: n.reason,
+      exhaustedRetryCondition: null,
+      retryAttempts: null,
+      droppedAt: n.a.ingestedAt,
+    });
+    this.counters.dropped++;
+  }
+
+  /** Dead-letters an event whose input transformation failed (`INVALID_JSON`, no retry). */
+  private deadLetterTransformFailure(f: Routing['transformFailures'][number]): void {
+    this.deadLetter({
+      delivery: {
+        id: 0,
+        busName: f.a.busName,
+        ruleName: f.rule.name,
+        targetId: f.target.id,
+        event: f.a.json,
+        body: '',
+        ingestedAt: f.a.ingestedAt,
+        attempts: 1,
+        nextAttemptAt: f.a.ingestedAt,
+      },
+      rule: f.rule,
+      target: f.target,
+      errorCode: 'INVALID_JSON',
+      errorMessage: `Input transformation failed: ${errorMessage(f.error)}`,
+      retryAttempts: 0,
+    });
   }
 
   // ---------------------------------------------------------------- dead letters
@@ -619,7 +674,7 @@ export class LocalEventBridge {
     } catch (error) {
       record(
         request.errorCode,
-        `${request.errorMessage} — and sending to dead-letter queue ${dlq.arn} failed: ${error instanceof Error ? error.message : String(error)}`,
+        `${request.errorMessage} — and sending to dead-letter queue ${dlq.arn} failed: ${errorMessage(error)}`,
       );
       return false;
     }

@@ -56,7 +56,7 @@ export function checkWildcardComplexity(branches: readonly Branch[]): void {
  * `anything-but` `wildcard` list (which count as a single pattern). Groups with the same `id`
  * are the same pattern.
  */
-export interface WildcardGroup {
+interface WildcardGroup {
   id: string;
   values: readonly WildcardPattern[];
 }

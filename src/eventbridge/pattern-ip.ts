@@ -24,7 +24,7 @@ export class CidrError extends Error {
 }
 
 /** True when the text has the shape of an IPv4 or IPv6 literal (not necessarily valid). */
-export function looksLikeIp(text: string): boolean {
+function looksLikeIp(text: string): boolean {
   return IPV4_SHAPE.test(text) || IPV6_SHAPE.test(text);
 }
 

@@ -51,7 +51,7 @@ export function compileEventPattern(pattern: string | object): CompiledEventPatt
 }
 
 /** A pattern compiled into branches (its `$or` alternatives), for {@link EventPatternIndex}. */
-export interface CompiledBranches {
+interface CompiledBranches {
   branches: CompiledBranch[];
   source: Record<string, unknown>;
 }
@@ -112,7 +112,7 @@ export function parseTestEvent(event: string | object): object {
 }
 
 /** A JSON number kept as written in the event text. */
-export class JsonNumberText {
+class JsonNumberText {
   constructor(readonly text: string) {}
   toJSON(): number {
     return Number(this.text);
@@ -120,7 +120,7 @@ export class JsonNumberText {
 }
 
 /** Parses JSON text into plain values, numbers as {@link JsonNumberText}; a repeated key keeps its last value. */
-export function parseJsonPreservingNumbers(text: string): unknown {
+function parseJsonPreservingNumbers(text: string): unknown {
   const reader = new JsonTokenReader(text);
   const first = reader.nextToken();
   if (first === null) throw new SyntaxError('empty JSON text');
@@ -175,7 +175,7 @@ export interface Leaf {
 }
 
 /** Leaf values by flattened path. */
-export type FlatEvent = Map<string, Leaf[]>;
+type FlatEvent = Map<string, Leaf[]>;
 
 /**
  * Flattens an event into leaves by dotted path. With `wanted` (every path any pattern asks
@@ -237,7 +237,7 @@ function toLeaf(value: unknown, trail: readonly number[]): Leaf | undefined {
 }
 
 /** Which paths a flattening needs: the fields patterns read, and the objects leading to them. */
-export interface PathFilter {
+interface PathFilter {
   wantsLeaf(path: string): boolean;
   wantsPrefix(path: string): boolean;
 }
@@ -308,7 +308,7 @@ export interface CompiledBranch {
 }
 
 /** Compiles a parsed branch. */
-export function compileBranch(branch: Branch): CompiledBranch {
+function compileBranch(branch: Branch): CompiledBranch {
   const fields: CompiledField[] = [];
   for (const [path, matchers] of branch) {
     const tests = matchers.filter((m) => !(m.kind === 'exists' && !m.exists)).map(compileMatcher);

@@ -44,7 +44,7 @@ export type Matcher =
 export type Branch = Map<string, Matcher[]>;
 
 /** The result of parsing a pattern. */
-export interface ParsedPattern {
+interface ParsedPattern {
   /** The alternatives ($or expanded); the pattern matches when any branch matches. */
   branches: Branch[];
 }

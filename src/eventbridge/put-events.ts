@@ -125,12 +125,12 @@ export function checkPutEventsRequest(
 }
 
 /** An entry turned into an event, or the per-entry error AWS returns for it. */
-export type PreparedEntry =
+type PreparedEntry =
   | { ok: true; event: EventBridgeEvent; busName: string; eventTimeMs: number }
   | { ok: false; result: Required<Pick<PutEventsResultEntry, 'ErrorCode' | 'ErrorMessage'>> };
 
 /** Where and when an entry is accepted. */
-export interface EntryContext {
+interface EntryContext {
   account: string;
   region: string;
   /** Acceptance time, epoch milliseconds. */

@@ -4,7 +4,7 @@
  * object implementing {@link BusTarget}.
  */
 import type { DurableQueue } from '../queue/index.js';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 import type { EventBridgeEvent } from './bus-event.js';
 
 /**
@@ -41,55 +41,6 @@ export interface TransactionalBusTarget extends BusTarget {
 export function isTransactionalOn(target: BusTarget, database: SqliteDatabase): target is TransactionalBusTarget {
   const t = target as Partial<TransactionalBusTarget>;
   return t.database === database && typeof t.deliverInTransaction === 'function';
-}
-
-/**
- * The error codes EventBridge puts in `ERROR_CODE` on a dead-lettered event (EventBridge User
- * Guide, "Using dead-letter queues to process undelivered events").
- */
-export type DeadLetterErrorCode =
-  | 'CONNECTION_FAILURE'
-  | 'CROSS_ACCOUNT_INGESTION_FAILED'
-  | 'CROSS_REGION_INGESTION_FAILED'
-  | 'ERROR_FROM_TARGET'
-  | 'EVENTS_IN_BATCH_REQUEST_REJECTED'
-  | 'FAILED_TO_ASSUME_ROLE'
-  | 'INTERNAL_ERROR'
-  | 'INVALID_JSON'
-  | 'INVALID_PARAMETER'
-  | 'NO_PERMISSIONS'
-  | 'NO_RESOURCE'
-  | 'RESOURCE_ALREADY_EXISTS'
-  | 'RESOURCE_LIMIT_EXCEEDED'
-  | 'RESOURCE_MODIFICATION_COLLISION'
-  | 'SDK_CLIENT_ERROR'
-  | 'THIRD_ACCOUNT_HOP_DETECTED'
-  | 'THIRD_REGION_HOP_DETECTED'
-  | 'THROTTLING'
-  | 'TIMEOUT'
-  | 'TRANSIENT_ASSUME_ROLE'
-  | 'UNKNOWN';
-
-/**
- * A delivery failure a target reports on purpose, with the EventBridge error code. Any other
- * thrown error counts as `ERROR_FROM_TARGET`, retryable. A non-retryable failure (like AWS's
- * missing permission or deleted resource) goes to the dead-letter queue at once.
- *
- * @example
- * throw new TargetDeliveryError('THROTTLING', 'state machine is at its concurrency limit');
- * throw new TargetDeliveryError('NO_RESOURCE', 'state machine deleted', { retryable: false });
- */
-export class TargetDeliveryError extends Error {
-  override readonly name = 'TargetDeliveryError';
-  readonly retryable: boolean;
-  constructor(
-    readonly errorCode: DeadLetterErrorCode,
-    message: string,
-    options: { retryable?: boolean; cause?: unknown } = {},
-  ) {
-    super(message, { cause: options.cause });
-    this.retryable = options.retryable ?? true;
-  }
 }
 
 /**

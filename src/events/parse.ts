@@ -3,6 +3,7 @@
  * problems out. It never throws on bad input: the caller dead-letters the problems.
  */
 import type { z } from 'zod';
+import { describeValue } from '../shared/index.js';
 import { compileSchema, UNDECIDED, UnsupportedSchemaError } from './compiled-schema.js';
 import type { CompileOptions, CompiledSchema } from './compiled-schema.js';
 import { canonicalJson, eventKey, eventKeyOfCanonicalBody } from './identity.js';
@@ -576,7 +577,7 @@ function unserializable(input: object): EventProblem | undefined {
     return {
       path: '$',
       expected: 'a JSON-serializable object',
-      found: describe(input),
+      found: describeValue(input),
       message: 'The entry cannot be serialized as JSON.',
     };
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -587,8 +588,8 @@ function notAnObject(value: unknown): EventProblem {
   return {
     path: '$',
     expected: 'a JSON object (one EventBridge event)',
-    found: describe(value),
-    message: `The entry must be a JSON object, found ${describe(value)}.`,
+    found: describeValue(value),
+    message: `The entry must be a JSON object, found ${describeValue(value)}.`,
   };
 }
 
@@ -599,7 +600,7 @@ function notATopic(genericTopic: string): EventProblem {
     expected: instanceOf
       ? `the generic topic name "${instanceOf}" (the literal {id})`
       : 'a generic Genesys topic name such as "v2.detail.events.conversation.{id}.customer.start" or "v2.users.{id}.presence" ("v2", then segments of letters, digits, "_", "-" or {id})',
-    found: describe(genericTopic),
+    found: describeValue(genericTopic),
     message: instanceOf
       ? `"detail-type" "${genericTopic}" names particular entities; Genesys sets it to the generic topic "${instanceOf}" (the real ids are in detail.topicName).`
       : `"detail-type" is not a Genesys topic name. Genesys sets it to the generic topic (with the literal {id} where the topic names an entity); rules must match those names, not "${genericTopic}".`,
@@ -610,7 +611,7 @@ function notAnInstance(topicName: string, genericTopic: string): EventProblem {
   return {
     path: '$.detail.topicName',
     expected: `a concrete instance of "${genericTopic}" (each {id} replaced by one id)`,
-    found: describe(topicName),
+    found: describeValue(topicName),
     message: `detail.topicName "${topicName}" does not belong to detail-type "${genericTopic}".`,
   };
 }
@@ -619,7 +620,7 @@ function otherConversation(conversationId: string, conversationIdInTopic: string
   return {
     path: '$.detail.eventBody.conversationId',
     expected: `"${conversationIdInTopic}" (the id in detail.topicName)`,
-    found: describe(conversationId),
+    found: describeValue(conversationId),
     message: `eventBody.conversationId "${conversationId}" differs from the conversation id "${conversationIdInTopic}" in detail.topicName.`,
   };
 }
@@ -689,7 +690,7 @@ function oversized(bytes: number): EventProblem {
 }
 
 /** JSONPath for a zod issue path below `prefix`. */
-export function jsonPath(segments: readonly PropertyKey[]): string {
+function jsonPath(segments: readonly PropertyKey[]): string {
   let path = '$';
   for (const segment of segments) {
     if (typeof segment === 'number') path += `[${segment}]`;
@@ -702,7 +703,7 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
 function toProblem(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): EventProblem {
   const path = jsonPath([...prefix, ...issue.path]);
   const missing = issue.code === 'invalid_type' && issue.input === undefined;
-  const found = missing ? 'missing' : describe(issue.input);
+  const found = missing ? 'missing' : describeValue(issue.input);
   let expected: string;
   switch (issue.code) {
     case 'invalid_type':
@@ -731,22 +732,4 @@ function toProblem(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): Eve
 
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-/** `string "abc"`, `number 42`, `array (3 items)`, `object`, `null`, … — short, never the whole value. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `array (${value.length} items)`;
-  switch (typeof value) {
-    case 'string':
-      return `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
-    case 'number':
-    case 'boolean':
-      return `${typeof value} ${String(value)}`;
-    case 'object':
-      return 'object';
-    default:
-      return typeof value;
-  }
 }

@@ -10,7 +10,8 @@ import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createBatchStarter } from '../processing/batch-starter.js';
 import type { ExecutionRunner, SqsEventRecord } from '../processing/batch-starter.js';
-import { deadLetterStore, dynamoDbClient, FunctionConfigError, observability, requireEnv } from './environment.js';
+import { deadLetterStore, dynamoDbClient, observability, requireEnv } from './environment.js';
+import { FunctionConfigError } from './errors.js';
 import type { Env } from './environment.js';
 import { FUNCTION_ENV } from './index.js';
 

@@ -30,30 +30,18 @@ import type { GenesysClientOptions } from '../genesys/client.js';
 import { loadGenesysConfig } from '../genesys/config.js';
 import { GenesysDirectorySource } from '../genesys/directory-api.js';
 import type { RefresherEvent } from './directory.js';
-import { dynamoDbClient, FunctionConfigError, observability, requireEnv } from './environment.js';
+import { dynamoDbClient, observability, requireEnv } from './environment.js';
+import { DirectoryRefreshError, FunctionConfigError } from './errors.js';
 import type { Env } from './environment.js';
 import { FUNCTION_ENV, REFRESHER_ENV } from './index.js';
 
-/** A refresh in which at least one kind failed (each kept its last known entries). */
-export class DirectoryRefreshError extends Error {
-  override readonly name = 'DirectoryRefreshError';
-  constructor(readonly report: RefreshReport) {
-    super(
-      `Directory refresh failed for ${report.kinds
-        .filter((k) => !k.ok)
-        .map((k) => `${k.kind} (${k.error ?? 'unknown error'})`)
-        .join('; ')}. Those kinds keep their last known names.`,
-    );
-  }
-}
-
 /** Where the OAuth client credentials come from. */
-export interface CredentialsLoader {
+interface CredentialsLoader {
   (secretArn: string): Promise<unknown>;
 }
 
 /** Dependencies of {@link createRefresher} (tests point them at local endpoints). */
-export interface RefresherDeps {
+interface RefresherDeps {
   dynamodb?: DynamoDBClient;
   /** Reads the secret (default: Powertools `SecretsProvider`, JSON, cached 300 s). */
   loadCredentials?: CredentialsLoader;
@@ -62,7 +50,7 @@ export interface RefresherDeps {
 }
 
 /** The answer of one invocation. */
-export type RefresherResult = { refresh: RefreshReport } | { lookup: SharedMissResult };
+type RefresherResult = { refresh: RefreshReport } | { lookup: SharedMissResult };
 
 /**
  * The refresher, configured from `env`.

@@ -8,18 +8,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { ProcessingLogger } from '../processing/logger.js';
 import { DynamoDbDeadLetterStore } from '../processing/stores/dynamodb-dead-letter-store.js';
+import { FunctionConfigError } from './errors.js';
 import { FUNCTION_ENV } from './index.js';
-
-/** A missing or malformed environment variable. */
-export class FunctionConfigError extends Error {
-  override readonly name = 'FunctionConfigError';
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** The process environment (or a stand-in in tests). */
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -7,8 +7,8 @@
  * The handlers themselves live in `src/functions/<role>.ts` (thin entry points over
  * `src/processing`); this module only describes them and does not import them.
  */
-import { FUNCTION_PLACEHOLDERS } from '../workflow/definition.js';
-import type { WorkflowMode } from '../workflow/definition.js';
+import { FUNCTION_PLACEHOLDERS } from '../contract/index.js';
+import type { WorkflowMode } from '../contract/index.js';
 
 /** Names of the environment variables the functions read. */
 export const FUNCTION_ENV = {

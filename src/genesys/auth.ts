@@ -33,7 +33,7 @@ export interface TokenSource {
 }
 
 /** Options of {@link ClientCredentialsAuth}. */
-export interface ClientCredentialsAuthOptions {
+interface ClientCredentialsAuthOptions {
   /** `https://login.<domain>` (or a private/test login endpoint). */
   loginBaseUrl: string;
   clientId: string;

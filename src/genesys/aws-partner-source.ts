@@ -11,6 +11,7 @@
  * and gives the AWS CLI commands to check by hand.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { errorMessage } from '../shared/index.js';
 
 /** The result of {@link checkPartnerSourceInAws}. */
 export type AwsPartnerSourceCheck =
@@ -94,7 +95,7 @@ export async function checkPartnerSourceInAws(
     };
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return { checked: false, reason: `The AWS check failed: ${name}: ${message}`, howToCheck };
   } finally {
     if (!options.client) client.destroy();

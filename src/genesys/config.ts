@@ -13,7 +13,7 @@
  * `GENESYS_*` aliases are the original tutorial's. Base URLs must be https, except plain http
  * to a loopback address (a local test server).
  */
-import ipaddr from 'ipaddr.js';
+import { isLoopback } from '../shared/index.js';
 import { GenesysConfigError } from './errors.js';
 import { UnknownGenesysRegionError, resolveGenesysRegion } from './regions.js';
 import { Secret } from './secret.js';
@@ -130,7 +130,7 @@ export function loadGenesysConfig(
  * A problem with a base URL, or `undefined` when it is fine: https, or http to a loopback
  * address; no credentials, query or fragment.
  */
-export function checkBaseUrl(value: string, label: string): string | undefined {
+function checkBaseUrl(value: string, label: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -147,14 +147,6 @@ export function checkBaseUrl(value: string, label: string): string | undefined {
       : `${label}: plain http is allowed only to a loopback address (127.0.0.1, ::1, localhost), not to "${url.hostname}"; use https.`;
   }
   return `${label}: "${url.protocol}" is not supported; use https.`;
-}
-
-function isLoopback(hostname: string): boolean {
-  if (hostname === 'localhost') return true;
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (!ipaddr.isValid(host)) return false;
-  const address = ipaddr.process(host);
-  return address.range() === 'loopback';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -4,8 +4,13 @@
  * text that came from a server is passed through `redact` before it is put in a message.
  */
 
+/** Base class: anything the Genesys Cloud client and the integration setup throw on purpose. */
+export class GenesysError extends Error {
+  override readonly name: string = 'GenesysError';
+}
+
 /** Bad or missing configuration (environment variables, base URLs, region). */
-export class GenesysConfigError extends Error {
+export class GenesysConfigError extends GenesysError {
   override readonly name = 'GenesysConfigError';
   constructor(readonly problems: string[]) {
     super(problems.join('\n'));
@@ -13,7 +18,7 @@ export class GenesysConfigError extends Error {
 }
 
 /** Details of a failed Genesys Cloud call. */
-export interface GenesysApiErrorDetails {
+interface GenesysApiErrorDetails {
   /** HTTP method of the call. */
   method: string;
   /** Path of the call, e.g. `/api/v2/integrations` (no query string). */
@@ -44,7 +49,7 @@ export interface GenesysApiErrorDetails {
  *   if (e instanceof GenesysApiError && e.status === 403) console.error(e.permission);
  * }
  */
-export class GenesysApiError extends Error implements GenesysApiErrorDetails {
+export class GenesysApiError extends GenesysError implements GenesysApiErrorDetails {
   override readonly name: string = 'GenesysApiError';
   readonly method: string;
   readonly path: string;
@@ -90,7 +95,7 @@ export class GenesysLoginError extends GenesysApiError {
 }
 
 /** A call got no HTTP answer: connection refused or reset, DNS failure, or timeout (after retries). */
-export class GenesysNetworkError extends Error {
+export class GenesysNetworkError extends GenesysError {
   override readonly name = 'GenesysNetworkError';
   constructor(
     readonly method: string,
@@ -113,7 +118,7 @@ export class GenesysNetworkError extends Error {
 }
 
 /** Genesys answered 2xx with a body that does not have the documented shape. */
-export class GenesysResponseError extends Error {
+export class GenesysResponseError extends GenesysError {
   override readonly name = 'GenesysResponseError';
   constructor(
     readonly method: string,
@@ -121,6 +126,18 @@ export class GenesysResponseError extends Error {
     readonly problem: string,
   ) {
     super(`${method} ${path} returned an unexpected response: ${problem}`);
+  }
+}
+
+/** The request cannot be carried out as given (bad arguments, unknown topics, ambiguity). */
+export class SetupError extends GenesysError {
+  override readonly name = 'SetupError';
+  constructor(
+    readonly problems: string[],
+    /** Integrations that matched by name and type, when that is the problem. */
+    readonly duplicateIds: string[] = [],
+  ) {
+    super(problems.join('\n'));
   }
 }
 

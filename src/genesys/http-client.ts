@@ -46,7 +46,7 @@ export interface GenesysResponse {
 }
 
 /** Options of {@link GenesysHttpClient}. */
-export interface GenesysHttpClientOptions {
+interface GenesysHttpClientOptions {
   /** `https://api.<domain>` (or a private/test API endpoint). */
   apiBaseUrl: string;
   tokens: TokenSource;
@@ -169,7 +169,7 @@ export class GenesysHttpClient {
 }
 
 /** `answered 429`, `failed: ECONNRESET`, … */
-export function describeFailure(error: unknown): string {
+function describeFailure(error: unknown): string {
   if (error instanceof StatusFailure) return `answered ${error.response.status}`;
   if (error instanceof TransportFailure) return error.reason === 'TIMEOUT' ? 'timed out' : `failed: ${error.reason}`;
   return 'failed';

@@ -8,6 +8,7 @@
  * (`eu-west-1`).
  */
 import { closestNames } from '../events/topics.js';
+import { GenesysError } from './errors.js';
 
 /** Genesys Cloud region name → domain. */
 export const GENESYS_REGIONS: Readonly<Record<string, string>> = Object.freeze({
@@ -42,7 +43,7 @@ export interface GenesysEndpoints {
 }
 
 /** A region that is neither a known Genesys region name nor a domain. */
-export class UnknownGenesysRegionError extends Error {
+export class UnknownGenesysRegionError extends GenesysError {
   override readonly name = 'UnknownGenesysRegionError';
   constructor(
     readonly region: string,

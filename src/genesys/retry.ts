@@ -29,7 +29,7 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
 });
 
 /** How a failure is to be treated: retried (optionally after a server-given delay) or not. */
-export interface RetryDecision {
+interface RetryDecision {
   retry: boolean;
   /** The server asked for this delay (`Retry-After`), in ms. */
   retryAfterMs?: number;
@@ -128,7 +128,7 @@ export function withDescription(deps: RetryDeps, describe: (error: unknown) => s
 }
 
 /** A sleep that ends early (rejecting with the signal's reason) when `signal` aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {

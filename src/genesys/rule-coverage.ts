@@ -5,12 +5,13 @@
  * (`ListRules --event-bus-name <partner event source name>`, whose answer holds each rule's
  * `EventPattern`) and tests a sample event of each topic against every enabled rule with the
  * project's own EventBridge pattern matcher — offline, as `aws events test-event-pattern` answers.
+ * The matcher is given (`options.testEventPattern`; the CLI passes the one of
+ * `genesys-event-pipeline/eventbridge`), so Genesys code does not depend on the bus's.
  *
  * Credentials come from the AWS SDK's default provider chain; without any, or without the bus,
  * the result says so and how to check by hand.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { testEventPattern } from '../eventbridge/pattern-match.js';
 import { hasAwsCredentials } from './aws-partner-source.js';
 
 /** The result of {@link checkRuleCoverage}. */
@@ -34,13 +35,15 @@ export type RuleCoverage =
 export interface RuleCoverageOptions {
   /** An EventBridge client (default: a new one for `region`, default credential chain). */
   client?: EventBridgeClient;
+  /** EventBridge's pattern matching: does `event` match the rule's `pattern` (JSON text)? May throw on a pattern it cannot read. */
+  testEventPattern: (pattern: string, event: object) => boolean;
 }
 
 /**
  * The topics among `topics` that no enabled rule on the partner event bus `sourceName` forwards.
  *
  * @example
- * await checkRuleCoverage('aws.partner/genesys.com/cloud/6f1d…/prod', 'eu-west-1', '123456789012', ['v2.users.{id}.presence'])
+ * await checkRuleCoverage('aws.partner/genesys.com/cloud/6f1d…/prod', 'eu-west-1', '123456789012', ['v2.users.{id}.presence'], { testEventPattern })
  * // → { checked: true, rules: [{ name: 'GenesysEventPipeline-Rule…', state: 'ENABLED' }], unforwarded: ['v2.users.{id}.presence'] }
  */
 export async function checkRuleCoverage(
@@ -48,7 +51,7 @@ export async function checkRuleCoverage(
   region: string,
   accountId: string,
   topics: readonly string[],
-  options: RuleCoverageOptions = {},
+  options: RuleCoverageOptions,
 ): Promise<RuleCoverage> {
   const howToCheck = [
     `aws events list-rules --event-bus-name ${sourceName} --region ${region}`,
@@ -90,7 +93,10 @@ export async function checkRuleCoverage(
     }
     const enabled = rules.filter((r) => r.state === 'ENABLED' && r.pattern !== undefined);
     const unforwarded = topics.filter(
-      (topic) => !enabled.some((rule) => matches(rule.pattern!, sampleEvent(topic, sourceName, region, accountId))),
+      (topic) =>
+        !enabled.some((rule) =>
+          matches(options.testEventPattern, rule.pattern!, sampleEvent(topic, sourceName, region, accountId)),
+        ),
     );
     return { checked: true, rules: rules.map(({ name, state }) => ({ name, state })), unforwarded };
   } catch (error) {
@@ -122,7 +128,7 @@ function sampleEvent(topic: string, source: string, region: string, account: str
 }
 
 /** A rule pattern this matcher cannot read matches nothing it can vouch for. */
-function matches(pattern: string, event: object): boolean {
+function matches(testEventPattern: RuleCoverageOptions['testEventPattern'], pattern: string, event: object): boolean {
   try {
     return testEventPattern(pattern, event);
   } catch {

@@ -43,7 +43,7 @@ export const EVENTBRIDGE_PROPERTY_NAMES = [
 ] as const;
 
 /** The suffix rule from the Genesys integration's documentation. */
-export const SUFFIX_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const SUFFIX_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Checks the parts of a request that need no network: name, account id, AWS region, suffix,
@@ -118,7 +118,7 @@ export interface SourceChange {
 }
 
 /** What setup would do. */
-export interface SetupPlan {
+interface SetupPlan {
   /** The existing integration's id (absent when it is to be created). */
   integrationId?: string;
   actions: SetupAction[];
@@ -127,7 +127,7 @@ export interface SetupPlan {
 }
 
 /** What the org has now: the matching integration (if any) and its configuration. */
-export interface ObservedIntegration {
+interface ObservedIntegration {
   integration: Integration;
   config: IntegrationConfig;
 }
@@ -166,7 +166,7 @@ export function planSetup(
  * event source exists), and one of them would change. Genesys then sends to a different partner
  * event source; the bus on the old one stops receiving events.
  */
-export function detectSourceChange(
+function detectSourceChange(
   current: Record<string, unknown>,
   desired: EventBridgeProperties,
 ): SourceChange | undefined {

@@ -17,25 +17,13 @@
  */
 import type { TopicProblem } from '../events/topics.js';
 import type { GenesysClient } from './client.js';
-import { GenesysApiError, isAmbiguousFailure } from './errors.js';
+import { GenesysApiError, isAmbiguousFailure, SetupError } from './errors.js';
 import { EVENTBRIDGE_INTEGRATION_TYPE } from './integrations-api.js';
 import type { Integration, IntegrationConfig, IntegrationsApi } from './integrations-api.js';
 import { getOrganization, partnerEventSourceName } from './partner-event-source.js';
 import { checkSetupRequest, diffProperties, planSetup } from './setup-plan.js';
 import type { EventBridgeProperties, PropertyChange, SetupAction, SetupRequest, SourceChange } from './setup-plan.js';
 import { listAvailableTopics, resolveEventBridgeTopics } from './topics.js';
-
-/** The request cannot be carried out as given (bad arguments, unknown topics, ambiguity). */
-export class SetupError extends Error {
-  override readonly name = 'SetupError';
-  constructor(
-    readonly problems: string[],
-    /** Integrations that matched by name and type, when that is the problem. */
-    readonly duplicateIds: string[] = [],
-  ) {
-    super(problems.join('\n'));
-  }
-}
 
 /** Options of {@link runSetup}. */
 export interface SetupOptions {
@@ -201,7 +189,7 @@ export async function runSetup(
  *
  * @throws {SetupError} when more than one matches (listing their ids).
  */
-export async function findEventBridgeIntegration(api: IntegrationsApi, name: string): Promise<Integration | undefined> {
+async function findEventBridgeIntegration(api: IntegrationsApi, name: string): Promise<Integration | undefined> {
   const matches = (await api.listIntegrations()).filter(
     (i) => i.integrationType?.id === EVENTBRIDGE_INTEGRATION_TYPE && (i.name ?? '').trim() === name,
   );

@@ -9,7 +9,7 @@ import { EVENTBRIDGE_INTEGRATION_TYPE } from './integrations-api.js';
 import type { Integration, IntegrationReportedState } from './integrations-api.js';
 import { getOrganization, partnerEventSourceName } from './partner-event-source.js';
 import { EVENTBRIDGE_PROPERTY_NAMES } from './setup-plan.js';
-import { SetupError } from './setup.js';
+import { SetupError } from './errors.js';
 
 /** The integration's state and configuration. */
 export interface IntegrationStatus {

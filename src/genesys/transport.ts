@@ -55,7 +55,7 @@ export async function exchange(
 }
 
 /** The fields of a Genesys error body (`ErrorBody` in the SDK: message, code, status, contextId, …). */
-export interface GenesysErrorBody {
+interface GenesysErrorBody {
   code?: string;
   message?: string;
   contextId?: string;

@@ -10,7 +10,7 @@ import { figure } from './figure.js';
 export const MONTH_SECONDS = 30 * 86_400;
 
 /** Bytes per billing chunk: EventBridge events and SQS requests are billed per 64 KB. */
-export const BILLING_CHUNK_BYTES = 64 * 1024;
+const BILLING_CHUNK_BYTES = 64 * 1024;
 
 /** Number of 64 KB billing chunks a payload of `bytes` counts as (at least one). */
 export function billingChunks(bytes: number): number {

@@ -3,8 +3,13 @@
  * and how to fix it; the CLI prints the message and exits with status 2 (bad input).
  */
 
+/** Base class: anything the planner throws on purpose. */
+export class PlanError extends Error {
+  override readonly name: string = 'PlanError';
+}
+
 /** A planner input is out of range or inconsistent (e.g. `peakRate` below `rate`). */
-export class PlanInputError extends Error {
+export class PlanInputError extends PlanError {
   override readonly name = 'PlanInputError';
   constructor(
     /** The input at fault, as the CLI spells it (e.g. `--batch-window-ms`). */
@@ -16,7 +21,7 @@ export class PlanInputError extends Error {
 }
 
 /** A `--prices` override file cannot be used: unreadable, not JSON, unknown key, bad value. */
-export class PriceFileError extends Error {
+export class PriceFileError extends PlanError {
   override readonly name = 'PriceFileError';
   constructor(
     /** The file (or `<inline>`) the overrides came from. */

@@ -5,7 +5,7 @@
  */
 
 /** The date the figures in this module were last checked against their sources. */
-export const FIGURES_CHECKED = '2026-11-27';
+const FIGURES_CHECKED = '2026-11-27';
 
 /** One sourced figure. */
 export interface SourcedFigure {

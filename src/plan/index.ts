@@ -1,15 +1,15 @@
 /**
- * Capacity and cost planner: models the buffered and direct topologies against AWS's documented
- * quotas and prices, simulates bursts, and explains the verdicts. Pure; the CLI (`plan`) reads
- * files and prints.
+ * `genesys-event-pipeline/plan` — the capacity and cost planner: models the buffered and direct
+ * topologies against AWS's documented quotas and prices, simulates bursts, and explains the
+ * verdicts. Pure; the CLI (`plan`) reads files and prints.
  */
 export { planCapacity } from './plan.js';
 export type { ModePlan, PlanCapacityOptions, PlanReport } from './plan.js';
-export { MODES as PLAN_MODES, PLAN_DEFAULTS, resolvePlanInputs } from './inputs.js';
-export type { Mode as PlanMode, PlanInputOptions, PlanInputs } from './inputs.js';
+export { PLAN_DEFAULTS, resolvePlanInputs } from './inputs.js';
+export type { PlanInputOptions, PlanInputs } from './inputs.js';
 export { quotasForRegion } from './quotas.js';
 export type { RegionQuotas, TokenBucketQuota } from './quotas.js';
-export { DEFAULT_PRICES, PRICE_IDS, PRICE_REGION } from './prices.js';
+export { DEFAULT_PRICES } from './prices.js';
 export type { PriceId, PriceTable } from './prices.js';
 export { applyPriceOverrides, parsePriceOverrides } from './price-overrides.js';
 export type { PriceOverrides } from './price-overrides.js';
@@ -17,13 +17,7 @@ export type { SourcedFigure } from './figure.js';
 export type { Check, LambdaConcurrency } from './capacity.js';
 export type { CostFloor, CostLine } from './cost.js';
 export type { BufferedRecommendation, DirectRecommendation, ReservedConcurrency } from './recommend.js';
-export {
-  MAX_SERIES_POINTS,
-  SeriesRecorder,
-  simulateBufferedBurst,
-  simulateBurst,
-  simulateDirectBurst,
-} from './burst/index.js';
+export { simulateBurst } from './burst/index.js';
 export type {
   BufferedBurstParams,
   BurstBound,
@@ -34,6 +28,6 @@ export type {
   DirectBurstParams,
 } from './burst/index.js';
 export { formatPlanJson, formatPlanText } from './format.js';
-export { PlanInputError, PriceFileError } from './errors.js';
+export { PlanError, PlanInputError, PriceFileError } from './errors.js';
 export { loadPlanPageAssets, planPageModel, PlanPageAssetsError, renderPlanPage } from './html/index.js';
 export type { PlanPageAssets, PlanPageModel, PlanVariant } from './html/index.js';

@@ -7,6 +7,7 @@ import { EVENT_KINDS } from '../events/topics.js';
 import type { EventKind } from '../events/topics.js';
 import { resolveConcurrencyBound } from '../workflow/concurrency-bound.js';
 import type { ConcurrencyBoundNames } from '../workflow/concurrency-bound.js';
+import { stripUndefined } from '../shared/index.js';
 import { PlanInputError } from './errors.js';
 
 /** The two topologies the project deploys. */
@@ -258,8 +259,4 @@ export function resolvePlanInputs(options: PlanInputOptions): PlanInputs {
   if (inputs.burst !== null)
     requireNumber('--burst', inputs.burst, 1, 1_000_000_000, 'extra events arriving at once', { integer: true });
   return inputs;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -7,7 +7,7 @@ import { figure } from './figure.js';
 import type { SourcedFigure } from './figure.js';
 
 /** Source pages (the AWS documentation each figure was read from). */
-export const QUOTA_SOURCES = {
+const QUOTA_SOURCES = {
   stepFunctions: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html',
   inlineMap: 'https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html',
   lambdaScaling: 'https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html',
@@ -32,10 +32,10 @@ export interface TokenBucketQuota {
 }
 
 /** The Regions AWS lists with the larger Step Functions quotas. */
-export const LARGE_QUOTA_REGIONS: readonly string[] = ['us-east-1', 'us-west-2', 'eu-west-1'];
+const LARGE_QUOTA_REGIONS: readonly string[] = ['us-east-1', 'us-west-2', 'eu-west-1'];
 
 /** Whether `region` is one of {@link LARGE_QUOTA_REGIONS}. */
-export function isLargeQuotaRegion(region: string): boolean {
+function isLargeQuotaRegion(region: string): boolean {
   return LARGE_QUOTA_REGIONS.includes(region);
 }
 

@@ -16,7 +16,7 @@ import type { RegionQuotas } from './quotas.js';
 import type { BufferedRecommendation, DirectRecommendation, ReservedConcurrency } from './recommend.js';
 
 /** Verdicts (act on these) and notes (context) of one topology. */
-export interface Verdicts {
+interface Verdicts {
   readonly verdicts: string[];
   readonly notes: string[];
 }

@@ -1,5 +1,5 @@
 /**
- * Typed processing errors and their classification.
+ * Typed errors of the processing core, and the classification of every error the processor meets.
  *
  * Every error the processor meets is either **transient** — retrying may succeed (throttling, a
  * network blip, an idempotency record still in progress) — or **permanent** — retrying cannot
@@ -8,11 +8,15 @@
  * permanent errors are dead-lettered with their reason and never retried.
  */
 
-/** The error name (Lambda `errorType`) that the state machine retries. */
-export const TRANSIENT_ERROR_NAME = 'TransientProcessingError';
+import { PERMANENT_ERROR_NAME, TRANSIENT_ERROR_NAME } from '../contract/index.js';
 
-/** The error name of a failure that must not be retried. */
-export const PERMANENT_ERROR_NAME = 'PermanentProcessingError';
+/** Base class: anything the processing core throws on purpose. */
+export class ProcessingError extends Error {
+  override readonly name: string = 'ProcessingError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
 
 /**
  * A failure that may succeed when retried. Throw it from a sink or store to ask for a retry.
@@ -20,7 +24,7 @@ export const PERMANENT_ERROR_NAME = 'PermanentProcessingError';
  * @example
  * if (response.status === 429) throw new TransientProcessingError('CRM throttled the update (HTTP 429); will retry.');
  */
-export class TransientProcessingError extends Error {
+export class TransientProcessingError extends ProcessingError {
   override readonly name = TRANSIENT_ERROR_NAME;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -33,11 +37,36 @@ export class TransientProcessingError extends Error {
  * @example
  * if (response.status === 400) throw new PermanentProcessingError('CRM rejected the update (HTTP 400): unknown contact.');
  */
-export class PermanentProcessingError extends Error {
+export class PermanentProcessingError extends ProcessingError {
   override readonly name = PERMANENT_ERROR_NAME;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/** Invalid {@link ProcessorOptions}. */
+export class ProcessorConfigError extends ProcessingError {
+  override readonly name = 'ProcessorConfigError';
+}
+
+/** Raised for an empty fact set or facts of several conversations. */
+export class ProjectionError extends ProcessingError {
+  override readonly name = 'ProjectionError';
+}
+
+/** Invalid {@link WebhookSinkOptions}. */
+export class WebhookSinkConfigError extends ProcessingError {
+  override readonly name = 'WebhookSinkConfigError';
+}
+
+/** The database was written by a newer version of this package. */
+export class ConversationSchemaError extends ProcessingError {
+  override readonly name = 'ConversationSchemaError';
+}
+
+/** The validator's input is not what a Pipe or a rule delivers: a deployment mistake, not bad data. */
+export class ValidatorInputError extends ProcessingError {
+  override readonly name = 'ValidatorInputError';
 }
 
 /** Whether an error is worth retrying. */

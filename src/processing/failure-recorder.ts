@@ -3,7 +3,7 @@
  * machine hands it the event with the error and cause; it dead-letters them, then the execution
  * fails with the same error and cause.
  */
-import type { JsonValue } from '../workflow/asl.js';
+import type { JsonValue } from '../contract/index.js';
 import { eventIds, reasonOf } from './batch-report.js';
 import { noopLogger } from './logger.js';
 import type { ProcessingLogger } from './logger.js';

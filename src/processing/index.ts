@@ -1,77 +1,18 @@
 /**
- * The processing core: validator, idempotent processor, the conversation projection, sinks,
- * batch reporting, and the stores behind them (DynamoDB and SQLite adapters).
+ * `genesys-event-pipeline/processing` — the processing core: the validator, the idempotent
+ * processor (Powertools idempotency), the conversation projection, the `Sink` port and its
+ * adapters, batch reporting and failure records, the classification of errors, and the stores
+ * behind them (DynamoDB and SQLite adapters). It does not know whether it runs in Lambda or on
+ * one machine.
  */
-export * from './errors.js';
-export type { ProcessingLogger } from './logger.js';
-export { noopLogger } from './logger.js';
-export { factOf, assertFact } from './facts.js';
-export type { ConversationFact } from './facts.js';
-export { projectConversation, canonicalFacts, compareFacts, ProjectionError } from './projection.js';
-export type { ConversationProjection } from './projection.js';
-export { ConversationProjectionSink } from './sink.js';
-export { ProjectionSink } from './projections.js';
-export type { Projections } from './projections.js';
-export {
-  agentFactsOf,
-  agentFactId,
-  projectAgent,
-  timeInStates,
-  compareAgentFacts,
-  isLaterAgentFact,
-} from './agent-state.js';
-export type {
-  AgentDimension,
-  AgentStateFact,
-  AgentState,
-  AgentStateWithHistory,
-  AgentStateHistoryEntry,
-  CurrentPresence,
-  CurrentRoutingStatus,
-} from './agent-state.js';
-export { auditEntryOf } from './audit-log.js';
-export type { AuditLogEntry, AuditQuery } from './audit-log.js';
-export { utterancesOf, utteranceRank, projectTranscript, compareUtterances } from './transcripts.js';
-export type { Utterance, Transcript } from './transcripts.js';
-export { genericRecordOf } from './generic-events.js';
-export type { GenericEventRecord, GenericEventQuery } from './generic-events.js';
-export type { AgentStateStore, AuditLogStore, TranscriptStore, GenericEventStore } from './stores/projection-stores.js';
-export {
-  SqliteAgentStateStore,
-  SqliteAuditLogStore,
-  SqliteTranscriptStore,
-  SqliteGenericEventStore,
-} from './stores/sqlite-projection-stores.js';
-export type { AgentStatusCounts } from './stores/sqlite-projection-stores.js';
-export { SqliteProjectionQueries } from './stores/sqlite-projection-queries.js';
-export {
-  ensureProjectionSchema,
-  ProjectionSchemaError,
-  PROJECTION_SCHEMA_VERSION,
-} from './stores/sqlite-projection-schema.js';
-export {
-  DynamoDbAgentStateStore,
-  DynamoDbAuditLogStore,
-  DynamoDbTranscriptStore,
-  DynamoDbGenericEventStore,
-  AUDIT_INDEXES,
-  GENERIC_EVENTS_BY_TOPIC_INDEX,
-} from './stores/dynamodb-projection-stores.js';
-export type { DynamoDbProjectionStoreOptions } from './stores/dynamodb-projection-stores.js';
 
-export type { DeliveryContext, Sink, SinkContext } from './sink.js';
-export { WebhookSink, WebhookSinkConfigError } from './sinks/webhook.js';
-export type { WebhookSinkOptions, WebhookPayload } from './sinks/webhook.js';
-export { NdjsonFileSink } from './sinks/ndjson-file.js';
-export { createValidator, ValidatorInputError } from './validator.js';
-export { ParsedEventHandoff, DEFAULT_PARSED_EVENT_HANDOFF_CAPACITY } from './parsed-events.js';
+// The handlers the state machine calls.
+export { createValidator } from './validator.js';
 export type { SqsRecord, ValidatorRequest, ValidatedItem, ValidationResult, ValidatorOptions } from './validator.js';
 export {
   createProcessor,
-  ProcessorConfigError,
   DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS,
   GENESYS_RESEND_WINDOW_SECONDS,
-  IDEMPOTENCY_KEY_PREFIX,
 } from './processor.js';
 export type {
   Processor,
@@ -81,44 +22,59 @@ export type {
   ProcessStatus,
   RemainingTime,
 } from './processor.js';
-export { createBatchReporter, reasonOf } from './batch-report.js';
+export { createBatchReporter } from './batch-report.js';
 export type { BatchReportRequest, BatchResponse, ItemOutcome } from './batch-report.js';
-export { createBatchStarter, chunkRecords, executionRecord, MAX_EXECUTION_INPUT_BYTES } from './batch-starter.js';
-export type {
-  BatchStarterOptions,
-  BatchStartResult,
-  ExecutionOutcome,
-  ExecutionRunner,
-  SqsEventRecord,
-} from './batch-starter.js';
-export { DEFAULT_MAX_PROCESSING_ATTEMPTS, FAILURE_COUNT_EXPIRES_AFTER_SECONDS } from './failure-counter.js';
+export { createBatchStarter, MAX_EXECUTION_INPUT_BYTES } from './batch-starter.js';
+export type { BatchStarterOptions, BatchStartResult, ExecutionRunner, SqsEventRecord } from './batch-starter.js';
 export type { FailureCounter } from './failure-counter.js';
-export { DynamoDbFailureCounter, FAILURE_COUNT_ID_PREFIX } from './stores/dynamodb-failure-counter.js';
-export type { DynamoDbFailureCounterOptions } from './stores/dynamodb-failure-counter.js';
-export { SqliteFailureCounter } from './stores/sqlite-failure-counter.js';
 export { createFailureRecorder } from './failure-recorder.js';
 export type { FailureRecordRequest } from './failure-recorder.js';
+export type { ProcessingLogger } from './logger.js';
+
+// The conversation projection and the sinks.
+export { factOf } from './facts.js';
+export type { ConversationFact } from './facts.js';
+export { projectConversation } from './projection.js';
+export type { ConversationProjection } from './projection.js';
+export { ConversationProjectionSink } from './sink.js';
+export type { DeliveryContext, Sink, SinkContext } from './sink.js';
+export { WebhookSink } from './sinks/webhook.js';
+export type { WebhookSinkOptions, WebhookPayload } from './sinks/webhook.js';
+export { NdjsonFileSink } from './sinks/ndjson-file.js';
+
+// Ports and adapters of the stores.
 export type { ConversationStore } from './stores/conversation-store.js';
-export { deadLetterEntry, MAX_DEAD_LETTER_BODY_BYTES } from './stores/dead-letter.js';
+export { CONVERSATION_STATES } from './stores/conversation-queries.js';
+export type { ConversationListQuery, ConversationQueries, ConversationState } from './stores/conversation-queries.js';
 export type { DeadLetterEntry, DeadLetterInput, DeadLetterStage, DeadLetterStore } from './stores/dead-letter.js';
-export { DynamoDbConversationStore, PROJECTION_SK, FACT_SK_PREFIX } from './stores/dynamodb-conversation-store.js';
+export { DynamoDbConversationStore } from './stores/dynamodb-conversation-store.js';
 export type { DynamoDbConversationStoreOptions } from './stores/dynamodb-conversation-store.js';
 export {
   DynamoDbDeadLetterStore,
   DEFAULT_DEAD_LETTER_EXPIRES_AFTER_SECONDS,
 } from './stores/dynamodb-dead-letter-store.js';
 export type { DynamoDbDeadLetterStoreOptions } from './stores/dynamodb-dead-letter-store.js';
-export { openProcessingDatabase } from './stores/sqlite.js';
-export type { SqliteDatabase, OpenProcessingDatabaseOptions } from './stores/sqlite.js';
-export { SqliteConversationStore, DEFAULT_CACHED_CONVERSATIONS } from './stores/sqlite-conversation-store.js';
+export { openSqliteDatabase } from '../sqlite/index.js';
+export type { SqliteDatabase, OpenSqliteOptions } from '../sqlite/index.js';
+export { SqliteConversationStore } from './stores/sqlite-conversation-store.js';
 export type { SqliteConversationStoreOptions, ConversationCacheStats } from './stores/sqlite-conversation-store.js';
 export { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';
-export { ConversationSchemaError, CONVERSATION_SCHEMA_VERSION } from './stores/sqlite-conversation-schema.js';
 export { SqliteDeadLetterStore } from './stores/sqlite-dead-letter-store.js';
-export {
-  SqliteIdempotencyPersistenceLayer,
-  idempotencyRecordId,
-  resolveIdempotencyRecordIds,
-} from './stores/sqlite-idempotency.js';
+export { SqliteIdempotencyPersistenceLayer, idempotencyRecordId } from './stores/sqlite-idempotency.js';
 export { createLocalHandlers } from './local.js';
 export type { LocalProcessingOptions, LocalHandlers } from './local.js';
+
+// Errors and their classification.
+export {
+  ProcessingError,
+  TransientProcessingError,
+  PermanentProcessingError,
+  ProcessorConfigError,
+  ProjectionError,
+  WebhookSinkConfigError,
+  ConversationSchemaError,
+  ValidatorInputError,
+  classifyError,
+} from './errors.js';
+export type { ErrorClass } from './errors.js';
+export { PERMANENT_ERROR_NAME, TRANSIENT_ERROR_NAME } from '../contract/index.js';

@@ -2,9 +2,8 @@
  * The processing core wired for one machine: SQLite stores and in-process handlers for every
  * function placeholder of the state machine definitions, ready for {@link LocalWorkflowExecutor}.
  */
-import { FUNCTION_PLACEHOLDERS } from '../workflow/definition.js';
-import type { JsonValue } from '../workflow/asl.js';
-import type { LocalLambdaHandler } from '../workflow/executor.js';
+import { FUNCTION_PLACEHOLDERS } from '../contract/index.js';
+import type { JsonValue, LocalLambdaHandler } from '../contract/index.js';
 import { createBatchReporter } from './batch-report.js';
 import type { BatchReportRequest } from './batch-report.js';
 import { createFailureRecorder } from './failure-recorder.js';
@@ -14,7 +13,7 @@ import { createProcessor } from './processor.js';
 import type { Processor, ProcessRequest } from './processor.js';
 import { ProjectionSink } from './projections.js';
 import type { Sink } from './sink.js';
-import type { SqliteDatabase } from './stores/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 import { ParsedEventHandoff } from './parsed-events.js';
 import { SqliteConversationQueries } from './stores/sqlite-conversation-queries.js';
 import type { DirectoryLookup } from '../directory/ports.js';
@@ -33,7 +32,7 @@ import type { ValidatorRequest } from './validator.js';
 
 /** Options of {@link createLocalHandlers}. */
 export interface LocalProcessingOptions {
-  /** The SQLite database (see `openProcessingDatabase`). */
+  /** The SQLite database (see `openSqliteDatabase`). */
   db: SqliteDatabase;
   /** Your sinks, run after the projections. */
   sinks?: readonly Sink[];
@@ -88,7 +87,7 @@ export interface LocalHandlers {
 
 /**
  * @example
- * const db = openProcessingDatabase('pipeline.db');
+ * const db = openSqliteDatabase('pipeline.db');
  * const local = createLocalHandlers({ db, maxProcessingAttempts: 9 });
  * const executor = new LocalWorkflowExecutor(buildStateMachineDefinition({ mode: 'buffered' }), { functions: local.functions });
  */

@@ -17,7 +17,7 @@ import { LruMap } from './stores/lru-map.js';
  * batches' worth; an entry holds the event twice, a few KB). Entries of events never processed
  * (an execution that failed as a whole) are dropped oldest first.
  */
-export const DEFAULT_PARSED_EVENT_HANDOFF_CAPACITY = 2_000;
+const DEFAULT_PARSED_EVENT_HANDOFF_CAPACITY = 2_000;
 
 /**
  * A bounded hand-off of parsed events from the validator to the processor, by message id.

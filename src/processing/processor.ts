@@ -25,6 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { ProcessorConfigError } from './errors.js';
 import { formatProblems, parseGenesysEvent } from '../events/index.js';
 import type { EventProblem, GenesysEvent } from '../events/index.js';
 import { classifyError, describeError, shortTransientError } from './errors.js';
@@ -122,11 +123,6 @@ interface IdempotentPayload {
  */
 interface StoredResult {
   nonce: string;
-}
-
-/** Invalid {@link ProcessorOptions}. */
-export class ProcessorConfigError extends Error {
-  override readonly name = 'ProcessorConfigError';
 }
 
 /** The processor returned by {@link createProcessor}. */

@@ -27,6 +27,7 @@
  * | `state` | `ended` once a `customer.end` is seen, else `active` |
  * | `eventCounts` / `eventCount` | distinct events per topic / in all |
  */
+import { ProjectionError } from './errors.js';
 import type { ConversationTopic } from '../events/index.js';
 import type { ConversationFact } from './facts.js';
 
@@ -75,13 +76,8 @@ export interface ConversationProjection {
   eventCounts: Partial<Record<ConversationTopic, number>>;
 }
 
-/** Raised for an empty fact set or facts of several conversations. */
-export class ProjectionError extends Error {
-  override readonly name = 'ProjectionError';
-}
-
 /** The canonical order of facts: by `eventTime`, then by key. */
-export function compareFacts(a: ConversationFact, b: ConversationFact): number {
+function compareFacts(a: ConversationFact, b: ConversationFact): number {
   return a.eventTime - b.eventTime || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
@@ -94,14 +90,9 @@ export function canonicalFacts(facts: Iterable<ConversationFact>): ConversationF
 
 /**
  * Inserts `fact` into `ordered` (canonical: de-duplicated, sorted by {@link compareFacts}) in
- * place, keeping it canonical. Returns `false` (and changes nothing) when a fact with the same
- * key is already there.
+ * place, keeping it canonical. Returns where `fact` went (its index), or -1 (and changes nothing)
+ * when a fact with the same key is already there.
  */
-export function insertCanonical(ordered: ConversationFact[], fact: ConversationFact): boolean {
-  return insertCanonicalAt(ordered, fact) >= 0;
-}
-
-/** {@link insertCanonical}, returning where `fact` went (its index), or -1 for a duplicate. */
 export function insertCanonicalAt(ordered: ConversationFact[], fact: ConversationFact): number {
   let low = 0;
   let high = ordered.length;
@@ -131,7 +122,7 @@ export function projectConversation(facts: Iterable<ConversationFact>): Conversa
 
 /**
  * {@link projectConversation} of facts already in canonical order (as {@link canonicalFacts} or
- * {@link insertCanonical} leave them); stores that keep the order use it to skip the sort.
+ * {@link insertCanonicalAt} leave them); stores that keep the order use it to skip the sort.
  *
  * @throws {ProjectionError} when `ordered` is empty or mixes conversations.
  */

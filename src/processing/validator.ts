@@ -3,8 +3,9 @@
  * valid ones go on to the processor, invalid ones go to the dead-letter store with their
  * problems. One bad event never fails the batch.
  */
+import { ValidatorInputError } from './errors.js';
 import { formatProblems, parseGenesysEventText } from '../events/index.js';
-import type { JsonObject } from '../workflow/asl.js';
+import type { JsonObject } from '../contract/index.js';
 import { deadLetterEntry } from './stores/dead-letter.js';
 import type { DeadLetterStore } from './stores/dead-letter.js';
 import { noopLogger } from './logger.js';
@@ -47,11 +48,6 @@ export interface ValidationResult {
   items: ValidatedItem[];
   /** How many events were invalid (each dead-lettered). */
   invalid: number;
-}
-
-/** The validator's input is not what the batch starter or a rule delivers: a deployment mistake, not bad data. */
-export class ValidatorInputError extends Error {
-  override readonly name = 'ValidatorInputError';
 }
 
 /** Options of {@link createValidator}. */

@@ -20,12 +20,15 @@
  * messages like any other, received again after a restart.
  */
 import { randomUUID } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
+import { describeValue } from '../shared/index.js';
 import { QueueArgumentError, QueueConfigError } from './errors.js';
 import type { ResolvedQueueConfig } from './queue-config.js';
 import { QUEUE_LIMITS } from './queue-config.js';
+import { MemoryLeases } from './memory-leases.js';
+import { HELD_BY_RECEIVER, messageAttributesOf, QueueTable } from './queue-table.js';
+import type { MessageRow, NewRow } from './queue-table.js';
 import { decodeReceiptHandle, encodeReceiptHandle, newReceiveToken } from './receipt-handle.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** A message to send. */
 export interface SendMessageInput {
@@ -139,18 +142,6 @@ export interface QueueHost {
   queueByArn(arn: string): DurableQueue | undefined;
 }
 
-interface MessageRow {
-  seq: number;
-  message_id: string;
-  body: string;
-  message_attributes: string | null;
-  sent_at: number;
-  receive_count: number;
-  first_received_at: number;
-  dead_letter_source: string | null;
-  dead_letter_reason: string | null;
-}
-
 type ReceivedWithSeq = ReceivedMessage & { seq: number };
 
 function stripSeq(m: ReceivedWithSeq): ReceivedMessage {
@@ -167,29 +158,6 @@ const MAX_RECEIVE = 10_000;
 const LONG_POLL_RECHECK_MS = 250;
 
 /**
- * `visible_at` of a message held by the receiving store's memory (see the module comment): later
- * than any real time (epoch ms of the year ~255,000), so every query on visibility leaves it out.
- */
-export const HELD_BY_RECEIVER = 8_000_000_000_000_000;
-
-/** A message received from memory: what its row would hold had the receive written it. */
-interface Lease {
-  token: number;
-  deadline: number;
-  receiveCount: number;
-  firstReceivedAt: number;
-}
-
-type HeldRow = Omit<MessageRow, 'first_received_at' | 'dead_letter_source' | 'dead_letter_reason'> & {
-  first_received_at: number | null;
-};
-
-/** A row's `message_attributes` column as the message's attributes. */
-function messageAttributesOf(column: string | null): Record<string, string> {
-  return column === null ? {} : (JSON.parse(column) as Record<string, string>);
-}
-
-/**
  * A durable queue. Get one from `QueueStore.queue(name, config)`; do not construct it directly.
  *
  * @example
@@ -203,29 +171,14 @@ function messageAttributesOf(column: string | null): Record<string, string> {
 export class DurableQueue {
   /** `arn:aws:sqs:<region>:<account>:<name>`. */
   readonly arn: string;
-  private readonly table: string;
   private readonly db: SqliteDatabase;
-  private readonly insertStmt: Statement;
-  private readonly receiveStmt: Statement;
-  private readonly deleteStmt: Statement;
-  private readonly deleteBySeqStmt: Statement;
-  private readonly visibilityStmt: Statement;
-  private readonly countVisibleStmt: Statement;
-  private readonly countHiddenStmt: Statement;
-  private readonly countDelayedStmt: Statement;
-  private readonly oldestStmt: Statement;
-  private readonly nextVisibleStmt: Statement;
-  private readonly moveStmts = new Map<string, Statement>();
+  /** The queue's rows and the statements on them. */
+  private readonly table: QueueTable;
   private waiters: Array<() => void> = [];
-  /** With leases in memory: the leases by row, the last held row taken, the earliest deadline (a lower bound). */
-  private readonly leases = new Map<number, Lease>();
-  private cursor = 0;
-  private earliestDeadline = Number.POSITIVE_INFINITY;
+  /** Whether sends are held for this store's receiver and receives lease them in memory (see the module comment). */
   private readonly leasing: boolean;
-  private readonly heldStmt: Statement;
-  private readonly countHeldStmt: Statement;
-  private readonly writeLeaseStmt: Statement;
-  private readonly releaseHeldStmt: Statement;
+  /** The leases (empty without leasing). */
+  private readonly leases: MemoryLeases;
 
   /** @internal Created by `QueueStore`. */
   constructor(
@@ -240,60 +193,9 @@ export class DurableQueue {
   ) {
     this.arn = `arn:aws:sqs:${region}:${accountId}:${name}`;
     this.db = host.database;
-    this.table = `durable_queue_${id}`;
-    const t = this.table;
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS ${t} (
-        seq INTEGER PRIMARY KEY,
-        message_id TEXT NOT NULL,
-        body TEXT NOT NULL,
-        message_attributes TEXT,
-        sent_at INTEGER NOT NULL,
-        enqueued_at INTEGER NOT NULL,
-        visible_at INTEGER NOT NULL,
-        receive_count INTEGER NOT NULL DEFAULT 0,
-        first_received_at INTEGER,
-        receipt INTEGER NOT NULL DEFAULT 0,
-        dead_letter_source TEXT,
-        dead_letter_reason TEXT
-      );
-      CREATE INDEX IF NOT EXISTS ${t}_visible ON ${t} (visible_at);
-    `);
-    this.insertStmt = this.db.prepare(
-      `INSERT INTO ${t} (message_id, body, message_attributes, sent_at, enqueued_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    this.receiveStmt = this.db.prepare(
-      `UPDATE ${t} SET visible_at = ?, receive_count = receive_count + 1, first_received_at = coalesce(first_received_at, ?), receipt = ?
-       WHERE seq IN (SELECT seq FROM ${t} WHERE visible_at <= ? ORDER BY visible_at LIMIT ?)
-       RETURNING seq, message_id, body, message_attributes, sent_at, receive_count, first_received_at, dead_letter_source, dead_letter_reason`,
-    );
-    this.deleteStmt = this.db.prepare(`DELETE FROM ${t} WHERE seq = ? AND receipt = ?`);
-    this.deleteBySeqStmt = this.db.prepare(`DELETE FROM ${t} WHERE seq = ?`);
-    this.visibilityStmt = this.db.prepare(`UPDATE ${t} SET visible_at = ? WHERE seq = ? AND receipt = ?`);
-    this.countVisibleStmt = this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at <= ?`).pluck();
-    this.countHiddenStmt = this.db
-      .prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER}`)
-      .pluck();
-    this.countDelayedStmt = this.db
-      .prepare(
-        `SELECT count(*) AS n FROM ${t} WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER} AND receive_count = 0`,
-      )
-      .pluck();
-    this.oldestStmt = this.db.prepare(`SELECT enqueued_at FROM ${t} ORDER BY seq LIMIT 1`).pluck();
-    this.nextVisibleStmt = this.db
-      .prepare(`SELECT visible_at FROM ${t} WHERE visible_at < ${HELD_BY_RECEIVER} ORDER BY visible_at LIMIT 1`)
-      .pluck();
+    this.table = new QueueTable(this.db, id);
     this.leasing = host.leasesInMemory ?? false;
-    this.heldStmt = this.db.prepare(
-      `SELECT seq, message_id, body, message_attributes, sent_at, receive_count, first_received_at FROM ${t} WHERE visible_at = ${HELD_BY_RECEIVER} AND seq > ? ORDER BY seq LIMIT ?`,
-    );
-    this.countHeldStmt = this.db
-      .prepare(`SELECT count(*) AS n FROM ${t} WHERE visible_at = ${HELD_BY_RECEIVER}`)
-      .pluck();
-    this.writeLeaseStmt = this.db.prepare(
-      `UPDATE ${t} SET visible_at = ?, receive_count = ?, first_received_at = ?, receipt = ? WHERE seq = ? AND visible_at = ${HELD_BY_RECEIVER}`,
-    );
-    this.releaseHeldStmt = this.db.prepare(`UPDATE ${t} SET visible_at = ? WHERE visible_at = ${HELD_BY_RECEIVER}`);
+    this.leases = new MemoryLeases(this.db, this.table);
   }
 
   /** The SQLite connection the queue lives in (shared by every queue of its store). */
@@ -335,9 +237,8 @@ export class DurableQueue {
     const sent = this.db.transaction(() => {
       const out: SentMessage[] = [];
       for (const row of rows) {
-        const seq = Number(this.insertStmt.run(row).lastInsertRowid);
-        // A row id can be used again once the rows above it are gone: keep it ahead of the cursor.
-        if (row[5] === HELD_BY_RECEIVER && seq <= this.cursor) this.cursor = seq - 1;
+        const seq = this.table.insert(row);
+        if (row[5] === HELD_BY_RECEIVER) this.leases.inserted(seq);
         out.push({ messageId: row[0] });
       }
       return out;
@@ -346,11 +247,7 @@ export class DurableQueue {
     return sent;
   }
 
-  private prepareRow(
-    message: SendMessageInput,
-    index: number,
-    now: number,
-  ): [string, string, string | null, number, number, number] {
+  private prepareRow(message: SendMessageInput, index: number, now: number): NewRow {
     const where = `Queue "${this.name}", message ${index}`;
     if (
       message === null ||
@@ -359,7 +256,7 @@ export class DurableQueue {
       message.body.length === 0
     ) {
       throw new QueueArgumentError(
-        `${where}: body must be a non-empty string; got ${describe(message?.body)}.`,
+        `${where}: body must be a non-empty string; found ${describeValue(message?.body)}.`,
         this.name,
       );
     }
@@ -370,7 +267,7 @@ export class DurableQueue {
       for (const [key, value] of entries) {
         if (typeof value !== 'string') {
           throw new QueueArgumentError(
-            `${where}: message attribute "${key}" must be a string; got ${describe(value)}.`,
+            `${where}: message attribute "${key}" must be a string; found ${describeValue(value)}.`,
             this.name,
           );
         }
@@ -387,7 +284,7 @@ export class DurableQueue {
     const delay = message.delayMs ?? this.configValue.delayMs;
     if (!Number.isInteger(delay) || delay < QUEUE_LIMITS.delayMs.min || delay > QUEUE_LIMITS.delayMs.max) {
       throw new QueueArgumentError(
-        `${where}: delayMs must be a whole number from 0 to ${QUEUE_LIMITS.delayMs.max}; got ${describe(delay)}.`,
+        `${where}: delayMs must be a whole number from 0 to ${QUEUE_LIMITS.delayMs.max}; found ${describeValue(delay)}.`,
         this.name,
       );
     }
@@ -413,7 +310,7 @@ export class DurableQueue {
     const max = options.max ?? 1;
     if (!Number.isInteger(max) || max < 1 || max > MAX_RECEIVE) {
       throw new QueueArgumentError(
-        `Queue "${this.name}": max must be a whole number from 1 to ${MAX_RECEIVE}; got ${describe(max)}.`,
+        `Queue "${this.name}": max must be a whole number from 1 to ${MAX_RECEIVE}; found ${describeValue(max)}.`,
         this.name,
       );
     }
@@ -422,7 +319,7 @@ export class DurableQueue {
     const waitMs = options.waitMs ?? 0;
     if (typeof waitMs !== 'number' || !(waitMs >= 0)) {
       throw new QueueArgumentError(
-        `Queue "${this.name}": waitMs must be a number of milliseconds ≥ 0; got ${describe(waitMs)}.`,
+        `Queue "${this.name}": waitMs must be a number of milliseconds ≥ 0; found ${describeValue(waitMs)}.`,
         this.name,
       );
     }
@@ -432,10 +329,10 @@ export class DurableQueue {
       if (messages.length > 0 || options.signal?.aborted) return messages;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return messages;
-      const stored = this.nextVisibleStmt.get() as number | undefined;
+      const stored = this.table.nextVisibleAt();
       const next =
         this.leasing && this.leases.size > 0
-          ? Math.min(stored ?? Number.POSITIVE_INFINITY, this.earliestDeadline)
+          ? Math.min(stored ?? Number.POSITIVE_INFINITY, this.leases.earliestDeadline)
           : stored;
       const untilVisible =
         next === undefined || next === Number.POSITIVE_INFINITY ? remaining : Math.max(1, next - this.host.now());
@@ -455,63 +352,25 @@ export class DurableQueue {
   /** Leases up to `max` held messages, in the order they were sent, appending them to `out`. */
   private receiveHeld(max: number, visibility: number, out: ReceivedMessage[]): void {
     const now = this.host.now();
-    const expiredBefore = now - this.configValue.retentionMs;
-    const deadline = now + visibility;
-    for (let pass = 0; pass < 100 && max > 0; pass++) {
-      const rows = this.heldStmt.all(this.cursor, max) as HeldRow[];
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        this.cursor = row.seq;
-        if (row.sent_at <= expiredBefore) {
-          this.deleteBySeqStmt.run(row.seq);
-          continue;
-        }
-        const lease: Lease = {
-          token: newReceiveToken(),
-          deadline,
-          receiveCount: row.receive_count + 1,
-          firstReceivedAt: row.first_received_at ?? now,
-        };
-        this.leases.set(row.seq, lease);
-        if (deadline < this.earliestDeadline) this.earliestDeadline = deadline;
-        out.push({
-          messageId: row.message_id,
-          receiptHandle: encodeReceiptHandle({ queueId: this.id, seq: row.seq, token: lease.token }),
-          body: row.body,
-          attributes: {
-            ApproximateReceiveCount: String(lease.receiveCount),
-            SentTimestamp: String(row.sent_at),
-            ApproximateFirstReceiveTimestamp: String(lease.firstReceivedAt),
-          },
-          messageAttributes: messageAttributesOf(row.message_attributes),
-        });
-        max--;
-      }
+    const taken = this.leases.take(max, now, now + visibility, now - this.configValue.retentionMs, newReceiveToken);
+    for (const { row, lease } of taken) {
+      out.push({
+        messageId: row.message_id,
+        receiptHandle: encodeReceiptHandle({ queueId: this.id, seq: row.seq, token: lease.token }),
+        body: row.body,
+        attributes: {
+          ApproximateReceiveCount: String(lease.receiveCount),
+          SentTimestamp: String(row.sent_at),
+          ApproximateFirstReceiveTimestamp: String(lease.firstReceivedAt),
+        },
+        messageAttributes: messageAttributesOf(row.message_attributes),
+      });
     }
   }
 
   /** Writes the leases whose visibility timeout has passed to their rows: those messages are visible again. */
   private endExpiredLeases(): void {
-    const now = this.host.now();
-    if (now < this.earliestDeadline) return; // also: no lease at all (infinity)
-    let earliest = Number.POSITIVE_INFINITY;
-    let ended = false;
-    this.db.transaction(() => {
-      for (const [seq, lease] of this.leases) {
-        if (lease.deadline <= now) {
-          this.writeLease(seq, lease, lease.deadline);
-          ended = true;
-        } else if (lease.deadline < earliest) earliest = lease.deadline;
-      }
-    })();
-    this.earliestDeadline = earliest;
-    if (ended) this.notify();
-  }
-
-  /** Writes a lease to its row as the receive it was (visible again from `visibleAt`) and forgets it. */
-  private writeLease(seq: number, lease: Lease, visibleAt: number): void {
-    this.writeLeaseStmt.run(visibleAt, lease.receiveCount, lease.firstReceivedAt, lease.token, seq);
-    this.leases.delete(seq);
+    if (this.leases.endExpired(this.host.now())) this.notify();
   }
 
   /**
@@ -523,11 +382,9 @@ export class DurableQueue {
   endLeases(): void {
     if (!this.leasing || !this.db.open) return;
     this.db.transaction(() => {
-      for (const [seq, lease] of this.leases) this.writeLease(seq, lease, lease.deadline);
-      this.releaseHeldStmt.run(this.host.now());
+      this.leases.writeBackAll((lease) => lease.deadline);
+      this.table.releaseHeld(this.host.now());
     })();
-    this.cursor = 0;
-    this.earliestDeadline = Number.POSITIVE_INFINITY;
   }
 
   private receiveRows(max: number, visibility: number): ReceivedMessage[] {
@@ -543,17 +400,17 @@ export class DurableQueue {
       // One UPDATE takes the oldest visible messages; the rare ones that have expired or were
       // received too often are then deleted or moved instead (same transaction), and we take more.
       for (let pass = 0; pass < 100 && out.length < max; pass++) {
-        const rows = this.receiveStmt.all(now + visibility, now, token, now, max - out.length) as MessageRow[];
+        const rows = this.table.receive(now + visibility, now, token, max - out.length);
         if (rows.length === 0) break;
         let skipped = 0;
         for (const row of rows) {
           if (row.sent_at <= expiredBefore) {
-            this.deleteBySeqStmt.run(row.seq);
+            this.table.delete(row.seq);
             skipped++;
           } else if (redrive && dlq && row.receive_count > redrive.maxReceiveCount) {
             const reason = `received ${row.receive_count - 1} times without being deleted (maxReceiveCount ${redrive.maxReceiveCount}) on queue ${this.name}`;
-            this.moveStatement(dlq).run(now, now, this.arn, reason, row.seq);
-            this.deleteBySeqStmt.run(row.seq);
+            this.table.moveToDeadLetterQueue(dlq.table, row.seq, now, this.arn, reason);
+            this.table.delete(row.seq);
             skipped++;
             movedAny = true;
           } else {
@@ -566,18 +423,6 @@ export class DurableQueue {
     })();
     moved?.notify();
     return out.length > 1 ? out.sort((a, b) => a.seq - b.seq).map(stripSeq) : out.map(stripSeq);
-  }
-
-  private moveStatement(dlq: DurableQueue): Statement {
-    let stmt = this.moveStmts.get(dlq.table);
-    if (!stmt) {
-      stmt = this.db.prepare(
-        `INSERT INTO ${dlq.table} (message_id, body, message_attributes, sent_at, enqueued_at, visible_at, dead_letter_source, dead_letter_reason)
-         SELECT message_id, body, message_attributes, sent_at, ?, ?, ?, ? FROM ${this.table} WHERE seq = ?`,
-      );
-      this.moveStmts.set(dlq.table, stmt);
-    }
-    return stmt;
   }
 
   private toReceived(row: MessageRow, token: number): ReceivedWithSeq {
@@ -618,11 +463,11 @@ export class DurableQueue {
         const lease = this.leases.get(p.seq);
         if (lease !== undefined) {
           // Leased in memory: the lease's token is the current receipt.
-          if (lease.token === p.token && this.deleteBySeqStmt.run(p.seq).changes === 1) {
-            this.leases.delete(p.seq);
+          if (lease.token === p.token && this.table.delete(p.seq)) {
+            this.leases.forget(p.seq);
             deleted++;
           } else stale.push(receiptHandles[i]!);
-        } else if (this.deleteStmt.run(p.seq, p.token).changes === 1) deleted++;
+        } else if (this.table.deleteReceived(p.seq, p.token)) deleted++;
         else stale.push(receiptHandles[i]!);
       });
       return { deleted, stale };
@@ -642,15 +487,12 @@ export class DurableQueue {
       if (lease.token !== p.token) return false;
       const until = this.host.now() + visibilityTimeoutMs;
       if (visibilityTimeoutMs === 0) {
-        this.writeLease(p.seq, lease, until);
+        this.leases.writeBack(p.seq, lease, until);
         this.notify();
-      } else {
-        lease.deadline = until;
-        if (until < this.earliestDeadline) this.earliestDeadline = until;
-      }
+      } else this.leases.extend(lease, until);
       return true;
     }
-    const changed = this.visibilityStmt.run(this.host.now() + visibilityTimeoutMs, p.seq, p.token).changes === 1;
+    const changed = this.table.setVisibility(p.seq, p.token, this.host.now() + visibilityTimeoutMs);
     if (changed && visibilityTimeoutMs === 0) this.notify();
     return changed;
   }
@@ -669,23 +511,12 @@ export class DurableQueue {
     this.host.assertOpen();
     const now = this.host.now();
     const changed = this.db.transaction(() => {
-      const leased = this.leases.size;
-      for (const [seq, lease] of this.leases) this.writeLease(seq, lease, now);
       // Held by a receiver (see the module comment): with leases, start again from the first
       // (those of a process that died are received again); without, they become visible.
-      this.cursor = 0;
-      const held = this.leasing ? (this.countHeldStmt.get() as number) : this.releaseHeldStmt.run(now).changes;
-      return (
-        leased +
-        held +
-        this.db
-          .prepare(
-            `UPDATE ${this.table} SET visible_at = ? WHERE visible_at > ? AND visible_at < ${HELD_BY_RECEIVER} AND receive_count > 0`,
-          )
-          .run(now, now).changes
-      );
+      const leased = this.leases.writeBackAll(() => now);
+      const held = this.leasing ? this.table.countHeld() : this.table.releaseHeld(now);
+      return leased + held + this.table.releaseInFlight(now);
     })();
-    this.earliestDeadline = Number.POSITIVE_INFINITY;
     if (changed > 0 || this.leasing) this.notify();
     return changed;
   }
@@ -701,13 +532,8 @@ export class DurableQueue {
     this.host.assertOpen();
     const limit = options.limit ?? 100;
     const ids = options.messageIds;
-    const where = ids ? `WHERE message_id IN (${ids.map(() => '?').join(', ')})` : '';
     if (ids && ids.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT seq, message_id, body, message_attributes, sent_at, enqueued_at, visible_at, receive_count, first_received_at, dead_letter_source, dead_letter_reason FROM ${this.table} ${where} ORDER BY seq LIMIT ?`,
-      )
-      .all(...(ids ?? []), limit) as Array<MessageRow & { enqueued_at: number; visible_at: number }>;
+    const rows = this.table.peek(limit, ids);
     this.endExpiredLeases();
     const now = this.host.now();
     return rows.map((row) => {
@@ -736,11 +562,8 @@ export class DurableQueue {
   /** Deletes the message with this id whatever its state (an operator removing a dead letter). Returns whether it existed. */
   deleteById(messageId: string): boolean {
     this.host.assertOpen();
-    const seqs = this.db
-      .prepare(`DELETE FROM ${this.table} WHERE message_id = ? RETURNING seq`)
-      .pluck()
-      .all(messageId) as number[];
-    for (const seq of seqs) this.leases.delete(seq);
+    const seqs = this.table.deleteByMessageId(messageId);
+    for (const seq of seqs) this.leases.forget(seq);
     return seqs.length > 0;
   }
 
@@ -750,11 +573,11 @@ export class DurableQueue {
     this.endExpiredLeases();
     return this.db.transaction(() => {
       const now = this.host.now();
-      const visible = this.countVisibleStmt.get(now) as number;
-      const hidden = this.countHiddenStmt.get(now) as number;
-      const delayed = this.countDelayedStmt.get(now) as number;
-      const held = this.countHeldStmt.get() as number;
-      const oldest = this.oldestStmt.get() as number | undefined;
+      const visible = this.table.countVisible(now);
+      const hidden = this.table.countHidden(now);
+      const delayed = this.table.countDelayed(now);
+      const held = this.table.countHeld();
+      const oldest = this.table.oldestEnqueuedAt();
       // Held rows: this store's receives' (leased: in flight; the others: visible) or, without
       // leases, a receiver's that is gone until `releaseInFlight` (in flight).
       const leased = this.leasing ? this.leases.size : held;
@@ -772,19 +595,14 @@ export class DurableQueue {
   purge(): number {
     this.host.assertOpen();
     this.leases.clear();
-    this.cursor = 0;
-    this.earliestDeadline = Number.POSITIVE_INFINITY;
-    return this.db.prepare(`DELETE FROM ${this.table}`).run().changes;
+    return this.table.deleteAll();
   }
 
   /** Deletes every message older than the retention period; returns how many. (Receives also do this as they meet them.) */
   purgeExpired(): number {
     this.host.assertOpen();
-    const seqs = this.db
-      .prepare(`DELETE FROM ${this.table} WHERE sent_at <= ? RETURNING seq`)
-      .pluck()
-      .all(this.host.now() - this.configValue.retentionMs) as number[];
-    for (const seq of seqs) this.leases.delete(seq);
+    const seqs = this.table.deleteSentBefore(this.host.now() - this.configValue.retentionMs);
+    for (const seq of seqs) this.leases.forget(seq);
     return seqs.length;
   }
 
@@ -802,25 +620,22 @@ export class DurableQueue {
     const rate = options.maxMessagesPerSecond;
     if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
       throw new QueueArgumentError(
-        `Queue "${this.name}": maxMessagesPerSecond must be a whole number from 1 to 500; got ${describe(rate)}.`,
+        `Queue "${this.name}": maxMessagesPerSecond must be a whole number from 1 to 500; found ${describeValue(rate)}.`,
         this.name,
       );
     }
     const limit = options.maxMessages ?? Number.POSITIVE_INFINITY;
     if (!(limit >= 0))
-      throw new QueueArgumentError(`Queue "${this.name}": maxMessages must be ≥ 0; got ${describe(limit)}.`, this.name);
+      throw new QueueArgumentError(
+        `Queue "${this.name}": maxMessages must be ≥ 0; found ${describeValue(limit)}.`,
+        this.name,
+      );
     if (options.destination === this)
       throw new QueueArgumentError(`Queue "${this.name}": cannot redrive a queue into itself.`, this.name);
     if (!options.destination) this.checkSourcesKnown();
     const ids = options.messageIds;
     if (ids && ids.length === 0) return { moved: 0 };
-    const byId = ids ? ` AND message_id IN (${ids.map(() => '?').join(', ')})` : '';
-    // Visible messages: held ones too, unless leased (in flight).
-    const selectStmt = this.db.prepare(
-      `SELECT seq, dead_letter_source FROM ${this.table} WHERE (visible_at <= ? OR visible_at = ${HELD_BY_RECEIVER}) AND seq > ?${byId} ORDER BY seq LIMIT ?`,
-    );
     let afterSeq = 0;
-    const select = { all: (now: number, n: number): unknown[] => selectStmt.all(now, afterSeq, ...(ids ?? []), n) };
     let moved = 0;
     const startedAt = Date.now();
     while (moved < limit) {
@@ -829,7 +644,8 @@ export class DurableQueue {
       let fetched = 0;
       const n = this.db.transaction(() => {
         const now = this.host.now();
-        const selected = select.all(now, chunk) as Array<{ seq: number; dead_letter_source: string | null }>;
+        // Visible messages: held ones too, unless leased (in flight).
+        const selected = this.table.redrivable(now, afterSeq, chunk, ids);
         fetched = selected.length;
         if (fetched > 0) afterSeq = selected[fetched - 1]!.seq;
         const rows = selected.filter((row) => !this.leases.has(row.seq));
@@ -841,8 +657,8 @@ export class DurableQueue {
               this.name,
             );
           }
-          this.copyStatement(target).run(randomUUID(), now, now, now, row.seq);
-          this.deleteBySeqStmt.run(row.seq);
+          this.table.copyAsNewMessage(target.table, row.seq, randomUUID(), now);
+          this.table.delete(row.seq);
           touched.add(target);
         }
         return rows.length;
@@ -860,10 +676,7 @@ export class DurableQueue {
   }
 
   private checkSourcesKnown(): void {
-    const sources = this.db.prepare(`SELECT DISTINCT dead_letter_source FROM ${this.table}`).pluck().all() as Array<
-      string | null
-    >;
-    for (const source of sources) {
+    for (const source of this.table.deadLetterSources()) {
       if (source === null || !this.host.queueByArn(source)) {
         throw new QueueConfigError(
           `Queue "${this.name}" holds messages whose source queue ${source === null ? 'is not recorded (they were sent here directly)' : `${source} is not in this store`}; pass redrive({ destination: queue }).`,
@@ -873,24 +686,11 @@ export class DurableQueue {
     }
   }
 
-  private copyStatement(target: DurableQueue): Statement {
-    const key = `copy:${target.table}`;
-    let stmt = this.moveStmts.get(key);
-    if (!stmt) {
-      stmt = this.db.prepare(
-        `INSERT INTO ${target.table} (message_id, body, message_attributes, sent_at, enqueued_at, visible_at)
-         SELECT ?, body, message_attributes, ?, ?, ? FROM ${this.table} WHERE seq = ?`,
-      );
-      this.moveStmts.set(key, stmt);
-    }
-    return stmt;
-  }
-
   private checkVisibility(value: unknown): asserts value is number {
     const { min, max } = QUEUE_LIMITS.visibilityTimeoutMs;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       throw new QueueArgumentError(
-        `Queue "${this.name}": visibilityTimeoutMs must be a whole number from ${min} to ${max}; got ${describe(value)}.`,
+        `Queue "${this.name}": visibilityTimeoutMs must be a whole number from ${min} to ${max}; found ${describeValue(value)}.`,
         this.name,
       );
     }
@@ -923,17 +723,7 @@ export class DurableQueue {
   /** @internal Drops the table (used when the store deletes the queue). */
   dropStorage(): void {
     this.leases.clear();
-    this.cursor = 0;
-    this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
+    this.table.drop();
     this.notify();
   }
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string')
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'number') return String(value);
-  return typeof value;
 }

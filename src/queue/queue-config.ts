@@ -44,7 +44,7 @@ export const QUEUE_LIMITS = {
 } as const;
 
 /** SQS queue names: 1–80 letters, digits, hyphens and underscores. */
-export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** Checks a queue name; throws {@link QueueConfigError} with the rule when it is invalid. */
 export function validateQueueName(name: unknown): asserts name is string {

@@ -4,12 +4,11 @@
  * queue, or an event bus writing its archive and its queue targets, is one transaction.
  */
 import { DurableQueue } from './durable-queue.js';
-import type { QueueHost } from './durable-queue.js';
 import { QueueClosedError, QueueConfigError } from './errors.js';
 import { resolveQueueConfig, validateQueueName } from './queue-config.js';
 import type { QueueConfig, ResolvedQueueConfig } from './queue-config.js';
-import { openSqliteDatabase } from './sqlite.js';
-import type { SqliteDatabase } from './sqlite.js';
+import { openSqliteDatabase } from '../sqlite/index.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** Options of a {@link QueueStore}. */
 export interface QueueStoreOptions {
@@ -38,13 +37,16 @@ interface QueueRow {
 /**
  * A set of durable queues in one SQLite database.
  *
+ * The store is its queues' `QueueHost`; of what that needs, `now`, `isOpen` and `assertOpen` are
+ * internal (left out of the published types).
+ *
  * @example
  * const store = QueueStore.open('data/pipeline.sqlite');
  * const queue = store.queue('genesys-events', { visibilityTimeoutMs: 60_000 });
  * queue.send({ body: '{"hello":"world"}' });
  * store.close();
  */
-export class QueueStore implements QueueHost {
+export class QueueStore {
   readonly region: string;
   readonly accountId: string;
   private readonly clock: () => number;

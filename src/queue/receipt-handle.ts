@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import { InvalidReceiptHandleError } from './errors.js';
 
 /** The parts of a receipt handle. */
-export interface ReceiptParts {
+interface ReceiptParts {
   queueId: number;
   seq: number;
   token: number;

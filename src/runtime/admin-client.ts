@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReplayResult } from '../eventbridge/index.js';
+import { AdminError } from './errors.js';
 import { PipelineAdmin, PROGRESS_STREAM_TYPE } from './admin.js';
 import type { DeadLetterListing, ProgressStreamLine } from './admin.js';
 import type {
@@ -33,18 +34,6 @@ export interface AdminApi {
   redrive(request: RedriveRequest, options?: AdminActionOptions): Promise<RedriveResult>;
   /** `options.onProgress` is told how far it is (through a running runtime too). */
   replay(input: { from: string; to: string }, options?: AdminActionOptions): Promise<ReplayResult>;
-}
-
-/** The admin endpoint or the data directory answered with an error meant for the user. */
-export class AdminError extends Error {
-  override readonly name = 'AdminError';
-  constructor(
-    message: string,
-    /** HTTP status when it came from a running runtime. */
-    readonly status?: number,
-  ) {
-    super(message);
-  }
 }
 
 /**

@@ -26,8 +26,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '../eventbridge/index.js';
+import { isLoopbackHostHeader } from '../shared/index.js';
+import { AdminRequestError, DeadLetterNotFoundError } from './errors.js';
 import { BearerToken } from './auth.js';
-import { DEAD_LETTER_KINDS, DeadLetterNotFoundError, PipelineDeadLetters } from './dead-letters.js';
+import { DEAD_LETTER_KINDS, PipelineDeadLetters } from './dead-letters.js';
 import type {
   AdminActionOptions,
   AdminProgress,
@@ -44,11 +46,6 @@ import type { LocalPipeline } from './pipeline.js';
 export interface DeadLetterListing {
   deadLetters: DeadLetterSummary[];
   counts: Record<DeadLetterKind, number>;
-}
-
-/** A bad admin request (400). */
-export class AdminRequestError extends Error {
-  override readonly name = 'AdminRequestError';
 }
 
 /**
@@ -137,9 +134,8 @@ function toTime(value: unknown, name: string): number {
 }
 
 /** Handles `/admin/*` requests; resolves `false` for other paths. */
-export type AdminRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+type AdminRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
 const MAX_BODY = 64 * 1024;
 
 /**
@@ -169,7 +165,7 @@ export function createAdminRoutes(options: {
             message: 'This runtime requires its token: pass --token (or set GENESYS_PIPELINE_TOKEN).',
           });
         }
-      } else if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      } else if (!isLoopbackHostHeader(req.headers.host)) {
         return sendJson(res, 403, {
           error: 'forbidden',
           message:

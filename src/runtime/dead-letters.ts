@@ -15,9 +15,10 @@
 import type { DroppedEvent } from '../eventbridge/index.js';
 import type { DeadLetterEntry } from '../processing/index.js';
 import type { DurableQueue } from '../queue/index.js';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
+import { DeadLetterNotFoundError } from './errors.js';
 import type { LocalPipeline } from './pipeline.js';
-import type { Processing } from './processing.js';
+import type { Executions } from './executions.js';
 
 /** The kinds of dead letters. */
 export const DEAD_LETTER_KINDS = ['invalid', 'failed', 'queue', 'target', 'dropped'] as const;
@@ -79,16 +80,6 @@ export interface AdminActionOptions {
   onProgress?: (progress: AdminProgress) => void;
 }
 
-/** Unknown id given to `show` or `redrive`. */
-export class DeadLetterNotFoundError extends Error {
-  override readonly name = 'DeadLetterNotFoundError';
-  constructor(readonly id: string) {
-    super(
-      `No dead letter ${id}. List them with "genesys-pipeline dlq list"; ids look like failed/process#…, queue/<message id>.`,
-    );
-  }
-}
-
 interface EntryRow {
   id: string;
   entry: string;
@@ -104,7 +95,7 @@ class ProcessingDeadLetters {
     /** A read-only connection to `processing.sqlite`. */
     private readonly db: SqliteDatabase,
     /** Deletes go through the processing side, the one writer of that file. */
-    private readonly processing: Pick<Processing, 'removeDeadLetters'>,
+    private readonly processing: Pick<Executions, 'removeDeadLetters'>,
   ) {}
 
   list(limit: number): DeadLetterEntry[] {
@@ -135,7 +126,7 @@ export class PipelineDeadLetters {
   private readonly processing: ProcessingDeadLetters;
 
   constructor(private readonly pipeline: LocalPipeline) {
-    this.processing = new ProcessingDeadLetters(pipeline.processingReader, pipeline.processing);
+    this.processing = new ProcessingDeadLetters(pipeline.processingReader, pipeline.executions);
   }
 
   /** How many dead letters there are, by kind. */

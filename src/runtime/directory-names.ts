@@ -6,7 +6,7 @@
 import { conversationNames } from '../directory/names.js';
 import type { NameSource, NamedConversationIds } from '../directory/names.js';
 import type { ContactCentreFigures, ContactCentreSource } from '../telemetry/contact-centre.js';
-import type { ConversationQueries } from './http-routes.js';
+import type { ConversationQueries } from '../processing/stores/conversation-queries.js';
 
 /**
  * `queries` whose answers carry `names: { queues, users, wrapupCodes }` beside the ids.

@@ -19,7 +19,7 @@ export interface DirectoryReader {
 }
 
 /** An answer for `createHttpRoutes` to send as JSON. */
-export interface DirectoryAnswer {
+interface DirectoryAnswer {
   status: number;
   body: unknown;
 }

@@ -25,10 +25,12 @@
  * the last commit older than the interval commits at once, in a microtask.
  */
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import { errorMessage } from '../shared/index.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
+import { CommitFailedError } from './errors.js';
 
 /** Options of {@link GroupCommit}. */
-export interface GroupCommitOptions {
+interface GroupCommitOptions {
   /** Commit at most this long after the first write of a transaction (ms). Default 5. */
   intervalMs?: number;
   /** Called when a commit fails (the transaction's writes are then lost and the barrier waiters rejected). */
@@ -44,7 +46,7 @@ export interface GroupCommitOptions {
 }
 
 /** Counters of a {@link GroupCommit}. */
-export interface GroupCommitStats {
+interface GroupCommitStats {
   /** Transactions committed. */
   commits: number;
   /** Row changes committed (SQLite `total_changes()`), all transactions. */
@@ -53,14 +55,6 @@ export interface GroupCommitStats {
   failures: number;
   /** Whether a group transaction is open now. */
   open: boolean;
-}
-
-/** A durability barrier failed: the transaction holding the writes could not be committed. */
-export class CommitFailedError extends Error {
-  override readonly name = 'CommitFailedError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 interface Waiter {
@@ -272,7 +266,9 @@ export class GroupCommit {
     this.settle(
       failure === undefined
         ? undefined
-        : new CommitFailedError(`Committing the group transaction failed: ${describe(failure)}`, { cause: failure }),
+        : new CommitFailedError(`Committing the group transaction failed: ${errorMessage(failure)}`, {
+            cause: failure,
+          }),
     );
     if (reopen && this.running && (active || this.holders > 0)) this.open();
   }
@@ -286,8 +282,4 @@ export class GroupCommit {
       else w.resolve();
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

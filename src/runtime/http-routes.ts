@@ -17,52 +17,28 @@
  * dashboard's session cookie, which `GET /?token=<token>` sets (then redirects to `/`, so the
  * token leaves the address bar). Tokens are compared in constant time and never logged.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDashboardHandler } from '../dashboard/index.js';
+import { CONVERSATION_STATES } from '../processing/stores/conversation-queries.js';
+import type {
+  ConversationListQuery,
+  ConversationQueries,
+  ConversationState,
+} from '../processing/stores/conversation-queries.js';
 import type { PipelineStats, PipelineTelemetry } from '../telemetry/index.js';
 import { isProjectionRoute, projectionRoute } from './projection-routes.js';
 import type { ProjectionQueries } from './projection-routes.js';
+import { DASHBOARD_SESSION_COOKIE, DashboardAccess } from './auth.js';
 import { directoryAnswer } from './directory-routes.js';
 import type { DirectoryReader } from './directory-routes.js';
 
-/** The conversation states `GET /api/conversations?state=` accepts (the projection's states). */
-export const CONVERSATION_STATES = ['active', 'ended'] as const;
-/** A conversation state, as in the conversation projection. */
-export type ConversationState = (typeof CONVERSATION_STATES)[number];
-
-/** The query of `GET /api/conversations`. */
-export interface ConversationListQuery {
-  /** Only conversations in this state; all when absent. */
-  state?: ConversationState;
-  /** At most this many (1…{@link MAX_CONVERSATION_LIMIT}). */
-  limit: number;
-}
-
 /** Largest `limit` of `GET /api/conversations`. */
-export const MAX_CONVERSATION_LIMIT = 1000;
+const MAX_CONVERSATION_LIMIT = 1000;
 /** `limit` of `GET /api/conversations` when the request gives none. */
-export const DEFAULT_CONVERSATION_LIMIT = 50;
-
-/**
- * The port the conversation routes read the projection store through. Results are sent as JSON,
- * as they are.
- *
- * @example
- * const conversations: ConversationQueries = {
- *   get: (id) => store.get(id),
- *   list: ({ state, limit }) => store.list({ state, limit }), // most recent first
- * };
- */
-export interface ConversationQueries {
-  /** The projection of one conversation, or `undefined` when the store has none. */
-  get(conversationId: string): unknown | Promise<unknown>;
-  /** Conversations matching the query, most recently updated first. */
-  list(query: ConversationListQuery): readonly unknown[] | Promise<readonly unknown[]>;
-}
+const DEFAULT_CONVERSATION_LIMIT = 50;
 
 /** What the routes read from telemetry (a {@link PipelineTelemetry} has all of it). */
-export type TelemetryReader = Pick<PipelineTelemetry, 'snapshot' | 'metrics' | 'metricsContentType'>;
+type TelemetryReader = Pick<PipelineTelemetry, 'snapshot' | 'metrics' | 'metricsContentType'>;
 
 /** Options of {@link createHttpRoutes}. */
 export interface HttpRoutesOptions {
@@ -87,10 +63,7 @@ export interface HttpRoutesOptions {
  * Handles one request if it is one of these routes: answers it and resolves `true`; otherwise
  * leaves it alone and resolves `false` (e.g. `POST /`, PutEvents).
  */
-export type HttpRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
-
-/** Name of the cookie that holds a dashboard session when a token is configured. */
-export const DASHBOARD_SESSION_COOKIE = 'gep_dashboard_session';
+type HttpRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 const ALLOW = 'GET, HEAD';
 const REALM = 'genesys-pipeline';
@@ -111,7 +84,7 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
     throw new RangeError('createHttpRoutes: token must not be empty; omit it to serve without authentication.');
   }
   const dashboard = createDashboardHandler();
-  const auth = options.token === undefined ? undefined : new TokenCheck(options.token);
+  const auth = options.token === undefined ? undefined : new DashboardAccess(options.token);
 
   return async (req, res) => {
     const method = req.method ?? 'GET';
@@ -131,7 +104,7 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
     try {
       if (auth !== undefined) {
         if (path === '/' && url.searchParams.has('token')) {
-          if (auth.matchesToken(url.searchParams.get('token') ?? '')) {
+          if (auth.bearer.matches(url.searchParams.get('token') ?? '')) {
             startDashboardSession(res, auth.sessionValue);
           } else {
             sendUnauthorized(req, res, true, 'The token in the link is not this runtime’s token.');
@@ -261,50 +234,6 @@ function parseListQuery(params: URLSearchParams): ConversationListQuery | string
     query.limit = n;
   }
   return query;
-}
-
-/** Bearer token and dashboard-cookie checks, in constant time. */
-class TokenCheck {
-  private readonly tokenDigest: Buffer;
-  /** The cookie value: an HMAC of a fixed label under the token, so the cookie is not the token. */
-  readonly sessionValue: string;
-  private readonly sessionDigest: Buffer;
-
-  constructor(token: string) {
-    this.tokenDigest = sha256(token);
-    this.sessionValue = createHmac('sha256', token).update('genesys-pipeline dashboard session v1').digest('base64url');
-    this.sessionDigest = sha256(this.sessionValue);
-  }
-
-  /** Compares digests (equal length whatever the input) with `timingSafeEqual`. */
-  matchesToken(candidate: string): boolean {
-    return timingSafeEqual(sha256(candidate), this.tokenDigest);
-  }
-
-  check(req: IncomingMessage): 'ok' | 'missing' | 'wrong' {
-    const header = req.headers.authorization;
-    // Another scheme (Basic, …) carries no bearer token: treated as missing (RFC 6750 §3).
-    if (header !== undefined && /^Bearer(?: |$)/i.test(header)) {
-      const match = /^Bearer +(\S+) *$/i.exec(header);
-      return match && this.matchesToken(match[1]!) ? 'ok' : 'wrong';
-    }
-    const cookie = readCookie(req.headers.cookie, DASHBOARD_SESSION_COOKIE);
-    if (cookie === undefined) return 'missing';
-    return timingSafeEqual(sha256(cookie), this.sessionDigest) ? 'ok' : 'wrong';
-  }
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (header === undefined) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }
 
 /**

@@ -1,24 +1,19 @@
 /**
- * The local runtime: the whole pipeline in one process on SQLite (`genesys-pipeline run`), its
- * HTTP routes, the operator's actions (dead letters, replay) and the pieces it is built from.
+ * `genesys-event-pipeline/runtime` — the local runtime: the whole pipeline in one process on
+ * SQLite (`genesys-pipeline run`), and the operator's actions on it (dead letters, replay).
  */
-export { startRuntime, isLoopback, CONFIG_FILE } from './runtime.js';
-export { applyRuntimeV8Flags } from './v8-flags.js';
+export { startRuntime } from './runtime.js';
 export type { Runtime, RuntimeExtras } from './runtime.js';
-export { resolveRuntimeOptions, ruleEventPattern, RUNTIME_DEFAULTS, RuntimeOptionsError } from './options.js';
+export { resolveRuntimeOptions, RUNTIME_DEFAULTS } from './options.js';
 export type { RuntimeOptions, ResolvedRuntimeOptions } from './options.js';
-export { LocalPipeline, PIPELINE_RESOURCES } from './pipeline.js';
-export type { PipelineHooks } from './pipeline.js';
-export { GroupCommit, CommitFailedError } from './group-commit.js';
-export type { GroupCommitOptions, GroupCommitStats } from './group-commit.js';
-export { DataDirLock, DataDirLockedError, LOCK_FILE } from './lock.js';
-export type { LockInfo } from './lock.js';
-export { PipePoller } from './pipe.js';
-export type { PipeOptions, PipeObserver, PipeStats } from './pipe.js';
-export { stateMachineTarget } from './state-machine-target.js';
-export { instrumentFunctions } from './instrumentation.js';
-export type { OutcomeSink, MessageContext, InstrumentedFunctions } from './instrumentation.js';
-export { PipelineDeadLetters, DeadLetterNotFoundError, DEAD_LETTER_KINDS } from './dead-letters.js';
+export type { LocalPipeline, PipelineHooks } from './pipeline.js';
+export type { OutcomeSink } from './instrumentation.js';
+export type { StatusOutput } from './status.js';
+export { withBearerToken } from './auth.js';
+export type { PipelineAdmin, DeadLetterListing } from './admin.js';
+export { withPipelineAdmin } from './admin-client.js';
+export type { AdminApi } from './admin-client.js';
+export { DEAD_LETTER_KINDS } from './dead-letters.js';
 export type {
   DeadLetterKind,
   DeadLetterSummary,
@@ -28,28 +23,14 @@ export type {
   AdminProgress,
   AdminActionOptions,
 } from './dead-letters.js';
-export { PipelineAdmin, createAdminRoutes, AdminRequestError } from './admin.js';
-export type { AdminRoutes, DeadLetterListing } from './admin.js';
-export { BearerToken, withBearerToken } from './auth.js';
-export { formatStatus, StatusReporter } from './status.js';
-export type { StatusOutput } from './status.js';
 export {
-  createHttpRoutes,
-  CONVERSATION_STATES,
-  MAX_CONVERSATION_LIMIT,
-  DEFAULT_CONVERSATION_LIMIT,
-  DASHBOARD_SESSION_COOKIE,
-} from './http-routes.js';
-export type {
-  ConversationQueries,
-  ConversationListQuery,
-  ConversationState,
-  HttpRoutes,
-  HttpRoutesOptions,
-  TelemetryReader,
-} from './http-routes.js';
-export { withConversationNames, withQueueNames } from './directory-names.js';
-export { directoryAnswer } from './directory-routes.js';
-export type { DirectoryAnswer, DirectoryReader } from './directory-routes.js';
-export { withPipelineAdmin, AdminError } from './admin-client.js';
-export type { AdminApi } from './admin-client.js';
+  LocalRuntimeError,
+  RuntimeOptionsError,
+  CommitFailedError,
+  DeadLetterNotFoundError,
+  AdminRequestError,
+  AdminError,
+  ProcessingUnavailableError,
+} from './errors.js';
+export { DataDirLockedError } from './lock.js';
+export type { LockInfo } from './lock.js';

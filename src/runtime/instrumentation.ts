@@ -23,7 +23,7 @@ export interface OutcomeSink {
 }
 
 /** Per-message context the runtime registers while a message is being processed. */
-export interface MessageContext {
+interface MessageContext {
   /** When the event was accepted (SQS `SentTimestamp`, or the delivery start in direct mode), epoch ms. */
   acceptedAt: number;
   /** When a Pipe poller took it from the queue, epoch ms (buffered mode). */

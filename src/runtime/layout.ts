@@ -17,13 +17,13 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createLocalHandlers } from '../processing/local.js';
 import { resolveIdempotencyRecordIds } from '../processing/stores/sqlite-idempotency.js';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 
 /** Names of the tables the processing side creates (computed once, on an empty in-memory database). */
 let processingTables: ReadonlySet<string> | undefined;
 
 /** The tables `createLocalHandlers` creates: the processing side's part of a database. */
-export function processingTableNames(): ReadonlySet<string> {
+function processingTableNames(): ReadonlySet<string> {
   if (!processingTables) {
     const db = new Database(':memory:');
     try {

@@ -11,6 +11,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { LocalRuntimeError } from './errors.js';
 
 /** What the lock file says. */
 export interface LockInfo {
@@ -28,7 +29,7 @@ export interface LockInfo {
 }
 
 /** Another live process holds the data directory. */
-export class DataDirLockedError extends Error {
+export class DataDirLockedError extends LocalRuntimeError {
   override readonly name = 'DataDirLockedError';
   constructor(
     readonly dataDir: string,
@@ -43,7 +44,7 @@ export class DataDirLockedError extends Error {
 }
 
 /** The lock file's name inside the data directory. */
-export const LOCK_FILE = 'runtime.lock';
+const LOCK_FILE = 'runtime.lock';
 
 /**
  * The lock on a data directory, held by this process.
@@ -173,7 +174,7 @@ function readLock(path: string): LockInfo | undefined {
 }
 
 /** True when the lock's process still runs (same PID and, where known, same start time). */
-export function isAlive(info: LockInfo): boolean {
+function isAlive(info: LockInfo): boolean {
   if (info.hostname !== undefined && info.hostname !== hostname()) return true; // another machine (shared disk): cannot tell, assume live
   try {
     process.kill(info.pid, 0);

@@ -3,13 +3,16 @@
  * defaults, and their validation (pure). Defaults mirror the AWS deployment (`infra/`) where
  * one exists there.
  */
-import { validateTopics, TYPED_TOPICS } from '../events/index.js';
+import { validateTopics } from '../events/index.js';
 import { partnerEventSourceName, GENESYS_PARTNER_SOURCE_PREFIX } from '../genesys/partner-event-source.js';
 import { DEFAULT_MAX_PROCESSING_ATTEMPTS } from '../processing/failure-counter.js';
 import { backstopMaxReceiveCount } from '../queue/backstop.js';
 import { resolveConcurrencyBound, WORKFLOW_EXECUTORS } from '../workflow/index.js';
-import type { ConcurrencyBoundNames, WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
+import type { ConcurrencyBoundNames } from '../workflow/concurrency-bound.js';
+import type { WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
 import { SIMULATION_DEFAULTS } from '../simulate/options.js';
+import { RuntimeOptionsError } from './errors.js';
+import { TYPED_TOPICS } from '../events/topics.js';
 
 /** The options of a runtime. Only `dataDir` is required. */
 export interface RuntimeOptions {
@@ -125,14 +128,6 @@ export const RUNTIME_DEFAULTS = {
   targetRetry: { maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 },
   executor: 'fast' as WorkflowExecutorKind,
 } as const;
-
-/** Invalid runtime options; `problems` lists each (option and what is wrong). */
-export class RuntimeOptionsError extends Error {
-  override readonly name = 'RuntimeOptionsError';
-  constructor(readonly problems: readonly string[]) {
-    super(problems.length === 1 ? problems[0]! : `Invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
 
 /** The bound's settings as the runtime and `run` name them. */
 const BOUND_NAMES: ConcurrencyBoundNames = {

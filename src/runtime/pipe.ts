@@ -21,12 +21,12 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { DurableQueue, ReceivedMessage } from '../queue/index.js';
-import type { Processing } from './processing.js';
-import type { ExecutionReply } from './processing-host.js';
+import type { Executions } from './executions.js';
+import type { ExecutionReply } from './execution-host.js';
 import { packSqsBatch } from './sqs-batch.js';
 
 /** Options of {@link PipePoller}. */
-export interface PipeOptions {
+interface PipeOptions {
   batchSize: number;
   batchWindowMs: number;
   pollers: number;
@@ -35,7 +35,7 @@ export interface PipeOptions {
 }
 
 /** What the pipe reports. */
-export interface PipeObserver {
+interface PipeObserver {
   /** A batch finished: `deleted` records were deleted, `returned` left for another delivery. */
   batchDone?(result: { size: number; deleted: number; returned: number; stale: number }): void;
   /** An execution failed as a whole; its batch returns after the visibility timeout. */
@@ -43,7 +43,7 @@ export interface PipeObserver {
 }
 
 /** Counters of a pipe. */
-export interface PipeStats {
+interface PipeStats {
   batches: number;
   records: number;
   deleted: number;
@@ -69,7 +69,7 @@ export class PipePoller {
 
   constructor(
     private readonly queue: DurableQueue,
-    private readonly processing: Pick<Processing, 'execute'>,
+    private readonly executions: Pick<Executions, 'execute'>,
     private readonly options: PipeOptions,
     private readonly observer: PipeObserver = {},
   ) {
@@ -147,7 +147,7 @@ export class PipePoller {
     this.counters.records += messages.length;
     // Only the ids and receipt handles are kept until the answer: the bodies would outlive a
     // young-generation collection or two, and be copied and promoted for nothing.
-    return this.acknowledge(this.processing.execute(batch), batch.messageIds, batch.receiptHandles);
+    return this.acknowledge(this.executions.execute(batch), batch.messageIds, batch.receiptHandles);
   }
 
   /** Reads the execution's answer as Pipes does: deletes the records it did not report as failed. */

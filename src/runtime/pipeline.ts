@@ -9,7 +9,7 @@
  *
  * Two SQLite files, each with one writer and its own {@link GroupCommit}: `pipeline.sqlite` (bus,
  * archive, queues) on this thread, and `processing.sqlite` (idempotency, projection, dead
- * letters) on the processing side ({@link Processing}: a worker thread by default). An execution
+ * letters) on the processing side ({@link Executions}: a worker thread by default). An execution
  * answers only after its effects are committed, and only then is its message deleted (or its
  * delivery counted), so a crash between the two commits redelivers, and the idempotent processor
  * skips what was done. This module builds the pieces; the runtime (`runtime.ts`) starts and
@@ -20,17 +20,18 @@ import { durableQueueTarget, LocalEventBridge } from '../eventbridge/index.js';
 import type { LocalEventBridgeOptions } from '../eventbridge/index.js';
 import type { DirectoryLookup } from '../directory/ports.js';
 import type { Sink } from '../processing/index.js';
-import { openSqliteDatabase, QueueStore } from '../queue/index.js';
+import { QueueStore } from '../queue/index.js';
+import { openSqliteDatabase } from '../sqlite/index.js';
 import type { DurableQueue } from '../queue/index.js';
-import type { SqliteDatabase } from '../queue/sqlite.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 import type { LocalLambdaHandler } from '../workflow/index.js';
 import { GroupCommit } from './group-commit.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { migrateToSeparateProcessingDatabase } from './layout.js';
-import { openProcessing } from './processing.js';
-import type { Processing } from './processing.js';
-import { PROCESSING_DATABASE } from './processing-host.js';
-import type { ProcessingSettings } from './processing-host.js';
+import { openExecutions } from './executions.js';
+import type { Executions } from './executions.js';
+import { PROCESSING_DATABASE } from './execution-host.js';
+import type { ExecutionSettings } from './execution-host.js';
 import { ruleEventPattern } from './options.js';
 import type { ResolvedRuntimeOptions } from './options.js';
 import { stateMachineTarget } from './state-machine-target.js';
@@ -138,7 +139,7 @@ export class LocalPipeline {
   /** Dead-letter queue of the rule's target. */
   readonly targetDlq: DurableQueue;
   /** The processing side (executor, handlers, `processing.sqlite`). */
-  readonly processing: Processing;
+  readonly executions: Executions;
   /** Path of `processing.sqlite`. */
   readonly processingDatabasePath: string;
   private reader: SqliteDatabase | undefined;
@@ -147,11 +148,11 @@ export class LocalPipeline {
   private constructor(
     readonly options: ResolvedRuntimeOptions,
     database: SqliteDatabase,
-    processing: Processing,
+    executions: Executions,
     hooks: PipelineHooks,
   ) {
     this.database = database;
-    this.processing = processing;
+    this.executions = executions;
     this.processingDatabasePath = join(options.dataDir, PIPELINE_RESOURCES.processingDatabase);
     this.commits = new GroupCommit(this.database, { intervalMs: options.commitIntervalMs });
     const commits = this.commits;
@@ -185,15 +186,15 @@ export class LocalPipeline {
   static async open(options: ResolvedRuntimeOptions, hooks: PipelineHooks = {}): Promise<LocalPipeline> {
     const database = openSqliteDatabase(join(options.dataDir, PIPELINE_RESOURCES.database), {
       pageSize: PIPELINE_PAGE_SIZE,
-    });
-    let processing: Processing | undefined;
-    try {
       // 8 MiB of page cache instead of 64: what the pipeline touches is the end of its tables and
       // indexes; throughput is the same and peak RSS lower (docs/runtime.md, "Memory").
-      database.pragma(`cache_size = -${PIPELINE_CACHE_KIB}`);
-      database.pragma(`wal_autocheckpoint = ${PIPELINE_WAL_CHECKPOINT_PAGES}`);
+      cacheSizeKiB: PIPELINE_CACHE_KIB,
+      walAutoCheckpointPages: PIPELINE_WAL_CHECKPOINT_PAGES,
+    });
+    let executions: Executions | undefined;
+    try {
       migrateToSeparateProcessingDatabase(database, join(options.dataDir, PIPELINE_RESOURCES.processingDatabase));
-      const settings: ProcessingSettings = {
+      const settings: ExecutionSettings = {
         dataDir: options.dataDir,
         mode: options.mode,
         lambdaConcurrencyLimit: options.lambdaConcurrencyLimit,
@@ -205,7 +206,7 @@ export class LocalPipeline {
         cacheConversations: LOCAL_CACHED_CONVERSATIONS,
       };
       const inThread = hooks.sinks !== undefined || hooks.functionOverrides !== undefined;
-      processing = await openProcessing(
+      executions = await openExecutions(
         settings,
         hooks.processingThread ?? (inThread ? 'main' : 'worker'),
         hooks.outcomes ?? NO_OUTCOMES,
@@ -219,9 +220,9 @@ export class LocalPipeline {
           ...(hooks.onProcessingWarning ? { warning: hooks.onProcessingWarning } : {}),
         },
       );
-      return new LocalPipeline(options, database, processing, hooks);
+      return new LocalPipeline(options, database, executions, hooks);
     } catch (error) {
-      await processing?.close();
+      await executions?.close();
       database.close();
       throw error;
     }
@@ -246,7 +247,7 @@ export class LocalPipeline {
             Id: PIPELINE_RESOURCES.stateMachineTargetId,
             target: stateMachineTarget(
               `arn:aws:states:${eb.region}:${eb.accountId}:stateMachine:genesys-events-direct`,
-              this.processing,
+              this.executions,
             ),
             ...retry,
           };
@@ -305,7 +306,7 @@ export class LocalPipeline {
     if (this.closed) return;
     this.closed = true;
     await this.eventBridge.close();
-    await this.processing.close();
+    await this.executions.close();
     if (this.reader?.open) this.reader.close();
     this.commits.stop();
     this.queues.close();

@@ -14,21 +14,11 @@
  * what is wrong.
  */
 import { timeInStates } from '../processing/agent-state.js';
-import type { AgentState, AgentStateWithHistory } from '../processing/agent-state.js';
-import type { AuditLogEntry, AuditQuery } from '../processing/audit-log.js';
-import type { GenericEventQuery, GenericEventRecord } from '../processing/generic-events.js';
-import type { AgentStatusCounts } from '../processing/stores/sqlite-projection-stores.js';
-import type { Transcript } from '../processing/transcripts.js';
+import type { AuditQuery } from '../processing/audit-log.js';
+import type { GenericEventQuery } from '../processing/generic-events.js';
+import type { ProjectionQueries } from '../processing/stores/projection-queries.js';
 
-/** The port the routes read the projections through (the runtime: SQLite on a read-only connection). */
-export interface ProjectionQueries {
-  listAgents(): AgentState[] | Promise<AgentState[]>;
-  agentStatusCounts(): AgentStatusCounts | Promise<AgentStatusCounts>;
-  getAgent(userId: string): AgentStateWithHistory | undefined | Promise<AgentStateWithHistory | undefined>;
-  queryAudits(query: AuditQuery): AuditLogEntry[] | Promise<AuditLogEntry[]>;
-  getTranscript(conversationId: string): Transcript | undefined | Promise<Transcript | undefined>;
-  queryEvents(query: GenericEventQuery): GenericEventRecord[] | Promise<GenericEventRecord[]>;
-}
+export type { ProjectionQueries };
 
 /** What a route answers. */
 export interface RouteAnswer {

@@ -23,14 +23,15 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import ipaddr from 'ipaddr.js';
 import { Directory } from '../directory/directory.js';
 import type { DirectoryOptions } from '../directory/directory.js';
 import type { DirectorySource } from '../directory/ports.js';
 import { DIRECTORY_DATABASE_FILE, SqliteDirectoryStore } from '../directory/stores/sqlite.js';
 import { createEventBridgeHandler } from '../eventbridge/index.js';
+import { AwsJsonError, writeAwsJsonError } from '../eventbridge/aws-json.js';
 import { SqliteConversationQueries } from '../processing/stores/sqlite-conversation-queries.js';
 import { SqliteProjectionQueries } from '../processing/stores/sqlite-projection-queries.js';
+import { errorMessage, isLoopback } from '../shared/index.js';
 import { PipelineTelemetry } from '../telemetry/index.js';
 import type { PipelineStats } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';
@@ -38,7 +39,8 @@ import { BearerToken } from './auth.js';
 import { withConversationNames, withQueueNames } from './directory-names.js';
 import { createHttpRoutes } from './http-routes.js';
 import { DataDirLock } from './lock.js';
-import { resolveRuntimeOptions, RuntimeOptionsError } from './options.js';
+import { RuntimeOptionsError } from './errors.js';
+import { resolveRuntimeOptions } from './options.js';
 import type { ResolvedRuntimeOptions, RuntimeOptions } from './options.js';
 import { PipePoller } from './pipe.js';
 import { LocalPipeline } from './pipeline.js';
@@ -158,7 +160,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     // Recovery: this process holds the lock, so nothing else is working on these (the processing
     // side released the idempotency records a killed predecessor left in progress when it opened).
     const releasedMessages = p.eventQueue.releaseInFlight();
-    const releasedIdempotencyRecords = p.processing.recovered.releasedIdempotencyRecords;
+    const releasedIdempotencyRecords = p.executions.recovered.releasedIdempotencyRecords;
     const recovered = {
       releasedMessages,
       releasedIdempotencyRecords,
@@ -188,8 +190,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       projections,
       directory: names,
       ...(resolved.token !== undefined ? { token: resolved.token } : {}),
-      onError: (error, request) =>
-        log(`${request.method} ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error, request) => log(`${request.method} ${request.path} failed: ${errorMessage(error)}`),
     });
     const adminRoutes = createAdminRoutes({
       admin,
@@ -205,24 +206,28 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         if (bearer) {
           const verdict = bearer.check(req);
           if (verdict !== 'ok') {
-            return awsError(
+            return writeAwsJsonError(
               req,
               res,
-              401,
-              'UnrecognizedClientException',
-              verdict === 'missing'
-                ? 'This runtime requires its token on PutEvents: send "Authorization: Bearer <token>" (with the AWS SDK: withBearerToken(client, token); the CLI: --token).'
-                : 'The bearer token is not this runtime’s token.',
+              new AwsJsonError(
+                'UnrecognizedClientException',
+                verdict === 'missing'
+                  ? 'This runtime requires its token on PutEvents: send "Authorization: Bearer <token>" (with the AWS SDK: withBearerToken(client, token); the CLI: --token).'
+                  : 'The bearer token is not this runtime’s token.',
+                401,
+              ),
             );
           }
         }
         if (draining)
-          return awsError(
+          return writeAwsJsonError(
             req,
             res,
-            503,
-            'ServiceUnavailableException',
-            'The local pipeline is shutting down and accepts no new events; send them again once it has restarted.',
+            new AwsJsonError(
+              'ServiceUnavailableException',
+              'The local pipeline is shutting down and accepts no new events; send them again once it has restarted.',
+              503,
+            ),
           );
         putEventsInFlight++;
         try {
@@ -241,9 +246,13 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     };
     server = createServer((req, res) => {
       handle(req, res).catch((error: unknown) => {
-        log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+        log(`request failed: ${errorMessage(error)}`);
         if (!res.headersSent)
-          awsError(req, res, 500, 'InternalException', 'The local pipeline failed to handle the request; see its log.');
+          writeAwsJsonError(
+            req,
+            res,
+            new AwsJsonError('InternalException', 'The local pipeline failed to handle the request; see its log.', 500),
+          );
         else res.destroy();
       });
     });
@@ -267,7 +276,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       resolved.mode === 'buffered'
         ? new PipePoller(
             p.eventQueue,
-            p.processing,
+            p.executions,
             {
               batchSize: resolved.batchSize,
               batchWindowMs: resolved.batchWindowMs,
@@ -277,7 +286,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
             {
               executionFailed: (error, size) =>
                 log(
-                  `An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${error instanceof Error ? error.message : String(error)}`,
+                  `An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${errorMessage(error)}`,
                 ),
             },
           )
@@ -303,7 +312,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         }
         deadLetterTotal = admin.deadLetters.total();
       } catch (error) {
-        log(`sampling the backlog failed: ${error instanceof Error ? error.message : String(error)}`);
+        log(`sampling the backlog failed: ${errorMessage(error)}`);
       }
       sampleEvery = Math.min(10_000, Math.max(500, (performance.now() - started) * 50));
       sampler = setTimeout(sample, sampleEvery);
@@ -397,25 +406,4 @@ function writeConfig(options: ResolvedRuntimeOptions): void {
     `${JSON.stringify({ ...config, tokenRequired: options.token !== undefined }, null, 2)}\n`,
     { mode: 0o600 },
   );
-}
-
-/** True for localhost, 127.0.0.0/8 and ::1. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  if (h === 'localhost') return true;
-  if (!ipaddr.isValid(h)) return false;
-  return ipaddr.process(h).range() === 'loopback';
-}
-
-function awsError(req: IncomingMessage, res: ServerResponse, status: number, type: string, message: string): void {
-  if (res.headersSent) return;
-  const body = JSON.stringify({ __type: type, message });
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-errortype': type,
-    ...(status === 503 ? { 'retry-after': '1' } : {}),
-  });
-  res.end(body);
-  req.resume();
 }

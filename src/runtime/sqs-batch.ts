@@ -9,7 +9,16 @@
  * against ~0.25 and ~0.4 µs as columns with the records rebuilt on arrival.
  */
 import type { ReceivedMessage } from '../queue/index.js';
-import type { MessageStart } from './processing-host.js';
+
+/** A message whose execution is about to start: its id and when the pipeline accepted it (epoch ms). */
+export interface MessageStart {
+  id: string;
+  acceptedAt: number;
+  /** When a poller took it from the queue, epoch ms (buffered mode; for the latency split). */
+  receivedAt?: number;
+  /** When its batch was handed to the state machine, epoch ms (buffered mode). */
+  dispatchedAt?: number;
+}
 
 /** One SQS record as an event source mapping delivers it. */
 export interface SqsRecord {

@@ -14,17 +14,17 @@
 import type { BusTarget, EventBridgeEvent } from '../eventbridge/index.js';
 import { TargetDeliveryError } from '../eventbridge/index.js';
 import type { JsonValue } from '../workflow/index.js';
-import type { Processing } from './processing.js';
+import type { Executions } from './executions.js';
 
 /**
  * @example
  * eb.putTargets({ Rule: 'genesys', EventBusName, Targets: [{ Id: 'state-machine',
- *   target: stateMachineTarget(arn, processing),
+ *   target: stateMachineTarget(arn, executions),
  *   RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 }, DeadLetterConfig: { queue: dlq } }] });
  */
 export function stateMachineTarget(
   arn: string,
-  processing: Pick<Processing, 'execute'>,
+  executions: Pick<Executions, 'execute'>,
   now: () => number = Date.now,
 ): BusTarget {
   return {
@@ -38,7 +38,7 @@ export function stateMachineTarget(
           retryable: false,
         });
       }
-      const reply = await processing.execute(input, [{ id: event.id, acceptedAt: now() }]);
+      const reply = await executions.execute(input, [{ id: event.id, acceptedAt: now() }]);
       if (reply.ok || reply.deadLettered) return; // succeeded, or dead-lettered with its reason by the workflow itself
       const code = reply.error === 'Lambda.TooManyRequestsException' ? 'THROTTLING' : 'ERROR_FROM_TARGET';
       throw new TargetDeliveryError(code, `Execution failed with ${reply.error}: ${reply.message}`);

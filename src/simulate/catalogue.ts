@@ -12,7 +12,7 @@ import { MEDIA_PROFILES, SIMULATED_MEDIA } from './profiles.js';
 import type { SimulatedMedia } from './profiles.js';
 
 /** A Genesys division: every queue, flow and agent belongs to one. */
-export interface Division {
+interface Division {
   id: string;
   name: string;
 }
@@ -79,7 +79,7 @@ export interface FlowOutcome {
 }
 
 /** A wrap-up code. */
-export interface WrapupCode {
+interface WrapupCode {
   id: string;
   name: string;
 }

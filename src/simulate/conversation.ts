@@ -62,7 +62,7 @@ export interface AgentLeg {
 }
 
 /** Target of a voicemail: an agent's (userId) or a queue's (queueId) voicemail box. */
-export interface VoicemailTarget {
+interface VoicemailTarget {
   userId?: string;
   queueId?: string;
   divisionId: string;

@@ -13,14 +13,6 @@
  *   customer (`EXTERNAL`) and agent (`INTERNAL`) while the agent is connected, published a few
  *   seconds after each is spoken.
  */
-import {
-  AUDIT_TOPIC,
-  TRANSCRIPTION_TOPIC,
-  USER_ACTIVITY_TOPIC,
-  USER_PRESENCE_TOPIC,
-  USER_ROUTING_STATUS_TOPIC,
-} from '../events/index.js';
-import type { TypedKind } from '../events/index.js';
 import { AgentFloor } from './agent-floor.js';
 import type { AgentStatus, Boundary } from './agent-floor.js';
 import type { Catalogue, PresenceDefinition } from './catalogue.js';
@@ -29,6 +21,14 @@ import type { SimulatedUtterance } from './family-bodies.js';
 import { BEHAVIOUR, drawDuration } from './profiles.js';
 import type { Prng } from './prng.js';
 import type { ConversationPlan } from './scenarios.js';
+import {
+  AUDIT_TOPIC,
+  TRANSCRIPTION_TOPIC,
+  USER_ACTIVITY_TOPIC,
+  USER_PRESENCE_TOPIC,
+  USER_ROUTING_STATUS_TOPIC,
+} from '../events/topics.js';
+import type { TypedKind } from '../events/topics.js';
 
 /** The families the simulator can produce: the typed kinds (`conversation` is the conversation detail events). */
 export type SimulatedFamily = TypedKind;

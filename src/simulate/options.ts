@@ -1,10 +1,11 @@
 /**
  * The simulator's options: what the caller may set, the defaults, and their validation.
  */
-import { TYPED_KINDS } from '../events/index.js';
 import type { SimulatedFamily } from './families.js';
+import { SimulationOptionsError } from './errors.js';
 import { SIMULATED_MEDIA } from './profiles.js';
 import type { SimulatedMedia } from './profiles.js';
+import { TYPED_KINDS } from '../events/topics.js';
 
 /** Options of {@link generateEvents}. Only `conversations` is required. */
 export interface SimulationOptions {
@@ -77,14 +78,6 @@ export const SIMULATION_DEFAULTS = {
     Record<SimulatedMedia, number>
   >,
 } as const;
-
-/** Invalid {@link SimulationOptions}; `problems` lists each one (option name and what is wrong). */
-export class SimulationOptionsError extends Error {
-  override readonly name = 'SimulationOptionsError';
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid simulation options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
 
 /**
  * Applies the defaults and validates every option.

@@ -31,7 +31,7 @@ export function deriveSeed(seed: number, stream: string): number {
 }
 
 /** A UUID (version 4 layout: version and variant bits set) from four 32-bit words. */
-export function uuidFromWords(a: number, b: number, c: number, d: number): string {
+function uuidFromWords(a: number, b: number, c: number, d: number): string {
   return (
     HEX[a >>> 24]! +
     HEX[(a >>> 16) & 255]! +

@@ -16,7 +16,7 @@ export const SIMULATED_MEDIA = ['voice', 'callback', 'chat', 'message', 'email']
 export type SimulatedMedia = (typeof SIMULATED_MEDIA)[number];
 
 /** A log-normal duration: median and σ of its logarithm, clamped to [min, max] (all ms). */
-export interface DurationModel {
+interface DurationModel {
   median: number;
   sigma: number;
   min: number;

@@ -6,8 +6,9 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import ipaddr from 'ipaddr.js';
 import { DEFAULT_MAX_REQUEST_ENTRIES_BYTES, PUT_EVENTS_MAX_ENTRIES } from '../eventbridge/put-events.js';
+import { isLoopback } from '../shared/index.js';
+import { SendError } from './errors.js';
 import { toPutEventsEntry } from './entry.js';
 import { Pacer, systemClock } from './pacer.js';
 import type { Clock } from './pacer.js';
@@ -75,19 +76,7 @@ export interface SendSummary {
 }
 
 /** How many failures {@link SendSummary.failures} lists. */
-export const MAX_LISTED_FAILURES = 100;
-
-/** The endpoint could not be reached at all; nothing more can be sent. */
-export class SendError extends Error {
-  override readonly name = 'SendError';
-  constructor(
-    message: string,
-    readonly endpoint: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-  }
-}
+const MAX_LISTED_FAILURES = 100;
 
 const RETRYABLE = new Set(['ThrottlingException', 'InternalFailure', 'InternalException', 'ServiceUnavailable']);
 
@@ -253,9 +242,7 @@ export async function sendEvents(
  * An EventBridge client for `endpoint`: dummy credentials when it is a loopback address (a local
  * bus needs none), the default credential chain otherwise.
  */
-export function createEventBridgeClient(
-  options: Pick<SendOptions, 'endpoint' | 'region' | 'credentials'>,
-): EventBridgeClient {
+function createEventBridgeClient(options: Pick<SendOptions, 'endpoint' | 'region' | 'credentials'>): EventBridgeClient {
   let url: URL;
   try {
     url = new URL(options.endpoint);
@@ -275,13 +262,4 @@ export function createEventBridgeClient(
     region: options.region ?? 'us-east-1',
     ...(credentials ? { credentials } : {}),
   });
-}
-
-/** True for localhost, 127.0.0.0/8 and ::1. */
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (!ipaddr.isValid(host)) return false;
-  const address = ipaddr.process(host);
-  return address.range() === 'loopback';
 }

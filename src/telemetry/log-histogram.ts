@@ -13,7 +13,7 @@
 import type { MonotonicClock } from './clock.js';
 
 /** Options of a {@link LogHistogram}. */
-export interface LogHistogramOptions {
+interface LogHistogramOptions {
   /** Relative accuracy α of every quantile, 0 < α < 1. Default 0.01 (1 %). */
   relativeAccuracy?: number;
   /** Values at or below this (and negative values) count as 0. Default 0.001 (1 µs, in ms). */
@@ -145,7 +145,7 @@ export class LogHistogram {
 }
 
 /** Options of a {@link WindowedLogHistogram}. */
-export interface WindowedLogHistogramOptions extends LogHistogramOptions {
+interface WindowedLogHistogramOptions extends LogHistogramOptions {
   /** How far back quantiles look, in milliseconds. Default 10,000. */
   windowMs?: number;
   /** Width of one time slice, in milliseconds; `windowMs` must be a multiple. Default 1,000. */

@@ -2,6 +2,7 @@
  * `PipelineTelemetry`: what the local runtime tells about its event flow, kept as plain numbers
  * and cheap windows on the hot path, read as the `/api/stats` snapshot and as Prometheus metrics.
  */
+import { errorMessage } from '../shared/index.js';
 import { performanceClock } from './clock.js';
 import type { MonotonicClock } from './clock.js';
 import { normalizeContactCentreFigures } from './contact-centre.js';
@@ -249,7 +250,7 @@ export class PipelineTelemetry {
       try {
         stats.contactCentre = await readFigures(this.contactCentreSource);
       } catch (error) {
-        stats.contactCentreError = error instanceof Error ? error.message : String(error);
+        stats.contactCentreError = errorMessage(error);
       }
     }
     return stats;

@@ -11,7 +11,7 @@ import type { ContactCentreFigures } from './contact-centre.js';
 import type { PipelineStats } from './stats.js';
 
 /** Upper bounds (seconds) of the latency histogram's buckets: 1 ms … 1 h. */
-export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
+const LATENCY_BUCKETS_SECONDS: readonly number[] = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600,
 ];
 
@@ -33,7 +33,7 @@ export type PipelineCounts = Pick<
 >;
 
 /** What the metrics read at scrape time. */
-export interface PipelineMetricsSource {
+interface PipelineMetricsSource {
   counts(): PipelineCounts;
   /** Reads the contact-centre figures (rejects when the source fails); absent when no source is configured. */
   contactCentre?: () => Promise<ContactCentreFigures>;

@@ -7,7 +7,7 @@
 import type { MonotonicClock } from './clock.js';
 
 /** Options of a {@link SlidingRate}. */
-export interface SlidingRateOptions {
+interface SlidingRateOptions {
   /** How far back the rate looks, in milliseconds. Default 5,000. */
   windowMs?: number;
   /** Width of one bucket, in milliseconds; `windowMs` must be a multiple of it. Default 250. */

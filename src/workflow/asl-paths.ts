@@ -29,7 +29,7 @@ export interface CompiledPath {
 }
 
 /** A compiled payload template: a new value for each evaluation. Throws `States.Runtime` when one of its paths finds nothing. */
-export type CompiledTemplate = (input: JsonValue, context: PathContext) => JsonValue;
+type CompiledTemplate = (input: JsonValue, context: PathContext) => JsonValue;
 
 /** A definition uses a path or template this compiler does not support. */
 export class UnsupportedPathError extends Error {

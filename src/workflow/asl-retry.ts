@@ -14,17 +14,17 @@
 import type { AslCatcher, AslRetrier } from './asl.js';
 import { compileResultPath } from './asl-paths.js';
 import type { CompiledResultPath } from './asl-paths.js';
-import { LocalExecutorConfigError } from './local-functions.js';
+import { LocalExecutorConfigError } from './errors.js';
 
 /** What a retrier or catcher matches. */
-export interface ErrorMatcher {
+interface ErrorMatcher {
   readonly names: ReadonlySet<string>;
   readonly all: boolean;
   readonly taskFailed: boolean;
 }
 
 /** A compiled retrier. */
-export interface CompiledRetrier extends ErrorMatcher {
+interface CompiledRetrier extends ErrorMatcher {
   readonly maxAttempts: number;
   readonly intervalSeconds: number;
   readonly backoffRate: number;
@@ -33,7 +33,7 @@ export interface CompiledRetrier extends ErrorMatcher {
 }
 
 /** A compiled catcher. */
-export interface CompiledCatcher extends ErrorMatcher {
+interface CompiledCatcher extends ErrorMatcher {
   readonly resultPath: CompiledResultPath;
   readonly next: string;
 }

@@ -6,11 +6,9 @@
  * run time.
  */
 
-/** Any JSON value. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonObject, JsonValue } from '../contract/index.js';
 
-/** A JSON object. */
-export type JsonObject = { [key: string]: JsonValue };
+export type { JsonObject, JsonValue };
 
 /** One `Retry` entry of a Task or Map state. */
 export interface AslRetrier {
@@ -73,7 +71,7 @@ export interface AslMapState extends AslStateBase, Flow {
 }
 
 /** One rule of a `Choice` state (the subset we use). */
-export interface AslChoiceRule {
+interface AslChoiceRule {
   Variable: string;
   NumericGreaterThan?: number;
   NumericEquals?: number;
@@ -88,7 +86,7 @@ export interface AslChoiceState extends AslStateBase {
 }
 
 /** A `Succeed` state. */
-export interface AslSucceedState extends AslStateBase {
+interface AslSucceedState extends AslStateBase {
   Type: 'Succeed';
   OutputPath?: string;
 }

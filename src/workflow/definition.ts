@@ -33,11 +33,11 @@
  * produced locally by the executor exactly as Lambda returns it, so the same `ResultSelector`s
  * run in both places; and it is the integration AWS documents the `Lambda.*` retry errors for.
  */
-import { TRANSIENT_ERROR_NAME } from '../processing/errors.js';
+import { FUNCTION_PLACEHOLDERS, TRANSIENT_ERROR_NAME } from '../contract/index.js';
+import type { WorkflowMode } from '../contract/index.js';
+import { stripUndefined } from '../shared/index.js';
+import { WorkflowOptionsError } from './errors.js';
 import type { AslCatcher, AslDefinition, AslRetrier, AslState, JsonObject } from './asl.js';
-
-/** `buffered`: a batch of SQS records per execution (event source mapping → batch starter → Express, for volume); `direct`: one event per execution (rule → state machine). */
-export type WorkflowMode = 'buffered' | 'direct';
 
 /** A retrier's backoff: `MaxAttempts` retries, waiting `IntervalSeconds × BackoffRate^n` (at most `MaxDelaySeconds`), full jitter. */
 export interface WorkflowRetry {
@@ -59,14 +59,6 @@ export interface WorkflowOptions {
   /** `TimeoutSeconds` of every Lambda task (default 60). Set it above the Lambda functions' own timeout. */
   taskTimeoutSeconds?: number;
 }
-
-/** The substitution placeholders (without `${}`) of the Lambda functions, by role. */
-export const FUNCTION_PLACEHOLDERS = {
-  validator: 'ValidatorFunctionArn',
-  processor: 'ProcessorFunctionArn',
-  batchReporter: 'BatchReporterFunctionArn',
-  failureRecorder: 'FailureRecorderFunctionArn',
-} as const;
 
 /** Names of the states, for event logs, overrides and tests. */
 export const STATE_NAMES = {
@@ -119,18 +111,6 @@ export const WORKFLOW_DEFAULTS = {
 
 /** Inline Map runs at most 40 iterations at once (AWS Step Functions, "Map state in Inline mode"). */
 export const MAX_INLINE_MAP_CONCURRENCY = 40;
-
-/** Invalid {@link WorkflowOptions}. */
-export class WorkflowOptionsError extends Error {
-  override readonly name = 'WorkflowOptionsError';
-  constructor(
-    /** The option at fault, e.g. `maxConcurrency`. */
-    readonly option: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** `${Name}`: a definition substitution placeholder. */
 export function placeholder(name: string): string {
@@ -254,10 +234,6 @@ function integer(option: string, value: number, min: number, max: number, hint: 
       `${option} must be an integer from ${min} to ${max}, got ${String(value)} (${hint}).`,
     );
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**

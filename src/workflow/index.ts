@@ -1,47 +1,34 @@
 /**
- * The Amazon States Language definitions (one source for CDK and the local runtime) and the two
- * local executors that run them with in-process Lambda handlers: {@link FastWorkflowExecutor}
- * (compiled, what the runtime uses) and {@link LocalWorkflowExecutor} (the reference, on
- * `aws-local-stepfunctions`).
+ * `genesys-event-pipeline/workflow` — the Amazon States Language definitions (`buffered`,
+ * `direct`; one source for CDK and the local runtime) and the two local executors that run them
+ * with in-process Lambda handlers: {@link FastWorkflowExecutor} (compiled, what the runtime uses)
+ * and {@link LocalWorkflowExecutor} (the reference, on `aws-local-stepfunctions`).
  */
-export type { AslDefinition, AslState, AslRetrier, AslCatcher, JsonValue, JsonObject } from './asl.js';
 export {
   buildStateMachineDefinition,
   definitionPlaceholders,
   placeholder,
-  FUNCTION_PLACEHOLDERS,
   STATE_NAMES,
-  LAMBDA_INVOKE_RESOURCE,
-  LAMBDA_SERVICE_ERRORS,
   WORKFLOW_DEFAULTS,
   MAX_INLINE_MAP_CONCURRENCY,
-  WorkflowOptionsError,
-  resolveWorkflowOptions,
 } from './definition.js';
-export type { WorkflowMode, WorkflowOptions, WorkflowRetry, ResolvedWorkflowOptions } from './definition.js';
+export type { WorkflowOptions } from './definition.js';
+export { FUNCTION_PLACEHOLDERS } from '../contract/index.js';
+export type { JsonObject, JsonValue, LocalLambdaHandler, WorkflowMode } from '../contract/index.js';
+export type { AslDefinition, AslState, AslRetrier, AslCatcher } from './asl.js';
 export {
   resolveConcurrencyBound,
-  factorBound,
-  nearbyBounds,
   EVENT_SOURCE_CONCURRENCY_LIMITS,
   DEFAULT_MAX_PROCESSOR_CONCURRENCY,
-  CONSTRUCT_BOUND_NAMES,
 } from './concurrency-bound.js';
-export type { ConcurrencyBound, ConcurrencyBoundInput, ConcurrencyBoundNames } from './concurrency-bound.js';
-export {
-  executionTimeBudget,
-  maxEventsWithinBudget,
-  retryBackoffSeconds,
-  EXPRESS_MAX_DURATION_SECONDS,
-} from './time-budget.js';
+export type { ConcurrencyBound, ConcurrencyBoundInput } from './concurrency-bound.js';
+export { executionTimeBudget, EXPRESS_MAX_DURATION_SECONDS } from './time-budget.js';
 export type { ExecutionTimeBudget } from './time-budget.js';
-export { LocalWorkflowExecutor } from './executor.js';
 export { FastWorkflowExecutor } from './fast-executor.js';
-export { createWorkflowExecutor, WORKFLOW_EXECUTORS } from './executors.js';
-export type { WorkflowExecutorKind } from './executors.js';
-export { WorkflowExecutionError, LocalExecutorConfigError } from './local-functions.js';
+export { LocalWorkflowExecutor } from './reference-executor.js';
+export { createWorkflowExecutor, WORKFLOW_EXECUTORS } from './executor-kinds.js';
+export type { WorkflowExecutorKind } from './executor-kinds.js';
 export type {
-  LocalLambdaHandler,
   ConcurrencyLimit,
   LocalExecutorOptions,
   ExecuteOptions,
@@ -49,3 +36,4 @@ export type {
   FunctionStats,
   WorkflowExecutor,
 } from './local-functions.js';
+export { WorkflowError, WorkflowOptionsError, WorkflowExecutionError, LocalExecutorConfigError } from './errors.js';

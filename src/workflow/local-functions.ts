@@ -10,12 +10,12 @@
  * `{"errorType","errorMessage","trace"}` JSON as its cause. So the same `ResultSelector`, `Retry`
  * and `Catch` run locally as on AWS, whichever executor interprets the definition.
  */
+import type { LocalLambdaHandler } from '../contract/index.js';
 import type { AslDefinition, AslState, JsonValue } from './asl.js';
 import { LAMBDA_INVOKE_RESOURCE } from './definition.js';
+import { LocalExecutorConfigError } from './errors.js';
 import { jsonCopy } from './json-copy.js';
-
-/** An in-process stand-in for one Lambda function: payload in, result out (or a thrown error). */
-export type LocalLambdaHandler = (payload: JsonValue) => Promise<JsonValue | undefined> | JsonValue | undefined;
+import { LambdaFunctionError } from './state-errors.js';
 
 /**
  * A limit on simultaneous invocations of one function across all executions of an executor —
@@ -95,34 +95,8 @@ export interface WorkflowExecutor {
   resetStats(): void;
 }
 
-/** An execution that did not succeed: `error` and `cause` as Step Functions reports them. */
-export class WorkflowExecutionError extends Error {
-  override readonly name = 'WorkflowExecutionError';
-  constructor(
-    /** The state error (e.g. `TransientProcessingError`, `States.Timeout`, `ExecutionAborted`). */
-    readonly error: string,
-    /** The cause text (for Lambda errors, the `{"errorType","errorMessage","trace"}` JSON). */
-    override readonly cause: string,
-  ) {
-    super(`Execution failed with ${error}: ${cause}`);
-  }
-}
-
-/** The definition references a function with no handler, or is otherwise unusable locally. */
-export class LocalExecutorConfigError extends Error {
-  override readonly name = 'LocalExecutorConfigError';
-}
-
-/** The error a handler's failure becomes, as Step Functions names it: `name` is the state error, `message` the cause. */
-export class LambdaFunctionError extends Error {
-  constructor(name: string, cause: string) {
-    super(cause);
-    this.name = name;
-  }
-}
-
 /** One `lambda:invoke` task of a definition and the placeholder its `FunctionName` names. */
-export interface LambdaTaskRef {
+interface LambdaTaskRef {
   state: string;
   fn: string;
 }
@@ -257,13 +231,13 @@ export class LocalFunctions {
  * JSON serialization and back, as a payload crossing the Lambda API: what
  * `JSON.parse(JSON.stringify(value))` gives (`null` for nothing), made by {@link jsonCopy}.
  */
-export function roundTrip(value: JsonValue): JsonValue {
+function roundTrip(value: JsonValue): JsonValue {
   const copy = jsonCopy(value);
   return copy === undefined ? null : (copy as JsonValue);
 }
 
 /** A handler's thrown value as Step Functions reports a Lambda function error. */
-export function asLambdaError(error: unknown): LambdaFunctionError {
+function asLambdaError(error: unknown): LambdaFunctionError {
   const errorType = error instanceof Error ? error.name : 'Error';
   const errorMessage = error instanceof Error ? error.message : String(error);
   const trace = error instanceof Error && error.stack ? error.stack.split('\n').slice(0, 10) : [];

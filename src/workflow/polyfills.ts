@@ -33,8 +33,3 @@ if (typeof PromiseCtor.withResolvers !== 'function') {
     },
   });
 }
-
-/** True when `Promise.withResolvers` is available (natively or polyfilled). */
-export function hasPromiseWithResolvers(): boolean {
-  return typeof (Promise as PromiseWithResolvers).withResolvers === 'function';
-}

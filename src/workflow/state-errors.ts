@@ -36,6 +36,14 @@ export class FailStateError extends Error {
   }
 }
 
+/** The error a handler's failure becomes, as Step Functions names it: `name` is the state error, `message` the cause. */
+export class LambdaFunctionError extends Error {
+  constructor(name: string, cause: string) {
+    super(cause);
+    this.name = name;
+  }
+}
+
 /** The name and cause of any thrown value, as a state error. */
 export function stateErrorOf(error: unknown): { name: string; cause: string } {
   if (error instanceof Error) return { name: error.name, cause: error.message };

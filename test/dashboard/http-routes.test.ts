@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpRoutes } from '../../src/runtime/http-routes.js';
-import type { ConversationListQuery, ConversationQueries } from '../../src/runtime/http-routes.js';
+import type { ConversationListQuery, ConversationQueries } from '../../src/processing/index.js';
 import { PipelineTelemetry } from '../../src/telemetry/index.js';
 import { tempDir } from '../support/tmp.js';
 import { parsePrometheusText, sampleValue } from '../telemetry/prometheus-text.js';

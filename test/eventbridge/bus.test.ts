@@ -5,12 +5,13 @@ import { EventBridgeValidationException, InvalidEventPatternException } from '..
 import {
   EventBusLimitExceededException,
   EventBusResourceAlreadyExistsException,
-} from '../../src/eventbridge/bus-errors.js';
+} from '../../src/eventbridge/errors.js';
 import type { EventBridgeEvent } from '../../src/eventbridge/bus-event.js';
 import { LocalEventBridge } from '../../src/eventbridge/local-event-bridge.js';
 import type { LocalEventBridgeOptions } from '../../src/eventbridge/local-event-bridge.js';
 import { putEventsEntrySize } from '../../src/eventbridge/put-events.js';
-import { durableQueueTarget, functionTarget, TargetDeliveryError } from '../../src/eventbridge/targets.js';
+import { TargetDeliveryError } from '../../src/eventbridge/errors.js';
+import { durableQueueTarget, functionTarget } from '../../src/eventbridge/targets.js';
 import { QueueStore } from '../../src/queue/index.js';
 import { tempDir } from '../support/tmp.js';
 

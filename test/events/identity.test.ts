@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, eventKey, eventKeyOfCanonicalBody, parseGenesysEvent } from '../../src/events/index.js';
+import { canonicalJson, eventKey, parseGenesysEvent } from '../../src/events/index.js';
+import { eventKeyOfCanonicalBody } from '../../src/events/identity.js';
 import type { GenesysEvent } from '../../src/events/index.js';
 import { conversationEvent } from '../support/events.js';
 import { outcome, Point } from '../support/values.js';

@@ -8,13 +8,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import {
-  CONVERSATION_BODY_SCHEMAS,
-  CONVERSATION_TOPICS,
-  FAMILY_BODY_SCHEMAS,
-  TOPIC_FAMILIES,
-} from '../../src/events/index.js';
-import type { ConversationTopic, FamilyKind } from '../../src/events/index.js';
+import { CONVERSATION_BODY_SCHEMAS, CONVERSATION_TOPICS } from '../../src/events/index.js';
+import type { ConversationTopic } from '../../src/events/index.js';
+import { FAMILY_BODY_SCHEMAS } from '../../src/events/family-schemas.js';
+import type { FamilyKind } from '../../src/events/family-schemas.js';
+import { TOPIC_FAMILIES } from '../../src/events/topics.js';
 
 const SDK_INTERFACES: Record<ConversationTopic, string> = {
   'acd.start': 'AcdStartDetailEventTopicAcdStartEvent',

@@ -3,21 +3,23 @@ import { describe, expect, it } from 'vitest';
 import {
   CONVERSATION_TOPICS,
   GENERIC_CONVERSATION_TOPICS,
-  TYPED_TOPICS,
-  closestNames,
   concreteConversationTopic,
-  describeTopicModels,
-  isGenericTopicName,
-  kindOfTopic,
-  topicIds,
-  topicModels,
-  editDistance,
   genericConversationTopic,
   genericTopicOf,
   parseConversationTopicName,
   topicMatchesGeneric,
   validateTopics,
 } from '../../src/events/index.js';
+import {
+  TYPED_TOPICS,
+  closestNames,
+  describeTopicModels,
+  editDistance,
+  isGenericTopicName,
+  kindOfTopic,
+  topicIds,
+  topicModels,
+} from '../../src/events/topics.js';
 
 const ID = '5f1c2d3e-4a5b-4c6d-8e7f-9a8b7c6d5e4f';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GenesysApiError } from '../../src/genesys/errors.js';
-import { SetupError, runSetup } from '../../src/genesys/setup.js';
+import { SetupError } from '../../src/genesys/errors.js';
+import { runSetup } from '../../src/genesys/setup.js';
 import type { SetupRequest } from '../../src/genesys/setup-plan.js';
 import type { FakeGenesys } from '../support/fake-genesys.js';
 import { testClient, useFakeGenesys } from './helpers.js';

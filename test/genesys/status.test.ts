@@ -1,8 +1,10 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { checkPartnerSourceInAws } from '../../src/genesys/aws-partner-source.js';
+import { SetupError } from '../../src/genesys/errors.js';
+import { testEventPattern } from '../../src/eventbridge/index.js';
 import { checkRuleCoverage } from '../../src/genesys/rule-coverage.js';
-import { SetupError, runSetup } from '../../src/genesys/setup.js';
+import { runSetup } from '../../src/genesys/setup.js';
 import { getIntegrationStatus } from '../../src/genesys/status.js';
 import { FakeEventBridgeSources } from './fake-eventbridge-sources.js';
 import { testClient, useFakeGenesys } from './helpers.js';
@@ -162,7 +164,7 @@ describe('checkRuleCoverage: does the deployed rule forward what the integration
         'v2.audits.entitytype.{id}.entityid.{id}',
         'v2.quality.evaluations',
       ],
-      { client },
+      { client, testEventPattern },
     );
     expect(coverage).toEqual({
       checked: true,
@@ -177,7 +179,10 @@ describe('checkRuleCoverage: does the deployed rule forward what the integration
 
   it('says when there is no bus yet, or no credentials', async () => {
     const { client } = await fakeAws();
-    const noBus = await checkRuleCoverage(name, 'us-east-1', '123456789012', ['v2.users.{id}.presence'], { client });
+    const noBus = await checkRuleCoverage(name, 'us-east-1', '123456789012', ['v2.users.{id}.presence'], {
+      client,
+      testEventPattern,
+    });
     expect(noBus).toMatchObject({
       checked: false,
       reason: expect.stringMatching(/no event bus .* deploy the pipeline/),
@@ -191,6 +196,7 @@ describe('checkRuleCoverage: does the deployed rule forward what the integration
     onTestFinished(() => anonymous.destroy());
     const check = await checkRuleCoverage(name, 'us-east-1', '123456789012', ['v2.users.{id}.presence'], {
       client: anonymous,
+      testEventPattern,
     });
     expect(check).toMatchObject({
       checked: false,

@@ -11,12 +11,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledge, awsSolutionsReport, listAcknowledgments } from '../../infra/index.js';
 import { BATCH_STARTER_FUNCTION, functionsForMode } from '../../src/functions/index.js';
-import {
-  buildStateMachineDefinition,
-  LAMBDA_SERVICE_ERRORS,
-  STATE_NAMES,
-  type AslDefinition,
-} from '../../src/workflow/index.js';
+import { buildStateMachineDefinition, STATE_NAMES, type AslDefinition } from '../../src/workflow/index.js';
 import {
   deployedDefinition,
   flatten,
@@ -28,6 +23,7 @@ import {
   unjustifiedWildcards,
   withFunctionRefs,
 } from './support.js';
+import { LAMBDA_SERVICE_ERRORS } from '../../src/workflow/definition.js';
 
 const ORG = '0c5c1f0e-2b1a-4c3d-9e8f-1a2b3c4d5e6f';
 const SOURCE = `aws.partner/genesys.com/cloud/${ORG}/prod`;

@@ -5,14 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_SERIES_POINTS,
-  SeriesRecorder,
   planCapacity,
   planPageModel,
   quotasForRegion,
   resolvePlanInputs,
   simulateBurst,
 } from '../../src/plan/index.js';
+import { MAX_SERIES_POINTS, SeriesRecorder } from '../../src/plan/burst/burst-series.js';
 
 const quotas = quotasForRegion('us-east-1');
 

@@ -5,13 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchGeometry } from '../../src/plan/batching.js';
-import {
-  quotasForRegion,
-  resolvePlanInputs,
-  simulateBufferedBurst,
-  simulateBurst,
-  simulateDirectBurst,
-} from '../../src/plan/index.js';
+import { quotasForRegion, resolvePlanInputs, simulateBurst } from '../../src/plan/index.js';
+import { simulateBufferedBurst, simulateDirectBurst } from '../../src/plan/burst/index.js';
 import type { BufferedBurstParams, BurstResult, DirectBurstParams } from '../../src/plan/index.js';
 
 /** 10-event batches (one execution each) of 100 ms, 5 initial batches growing by 1 a second, nothing else binding. */

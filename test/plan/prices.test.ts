@@ -5,10 +5,10 @@ import {
   DEFAULT_PRICES,
   parsePriceOverrides,
   planCapacity,
-  PRICE_IDS,
   PriceFileError,
   resolvePlanInputs,
 } from '../../src/plan/index.js';
+import { PRICE_IDS } from '../../src/plan/prices.js';
 
 function problemsOf(text: string): readonly string[] {
   try {

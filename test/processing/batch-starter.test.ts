@@ -8,12 +8,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  chunkRecords,
   createBatchStarter,
   createLocalHandlers,
-  executionRecord,
   MAX_EXECUTION_INPUT_BYTES,
-  openProcessingDatabase,
+  openSqliteDatabase,
   TransientProcessingError,
 } from '../../src/processing/index.js';
 import type { ExecutionRunner, Sink } from '../../src/processing/index.js';
@@ -26,6 +24,7 @@ import {
 import type { JsonValue } from '../../src/workflow/index.js';
 import { tempDir } from '../support/tmp.js';
 import { eventLine, MemoryDeadLetterStore, sleep, sqsRecord } from '../workflow/support.js';
+import { chunkRecords, executionRecord } from '../../src/processing/batch-starter.js';
 
 /** A valid Genesys event of about `bytes` bytes (an undeclared field of the event body pads it). */
 function paddedEvent(i: number, bytes: number): string {
@@ -37,7 +36,7 @@ function paddedEvent(i: number, bytes: number): string {
 
 /** The buffered definition on the local executor as an ExecutionRunner, recording every input and output. */
 function localRunner(options: { maxConcurrency?: number; failingSink?: boolean } = {}) {
-  const db = openProcessingDatabase(join(tempDir('gep-starter-'), 'processing.sqlite'));
+  const db = openSqliteDatabase(join(tempDir('gep-starter-'), 'processing.sqlite'));
   const failing: Sink = {
     name: 'failing',
     async handle() {

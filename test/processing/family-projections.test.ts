@@ -9,30 +9,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import type { AgentStateEvent, AuditEvent, GenesysEvent, TranscriptionEvent } from '../../src/events/index.js';
-import {
-  agentFactsOf,
-  auditEntryOf,
-  DynamoDbAgentStateStore,
-  DynamoDbAuditLogStore,
-  DynamoDbGenericEventStore,
-  DynamoDbTranscriptStore,
-  genericRecordOf,
-  openProcessingDatabase,
-  PermanentProcessingError,
-  PROJECTION_SCHEMA_VERSION,
-  ProjectionSchemaError,
-  projectAgent,
-  projectTranscript,
-  ProjectionSink,
-  SqliteAgentStateStore,
-  SqliteAuditLogStore,
-  SqliteConversationStore,
-  SqliteGenericEventStore,
-  SqliteTranscriptStore,
-  timeInStates,
-  utterancesOf,
-} from '../../src/processing/index.js';
-import type { AgentStateStore, AuditLogStore, GenericEventStore, TranscriptStore } from '../../src/processing/index.js';
+import { openSqliteDatabase, PermanentProcessingError, SqliteConversationStore } from '../../src/processing/index.js';
 import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
 import type { DynaliteServer } from '../support/dynalite.js';
 import {
@@ -45,6 +22,33 @@ import {
   transcriptionEvent,
 } from '../support/events.js';
 import { tempDir } from '../support/tmp.js';
+import { agentFactsOf, projectAgent, timeInStates } from '../../src/processing/agent-state.js';
+import { auditEntryOf } from '../../src/processing/audit-log.js';
+import {
+  DynamoDbAgentStateStore,
+  DynamoDbAuditLogStore,
+  DynamoDbGenericEventStore,
+  DynamoDbTranscriptStore,
+} from '../../src/processing/stores/dynamodb-projection-stores.js';
+import { genericRecordOf } from '../../src/processing/generic-events.js';
+import {
+  PROJECTION_SCHEMA_VERSION,
+  ProjectionSchemaError,
+} from '../../src/processing/stores/sqlite-projection-schema.js';
+import { projectTranscript, utterancesOf } from '../../src/processing/transcripts.js';
+import { ProjectionSink } from '../../src/processing/projections.js';
+import {
+  SqliteAgentStateStore,
+  SqliteAuditLogStore,
+  SqliteGenericEventStore,
+  SqliteTranscriptStore,
+} from '../../src/processing/stores/sqlite-projection-stores.js';
+import type {
+  AgentStateStore,
+  AuditLogStore,
+  GenericEventStore,
+  TranscriptStore,
+} from '../../src/processing/stores/projection-stores.js';
 
 function parse(input: object): GenesysEvent {
   const result = parseGenesysEvent(input);
@@ -257,7 +261,7 @@ const storeSets: Array<[string, () => Promise<StoreSet>]> = [
   [
     'SQLite',
     async () => {
-      const db = openProcessingDatabase(join(dir, `p-${tables++}.sqlite`));
+      const db = openSqliteDatabase(join(dir, `p-${tables++}.sqlite`));
       return {
         agents: new SqliteAgentStateStore(db),
         audits: new SqliteAuditLogStore(db),
@@ -404,13 +408,13 @@ describe('ProjectionSink', () => {
 describe('the projection schema in processing.sqlite', () => {
   it('migrates a database of the earlier version (conversations only) in place, and refuses a newer one', async () => {
     const path = join(dir, 'earlier.sqlite');
-    const earlier = openProcessingDatabase(path);
+    const earlier = openSqliteDatabase(path);
     // What the earlier version left: the conversation tables and their schema row, nothing else.
     new SqliteConversationStore(earlier);
     expect(earlier.prepare("SELECT name FROM sqlite_master WHERE name = 'agents'").get()).toBeUndefined();
     earlier.close();
 
-    const db = openProcessingDatabase(path);
+    const db = openSqliteDatabase(path);
     const agents = new SqliteAgentStateStore(db);
     await agents.applyFacts(agentFactsOf(parse(routingStatusEvent()) as AgentStateEvent));
     expect(agents.list()).toHaveLength(1);

@@ -10,10 +10,10 @@ import type { GenesysEvent } from '../../src/events/index.js';
 import {
   createProcessor,
   createValidator,
-  openProcessingDatabase,
-  ParsedEventHandoff,
+  openSqliteDatabase,
   SqliteIdempotencyPersistenceLayer,
 } from '../../src/processing/index.js';
+import { ParsedEventHandoff } from '../../src/processing/parsed-events.js';
 import type { Sink } from '../../src/processing/index.js';
 import { jsonEqual } from '../../src/processing/parsed-events.js';
 import { tempDir } from '../support/tmp.js';
@@ -36,7 +36,7 @@ function pipeline() {
   const sink = new Recording();
   const validator = createValidator({ deadLetters, parsedEvents });
   const processor = createProcessor({
-    persistenceStore: new SqliteIdempotencyPersistenceLayer(openProcessingDatabase(join(dir, `h-${n++}.db`))),
+    persistenceStore: new SqliteIdempotencyPersistenceLayer(openSqliteDatabase(join(dir, `h-${n++}.db`))),
     sinks: [sink],
     deadLetters,
     parsedEvents,

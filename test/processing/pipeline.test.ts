@@ -12,7 +12,7 @@ import type { GenesysEvent } from '../../src/events/index.js';
 import {
   createLocalHandlers,
   factOf,
-  openProcessingDatabase,
+  openSqliteDatabase,
   projectConversation,
   TransientProcessingError,
 } from '../../src/processing/index.js';
@@ -96,7 +96,7 @@ describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulat
     }
     expect(lines).toHaveLength(EVENTS);
 
-    const db = openProcessingDatabase(join(tempDir('gep-pipeline-'), 'pipeline.db'));
+    const db = openSqliteDatabase(join(tempDir('gep-pipeline-'), 'pipeline.db'));
     local = createLocalHandlers({
       db,
       sinks: [flaky, counting],

@@ -10,11 +10,10 @@ import {
   createBatchReporter,
   createProcessor,
   DynamoDbConversationStore,
-  openProcessingDatabase,
+  openSqliteDatabase,
   PermanentProcessingError,
   ProcessorConfigError,
   SqliteConversationStore,
-  SqliteFailureCounter,
   SqliteIdempotencyPersistenceLayer,
   TransientProcessingError,
   WebhookSink,
@@ -26,6 +25,7 @@ import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
 import type { DynaliteServer } from '../support/dynalite.js';
 import { tempDir } from '../support/tmp.js';
 import { eventLine, MemoryDeadLetterStore, sleep } from '../workflow/support.js';
+import { SqliteFailureCounter } from '../../src/processing/stores/sqlite-failure-counter.js';
 
 const dir = tempDir('gep-processor-');
 let dynalite: DynaliteServer;
@@ -57,7 +57,7 @@ const persistences: Array<
   [
     'SQLite',
     () => {
-      const db = openProcessingDatabase(join(dir, `p-${Math.random()}.db`));
+      const db = openSqliteDatabase(join(dir, `p-${Math.random()}.db`));
       return {
         persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
         conversations: new SqliteConversationStore(db),
@@ -67,7 +67,7 @@ const persistences: Array<
   [
     'SQLite, in-progress records in memory',
     () => {
-      const db = openProcessingDatabase(join(dir, `pm-${Math.random()}.db`));
+      const db = openSqliteDatabase(join(dir, `pm-${Math.random()}.db`));
       return {
         persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { inProgressInMemory: true }),
         conversations: new SqliteConversationStore(db),
@@ -168,7 +168,7 @@ describe.each(persistences)('processor with %s idempotency', (_name, make) => {
 
 describe('processor configuration and classification', () => {
   it('refuses an idempotency expiry within the 4-day Genesys re-send window', () => {
-    const db = openProcessingDatabase(join(dir, 'cfg.db'));
+    const db = openSqliteDatabase(join(dir, 'cfg.db'));
     expect(() =>
       createProcessor({
         persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
@@ -220,7 +220,7 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
   const now = () => Date.now() / 1000;
 
   it('refuses a second put of a live record, with the existing record attached', async () => {
-    const layer = new Exposed(openProcessingDatabase(join(dir, 'i1.db')));
+    const layer = new Exposed(openSqliteDatabase(join(dir, 'i1.db')));
     await layer.put(
       new IdempotencyRecord({
         idempotencyKey: 'k',
@@ -237,7 +237,7 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
   });
 
   it('overwrites an expired record and an in-progress record whose in-progress expiry has passed', async () => {
-    const layer = new Exposed(openProcessingDatabase(join(dir, 'i2.db')));
+    const layer = new Exposed(openSqliteDatabase(join(dir, 'i2.db')));
     await layer.put(
       new IdempotencyRecord({ idempotencyKey: 'expired', status: 'COMPLETED', expiryTimestamp: now() - 1 }),
     );
@@ -268,7 +268,7 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
   });
 
   it('inProgressInMemory: an event in progress has no row, refuses a second put, and is written once, completed', async () => {
-    const db = openProcessingDatabase(join(dir, 'i4.db'));
+    const db = openSqliteDatabase(join(dir, 'i4.db'));
     const layer = new Exposed(db, { inProgressInMemory: true });
     const rows = () => db.prepare('SELECT id, status, data FROM idempotency ORDER BY id').all();
     await layer.put(
@@ -327,7 +327,7 @@ describe('SqliteIdempotencyPersistenceLayer', () => {
   });
 
   it('an abandoned in-progress event (crashed worker) is processed again after the in-progress timeout', async () => {
-    const db = openProcessingDatabase(join(dir, 'i3.db'));
+    const db = openSqliteDatabase(join(dir, 'i3.db'));
     const sink = new CountingSink();
     const layer = new SqliteIdempotencyPersistenceLayer(db);
     const processor = createProcessor({
@@ -371,7 +371,7 @@ describe('WebhookSink (real HTTP server on 127.0.0.1)', () => {
 
   it('posts the event with an Idempotency-Key; 5xx is transient, 4xx permanent; the token never appears in errors', async () => {
     const s = await server([200, 503, 400]);
-    const db = openProcessingDatabase(join(dir, 'w.db'));
+    const db = openSqliteDatabase(join(dir, 'w.db'));
     const deadLetters = new MemoryDeadLetterStore();
     const processor = createProcessor({
       persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
@@ -427,7 +427,7 @@ describe('batch reporter', () => {
 
 describe('failure counting (buffered mode)', () => {
   it('counts transient failures per event across deliveries, dead-letters the attempt that reaches the limit, then starts afresh', async () => {
-    const db = openProcessingDatabase(join(dir, `f-${Math.random()}.db`));
+    const db = openSqliteDatabase(join(dir, `f-${Math.random()}.db`));
     const counter = new SqliteFailureCounter(db);
     let failing = true;
     const deadLetters = new MemoryDeadLetterStore();
@@ -462,9 +462,7 @@ describe('failure counting (buffered mode)', () => {
   it('does not count "another attempt of this event is in progress"', async () => {
     const counts: string[] = [];
     const processor = createProcessor({
-      persistenceStore: new SqliteIdempotencyPersistenceLayer(
-        openProcessingDatabase(join(dir, `g-${Math.random()}.db`)),
-      ),
+      persistenceStore: new SqliteIdempotencyPersistenceLayer(openSqliteDatabase(join(dir, `g-${Math.random()}.db`))),
       sinks: [
         new CountingSink(async () => {
           throw Object.assign(new Error('busy'), { name: 'IdempotencyAlreadyInProgressError' });

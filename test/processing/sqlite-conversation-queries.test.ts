@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import {
   factOf,
-  openProcessingDatabase,
+  openSqliteDatabase,
   projectConversation,
   SqliteConversationQueries,
   SqliteConversationStore,
@@ -21,7 +21,7 @@ import { tempDir } from '../support/tmp.js';
 const dir = tempDir('gep-queries-');
 let n = 0;
 const open = () => {
-  const db = openProcessingDatabase(join(dir, `q-${n++}.db`));
+  const db = openSqliteDatabase(join(dir, `q-${n++}.db`));
   return { db, store: new SqliteConversationStore(db), queries: new SqliteConversationQueries(db) };
 };
 

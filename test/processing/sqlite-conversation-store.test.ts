@@ -11,14 +11,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import {
-  CONVERSATION_SCHEMA_VERSION,
   ConversationSchemaError,
   factOf,
-  openProcessingDatabase,
+  openSqliteDatabase,
   projectConversation,
   SqliteConversationQueries,
   SqliteConversationStore,
 } from '../../src/processing/index.js';
+import { CONVERSATION_SCHEMA_VERSION } from '../../src/processing/stores/sqlite-conversation-schema.js';
 import type { ConversationFact, ConversationProjection } from '../../src/processing/index.js';
 import { decodeFact, encodeFact } from '../../src/processing/stores/sqlite-conversation-schema.js';
 import { generateAnnotatedEvents } from '../../src/simulate/index.js';
@@ -60,7 +60,7 @@ describe('SqliteConversationStore: the fact-set cache', () => {
     'with %s, every applyFact returns, and the table stores, the fold of the distinct facts so far',
     async (_name, cacheConversations) => {
       const facts = stream(60, 3);
-      const store = new SqliteConversationStore(openProcessingDatabase(dbPath('cache')), { cacheConversations });
+      const store = new SqliteConversationStore(openSqliteDatabase(dbPath('cache')), { cacheConversations });
       const seen = new Map<string, ConversationFact[]>();
       for (const fact of facts) {
         const list = seen.get(fact.conversationId) ?? [];
@@ -79,7 +79,7 @@ describe('SqliteConversationStore: the fact-set cache', () => {
   );
 
   it('a duplicate writes nothing: the conversation keeps its place in the "most recently updated" order', async () => {
-    const db = openProcessingDatabase(dbPath('dup'));
+    const db = openSqliteDatabase(dbPath('dup'));
     const store = new SqliteConversationStore(db);
     const queries = new SqliteConversationQueries(db);
     const [a, b] = [...reference(stream(2, 8)).keys()];
@@ -98,7 +98,7 @@ describe('SqliteConversationStore: the fact-set cache', () => {
   });
 
   it('refuses a negative or fractional cache size', () => {
-    const db = openProcessingDatabase(dbPath('bad'));
+    const db = openSqliteDatabase(dbPath('bad'));
     expect(() => new SqliteConversationStore(db, { cacheConversations: -1 })).toThrow(
       /cacheConversations must be a whole number/,
     );
@@ -200,8 +200,8 @@ describe('the fact log’s encoding', () => {
 describe('SqliteConversationStore: writers the cache did not see', () => {
   it('two stores on two connections to one file, alternating on the same conversations, both stay exact', async () => {
     const path = dbPath('two');
-    const one = new SqliteConversationStore(openProcessingDatabase(path));
-    const two = new SqliteConversationStore(openProcessingDatabase(path));
+    const one = new SqliteConversationStore(openSqliteDatabase(path));
+    const two = new SqliteConversationStore(openSqliteDatabase(path));
     const facts = stream(10, 12);
     const seen = new Map<string, ConversationFact[]>();
     for (const [i, fact] of facts.entries()) {
@@ -224,11 +224,11 @@ describe('SqliteConversationStore: writers the cache did not see', () => {
     const [first, ...rest] = facts;
     const half = rest.slice(0, Math.floor(rest.length / 2));
     const later = rest.slice(half.length);
-    const store = new SqliteConversationStore(openProcessingDatabase(path));
+    const store = new SqliteConversationStore(openSqliteDatabase(path));
     await store.applyFact(first!); // cached here, then written behind our back:
     const script = `
-      import { openProcessingDatabase, SqliteConversationStore } from './src/processing/index.ts';
-      const store = new SqliteConversationStore(openProcessingDatabase(process.argv[1]));
+      import { openSqliteDatabase, SqliteConversationStore } from './src/processing/index.ts';
+      const store = new SqliteConversationStore(openSqliteDatabase(process.argv[1]));
       for (const fact of JSON.parse(process.argv[2])) await store.applyFact(fact);
     `;
     execFileSync(
@@ -247,9 +247,9 @@ describe('SqliteConversationStore: writers the cache did not see', () => {
 describe('SqliteConversationStore inside transactions the caller opened', () => {
   it('many events in one outer transaction: invisible to other connections until COMMIT, then exact', async () => {
     const path = dbPath('outer');
-    const db = openProcessingDatabase(path);
+    const db = openSqliteDatabase(path);
     const store = new SqliteConversationStore(db);
-    const reader = new SqliteConversationQueries(openProcessingDatabase(path));
+    const reader = new SqliteConversationQueries(openSqliteDatabase(path));
     const facts = stream(20, 31);
     db.exec('BEGIN IMMEDIATE');
     for (const fact of facts) await store.applyFact(fact); // .immediate() nests as a SAVEPOINT here
@@ -260,7 +260,7 @@ describe('SqliteConversationStore inside transactions the caller opened', () => 
   });
 
   it('a rolled-back outer transaction leaves nothing behind, and the cache does not remember it', async () => {
-    const db = openProcessingDatabase(dbPath('rollback'));
+    const db = openSqliteDatabase(dbPath('rollback'));
     const store = new SqliteConversationStore(db);
     const facts = stream(1, 41, { duplicates: 0, outOfOrder: 0 });
     const id = facts[0]!.conversationId;
@@ -278,7 +278,7 @@ describe('SqliteConversationStore inside transactions the caller opened', () => 
   });
 
   it('a rolled-back savepoint of the caller (an enclosing transaction function that throws) is forgotten too', async () => {
-    const db = openProcessingDatabase(dbPath('savepoint'));
+    const db = openSqliteDatabase(dbPath('savepoint'));
     const store = new SqliteConversationStore(db);
     const facts = stream(1, 43, { duplicates: 0, outOfOrder: 0 });
     db.exec('BEGIN IMMEDIATE');
@@ -295,7 +295,7 @@ describe('SqliteConversationStore inside transactions the caller opened', () => 
   });
 
   it('inside the caller’s transaction (no savepoint), a write that fails takes its fact back out of the log', async () => {
-    const db = openProcessingDatabase(dbPath('no-savepoint'));
+    const db = openSqliteDatabase(dbPath('no-savepoint'));
     const store = new SqliteConversationStore(db);
     const facts = stream(1, 53, { duplicates: 0, outOfOrder: 0 });
     const logSize = () => db.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get();
@@ -314,7 +314,7 @@ describe('SqliteConversationStore inside transactions the caller opened', () => 
   });
 
   it('inside the caller’s transaction, a cached copy found out of date leaves no extra fact behind', async () => {
-    const db = openProcessingDatabase(dbPath('stale-in-transaction'));
+    const db = openSqliteDatabase(dbPath('stale-in-transaction'));
     const [one, two] = [new SqliteConversationStore(db), new SqliteConversationStore(db)];
     const facts = stream(3, 59);
     const seen = new Map<string, ConversationFact[]>();
@@ -337,7 +337,7 @@ describe('SqliteConversationStore inside transactions the caller opened', () => 
   });
 
   it('a failure inside applyFact rolls back its own writes and leaves the cache usable', async () => {
-    const db = openProcessingDatabase(dbPath('corrupt'));
+    const db = openSqliteDatabase(dbPath('corrupt'));
     const store = new SqliteConversationStore(db, { cacheConversations: 0 });
     const facts = stream(1, 47, { duplicates: 0, outOfOrder: 0 });
     await store.applyFact(facts[0]!);
@@ -442,7 +442,7 @@ describe('schema migration from version 2 (the projection stored as JSON, facts 
     const oldLog = old.prepare('SELECT rowid, fact FROM conversation_fact_log ORDER BY rowid').all();
     old.close();
 
-    const db = openProcessingDatabase(path);
+    const db = openSqliteDatabase(path);
     const queries = new SqliteConversationQueries(db);
     expect(db.prepare("SELECT version FROM processing_schema WHERE component = 'conversations'").pluck().get()).toBe(3);
     expect(
@@ -476,7 +476,7 @@ describe('schema migration from version 2 (the projection stored as JSON, facts 
       { f: '{', n: oldLog.length },
     ]);
     // Opening it again is a no-op.
-    new SqliteConversationQueries(openProcessingDatabase(path));
+    new SqliteConversationQueries(openSqliteDatabase(path));
   });
 });
 
@@ -521,7 +521,7 @@ describe('schema migration from the first version of the store', () => {
     // A stream cut short, so that some conversations are still waiting in a queue.
     const facts = stream(80, 61).slice(0, 500);
     firstVersionDatabase(path, facts);
-    const db = openProcessingDatabase(path);
+    const db = openSqliteDatabase(path);
     const order = db
       .prepare('SELECT conversation_id FROM conversations ORDER BY updated_at DESC')
       .pluck()
@@ -550,11 +550,11 @@ describe('schema migration from the first version of the store', () => {
     for (const fact of more) await store.applyFact(fact);
     expect(queries.contactCentreFigures()).toEqual(queries.recountContactCentreFigures());
     // Opening it again is a no-op.
-    new SqliteConversationStore(openProcessingDatabase(path));
+    new SqliteConversationStore(openSqliteDatabase(path));
   });
 
   it('refuses a database written by a newer schema version', () => {
-    const db = openProcessingDatabase(dbPath('newer'));
+    const db = openSqliteDatabase(dbPath('newer'));
     new SqliteConversationStore(db);
     db.prepare("UPDATE processing_schema SET version = 99 WHERE component = 'conversations'").run();
     const error = (() => {

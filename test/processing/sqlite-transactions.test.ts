@@ -12,16 +12,16 @@ import { parseGenesysEvent } from '../../src/events/index.js';
 import {
   ConversationProjectionSink,
   createProcessor,
-  deadLetterEntry,
-  IDEMPOTENCY_KEY_PREFIX,
   idempotencyRecordId,
-  openProcessingDatabase,
+  openSqliteDatabase,
   SqliteConversationQueries,
   SqliteConversationStore,
   SqliteDeadLetterStore,
   SqliteIdempotencyPersistenceLayer,
   TransientProcessingError,
 } from '../../src/processing/index.js';
+import { deadLetterEntry } from '../../src/processing/stores/dead-letter.js';
+import { IDEMPOTENCY_KEY_PREFIX } from '../../src/processing/processor.js';
 import type { ProcessStatus, Sink } from '../../src/processing/index.js';
 import { tempDir } from '../support/tmp.js';
 import { eventLine, sleep } from '../workflow/support.js';
@@ -32,7 +32,7 @@ let n = 0;
 /** The local processing stores on one connection, and a second connection to read what is committed. */
 function local(sinks: Sink[] = []) {
   const path = join(dir, `t-${n++}.db`);
-  const db = openProcessingDatabase(path);
+  const db = openSqliteDatabase(path);
   const conversations = new SqliteConversationStore(db);
   const deadLetters = new SqliteDeadLetterStore(db);
   const idempotency = new SqliteIdempotencyPersistenceLayer(db);
@@ -41,7 +41,7 @@ function local(sinks: Sink[] = []) {
     sinks: [new ConversationProjectionSink(conversations), ...sinks],
     deadLetters,
   });
-  const other = openProcessingDatabase(path);
+  const other = openSqliteDatabase(path);
   const committed = {
     idempotency: () => other.prepare('SELECT COUNT(*) FROM idempotency').pluck().get() as number,
     facts: () => other.prepare('SELECT COUNT(*) FROM conversation_fact_log').pluck().get() as number,
@@ -145,7 +145,7 @@ describe('SqliteIdempotencyPersistenceLayer: idempotency keys', () => {
     config: ConstructorParameters<typeof IdempotencyConfig>[0],
     options: { recordIdsByEventTime?: boolean } = {},
   ) => {
-    const l = new Exposed(openProcessingDatabase(join(dir, `k-${n++}.db`)), options);
+    const l = new Exposed(openSqliteDatabase(join(dir, `k-${n++}.db`)), options);
     l.configure({ config: new IdempotencyConfig(config), keyPrefix: IDEMPOTENCY_KEY_PREFIX });
     return l;
   };
@@ -185,7 +185,7 @@ describe('SqliteIdempotencyPersistenceLayer: idempotency keys', () => {
   it.each([false, true])(
     'idempotencyRecordId gives the ids the processor writes (recordIdsByEventTime: %s)',
     async (recordIdsByEventTime) => {
-      const db = openProcessingDatabase(join(dir, `ids-${n++}.db`));
+      const db = openSqliteDatabase(join(dir, `ids-${n++}.db`));
       const processor = createProcessor({
         persistenceStore: new SqliteIdempotencyPersistenceLayer(db, { recordIdsByEventTime }),
         sinks: [],
@@ -210,7 +210,7 @@ describe('SqliteIdempotencyPersistenceLayer: idempotency keys', () => {
   );
 
   it('records as earlier versions stored them (Powertools ids, a UUID nonce and processedAt) still make re-deliveries duplicates', async () => {
-    const db = openProcessingDatabase(join(dir, `old-records-${n++}.db`));
+    const db = openSqliteDatabase(join(dir, `old-records-${n++}.db`));
     const layer = new SqliteIdempotencyPersistenceLayer(db);
     const processor = createProcessor({
       persistenceStore: layer,

@@ -4,17 +4,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import {
-  deadLetterEntry,
   DynamoDbConversationStore,
   DynamoDbDeadLetterStore,
   factOf,
-  MAX_DEAD_LETTER_BODY_BYTES,
-  openProcessingDatabase,
+  openSqliteDatabase,
   projectConversation,
-  PROJECTION_SK,
   SqliteConversationStore,
   SqliteDeadLetterStore,
 } from '../../src/processing/index.js';
+import { deadLetterEntry, MAX_DEAD_LETTER_BODY_BYTES } from '../../src/processing/stores/dead-letter.js';
+import { PROJECTION_SK } from '../../src/processing/stores/dynamodb-conversation-store.js';
 import type { ConversationFact, ConversationStore, DeadLetterStore } from '../../src/processing/index.js';
 import { generateAnnotatedEvents } from '../../src/simulate/index.js';
 import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
@@ -43,7 +42,7 @@ beforeAll(async () => {
 
 const stores: Array<[string, () => ConversationStore]> = [
   ['DynamoDB (dynalite)', () => new DynamoDbConversationStore({ tableName: 'conversations', client: dynalite.client })],
-  ['SQLite', () => new SqliteConversationStore(openProcessingDatabase(join(dir, `conv-${Math.random()}.db`)))],
+  ['SQLite', () => new SqliteConversationStore(openSqliteDatabase(join(dir, `conv-${Math.random()}.db`)))],
 ];
 
 describe.each(stores)('conversation store: %s', (_name, make) => {
@@ -151,7 +150,7 @@ describe('DynamoDB conversation store details', () => {
 
 const deadLetterStores: Array<[string, () => DeadLetterStore]> = [
   ['DynamoDB (dynalite)', () => new DynamoDbDeadLetterStore({ tableName: 'dead-letters', client: dynalite.client })],
-  ['SQLite', () => new SqliteDeadLetterStore(openProcessingDatabase(join(dir, `dl-${Math.random()}.db`)))],
+  ['SQLite', () => new SqliteDeadLetterStore(openSqliteDatabase(join(dir, `dl-${Math.random()}.db`)))],
 ];
 
 describe.each(deadLetterStores)('dead-letter store: %s', (_name, make) => {

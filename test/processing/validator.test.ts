@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import type { GenesysEvent } from '../../src/events/index.js';
-import { createValidator, openProcessingDatabase, ParsedEventHandoff } from '../../src/processing/index.js';
+import { createValidator, openSqliteDatabase } from '../../src/processing/index.js';
+import { ParsedEventHandoff } from '../../src/processing/parsed-events.js';
 import { SqliteDeadLetterStore } from '../../src/processing/stores/sqlite-dead-letter-store.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { jsonCopy } from '../../src/workflow/json-copy.js';
@@ -20,7 +21,7 @@ const dir = tempDir('gep-validator-');
 let n = 0;
 
 function validatorWithStores() {
-  const deadLetters = new SqliteDeadLetterStore(openProcessingDatabase(join(dir, `v-${n++}.db`)));
+  const deadLetters = new SqliteDeadLetterStore(openSqliteDatabase(join(dir, `v-${n++}.db`)));
   const parsedEvents = new ParsedEventHandoff(10_000);
   return { deadLetters, parsedEvents, validator: createValidator({ deadLetters, parsedEvents }) };
 }

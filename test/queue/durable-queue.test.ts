@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { InvalidReceiptHandleError, QueueArgumentError, QueueConfigError, QueueStore } from '../../src/queue/index.js';
-import { HELD_BY_RECEIVER } from '../../src/queue/durable-queue.js';
+import { HELD_BY_RECEIVER } from '../../src/queue/queue-table.js';
 import { tempDir } from '../support/tmp.js';
 
 const dir = tempDir('gep-queue-');

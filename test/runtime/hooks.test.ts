@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { durableQueueTarget, LocalEventBridge } from '../../src/eventbridge/index.js';
-import { openSqliteDatabase, QueueStore } from '../../src/queue/index.js';
-import { GroupCommit } from '../../src/runtime/index.js';
+import { QueueStore } from '../../src/queue/index.js';
+import { openSqliteDatabase } from '../../src/sqlite/index.js';
+import { GroupCommit } from '../../src/runtime/group-commit.js';
 import { tempDir } from '../support/tmp.js';
 
 const dir = tempDir('gep-runtime-hooks-');

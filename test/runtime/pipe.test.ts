@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QueueStore } from '../../src/queue/index.js';
-import { PipePoller } from '../../src/runtime/index.js';
+import { PipePoller } from '../../src/runtime/pipe.js';
 import { isSqsBatch, sqsRecords } from '../../src/runtime/sqs-batch.js';
-import type { ExecutionReply } from '../../src/runtime/processing-host.js';
+import type { ExecutionReply } from '../../src/runtime/execution-host.js';
 import { tempDir } from '../support/tmp.js';
 
 const dir = tempDir('gep-pipe-');

@@ -8,19 +8,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import type { GenesysEvent } from '../../src/events/index.js';
-import {
-  agentFactsOf,
-  auditEntryOf,
-  genericRecordOf,
-  projectAgent,
-  projectTranscript,
-  utterancesOf,
-} from '../../src/processing/index.js';
 import { startRuntime } from '../../src/runtime/index.js';
 import { generateEvents, SIMULATED_FAMILIES, simulationCatalogue } from '../../src/simulate/index.js';
 import { genesysEvent, ORG_ID } from '../support/events.js';
 import { tempDir } from '../support/tmp.js';
 import { getJson, sendAll, waitForStats } from './support.js';
+import { agentFactsOf, projectAgent } from '../../src/processing/agent-state.js';
+import { auditEntryOf } from '../../src/processing/audit-log.js';
+import { genericRecordOf } from '../../src/processing/generic-events.js';
+import { projectTranscript, utterancesOf } from '../../src/processing/transcripts.js';
 
 const dir = tempDir('gep-runtime-projections-');
 const SIM_ORG = 'a3c1e4b2-6f0d-4e8a-9b7c-2d5f8e1a0c93';

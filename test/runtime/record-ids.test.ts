@@ -11,11 +11,11 @@ import { parseGenesysEvent } from '../../src/events/index.js';
 import {
   createProcessor,
   idempotencyRecordId,
-  openProcessingDatabase,
-  resolveIdempotencyRecordIds,
+  openSqliteDatabase,
   SqliteDeadLetterStore,
   SqliteIdempotencyPersistenceLayer,
 } from '../../src/processing/index.js';
+import { resolveIdempotencyRecordIds } from '../../src/processing/stores/sqlite-idempotency.js';
 import { startRuntime } from '../../src/runtime/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { tempDir } from '../support/tmp.js';
@@ -25,12 +25,12 @@ const dir = tempDir('gep-runtime-record-ids-');
 
 describe('idempotency record id scheme', () => {
   it('a new database takes the preferred scheme and keeps it; one with records and no scheme keeps Powertools ids', () => {
-    const fresh = openProcessingDatabase(join(dir, 'fresh.sqlite'));
+    const fresh = openSqliteDatabase(join(dir, 'fresh.sqlite'));
     expect(resolveIdempotencyRecordIds(fresh, true)).toBe(true);
     expect(resolveIdempotencyRecordIds(fresh, false)).toBe(true); // fixed at the first call
     fresh.close();
 
-    const legacy = openProcessingDatabase(join(dir, 'legacy.sqlite'));
+    const legacy = openSqliteDatabase(join(dir, 'legacy.sqlite'));
     new SqliteIdempotencyPersistenceLayer(legacy); // creates the table
     legacy
       .prepare("INSERT INTO idempotency (id, status, expiration) VALUES ('genesys-event#x', 'COMPLETED', 9e9)")
@@ -48,7 +48,7 @@ describe('idempotency record id scheme', () => {
 
     // What the previous version left: the event processed, its record under Powertools' id.
     mkdirSync(dataDir, { recursive: true });
-    const db = openProcessingDatabase(join(dataDir, 'pipeline.sqlite'));
+    const db = openSqliteDatabase(join(dataDir, 'pipeline.sqlite'));
     const processor = createProcessor({
       persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
       sinks: [],

@@ -11,7 +11,8 @@ import { createServer } from 'node:net';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import Database from 'better-sqlite3';
-import { buildEvent, compileEventPattern, formatEventTime } from '../../src/eventbridge/index.js';
+import { compileEventPattern } from '../../src/eventbridge/index.js';
+import { buildEvent, formatEventTime } from '../../src/eventbridge/bus-event.js';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import {
   factOf,
@@ -20,7 +21,8 @@ import {
   SqliteConversationQueries,
 } from '../../src/processing/index.js';
 import type { ConversationFact, ConversationProjection } from '../../src/processing/index.js';
-import { resolveRuntimeOptions, ruleEventPattern, withBearerToken } from '../../src/runtime/index.js';
+import { resolveRuntimeOptions, withBearerToken } from '../../src/runtime/index.js';
+import { ruleEventPattern } from '../../src/runtime/options.js';
 import { toPutEventsEntry } from '../../src/simulate/index.js';
 import { projectRoot } from '../support/paths.js';
 

@@ -5,12 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import type { ConversationEvent } from '../../src/events/index.js';
-import {
-  SIMULATION_DEFAULTS,
-  WRAPUP_TIMEOUT_CODE,
-  generateEvents,
-  simulationCatalogue,
-} from '../../src/simulate/index.js';
+import { SIMULATION_DEFAULTS, generateEvents, simulationCatalogue } from '../../src/simulate/index.js';
+import { WRAPUP_TIMEOUT_CODE } from '../../src/simulate/catalogue.js';
 
 type Body = Record<string, unknown>;
 interface Delivered {

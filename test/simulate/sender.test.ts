@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SendError, generateAnnotatedEvents, sendEvents, toPutEventsEntry } from '../../src/simulate/index.js';
 import { putEventsEntrySize } from '../../src/eventbridge/put-events.js';
 import type { SendFailure, SimulatedLine } from '../../src/simulate/index.js';
-import { isLoopback } from '../../src/simulate/sender.js';
 import type { Clock } from '../../src/simulate/pacer.js';
 import { startPutEventsServer } from './put-events-server.js';
 import type { PutEventsServer } from './put-events-server.js';
@@ -169,14 +168,5 @@ describe('toPutEventsEntry', () => {
     expect(noDetail.note).toBe('no "detail"');
     const array = toPutEventsEntry('[1,2]', { fallbackSource: 'src' });
     expect(array.entry).toMatchObject({ Source: 'src', Detail: '[1,2]' });
-  });
-});
-
-describe('isLoopback', () => {
-  it('recognizes loopback hosts only', () => {
-    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', 'api.localhost'])
-      expect(isLoopback(host), host).toBe(true);
-    for (const host of ['10.0.0.1', 'events.us-east-1.amazonaws.com', '192.168.1.1', '::ffff:10.0.0.1'])
-      expect(isLoopback(host), host).toBe(false);
   });
 });

@@ -5,9 +5,9 @@
  * message's accept, receive and batch-start times.
  */
 import { describe, expect, it } from 'vitest';
-import { instrumentFunctions } from '../../src/runtime/index.js';
 import { FUNCTION_PLACEHOLDERS } from '../../src/workflow/index.js';
 import { LATENCY_STAGES, PipelineTelemetry } from '../../src/telemetry/index.js';
+import { instrumentFunctions } from '../../src/runtime/instrumentation.js';
 
 function manualClock(start = 1_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;

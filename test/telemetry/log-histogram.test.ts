@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../src/simulate/prng.js';
-import { LogHistogram, WindowedLogHistogram } from '../../src/telemetry/index.js';
+import { LogHistogram, WindowedLogHistogram } from '../../src/telemetry/log-histogram.js';
 
 /** Seeded uniform numbers in [0, 1), so every run is reproducible. */
 function random(seed: number): () => number {

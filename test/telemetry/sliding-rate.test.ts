@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlidingRate } from '../../src/telemetry/index.js';
+import { SlidingRate } from '../../src/telemetry/sliding-rate.js';
 
 describe('SlidingRate', () => {
   it('divides by the time since creation while younger than the window', () => {

@@ -3,14 +3,9 @@
  * event source concurrency and the Map's MaxConcurrency, and what one execution costs at worst.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  executionTimeBudget,
-  factorBound,
-  maxEventsWithinBudget,
-  nearbyBounds,
-  resolveConcurrencyBound,
-  retryBackoffSeconds,
-} from '../../src/workflow/index.js';
+import { executionTimeBudget, resolveConcurrencyBound } from '../../src/workflow/index.js';
+import { factorBound, nearbyBounds } from '../../src/workflow/concurrency-bound.js';
+import { maxEventsWithinBudget, retryBackoffSeconds } from '../../src/workflow/time-budget.js';
 
 function resolve(input: Parameters<typeof resolveConcurrencyBound>[0]) {
   const problems: string[] = [];

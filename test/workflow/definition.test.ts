@@ -7,12 +7,11 @@ import { TRANSIENT_ERROR_NAME } from '../../src/processing/index.js';
 import {
   buildStateMachineDefinition,
   definitionPlaceholders,
-  LAMBDA_INVOKE_RESOURCE,
-  LAMBDA_SERVICE_ERRORS,
   STATE_NAMES,
   WORKFLOW_DEFAULTS,
   WorkflowOptionsError,
 } from '../../src/workflow/index.js';
+import { LAMBDA_INVOKE_RESOURCE, LAMBDA_SERVICE_ERRORS } from '../../src/workflow/definition.js';
 import type { AslDefinition, AslState, WorkflowMode } from '../../src/workflow/index.js';
 import { projectRoot } from '../support/paths.js';
 

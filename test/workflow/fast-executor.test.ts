@@ -9,10 +9,10 @@ import { retryDelayMs } from '../../src/workflow/asl-retry.js';
 import {
   buildStateMachineDefinition,
   FastWorkflowExecutor,
-  LAMBDA_INVOKE_RESOURCE,
   LocalExecutorConfigError,
   WorkflowExecutionError,
 } from '../../src/workflow/index.js';
+import { LAMBDA_INVOKE_RESOURCE } from '../../src/workflow/definition.js';
 import type { AslDefinition, AslState, JsonValue, LocalLambdaHandler } from '../../src/workflow/index.js';
 import { sleep } from './support.js';
 

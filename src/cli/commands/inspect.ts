@@ -105,7 +105,7 @@ const n = (value: number) => value.toLocaleString('en-US');
 const pct = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)} %` : '-');
 
 /** The human-readable summary. */
-export function formatReport(file: string, r: InspectionReport, seconds: number): string {
+function formatReport(file: string, r: InspectionReport, seconds: number): string {
   const out: string[] = [];
   const events = r.lines - r.blankLines;
   out.push(`${file === '-' ? 'stdin' : file}: ${n(r.lines)} lines read in ${seconds.toFixed(2)} s`);

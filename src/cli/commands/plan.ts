@@ -21,11 +21,12 @@ import {
   planPageModel,
   PlanPageAssetsError,
   PriceFileError,
-  PRICE_REGION,
-  renderPlanPage,
   resolvePlanInputs,
+  renderPlanPage,
 } from '../../plan/index.js';
-import type { PlanCapacityOptions, PlanMode, PlanVariant } from '../../plan/index.js';
+import { PRICE_REGION } from '../../plan/prices.js';
+import type { PlanCapacityOptions, PlanVariant } from '../../plan/index.js';
+import type { WorkflowMode } from '../../contract/index.js';
 import { CliError } from '../errors.js';
 import { parseInteger, parseIntegerList, parseNumber } from '../options.js';
 
@@ -241,7 +242,7 @@ function runPlan(
   maxConcurrency: number | undefined,
   capacityOptions: PlanCapacityOptions,
 ) {
-  const modes: PlanMode[] = options.mode === 'both' ? ['buffered', 'direct'] : [options.mode];
+  const modes: WorkflowMode[] = options.mode === 'both' ? ['buffered', 'direct'] : [options.mode];
   try {
     const inputs = resolvePlanInputs({
       rate: options.rate,

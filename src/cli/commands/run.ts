@@ -8,18 +8,18 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { errorMessage } from '../../shared/index.js';
 import {
-  applyRuntimeV8Flags,
   DataDirLockedError,
   RUNTIME_DEFAULTS,
   RuntimeOptionsError,
   startRuntime,
   withBearerToken,
 } from '../../runtime/index.js';
+import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { DEFAULT_MAX_PROCESSOR_CONCURRENCY } from '../../workflow/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { describeTopicModels, topicModels } from '../../events/index.js';
 import { GenesysDirectorySource, GenesysConfigError } from '../../genesys/index.js';
 import type { DirectorySource } from '../../directory/index.js';
 import { CatalogueDirectorySource, generateEvents, sendEvents } from '../../simulate/index.js';
@@ -27,6 +27,7 @@ import { CatalogueDirectorySource, generateEvents, sendEvents } from '../../simu
 import { connect } from '../genesys-connection.js';
 import { CliError } from '../errors.js';
 import { parseFraction, parseInteger, parseNumber } from '../options.js';
+import { describeTopicModels, topicModels } from '../../events/topics.js';
 
 interface RunCommandOptions {
   port: number;
@@ -58,13 +59,13 @@ interface RunCommandOptions {
 }
 
 /** Default `--rate` of `--simulate`: lively on the dashboard, light on a laptop. */
-export const DEFAULT_SIMULATION_RATE = 200;
+const DEFAULT_SIMULATION_RATE = 200;
 
 /**
  * Default faults of `--simulate`, so the demo shows what the pipeline is for: Genesys re-sends
  * (counted as duplicates, applied once) and the odd broken event (dead-lettered with its reason).
  */
-export const DEFAULT_SIMULATION_FAULTS = { duplicates: 0.02, malformed: 0.002 } as const;
+const DEFAULT_SIMULATION_FAULTS = { duplicates: 0.02, malformed: 0.002 } as const;
 
 export function register(program: Command): void {
   const d = RUNTIME_DEFAULTS;
@@ -377,7 +378,7 @@ function simulate(
       ),
     )
     .catch((error: unknown) => {
-      if (!abort.signal.aborted) log(`Simulator stopped: ${error instanceof Error ? error.message : String(error)}`);
+      if (!abort.signal.aborted) log(`Simulator stopped: ${errorMessage(error)}`);
     })
     .finally(() => client.destroy());
   return { abort, done };

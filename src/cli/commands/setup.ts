@@ -4,12 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { describeTopicModels, topicModels } from '../../events/index.js';
 import { checkRuleCoverage, runSetup } from '../../genesys/index.js';
 import type { PropertyChange, RuleCoverage, SetupResult } from '../../genesys/index.js';
 import { CliError } from '../errors.js';
 import { addConnectionOptions, connect, runGenesysCommand } from '../genesys-connection.js';
 import type { ConnectionOptions } from '../genesys-connection.js';
+import { describeTopicModels, topicModels } from '../../events/topics.js';
+import { testEventPattern } from '../../eventbridge/index.js';
 
 interface SetupCommandOptions extends ConnectionOptions {
   name: string;
@@ -68,7 +69,9 @@ export function register(program: Command): void {
       );
       // Does the deployed rule forward what Genesys will send? (Events of other topics are archived, never processed.)
       const coverage = options.awsCheck
-        ? await checkRuleCoverage(result.partnerEventSourceName, result.awsRegion, result.awsAccountId, result.topics)
+        ? await checkRuleCoverage(result.partnerEventSourceName, result.awsRegion, result.awsAccountId, result.topics, {
+            testEventPattern,
+          })
         : undefined;
       const warnings = [...result.warnings, ...coverageWarnings(coverage)];
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);

@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { kindOfTopic, validateTopics } from '../../events/index.js';
+import { validateTopics } from '../../events/index.js';
 import {
   SIMULATED_FAMILIES,
   SIMULATED_MEDIA,
@@ -31,6 +31,7 @@ import { CliError } from '../errors.js';
 import { parseFraction, parseInteger, parseNumber } from '../options.js';
 import { startProgress } from '../progress.js';
 import type { Progress } from '../progress.js';
+import { kindOfTopic } from '../../events/topics.js';
 
 interface SimulateCommandOptions {
   conversations: number;

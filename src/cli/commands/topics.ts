@@ -3,8 +3,9 @@
  * (`GET /api/v2/notifications/availabletopics?expand=transports`).
  */
 import type { Command } from 'commander';
-import { kindOfTopic } from '../../events/index.js';
-import { filterEventBridgeTopics, listAvailableTopics } from '../../genesys/index.js';
+import { kindOfTopic } from '../../events/topics.js';
+import { listAvailableTopics } from '../../genesys/index.js';
+import { filterEventBridgeTopics } from '../../genesys/topics.js';
 import { addConnectionOptions, connect, runGenesysCommand } from '../genesys-connection.js';
 import type { ConnectionOptions } from '../genesys-connection.js';
 

@@ -8,8 +8,8 @@
  * directory_sync(kind, source, last_attempt_at, last_success_at, last_error, listed)
  * ```
  */
-import { openSqliteDatabase } from '../../queue/sqlite.js';
-import type { SqliteDatabase } from '../../queue/sqlite.js';
+import { openSqliteDatabase } from '../../sqlite/index.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 import { compactAttributes, isDirectoryKind } from '../entry.js';
 import type { DirectoryAttributes, DirectoryEntry, DirectoryKind } from '../entry.js';
 import type { DirectoryStore, DirectorySyncState } from '../ports.js';

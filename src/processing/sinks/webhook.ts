@@ -6,6 +6,7 @@
  * transient — the event is retried; other statuses are permanent — the event is dead-lettered.
  * Only the URL's origin ever appears in errors: paths and query strings often hold tokens.
  */
+import { WebhookSinkConfigError } from '../errors.js';
 import type { GenesysEvent } from '../../events/index.js';
 import { PermanentProcessingError, TransientProcessingError } from '../errors.js';
 import type { Sink, SinkContext } from '../sink.js';
@@ -32,11 +33,6 @@ export interface WebhookPayload {
   messageId: string;
   /** The EventBridge event as delivered. */
   event: unknown;
-}
-
-/** Invalid {@link WebhookSinkOptions}. */
-export class WebhookSinkConfigError extends Error {
-  override readonly name = 'WebhookSinkConfigError';
 }
 
 /**

@@ -32,7 +32,7 @@ import type { ConversationStore } from './conversation-store.js';
 /** Sort key of the projection item. */
 export const PROJECTION_SK = 'PROJECTION';
 /** Sort key prefix of fact items. */
-export const FACT_SK_PREFIX = 'FACT#';
+const FACT_SK_PREFIX = 'FACT#';
 
 const PROJECTION_FIELDS = [
   'state',

@@ -9,7 +9,7 @@
  * the conversation's facts when read (the store does not write it at every event; see the schema):
  * `get` reads one row and its facts, `list` does so for each conversation it returns.
  */
-import type { ConversationListQuery, ConversationQueries } from '../../runtime/http-routes.js';
+import type { ConversationListQuery, ConversationQueries } from './conversation-queries.js';
 import type { ContactCentreFigures, ContactCentreSource } from '../../telemetry/contact-centre.js';
 import type { ConversationProjection } from '../projection.js';
 import {
@@ -19,7 +19,7 @@ import {
   totalsReader,
 } from './sqlite-conversation-schema.js';
 import type { ConversationTotals } from './sqlite-conversation-schema.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 
 /**
  * Both read ports over the SQLite projection store (the database a {@link SqliteConversationStore}
@@ -33,7 +33,7 @@ import type { SqliteDatabase } from './sqlite.js';
  * - `contactCentreFigures()`: see `docs/dashboard.md` → "Contact centre".
  *
  * @example
- * const db = openProcessingDatabase('.genesys-pipeline/pipeline.db');
+ * const db = openSqliteDatabase('.genesys-pipeline/pipeline.db');
  * const queries = new SqliteConversationQueries(db);
  * const telemetry = new PipelineTelemetry({ contactCentre: queries });
  * const routes = createHttpRoutes({ telemetry, conversations: queries });

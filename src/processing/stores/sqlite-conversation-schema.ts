@@ -32,12 +32,13 @@
  * - from version 2 (the projection as JSON in `conversations.projection`, facts as JSON objects):
  *   the `projection` column dropped. The facts are not rewritten.
  */
+import { ConversationSchemaError } from '../errors.js';
 import { assertFact } from '../facts.js';
 import type { ConversationFact } from '../facts.js';
 import type { Statement } from 'better-sqlite3';
 import { canonicalFacts, projectCanonical, ProjectionFold } from '../projection.js';
 import type { ConversationProjection } from '../projection.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 
 /** The schema version this code writes. */
 export const CONVERSATION_SCHEMA_VERSION = 3;
@@ -45,13 +46,8 @@ export const CONVERSATION_SCHEMA_VERSION = 3;
 /** The `processing_schema.component` of the conversation projection. */
 const COMPONENT = 'conversations';
 
-/** The database was written by a newer version of this package. */
-export class ConversationSchemaError extends Error {
-  override readonly name = 'ConversationSchemaError';
-}
-
 /** The typed columns of a `conversations` row, from its projection. */
-export interface ConversationColumns {
+interface ConversationColumns {
   state: 'active' | 'ended';
   answered: 0 | 1;
   abandoned: 0 | 1;
@@ -60,7 +56,7 @@ export interface ConversationColumns {
 }
 
 /** The typed columns of a projection. */
-export function columnsOf(projection: ConversationProjection): ConversationColumns {
+function columnsOf(projection: ConversationProjection): ConversationColumns {
   return {
     state: projection.state,
     answered: projection.answered ? 1 : 0,

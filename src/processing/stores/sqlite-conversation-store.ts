@@ -46,7 +46,7 @@ import {
   newRowVersion,
   readFacts,
 } from './sqlite-conversation-schema.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 
 /** Default of {@link SqliteConversationStoreOptions.cacheConversations}. */
 export const DEFAULT_CACHED_CONVERSATIONS = 5_000;
@@ -169,7 +169,7 @@ const STALE = Symbol('stale conversation cache');
  * {@link ConversationStore} on SQLite.
  *
  * @example
- * const db = openProcessingDatabase('pipeline.db');
+ * const db = openSqliteDatabase('pipeline.db');
  * const store = new SqliteConversationStore(db, { cacheConversations: 20_000 });
  * await store.applyFact(factOf(event));
  */

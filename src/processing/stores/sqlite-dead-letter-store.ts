@@ -1,12 +1,12 @@
 /** The dead-letter store in SQLite: table `dead_letters`, one row per entry id (JSON). */
 import type { DeadLetterEntry, DeadLetterStore } from './dead-letter.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 
 /**
  * {@link DeadLetterStore} on SQLite.
  *
  * @example
- * const deadLetters = new SqliteDeadLetterStore(openProcessingDatabase('pipeline.db'));
+ * const deadLetters = new SqliteDeadLetterStore(openSqliteDatabase('pipeline.db'));
  * for (const entry of await deadLetters.list()) console.log(entry.id, entry.reason);
  */
 export class SqliteDeadLetterStore implements DeadLetterStore {

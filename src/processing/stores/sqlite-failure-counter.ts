@@ -1,14 +1,14 @@
 /** The failure counter in SQLite: table `failure_counts`, one row per event key. */
 import { FAILURE_COUNT_EXPIRES_AFTER_SECONDS } from '../failure-counter.js';
 import type { FailureCounter } from '../failure-counter.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 
 /**
  * {@link FailureCounter} on SQLite. Rows whose `expires_at` (epoch seconds) has passed count as
  * absent and are replaced on the next failure.
  *
  * @example
- * const failures = new SqliteFailureCounter(openProcessingDatabase('processing.sqlite'));
+ * const failures = new SqliteFailureCounter(openSqliteDatabase('processing.sqlite'));
  * await failures.increment(event.key); // → 1
  */
 export class SqliteFailureCounter implements FailureCounter {

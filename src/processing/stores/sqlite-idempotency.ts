@@ -40,7 +40,7 @@ import type {
 } from '@aws-lambda-powertools/idempotency/types';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import { IDEMPOTENCY_KEY_PREFIX } from '../processor.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 
 interface Row {
   id: string;
@@ -55,7 +55,7 @@ interface Row {
  * Powertools `BasePersistenceLayer` on SQLite (table `idempotency`).
  *
  * @example
- * const persistenceStore = new SqliteIdempotencyPersistenceLayer(openProcessingDatabase('pipeline.db'));
+ * const persistenceStore = new SqliteIdempotencyPersistenceLayer(openSqliteDatabase('pipeline.db'));
  * const process = makeIdempotent(handle, { persistenceStore, config: new IdempotencyConfig({ eventKeyJmesPath: 'key' }) });
  */
 export class SqliteIdempotencyPersistenceLayer extends BasePersistenceLayer {

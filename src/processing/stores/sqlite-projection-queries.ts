@@ -4,7 +4,7 @@
  * panel. Open it on a read-only connection to the processing database (the runtime's
  * `processingReader`): each store's reads only.
  */
-import type { ProjectionQueries } from '../../runtime/projection-routes.js';
+import type { ProjectionQueries } from './projection-queries.js';
 import type { AgentState, AgentStateWithHistory } from '../agent-state.js';
 import type { AuditLogEntry, AuditQuery } from '../audit-log.js';
 import type { GenericEventQuery, GenericEventRecord } from '../generic-events.js';
@@ -16,7 +16,7 @@ import {
   SqliteTranscriptStore,
 } from './sqlite-projection-stores.js';
 import type { AgentStatusCounts } from './sqlite-projection-stores.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 
 /**
  * @example

@@ -23,7 +23,7 @@
  * of those families processed before that were not projected (the earlier version ignored them),
  * and their idempotency records make a replay skip them: the projections start from the upgrade.
  */
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 
 /** The schema version this code writes. */
 export const PROJECTION_SCHEMA_VERSION = 1;

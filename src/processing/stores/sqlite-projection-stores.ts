@@ -23,7 +23,7 @@ import { compareUtterances, utteranceRank } from '../transcripts.js';
 import type { Transcript, Utterance } from '../transcripts.js';
 import type { AgentStateStore, AuditLogStore, GenericEventStore, TranscriptStore } from './projection-stores.js';
 import { ensureProjectionSchema } from './sqlite-projection-schema.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 
 /** Runs a write transaction function: a savepoint inside an open transaction, else its own immediate transaction. */
 function run<A extends unknown[]>(db: SqliteDatabase, write: Transaction<(...args: A) => void>, ...args: A): void {

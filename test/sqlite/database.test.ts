@@ -1,7 +1,7 @@
 /** How every store opens SQLite: WAL, and the page size of a new file. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSqliteDatabase } from '../../src/queue/index.js';
+import { openSqliteDatabase } from '../../src/sqlite/index.js';
 import { tempDir } from '../support/tmp.js';
 
 const dir = tempDir('gep-sqlite-');

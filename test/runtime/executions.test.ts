@@ -1,6 +1,6 @@
 /**
- * The processing side on its worker thread (`WorkerProcessing`) and on the calling thread
- * (`InlineProcessing`): the same answers and the same effects; an answer only once its effects
+ * The processing side on its worker thread (`WorkerExecutions`) and on the calling thread
+ * (`InlineExecutions`): the same answers and the same effects; an answer only once its effects
  * are committed (another connection sees them the moment it arrives); outcome reports with the
  * real peak concurrency; conditional removal of dead letters; clear failures when the thread
  * cannot start or dies.
@@ -9,10 +9,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { InlineProcessing, ProcessingUnavailableError, WorkerProcessing } from '../../src/runtime/processing.js';
-import type { Processing } from '../../src/runtime/processing.js';
-import { ProcessingHost } from '../../src/runtime/processing-host.js';
-import type { ProcessingSettings } from '../../src/runtime/processing-host.js';
+import { ProcessingUnavailableError } from '../../src/runtime/errors.js';
+import { InlineExecutions, WorkerExecutions } from '../../src/runtime/executions.js';
+import type { Executions } from '../../src/runtime/executions.js';
+import { ExecutionHost } from '../../src/runtime/execution-host.js';
+import type { ExecutionSettings } from '../../src/runtime/execution-host.js';
 import type { OutcomeSink } from '../../src/runtime/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import type { JsonValue } from '../../src/workflow/index.js';
@@ -22,7 +23,7 @@ import { tempDir } from '../support/tmp.js';
 
 const dir = tempDir('gep-runtime-processing-');
 
-function settings(dataDir: string): ProcessingSettings {
+function settings(dataDir: string): ExecutionSettings {
   return {
     dataDir,
     mode: 'buffered',
@@ -111,7 +112,7 @@ function committed(dataDir: string): {
   }
 }
 
-async function runBatch(processing: Processing, dataDir: string, outcomes: ReturnType<typeof recorder>) {
+async function runBatch(processing: Executions, dataDir: string, outcomes: ReturnType<typeof recorder>) {
   const { records, starts } = batch();
   const reply = await processing.execute(records, starts);
   // Read before anything else happens: the answer comes after the commit.
@@ -123,7 +124,7 @@ describe('the processing side', () => {
   it('on its worker thread: answers after the commit, reports outcomes and the real peak, removes dead letters only if unchanged', async () => {
     const dataDir = join(dir, 'worker');
     const outcomes = recorder();
-    const processing = await WorkerProcessing.start(settings(dataDir), outcomes);
+    const processing = await WorkerExecutions.start(settings(dataDir), outcomes);
     expect(processing.thread).toBe('worker');
     try {
       const { reply, onDisk } = await runBatch(processing, dataDir, outcomes);
@@ -156,8 +157,8 @@ describe('the processing side', () => {
   it('on the calling thread: the same answer and the same effects', async () => {
     const workerDir = join(dir, 'same-worker');
     const inlineDir = join(dir, 'same-inline');
-    const w = await WorkerProcessing.start(settings(workerDir), recorder());
-    const i = InlineProcessing.open(settings(inlineDir), recorder());
+    const w = await WorkerExecutions.start(settings(workerDir), recorder());
+    const i = InlineExecutions.open(settings(inlineDir), recorder());
     try {
       const a = await runBatch(w, workerDir, recorder());
       const b = await runBatch(i, inlineDir, recorder());
@@ -175,9 +176,9 @@ describe('the processing side', () => {
   it('takes a Pipe batch as columns: the same answer and effects as for its records', async () => {
     const recordsDir = join(dir, 'as-records');
     const packedDir = join(dir, 'as-batch');
-    const a = await WorkerProcessing.start(settings(recordsDir), recorder());
+    const a = await WorkerExecutions.start(settings(recordsDir), recorder());
     const packedOutcomes = recorder();
-    const b = await WorkerProcessing.start(settings(packedDir), packedOutcomes);
+    const b = await WorkerExecutions.start(settings(packedDir), packedOutcomes);
     try {
       const { records, starts } = batch();
       const received = (
@@ -218,7 +219,7 @@ describe('the processing side', () => {
   it('fails to start with the reason when its database cannot be opened', async () => {
     const notADir = join(dir, 'a-file');
     writeFileSync(notADir, 'not a directory');
-    const started = WorkerProcessing.start(settings(notADir), recorder());
+    const started = WorkerExecutions.start(settings(notADir), recorder());
     await expect(started).rejects.toThrow(ProcessingUnavailableError);
     await expect(started).rejects.toThrow(/processing/i);
   });
@@ -227,7 +228,7 @@ describe('the processing side', () => {
     const dataDir = join(dir, 'dies');
     const outcomes = recorder();
     const fatal: Error[] = [];
-    const processing = await WorkerProcessing.start(settings(dataDir), outcomes, { fatal: (e) => fatal.push(e) });
+    const processing = await WorkerExecutions.start(settings(dataDir), outcomes, { fatal: (e) => fatal.push(e) });
     await (processing as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     await new Promise((r) => setTimeout(r, 20));
     expect(fatal).toHaveLength(1);
@@ -240,7 +241,7 @@ describe('the processing side', () => {
 
   it('a background purge that fails is reported as a warning, not thrown (a worker would die of it)', () => {
     const warnings: string[] = [];
-    const host = ProcessingHost.open(settings(join(dir, 'purge')), recorder(), {}, (m) => warnings.push(m));
+    const host = ExecutionHost.open(settings(join(dir, 'purge')), recorder(), {}, (m) => warnings.push(m));
     expect(host.purgeExpired()).toBe(0);
     expect(warnings).toEqual([]);
     host.database.close(); // the next purge cannot run

@@ -12,19 +12,9 @@ import { loadInterpreter } from './interpreter.js';
 import type { StateMachineDefinition } from './interpreter.js';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import type { AslDefinition, JsonValue } from './asl.js';
-import { LocalFunctions, walkStates, WorkflowExecutionError } from './local-functions.js';
+import { WorkflowExecutionError } from './errors.js';
+import { LocalFunctions, walkStates } from './local-functions.js';
 import type { ExecuteOptions, ExecutorStats, LocalExecutorOptions, WorkflowExecutor } from './local-functions.js';
-
-export { WorkflowExecutionError, LocalExecutorConfigError } from './local-functions.js';
-export type {
-  LocalLambdaHandler,
-  ConcurrencyLimit,
-  LocalExecutorOptions,
-  ExecuteOptions,
-  ExecutorStats,
-  FunctionStats,
-  WorkflowExecutor,
-} from './local-functions.js';
 
 /**
  * Runs one state machine definition locally, many executions at once. Create one per definition

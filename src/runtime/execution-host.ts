@@ -5,22 +5,21 @@
  * commit.
  *
  * The host does not know which thread it runs on. The runtime runs it on a worker thread (see
- * `processing.ts`), so that ingestion (PutEvents, archive, queue) and processing each have a core;
+ * `executions.ts`), so that ingestion (PutEvents, archive, queue) and processing each have a core;
  * with your own sinks or handler overrides — objects that cannot cross threads — it runs on the
  * main thread. Either way the one rule that keeps events from being lost holds: {@link
- * ProcessingHost.execute} answers only after the execution's effects are committed, so a message
+ * ExecutionHost.execute} answers only after the execution's effects are committed, so a message
  * is deleted from the queue (or a delivery counted as made) only once what it caused is on disk.
  */
 import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 // The modules themselves, not the processing index: it also exports the DynamoDB adapters, whose
 // AWS SDK would cost the processing thread ~16 MB of memory for nothing.
+import { errorMessage } from '../shared/index.js';
 import { createLocalHandlers } from '../processing/local.js';
 import type { LocalHandlers } from '../processing/local.js';
 import type { DirectoryLookup } from '../directory/ports.js';
 import type { Sink } from '../processing/sink.js';
-import { openProcessingDatabase } from '../processing/stores/sqlite.js';
-import type { SqliteDatabase } from '../processing/stores/sqlite.js';
 import { resolveIdempotencyRecordIds } from '../processing/stores/sqlite-idempotency.js';
 import {
   buildStateMachineDefinition,
@@ -35,9 +34,11 @@ import type {
   WorkflowExecutorKind,
   WorkflowMode,
 } from '../workflow/index.js';
+import { openSqliteDatabase } from '../sqlite/index.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
 import { GroupCommit } from './group-commit.js';
 import { isSqsBatch, messageStarts, sqsRecords } from './sqs-batch.js';
-import type { SqsBatch } from './sqs-batch.js';
+import type { MessageStart, SqsBatch } from './sqs-batch.js';
 import { instrumentFunctions } from './instrumentation.js';
 import type { InstrumentedFunctions, OutcomeSink } from './instrumentation.js';
 
@@ -56,7 +57,7 @@ const PROCESSING_CACHE_KIB = 8 * 1024;
 const PROCESSING_WAL_CHECKPOINT_PAGES = 10_000;
 
 /** What the processing side needs to know; plain data, so that it can be sent to a worker thread. */
-export interface ProcessingSettings {
+export interface ExecutionSettings {
   /** The data directory (the host opens `processing.sqlite` in it). */
   dataDir: string;
   mode: WorkflowMode;
@@ -75,16 +76,6 @@ export interface ProcessingSettings {
   commitIntervalMs: number;
   /** Conversations whose facts the projection store keeps in memory (`SqliteConversationStore`'s `cacheConversations`). */
   cacheConversations: number;
-}
-
-/** A message whose execution is about to start: its id and when the pipeline accepted it (epoch ms). */
-export interface MessageStart {
-  id: string;
-  acceptedAt: number;
-  /** When a Pipe poller took it from the queue, epoch ms (buffered mode; for the latency split). */
-  receivedAt?: number;
-  /** When its batch was handed to the state machine, epoch ms (buffered mode). */
-  dispatchedAt?: number;
 }
 
 /** A dead letter of the processing store, as it was when read. */
@@ -107,7 +98,7 @@ export type ExecutionReply =
     };
 
 /** Objects of the caller's thread: they keep the host on that thread. */
-export interface ProcessingHooks {
+export interface ExecutionHooks {
   /** Your sinks, run after the conversation projection. */
   sinks?: readonly Sink[];
   /** Names for your sinks (`context.directory`). */
@@ -118,12 +109,12 @@ export interface ProcessingHooks {
 
 /**
  * @example
- * const host = ProcessingHost.open(settings, telemetry);
+ * const host = ExecutionHost.open(settings, telemetry);
  * host.start();
  * const reply = await host.execute(packSqsBatch(received, queue.arn, 'us-east-1'));
  * await host.close();
  */
-export class ProcessingHost {
+export class ExecutionHost {
   readonly database: SqliteDatabase;
   readonly commits: GroupCommit;
   readonly handlers: LocalHandlers;
@@ -136,16 +127,16 @@ export class ProcessingHost {
   private closed = false;
 
   private constructor(
-    readonly settings: ProcessingSettings,
+    readonly settings: ExecutionSettings,
     outcomes: OutcomeSink,
-    hooks: ProcessingHooks,
+    hooks: ExecutionHooks,
     private readonly warn: (message: string) => void,
   ) {
-    this.database = openProcessingDatabase(join(settings.dataDir, PROCESSING_DATABASE), {
+    this.database = openSqliteDatabase(join(settings.dataDir, PROCESSING_DATABASE), {
       walAutoCheckpointPages: PROCESSING_WAL_CHECKPOINT_PAGES,
+      cacheSizeKiB: PROCESSING_CACHE_KIB,
     });
     try {
-      this.database.pragma(`cache_size = -${PROCESSING_CACHE_KIB}`);
       this.handlers = createLocalHandlers({
         db: this.database,
         // Time-ordered record ids: each insert lands at the end of the index instead of on a random
@@ -202,12 +193,12 @@ export class ProcessingHost {
    * {@link start} before executing. `warn` is told what went wrong in the background (a purge).
    */
   static open(
-    settings: ProcessingSettings,
+    settings: ExecutionSettings,
     outcomes: OutcomeSink,
-    hooks: ProcessingHooks = {},
+    hooks: ExecutionHooks = {},
     warn: (message: string) => void = () => {},
-  ): ProcessingHost {
-    return new ProcessingHost(settings, outcomes, hooks, warn);
+  ): ExecutionHost {
+    return new ExecutionHost(settings, outcomes, hooks, warn);
   }
 
   /** Opens the group transaction; purges expired idempotency records every 10 minutes. */
@@ -222,9 +213,7 @@ export class ProcessingHost {
     try {
       return this.handlers.idempotency.purgeExpired();
     } catch (error) {
-      this.warn(
-        `Purging expired idempotency records failed (the next purge tries again): ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.warn(`Purging expired idempotency records failed (the next purge tries again): ${errorMessage(error)}`);
       return 0;
     }
   }
@@ -260,7 +249,7 @@ export class ProcessingHost {
         return {
           ok: false,
           error: error instanceof WorkflowExecutionError ? error.error : error instanceof Error ? error.name : 'Error',
-          message: error instanceof Error ? error.message : String(error),
+          message: errorMessage(error),
           deadLettered: messages.some((m) => recordedFailures.has(m.id)),
         };
       }
@@ -271,7 +260,7 @@ export class ProcessingHost {
       return {
         ok: false,
         error: error instanceof Error ? error.name : 'Error',
-        message: error instanceof Error ? error.message : String(error),
+        message: errorMessage(error),
         deadLettered: false,
       };
     } finally {

@@ -1,13 +1,14 @@
 /**
- * The processing thread's entry point (started by `WorkerProcessing` in `processing.ts`): opens
- * a {@link ProcessingHost} with the settings it was given as `workerData` and answers the main
+ * The processing thread's entry point (started by `WorkerExecutions` in `executions.ts`): opens
+ * a {@link ExecutionHost} with the settings it was given as `workerData` and answers the main
  * thread's requests. Not imported by anything: it runs only as a worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../shared/index.js';
 import type { OutcomeSink } from './instrumentation.js';
-import { ProcessingHost } from './processing-host.js';
-import type { ProcessingSettings } from './processing-host.js';
-import type { OutcomeReport, WorkerMessage, WorkerRequest } from './processing.js';
+import { ExecutionHost } from './execution-host.js';
+import type { ExecutionSettings } from './execution-host.js';
+import type { OutcomeReport, WorkerMessage, WorkerRequest } from './executions.js';
 
 /** How often counters are sent when there is something to report, ms. */
 const REPORT_INTERVAL_MS = 50;
@@ -83,18 +84,18 @@ function emptyReport(inFlight: number): OutcomeReport {
 }
 
 const port = parentPort;
-if (!port) throw new Error('processing-worker.ts runs only as a worker thread (see processing.ts).');
+if (!port) throw new Error('execution-worker.ts runs only as a worker thread (see processing.ts).');
 const post = (message: WorkerMessage): void => port.postMessage(message);
 const counter = new OutcomeCounter();
 
-let host: ProcessingHost;
+let host: ExecutionHost;
 try {
-  host = ProcessingHost.open(workerData as ProcessingSettings, counter, {}, (message) =>
+  host = ExecutionHost.open(workerData as ExecutionSettings, counter, {}, (message) =>
     post({ type: 'warning', message }),
   );
   host.start();
 } catch (error) {
-  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  post({ type: 'failed', message: errorMessage(error) });
   port.close();
   throw error;
 }
@@ -134,7 +135,7 @@ port.on('message', (request: WorkerRequest) => {
         const report = counter.take();
         post({ type: 'answer', id, value, ...(report ? { report } : {}) });
       },
-      (error: unknown) => post({ type: 'answer', id, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => post({ type: 'answer', id, error: errorMessage(error) }),
     )
     .finally(() => {
       inFlight--;

@@ -1,11 +1,12 @@
 /**
- * Where the processing side of the local pipeline runs, behind one interface: on a worker
- * thread ({@link WorkerProcessing}, the runtime's default — ingestion and processing each get a
+ * Where the processing side of the local pipeline — the state machine's executions and their
+ * handlers ({@link Executions}) — runs, behind one interface: on a worker
+ * thread ({@link WorkerExecutions}, the runtime's default — ingestion and processing each get a
  * core, as on AWS the bus and queue are one service and Step Functions + Lambda another) or on
- * the calling thread ({@link InlineProcessing} — needed for your own sinks and handler overrides,
+ * the calling thread ({@link InlineExecutions} — needed for your own sinks and handler overrides,
  * which are objects of this thread).
  *
- * Both run a {@link ProcessingHost} on `processing.sqlite`, so a data directory works with
+ * Both run a {@link ExecutionHost} on `processing.sqlite`, so a data directory works with
  * either. Telemetry crosses the thread boundary as counters: the worker adds up what its
  * handlers report and sends the sums every 50 ms and with every answer, including the highest
  * number of events in the processor at once since the last report, so the peak concurrency the
@@ -17,19 +18,14 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { threadId, Worker } from 'node:worker_threads';
 import type { JsonValue } from '../workflow/index.js';
+import { ProcessingUnavailableError } from './errors.js';
 import type { OutcomeSink } from './instrumentation.js';
-import { ProcessingHost } from './processing-host.js';
-import type {
-  DeadLetterRef,
-  ExecutionReply,
-  MessageStart,
-  ProcessingHooks,
-  ProcessingSettings,
-} from './processing-host.js';
-import type { SqsBatch } from './sqs-batch.js';
+import { ExecutionHost } from './execution-host.js';
+import type { DeadLetterRef, ExecutionReply, ExecutionHooks, ExecutionSettings } from './execution-host.js';
+import type { MessageStart, SqsBatch } from './sqs-batch.js';
 
-/** The processing side, wherever it runs. */
-export interface Processing {
+/** The processing side — executions of the state machine — wherever it runs. */
+export interface Executions {
   /** `worker`: a worker thread of its own; `main`: the calling thread. */
   readonly thread: 'worker' | 'main';
   /** What opening recovered from a process that died mid-event. */
@@ -46,59 +42,54 @@ export interface Processing {
 }
 
 /** What the processing side tells its owner besides answers and outcomes. */
-export interface ProcessingEvents {
+interface ExecutionEvents {
   /** Called once if the worker thread dies while running (its executions answer with a failure). */
   fatal?(error: Error): void;
   /** Something went wrong in the background and was dealt with (for the log). */
   warning?(message: string): void;
 }
 
-/** The processing side failed as a whole (the worker thread died, or could not start). */
-export class ProcessingUnavailableError extends Error {
-  override readonly name = 'ProcessingUnavailableError';
-}
-
 /**
  * Opens the processing side: on a worker thread, or on this one when `thread` is `main`.
  *
  * @example
- * const processing = await openProcessing(settings, 'worker', telemetry);
+ * const processing = await openExecutions(settings, 'worker', telemetry);
  * const reply = await processing.execute(records, starts);
  */
-export async function openProcessing(
-  settings: ProcessingSettings,
+export async function openExecutions(
+  settings: ExecutionSettings,
   thread: 'worker' | 'main',
   outcomes: OutcomeSink,
-  hooks: ProcessingHooks = {},
-  events: ProcessingEvents = {},
-): Promise<Processing> {
-  if (thread === 'main') return InlineProcessing.open(settings, outcomes, hooks, events);
+  hooks: ExecutionHooks = {},
+  events: ExecutionEvents = {},
+): Promise<Executions> {
+  if (thread === 'main') return InlineExecutions.open(settings, outcomes, hooks, events);
   if (hooks.sinks || hooks.functionOverrides) {
     throw new TypeError(
       'Sinks and function overrides are objects of this thread: open the processing side on the main thread (processingThread: "main") to use them.',
     );
   }
-  return WorkerProcessing.start(settings, outcomes, events);
+  return WorkerExecutions.start(settings, outcomes, events);
 }
 
 /** The processing side on the calling thread. */
-export class InlineProcessing implements Processing {
+export class InlineExecutions implements Executions {
   readonly thread = 'main' as const;
   readonly recovered: { releasedIdempotencyRecords: number };
 
-  private constructor(readonly host: ProcessingHost) {
+  private constructor(readonly host: ExecutionHost) {
     this.recovered = host.recovered;
   }
 
   static open(
-    settings: ProcessingSettings,
+    settings: ExecutionSettings,
     outcomes: OutcomeSink,
-    hooks: ProcessingHooks = {},
-    events: ProcessingEvents = {},
-  ): InlineProcessing {
-    const host = ProcessingHost.open(settings, outcomes, hooks, (message) => events.warning?.(message));
+    hooks: ExecutionHooks = {},
+    events: ExecutionEvents = {},
+  ): InlineExecutions {
+    const host = ExecutionHost.open(settings, outcomes, hooks, (message) => events.warning?.(message));
     host.start();
-    return new InlineProcessing(host);
+    return new InlineExecutions(host);
   }
 
   execute(input: JsonValue | SqsBatch, messages?: readonly MessageStart[]): Promise<ExecutionReply> {
@@ -169,13 +160,13 @@ const WORKER_HEAP = {
  * `node_modules/.cache/genesys-event-pipeline/`, where its imports resolve: the thread then needs
  * no TypeScript loader — tsx would run its loader hooks on a thread of their own, ~20 MB more.
  */
-async function startWorkerThread(settings: ProcessingSettings): Promise<Worker> {
+async function startWorkerThread(settings: ExecutionSettings): Promise<Worker> {
   const options = { workerData: settings, stdout: false, stderr: false, resourceLimits: WORKER_HEAP };
   const here = fileURLToPath(import.meta.url);
-  if (!here.endsWith('.ts')) return new Worker(new URL('./processing-worker.js', import.meta.url), options);
+  if (!here.endsWith('.ts')) return new Worker(new URL('./execution-worker.js', import.meta.url), options);
   return new Worker(
     pathToFileURL(
-      await bundleWorkerModule(join(dirname(here), 'processing-worker.ts'), join(dirname(here), '..', '..')),
+      await bundleWorkerModule(join(dirname(here), 'execution-worker.ts'), join(dirname(here), '..', '..')),
     ),
     options,
   );
@@ -210,7 +201,7 @@ async function bundleWorkerModule(entry: string, root: string): Promise<string> 
 }
 
 /** The processing side on a worker thread of its own. */
-export class WorkerProcessing implements Processing {
+export class WorkerExecutions implements Executions {
   readonly thread = 'worker' as const;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextId = 1;
@@ -224,15 +215,15 @@ export class WorkerProcessing implements Processing {
     private readonly worker: Worker,
     readonly recovered: { releasedIdempotencyRecords: number },
     private readonly outcomes: OutcomeSink,
-    private readonly events: ProcessingEvents,
+    private readonly events: ExecutionEvents,
   ) {}
 
   /** Starts the worker thread; resolves when its database is open and recovered. */
   static async start(
-    settings: ProcessingSettings,
+    settings: ExecutionSettings,
     outcomes: OutcomeSink,
-    events: ProcessingEvents = {},
-  ): Promise<WorkerProcessing> {
+    events: ExecutionEvents = {},
+  ): Promise<WorkerExecutions> {
     let worker: Worker;
     try {
       worker = await startWorkerThread(settings);
@@ -241,7 +232,7 @@ export class WorkerProcessing implements Processing {
         cause: error,
       });
     }
-    return new Promise<WorkerProcessing>((resolve, reject) => {
+    return new Promise<WorkerExecutions>((resolve, reject) => {
       const early = (error: Error): void =>
         reject(
           new ProcessingUnavailableError(`The processing thread failed to start: ${error.message}`, { cause: error }),
@@ -264,7 +255,7 @@ export class WorkerProcessing implements Processing {
           );
           return;
         }
-        const processing = new WorkerProcessing(worker, message.recovered, outcomes, events);
+        const processing = new WorkerExecutions(worker, message.recovered, outcomes, events);
         processing.listen();
         resolve(processing);
       });

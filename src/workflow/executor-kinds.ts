@@ -3,7 +3,7 @@
  * default) or `reference` ({@link LocalWorkflowExecutor}, `aws-local-stepfunctions`).
  */
 import type { AslDefinition } from './asl.js';
-import { LocalWorkflowExecutor } from './executor.js';
+import { LocalWorkflowExecutor } from './reference-executor.js';
 import { FastWorkflowExecutor } from './fast-executor.js';
 import type { LocalExecutorOptions, WorkflowExecutor } from './local-functions.js';
 

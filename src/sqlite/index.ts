@@ -1,0 +1,3 @@
+/** The project's one way of opening SQLite (WAL, `synchronous = NORMAL`, busy timeout), for every store. */
+export { openSqliteDatabase } from './database.js';
+export type { OpenSqliteOptions, SqliteDatabase } from './database.js';
