@@ -28,8 +28,9 @@ import { Construct } from 'constructs';
 import { FUNCTION_ENV, REFRESHER_ENV } from '../../src/functions/index.js';
 import { resolveGenesysRegion, UnknownGenesysRegionError } from '../../src/genesys/regions.js';
 import type { GenesysDirectoryProps, PipelineConfig } from './config.js';
-import { bundlingProps, REPO_ROOT } from './functions.js';
+import { bundlingProps } from './functions.js';
 import { acknowledge } from './nag.js';
+import { functionEntry } from './package-files.js';
 import { PipelineConfigError } from './source.js';
 
 /** What the directory construct needs from the pipeline's configuration. */
@@ -127,7 +128,7 @@ export class GenesysDirectory extends Construct {
     }
 
     this.refresher = new NodejsFunction(this, 'Refresher', {
-      entry: `${REPO_ROOT}/src/functions/directory-refresher.ts`,
+      entry: functionEntry('src/functions/directory-refresher.ts'),
       handler: 'handler',
       description:
         'Refreshes the Genesys directory (queues, users, wrap-up codes, divisions, flows, presence definitions) from the Platform API',

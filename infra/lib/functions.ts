@@ -4,9 +4,6 @@
  * with esbuild (no Docker), arm64, on its own log group and its own role holding only the
  * DynamoDB actions the catalogue lists for it (`tablePermissions`) plus writing to its log group.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,10 +16,11 @@ import { Construct } from 'constructs';
 import { FUNCTION_ENV, type FunctionEnvName, type FunctionSpec } from '../../src/functions/index.js';
 import type { PipelineConfig } from './config.js';
 import { acknowledge } from './nag.js';
+import { bundlingRoot, findFunctionEntry, functionEntry, PACKAGE_ROOT } from './package-files.js';
 import { PipelineConfigError } from './source.js';
 
-/** The repository root (entries in `LAMBDA_FUNCTIONS` are relative to it). */
-export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+/** The repository root (entries in `LAMBDA_FUNCTIONS` are relative to it; `package-files.ts`). */
+export const REPO_ROOT = PACKAGE_ROOT;
 
 /** The data resources a function may be given through its environment. */
 export interface FunctionResources {
@@ -102,10 +100,9 @@ function optionalTable(table: ITable | undefined): EnvValue {
  */
 export function bundlingProps(
   config: PipelineConfig,
-): Required<Pick<NodejsFunctionProps, 'projectRoot' | 'depsLockFilePath' | 'bundling'>> {
+): Pick<NodejsFunctionProps, 'projectRoot' | 'depsLockFilePath' | 'bundling'> {
   return {
-    projectRoot: REPO_ROOT,
-    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    ...bundlingRoot(),
     bundling: {
       forceDockerBundling: false,
       format: OutputFormat.ESM,
@@ -148,8 +145,7 @@ export function createFunctions(
   const values = envValues(config, resources);
   const problems: string[] = [];
   for (const spec of specs) {
-    if (!existsSync(join(REPO_ROOT, spec.entry)))
-      problems.push(`function "${spec.role}": entry ${spec.entry} does not exist.`);
+    if (!findFunctionEntry(spec.entry)) problems.push(`function "${spec.role}": entry ${spec.entry} does not exist.`);
     for (const permission of spec.tablePermissions) {
       if (!values[permission.tableEnv].table && !permission.optional) {
         problems.push(
@@ -203,7 +199,7 @@ export function createFunctions(
     }
 
     const fn = new NodejsFunction(group, 'Function', {
-      entry: join(REPO_ROOT, spec.entry),
+      entry: functionEntry(spec.entry),
       handler: spec.handler,
       description: spec.description,
       runtime: config.runtime,

@@ -2,6 +2,8 @@
  * The public API is what docs/api.md lists: `package.json` → `exports` names one entry file per
  * subpath, each entry lists its names one by one (no `export *`), those names are the ones the
  * page lists under that subpath, and importing the entry gives exactly its value names.
+ * `dist/<path>.js` is built from `src/<path>.ts`, but `dist/cdk/` from `infra/` (the CDK
+ * construct; `scripts/place-cdk-build.mjs`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ const PACKAGE = 'genesys-event-pipeline';
 interface Entry {
   /** `genesys-event-pipeline` or `genesys-event-pipeline/<subpath>`. */
   specifier: string;
-  /** The source file, e.g. `src/events/index.ts`. */
+  /** The source file, e.g. `src/events/index.ts`, `infra/index.ts`. */
   source: string;
 }
 
@@ -29,7 +31,9 @@ function entries(): Entry[] {
       expect(built, subpath).toMatch(/^\.\/dist\/.+\.js$/);
       return {
         specifier: subpath === '.' ? PACKAGE : `${PACKAGE}/${subpath.slice(2)}`,
-        source: built.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'),
+        source: built
+          .replace(/^\.\/dist\/(cdk\/)?/, (_, cdk?: string) => (cdk ? 'infra/' : 'src/'))
+          .replace(/\.js$/, '.ts'),
       };
     });
 }
