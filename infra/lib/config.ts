@@ -12,6 +12,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel as SfnLogLevel } from 'aws-cdk-lib/aws-stepfunctions';
+import { PIPELINE_DEFAULTS } from '../../src/contract/index.js';
 import { GENERIC_CONVERSATION_TOPICS } from '../../src/events/index.js';
 import { DEFAULT_MAX_PROCESSING_ATTEMPTS } from '../../src/processing/failure-counter.js';
 import {
@@ -310,15 +311,15 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   const source = resolvePartnerEventSource(props, problems);
   const topics = resolveTopics(props.topics ?? GENERIC_CONVERSATION_TOPICS, problems);
 
-  const mode = props.mode ?? 'buffered';
+  const mode = props.mode ?? PIPELINE_DEFAULTS.mode;
   if (!MODES.includes(mode))
     problems.push(`mode "${String(mode)}" is unknown; use "buffered" (high volume) or "direct" (low volume).`);
   const buffered = mode === 'buffered';
 
   // --- Functions and the workflow's retries ----------------------------------------------------
-  const memorySize = props.memorySize ?? 512;
+  const memorySize = props.memorySize ?? PIPELINE_DEFAULTS.lambdaMemoryMb;
   checkInteger(problems, 'memorySize', memorySize, 128, 10_240, 'Lambda MemorySize in MB');
-  const functionTimeout = props.functionTimeout ?? Duration.seconds(10);
+  const functionTimeout = props.functionTimeout ?? Duration.seconds(PIPELINE_DEFAULTS.functionTimeoutSeconds);
   const functionSeconds = checkSeconds(problems, 'functionTimeout', functionTimeout, 1, 900, 'Lambda Timeout');
 
   // --- The bound (buffered) ----------------------------------------------------------------------
@@ -383,7 +384,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   const batchWindowSeconds = checkSeconds(
     problems,
     'batchWindow',
-    props.batchWindow ?? Duration.seconds(1),
+    props.batchWindow ?? Duration.seconds(PIPELINE_DEFAULTS.batchWindowSeconds),
     0,
     300,
     'event source mapping MaximumBatchingWindowInSeconds',
@@ -460,7 +461,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     );
   }
 
-  const targetRetryAttempts = props.targetRetryAttempts ?? 185;
+  const targetRetryAttempts = props.targetRetryAttempts ?? PIPELINE_DEFAULTS.targetRetry.maximumRetryAttempts;
   checkInteger(
     problems,
     'targetRetryAttempts',
@@ -469,7 +470,8 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     185,
     'EventBridge RetryPolicy MaximumRetryAttempts',
   );
-  const targetMaxEventAge = props.targetMaxEventAge ?? Duration.hours(24);
+  const targetMaxEventAge =
+    props.targetMaxEventAge ?? Duration.seconds(PIPELINE_DEFAULTS.targetRetry.maximumEventAgeSeconds);
   checkSeconds(
     problems,
     'targetMaxEventAge',

@@ -3,6 +3,7 @@
  * with defaults and validation. Validation is pure and throws {@link PlanInputError} naming the
  * CLI option at fault, the accepted range and why.
  */
+import { PIPELINE_DEFAULTS } from '../contract/index.js';
 import { EVENT_KINDS } from '../events/topics.js';
 import type { EventKind } from '../events/topics.js';
 import { resolveConcurrencyBound } from '../workflow/concurrency-bound.js';
@@ -77,13 +78,13 @@ export type PlanInputOptions = { readonly rate: number } & Partial<Omit<PlanInpu
 export const PLAN_DEFAULTS = {
   region: 'us-east-1',
   modes: MODES,
-  batchSize: 25,
-  batchWindowMs: 1_000,
-  functionTimeoutMs: 10_000,
+  batchSize: PIPELINE_DEFAULTS.batchSize,
+  batchWindowMs: PIPELINE_DEFAULTS.batchWindowSeconds * 1_000,
+  functionTimeoutMs: PIPELINE_DEFAULTS.functionTimeoutSeconds * 1_000,
   processMs: 50,
   validateMs: 20,
   summarizeMs: 20,
-  lambdaMemoryMb: 512,
+  lambdaMemoryMb: PIPELINE_DEFAULTS.lambdaMemoryMb,
   eventKb: 2,
   projectionKb: 2,
   familyMix: { conversation: 1 },
@@ -91,8 +92,8 @@ export const PLAN_DEFAULTS = {
   accountConcurrency: 1_000,
   reservedConcurrency: null,
   logBytesPerInvocation: 300,
-  retryAttempts: 185,
-  retryMaxAgeSeconds: 86_400,
+  retryAttempts: PIPELINE_DEFAULTS.targetRetry.maximumRetryAttempts,
+  retryMaxAgeSeconds: PIPELINE_DEFAULTS.targetRetry.maximumEventAgeSeconds,
   burst: null,
 } as const satisfies Omit<
   PlanInputs,

@@ -6,6 +6,8 @@
  * (`docs/processing.md`, "Failures and throttles").
  */
 
+import { PIPELINE_DEFAULTS } from '../contract/index.js';
+
 /** Counts failures per event key (a port: DynamoDB on AWS, SQLite locally). */
 export interface FailureCounter {
   /** Adds one failure of `key` and returns the count, this one included. */
@@ -15,7 +17,7 @@ export interface FailureCounter {
 }
 
 /** Failures an event may have before the processor dead-letters it: 3 deliveries × 3 attempts. */
-export const DEFAULT_MAX_PROCESSING_ATTEMPTS = 9;
+export const DEFAULT_MAX_PROCESSING_ATTEMPTS: number = PIPELINE_DEFAULTS.maxProcessingAttempts;
 
 /**
  * How long a count is kept, seconds: 14 days, the longest an SQS message lives (a count outliving

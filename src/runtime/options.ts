@@ -3,6 +3,7 @@
  * defaults, and their validation (pure). Defaults mirror the AWS deployment (`infra/`) where
  * one exists there.
  */
+import { LOCAL_PIPELINE_DEFAULTS, PIPELINE_DEFAULTS } from '../contract/index.js';
 import { validateTopics } from '../events/index.js';
 import { partnerEventSourceName, GENESYS_PARTNER_SOURCE_PREFIX } from '../genesys/partner-event-source.js';
 import { DEFAULT_MAX_PROCESSING_ATTEMPTS } from '../processing/failure-counter.js';
@@ -116,16 +117,16 @@ export interface ResolvedRuntimeOptions {
 export const RUNTIME_DEFAULTS = {
   port: 4010,
   host: '127.0.0.1',
-  mode: 'buffered' as WorkflowMode,
-  batchSize: 100,
-  batchWindowMs: 250,
+  mode: PIPELINE_DEFAULTS.mode as WorkflowMode,
+  batchSize: LOCAL_PIPELINE_DEFAULTS.batchSize,
+  batchWindowMs: LOCAL_PIPELINE_DEFAULTS.batchWindowMs,
   maxProcessingAttempts: DEFAULT_MAX_PROCESSING_ATTEMPTS,
-  visibilityTimeoutMs: 30_000,
+  visibilityTimeoutMs: LOCAL_PIPELINE_DEFAULTS.visibilityTimeoutMs,
   orgId: SIMULATION_DEFAULTS.orgId,
   suffix: SIMULATION_DEFAULTS.suffix,
-  archiveRetentionDays: 0.25,
+  archiveRetentionDays: LOCAL_PIPELINE_DEFAULTS.archiveRetentionDays,
   commitIntervalMs: 5,
-  targetRetry: { maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 },
+  targetRetry: PIPELINE_DEFAULTS.targetRetry,
   executor: 'fast' as WorkflowExecutorKind,
 } as const;
 

@@ -12,13 +12,14 @@
  * Functions "Map state in Inline mode" (40 concurrent iterations). The same derivation serves
  * the CDK construct, the local runtime and the planner.
  */
+import { PIPELINE_DEFAULTS } from '../contract/index.js';
 import { MAX_INLINE_MAP_CONCURRENCY } from './definition.js';
 
 /** `ScalingConfig.MaximumConcurrency` of an SQS event source mapping: 2–1,000 (Lambda API reference). */
 export const EVENT_SOURCE_CONCURRENCY_LIMITS = { min: 2, max: 1_000 } as const;
 
 /** The bound when none is given: 100 processor invocations at once (E = 4, M = 25). */
-export const DEFAULT_MAX_PROCESSOR_CONCURRENCY = 100;
+export const DEFAULT_MAX_PROCESSOR_CONCURRENCY: number = PIPELINE_DEFAULTS.maxProcessorConcurrency;
 
 /** The bound and its factors. */
 export interface ConcurrencyBound {
