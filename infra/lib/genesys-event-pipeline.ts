@@ -1,15 +1,10 @@
 /**
  * `GenesysEventPipeline`: the whole AWS side of the pipeline as one construct.
  *
- * ```text
- * buffered (default, for volume; at most E × M processor invocations at once, by construction):
- *   partner event bus (+ archive) → rule (DLQ, RetryPolicy) → SQS (SSE, DLQ backstop)
- *     → Lambda event source mapping (BatchSize, batching window, MaximumConcurrency = E, ReportBatchItemFailures)
- *     → batch starter (StartSyncExecution, chunk after chunk) → Step Functions Express (Map, MaxConcurrency = M)
- *     → Lambda processor (idempotent, counts its own failures) → DynamoDB; invalid/failed events → dead-letter store
- * direct (low volume, the tutorial's shape fixed):
- *   partner event bus (+ archive) → rule (role, DLQ, RetryPolicy) → Step Functions Standard per event → …
- * ```
+ * Two shapes (`mode`): `buffered` (the default, for volume) puts a queue and a bounded event
+ * source mapping in front of Express executions, so at most E × M processor invocations run at
+ * once, by construction; `direct` (low volume) starts one Standard execution per event. The flow
+ * is drawn once, in docs/architecture.md ("Data flow"); docs/deploy.md lists what gets deployed.
  *
  * Why an event source mapping and not an EventBridge Pipe: a pipe's SQS source has no concurrency
  * setting (only BatchSize and MaximumBatchingWindowInSeconds) and scales to about 1,000 batches at

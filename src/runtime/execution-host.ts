@@ -140,7 +140,7 @@ export class ExecutionHost {
       this.handlers = createLocalHandlers({
         db: this.database,
         // Time-ordered record ids: each insert lands at the end of the index instead of on a random
-        // page (about 4 KB less written per event). A data dir created with Powertools' ids keeps them.
+        // page (docs/processing.md, "Performance"). A data dir created with Powertools' ids keeps them.
         idempotencyRecordIdsByEventTime: resolveIdempotencyRecordIds(this.database, true),
         // The runtime is the only processor of its data directory (it holds the lock): events in
         // progress need no row (those of a process that died are deleted at start anyway).

@@ -1,11 +1,9 @@
 /**
- * The local pipeline assembled as `infra/` deploys it on AWS:
- *
- * ```text
- * partner event bus (archive) → rule (org's Genesys source prefix + topics)
- *   buffered: → durable queue "genesys-events" (redrive → "genesys-events-dlq") → pollers (the event source mapping, E) → buffered state machine (Map, M)
- *   direct:   → state machine target (RetryPolicy, DLQ "genesys-events-target-dlq") → direct state machine, one execution per event
- * ```
+ * The local pipeline assembled as `infra/` deploys it on AWS (docs/architecture.md, "Data flow"):
+ * the partner bus with its archive, the rule, and in buffered mode the event queue with its DLQ
+ * drained by the pollers (E) into the buffered state machine, in direct mode a state machine
+ * target (retry policy, DLQ) starting one execution per event. The resources keep the names the
+ * CDK construct gives their AWS counterparts ({@link PIPELINE_RESOURCES}).
  *
  * Two SQLite files, each with one writer and its own {@link GroupCommit}: `pipeline.sqlite` (bus,
  * archive, queues) on this thread, and `processing.sqlite` (idempotency, projection, dead
@@ -49,10 +47,10 @@ export const PIPELINE_RESOURCES = {
 } as const;
 
 /**
- * Conversations whose facts the processing side keeps in memory. Beyond the simulator's
- * conversations in progress at once at bench rates (2,000: ~88 % of events served from memory
- * over 100,000 events, against ~90 % with 5,000 — most misses are a conversation's first event),
- * and ~30 MB less memory than `SqliteConversationStore`'s default of 5,000 (docs/runtime.md, "Memory").
+ * Conversations whose facts the processing side keeps in memory: more than the simulator has in
+ * progress at once at the benchmark's rates (most misses are then a conversation's first event),
+ * and less memory than `SqliteConversationStore`'s default of 5,000 for almost the same hits
+ * (the figures: docs/runtime.md, "Memory").
  */
 const LOCAL_CACHED_CONVERSATIONS = 2_000;
 
@@ -63,7 +61,7 @@ const PIPELINE_CACHE_KIB = 8 * 1024;
  * Page size of a new `pipeline.sqlite`, bytes. Its tables are written at their ends (archive and
  * queue rows of 1–2 KB, in order): with 16 KiB pages each commit appends a quarter as many WAL
  * frames — a `write` system call each, and as many again when checkpointed — as with SQLite's
- * 4 KiB (~2.5 µs less CPU per event on the ingestion thread in the pipeline benchmark).
+ * 4 KiB (the figure: docs/runtime.md, "Performance", the third round).
  * `processing.sqlite` keeps 4 KiB: its conversation rows are updated at random places, where a
  * larger page means more bytes written per change.
  */

@@ -3,15 +3,8 @@
  * one HTTP port — ingestion (bus, archive, queue, the pollers (E), HTTP) on the main thread with
  * `pipeline.sqlite`, processing (executor, handlers) on a worker thread with `processing.sqlite`.
  *
- * ```text
- *  POST / (PutEvents) ─► partner bus ─► rule ─► event queue ─► pollers (E)  ─► buffered state machine ─► handlers
- *                        (archive)       │       (DLQ)          (batches)       (Map, MaxConcurrency)     (idempotency,
- *                                        │                                                                projection,
- *                                        └─ direct mode: state machine target per event (RetryPolicy, DLQ) dead letters)
- *  GET /, /api/*, /metrics (dashboard, stats, projections: conversations, agents, audits,     /admin/* (dlq, replay)
- *                           transcripts, generic events)
- *  main thread: pipeline.sqlite, its group commit          processing thread: processing.sqlite, its group commit
- * ```
+ * The flow is drawn once, in docs/architecture.md ("Data flow", the one-machine side); the HTTP
+ * routes are listed in docs/runtime.md ("HTTP API and auth").
  *
  * Start-up takes the data directory's lock, recovers what a killed predecessor left (messages it
  * had received become visible at once; idempotency records it left in progress are released),

@@ -4,9 +4,9 @@
  * records of an SQS batch (as an event source mapping delivers them).
  *
  * It travels as columns — one array of ids, one of bodies, … — rather than as the records
- * themselves: a worker thread receives a structured clone, and cloning 100 small objects (each
- * property name written and read back) cost ~0.7 µs per record to send and ~1.3 µs to receive,
- * against ~0.25 and ~0.4 µs as columns with the records rebuilt on arrival.
+ * themselves: a worker thread receives a structured clone, and cloning small objects writes and
+ * reads back every property name, which costs several times what a few arrays cost even with the
+ * records rebuilt on arrival (the figures: docs/runtime.md, "Performance", the third round).
  */
 import type { ReceivedMessage } from '../queue/index.js';
 

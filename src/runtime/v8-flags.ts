@@ -12,9 +12,9 @@ import { setFlagsFromString } from 'node:v8';
  * mostly survived a young-generation collection. The runtime's per-event objects (events waiting
  * for a group commit, messages of a batch in flight) live just long enough to qualify, and then
  * die: once such a site was pretenured, the main thread filled its old generation with them and
- * ran a full collection every ~200 ms (45 instead of 5 per 200,000 events), whose concurrent
- * marking cost the GC helper threads ~7 µs per event. Whether it happens depended on the run's
- * history. Without pretenuring these objects die young, which is cheap.
+ * ran frequent full collections, whose concurrent marking cost the GC helper threads CPU on every
+ * event. Whether it happens depended on the run's history. Without pretenuring these objects die
+ * young, which is cheap (the figures: docs/runtime.md, "Performance", the fourth round).
  *
  * Process-wide, and meant for a process that runs the pipeline: an embedding application decides
  * its V8 settings itself (the same flag on its command line has the same effect).

@@ -6,7 +6,7 @@
  *    `JSONPath({ path, json, wrap: false })` as a plain function for every path of every state;
  *    called that way, jsonpath-plus returns a scalar result by *throwing* an `Error` that carries
  *    the value and catching it, and capturing that error's stack costs more than the query
- *    (measured: the buffered state machine with no-op handlers ran 2.5× faster without it).
+ *    (the figure: docs/processing.md, "Running it locally: two executors").
  *    `evaluateJsonPath` ({@link loadInterpreter}) returns the same value through jsonpath-plus's instance API
  *    (`autostart: false` + `evaluate`); `test/workflow/interpreter.test.ts` checks it returns
  *    exactly what the upstream call returns.

@@ -3,8 +3,8 @@
  * in between — the Lambda emulation copies every payload this way on the way in and out.
  *
  * Plain JSON data (primitives, arrays, objects whose prototype is `Object.prototype` or `null`)
- * is copied directly, about seven times faster than through text for an event-sized payload,
- * with JSON's rules: `undefined`, functions and symbols are left out of objects and become
+ * is copied directly, much faster than through text (docs/processing.md gives the figure), with
+ * JSON's rules: `undefined`, functions and symbols are left out of objects and become
  * `null` in arrays (and at the top, where the round trip gives `undefined`), non-finite numbers
  * become `null`, `-0` becomes `0`, array holes become `null`, only own enumerable string keys
  * are copied. Anything else — `toJSON` (dates), class instances, boxed primitives, `BigInt`,

@@ -4,11 +4,11 @@
  * rowids of its facts and typed columns the queries use. The projection itself is folded from the
  * facts when read (`get`, and `SqliteConversationQueries`), not written at every event.
  *
- * `applyFact` costs about 10 µs of CPU plus its share of the commit (warm cache; see the
- * `processing` benchmark) and dirties no random page but its conversation's row: the fact is
- * appended to the log (a compact JSON array), and the row rewritten — only `fact_rowids`,
- * `update_seq`, `version` and `updated_at` while the typed columns stay the same, so the
- * aggregates' trigger runs only when a figure changes. It keeps the canonical fact set of recently
+ * `applyFact` is built for volume (its cost: docs/processing.md, "Performance") and dirties no
+ * random page but its conversation's row: the fact is appended to the log (a compact JSON
+ * array), and the row rewritten — only `fact_rowids`, `update_seq`, `version` and `updated_at`
+ * while the typed columns stay the same, so the aggregates' trigger runs only when a figure
+ * changes. It keeps the canonical fact set of recently
  * active conversations in memory (an LRU bounded by a number of conversations) together with
  * their running fold ({@link ProjectionFold}), so it neither re-reads nor re-parses a
  * conversation's facts, and a fact later than the others (most live events) is folded in one
@@ -56,9 +56,9 @@ export interface SqliteConversationStoreOptions {
   /**
    * How many conversations' fact sets to keep in memory (least recently used dropped first);
    * 0 turns the cache off. Default {@link DEFAULT_CACHED_CONVERSATIONS}. A cached conversation
-   * costs about 6 KB of heap (about 0.5 KB per event; measured in the `processing` benchmark);
-   * keep it above the number of conversations in progress at once, or their events read their
-   * facts back from the table (still correct, a few times slower).
+   * costs heap in proportion to its events (docs/processing.md gives the figure); keep the cache
+   * above the number of conversations in progress at once, or their events read their facts back
+   * from the table (still correct, a few times slower).
    */
   cacheConversations?: number;
 }
@@ -389,7 +389,7 @@ export class SqliteConversationStore implements ConversationStore {
 
   /**
    * {@link applyFact} without building the projection to return (what the projection sink
-   * needs: about 1 µs and a few objects less per event).
+   * never reads it, so none is built).
    */
   async addFact(fact: ConversationFact): Promise<void> {
     this.#apply(fact, false);

@@ -29,7 +29,7 @@
  * event has the same body, hence the same eventTime and the same id, but the ids of a live stream
  * then grow with time, so each insert lands at the end of the `idempotency` index instead of on a
  * random page — a random page per event is what made every commit write one more page per event
- * (measured in the `processing` benchmark: commit cost per event about halved).
+ * (the figures: docs/processing.md, "Performance", `recordIdsByEventTime`).
  */
 import { hash } from 'node:crypto';
 import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError } from '@aws-lambda-powertools/idempotency';
