@@ -9,7 +9,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { settingsFromContext } from './lib/context.js';
-import { PipelineConfigError } from './lib/source.js';
+import { PipelineConfigError } from './lib/errors.js';
 import { GenesysEventPipelineStack } from './lib/stack.js';
 
 const app = new App();

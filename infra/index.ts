@@ -13,8 +13,8 @@ export {
 export type { PipelineConfig, FunctionLogLevel } from './lib/config.js';
 export { resolveQueueTiming, STARTER_MARGIN_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from './lib/queue-timing.js';
 export type { QueueTiming, QueueTimingInput } from './lib/queue-timing.js';
+export { PipelineConfigError } from './lib/errors.js';
 export {
-  PipelineConfigError,
   resolvePartnerEventSource,
   resolveTopics,
   GENESYS_PARTNER_SOURCE_PREFIX,

@@ -23,7 +23,8 @@ import {
   WorkflowOptionsError,
 } from '../../src/workflow/index.js';
 import { resolveQueueTiming } from './queue-timing.js';
-import { type PartnerEventSource, PipelineConfigError, resolvePartnerEventSource, resolveTopics } from './source.js';
+import { PipelineConfigError } from './errors.js';
+import { type PartnerEventSource, resolvePartnerEventSource, resolveTopics } from './source.js';
 import { maxEventsWithinBudget } from '../../src/workflow/time-budget.js';
 import { nearbyBounds } from '../../src/workflow/concurrency-bound.js';
 import { resolveWorkflowOptions } from '../../src/workflow/definition.js';

@@ -9,7 +9,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { LogLevel as SfnLogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import type { FunctionLogLevel, GenesysEventPipelineProps } from './config.js';
-import { PipelineConfigError } from './source.js';
+import { PipelineConfigError } from './errors.js';
 
 /** The org id used when none is given: an obviously fake UUID. */
 export const EXAMPLE_ORG_ID = '00000000-0000-4000-8000-000000000000';

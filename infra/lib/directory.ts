@@ -31,7 +31,7 @@ import type { GenesysDirectoryProps, PipelineConfig } from './config.js';
 import { bundlingProps } from './functions.js';
 import { acknowledge } from './nag.js';
 import { functionEntry } from './package-files.js';
-import { PipelineConfigError } from './source.js';
+import { PipelineConfigError } from './errors.js';
 
 /** What the directory construct needs from the pipeline's configuration. */
 export interface GenesysDirectoryResources {

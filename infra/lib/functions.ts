@@ -17,7 +17,7 @@ import { FUNCTION_ENV, type FunctionEnvName, type FunctionSpec } from '../../src
 import type { PipelineConfig } from './config.js';
 import { acknowledge } from './nag.js';
 import { bundlingRoot, findFunctionEntry, functionEntry, PACKAGE_ROOT } from './package-files.js';
-import { PipelineConfigError } from './source.js';
+import { PipelineConfigError } from './errors.js';
 
 /** The repository root (entries in `LAMBDA_FUNCTIONS` are relative to it; `package-files.ts`). */
 export const REPO_ROOT = PACKAGE_ROOT;

@@ -40,9 +40,9 @@ import {
   DEFAULT_EVENT_PATTERN_CHARACTERS,
   GENESYS_PARTNER_SOURCE_PREFIX,
   MAX_EVENT_PATTERN_CHARACTERS,
-  PipelineConfigError,
   rulePatternLength,
 } from './source.js';
+import { PipelineConfigError } from './errors.js';
 import { describeTopicModels, topicModels } from '../../src/events/topics.js';
 import type { TypedKind } from '../../src/events/topics.js';
 

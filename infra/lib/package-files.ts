@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PipelineConfigError } from './source.js';
+import { PipelineConfigError } from './errors.js';
 
 const PACKAGE_NAME = 'genesys-event-pipeline';
 

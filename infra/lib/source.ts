@@ -16,20 +16,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The integration's `eventSourceSuffix`: at most 64 letters, digits, `.`, `-`, `_`. */
 const SUFFIX = /^[A-Za-z0-9._-]{1,64}$/;
 
-/**
- * A configuration that cannot be deployed as given. `problems` lists every problem found, each
- * saying what is wrong, where (the prop or context key) and how to fix it.
- */
-export class PipelineConfigError extends Error {
-  override readonly name = 'PipelineConfigError';
-  constructor(readonly problems: readonly string[]) {
-    super(
-      `GenesysEventPipeline: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  - ${p}`).join('\n'),
-    );
-  }
-}
-
 /** The org id and suffix that make up a partner event source name. */
 export interface PartnerEventSource {
   /** The full name, `aws.partner/genesys.com/cloud/<orgId>/<suffix>`. */

@@ -21,6 +21,7 @@ import { diffListing } from './diff.js';
 import { MissResolver } from './miss-resolver.js';
 import type { MissResolverOptions, MissResolverStats } from './miss-resolver.js';
 import type { DirectoryLookup, DirectorySource, DirectoryStore, DirectorySyncState } from './ports.js';
+import { errorMessage } from '../shared/index.js';
 
 /** Options of {@link Directory.open}. */
 export interface DirectoryOptions {
@@ -288,7 +289,7 @@ export class Directory implements DirectoryLookup {
   async #scheduledRefresh(): Promise<void> {
     if (!this.#source) {
       await this.reload().catch((error: unknown) =>
-        this.#log(`directory: reading the store failed: ${describe(error)}`),
+        this.#log(`directory: reading the store failed: ${errorMessage(error)}`),
       );
       this.#scheduleIn(Math.min(this.#intervalMs, 60_000));
       return;
@@ -305,7 +306,7 @@ export class Directory implements DirectoryLookup {
             `directory: refreshing ${kind.kind} from ${this.#source!.name} failed, keeping the last known names: ${kind.error}`,
           );
     } catch (error) {
-      this.#log(`directory: refresh failed: ${describe(error)}`);
+      this.#log(`directory: refresh failed: ${errorMessage(error)}`);
     }
     this.#scheduleIn(ok ? this.#intervalMs : this.#retryMs);
   }
@@ -346,7 +347,7 @@ export class Directory implements DirectoryLookup {
       const { added, renamed, changed, removed } = diff;
       return { kind, ok: true, listed: listed.size, added, renamed, changed, removed };
     } catch (error) {
-      const message = describe(error);
+      const message = errorMessage(error);
       const state: DirectorySyncState = {
         ...previous,
         kind,
@@ -411,8 +412,4 @@ export class Directory implements DirectoryLookup {
   #fresh(cached: Cached): boolean {
     return this.#preload || this.#now() - cached.at < this.#cacheTtlMs;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -16,6 +16,7 @@
 import { isGenesysId } from './entry.js';
 import type { DirectoryEntry, DirectoryKind } from './entry.js';
 import type { DirectorySource } from './ports.js';
+import { errorMessage } from '../shared/index.js';
 
 /** Tuning of {@link MissResolver}. */
 export interface MissResolverOptions {
@@ -267,7 +268,7 @@ export class MissResolver {
       if (entries.length) await this.#found(entries);
     } catch (error) {
       this.#stats.failedCalls++;
-      this.#stats.lastError = error instanceof Error ? error.message : String(error);
+      this.#stats.lastError = errorMessage(error);
       entries = [];
     }
     const byId = new Map(entries.map((e) => [e.id, e]));

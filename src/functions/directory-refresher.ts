@@ -34,6 +34,7 @@ import { dynamoDbClient, observability, requireEnv } from './environment.js';
 import { DirectoryRefreshError, FunctionConfigError } from './errors.js';
 import type { Env } from './environment.js';
 import { FUNCTION_ENV, REFRESHER_ENV } from './index.js';
+import { errorMessage } from '../shared/index.js';
 
 /** Where the OAuth client credentials come from. */
 interface CredentialsLoader {
@@ -143,7 +144,7 @@ export async function handler(event: RefresherEvent | null, context?: Context): 
     return result;
   } catch (error) {
     metrics.addMetric('DirectoryRefreshFailed', MetricUnit.Count, 1);
-    logger.error('Directory refresh failed', { error: error instanceof Error ? error.message : String(error) });
+    logger.error('Directory refresh failed', { error: errorMessage(error) });
     throw error;
   } finally {
     metrics.publishStoredMetrics();

@@ -13,6 +13,7 @@
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { hasAwsCredentials } from './aws-partner-source.js';
+import { errorMessage } from '../shared/index.js';
 
 /** The result of {@link checkRuleCoverage}. */
 export type RuleCoverage =
@@ -101,7 +102,7 @@ export async function checkRuleCoverage(
     return { checked: true, rules: rules.map(({ name, state }) => ({ name, state })), unforwarded };
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return { checked: false, reason: `Reading the rules failed: ${name}: ${message}`, howToCheck };
   } finally {
     if (!options.client) client.destroy();
