@@ -83,10 +83,18 @@ export interface Runtime {
   readonly directory: Directory;
   /** What start-up recovered from a previous process. */
   readonly recovered: { releasedMessages: number; releasedIdempotencyRecords: number; tookOverLockOf?: number };
-  /** Drains and stops; resolves when everything is committed and closed. */
+  /**
+   * Drains and stops; resolves when everything is committed and closed. Every step is tried and
+   * the lock is released even when one fails (then it rejects with the first error).
+   */
   stop(): Promise<void>;
-  /** Resolves when the runtime has stopped (by `stop()`). */
+  /** Resolves when the runtime has stopped (by `stop()`, or on a failure: see {@link failure}). Never rejects. */
   readonly stopped: Promise<void>;
+  /**
+   * Why the runtime stopped by itself, if it did: a commit failed (disk full, I/O error) or the
+   * processing side died. What was acknowledged is on disk; start again once the cause is fixed.
+   */
+  readonly failure: Error | undefined;
 }
 
 /**
@@ -138,17 +146,21 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       ),
     });
     if (resolved.mode === 'buffered') telemetry.setBatchWindow(resolved.batchWindowMs);
-    const fatal: { stop?: () => Promise<void> } = {};
+    const fatal: { stop?: () => Promise<void>; failure?: Error } = {};
+    const failStop = (error: Error, what: string): void => {
+      if (fatal.failure) return;
+      fatal.failure = error;
+      log(`${what}: ${error.message} Stopping: what was acknowledged is on disk and is processed at the next start.`);
+      void fatal.stop?.().catch(() => {});
+    };
     pipeline = await LocalPipeline.open(resolved, {
       outcomes: extras.outcomes ? teeOutcomes(telemetry, extras.outcomes) : telemetry,
       accepted: (n, storedMs) => telemetry.accepted(n, storedMs),
       ...(extras.sinks ? { sinks: extras.sinks, directory: names } : {}),
       ...(extras.functionOverrides ? { functionOverrides: extras.functionOverrides } : {}),
       ...(extras.processingThread ? { processingThread: extras.processingThread } : {}),
-      onProcessingFailure: (error) => {
-        log(`${error.message} Stopping: what was accepted stays queued for the next start.`);
-        void fatal.stop?.();
-      },
+      onProcessingFailure: (error) => failStop(error, 'The processing side failed'),
+      onCommitFailure: (error) => failStop(error, 'Committing pipeline.sqlite failed'),
       onProcessingWarning: log,
     });
     const p = pipeline;
@@ -288,6 +300,15 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
                 log(
                   `An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${errorMessage(error)}`,
                 ),
+              deleteFailed: (error, size) =>
+                log(
+                  `Deleting ${size} processed record(s) from the queue failed (they return after the visibility timeout and count as duplicates): ${errorMessage(error)}`,
+                ),
+              receiveFailed: (error) =>
+                failStop(
+                  error instanceof Error ? error : new Error(String(error)),
+                  'Receiving from the event queue failed',
+                ),
             },
           )
         : undefined;
@@ -339,23 +360,46 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         draining = true;
         status?.stop();
         if (sampler) clearTimeout(sampler);
-        // PutEvents calls already inside the bus finish (their response waits for the commit).
-        const deadline = Date.now() + 10_000;
-        while (putEventsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-        await pipe?.stop();
-        await names.stop();
-        directoryStore?.close();
-        await p.close();
-        await new Promise<void>((resolve) => {
-          srv.close(() => resolve());
-          srv.closeIdleConnections();
-          setTimeout(() => {
-            srv.closeAllConnections();
-          }, 2000).unref();
-        });
-        lock.release();
-        log('Stopped: everything in flight is processed and committed.');
-        resolveStopped();
+        // Each step is tried even if one before it failed: the lock is always released and
+        // `stopped` always resolves (a CLI waiting on it must not hang on a failed step).
+        const errors: unknown[] = [];
+        const step = async (what: string, fn: () => unknown): Promise<void> => {
+          try {
+            await fn();
+          } catch (error) {
+            errors.push(error);
+            log(`Stopping: ${what} failed: ${errorMessage(error)}`);
+          }
+        };
+        try {
+          // PutEvents calls already inside the bus finish (their response waits for the commit).
+          const deadline = Date.now() + 10_000;
+          while (putEventsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+          await step('the pollers', () => pipe?.stop());
+          await step('the directory', () => names.stop());
+          await step('the directory store', () => directoryStore?.close());
+          await step('the pipeline', () => p.close());
+          await step(
+            'the HTTP server',
+            () =>
+              new Promise<void>((resolve) => {
+                srv.close(() => resolve());
+                srv.closeIdleConnections();
+                setTimeout(() => {
+                  srv.closeAllConnections();
+                }, 2000).unref();
+              }),
+          );
+        } finally {
+          lock.release();
+          log(
+            fatal.failure || errors.length > 0
+              ? 'Stopped after a failure: what was acknowledged is on disk; start again once the cause is fixed.'
+              : 'Stopped: everything in flight is processed and committed.',
+          );
+          resolveStopped();
+        }
+        if (errors.length > 0) throw errors[0];
       })());
 
     fatal.stop = stop;
@@ -370,6 +414,9 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       recovered,
       stop,
       stopped,
+      get failure() {
+        return fatal.failure;
+      },
     };
   } catch (error) {
     server?.close();
