@@ -64,6 +64,8 @@ export class QueueTable {
   private readonly countHeldStmt: Statement;
   private readonly writeLeaseStmt: Statement;
   private readonly releaseHeldStmt: Statement;
+  /** The last `seq` {@link insert} handed out. */
+  private lastSeq = 0;
   /** Moves and copies to other queues' tables, by target table. */
   private readonly transferStmts = new Map<string, Statement>();
 
@@ -90,7 +92,8 @@ export class QueueTable {
       CREATE INDEX IF NOT EXISTS ${t}_visible ON ${t} (visible_at);
     `);
     this.insertStmt = db.prepare(
-      `INSERT INTO ${t} (message_id, body, message_attributes, sent_at, enqueued_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${t} (seq, message_id, body, message_attributes, sent_at, enqueued_at, visible_at)
+       VALUES (max(?, coalesce((SELECT max(seq) FROM ${t}), 0) + 1), ?, ?, ?, ?, ?, ?)`,
     );
     this.receiveStmt = db.prepare(
       `UPDATE ${t} SET visible_at = ?, receive_count = receive_count + 1, first_received_at = coalesce(first_received_at, ?), receipt = ?
@@ -123,9 +126,14 @@ export class QueueTable {
     this.releaseHeldStmt = db.prepare(`UPDATE ${t} SET visible_at = ? WHERE visible_at = ${HELD_BY_RECEIVER}`);
   }
 
-  /** Inserts a message; returns its row's `seq`. */
+  /**
+   * Inserts a message; returns its row's `seq`. A `seq` is never reused, even after a rollback
+   * (which takes back SQLite's own `max + 1` and AUTOINCREMENT's counter alike): each is above every
+   * `seq` this table object handed out, so a lease or receipt still holding an old one can never
+   * touch another message.
+   */
   insert(row: NewRow): number {
-    return Number(this.insertStmt.run(row).lastInsertRowid);
+    return (this.lastSeq = Number(this.insertStmt.run(this.lastSeq + 1, ...row).lastInsertRowid));
   }
 
   /**

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { QueueStore } from '../../src/queue/index.js';
 import { GroupCommit } from '../../src/runtime/group-commit.js';
 import { CommitFailedError } from '../../src/runtime/errors.js';
 import { openSqliteDatabase } from '../../src/sqlite/index.js';
@@ -100,6 +101,25 @@ describe('GroupCommit under faults', () => {
     commits.stop();
     expect(committed()).toEqual(['own transaction', 'autocommit']);
     reader.close();
+    db.close();
+  });
+});
+
+describe('row ids after a rollback', () => {
+  it('a queue message sent after a rollback gets a new seq: the lease of the rolled-back one cannot delete it', async () => {
+    const db = openSqliteDatabase(join(dir, 'seq.sqlite'));
+    const queue = QueueStore.onDatabase(db, { leasesInMemory: true }).queue('q');
+    queue.send({ body: 'kept' });
+    db.exec('BEGIN IMMEDIATE');
+    queue.send({ body: 'rolled back' });
+    const received = await queue.receive({ max: 10 });
+    expect(received.map((m) => m.body)).toEqual(['kept', 'rolled back']);
+    db.exec('ROLLBACK');
+    queue.send({ body: 'acknowledged after the rollback' });
+    // The stale lease's delete (the execution of the rolled-back message finishing) must not touch it.
+    const { deleted } = queue.deleteMessages([received[1]!.receiptHandle]);
+    expect(deleted).toBe(0);
+    expect(queue.peek({ limit: 10 }).map((m) => m.body)).toEqual(['kept', 'acknowledged after the rollback']);
     db.close();
   });
 });
