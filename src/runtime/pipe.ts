@@ -32,6 +32,12 @@ interface PipeOptions {
   pollers: number;
   /** Region in the records' `awsRegion`. */
   region: string;
+  /**
+   * Awaited before each execution starts (the runtime: the durability barrier, so that the
+   * receive is counted on disk before the execution could crash the process). A rejection fails
+   * the execution (its batch returns after the visibility timeout).
+   */
+  beforeExecute?: () => Promise<void>;
 }
 
 /** What the pipe reports. */
@@ -170,7 +176,19 @@ export class PipePoller {
     this.counters.records += messages.length;
     // Only the ids and receipt handles are kept until the answer: the bodies would outlive a
     // young-generation collection or two, and be copied and promoted for nothing.
-    return this.acknowledge(this.executions.execute(batch), batch.messageIds, batch.receiptHandles);
+    const before = this.options.beforeExecute;
+    const execution = before
+      ? before().then(
+          () => this.executions.execute(batch),
+          (error: unknown): ExecutionReply => ({
+            ok: false,
+            error: error instanceof Error ? error.name : 'Error',
+            message: `the receive could not be made durable: ${error instanceof Error ? error.message : String(error)}`,
+            deadLettered: false,
+          }),
+        )
+      : this.executions.execute(batch);
+    return this.acknowledge(execution, batch.messageIds, batch.receiptHandles);
   }
 
   /** Reads the execution's answer as Pipes does: deletes the records it did not report as failed. */

@@ -82,7 +82,15 @@ export interface Runtime {
   /** The Genesys directory (names beside ids on the dashboard, `/api/*` and in sinks' context). */
   readonly directory: Directory;
   /** What start-up recovered from a previous process. */
-  readonly recovered: { releasedMessages: number; releasedIdempotencyRecords: number; tookOverLockOf?: number };
+  readonly recovered: {
+    releasedMessages: number;
+    releasedIdempotencyRecords: number;
+    /** Receives of messages the previous process had in flight when it died (counted toward maxReceiveCount). */
+    interruptedReceives: number;
+    /** Of those, messages moved to the DLQ: received maxReceiveCount times, the process dying each time. */
+    deadLetteredAfterCrashes: number;
+    tookOverLockOf?: number;
+  };
   /**
    * Drains and stops; resolves when everything is committed and closed. Every step is tried and
    * the lock is released even when one fails (then it rejects with the first error).
@@ -171,19 +179,28 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
 
     // Recovery: this process holds the lock, so nothing else is working on these (the processing
     // side released the idempotency records a killed predecessor left in progress when it opened).
+    // First count the receives the dead process made in memory: a message that crashed it often
+    // enough goes to the DLQ instead of crashing this one too.
+    const interrupted = p.eventQueue.recoverInterruptedReceives();
     const releasedMessages = p.eventQueue.releaseInFlight();
     const releasedIdempotencyRecords = p.executions.recovered.releasedIdempotencyRecords;
     const recovered = {
       releasedMessages,
       releasedIdempotencyRecords,
+      interruptedReceives: interrupted.counted,
+      deadLetteredAfterCrashes: interrupted.deadLettered,
       ...(lock.tookOverFrom ? { tookOverLockOf: lock.tookOverFrom.pid } : {}),
     };
     if (lock.tookOverFrom) log(`Took over the lock of PID ${lock.tookOverFrom.pid}, which is no longer running.`);
-    if (releasedMessages || releasedIdempotencyRecords) {
+    if (releasedMessages || releasedIdempotencyRecords || interrupted.counted) {
       log(
-        `Recovered from an unclean stop: ${releasedMessages} message(s) back on the queue, ${releasedIdempotencyRecords} in-progress idempotency record(s) released.`,
+        `Recovered from an unclean stop: ${releasedMessages} message(s) back on the queue (${interrupted.counted} receive(s) of theirs counted), ${releasedIdempotencyRecords} in-progress idempotency record(s) released.`,
       );
     }
+    if (interrupted.deadLettered)
+      log(
+        `${interrupted.deadLettered} message(s) moved to ${p.eventQueueDlq.name}: received maxReceiveCount (${resolved.maxReceiveCount}) times, the process stopping while they were in flight; inspect them with "genesys-pipeline dlq list".`,
+      );
     if (resolved.mode === 'direct') {
       const waiting = p.eventQueue.stats().total;
       if (waiting > 0)
@@ -294,6 +311,8 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
               batchWindowMs: resolved.batchWindowMs,
               pollers: resolved.pollers,
               region: p.eventBridge.region,
+              // The receives (their lease mark) are on disk before an execution can crash the process.
+              beforeExecute: () => p.commits.barrier(),
             },
             {
               executionFailed: (error, size) =>
