@@ -192,6 +192,18 @@ describe('data directory lock', () => {
     } finally {
       await second.stop();
     }
+    // The lock the kernel releases decides: a lock file written on another host (a container
+    // recreated on the same volume), an empty one or a garbled one (killed between create and
+    // write) never blocks start-up.
+    for (const stale of [
+      JSON.stringify({ pid: process.pid, hostname: 'another-container', startedAt: 1 }),
+      '',
+      '{"pid": 12',
+    ]) {
+      writeFileSync(join(dataDir, 'runtime.lock'), stale);
+      const next = await startRuntime({ dataDir, port: 0 });
+      await next.stop();
+    }
   });
 });
 
