@@ -18,7 +18,7 @@
  * then opens the group transaction, listens, and starts the pollers. `stop()` drains: new
  * PutEvents get 503, executions in flight finish and are acknowledged, the last commit is made.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,7 +43,7 @@ import { RuntimeOptionsError } from './errors.js';
 import { resolveRuntimeOptions } from './options.js';
 import type { ResolvedRuntimeOptions, RuntimeOptions } from './options.js';
 import { PipePoller } from './pipe.js';
-import { LocalPipeline } from './pipeline.js';
+import { LocalPipeline, PIPELINE_RESOURCES } from './pipeline.js';
 import type { PipelineHooks } from './pipeline.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { formatStatus, StatusReporter } from './status.js';
@@ -122,7 +122,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     ]);
   }
   const log = extras.log ?? (() => {});
-  mkdirSync(resolved.dataDir, { recursive: true });
+  createPrivateDataDir(resolved.dataDir);
   const lock = DataDirLock.acquire(resolved.dataDir, { mode: resolved.mode });
   let pipeline: LocalPipeline | undefined;
   let server: Server | undefined;
@@ -172,6 +172,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       onProcessingWarning: log,
     });
     const p = pipeline;
+    makeFilesPrivate(resolved.dataDir);
     const queries = new SqliteConversationQueries(p.processingReader);
     projection.queries = queries;
     const projections = new SqliteProjectionQueries(p.processingReader);
@@ -445,6 +446,35 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     lock.release();
     throw error;
   }
+}
+
+/**
+ * The data directory holds the events (phone numbers, names): only its owner may read it. A
+ * directory this call creates is 0700; each SQLite file is created 0600 before SQLite opens it
+ * (SQLite gives its `-wal` and `-shm` files the database file's mode), and an existing one made
+ * 0600. (A directory that existed keeps its mode: it is the user's.)
+ */
+function createPrivateDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Not processing.sqlite: its absence tells an earlier version's data dir to be split (layout.ts);
+  // it is made private once open (makeFilesPrivate).
+  for (const file of [PIPELINE_RESOURCES.database, DIRECTORY_DATABASE_FILE, 'runtime.lock.sqlite']) {
+    const path = join(dataDir, file);
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+  }
+}
+
+/** Makes the SQLite files of the data directory (and their `-wal`, `-shm`) 0600. */
+function makeFilesPrivate(dataDir: string): void {
+  for (const file of readdirSync(dataDir))
+    if (/\.sqlite(-wal|-shm)?$/.test(file)) {
+      try {
+        chmodSync(join(dataDir, file), 0o600);
+      } catch {
+        // removed meanwhile
+      }
+    }
 }
 
 /** An outcome sink that tells both. */

@@ -212,3 +212,19 @@ describe('the partner bus', () => {
     expect(BUS).toBe('aws.partner/genesys.com/cloud/a3c1e4b2-6f0d-4e8a-9b7c-2d5f8e1a0c93/genesys-event-pipeline');
   });
 });
+
+describe('the data directory', () => {
+  it('is private: the directory 0700, the SQLite files and the lock 0600', async () => {
+    const { statSync, readdirSync: list } = await import('node:fs');
+    const dataDir = join(dir, 'private', 'data');
+    const runtime = await startRuntime({ dataDir, port: 0 });
+    try {
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      const files = list(dataDir).filter((f) => /\.sqlite(-wal|-shm)?$|\.lock$|\.json$/.test(f));
+      expect(files).toEqual(expect.arrayContaining(['pipeline.sqlite', 'processing.sqlite', 'runtime.lock']));
+      for (const f of files) expect(statSync(join(dataDir, f)).mode & 0o777, f).toBe(0o600);
+    } finally {
+      await runtime.stop();
+    }
+  });
+});
