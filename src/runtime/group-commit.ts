@@ -349,7 +349,15 @@ export class GroupCommit {
     this.lastChanges = this.changes();
     this.lastCommitAt = performance.now();
     this.settle(undefined);
-    if (reopen && this.running && (active || this.holders > 0)) this.open();
+    if (reopen && this.running && (active || this.holders > 0)) {
+      // In a timer: a BEGIN that throws (an I/O error, a lock another process holds) must not
+      // become an uncaught exception that kills the process; it fails the scheduler instead.
+      try {
+        this.open();
+      } catch (error) {
+        this.fail(error, `Opening the group transaction failed: ${errorMessage(error)}.`);
+      }
+    }
   }
 
   private settle(error: CommitFailedError | undefined): void {
