@@ -108,6 +108,9 @@ describe('bad input', () => {
         body: { __type: 'UnknownOperationException' },
       });
       expect((await post(url, Buffer.alloc(5 * 1024 * 1024, 'a'))).status).toBe(413);
+      const malformedId = await fetch(`${url}/admin/dlq/%E0%A4%A`, { headers: { host: new URL(url).host } });
+      expect(malformedId.status).toBe(400);
+      expect(await malformedId.text()).toMatch(/not valid percent-encoding/);
       // One good entry, one with malformed Detail, one oversized alone in its request.
       const good = entryOf(lines[0]!);
       const mixed = await post(url, JSON.stringify({ Entries: [good, { ...good, Detail: '{"broken"' }] }));
