@@ -74,6 +74,8 @@ interface DroppedRow {
 /** The delivery tables of a database. Writes join the caller's transaction when there is one. */
 export class DeliveryLog {
   private readonly insertStmt: Statement;
+  /** The last id {@link addPending} handed out. */
+  private lastId = 0;
   private readonly dueStmt: Statement;
   private readonly nextDueStmt: Statement;
   private readonly deleteStmt: Statement;
@@ -112,7 +114,8 @@ export class DeliveryLog {
     `);
     this.insertStmt = db
       .prepare(
-        'INSERT INTO eventbridge_deliveries (bus, rule, target_id, event, body, ingested_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+        `INSERT INTO eventbridge_deliveries (id, bus, rule, target_id, event, body, ingested_at, next_attempt_at)
+         VALUES (max(?, coalesce((SELECT max(id) FROM eventbridge_deliveries), 0) + 1), ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
       .pluck();
     this.dueStmt = db.prepare(
@@ -132,9 +135,14 @@ export class DeliveryLog {
     );
   }
 
-  /** Records a delivery to make; returns its id. */
+  /**
+   * Records a delivery to make; returns its id. Ids are never reused, even after a rollback (which
+   * takes back SQLite's own `max + 1` and AUTOINCREMENT's counter alike): each is above every id
+   * this object handed out, so a worker still holding an old delivery's id can never remove another.
+   */
   addPending(d: Omit<PendingDelivery, 'id' | 'attempts'>): number {
-    return this.insertStmt.get(
+    return (this.lastId = this.insertStmt.get(
+      this.lastId + 1,
       d.busName,
       d.ruleName,
       d.targetId,
@@ -142,7 +150,7 @@ export class DeliveryLog {
       d.body,
       d.ingestedAt,
       d.nextAttemptAt,
-    ) as number;
+    ) as number);
   }
 
   /** Deliveries due at `now`, soonest first, at most `limit`. */

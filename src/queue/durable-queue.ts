@@ -384,7 +384,43 @@ export class DurableQueue {
     this.db.transaction(() => {
       this.leases.writeBackAll((lease) => lease.deadline);
       this.table.releaseHeld(this.host.now());
+      this.table.clearLeaseMark();
     })();
+  }
+
+  /**
+   * With leases in memory, at start-up before the first receive: counts the receives a process
+   * that died had made in memory (its leases were never written), as SQS counts a receive whose
+   * consumer crashed. A message that has now been received `maxReceiveCount` times without being
+   * deleted — one that makes the process die each time it is processed — moves to the dead-letter
+   * queue, with that reason. Returns how many receives were counted and how many messages moved.
+   *
+   * @example
+   * const { counted, deadLettered } = queue.recoverInterruptedReceives();
+   */
+  recoverInterruptedReceives(): { counted: number; deadLettered: number } {
+    this.host.assertOpen();
+    if (!this.leasing) return { counted: 0, deadLettered: 0 };
+    const redrive = this.configValue.redrivePolicy;
+    const dlq = redrive ? this.host.queueByName(redrive.deadLetterQueue) : undefined;
+    const now = this.host.now();
+    const result = this.db.transaction(() => {
+      const rows = this.table.countInterruptedReceives();
+      let deadLettered = 0;
+      if (redrive && dlq) {
+        for (const row of rows) {
+          if (row.receive_count < redrive.maxReceiveCount) continue;
+          const reason = `received ${row.receive_count} times without being deleted (maxReceiveCount ${redrive.maxReceiveCount}) on queue ${this.name}; its last receive ended with the process stopping while it was in flight (a message that crashes the process ends here)`;
+          this.table.moveToDeadLetterQueue(dlq.table, row.seq, now, this.arn, reason);
+          this.table.delete(row.seq);
+          deadLettered++;
+        }
+      }
+      return { counted: rows.length, deadLettered, dlq: deadLettered > 0 ? dlq : undefined };
+    })();
+    result.dlq?.notify();
+    if (result.deadLettered > 0) this.leases.rewind();
+    return { counted: result.counted, deadLettered: result.deadLettered };
   }
 
   private receiveRows(max: number, visibility: number): ReceivedMessage[] {

@@ -91,6 +91,10 @@ export class MemoryLeases {
         max--;
       }
     }
+    // Durable with the receive's commit: a process that dies with these leases has them counted
+    // at the next start (`DurableQueue.recoverInterruptedReceives`), so a message that kills the
+    // process reaches maxReceiveCount instead of being delivered again forever.
+    if (taken.length > 0) this.table.markLeasedThrough(this.cursor);
     return taken;
   }
 

@@ -204,9 +204,14 @@ export class QueueStore {
   /** Closes the store (and its database, when the store opened it). Long polls in progress return. */
   close(): void {
     if (this.closed) return;
-    if (this.database.open) for (const queue of this.byName.values()) queue.endLeases();
-    this.closed = true;
-    for (const queue of this.byName.values()) queue.notify();
-    if (this.ownsDatabase && this.database.open) this.database.close();
+    try {
+      // Writing the leases back can fail (a database that refuses writes after a failed commit):
+      // the store closes all the same — a restart releases what was in flight.
+      if (this.database.open) for (const queue of this.byName.values()) queue.endLeases();
+    } finally {
+      this.closed = true;
+      for (const queue of this.byName.values()) queue.notify();
+      if (this.ownsDatabase && this.database.open) this.database.close();
+    }
   }
 }

@@ -64,6 +64,9 @@ export class QueueTable {
   private readonly countHeldStmt: Statement;
   private readonly writeLeaseStmt: Statement;
   private readonly releaseHeldStmt: Statement;
+  /** The last `seq` {@link insert} handed out (or leased: see {@link markLeasedThrough}). */
+  private lastSeq = 0;
+  private readonly markStmt: Statement;
   /** Moves and copies to other queues' tables, by target table. */
   private readonly transferStmts = new Map<string, Statement>();
 
@@ -88,9 +91,15 @@ export class QueueTable {
         dead_letter_reason TEXT
       );
       CREATE INDEX IF NOT EXISTS ${t}_visible ON ${t} (visible_at);
+      CREATE TABLE IF NOT EXISTS durable_queue_lease_marks (queue TEXT PRIMARY KEY, leased_through INTEGER NOT NULL);
     `);
+    this.markStmt = db.prepare(
+      `INSERT INTO durable_queue_lease_marks (queue, leased_through) VALUES (?, ?)
+       ON CONFLICT (queue) DO UPDATE SET leased_through = max(leased_through, excluded.leased_through)`,
+    );
     this.insertStmt = db.prepare(
-      `INSERT INTO ${t} (message_id, body, message_attributes, sent_at, enqueued_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${t} (seq, message_id, body, message_attributes, sent_at, enqueued_at, visible_at)
+       VALUES (max(?, coalesce((SELECT max(seq) FROM ${t}), 0) + 1), ?, ?, ?, ?, ?, ?)`,
     );
     this.receiveStmt = db.prepare(
       `UPDATE ${t} SET visible_at = ?, receive_count = receive_count + 1, first_received_at = coalesce(first_received_at, ?), receipt = ?
@@ -123,9 +132,14 @@ export class QueueTable {
     this.releaseHeldStmt = db.prepare(`UPDATE ${t} SET visible_at = ? WHERE visible_at = ${HELD_BY_RECEIVER}`);
   }
 
-  /** Inserts a message; returns its row's `seq`. */
+  /**
+   * Inserts a message; returns its row's `seq`. A `seq` is never reused, even after a rollback
+   * (which takes back SQLite's own `max + 1` and AUTOINCREMENT's counter alike): each is above every
+   * `seq` this table object handed out, so a lease or receipt still holding an old one can never
+   * touch another message.
+   */
   insert(row: NewRow): number {
-    return Number(this.insertStmt.run(row).lastInsertRowid);
+    return (this.lastSeq = Number(this.insertStmt.run(this.lastSeq + 1, ...row).lastInsertRowid));
   }
 
   /**
@@ -189,6 +203,40 @@ export class QueueTable {
   /** Writes a lease to its held row, as the receive it was: visible again at `visibleAt`. */
   writeLease(seq: number, lease: { token: number; receiveCount: number; firstReceivedAt: number }, visibleAt: number) {
     this.writeLeaseStmt.run(visibleAt, lease.receiveCount, lease.firstReceivedAt, lease.token, seq);
+  }
+
+  /**
+   * Records, in the transaction of the receive, that the held rows up to `seq` have been leased
+   * (a receive the row does not show: see `MemoryLeases`). A process that dies leaves the mark, and
+   * {@link countInterruptedReceives} counts those receives at the next start.
+   */
+  markLeasedThrough(seq: number): void {
+    this.markStmt.run(this.name, seq);
+    if (seq > this.lastSeq) this.lastSeq = seq; // new rows go above the mark
+  }
+
+  /**
+   * Counts the receives a process that died made in memory: every row still held up to its mark
+   * gets `receive_count + 1`. Returns those rows (seq, new receive count); clears the mark.
+   */
+  countInterruptedReceives(): Array<{ seq: number; receive_count: number }> {
+    const mark = this.db
+      .prepare('SELECT leased_through FROM durable_queue_lease_marks WHERE queue = ?')
+      .pluck()
+      .get(this.name) as number | undefined;
+    if (mark === undefined) return [];
+    const rows = this.db
+      .prepare(
+        `UPDATE ${this.name} SET receive_count = receive_count + 1 WHERE visible_at = ${HELD_BY_RECEIVER} AND seq <= ? RETURNING seq, receive_count`,
+      )
+      .all(mark) as Array<{ seq: number; receive_count: number }>;
+    this.clearLeaseMark();
+    return rows;
+  }
+
+  /** Forgets the lease mark (every lease was written back). */
+  clearLeaseMark(): void {
+    this.db.prepare('DELETE FROM durable_queue_lease_marks WHERE queue = ?').run(this.name);
   }
 
   /** Makes every held row an ordinary row visible at `visibleAt`; returns how many. */

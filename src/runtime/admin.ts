@@ -194,7 +194,16 @@ export function createAdminRoutes(options: {
         );
       }
       if (req.method === 'GET' && path.startsWith('/admin/dlq/')) {
-        return sendJson(res, 200, options.admin.showDeadLetter(decodeURIComponent(path.slice('/admin/dlq/'.length))));
+        const raw = path.slice('/admin/dlq/'.length);
+        let id: string;
+        try {
+          id = decodeURIComponent(raw);
+        } catch {
+          throw new AdminRequestError(
+            `The dead-letter id in the path is not valid percent-encoding: "${raw.slice(0, 80)}". Encode the id with encodeURIComponent (ids look like failed/process#…, queue/<message id>).`,
+          );
+        }
+        return sendJson(res, 200, options.admin.showDeadLetter(id));
       }
       if (req.method === 'POST' && (path === '/admin/dlq/redrive' || path === '/admin/replay')) {
         const body = await readJson(req);

@@ -131,6 +131,7 @@ export class ExecutionHost {
     outcomes: OutcomeSink,
     hooks: ExecutionHooks,
     private readonly warn: (message: string) => void,
+    fatal: (error: Error) => void,
   ) {
     this.database = openSqliteDatabase(join(settings.dataDir, PROCESSING_DATABASE), {
       walAutoCheckpointPages: PROCESSING_WAL_CHECKPOINT_PAGES,
@@ -158,7 +159,13 @@ export class ExecutionHost {
       };
       // An execution's answer waits for its commit, and the pipe sends the next batches only after
       // answers: with no execution running, commit at once rather than at the next tick.
-      this.commits = new GroupCommit(this.database, { intervalMs: settings.commitIntervalMs, commitWhenIdle: true });
+      // A failed commit stops the processing side (fail-stop, see GroupCommit): its executions
+      // answer with a failure from then on, and the owner stops the runtime.
+      this.commits = new GroupCommit(this.database, {
+        intervalMs: settings.commitIntervalMs,
+        commitWhenIdle: true,
+        onError: (error) => fatal(error instanceof Error ? error : new Error(String(error))),
+      });
       this.removeDeadLetter = this.database.prepare('DELETE FROM dead_letters WHERE id = ? AND dead_lettered_at = ?');
       const base = hooks.functionOverrides
         ? hooks.functionOverrides({ ...this.handlers.functions })
@@ -190,15 +197,17 @@ export class ExecutionHost {
 
   /**
    * Opens `processing.sqlite` in the data directory (creating it) and builds the handlers. Call
-   * {@link start} before executing. `warn` is told what went wrong in the background (a purge).
+   * {@link start} before executing. `warn` is told what went wrong in the background (a purge);
+   * `fatal`, once, that a commit of `processing.sqlite` failed (nothing more is committed: stop).
    */
   static open(
     settings: ExecutionSettings,
     outcomes: OutcomeSink,
     hooks: ExecutionHooks = {},
     warn: (message: string) => void = () => {},
+    fatal: (error: Error) => void = () => {},
   ): ExecutionHost {
-    return new ExecutionHost(settings, outcomes, hooks, warn);
+    return new ExecutionHost(settings, outcomes, hooks, warn, fatal);
   }
 
   /** Opens the group transaction; purges expired idempotency records every 10 minutes. */
@@ -238,6 +247,8 @@ export class ExecutionHost {
       });
       recordedFailures.delete(m.id);
     }
+    const failed = this.commits.failed;
+    if (failed) return { ok: false, error: failed.name, message: failed.message, deadLettered: false };
     const release = this.commits.hold();
     try {
       let output: JsonValue;

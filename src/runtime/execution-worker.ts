@@ -90,8 +90,12 @@ const counter = new OutcomeCounter();
 
 let host: ExecutionHost;
 try {
-  host = ExecutionHost.open(workerData as ExecutionSettings, counter, {}, (message) =>
-    post({ type: 'warning', message }),
+  host = ExecutionHost.open(
+    workerData as ExecutionSettings,
+    counter,
+    {},
+    (message) => post({ type: 'warning', message }),
+    (error) => post({ type: 'failed', message: errorMessage(error) }),
   );
   host.start();
 } catch (error) {

@@ -43,7 +43,10 @@ export interface Executions {
 
 /** What the processing side tells its owner besides answers and outcomes. */
 interface ExecutionEvents {
-  /** Called once if the worker thread dies while running (its executions answer with a failure). */
+  /**
+   * Called once if the processing side fails while running: the worker thread dies, or a commit
+   * of `processing.sqlite` fails (its executions answer with a failure from then on).
+   */
   fatal?(error: Error): void;
   /** Something went wrong in the background and was dealt with (for the log). */
   warning?(message: string): void;
@@ -87,7 +90,13 @@ export class InlineExecutions implements Executions {
     hooks: ExecutionHooks = {},
     events: ExecutionEvents = {},
   ): InlineExecutions {
-    const host = ExecutionHost.open(settings, outcomes, hooks, (message) => events.warning?.(message));
+    const host = ExecutionHost.open(
+      settings,
+      outcomes,
+      hooks,
+      (message) => events.warning?.(message),
+      (error) => events.fatal?.(error),
+    );
     host.start();
     return new InlineExecutions(host);
   }
@@ -270,6 +279,10 @@ export class WorkerExecutions implements Executions {
           break;
         case 'warning':
           this.events.warning?.(message.message);
+          break;
+        case 'failed':
+          // A commit of processing.sqlite failed: the worker answers every execution with a failure.
+          if (!this.closing) this.events.fatal?.(new ProcessingUnavailableError(message.message));
           break;
         case 'answer': {
           if (message.report) this.report(message.report);

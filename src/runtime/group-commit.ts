@@ -23,9 +23,23 @@
  * busy thread they come late (the processing thread runs every batch that arrived before it
  * returns there), and an answer waited ~15 ms on average for its commit. So a barrier that finds
  * the last commit older than the interval commits at once, in a microtask.
+ *
+ * **A failed commit fails everything after it (fail-stop).** When COMMIT fails (disk full,
+ * I/O error) — or SQLite rolls the transaction back on its own after such an error in a
+ * statement — every write since the previous commit is gone, including those of work that holds
+ * the transaction and has not asked for its barrier yet, and the callers' memory (leases, caches,
+ * in-progress records) no longer matches the file. So the scheduler does not carry on: it rolls
+ * back, reports the error to `onError` (the runtime stops on it), and from then on is *failed*:
+ * the connection's write guard (`setWriteGuard`) refuses every write — nothing written after the
+ * failure can become durable, so nothing is acknowledged on the strength of a state that mixes
+ * rolled-back and later writes — and every barrier rejects with the failure. The guard also
+ * notices a rollback by SQLite at the write that follows it (or the statement that caused it), so
+ * that no write of half-rolled-back work is ever committed on its own in autocommit mode. A
+ * restart then starts from what the file holds: exactly what was acknowledged, or more.
  */
 import type { Statement } from 'better-sqlite3';
 import { errorMessage } from '../shared/index.js';
+import { setWriteGuard } from '../sqlite/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
 import { CommitFailedError } from './errors.js';
 
@@ -33,7 +47,10 @@ import { CommitFailedError } from './errors.js';
 interface GroupCommitOptions {
   /** Commit at most this long after the first write of a transaction (ms). Default 5. */
   intervalMs?: number;
-  /** Called when a commit fails (the transaction's writes are then lost and the barrier waiters rejected). */
+  /**
+   * Called once, when a commit fails (the transaction's writes are then lost, the barrier
+   * waiters rejected, and the scheduler failed: see the module comment). The owner should stop.
+   */
   onError?: (error: unknown) => void;
   /**
    * Also commit as soon as someone waits on the barrier and no work announced with
@@ -55,6 +72,8 @@ interface GroupCommitStats {
   failures: number;
   /** Whether a group transaction is open now. */
   open: boolean;
+  /** Whether a commit failed: nothing more is committed (see the module comment). */
+  failed: boolean;
 }
 
 interface Waiter {
@@ -91,6 +110,10 @@ export class GroupCommit {
   private overdueCommit = false;
   /** When the last commit (or {@link start}) happened, `performance.now()`. */
   private lastCommitAt = 0;
+  /** This scheduler opened the transaction that should be open now (SQLite may have rolled it back). */
+  private txOpen = false;
+  /** The failure that stopped this scheduler, if any: every barrier rejects with it. */
+  private failure: CommitFailedError | undefined;
   private readonly counters = { commits: 0, changes: 0, failures: 0 };
 
   constructor(
@@ -104,6 +127,27 @@ export class GroupCommit {
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
     this.totalChanges = db.prepare('SELECT total_changes()').pluck();
+    setWriteGuard(db, (moment) => this.guardWrite(moment));
+  }
+
+  /**
+   * Runs before every write on the connection (`setWriteGuard`): a write that finds the group
+   * transaction rolled back by SQLite (an error in another statement) would be committed on its
+   * own, beside the loss of the writes before it — fail now and refuse it. After a failure every
+   * write is refused.
+   */
+  private guardWrite(moment: 'before' | 'failed'): void {
+    if (this.failure) {
+      if (moment === 'before') throw this.failure;
+      return;
+    }
+    if (this.txOpen && this.db.open && !this.db.inTransaction) {
+      const failure = this.fail(
+        undefined,
+        'SQLite rolled the group transaction back on its own (after an error such as a full disk in one of its statements).',
+      );
+      if (moment === 'before') throw failure;
+    }
   }
 
   /** Opens the group transaction and starts the ticks. */
@@ -126,6 +170,11 @@ export class GroupCommit {
    * with {@link CommitFailedError} if that commit fails.
    */
   barrier(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.txOpen && !this.db.inTransaction) {
+      this.tick(this.running);
+      if (this.failure) return Promise.reject(this.failure);
+    }
     if (!this.db.inTransaction) return Promise.resolve();
     const waiting = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (this.running && performance.now() - this.lastCommitAt >= this.intervalMs) this.commitOverdue();
@@ -165,12 +214,21 @@ export class GroupCommit {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.running = false;
+    if (this.failure) {
+      this.settle(this.failure);
+      return;
+    }
     this.tick(false);
   }
 
   /** Counters since start. */
   stats(): GroupCommitStats {
-    return { ...this.counters, open: this.db.inTransaction };
+    return { ...this.counters, open: this.db.open && this.db.inTransaction, failed: this.failure !== undefined };
+  }
+
+  /** The failure that stopped this scheduler (see the module comment), or `undefined`. */
+  get failed(): CommitFailedError | undefined {
+    return this.failure;
   }
 
   /**
@@ -224,12 +282,44 @@ export class GroupCommit {
   }
 
   private open(): void {
-    if (this.db.open && !this.db.inTransaction) this.begin.run();
+    if (this.failure || !this.db.open || this.db.inTransaction) return;
+    this.begin.run();
+    this.txOpen = true;
+  }
+
+  private rollbackQuietly(): void {
+    try {
+      if (this.db.open && this.db.inTransaction) this.rollback.run();
+    } catch {
+      // the rollback failing leaves nothing more to undo
+    }
+  }
+
+  /**
+   * Enters the failed state: rolls back what is left of the transaction, rejects the waiters,
+   * tells `onError` once. From now on the write guard refuses every write on the connection.
+   */
+  private fail(cause: unknown, message: string): CommitFailedError {
+    this.counters.failures++;
+    const failure = (this.failure = new CommitFailedError(
+      `${message} Every write since the previous commit is lost and none of it was acknowledged; nothing more is written on this connection — restart to go on from what is on disk.`,
+      { cause },
+    ));
+    this.rollbackQuietly();
+    this.txOpen = false;
+    this.settle(failure);
+    this.options.onError?.(failure);
+    return failure;
   }
 
   /** Commits the open transaction (if any), settles the waiters, and reopens when there was activity. */
   private tick(reopen: boolean): void {
+    if (this.failure) {
+      this.settle(this.failure);
+      return;
+    }
     if (!this.db.open) {
+      this.txOpen = false;
       this.settle(
         new CommitFailedError('The database was closed before the transaction holding these writes was committed.'),
       );
@@ -237,40 +327,37 @@ export class GroupCommit {
     }
     const now = this.changes();
     const active = now !== this.lastChanges;
-    let failure: unknown;
     if (this.db.inTransaction) {
       try {
         this.commit.run();
+        this.txOpen = false;
         this.counters.commits++;
         this.counters.changes += now - this.lastChanges;
       } catch (error) {
-        failure = error;
-        this.counters.failures++;
-        try {
-          if (this.db.inTransaction) this.rollback.run();
-        } catch {
-          // the rollback failing leaves nothing more to undo
-        }
-        this.options.onError?.(error);
+        this.fail(error, `Committing the group transaction failed: ${errorMessage(error)}.`);
+        return;
       }
-    } else if (this.waiters.length > 0) {
-      // SQLite ended the transaction by itself (an error that rolls back, e.g. disk full): the
-      // writes the waiters depend on may be gone.
-      failure = new Error(
-        'SQLite rolled the group transaction back on its own (see the earlier error); its writes are lost.',
+    } else if (this.txOpen) {
+      // SQLite ended the transaction by itself (an error that rolls back, e.g. disk full, in a
+      // statement): the writes made in it are gone.
+      this.fail(
+        undefined,
+        'SQLite rolled the group transaction back on its own (after an error such as a full disk in one of its statements).',
       );
-      this.counters.failures++;
+      return;
     }
     this.lastChanges = this.changes();
     this.lastCommitAt = performance.now();
-    this.settle(
-      failure === undefined
-        ? undefined
-        : new CommitFailedError(`Committing the group transaction failed: ${errorMessage(failure)}`, {
-            cause: failure,
-          }),
-    );
-    if (reopen && this.running && (active || this.holders > 0)) this.open();
+    this.settle(undefined);
+    if (reopen && this.running && (active || this.holders > 0)) {
+      // In a timer: a BEGIN that throws (an I/O error, a lock another process holds) must not
+      // become an uncaught exception that kills the process; it fails the scheduler instead.
+      try {
+        this.open();
+      } catch (error) {
+        this.fail(error, `Opening the group transaction failed: ${errorMessage(error)}.`);
+      }
+    }
   }
 
   private settle(error: CommitFailedError | undefined): void {

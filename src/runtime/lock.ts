@@ -1,14 +1,20 @@
 /**
- * One runtime per data directory: a lock file (`runtime.lock`) created with `O_EXCL`, holding the
- * owner's PID, its process start time and where it serves HTTP. A lock whose process is gone
- * (killed, crashed) is stale and is taken over; a live owner gets a clear error. The CLI's
- * `dlq` and `replay` commands read it to find the running runtime's admin endpoint.
+ * One runtime per data directory, by a lock **the kernel releases when the process dies**: an
+ * exclusive SQLite lock (a POSIX advisory lock) on `runtime.lock.sqlite`, held for the process's
+ * life (`locking_mode = EXCLUSIVE` and a transaction that is never committed). Whoever gets it
+ * owns the data directory, whatever the lock file says; whoever does not gets a clear error.
  *
- * PIDs are reused: a lock counts as live only if a process with that PID exists *and* (where
- * `/proc` tells) it started when the lock says. SQLite's own write lock stays the last line of
- * defence: two writers can never interleave inside one transaction.
+ * Beside it, the lock file (`runtime.lock`) tells the owner's PID, its process start time and where
+ * it serves HTTP: the CLI's `dlq` and `replay` commands read it to find the running runtime's admin
+ * endpoint. A lock file left by a process that is gone — killed, crashed, written on another host
+ * (a container recreated on the same volume), empty or garbled (killed between create and write) —
+ * is simply replaced by the process that gets the kernel lock. (As a second check, a lock file of
+ * a live process on this host — PID alive with the same start time — still refuses start-up: a
+ * runtime of an earlier version, which did not take the kernel lock.) SQLite's own write lock stays
+ * the last line of defence: two writers can never interleave inside one transaction.
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LocalRuntimeError } from './errors.js';
@@ -36,15 +42,36 @@ export class DataDirLockedError extends LocalRuntimeError {
     readonly holder: LockInfo,
   ) {
     super(
-      `The data directory ${dataDir} is in use by another genesys-pipeline process (PID ${holder.pid}${holder.url ? `, serving ${holder.url}` : ''}, started ${new Date(holder.startedAt).toISOString()}). ` +
-        'Stop that process first (Ctrl-C, or kill -TERM ' +
-        `${holder.pid}), or use another --data-dir.`,
+      holder.pid > 0
+        ? `The data directory ${dataDir} is in use by another genesys-pipeline process (PID ${holder.pid}${holder.url ? `, serving ${holder.url}` : ''}, started ${new Date(holder.startedAt).toISOString()}). ` +
+            `Stop that process first (Ctrl-C, or kill -TERM ${holder.pid}), or use another --data-dir.`
+        : `The data directory ${dataDir} is in use by another process: it holds the lock on ${KERNEL_LOCK_FILE} (its ${LOCK_FILE} is missing or unreadable). ` +
+            `Find it with "fuser ${dataDir}/${KERNEL_LOCK_FILE}" and stop it, or use another --data-dir. (The lock ends with that process: nothing needs removing by hand.)`,
     );
   }
 }
 
 /** The lock file's name inside the data directory. */
 const LOCK_FILE = 'runtime.lock';
+/** The file whose exclusive SQLite lock is the lock itself (the kernel releases it with the process). */
+const KERNEL_LOCK_FILE = 'runtime.lock.sqlite';
+
+/**
+ * Takes the exclusive lock on `runtime.lock.sqlite`, or returns `undefined` if another process
+ * holds it. The connection must stay open as long as the lock is held.
+ */
+function takeKernelLock(dataDir: string): Database.Database | undefined {
+  const db = new Database(join(dataDir, KERNEL_LOCK_FILE), { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE');
+    return db;
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return undefined;
+    throw error;
+  }
+}
 
 /**
  * The lock on a data directory, held by this process.
@@ -60,51 +87,35 @@ export class DataDirLock {
   private constructor(
     readonly path: string,
     private info: LockInfo,
-    /** The stale lock this one replaced, if any. */
+    /** The stale lock file this one replaced, if any (left by a process that is gone). */
     readonly tookOverFrom: LockInfo | undefined,
+    private readonly kernelLock: Database.Database,
   ) {}
 
-  /** Takes the lock of `dataDir` (which must exist), taking over a stale one. */
+  /** Takes the lock of `dataDir` (which must exist), replacing a stale lock file. */
   static acquire(dataDir: string, extra: Partial<LockInfo> = {}): DataDirLock {
     const path = join(dataDir, LOCK_FILE);
     const info: LockInfo = { pid: process.pid, hostname: hostname(), startedAt: Date.now(), ...extra };
     const start = processStartTime(process.pid);
     if (start !== undefined) info.processStart = start;
-    let staleSeen: LockInfo | undefined;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      if (tryCreate(path, info)) return new DataDirLock(path, info, staleSeen);
+    const kernelLock = takeKernelLock(dataDir);
+    if (!kernelLock) {
       const holder = readLock(path);
-      if (holder === undefined) continue; // vanished (or half-written by a process that died): try again
-      if (isAlive(holder)) throw new DataDirLockedError(dataDir, holder);
-      // Stale: move it aside atomically, and make sure what we moved is the stale lock we read (not
-      // a fresh lock another process just wrote); if not, put it back and look again.
-      const aside = `${path}.stale-${process.pid}-${attempt}`;
-      try {
-        renameSync(path, aside);
-      } catch {
-        continue;
-      }
-      const moved = readLock(aside);
-      if (moved && moved.pid !== holder.pid && isAlive(moved)) {
-        try {
-          renameSync(aside, path);
-        } catch {
-          // it is theirs either way; the next attempt sees it
-        }
-        continue;
-      }
-      staleSeen = holder;
-      try {
-        unlinkSync(aside);
-      } catch {
-        // already gone
-      }
+      if (holder) throw new DataDirLockedError(dataDir, holder);
+      throw new DataDirLockedError(dataDir, { pid: 0, hostname: '', startedAt: Date.now() });
     }
-    const holder = readLock(path);
-    if (holder) throw new DataDirLockedError(dataDir, holder);
-    throw new Error(
-      `Could not take the lock ${path}: it keeps changing. Is another genesys-pipeline starting on ${dataDir}?`,
-    );
+    try {
+      const previous = readLock(path);
+      // An earlier version's runtime (no kernel lock) that is alive on this host.
+      if (previous && previous.pid !== process.pid && previous.hostname === hostname() && isAlive(previous))
+        throw new DataDirLockedError(dataDir, previous);
+      writeAtomically(path, info);
+      const lock = new DataDirLock(path, info, previous, kernelLock);
+      return lock;
+    } catch (error) {
+      kernelLock.close();
+      throw error;
+    }
   }
 
   /** Who holds the lock of `dataDir` now, if a live process does. */
@@ -117,14 +128,7 @@ export class DataDirLock {
   update(extra: Partial<LockInfo>): void {
     if (this.released) return;
     this.info = { ...this.info, ...extra, pid: process.pid };
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(this.info)}\n`);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.path);
+    writeAtomically(this.path, this.info);
   }
 
   /** Deletes the lock file (only if it is still ours). */
@@ -139,23 +143,20 @@ export class DataDirLock {
         // already gone
       }
     }
+    if (this.kernelLock.open) this.kernelLock.close();
   }
 }
 
-function tryCreate(path: string, info: LockInfo): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
+/** Writes the lock file whole or not at all (a temporary file renamed over it), mode 0600. */
+function writeAtomically(path: string, info: LockInfo): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, `${JSON.stringify(info)}\n`);
   } finally {
     closeSync(fd);
   }
-  return true;
+  renameSync(tmp, path);
 }
 
 function readLock(path: string): LockInfo | undefined {

@@ -32,6 +32,12 @@ interface PipeOptions {
   pollers: number;
   /** Region in the records' `awsRegion`. */
   region: string;
+  /**
+   * Awaited before each execution starts (the runtime: the durability barrier, so that the
+   * receive is counted on disk before the execution could crash the process). A rejection fails
+   * the execution (its batch returns after the visibility timeout).
+   */
+  beforeExecute?: () => Promise<void>;
 }
 
 /** What the pipe reports. */
@@ -40,7 +46,20 @@ interface PipeObserver {
   batchDone?(result: { size: number; deleted: number; returned: number; stale: number }): void;
   /** An execution failed as a whole; its batch returns after the visibility timeout. */
   executionFailed?(error: unknown, size: number): void;
+  /**
+   * Deleting a processed batch's records failed (its effects are committed: the records return
+   * after the visibility timeout and are recognised as duplicates).
+   */
+  deleteFailed?(error: unknown, size: number): void;
+  /**
+   * Receiving failed {@link RECEIVE_FAILURES_BEFORE_FATAL} times in a row (a corrupt or
+   * unwritable database): the pollers stop; the owner should stop too.
+   */
+  receiveFailed?(error: unknown): void;
 }
+
+/** Consecutive failed receives (100 ms apart) after which the pollers give up and report it. */
+export const RECEIVE_FAILURES_BEFORE_FATAL = 20;
 
 /** Counters of a pipe. */
 interface PipeStats {
@@ -97,14 +116,24 @@ export class PipePoller {
   }
 
   private async poll(): Promise<void> {
+    let failures = 0;
     while (this.running) {
       let batch: ReceivedMessage[];
       const receivedAt: number[] = [];
       try {
         batch = await this.gather(receivedAt);
+        failures = 0;
       } catch (error) {
         if (!this.running) return;
-        this.observer.executionFailed?.(error, 0);
+        if (++failures >= RECEIVE_FAILURES_BEFORE_FATAL) {
+          // Not a passing hiccup: stop polling and say so once, instead of retrying forever.
+          if (this.running) {
+            this.running = false;
+            this.abort.abort();
+            this.observer.receiveFailed?.(error);
+          }
+          return;
+        }
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
@@ -147,7 +176,19 @@ export class PipePoller {
     this.counters.records += messages.length;
     // Only the ids and receipt handles are kept until the answer: the bodies would outlive a
     // young-generation collection or two, and be copied and promoted for nothing.
-    return this.acknowledge(this.executions.execute(batch), batch.messageIds, batch.receiptHandles);
+    const before = this.options.beforeExecute;
+    const execution = before
+      ? before().then(
+          () => this.executions.execute(batch),
+          (error: unknown): ExecutionReply => ({
+            ok: false,
+            error: error instanceof Error ? error.name : 'Error',
+            message: `the receive could not be made durable: ${error instanceof Error ? error.message : String(error)}`,
+            deadLettered: false,
+          }),
+        )
+      : this.executions.execute(batch);
+    return this.acknowledge(execution, batch.messageIds, batch.receiptHandles);
   }
 
   /** Reads the execution's answer as Pipes does: deletes the records it did not report as failed. */
@@ -172,7 +213,14 @@ export class PipePoller {
       }
       const done: string[] = [];
       for (let i = 0; i < size; i++) if (!failures.has(ids[i]!)) done.push(handles[i]!);
-      const { deleted, stale } = done.length > 0 ? this.queue.deleteMessages(done) : { deleted: 0, stale: [] };
+      let result: { deleted: number; stale: readonly string[] } = { deleted: 0, stale: [] };
+      try {
+        if (done.length > 0) result = this.queue.deleteMessages(done);
+      } catch (error) {
+        this.observer.deleteFailed?.(error, done.length);
+        return;
+      }
+      const { deleted, stale } = result;
       this.counters.deleted += deleted;
       this.counters.returned += failures.size;
       this.observer.batchDone?.({ size, deleted, returned: failures.size, stale: stale.length });

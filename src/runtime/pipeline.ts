@@ -100,8 +100,13 @@ export interface PipelineHooks {
    * overrides) or `main` (this thread; the default, and the only choice, with them).
    */
   processingThread?: 'worker' | 'main';
-  /** Called once if the processing thread dies while running. */
+  /** Called once if the processing side fails while running (its thread dies, a commit of `processing.sqlite` fails). */
   onProcessingFailure?: (error: Error) => void;
+  /**
+   * Called once if a commit of `pipeline.sqlite` fails: nothing more is written to it (see
+   * `GroupCommit`, fail-stop); the owner should stop. Default: nothing (the barriers reject).
+   */
+  onCommitFailure?: (error: Error) => void;
   /** Told what the processing side dealt with in the background (for the log). */
   onProcessingWarning?: (message: string) => void;
 }
@@ -152,7 +157,10 @@ export class LocalPipeline {
     this.database = database;
     this.executions = executions;
     this.processingDatabasePath = join(options.dataDir, PIPELINE_RESOURCES.processingDatabase);
-    this.commits = new GroupCommit(this.database, { intervalMs: options.commitIntervalMs });
+    this.commits = new GroupCommit(this.database, {
+      intervalMs: options.commitIntervalMs,
+      onError: (error) => hooks.onCommitFailure?.(error instanceof Error ? error : new Error(String(error))),
+    });
     const commits = this.commits;
     const afterCommit: LocalEventBridgeOptions['afterCommit'] = async (events, ingestedAt) => {
       await commits.barrier();
@@ -299,15 +307,28 @@ export class LocalPipeline {
     return this.reader;
   }
 
-  /** Stops the bus's worker, closes the processing side, commits, closes the database. */
+  /**
+   * Stops the bus's worker, closes the processing side, commits, closes the database. Every step
+   * is tried even if an earlier one fails (after a failed commit, writes are refused: the leases
+   * are not written back, which a restart does not need); the first error is thrown at the end.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.eventBridge.close();
-    await this.executions.close();
-    if (this.reader?.open) this.reader.close();
-    this.commits.stop();
-    this.queues.close();
-    if (this.database.open) this.database.close();
+    const errors: unknown[] = [];
+    const step = async (fn: () => unknown): Promise<void> => {
+      try {
+        await fn();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    await step(() => this.eventBridge.close());
+    await step(() => this.executions.close());
+    await step(() => this.reader?.open && this.reader.close());
+    await step(() => this.commits.stop());
+    await step(() => this.queues.close());
+    await step(() => this.database.open && this.database.close());
+    if (errors.length > 0 && !(this.commits.failed && errors.every((e) => e === this.commits.failed))) throw errors[0];
   }
 }

@@ -11,7 +11,7 @@
  * then opens the group transaction, listens, and starts the pollers. `stop()` drains: new
  * PutEvents get 503, executions in flight finish and are acknowledged, the last commit is made.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +36,7 @@ import { RuntimeOptionsError } from './errors.js';
 import { resolveRuntimeOptions } from './options.js';
 import type { ResolvedRuntimeOptions, RuntimeOptions } from './options.js';
 import { PipePoller } from './pipe.js';
-import { LocalPipeline } from './pipeline.js';
+import { LocalPipeline, PIPELINE_RESOURCES } from './pipeline.js';
 import type { PipelineHooks } from './pipeline.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { formatStatus, StatusReporter } from './status.js';
@@ -75,11 +75,27 @@ export interface Runtime {
   /** The Genesys directory (names beside ids on the dashboard, `/api/*` and in sinks' context). */
   readonly directory: Directory;
   /** What start-up recovered from a previous process. */
-  readonly recovered: { releasedMessages: number; releasedIdempotencyRecords: number; tookOverLockOf?: number };
-  /** Drains and stops; resolves when everything is committed and closed. */
+  readonly recovered: {
+    releasedMessages: number;
+    releasedIdempotencyRecords: number;
+    /** Receives of messages the previous process had in flight when it died (counted toward maxReceiveCount). */
+    interruptedReceives: number;
+    /** Of those, messages moved to the DLQ: received maxReceiveCount times, the process dying each time. */
+    deadLetteredAfterCrashes: number;
+    tookOverLockOf?: number;
+  };
+  /**
+   * Drains and stops; resolves when everything is committed and closed. Every step is tried and
+   * the lock is released even when one fails (then it rejects with the first error).
+   */
   stop(): Promise<void>;
-  /** Resolves when the runtime has stopped (by `stop()`). */
+  /** Resolves when the runtime has stopped (by `stop()`, or on a failure: see {@link failure}). Never rejects. */
   readonly stopped: Promise<void>;
+  /**
+   * Why the runtime stopped by itself, if it did: a commit failed (disk full, I/O error) or the
+   * processing side died. What was acknowledged is on disk; start again once the cause is fixed.
+   */
+  readonly failure: Error | undefined;
 }
 
 /**
@@ -99,7 +115,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     ]);
   }
   const log = extras.log ?? (() => {});
-  mkdirSync(resolved.dataDir, { recursive: true });
+  createPrivateDataDir(resolved.dataDir);
   const lock = DataDirLock.acquire(resolved.dataDir, { mode: resolved.mode });
   let pipeline: LocalPipeline | undefined;
   let server: Server | undefined;
@@ -131,20 +147,25 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       ),
     });
     if (resolved.mode === 'buffered') telemetry.setBatchWindow(resolved.batchWindowMs);
-    const fatal: { stop?: () => Promise<void> } = {};
+    const fatal: { stop?: () => Promise<void>; failure?: Error } = {};
+    const failStop = (error: Error, what: string): void => {
+      if (fatal.failure) return;
+      fatal.failure = error;
+      log(`${what}: ${error.message} Stopping: what was acknowledged is on disk and is processed at the next start.`);
+      void fatal.stop?.().catch(() => {});
+    };
     pipeline = await LocalPipeline.open(resolved, {
       outcomes: extras.outcomes ? teeOutcomes(telemetry, extras.outcomes) : telemetry,
       accepted: (n, storedMs) => telemetry.accepted(n, storedMs),
       ...(extras.sinks ? { sinks: extras.sinks, directory: names } : {}),
       ...(extras.functionOverrides ? { functionOverrides: extras.functionOverrides } : {}),
       ...(extras.processingThread ? { processingThread: extras.processingThread } : {}),
-      onProcessingFailure: (error) => {
-        log(`${error.message} Stopping: what was accepted stays queued for the next start.`);
-        void fatal.stop?.();
-      },
+      onProcessingFailure: (error) => failStop(error, 'The processing side failed'),
+      onCommitFailure: (error) => failStop(error, 'Committing pipeline.sqlite failed'),
       onProcessingWarning: log,
     });
     const p = pipeline;
+    makeFilesPrivate(resolved.dataDir);
     const queries = new SqliteConversationQueries(p.processingReader);
     projection.queries = queries;
     const projections = new SqliteProjectionQueries(p.processingReader);
@@ -152,19 +173,28 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
 
     // Recovery: this process holds the lock, so nothing else is working on these (the processing
     // side released the idempotency records a killed predecessor left in progress when it opened).
+    // First count the receives the dead process made in memory: a message that crashed it often
+    // enough goes to the DLQ instead of crashing this one too.
+    const interrupted = p.eventQueue.recoverInterruptedReceives();
     const releasedMessages = p.eventQueue.releaseInFlight();
     const releasedIdempotencyRecords = p.executions.recovered.releasedIdempotencyRecords;
     const recovered = {
       releasedMessages,
       releasedIdempotencyRecords,
+      interruptedReceives: interrupted.counted,
+      deadLetteredAfterCrashes: interrupted.deadLettered,
       ...(lock.tookOverFrom ? { tookOverLockOf: lock.tookOverFrom.pid } : {}),
     };
     if (lock.tookOverFrom) log(`Took over the lock of PID ${lock.tookOverFrom.pid}, which is no longer running.`);
-    if (releasedMessages || releasedIdempotencyRecords) {
+    if (releasedMessages || releasedIdempotencyRecords || interrupted.counted) {
       log(
-        `Recovered from an unclean stop: ${releasedMessages} message(s) back on the queue, ${releasedIdempotencyRecords} in-progress idempotency record(s) released.`,
+        `Recovered from an unclean stop: ${releasedMessages} message(s) back on the queue (${interrupted.counted} receive(s) of theirs counted), ${releasedIdempotencyRecords} in-progress idempotency record(s) released.`,
       );
     }
+    if (interrupted.deadLettered)
+      log(
+        `${interrupted.deadLettered} message(s) moved to ${p.eventQueueDlq.name}: received maxReceiveCount (${resolved.maxReceiveCount}) times, the process stopping while they were in flight; inspect them with "genesys-pipeline dlq list".`,
+      );
     if (resolved.mode === 'direct') {
       const waiting = p.eventQueue.stats().total;
       if (waiting > 0)
@@ -275,11 +305,22 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
               batchWindowMs: resolved.batchWindowMs,
               pollers: resolved.pollers,
               region: p.eventBridge.region,
+              // The receives (their lease mark) are on disk before an execution can crash the process.
+              beforeExecute: () => p.commits.barrier(),
             },
             {
               executionFailed: (error, size) =>
                 log(
                   `An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${errorMessage(error)}`,
+                ),
+              deleteFailed: (error, size) =>
+                log(
+                  `Deleting ${size} processed record(s) from the queue failed (they return after the visibility timeout and count as duplicates): ${errorMessage(error)}`,
+                ),
+              receiveFailed: (error) =>
+                failStop(
+                  error instanceof Error ? error : new Error(String(error)),
+                  'Receiving from the event queue failed',
                 ),
             },
           )
@@ -332,23 +373,46 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         draining = true;
         status?.stop();
         if (sampler) clearTimeout(sampler);
-        // PutEvents calls already inside the bus finish (their response waits for the commit).
-        const deadline = Date.now() + 10_000;
-        while (putEventsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-        await pipe?.stop();
-        await names.stop();
-        directoryStore?.close();
-        await p.close();
-        await new Promise<void>((resolve) => {
-          srv.close(() => resolve());
-          srv.closeIdleConnections();
-          setTimeout(() => {
-            srv.closeAllConnections();
-          }, 2000).unref();
-        });
-        lock.release();
-        log('Stopped: everything in flight is processed and committed.');
-        resolveStopped();
+        // Each step is tried even if one before it failed: the lock is always released and
+        // `stopped` always resolves (a CLI waiting on it must not hang on a failed step).
+        const errors: unknown[] = [];
+        const step = async (what: string, fn: () => unknown): Promise<void> => {
+          try {
+            await fn();
+          } catch (error) {
+            errors.push(error);
+            log(`Stopping: ${what} failed: ${errorMessage(error)}`);
+          }
+        };
+        try {
+          // PutEvents calls already inside the bus finish (their response waits for the commit).
+          const deadline = Date.now() + 10_000;
+          while (putEventsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+          await step('the pollers', () => pipe?.stop());
+          await step('the directory', () => names.stop());
+          await step('the directory store', () => directoryStore?.close());
+          await step('the pipeline', () => p.close());
+          await step(
+            'the HTTP server',
+            () =>
+              new Promise<void>((resolve) => {
+                srv.close(() => resolve());
+                srv.closeIdleConnections();
+                setTimeout(() => {
+                  srv.closeAllConnections();
+                }, 2000).unref();
+              }),
+          );
+        } finally {
+          lock.release();
+          log(
+            fatal.failure || errors.length > 0
+              ? 'Stopped after a failure: what was acknowledged is on disk; start again once the cause is fixed.'
+              : 'Stopped: everything in flight is processed and committed.',
+          );
+          resolveStopped();
+        }
+        if (errors.length > 0) throw errors[0];
       })());
 
     fatal.stop = stop;
@@ -363,6 +427,9 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       recovered,
       stop,
       stopped,
+      get failure() {
+        return fatal.failure;
+      },
     };
   } catch (error) {
     server?.close();
@@ -372,6 +439,35 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     lock.release();
     throw error;
   }
+}
+
+/**
+ * The data directory holds the events (phone numbers, names): only its owner may read it. A
+ * directory this call creates is 0700; each SQLite file is created 0600 before SQLite opens it
+ * (SQLite gives its `-wal` and `-shm` files the database file's mode), and an existing one made
+ * 0600. (A directory that existed keeps its mode: it is the user's.)
+ */
+function createPrivateDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Not processing.sqlite: its absence tells an earlier version's data dir to be split (layout.ts);
+  // it is made private once open (makeFilesPrivate).
+  for (const file of [PIPELINE_RESOURCES.database, DIRECTORY_DATABASE_FILE, 'runtime.lock.sqlite']) {
+    const path = join(dataDir, file);
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+  }
+}
+
+/** Makes the SQLite files of the data directory (and their `-wal`, `-shm`) 0600. */
+function makeFilesPrivate(dataDir: string): void {
+  for (const file of readdirSync(dataDir))
+    if (/\.sqlite(-wal|-shm)?$/.test(file)) {
+      try {
+        chmodSync(join(dataDir, file), 0o600);
+      } catch {
+        // removed meanwhile
+      }
+    }
 }
 
 /** An outcome sink that tells both. */

@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { installWriteGuard } from './write-guard.js';
 
 /** A better-sqlite3 connection. */
 export type SqliteDatabase = Database.Database;
@@ -79,5 +80,6 @@ export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}
   // Negative: KiB rather than pages.
   db.pragma(`cache_size = -${cacheSizeKiB ?? 65_536}`);
   if (checkpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${checkpointPages}`);
+  installWriteGuard(db);
   return db;
 }

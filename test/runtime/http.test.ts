@@ -108,6 +108,9 @@ describe('bad input', () => {
         body: { __type: 'UnknownOperationException' },
       });
       expect((await post(url, Buffer.alloc(5 * 1024 * 1024, 'a'))).status).toBe(413);
+      const malformedId = await fetch(`${url}/admin/dlq/%E0%A4%A`, { headers: { host: new URL(url).host } });
+      expect(malformedId.status).toBe(400);
+      expect(await malformedId.text()).toMatch(/not valid percent-encoding/);
       // One good entry, one with malformed Detail, one oversized alone in its request.
       const good = entryOf(lines[0]!);
       const mixed = await post(url, JSON.stringify({ Entries: [good, { ...good, Detail: '{"broken"' }] }));
@@ -192,11 +195,39 @@ describe('data directory lock', () => {
     } finally {
       await second.stop();
     }
+    // The lock the kernel releases decides: a lock file written on another host (a container
+    // recreated on the same volume), an empty one or a garbled one (killed between create and
+    // write) never blocks start-up.
+    for (const stale of [
+      JSON.stringify({ pid: process.pid, hostname: 'another-container', startedAt: 1 }),
+      '',
+      '{"pid": 12',
+    ]) {
+      writeFileSync(join(dataDir, 'runtime.lock'), stale);
+      const next = await startRuntime({ dataDir, port: 0 });
+      await next.stop();
+    }
   });
 });
 
 describe('the partner bus', () => {
   it('is named after the org and suffix, as Genesys names its partner event source', () => {
     expect(BUS).toBe('aws.partner/genesys.com/cloud/a3c1e4b2-6f0d-4e8a-9b7c-2d5f8e1a0c93/genesys-event-pipeline');
+  });
+});
+
+describe('the data directory', () => {
+  it('is private: the directory 0700, the SQLite files and the lock 0600', async () => {
+    const { statSync, readdirSync: list } = await import('node:fs');
+    const dataDir = join(dir, 'private', 'data');
+    const runtime = await startRuntime({ dataDir, port: 0 });
+    try {
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      const files = list(dataDir).filter((f) => /\.sqlite(-wal|-shm)?$|\.lock$|\.json$/.test(f));
+      expect(files).toEqual(expect.arrayContaining(['pipeline.sqlite', 'processing.sqlite', 'runtime.lock']));
+      for (const f of files) expect(statSync(join(dataDir, f)).mode & 0o777, f).toBe(0o600);
+    } finally {
+      await runtime.stop();
+    }
   });
 });

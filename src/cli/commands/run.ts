@@ -298,6 +298,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
 
       const simulation = options.simulate ? simulate(runtime, options, token, log) : undefined;
       await runtime.stopped;
+      if (runtime.failure) process.exitCode = 1;
       await simulation?.done;
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
