@@ -179,7 +179,12 @@ export interface GenesysEventPipelineProps {
    * @default none (functions share the account's unreserved concurrency)
    */
   readonly reservedConcurrency?: number | Readonly<Record<string, number>>;
-  /** Function memory in MB, 128–10240. @default 512 */
+  /**
+   * Memory in MB (128–10240) of the functions the state machine calls. Their work is I/O (one
+   * DynamoDB write per conversation event) and Lambda bills duration × memory, so the default is
+   * the smallest that leaves the Node.js runtime and the AWS SDK comfortable room (docs/capacity.md).
+   * @default 256
+   */
   readonly memorySize?: number;
   /**
    * Timeout of the functions the state machine calls (1 s–15 min). Each task times out 5 s

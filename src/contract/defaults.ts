@@ -25,7 +25,7 @@ export const PIPELINE_DEFAULTS = {
   /** How long the event source mapping gathers a batch: also the wait of a lone event at low traffic. */
   batchWindowSeconds: 1,
   /** Memory of the pipeline's functions, MB (Lambda allocates CPU in proportion to it). */
-  lambdaMemoryMb: 512,
+  lambdaMemoryMb: 256,
   /** Timeout of the per-event functions, s; the workflow's task timeout adds a margin to it. */
   functionTimeoutSeconds: 10,
   /**

@@ -16,6 +16,9 @@ export async function handler(request: BatchReportRequest, context?: Context): P
   if (context) logger.addContext(context);
   try {
     const response = await reporter.report(request);
+    // The processor leaves these two to the reporter in buffered mode: one metric line per execution, not per event.
+    metrics.addMetric('EventsProcessed', MetricUnit.Count, response.processed);
+    metrics.addMetric('EventsDuplicate', MetricUnit.Count, response.duplicates);
     metrics.addMetric('BatchItemFailures', MetricUnit.Count, response.batchItemFailures.length);
     metrics.addMetric('EventsThrottled', MetricUnit.Count, response.throttled);
     logger.info('Batch done', {

@@ -36,9 +36,8 @@ import { FUNCTION_ENV } from './index.js';
 const { logger, log, metrics } = observability(process.env);
 let processor: Processor | undefined;
 
-/** Builds the processor from the environment (once per execution environment). */
-export function processorFromEnv(env: Env): Processor {
-  const client = dynamoDbClient();
+/** Builds the processor from the environment (once per execution environment), on `client` (default: the function's own). */
+export function processorFromEnv(env: Env, client = dynamoDbClient()): Processor {
   const table = (name: string): string | undefined => env[name]?.trim() || undefined;
   const projections: Projections = {
     conversations: new DynamoDbConversationStore({
@@ -74,26 +73,40 @@ export function processorFromEnv(env: Env): Processor {
   });
 }
 
+/**
+ * Buffered mode (MAX_PROCESSING_ATTEMPTS is set only there): the batch reporter counts processed
+ * and duplicate events once per execution, so the processor publishes a metric (one EMF log line)
+ * only for what is rare — a dead letter, a transient failure — instead of one line per event
+ * (about 300 bytes of CloudWatch Logs per event, docs/capacity.md). Direct mode has no reporter:
+ * there it counts every outcome.
+ */
+let countedByReporter: boolean | undefined;
+
 /** Processes one event (a Map iteration, or the direct workflow's Process state). */
 export async function handler(request: ProcessRequest, context?: Context): Promise<ProcessResult> {
   if (context) logger.addContext(context);
   processor ??= processorFromEnv(process.env);
+  countedByReporter ??= Boolean(process.env[FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS]?.trim());
+  let counted = false;
   try {
     const result = await processor.process(request, context);
-    metrics.addMetric(
-      result.status === 'processed'
-        ? 'EventsProcessed'
-        : result.status === 'duplicate'
-          ? 'EventsDuplicate'
-          : 'EventsDeadLettered',
-      MetricUnit.Count,
-      1,
-    );
+    if (result.status === 'dead-lettered' || !countedByReporter) {
+      metrics.addMetric(OUTCOME_METRICS[result.status], MetricUnit.Count, 1);
+      counted = true;
+    }
     return result;
   } catch (error) {
     metrics.addMetric('EventsTransientFailure', MetricUnit.Count, 1);
+    counted = true;
     throw error;
   } finally {
-    metrics.publishStoredMetrics();
+    if (counted) metrics.publishStoredMetrics();
   }
 }
+
+/** The metric of each outcome. */
+const OUTCOME_METRICS: Record<ProcessResult['status'], string> = {
+  processed: 'EventsProcessed',
+  duplicate: 'EventsDuplicate',
+  'dead-lettered': 'EventsDeadLettered',
+};

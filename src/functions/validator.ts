@@ -19,7 +19,6 @@ export async function handler(request: ValidatorRequest, context?: Context): Pro
     const result = await validator.validate(request);
     metrics.addMetric('EventsValid', MetricUnit.Count, result.items.length);
     metrics.addMetric('EventsInvalid', MetricUnit.Count, result.invalid);
-    logger.info('Validated', { valid: result.items.length, invalid: result.invalid });
     return result;
   } finally {
     metrics.publishStoredMetrics();

@@ -77,8 +77,8 @@ export const ASSUMPTIONS = {
   idempotencyWritesPerEvent: figure(
     2,
     'writes',
-    'model assumption',
-    'Powertools idempotency: a conditional put of the in-progress record and an update to completed',
+    'src/processing/processor.ts (this project; measured: test/plan/measured-costs.test.ts)',
+    'Powertools idempotency: a conditional put of the in-progress record and an update to completed — for the families whose projection cannot claim the event; none for conversation events',
   ),
   idempotencyItemBytes: figure(
     512,
@@ -95,8 +95,26 @@ export const ASSUMPTIONS = {
   projectionWritesPerEvent: figure(
     1,
     'writes',
-    'model assumption',
-    'one UpdateItem of the conversation projection per conversation event; reads on the happy path: none',
+    'src/processing/stores/dynamodb-conversation-store.ts (this project; measured: test/plan/measured-costs.test.ts)',
+    'one conditional PutItem of the conversation fact per conversation event — the idempotency claim and the projection fact in one write; the figures are folded on read; reads on the happy path: none',
+  ),
+  appLogBytesPerExecution: figure(
+    1_200,
+    'bytes per execution',
+    'src/functions (this project; measured: test/plan/measured-costs.test.ts)',
+    "the buffered workflow's own log lines per execution at INFO: the validator's metrics (EMF), the batch reporter's metrics and its one 'Batch done' line; the processor writes nothing for a processed or duplicate event",
+  ),
+  appLogBytesPerBatch: figure(
+    850,
+    'bytes per batch',
+    'src/functions/batch-starter.ts (this project; measured: test/plan/measured-costs.test.ts)',
+    "the batch starter's metrics (EMF) and its one 'Batch started' line per batch",
+  ),
+  appLogBytesPerDirectEvent: figure(
+    500,
+    'bytes per event',
+    'model assumption (two EMF lines of the size measured in buffered mode)',
+    "direct mode, one execution per event: the validator's and the processor's metrics (EMF) — no batch reporter counts for them",
   ),
   agentStateWritesPerFact: figure(
     2,

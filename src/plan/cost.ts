@@ -10,17 +10,25 @@
  */
 import { ASSUMPTIONS, billingChunks, MONTH_SECONDS } from './assumptions.js';
 import { batchGeometry } from './batching.js';
-import { writeUnitsPerEvent } from './dynamodb-units.js';
+import { recordedShare, writeUnitsPerEvent } from './dynamodb-units.js';
 import type { PlanInputs } from './inputs.js';
 import type { PriceId, PriceValues } from './prices.js';
 import type { RegionQuotas } from './quotas.js';
 
 const GIB = 1_024 ** 3;
 
+/**
+ * What a line is part of: `floor` — what any storage-first design pays (the partner bus and one
+ * SQS send per event); `pipeline` — what this topology adds to process the events; `archive` —
+ * the optional EventBridge archive (replay), priced apart so that it is a visible choice.
+ */
+export type CostGroup = 'floor' | 'pipeline' | 'archive';
+
 /** One line of a cost estimate. */
 export interface CostLine {
-  /** e.g. "SQS requests (send, receive, delete)". */
+  /** e.g. "SQS receives and deletes (event source mapping)". */
   readonly component: string;
+  readonly group: CostGroup;
   /** Billed quantity in `unit`. */
   readonly quantity: number;
   /** The unit `unitPriceUsd` is quoted per, e.g. "1M requests", "GB-s". */
@@ -28,74 +36,116 @@ export interface CostLine {
   readonly priceId: PriceId;
   readonly unitPriceUsd: number;
   readonly monthlyUsd: number;
+  readonly perMillionEventsUsd: number;
+  /** What the line counts per event and why, in one sentence. */
+  readonly explanation: string;
 }
 
 /** The monthly cost of one topology. */
 export interface CostEstimate {
   /** Events in the month at the average rate. */
   readonly monthlyEvents: number;
+  /** Every line, the archive's included even when `--no-archive` (its group tells). */
   readonly lines: readonly CostLine[];
+  /** The total: every line, the archive's only with `inputs.archive`. */
   readonly monthlyUsd: number;
   readonly perMillionEventsUsd: number;
+  /** The total without the archive. */
+  readonly perMillionWithoutArchiveUsd: number;
+  /** What the archive adds per million events (whether it is on or not). */
+  readonly archivePerMillionUsd: number;
 }
 
-function line(component: string, quantity: number, unit: string, priceId: PriceId, prices: PriceValues): CostLine {
-  const unitPriceUsd = prices[priceId];
-  return { component, quantity, unit, priceId, unitPriceUsd, monthlyUsd: quantity * unitPriceUsd };
+type LineSpec = Omit<CostLine, 'unitPriceUsd' | 'monthlyUsd' | 'perMillionEventsUsd'>;
+
+function priced(spec: LineSpec, prices: PriceValues, events: number): CostLine {
+  const unitPriceUsd = prices[spec.priceId];
+  const monthlyUsd = spec.quantity * unitPriceUsd;
+  return { ...spec, unitPriceUsd, monthlyUsd, perMillionEventsUsd: monthlyUsd / (events / 1e6) };
 }
 
-function total(monthlyEvents: number, lines: CostLine[]): CostEstimate {
-  const monthlyUsd = lines.reduce((sum, l) => sum + l.monthlyUsd, 0);
-  return { monthlyEvents, lines, monthlyUsd, perMillionEventsUsd: monthlyUsd / (monthlyEvents / 1e6) };
+function total(inputs: PlanInputs, events: number, specs: LineSpec[], prices: PriceValues): CostEstimate {
+  const lines = specs.map((spec) => priced(spec, prices, events));
+  const sum = (keep: (l: CostLine) => boolean) => lines.filter(keep).reduce((s, l) => s + l.monthlyUsd, 0);
+  const archiveUsd = sum((l) => l.group === 'archive');
+  const withoutArchive = sum((l) => l.group !== 'archive');
+  const monthlyUsd = withoutArchive + (inputs.archive ? archiveUsd : 0);
+  const perMillion = (usd: number) => usd / (events / 1e6);
+  return {
+    monthlyEvents: events,
+    lines,
+    monthlyUsd,
+    perMillionEventsUsd: perMillion(monthlyUsd),
+    perMillionWithoutArchiveUsd: perMillion(withoutArchive),
+    archivePerMillionUsd: perMillion(archiveUsd),
+  };
 }
 
 /** Lines both topologies share: the partner bus (events + archive), DynamoDB and logs. */
-function sharedLines(inputs: PlanInputs, events: number, lambdaInvocations: number, prices: PriceValues): CostLine[] {
+function sharedLines(inputs: PlanInputs, events: number, lambdaInvocations: number, appLogBytes: number): LineSpec[] {
   const eventBytes = inputs.eventKb * 1_024;
   const archivedGb = (events * eventBytes) / GIB;
+  const recorded = recordedShare(inputs);
   const idempotencyGb =
-    (inputs.rate * ASSUMPTIONS.idempotencyExpirySeconds.value * ASSUMPTIONS.idempotencyItemBytes.value) / GIB;
-  const lines = [
-    line(
-      'EventBridge partner events ingested',
-      (events * billingChunks(eventBytes)) / 1e6,
-      '1M events',
-      'eventBridgePartnerEventsPerMillion',
-      prices,
-    ),
-    line('EventBridge archive (events archived)', archivedGb, 'GB', 'eventBridgeArchiveProcessingPerGb', prices),
-    line(
-      'EventBridge archive storage (30-day retention)',
-      archivedGb,
-      'GB-month',
-      'eventBridgeArchiveStoragePerGbMonth',
-      prices,
-    ),
-    line(
-      'DynamoDB writes (idempotency + projections)',
-      (events * writeUnitsPerEvent(inputs)) / 1e6,
-      '1M WRU',
-      'dynamodbWriteRequestUnitsPerMillion',
-      prices,
-    ),
-    line(
-      'DynamoDB storage (idempotency records, 7-day expiry)',
-      idempotencyGb,
-      'GB-month',
-      'dynamodbStoragePerGbMonth',
-      prices,
-    ),
+    (recorded * inputs.rate * ASSUMPTIONS.idempotencyExpirySeconds.value * ASSUMPTIONS.idempotencyItemBytes.value) /
+    GIB;
+  const wru = writeUnitsPerEvent(inputs);
+  const logGb = (lambdaInvocations * inputs.logBytesPerInvocation + appLogBytes) / GIB;
+  const lines: LineSpec[] = [
+    {
+      component: 'EventBridge partner events ingested',
+      group: 'floor',
+      quantity: (events * billingChunks(eventBytes)) / 1e6,
+      unit: '1M events',
+      priceId: 'eventBridgePartnerEventsPerMillion',
+      explanation:
+        'the partner bus ingests every event Genesys sends (per 64 KB chunk); delivery by the rule to a target in the account is free',
+    },
+    {
+      component: 'EventBridge archive (events archived)',
+      group: 'archive',
+      quantity: archivedGb,
+      unit: 'GB',
+      priceId: 'eventBridgeArchiveProcessingPerGb',
+      explanation: `optional (replay): every event archived at --event-kb ${inputs.eventKb}${inputs.archive ? '' : '; off (--no-archive): not in the total'}`,
+    },
+    {
+      component: 'EventBridge archive storage (30-day retention)',
+      group: 'archive',
+      quantity: archivedGb,
+      unit: 'GB-month',
+      priceId: 'eventBridgeArchiveStoragePerGbMonth',
+      explanation: `optional (replay): a month of events kept${inputs.archive ? '' : '; off (--no-archive): not in the total'}`,
+    },
+    {
+      component: 'DynamoDB writes (idempotency + projections)',
+      group: 'pipeline',
+      quantity: (events * wru) / 1e6,
+      unit: '1M WRU',
+      priceId: 'dynamodbWriteRequestUnitsPerMillion',
+      explanation: `${Number(wru.toFixed(2))} write units per event: a conversation event is one conditional put (its fact is its idempotency claim); other families add the Powertools record's 2 to their projection's writes`,
+    },
+    {
+      component: 'DynamoDB storage (idempotency records, 7-day expiry)',
+      group: 'pipeline',
+      quantity: idempotencyGb,
+      unit: 'GB-month',
+      priceId: 'dynamodbStoragePerGbMonth',
+      explanation: `records kept 7 days for the ${Number((recorded * 100).toFixed(1))} % of events not claimed by their projection`,
+    },
   ];
-  if (inputs.logBytesPerInvocation > 0) {
-    lines.push(
-      line(
-        'CloudWatch Logs (Lambda)',
-        (lambdaInvocations * inputs.logBytesPerInvocation) / GIB,
-        'GB',
-        'cloudWatchLogsIngestionPerGb',
-        prices,
-      ),
-    );
+  if (logGb > 0) {
+    lines.push({
+      component: 'CloudWatch Logs (Lambda)',
+      group: 'pipeline',
+      quantity: logGb,
+      unit: 'GB',
+      priceId: 'cloudWatchLogsIngestionPerGb',
+      explanation:
+        inputs.logBytesPerInvocation > 0
+          ? `the functions' own lines (measured) plus ${inputs.logBytesPerInvocation} bytes of platform lines per invocation (--log-bytes-per-invocation)`
+          : "the functions' own lines (measured): metrics and one INFO line per batch and per execution, nothing per processed event; the platform's START/END/REPORT lines are filtered (system log level WARN)",
+    });
   }
   return lines;
 }
@@ -132,40 +182,74 @@ export function bufferedCost(inputs: PlanInputs, quotas: RegionQuotas, prices: P
   const lambdaSeconds = (events * inputs.processMs + executions * (inputs.validateMs + inputs.summarizeMs)) / 1_000;
   const memoryGb = inputs.lambdaMemoryMb / 1_024;
   const starterGbS = ((batches * Math.ceil(g.starterMs)) / 1_000) * (ASSUMPTIONS.starterMemoryMb.value / 1_024);
+  const appLogBytes =
+    executions * ASSUMPTIONS.appLogBytesPerExecution.value + batches * ASSUMPTIONS.appLogBytesPerBatch.value;
+  const n = (value: number) => Number(value.toFixed(2));
 
-  return total(events, [
-    line(
-      'SQS requests (send; event source mapping receive, delete)',
-      (sends + receives + deletes) / 1e6,
-      '1M requests',
-      'sqsRequestsPerMillion',
-      prices,
-    ),
-    line(
-      'Step Functions Express requests (StartSyncExecution)',
-      executions / 1e6,
-      '1M requests',
-      'stepFunctionsExpressRequestsPerMillion',
-      prices,
-    ),
-    line('Step Functions Express duration', expressGbS, 'GB-s', 'stepFunctionsExpressGbSecond', prices),
-    line(
-      'Lambda requests (incl. one batch starter per batch)',
-      invocations / 1e6,
-      '1M requests',
-      'lambdaRequestsPerMillion',
-      prices,
-    ),
-    line('Lambda duration (arm64, pipeline functions)', lambdaSeconds * memoryGb, 'GB-s', 'lambdaArmGbSecond', prices),
-    line(
-      'Lambda duration (arm64, batch starter waiting for its executions)',
-      starterGbS,
-      'GB-s',
-      'lambdaArmGbSecond',
-      prices,
-    ),
-    ...sharedLines(inputs, events, invocations, prices),
-  ]);
+  return total(
+    inputs,
+    events,
+    [
+      {
+        component: 'SQS sends (the rule puts each event in the queue)',
+        group: 'floor',
+        quantity: sends / 1e6,
+        unit: '1M requests',
+        priceId: 'sqsRequestsPerMillion',
+        explanation: 'one SendMessage per event (per 64 KB chunk): what makes the event durable before any processing',
+      },
+      {
+        component: 'SQS receives and deletes (event source mapping)',
+        group: 'pipeline',
+        quantity: (receives + deletes) / 1e6,
+        unit: '1M requests',
+        priceId: 'sqsRequestsPerMillion',
+        explanation: `the mapping receives and deletes up to 10 messages per request: ${n((receives + deletes) / events)} requests per event (at least 5 idle long polls)`,
+      },
+      {
+        component: 'Step Functions Express requests (StartSyncExecution)',
+        group: 'pipeline',
+        quantity: executions / 1e6,
+        unit: '1M requests',
+        priceId: 'stepFunctionsExpressRequestsPerMillion',
+        explanation: `one execution per batch of ${n(g.batch)} events (${n(g.executionsPerBatch)} execution(s) each)`,
+      },
+      {
+        component: 'Step Functions Express duration',
+        group: 'pipeline',
+        quantity: expressGbS,
+        unit: 'GB-s',
+        priceId: 'stepFunctionsExpressGbSecond',
+        explanation: `${billedExecutionS} s billed per execution at 64 MB`,
+      },
+      {
+        component: 'Lambda requests (incl. one batch starter per batch)',
+        group: 'pipeline',
+        quantity: invocations / 1e6,
+        unit: '1M requests',
+        priceId: 'lambdaRequestsPerMillion',
+        explanation: `${n(invocations / events)} invocations per event: Process once per event, Validate and ReportBatch once per execution, the starter once per batch`,
+      },
+      {
+        component: 'Lambda duration (arm64, pipeline functions)',
+        group: 'pipeline',
+        quantity: lambdaSeconds * memoryGb,
+        unit: 'GB-s',
+        priceId: 'lambdaArmGbSecond',
+        explanation: `${inputs.processMs} ms of Process per event and ${inputs.validateMs + inputs.summarizeMs} ms per execution, at ${inputs.lambdaMemoryMb} MB (--lambda-memory-mb)`,
+      },
+      {
+        component: 'Lambda duration (arm64, batch starter waiting for its executions)',
+        group: 'pipeline',
+        quantity: starterGbS,
+        unit: 'GB-s',
+        priceId: 'lambdaArmGbSecond',
+        explanation: `${Math.ceil(g.starterMs)} ms per batch at ${ASSUMPTIONS.starterMemoryMb.value} MB: the starter waits for its executions`,
+      },
+      ...sharedLines(inputs, events, invocations, appLogBytes),
+    ],
+    prices,
+  );
 }
 
 /**
@@ -176,24 +260,39 @@ export function directCost(inputs: PlanInputs, prices: PriceValues): CostEstimat
   const events = inputs.rate * MONTH_SECONDS;
   const invocations = events * 2;
   const lambdaSeconds = (events * (inputs.validateMs + inputs.processMs)) / 1_000;
-  return total(events, [
-    line(
-      'Step Functions Standard state transitions',
-      (events * ASSUMPTIONS.directStateTransitions.value) / 1_000,
-      '1K transitions',
-      'stepFunctionsStandardTransitionsPerThousand',
-      prices,
-    ),
-    line('Lambda requests', invocations / 1e6, '1M requests', 'lambdaRequestsPerMillion', prices),
-    line(
-      'Lambda duration (arm64)',
-      lambdaSeconds * (inputs.lambdaMemoryMb / 1_024),
-      'GB-s',
-      'lambdaArmGbSecond',
-      prices,
-    ),
-    ...sharedLines(inputs, events, invocations, prices),
-  ]);
+  return total(
+    inputs,
+    events,
+    [
+      {
+        component: 'Step Functions Standard state transitions',
+        group: 'pipeline',
+        quantity: (events * ASSUMPTIONS.directStateTransitions.value) / 1_000,
+        unit: '1K transitions',
+        priceId: 'stepFunctionsStandardTransitionsPerThousand',
+        explanation:
+          'one Standard execution per event: Validate → CheckValid → Process, 3 transitions ($75 per million events)',
+      },
+      {
+        component: 'Lambda requests',
+        group: 'pipeline',
+        quantity: invocations / 1e6,
+        unit: '1M requests',
+        priceId: 'lambdaRequestsPerMillion',
+        explanation: 'Validate and Process once per event',
+      },
+      {
+        component: 'Lambda duration (arm64)',
+        group: 'pipeline',
+        quantity: lambdaSeconds * (inputs.lambdaMemoryMb / 1_024),
+        unit: 'GB-s',
+        priceId: 'lambdaArmGbSecond',
+        explanation: `${inputs.validateMs + inputs.processMs} ms per event at ${inputs.lambdaMemoryMb} MB`,
+      },
+      ...sharedLines(inputs, events, invocations, events * ASSUMPTIONS.appLogBytesPerDirectEvent.value),
+    ],
+    prices,
+  );
 }
 
 /**

@@ -1,36 +1,40 @@
 /**
- * DynamoDB work per event, the same in both topologies: the Powertools idempotency record (a
- * conditional put of the in-progress record, then an update to completed) for every event, and the
- * writes of the projection of the event's family (`--mix`):
+ * DynamoDB work per event, the same in both topologies: the writes of the projection of the
+ * event's family (`--mix`) and, for the families whose projection cannot prove "first time" by
+ * itself, the Powertools idempotency record (a conditional put of the in-progress record, then an
+ * update to completed):
  *
- * | family | writes per event |
- * | --- | --- |
- * | conversation | one update of the conversation projection (`--projection-kb`) |
- * | user-presence, user-routing-status | a fact put and a conditional update of the current state |
- * | user-activity | the same for each of its two facts |
- * | audit | one put, plus one per index (by user, by entity type) |
- * | transcription | one conditional put per utterance |
- * | generic | one put of the whole event (`--event-kb`), plus one for the index by topic |
+ * | family | idempotency | projection writes per event |
+ * | --- | --- | --- |
+ * | conversation | none: the fact's conditional put is the claim (`src/processing/claims.ts`) | one conditional put of the fact (`--projection-kb`) |
+ * | user-presence, user-routing-status | record (2 writes) | a fact put and a conditional update of the current state |
+ * | user-activity | record (2 writes) | the same for each of its two facts |
+ * | audit | record (2 writes) | one put, plus one per index (by user, by entity type) |
+ * | transcription | record (2 writes) | one conditional put per utterance |
+ * | generic | record (2 writes) | one put of the whole event (`--event-kb`), plus one for the index by topic |
  *
  * One write request unit covers up to 1 KB of item (a write to an index is billed like one to
  * the table); the happy path reads nothing (conditional writes need no read).
+ * `test/plan/measured-costs.test.ts` runs the processor against dynalite with a counting
+ * middleware on its DynamoDB client and fails when the code's writes drift from these figures.
  */
 import type { EventKind } from '../events/topics.js';
 import { ASSUMPTIONS } from './assumptions.js';
 import type { PlanInputs } from './inputs.js';
 
-type UnitInputs = Pick<PlanInputs, 'projectionKb' | 'eventKb'> & Partial<Pick<PlanInputs, 'familyMix'>>;
+type SizeInputs = Pick<PlanInputs, 'projectionKb' | 'eventKb'>;
+type UnitInputs = SizeInputs & Partial<Pick<PlanInputs, 'familyMix'>>;
+
+/** Write requests and write request units. */
+export interface Writes {
+  readonly requests: number;
+  readonly units: number;
+}
 
 const units = (bytes: number): number => Math.ceil(bytes / 1_024);
 
 /** Write requests and write request units of one event of a family (its projection only). */
-export function familyWrites(
-  kind: EventKind,
-  inputs: Pick<PlanInputs, 'projectionKb' | 'eventKb'>,
-): {
-  requests: number;
-  units: number;
-} {
+export function familyWrites(kind: EventKind, inputs: SizeInputs): Writes {
   const a = ASSUMPTIONS;
   switch (kind) {
     case 'conversation':
@@ -58,22 +62,41 @@ export function familyWrites(
   }
 }
 
+/** Whether the projection's own write is the event's idempotency claim (no Powertools record). */
+export function claimedByProjection(kind: EventKind): boolean {
+  return kind === 'conversation';
+}
+
+/** The idempotency writes of one event of a family: none when its projection claims it, else the Powertools record's two. */
+export function idempotencyWrites(kind: EventKind): Writes {
+  if (claimedByProjection(kind)) return { requests: 0, units: 0 };
+  const writes = ASSUMPTIONS.idempotencyWritesPerEvent.value;
+  return { requests: writes, units: writes * units(ASSUMPTIONS.idempotencyItemBytes.value) };
+}
+
+/** Every write of one event of a family: idempotency and projection. */
+export function eventWrites(kind: EventKind, inputs: SizeInputs): Writes {
+  const projection = familyWrites(kind, inputs);
+  const idempotency = idempotencyWrites(kind);
+  return { requests: projection.requests + idempotency.requests, units: projection.units + idempotency.units };
+}
+
 /** The family mix as given, or conversation events alone. */
-function mixOf(inputs: UnitInputs): [EventKind, number][] {
+function mixOf(inputs: Partial<Pick<PlanInputs, 'familyMix'>>): [EventKind, number][] {
   return Object.entries(inputs.familyMix ?? { conversation: 1 }) as [EventKind, number][];
 }
 
 /** Write request units one event consumes, on average over the family mix. */
 export function writeUnitsPerEvent(inputs: UnitInputs): number {
-  const idempotencyUnits = Math.ceil(ASSUMPTIONS.idempotencyItemBytes.value / 1_024);
-  let projection = 0;
-  for (const [kind, share] of mixOf(inputs)) projection += share * familyWrites(kind, inputs).units;
-  return ASSUMPTIONS.idempotencyWritesPerEvent.value * idempotencyUnits + projection;
+  return mixOf(inputs).reduce((sum, [kind, share]) => sum + share * eventWrites(kind, inputs).units, 0);
 }
 
 /** Write requests (API calls, not units) per event, on average over the mix: what the new-table warm-up limit counts. */
-export function writeRequestsPerEvent(inputs: UnitInputs = { projectionKb: 1, eventKb: 1 }): number {
-  let projection = 0;
-  for (const [kind, share] of mixOf(inputs)) projection += share * familyWrites(kind, inputs).requests;
-  return ASSUMPTIONS.idempotencyWritesPerEvent.value + projection;
+export function writeRequestsPerEvent(inputs: UnitInputs = { projectionKb: 0.5, eventKb: 1 }): number {
+  return mixOf(inputs).reduce((sum, [kind, share]) => sum + share * eventWrites(kind, inputs).requests, 0);
+}
+
+/** The share of events that keep a Powertools idempotency record (the rest are claimed by their projection). */
+export function recordedShare(inputs: Partial<Pick<PlanInputs, 'familyMix'>>): number {
+  return mixOf(inputs).reduce((sum, [kind, share]) => sum + (claimedByProjection(kind) ? 0 : share), 0);
 }

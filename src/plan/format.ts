@@ -47,20 +47,46 @@ function summaryRows(modes: readonly ModePlan[]): string[][] {
     row('Latency (worst, steady)', (m) => duration(m.latencyMs)),
     row('Monthly cost (30 days)', (m) => usd(m.monthlyCostUsd)),
     row('Cost per million events', (m) => usd(m.costPerMillionEventsUsd)),
+    row('Against the floor', (m) => floorCell(m)),
   ];
 }
 
+/** e.g. "1.85× the floor without the archive; the archive adds $0.23 (2.01×)". */
+function floorCell(mode: ModePlan): string {
+  const c = mode.costAgainstFloor;
+  return `${ratio(c.ratioWithoutArchive)} without the archive; archive +${usd(c.archivePerMillionEventsUsd)} (${ratio(c.ratioWithArchive)})`;
+}
+
+function ratio(value: number): string {
+  return `${value.toFixed(2)}×`;
+}
+
+/** The second column: which lines make the floor, which are the optional archive. */
+const GROUP_MARKS = { floor: 'floor', pipeline: '', archive: 'archive' } as const;
+
 function costRows(mode: ModePlan): string[][] {
+  const archiveOff = !mode.costAgainstFloor.archive;
   return [
-    ['component', 'quantity', 'unit', 'unit price', 'USD/month'],
+    ['component', '', 'quantity', 'unit', 'unit price', 'USD/month', 'per M events'],
     ...mode.costBreakdown.map((l) => [
       l.component,
+      l.group === 'archive' && archiveOff ? 'archive (off)' : GROUP_MARKS[l.group],
       num(l.quantity, 2),
       l.unit,
       `$${l.unitPriceUsd}`,
       usd(l.monthlyUsd),
+      usd(l.perMillionEventsUsd),
     ]),
-    ['total', '', '', '', usd(mode.monthlyCostUsd)],
+    ['total', '', '', '', '', usd(mode.monthlyCostUsd), usd(mode.costPerMillionEventsUsd)],
+  ];
+}
+
+/** Why each line costs what it does, and the total beside the floor. */
+function costExplanations(mode: ModePlan): string[] {
+  const c = mode.costAgainstFloor;
+  return [
+    ...mode.costBreakdown.map((l) => `${l.component}: ${l.explanation}.`),
+    `Per million events: ${usd(c.withoutArchivePerMillionEventsUsd)} without the archive, ${ratio(c.ratioWithoutArchive)} the floor of ${usd(c.floorPerMillionEventsUsd)}; the archive (replay) adds ${usd(c.archivePerMillionEventsUsd)} → ${ratio(c.ratioWithArchive)}${c.archive ? ' (counted in the total; --no-archive to leave it out)' : ' (not counted: --no-archive)'}.`,
   ];
 }
 
@@ -103,7 +129,8 @@ export function formatPlanText(report: PlanReport): string {
   }
   for (const mode of report.modes) {
     out.push('', `${mode.mode} — monthly cost (${report.pricesRegion} prices)`);
-    out.push(...textTable(costRows(mode), [false, true, false, true, true]).map((l) => `  ${l}`));
+    out.push(...textTable(costRows(mode), [false, false, true, false, true, true, true]).map((l) => `  ${l}`));
+    out.push(...costExplanations(mode).map(bullet));
     out.push('', `${mode.mode} — verdicts`);
     out.push(...mode.verdicts.map(bullet));
     out.push('', `${mode.mode} — how it works`);

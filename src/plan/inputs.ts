@@ -47,7 +47,7 @@ export interface PlanInputs {
   readonly lambdaMemoryMb: number;
   /** Size of one EventBridge event as delivered (envelope included). */
   readonly eventKb: number;
-  /** Size of a conversation projection item in DynamoDB. */
+  /** Size of one item of the conversation projection in DynamoDB: a conversation fact (the projection is stored as its facts). */
   readonly projectionKb: number;
   /**
    * The share of the events of each family (`conversation`, `user-presence`, …, `generic`): what
@@ -61,8 +61,14 @@ export interface PlanInputs {
   readonly accountConcurrency: number;
   /** Reserved concurrency of the Process function, if set. */
   readonly reservedConcurrency: number | null;
-  /** CloudWatch Logs bytes each Lambda invocation writes: ~300 for the text-format START/END/REPORT lines; 0 with JSON format and system log level WARN. */
+  /**
+   * CloudWatch Logs bytes Lambda's platform writes per invocation: 0 as the construct deploys
+   * (JSON format, system log level WARN); ~300 for the text-format START/END/REPORT lines. The
+   * functions' own lines are costed apart (measured, in the assumptions).
+   */
   readonly logBytesPerInvocation: number;
+  /** Keep an EventBridge archive of the events for replay (the construct's `archive`, default on): priced, and shown apart. */
+  readonly archive: boolean;
   /** Direct mode: the rule target's `MaximumRetryAttempts` (0–185). */
   readonly retryAttempts: number;
   /** Direct mode: the rule target's `MaximumEventAgeInSeconds` (60–86,400). */
@@ -86,12 +92,13 @@ export const PLAN_DEFAULTS = {
   summarizeMs: 20,
   lambdaMemoryMb: PIPELINE_DEFAULTS.lambdaMemoryMb,
   eventKb: 2,
-  projectionKb: 2,
+  projectionKb: 0.5,
   familyMix: { conversation: 1 },
   targetLatencyMs: 5_000,
   accountConcurrency: 1_000,
   reservedConcurrency: null,
-  logBytesPerInvocation: 300,
+  logBytesPerInvocation: 0,
+  archive: true,
   retryAttempts: PIPELINE_DEFAULTS.targetRetry.maximumRetryAttempts,
   retryMaxAgeSeconds: PIPELINE_DEFAULTS.targetRetry.maximumEventAgeSeconds,
   burst: null,

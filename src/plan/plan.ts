@@ -42,6 +42,8 @@ export interface ModePlan {
   readonly costPerMillionEventsUsd: number;
   readonly monthlyEvents: number;
   readonly costBreakdown: readonly CostLine[];
+  /** Cost per million events beside the floor, with and without the archive. */
+  readonly costAgainstFloor: FloorComparison;
   readonly checks: readonly Check[];
   readonly recommendation: BufferedRecommendation | DirectRecommendation;
   /** Buffered only: batches at the peak rate. */
@@ -49,6 +51,24 @@ export interface ModePlan {
   readonly burst: BurstResult | null;
   readonly verdicts: readonly string[];
   readonly notes: readonly string[];
+}
+
+/**
+ * A topology's cost per million events beside the cost floor: the ratio is what the design costs
+ * per event over what no storage-first design can avoid.
+ */
+export interface FloorComparison {
+  readonly floorPerMillionEventsUsd: number;
+  /** As planned (the archive counted only when on). */
+  readonly perMillionEventsUsd: number;
+  readonly ratio: number;
+  readonly withoutArchivePerMillionEventsUsd: number;
+  readonly ratioWithoutArchive: number;
+  /** What the EventBridge archive (replay) adds per million events, whether it is on or not. */
+  readonly archivePerMillionEventsUsd: number;
+  readonly ratioWithArchive: number;
+  /** Whether the plan counts the archive (`--no-archive` turns it off). */
+  readonly archive: boolean;
 }
 
 /** The whole plan. */
@@ -94,35 +114,64 @@ export function planCapacity(inputs: PlanInputs, options: PlanCapacityOptions = 
   const prices = priceValues(table);
   const buffered = bufferedCost(inputs, quotas, prices);
   const series = options.burstSeries ?? false;
+  const floor = costFloor(inputs, prices);
   const modes = inputs.modes.map((mode) =>
     mode === 'buffered'
-      ? planBuffered(inputs, quotas, buffered, series)
-      : planDirect(inputs, quotas, prices, inputs.modes.includes('buffered') ? buffered : null, series),
+      ? planBuffered(inputs, quotas, buffered, floor, series)
+      : planDirect(inputs, quotas, prices, inputs.modes.includes('buffered') ? buffered : null, floor, series),
   );
   return {
     inputs,
     pricesRegion,
     modes,
     notes: reportNotes(inputs, quotas, pricesRegion),
-    costFloor: costFloor(inputs, prices),
+    costFloor: floor,
     quotas,
     prices: table,
     assumptions: ASSUMPTIONS,
   };
 }
 
+/** `cost` beside the floor (see {@link FloorComparison}). */
+export function againstFloor(inputs: PlanInputs, cost: CostEstimate, floor: CostFloor): FloorComparison {
+  const f = floor.perMillionEventsUsd;
+  const withArchive = cost.perMillionWithoutArchiveUsd + cost.archivePerMillionUsd;
+  return {
+    floorPerMillionEventsUsd: f,
+    perMillionEventsUsd: cost.perMillionEventsUsd,
+    ratio: cost.perMillionEventsUsd / f,
+    withoutArchivePerMillionEventsUsd: cost.perMillionWithoutArchiveUsd,
+    ratioWithoutArchive: cost.perMillionWithoutArchiveUsd / f,
+    archivePerMillionEventsUsd: cost.archivePerMillionUsd,
+    ratioWithArchive: withArchive / f,
+    archive: inputs.archive,
+  };
+}
+
 function costFields(
+  inputs: PlanInputs,
   cost: CostEstimate,
-): Pick<ModePlan, 'monthlyCostUsd' | 'costPerMillionEventsUsd' | 'monthlyEvents' | 'costBreakdown'> {
+  floor: CostFloor,
+): Pick<
+  ModePlan,
+  'monthlyCostUsd' | 'costPerMillionEventsUsd' | 'monthlyEvents' | 'costBreakdown' | 'costAgainstFloor'
+> {
   return {
     monthlyCostUsd: cost.monthlyUsd,
     costPerMillionEventsUsd: cost.perMillionEventsUsd,
     monthlyEvents: cost.monthlyEvents,
     costBreakdown: cost.lines,
+    costAgainstFloor: againstFloor(inputs, cost, floor),
   };
 }
 
-function planBuffered(inputs: PlanInputs, quotas: RegionQuotas, cost: CostEstimate, series: boolean): ModePlan {
+function planBuffered(
+  inputs: PlanInputs,
+  quotas: RegionQuotas,
+  cost: CostEstimate,
+  floor: CostFloor,
+  series: boolean,
+): ModePlan {
   const cap = bufferedCapacity(inputs, quotas);
   const rec = recommendBuffered(inputs, quotas);
   const burst = inputs.burst === null ? null : simulateBurst(inputs, quotas, 'buffered', inputs.burst, { series });
@@ -136,7 +185,7 @@ function planBuffered(inputs: PlanInputs, quotas: RegionQuotas, cost: CostEstima
     lambdaConcurrency: cap.lambdaConcurrency.total,
     lambdaConcurrencyByFunction: cap.lambdaConcurrency,
     latencyMs: cap.latencyMs,
-    ...costFields(cost),
+    ...costFields(inputs, cost, floor),
     checks: cap.checks,
     recommendation: rec,
     batching: cap.geometry,
@@ -151,6 +200,7 @@ function planDirect(
   quotas: RegionQuotas,
   prices: ReturnType<typeof priceValues>,
   buffered: CostEstimate | null,
+  floor: CostFloor,
   series: boolean,
 ): ModePlan {
   const cap = directCapacity(inputs, quotas);
@@ -167,7 +217,7 @@ function planDirect(
     lambdaConcurrency: cap.lambdaConcurrency.total,
     lambdaConcurrencyByFunction: cap.lambdaConcurrency,
     latencyMs: cap.latencyMs,
-    ...costFields(cost),
+    ...costFields(inputs, cost, floor),
     checks: cap.checks,
     recommendation: rec,
     batching: null,

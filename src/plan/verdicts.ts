@@ -4,13 +4,18 @@
  * (how a limit works, what the estimate leaves out).
  */
 import type { EventKind } from '../events/topics.js';
-import { ASSUMPTIONS } from './assumptions.js';
 import type { BufferedCapacity } from './buffered.js';
 import type { BurstResult } from './burst/index.js';
 import type { Check } from './capacity.js';
 import type { CostEstimate } from './cost.js';
 import type { DirectCapacity } from './direct.js';
-import { familyWrites, writeUnitsPerEvent } from './dynamodb-units.js';
+import {
+  claimedByProjection,
+  eventWrites,
+  familyWrites,
+  idempotencyWrites,
+  writeUnitsPerEvent,
+} from './dynamodb-units.js';
 import type { PlanInputs } from './inputs.js';
 import type { RegionQuotas } from './quotas.js';
 import type { BufferedRecommendation, DirectRecommendation, ReservedConcurrency } from './recommend.js';
@@ -112,17 +117,19 @@ export function reportNotes(inputs: PlanInputs, quotas: RegionQuotas, pricesRegi
   );
   notes.push(
     inputs.logBytesPerInvocation === 0
-      ? 'Lambda logs are not costed (--log-bytes-per-invocation 0: JSON log format with system and application log level WARN writes nothing per successful invocation).'
-      : `Lambda logs are costed at ${num(inputs.logBytesPerInvocation)} bytes per invocation (the text-format START/END/REPORT lines); JSON log format with system log level WARN removes them: --log-bytes-per-invocation 0.`,
+      ? "Lambda logs: the functions' own lines as measured (metrics and one INFO line per batch and per execution; nothing per processed event in buffered mode); the platform's START/END/REPORT lines are filtered as the construct deploys (JSON format, system log level WARN)."
+      : `Lambda logs: the functions' own lines as measured, plus ${num(inputs.logBytesPerInvocation)} bytes of platform lines per invocation (text format START/END/REPORT); the construct deploys JSON format with system log level WARN, which removes them: --log-bytes-per-invocation 0.`,
   );
   const mix = Object.entries(inputs.familyMix) as [EventKind, number][];
   notes.push(
-    `DynamoDB: ${num(writeUnitsPerEvent(inputs), 2)} write request units per event on average — idempotency ${num(ASSUMPTIONS.idempotencyWritesPerEvent.value)}, ` +
-      `then the projection of the event's family: ${mix
-        .map(([kind, share]) => `${kind} ${num(familyWrites(kind, inputs).units, 2)} × ${num(share * 100, 1)} %`)
-        .join(
-          ', ',
-        )}${mix.length === 1 && mix[0]![0] === 'conversation' ? ' (--mix to plan for the other families the topics bring: presence, routing status, audits, transcription, generic topics)' : ''}.`,
+    `DynamoDB: ${num(writeUnitsPerEvent(inputs), 2)} write request units per event on average — ${mix
+      .map(
+        ([kind, share]) =>
+          `${kind} ${num(eventWrites(kind, inputs).units, 2)} (${claimedByProjection(kind) ? 'one conditional put: the fact is the idempotency claim' : `idempotency record ${num(idempotencyWrites(kind).units)} + projection ${num(familyWrites(kind, inputs).units, 2)}`}) × ${num(share * 100, 1)} %`,
+      )
+      .join(
+        ', ',
+      )}${mix.length === 1 && mix[0]![0] === 'conversation' ? ' (--mix to plan for the other families the topics bring: presence, routing status, audits, transcription, generic topics)' : ''}. A sink beyond the projections (a webhook) keeps the idempotency record for every event: +2.`,
   );
   notes.push(
     `The PutEvents quota (${num(quotas.eventBridge.putEventsPerSecond.value)}/s in ${quotas.region}) applies to PutEvents calls made in your account (e.g. replays and load tests), not checked here; Genesys delivers through the partner event source.`,

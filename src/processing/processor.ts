@@ -12,6 +12,12 @@
  * followed by a call counter, so no two calls of any processors share one in practice, without
  * drawing random bytes per event.
  *
+ * Claims: when the only sink can apply an event with one conditional write keyed by its key (a
+ * conversation fact on DynamoDB: {@link ClaimingSink}, `claims.ts`), that write is the event's
+ * idempotency claim and no Powertools record is written — one write per event instead of three.
+ * The outcome is the same: `processed` the first time, `duplicate` after; a failure before the
+ * write leaves nothing, so the retry (or a redrive) runs again.
+ *
  * Errors: transient ones (see {@link classifyError}) leave as a short {@link TransientProcessingError}
  * for the state machine to retry (Powertools has deleted the in-progress record, so the retry runs
  * again); permanent ones are dead-lettered with the reason and reported as `dead-lettered`.
@@ -35,6 +41,7 @@ import type { ProcessingLogger } from './logger.js';
 import type { ParsedEventHandoff } from './parsed-events.js';
 import { EMPTY_DIRECTORY } from '../directory/ports.js';
 import type { DirectoryLookup } from '../directory/ports.js';
+import { isClaimingSink } from './claims.js';
 import type { DeliveryContext, Sink } from './sink.js';
 import { deadLetterEntry } from './stores/dead-letter.js';
 import type { DeadLetterStore } from './stores/dead-letter.js';
@@ -163,6 +170,8 @@ export function createProcessor(options: ProcessorOptions): Processor {
   let calls = 0;
 
   const directory = options.directory ?? EMPTY_DIRECTORY;
+  const [onlySink, ...otherSinks] = options.sinks;
+  const claimer = onlySink && otherSinks.length === 0 && isClaimingSink(onlySink) ? onlySink : undefined;
   const runSinks = async (event: GenesysEvent, data: IdempotentPayload): Promise<StoredResult> => {
     // The directory joins the context here, outside the payload Powertools sees.
     const context = { ...data.context, directory };
@@ -265,6 +274,14 @@ export function createProcessor(options: ProcessorOptions): Processor {
       const nonce = noncePrefix + (calls++).toString(36);
       config.registerLambdaContext((lambdaContext ?? localContext) as never);
       const context: DeliveryContext = { messageId: request.messageId, receiveCount: request.receiveCount ?? 1 };
+      if (claimer?.claims(event)) {
+        try {
+          const first = await claimer.applyOnce(event, { ...context, directory });
+          return { messageId: request.messageId, status: first ? 'processed' : 'duplicate', key };
+        } catch (error) {
+          return failed(request, event, error);
+        }
+      }
       const payload: IdempotentPayload =
         event.kind === 'conversation' ? { key, nonce, context, eventTime: event.eventTime } : { key, nonce, context };
       try {

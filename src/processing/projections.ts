@@ -10,17 +10,20 @@
  * | `transcription` | transcripts (`TranscriptStore`) |
  * | `generic` | the generic event store (`GenericEventStore`) |
  *
+ * Conversation events on a store that claims facts (DynamoDB) are applied by one conditional
+ * write that is also their idempotency claim ({@link ProjectionSink.applyOnce}, `claims.ts`).
+ *
  * A deployment may leave a projection out (the AWS construct creates the tables of the families
  * its topics name). An event whose projection is missing is not dropped: it fails permanently and
  * is dead-lettered with a reason that says what to configure; redrive it once the projection exists.
  */
 import type { GenesysEvent } from '../events/index.js';
+import type { ClaimingSink } from './claims.js';
 import { agentFactsOf } from './agent-state.js';
 import { auditEntryOf } from './audit-log.js';
 import { PermanentProcessingError } from './errors.js';
 import { factOf } from './facts.js';
 import { genericRecordOf } from './generic-events.js';
-import type { Sink } from './sink.js';
 import type { ConversationStore } from './stores/conversation-store.js';
 import type { AgentStateStore, AuditLogStore, GenericEventStore, TranscriptStore } from './stores/projection-stores.js';
 import { utterancesOf } from './transcripts.js';
@@ -50,9 +53,21 @@ const PROJECTION_NAMES: Record<keyof Projections, string> = {
  * const sink = new ProjectionSink({ conversations, agentStates, audits, transcripts, genericEvents });
  * createProcessor({ persistenceStore, sinks: [sink, ...yourSinks], deadLetters });
  */
-export class ProjectionSink implements Sink {
+export class ProjectionSink implements ClaimingSink {
   readonly name = 'projections';
   constructor(private readonly projections: Projections) {}
+
+  /** Conversation events, when the conversation store claims facts (`ConversationStore.claimFact`: DynamoDB). */
+  claims(event: GenesysEvent): boolean {
+    return event.kind === 'conversation' && this.projections.conversations?.claimFact !== undefined;
+  }
+
+  async applyOnce(event: GenesysEvent): Promise<boolean> {
+    const store = this.need('conversations', event);
+    if (event.kind !== 'conversation' || !store.claimFact)
+      throw new Error(`applyOnce: ${event.kind} events are not claimed by the ${this.name} sink; call claims() first.`);
+    return store.claimFact(factOf(event));
+  }
 
   async handle(event: GenesysEvent): Promise<void> {
     switch (event.kind) {

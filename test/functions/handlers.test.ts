@@ -15,6 +15,7 @@ import type {
   ValidationResult,
   ValidatorRequest,
 } from '../../src/processing/index.js';
+import { DynamoDbConversationStore } from '../../src/processing/stores/dynamodb-conversation-store.js';
 import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
 import type { DynaliteServer } from '../support/dynalite.js';
 import { auditEvent, QUEUE_ID, routingStatusEvent, transcriptionEvent, USER_ID } from '../support/events.js';
@@ -81,23 +82,29 @@ describe('Lambda functions (env-configured, on dynalite)', () => {
     expect(await processor({ messageId: 'b', event: { ...event, id: 'another-envelope-id' } })).toMatchObject({
       status: 'duplicate',
     });
-    const { Item } = await doc.send(
-      new GetCommand({
-        TableName: 'fn-conversations',
-        Key: { conversationId: '0a0b0c0d-0000-4000-8000-000000000001', sk: 'PROJECTION' },
-      }),
-    );
-    expect(Item).toMatchObject({ eventCount: 1, queueIds: ['q1'], state: 'active' });
-    const records = (await doc.send(new ScanCommand({ TableName: 'fn-idempotency' }))).Items ?? [];
-    expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ status: 'COMPLETED' });
-    // 7 days by default: beyond Genesys's 4-day re-send window.
-    expect(records[0]!.expiration).toBeGreaterThan(Date.now() / 1000 + 6.9 * 24 * 3600);
+    const conversations = new DynamoDbConversationStore({ tableName: 'fn-conversations', client: dynalite.client });
+    expect(await conversations.get('0a0b0c0d-0000-4000-8000-000000000001')).toMatchObject({
+      eventCount: 1,
+      queueIds: ['q1'],
+      state: 'active',
+    });
+    // The conversation fact's conditional put is the claim: no idempotency record for it.
+    const facts = (await doc.send(new ScanCommand({ TableName: 'fn-conversations' }))).Items ?? [];
+    expect(facts.filter((i) => i.conversationId === '0a0b0c0d-0000-4000-8000-000000000001')).toHaveLength(1);
+    expect((await doc.send(new ScanCommand({ TableName: 'fn-idempotency' }))).Items ?? []).toEqual([]);
   });
 
   it('processor: routes each family to its table; a family whose table is not deployed is dead-lettered with the reason', async () => {
     expect(await processor({ messageId: 'p1', event: routingStatusEvent() })).toMatchObject({ status: 'processed' });
     expect(await processor({ messageId: 'p2', event: auditEvent() })).toMatchObject({ status: 'processed' });
+    expect(await processor({ messageId: 'p2b', event: auditEvent() })).toMatchObject({ status: 'duplicate' });
+    // The other families keep the Powertools record: 7 days by default, beyond Genesys's 4-day re-send window.
+    const records = (await doc.send(new ScanCommand({ TableName: 'fn-idempotency' }))).Items ?? [];
+    expect(records).toHaveLength(2);
+    for (const record of records) {
+      expect(record).toMatchObject({ status: 'COMPLETED' });
+      expect(record.expiration).toBeGreaterThan(Date.now() / 1000 + 6.9 * 24 * 3600);
+    }
     const { Item } = await doc.send(
       new GetCommand({ TableName: 'fn-agents', Key: { userId: USER_ID, sk: 'CURRENT#routing' } }),
     );

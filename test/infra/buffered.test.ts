@@ -273,10 +273,14 @@ describe('buffered pipeline: functions', () => {
           Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
           Handler: 'index.handler',
-          MemorySize: 512,
+          MemorySize: 256,
           Timeout: 10,
           ReservedConcurrentExecutions: spec.role === 'processor' ? 40 : 5,
-          LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('LogGroup') } },
+          LoggingConfig: {
+            LogGroup: { Ref: Match.stringLikeRegexp('LogGroup') },
+            LogFormat: 'JSON',
+            SystemLogLevel: 'WARN',
+          },
           Environment: {
             Variables: Match.objectLike({
               POWERTOOLS_SERVICE_NAME: 'genesys-event-pipeline',

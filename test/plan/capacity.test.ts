@@ -178,18 +178,22 @@ describe('buffered topology', () => {
     expect(bounded.sustainable).toBe(false);
   });
 
-  it('finds the first limit as the rate grows: DynamoDB table writes at 40,000 WRU ÷ 4 per event', () => {
-    const cap = bufferedCapacity(resolvePlanInputs({ rate: 2_000, maxProcessorConcurrency: 40_000 }), useast1);
+  it('finds the first limit as the rate grows: DynamoDB table writes at 40,000 WRU ÷ 8 per audit event', () => {
+    const cap = bufferedCapacity(
+      resolvePlanInputs({ rate: 2_000, maxProcessorConcurrency: 40_000, familyMix: { audit: 1 } }),
+      useast1,
+    );
     expect(cap.sustainable).toBe(true);
     expect(cap.limitingFactor).toBe('DynamoDB table write throughput quota');
-    expect(cap.maxSustainableRate).toBe(10_000);
-    expect(checkOf(cap.checks, 'dynamodb.tableWrites').demand).toBe(8_000); // 2,000 × (2 idempotency + 2 projection WRU)
+    expect(cap.maxSustainableRate).toBe(5_000);
+    // 2,000 × (2 idempotency + 2 KB entry × (table + 2 indexes)) WRU
+    expect(checkOf(cap.checks, 'dynamodb.tableWrites').demand).toBe(16_000);
   });
 
   it('warns when the table must be pre-warmed, without calling the design unsustainable', () => {
-    const cap = bufferedCapacity(resolvePlanInputs({ rate: 1_500, maxProcessorConcurrency: 1_000 }), useast1);
+    const cap = bufferedCapacity(resolvePlanInputs({ rate: 4_500, maxProcessorConcurrency: 2_000 }), useast1);
     const warm = checkOf(cap.checks, 'dynamodb.newTable');
-    expect(warm.demand).toBe(4_500); // 1,500 events/s × 3 write requests
+    expect(warm.demand).toBe(4_500); // 4,500 conversation events/s × 1 write request (the fact's conditional put)
     expect(warm.ok).toBe(false);
     expect(warm.kind).toBe('warning');
     expect(cap.sustainable).toBe(true);

@@ -3,7 +3,7 @@
  * audits with their indexes, transcript utterances, generic events with the event and its index.
  */
 import { describe, expect, it } from 'vitest';
-import { familyWrites, writeRequestsPerEvent, writeUnitsPerEvent } from '../../src/plan/dynamodb-units.js';
+import { eventWrites, familyWrites, writeRequestsPerEvent, writeUnitsPerEvent } from '../../src/plan/dynamodb-units.js';
 import { planCapacity, resolvePlanInputs } from '../../src/plan/index.js';
 import { runCli } from '../support/cli.js';
 
@@ -24,12 +24,15 @@ describe('DynamoDB writes per family', () => {
     expect(familyWrites('generic', sizes)).toEqual({ requests: 1, units: 6 });
   });
 
-  it('averages over the mix, with idempotency for every event', () => {
+  it('averages over the mix: a conversation event is its fact alone (the claim), the others add the 2 writes of the idempotency record', () => {
     const mix = { conversation: 0.5, audit: 0.25, 'user-activity': 0.25 } as const;
-    expect(writeUnitsPerEvent({ ...sizes, familyMix: mix })).toBe(2 + 0.5 * 2 + 0.25 * 6 + 0.25 * 4);
-    expect(writeRequestsPerEvent({ ...sizes, familyMix: mix })).toBe(2 + 0.5 * 1 + 0.25 * 1 + 0.25 * 4);
-    // Conversation events alone: as before the other families existed.
-    expect(writeUnitsPerEvent(sizes)).toBe(4);
+    expect(eventWrites('conversation', sizes)).toEqual({ requests: 1, units: 2 });
+    expect(eventWrites('audit', sizes)).toEqual({ requests: 3, units: 8 });
+    expect(writeUnitsPerEvent({ ...sizes, familyMix: mix })).toBe(0.5 * 2 + 0.25 * (2 + 6) + 0.25 * (2 + 4));
+    expect(writeRequestsPerEvent({ ...sizes, familyMix: mix })).toBe(0.5 * 1 + 0.25 * (2 + 1) + 0.25 * (2 + 4));
+    // Conversation events alone: one conditional put of the fact.
+    expect(writeUnitsPerEvent(sizes)).toBe(2);
+    expect(writeUnitsPerEvent({ projectionKb: 0.5, eventKb: 2 })).toBe(1);
   });
 
   it('costs and checks the extra writes; shares are normalized; a bad mix is refused', () => {
@@ -39,11 +42,14 @@ describe('DynamoDB writes per family', () => {
     );
     const writes = (plan: typeof only) =>
       plan.modes[0]!.costBreakdown.find((l) => l.priceId === 'dynamodbWriteRequestUnitsPerMillion')!.quantity;
-    // 4 WRU per event → 2 + 0.75 × 2 + 0.25 × 6 = 5 WRU per event.
-    expect(writes(mixed) / writes(only)).toBeCloseTo(5 / 4, 10);
+    // 1 WRU per conversation event → 0.75 × 1 + 0.25 × (2 + 6) = 2.75 WRU per event.
+    expect(writes(mixed) / writes(only)).toBeCloseTo(2.75 / 1, 10);
     const check = mixed.modes[0]!.checks.find((c) => c.id === 'dynamodb.tableWrites')!;
-    expect(check.demand).toBeCloseTo(5_000, 6);
-    expect(mixed.notes.join(' ')).toContain('conversation 2 × 75 %, audit 6 × 25 %');
+    expect(check.demand).toBeCloseTo(2_750, 6);
+    expect(mixed.notes.join(' ')).toContain(
+      'conversation 1 (one conditional put: the fact is the idempotency claim) × 75 %',
+    );
+    expect(mixed.notes.join(' ')).toContain('audit 8 (idempotency record 2 + projection 6) × 25 %');
     expect(() => resolvePlanInputs({ rate: 1, familyMix: { conversation: 0 } })).toThrow(/--mix/);
   });
 

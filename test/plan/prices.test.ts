@@ -85,9 +85,10 @@ describe('overrides in the plan', () => {
     const plan = planCapacity(inputs, { prices: doubled }).modes[0]!;
     const writes = (m: typeof base): number =>
       m.costBreakdown.find((l) => l.priceId === 'dynamodbWriteRequestUnitsPerMillion')!.monthlyUsd;
-    expect(writes(base)).toBeCloseTo(6_480, 6);
-    expect(writes(plan)).toBeCloseTo(12_960, 6);
-    expect(plan.monthlyCostUsd - base.monthlyCostUsd).toBeCloseTo(6_480, 6);
+    // 2.592 billion events × 1 WRU (the conversation fact's conditional put) × $0.625 per million.
+    expect(writes(base)).toBeCloseTo(1_620, 6);
+    expect(writes(plan)).toBeCloseTo(3_240, 6);
+    expect(plan.monthlyCostUsd - base.monthlyCostUsd).toBeCloseTo(1_620, 6);
   });
 
   it('say which Region the prices are for', () => {

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import {
   DynamoDbConversationStore,
@@ -13,7 +12,6 @@ import {
   SqliteDeadLetterStore,
 } from '../../src/processing/index.js';
 import { deadLetterEntry, MAX_DEAD_LETTER_BODY_BYTES } from '../../src/processing/stores/dead-letter.js';
-import { PROJECTION_SK } from '../../src/processing/stores/dynamodb-conversation-store.js';
 import type { ConversationFact, ConversationStore, DeadLetterStore } from '../../src/processing/index.js';
 import { generateAnnotatedEvents } from '../../src/simulate/index.js';
 import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
@@ -94,57 +92,26 @@ describe.each(stores)('conversation store: %s', (_name, make) => {
 });
 
 describe('DynamoDB conversation store details', () => {
-  it('no lost update in the worst interleaving: a writer that folded fewer facts writes its figures last', async () => {
-    const [facts] = [...simulatedConversations(1, 55).values()];
-    const [a, b] = [facts![0]!, facts![1]!];
-    // Writer A's client holds back its figures write until writer B has finished entirely.
-    const clientA = new DynamoDBClient({
-      endpoint: dynalite.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    });
-    let reached!: () => void;
-    const atGate = new Promise<void>((resolve) => (reached = resolve));
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    clientA.middlewareStack.add(
-      (next) => async (args) => {
-        const input = args.input as { UpdateExpression?: string };
-        if (input.UpdateExpression?.includes('#summarySeq = :seq')) {
-          reached();
-          await gate;
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'holdFiguresWrite' },
-    );
-    const writerA = new DynamoDbConversationStore({ tableName: 'conversations', client: clientA });
-    const writerB = new DynamoDbConversationStore({ tableName: 'conversations', client: dynalite.client });
-    const pendingA = writerA.applyFact(a);
-    await atGate; // A has stored its fact, taken its number and folded {a}
-    await writerB.applyFact(b); // B folds {a, b} and stores it
-    open();
-    expect(await pendingA).toEqual(projectConversation([a]));
-    expect(await writerB.get(a.conversationId)).toEqual(projectConversation([a, b]));
-    clientA.destroy();
-  });
-
-  it('keeps the figures of the highest sequence number (a stale writer cannot overwrite a newer summary)', async () => {
+  it('claimFact: one conditional put per event — true the first time, false for every duplicate, one winner among concurrent claims', async () => {
     const store = new DynamoDbConversationStore({ tableName: 'conversations', client: dynalite.client });
     const [facts] = [...simulatedConversations(1, 44).values()];
-    for (const fact of facts!) await store.applyFact(fact);
+    const [first, second] = [facts![0]!, facts![1]!];
+    expect(await store.claimFact(first)).toBe(true);
+    expect(await store.claimFact(first)).toBe(false);
+    // Ten writers claim the same new fact at once: exactly one stores it.
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimFact(second)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
     const doc = DynamoDBDocumentClient.from(dynalite.client);
-    const { Item } = await doc.send(
-      new GetCommand({
+    const { Items } = await doc.send(
+      new QueryCommand({
         TableName: 'conversations',
-        Key: { conversationId: facts![0]!.conversationId, sk: PROJECTION_SK },
+        KeyConditionExpression: 'conversationId = :c',
+        ExpressionAttributeValues: { ':c': first.conversationId },
       }),
     );
-    expect(Item?.seq).toBe(facts!.length);
-    expect(Item?.summarySeq).toBe(facts!.length);
-    // Re-applying an old fact takes a new number and stores the same (complete) figures.
-    await store.applyFact(facts![0]!);
-    expect(await store.get(facts![0]!.conversationId)).toEqual(projectConversation(facts!));
+    // Only the facts: no summary item to keep up to date.
+    expect(Items?.map((i) => i.sk).sort()).toEqual([`FACT#${first.key}`, `FACT#${second.key}`].sort());
+    expect(await store.get(first.conversationId)).toEqual(projectConversation([first, second]));
   });
 });
 

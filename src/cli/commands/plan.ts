@@ -52,6 +52,7 @@ interface PlanCliOptions {
   accountConcurrency: number;
   reservedConcurrency?: number;
   logBytesPerInvocation: number;
+  archive: boolean;
   retryAttempts: number;
   retryMaxAgeS: number;
   burst?: number;
@@ -120,7 +121,12 @@ export function register(program: Command): void {
     )
     .option('--lambda-memory-mb <mb>', 'Lambda memory', parseInteger(128, 10_240), d.lambdaMemoryMb)
     .option('--event-kb <kb>', 'size of one EventBridge event', parseNumber(0), d.eventKb)
-    .option('--projection-kb <kb>', 'size of a conversation projection item', parseNumber(0), d.projectionKb)
+    .option(
+      '--projection-kb <kb>',
+      'size of one conversation projection item (a fact: one conditional put per conversation event)',
+      parseNumber(0),
+      d.projectionKb,
+    )
     .option(
       '--mix <shares>',
       'share of the events of each family, e.g. conversation=0.85,user-routing-status=0.08,user-presence=0.04,audit=0.01,transcription=0.02 (normalized; default conversation=1): the projections they write',
@@ -141,10 +147,11 @@ export function register(program: Command): void {
     .option('--reserved-concurrency <n>', 'reserved concurrency of the Process function', parseInteger(1))
     .option(
       '--log-bytes-per-invocation <bytes>',
-      'CloudWatch Logs bytes per Lambda invocation',
+      "CloudWatch Logs bytes of Lambda's platform lines per invocation (0 as deployed: JSON format, system log level WARN; ~300 in text format)",
       parseNumber(0),
       d.logBytesPerInvocation,
     )
+    .option('--no-archive', 'plan without the EventBridge archive (no replay); its price is shown either way')
     .option(
       '--retry-attempts <n>',
       'direct mode: rule target MaximumRetryAttempts (0–185)',
@@ -266,6 +273,7 @@ function runPlan(
       accountConcurrency: options.accountConcurrency,
       reservedConcurrency: options.reservedConcurrency ?? null,
       logBytesPerInvocation: options.logBytesPerInvocation,
+      archive: options.archive,
       retryAttempts: options.retryAttempts,
       retryMaxAgeSeconds: options.retryMaxAgeS,
       burst: options.burst ?? null,

@@ -18,6 +18,13 @@ export interface ConversationStore {
    * that can then skip building it (`ConversationProjectionSink` uses it when present).
    */
   addFact?(fact: ConversationFact): Promise<void>;
+  /**
+   * Optional: adds the fact with one write that also tells whether its event is new — `true`
+   * when this call stored it, `false` when it was already stored (then nothing changed). With
+   * it, the fact itself is the event's idempotency claim (`claims.ts`): the processor keeps no
+   * separate idempotency record for conversation events. Must be atomic (a conditional write).
+   */
+  claimFact?(fact: ConversationFact): Promise<boolean>;
   /** The stored projection of a conversation, or `undefined` when none of its events was applied. */
   get(conversationId: string): Promise<ConversationProjection | undefined>;
 }

@@ -1,68 +1,38 @@
 /**
  * The conversation projection in DynamoDB.
  *
- * One table, partition key `conversationId`, sort key `sk`:
+ * One table, partition key `conversationId`, sort key `sk`: one item `FACT#<event key>` per
+ * distinct event (`fact` map). That is all that is written, and it is written once:
  *
- * - `FACT#<event key>` — one item per distinct event (`fact` map). A `PutItem` of the same key
- *   again writes the same item: duplicates change nothing.
- * - `PROJECTION` — the projection's figures as top-level attributes, plus `seq` (a counter of
- *   applied facts) and `summarySeq` (the `seq` the figures were computed at).
+ * - **One conditional write per event.** {@link DynamoDbConversationStore.claimFact} puts the fact
+ *   on condition `attribute_not_exists(sk)`: it succeeds for the event's first delivery and fails
+ *   for every later one, so the write is both the projection's fact and the proof of "first
+ *   time" — the processor needs no separate idempotency record for conversation events (see
+ *   `claims.ts`). One write unit per event (a fact is well under 1 KB); a duplicate's failed
+ *   condition is billed one unit too.
+ * - **The figures are folded on read.** {@link DynamoDbConversationStore.get} reads the
+ *   conversation's facts (one strongly consistent Query of its partition: a conversation of 30
+ *   facts of about 400 bytes is 12 KB, 3 read units) and folds them with `projectConversation`.
+ *   A summary item kept up to date on every event would cost one to two write units per event
+ *   more (plus a query of the facts to compute it without losing updates), five times what a
+ *   read of the facts costs: docs/capacity.md has the figures.
  *
- * `applyFact` never loses an update when several writers touch one conversation, without
- * transactions (so it runs on dynalite too):
- *
- * 1. put the fact item;
- * 2. `ADD seq 1` on the projection item → this writer's number `s` (atomic counter);
- * 3. query every fact (strongly consistent) and fold them;
- * 4. write the figures with `summarySeq = s` on condition `summarySeq < s` (or absent).
- *
- * The writer holding the highest `s` took it after every other writer's step 1, so its query in
- * step 3 saw every fact; step 4's condition lets only a higher `s` replace figures. So the
- * stored figures always end as the fold of all facts.
+ * Since the projection is a pure fold over the *set* of facts, it does not depend on the order
+ * events arrive in, concurrent writers cannot lose an update (each writes only its own item),
+ * and a duplicate adds nothing. Items written by earlier versions (`PROJECTION`, a summary with
+ * `seq` and `summarySeq`) are ignored.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { assertFact } from '../facts.js';
 import type { ConversationFact } from '../facts.js';
 import { projectConversation } from '../projection.js';
 import type { ConversationProjection } from '../projection.js';
 import type { ConversationStore } from './conversation-store.js';
 
-/** Sort key of the projection item. */
-export const PROJECTION_SK = 'PROJECTION';
 /** Sort key prefix of fact items. */
 const FACT_SK_PREFIX = 'FACT#';
-
-const PROJECTION_FIELDS = [
-  'state',
-  'firstEventTime',
-  'lastEventTime',
-  'mediaType',
-  'direction',
-  'ani',
-  'dnis',
-  'queueIds',
-  'userIds',
-  'queueWaitMs',
-  'answered',
-  'abandoned',
-  'waitingQueueId',
-  'interactingMs',
-  'talkMs',
-  'holdMs',
-  'acwMs',
-  'handleMs',
-  'wrapupCodes',
-  'disconnectType',
-  'eventCount',
-  'eventCounts',
-] as const satisfies readonly (keyof ConversationProjection)[];
-
-/** Compile-time check that every projection field is stored: names the field when one is missing above. */
-type UnstoredField = Exclude<keyof ConversationProjection, 'conversationId' | (typeof PROJECTION_FIELDS)[number]>;
-const everyFieldStored: [UnstoredField] extends [never] ? true : UnstoredField = true;
-void everyFieldStored;
 
 /** Options of {@link DynamoDbConversationStore}. */
 export interface DynamoDbConversationStoreOptions {
@@ -87,63 +57,38 @@ export class DynamoDbConversationStore implements ConversationStore {
     this.#doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  async applyFact(fact: ConversationFact): Promise<ConversationProjection> {
-    const conversationId = fact.conversationId;
-    await this.#doc.send(
-      new PutCommand({ TableName: this.#table, Item: { conversationId, sk: FACT_SK_PREFIX + fact.key, fact } }),
-    );
-    const counter = await this.#doc.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { conversationId, sk: PROJECTION_SK },
-        UpdateExpression: 'ADD #seq :one',
-        ExpressionAttributeNames: { '#seq': 'seq' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    const seq = Number(counter.Attributes?.seq);
-    const projection = projectConversation(await this.#facts(conversationId));
-
-    const names: Record<string, string> = { '#summarySeq': 'summarySeq', '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':seq': seq, ':now': new Date().toISOString() };
-    const sets = ['#summarySeq = :seq', '#updatedAt = :now'];
-    const removes: string[] = [];
-    PROJECTION_FIELDS.forEach((field, i) => {
-      names[`#f${i}`] = field;
-      const value = projection[field];
-      if (value === undefined) removes.push(`#f${i}`);
-      else {
-        values[`:f${i}`] = value;
-        sets.push(`#f${i} = :f${i}`);
-      }
-    });
+  /**
+   * Puts the fact if its event was never applied: `true` when this call stored it, `false` when
+   * it was already there (a duplicate; nothing changes). One conditional `PutItem`.
+   */
+  async claimFact(fact: ConversationFact): Promise<boolean> {
     try {
       await this.#doc.send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: this.#table,
-          Key: { conversationId, sk: PROJECTION_SK },
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: 'attribute_not_exists(#summarySeq) OR #summarySeq < :seq',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          Item: { conversationId: fact.conversationId, sk: FACT_SK_PREFIX + fact.key, fact },
+          ConditionExpression: 'attribute_not_exists(sk)',
         }),
       );
+      return true;
     } catch (error) {
-      // A writer with a later number already stored figures that include this fact.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
-    return projection;
+  }
+
+  async addFact(fact: ConversationFact): Promise<void> {
+    await this.claimFact(fact);
+  }
+
+  async applyFact(fact: ConversationFact): Promise<ConversationProjection> {
+    await this.claimFact(fact);
+    return projectConversation(await this.#facts(fact.conversationId));
   }
 
   async get(conversationId: string): Promise<ConversationProjection | undefined> {
-    const { Item } = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: { conversationId, sk: PROJECTION_SK }, ConsistentRead: true }),
-    );
-    if (!Item || Item.summarySeq === undefined) return undefined;
-    const projection = { conversationId } as Record<string, unknown>;
-    for (const field of PROJECTION_FIELDS) if (Item[field] !== undefined) projection[field] = Item[field];
-    return projection as unknown as ConversationProjection;
+    const facts = await this.#facts(conversationId);
+    return facts.length === 0 ? undefined : projectConversation(facts);
   }
 
   /** Every fact of a conversation (strongly consistent, all pages). */
