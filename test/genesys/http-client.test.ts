@@ -30,8 +30,9 @@ describe('GenesysHttpClient retries', () => {
   it('retries a connection reset and a timeout on idempotent calls', async () => {
     const fake = await useFakeGenesys();
     fake.fault({ path: ORG }, { kind: 'reset' });
-    fake.fault({ path: ORG }, { kind: 'delay', ms: 400 });
-    const client = testClient(fake, { requestTimeoutMs: 150 });
+    // The delayed answer must time out and the clean one must not, even on a loaded machine.
+    fake.fault({ path: ORG }, { kind: 'delay', ms: 5_000 });
+    const client = testClient(fake, { requestTimeoutMs: 1_000 });
     expect((await client.http.request({ method: 'GET', path: ORG })).status).toBe(200);
     expect(fake.requests.filter((r) => r.path === ORG)).toHaveLength(3);
     expect(client.sleeps).toHaveLength(2);
