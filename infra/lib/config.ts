@@ -22,6 +22,7 @@ import {
   WorkflowOptionsError,
 } from '../../src/workflow/index.js';
 import { resolveQueueTiming } from './queue-timing.js';
+import { checkSinks, type PipelineSink, type ResolvedSink } from './sinks.js';
 import { type PartnerEventSource, PipelineConfigError, resolvePartnerEventSource, resolveTopics } from './source.js';
 import { maxEventsWithinBudget } from '../../src/workflow/time-budget.js';
 import { nearbyBounds } from '../../src/workflow/concurrency-bound.js';
@@ -156,6 +157,16 @@ export interface GenesysEventPipelineProps {
   /** An HTTPS URL the processor's webhook sink POSTs every new event to (docs/processing.md). @default no webhook */
   readonly sinkWebhookUrl?: string;
   /**
+   * Your own sinks, run by the processor after the projections, in this order: modules exporting a
+   * `Sink` (or a factory of one), bundled into the processor, each with its options and the IAM
+   * permissions it needs (docs/processing.md, "Write your own sink").
+   *
+   * @example
+   * sinks: [{ entry: 'src/abandoned-calls.ts', options: { tableName: table.tableName }, grants: (role) => table.grantWriteData(role) }]
+   * @default no sinks of your own
+   */
+  readonly sinks?: readonly PipelineSink[];
+  /**
    * The Genesys directory (names of queues, users, wrap-up codes, … for the sinks): a DynamoDB
    * table refreshed on a schedule from the Genesys Platform API with the OAuth client in a
    * Secrets Manager secret (docs/directory.md).
@@ -243,6 +254,8 @@ export interface PipelineConfig {
   deadLetterRetention: Duration;
   idempotencyExpiry: Duration;
   sinkWebhookUrl: string | undefined;
+  /** Your sinks, their entries resolved to absolute paths. */
+  sinks: ResolvedSink[];
   directory: GenesysDirectoryProps | undefined;
   targetRetryAttempts: number;
   targetMaxEventAge: Duration;
@@ -425,6 +438,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   if (props.sinkWebhookUrl !== undefined && !/^https:\/\/[^\s/]+/.test(props.sinkWebhookUrl)) {
     problems.push(`sinkWebhookUrl "${props.sinkWebhookUrl}" is not an https:// URL.`);
   }
+  const sinks = checkSinks(props.sinks, problems);
   const givenVisibility =
     props.visibilityTimeout === undefined
       ? undefined
@@ -545,6 +559,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     deadLetterRetention,
     idempotencyExpiry,
     sinkWebhookUrl: props.sinkWebhookUrl,
+    sinks,
     directory: props.directory,
     targetRetryAttempts,
     targetMaxEventAge,

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +20,7 @@ import { FUNCTION_ENV, type FunctionEnvName, type FunctionSpec } from '../../src
 import type { PipelineConfig } from './config.js';
 import { acknowledge } from './nag.js';
 import { PipelineConfigError } from './source.js';
+import { grantSinks, writeProcessorEntry } from './sinks.js';
 
 /** The repository root (entries in `LAMBDA_FUNCTIONS` are relative to it). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -45,6 +46,9 @@ export interface FunctionResources {
   directoryRefresherName?: string;
 }
 
+/** The function that runs the sinks. */
+const PROCESSOR_ROLE = 'processor';
+
 /** Memory of the batch starter, MB: it waits for executions and holds at most one batch (≤ 6 MB) of JSON. */
 export const BATCH_STARTER_MEMORY_MB = 256;
 
@@ -59,7 +63,11 @@ interface EnvValue {
  * The value of every variable in `FUNCTION_ENV`. Typed over all of them: a variable added to
  * the catalogue does not compile until it is wired here.
  */
-function envValues(config: PipelineConfig, resources: FunctionResources): Record<FunctionEnvName, EnvValue> {
+function envValues(
+  scope: Construct,
+  config: PipelineConfig,
+  resources: FunctionResources,
+): Record<FunctionEnvName, EnvValue> {
   const E = FUNCTION_ENV;
   return {
     [E.IDEMPOTENCY_TABLE_NAME]: { value: resources.idempotencyTable.tableName, table: resources.idempotencyTable },
@@ -83,6 +91,10 @@ function envValues(config: PipelineConfig, resources: FunctionResources): Record
       value: config.executionBudgetSeconds > 0 ? String(config.executionBudgetSeconds) : undefined,
     },
     [E.SINK_WEBHOOK_URL]: { value: config.sinkWebhookUrl },
+    // JSON with the tokens resolved by CloudFormation (a table's name, a secret's ARN).
+    [E.SINK_OPTIONS]: {
+      value: config.sinks.length ? Stack.of(scope).toJsonString(config.sinks.map((s) => s.options ?? {})) : undefined,
+    },
     [E.DIRECTORY_TABLE_NAME]: optionalTable(resources.directoryTable),
     [E.DIRECTORY_REFRESHER_FUNCTION_NAME]: { value: resources.directoryRefresherName },
     [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },
@@ -145,7 +157,7 @@ export function createFunctions(
   resources: FunctionResources,
   allRoles: readonly string[] = specs.map((s) => s.role),
 ): Record<string, NodejsFunction> {
-  const values = envValues(config, resources);
+  const values = envValues(scope, config, resources);
   const problems: string[] = [];
   for (const spec of specs) {
     if (!existsSync(join(REPO_ROOT, spec.entry)))
@@ -183,6 +195,9 @@ export function createFunctions(
       description: `Execution role of the ${spec.role} function (least privilege)`,
     });
     logGroup.grantWrite(role);
+    // Your sinks run in the processor: its entry imports them, its role holds what they declare.
+    const withSinks = spec.role === PROCESSOR_ROLE && config.sinks.length > 0;
+    if (withSinks) grantSinks(config.sinks, role);
 
     const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
     for (const name of spec.environment) {
@@ -203,7 +218,9 @@ export function createFunctions(
     }
 
     const fn = new NodejsFunction(group, 'Function', {
-      entry: join(REPO_ROOT, spec.entry),
+      entry: withSinks
+        ? writeProcessorEntry(REPO_ROOT, join(REPO_ROOT, spec.entry), config.sinks)
+        : join(REPO_ROOT, spec.entry),
       handler: spec.handler,
       description: spec.description,
       runtime: config.runtime,

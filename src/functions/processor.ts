@@ -7,6 +7,10 @@
  * reason saying so), SINK_WEBHOOK_URL, DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME
  * (names for the sinks' `context.directory`).
  *
+ * Your own sinks (the construct's `sinks` prop) come in through {@link createProcessorHandler}: the
+ * construct bundles an entry module that imports this one and your sink modules and exports
+ * `createProcessorHandler([...])` as `handler`.
+ *
  * Transient failures leave as a short `TransientProcessingError` (the state machine retries them);
  * permanent ones — and, with MAX_PROCESSING_ATTEMPTS, the attempt that reaches the limit — are
  * dead-lettered and reported as `dead-lettered`.
@@ -19,6 +23,8 @@ import type { Processor, ProcessRequest, ProcessResult } from '../processing/pro
 import { ProjectionSink } from '../processing/projections.js';
 import type { Projections } from '../processing/projections.js';
 import type { Sink } from '../processing/sink.js';
+import { sinksFromModules } from '../processing/sink-module.js';
+import type { SinkModule } from '../processing/sink-module.js';
 import { WebhookSink } from '../processing/sinks/webhook.js';
 import { DynamoDbConversationStore } from '../processing/stores/dynamodb-conversation-store.js';
 import {
@@ -31,13 +37,16 @@ import { DynamoDbFailureCounter } from '../processing/stores/dynamodb-failure-co
 import { directoryFromEnv } from './directory.js';
 import { deadLetterStore, dynamoDbClient, observability, positiveIntEnv, requireEnv } from './environment.js';
 import type { Env } from './environment.js';
+import { FunctionConfigError } from './errors.js';
 import { FUNCTION_ENV } from './index.js';
 
 const { logger, log, metrics } = observability(process.env);
-let processor: Processor | undefined;
 
-/** Builds the processor from the environment (once per execution environment). */
-export function processorFromEnv(env: Env): Processor {
+/**
+ * Builds the processor from the environment (once per execution environment), with your sinks
+ * after the projections.
+ */
+export async function processorFromEnv(env: Env, userSinks: readonly SinkModule[] = []): Promise<Processor> {
   const client = dynamoDbClient();
   const table = (name: string): string | undefined => env[name]?.trim() || undefined;
   const projections: Projections = {
@@ -57,6 +66,7 @@ export function processorFromEnv(env: Env): Processor {
   const sinks: Sink[] = [new ProjectionSink(projections)];
   const webhook = env[FUNCTION_ENV.SINK_WEBHOOK_URL]?.trim();
   if (webhook) sinks.push(new WebhookSink({ url: webhook }));
+  sinks.push(...(await sinksFromModules(withOptions(env, userSinks))));
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);
   const maxAttempts = positiveIntEnv(env, FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS);
   const idempotencyTable = requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME);
@@ -74,10 +84,53 @@ export function processorFromEnv(env: Env): Processor {
   });
 }
 
-/** Processes one event (a Map iteration, or the direct workflow's Process state). */
-export async function handler(request: ProcessRequest, context?: Context): Promise<ProcessResult> {
-  if (context) logger.addContext(context);
-  processor ??= processorFromEnv(process.env);
+/** Your sinks with their options from SINK_OPTIONS (a JSON array in the sinks' order), where a module has none of its own. */
+function withOptions(env: Env, userSinks: readonly SinkModule[]): SinkModule[] {
+  const raw = env[FUNCTION_ENV.SINK_OPTIONS]?.trim();
+  if (!raw) return [...userSinks];
+  let options: unknown;
+  try {
+    options = JSON.parse(raw);
+  } catch {
+    options = undefined;
+  }
+  if (!Array.isArray(options))
+    throw new FunctionConfigError(
+      FUNCTION_ENV.SINK_OPTIONS,
+      `Environment variable ${FUNCTION_ENV.SINK_OPTIONS} must be a JSON array of the sinks' options, in their order.`,
+    );
+  return userSinks.map((sink, i) =>
+    sink.options === undefined && options[i] !== undefined ? { ...sink, options: options[i] } : sink,
+  );
+}
+
+/** A processor handler: one event per call (a Map iteration, or the direct workflow's Process state). */
+export type ProcessorHandler = (request: ProcessRequest, context?: Context) => Promise<ProcessResult>;
+
+/**
+ * The processor's handler with your sink modules (the entry the construct generates calls it).
+ *
+ * @example
+ * import * as crm from './crm-sink.js';
+ * export const handler = createProcessorHandler([{ module: crm, options: { url }, source: 'crm-sink.ts' }]);
+ */
+export function createProcessorHandler(userSinks: readonly SinkModule[] = []): ProcessorHandler {
+  let processor: Promise<Processor> | undefined;
+  return async (request, context) => {
+    if (context) logger.addContext(context);
+    // A failed start (a sink's factory threw) is not kept: the next event tries again.
+    processor ??= processorFromEnv(process.env, userSinks).catch((error: unknown) => {
+      processor = undefined;
+      throw error;
+    });
+    return processOne(await processor, request, context);
+  };
+}
+
+/** Processes one event with the pipeline's own sinks (the processor without sinks of your own). */
+export const handler: ProcessorHandler = createProcessorHandler();
+
+async function processOne(processor: Processor, request: ProcessRequest, context?: Context): Promise<ProcessResult> {
   try {
     const result = await processor.process(request, context);
     metrics.addMetric(

@@ -143,7 +143,7 @@ describe('Lambda functions (env-configured, on dynalite)', () => {
     });
     const listening = await listenOnLoopback(srv);
     try {
-      const failing = (await import('../../src/functions/processor.js')).processorFromEnv({
+      const failing = await (await import('../../src/functions/processor.js')).processorFromEnv({
         ...process.env,
         [FUNCTION_ENV.SINK_WEBHOOK_URL]: `${listening.url}/hook`,
       });

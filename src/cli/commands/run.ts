@@ -17,6 +17,8 @@ import {
   withBearerToken,
 } from '../../runtime/index.js';
 import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
+import { loadSinkModules } from '../../runtime/sink-modules.js';
+import type { SinkModuleSource } from '../../runtime/sink-modules.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { DEFAULT_MAX_PROCESSOR_CONCURRENCY } from '../../workflow/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -56,6 +58,7 @@ interface RunCommandOptions {
   suffix: string;
   topics?: string[];
   executor: 'fast' | 'reference';
+  sink: SinkModuleSource[];
 }
 
 /** Default `--rate` of `--simulate`: lively on the dashboard, light on a laptop. */
@@ -69,6 +72,8 @@ const DEFAULT_SIMULATION_FAULTS = { duplicates: 0.02, malformed: 0.002 } as cons
 
 export function register(program: Command): void {
   const d = RUNTIME_DEFAULTS;
+  // --sink and --sink-options in the order given: options belong to the --sink before them.
+  const sinkSources: SinkModuleSource[] = [];
   program
     .command('run')
     .description(
@@ -179,6 +184,33 @@ export function register(program: Command): void {
       '--topics <topics...>',
       'topics the rule forwards: generic names (v2.users.{id}.presence, v2.quality.evaluations, …), short conversation names (acd.end) or families (conversation, user-presence, user-routing-status, user-activity, audit, transcription); default every typed topic',
     )
+    .option(
+      '--sink <module>',
+      'a sink module of yours (TypeScript or JavaScript) run after the projections; repeat for several (docs/processing.md, "Write your own sink")',
+      (path: string) => {
+        sinkSources.push({ path });
+        return sinkSources;
+      },
+      sinkSources,
+    )
+    .option(
+      '--sink-options <json>',
+      'options (a JSON object) for the factory of the --sink just before',
+      (text: string) => {
+        const last = sinkSources.at(-1);
+        if (!last) throw new CliError('--sink-options must follow the --sink it configures.', 2);
+        let options: unknown;
+        try {
+          options = JSON.parse(text);
+        } catch (error) {
+          throw new CliError(`--sink-options for ${last.path} is not JSON: ${errorMessage(error)}`, 2);
+        }
+        if (typeof options !== 'object' || options === null || Array.isArray(options))
+          throw new CliError(`--sink-options for ${last.path} must be a JSON object, e.g. '{"url":"https://…"}'.`, 2);
+        last.options = options as Record<string, unknown>;
+        return text;
+      },
+    )
     .addOption(
       new Option(
         '--executor <executor>',
@@ -240,15 +272,21 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       applyRuntimeV8Flags();
       let runtime: Runtime;
       try {
+        const sinks = options.sink.length ? await loadSinkModules(options.sink) : undefined;
         runtime = await startRuntime(runtimeOptions, {
+          ...(sinks ? { sinks } : {}),
           log,
           status: process.stderr,
           ...(directorySource ? { directorySource } : {}),
           ...(options.genesys ? { directory: { refreshIntervalMs: options.directoryRefresh * 60_000 } } : {}),
         });
       } catch (error) {
-        if (error instanceof RuntimeOptionsError || error instanceof DataDirLockedError)
-          throw new CliError(error.message, 2);
+        if (
+          error instanceof RuntimeOptionsError ||
+          error instanceof DataDirLockedError ||
+          (error as Error)?.name === 'SinkModuleError'
+        )
+          throw new CliError((error as Error).message, 2);
         const e = error as NodeJS.ErrnoException;
         if (e.code === 'EADDRINUSE')
           throw new CliError(
@@ -276,6 +314,9 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           `  Stats:      ${runtime.url}/api/stats   Metrics: ${runtime.url}/metrics`,
           `  Projections: ${runtime.url}/api/conversations  /api/agents  /api/audits  /api/events  /api/conversations/<id>/transcript`,
           `  ${describeTopicModels(o.topics)}`,
+          ...(options.sink.length
+            ? [`  Your sinks: ${options.sink.map((s) => s.path).join(', ')} (after the projections)`]
+            : []),
           `  Send events: genesys-pipeline simulate --conversations 1000 --to ${runtime.url}   (from a clone: npm run cli -- simulate …)`,
           'Ctrl-C to stop.',
           '',
