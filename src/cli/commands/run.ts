@@ -18,7 +18,7 @@ import {
 } from '../../runtime/index.js';
 import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
 import { loadSinkModules } from '../../runtime/sink-modules.js';
-import type { SinkModuleSource } from '../../runtime/sink-modules.js';
+import { sinkModuleOptions } from '../sink-options.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { DEFAULT_MAX_PROCESSOR_CONCURRENCY } from '../../workflow/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -58,7 +58,6 @@ interface RunCommandOptions {
   suffix: string;
   topics?: string[];
   executor: 'fast' | 'reference';
-  sink: SinkModuleSource[];
 }
 
 /** Default `--rate` of `--simulate`: lively on the dashboard, light on a laptop. */
@@ -72,10 +71,13 @@ const DEFAULT_SIMULATION_FAULTS = { duplicates: 0.02, malformed: 0.002 } as cons
 
 export function register(program: Command): void {
   const d = RUNTIME_DEFAULTS;
-  // --sink and --sink-options in the order given: options belong to the --sink before them.
-  const sinkSources: SinkModuleSource[] = [];
-  program
-    .command('run')
+  const command = program.command('run');
+  const sinkSources = sinkModuleOptions(
+    command,
+    '--sink',
+    'a sink module of yours (TypeScript or JavaScript) run after the projections; repeat for several (docs/processing.md, "Write your own sink")',
+  );
+  command
     .description(
       'Run the whole pipeline locally on SQLite: PutEvents endpoint, bus, queue, state machine, projection and live dashboard on one port',
     )
@@ -184,33 +186,6 @@ export function register(program: Command): void {
       '--topics <topics...>',
       'topics the rule forwards: generic names (v2.users.{id}.presence, v2.quality.evaluations, …), short conversation names (acd.end) or families (conversation, user-presence, user-routing-status, user-activity, audit, transcription); default every typed topic',
     )
-    .option(
-      '--sink <module>',
-      'a sink module of yours (TypeScript or JavaScript) run after the projections; repeat for several (docs/processing.md, "Write your own sink")',
-      (path: string) => {
-        sinkSources.push({ path });
-        return sinkSources;
-      },
-      sinkSources,
-    )
-    .option(
-      '--sink-options <json>',
-      'options (a JSON object) for the factory of the --sink just before',
-      (text: string) => {
-        const last = sinkSources.at(-1);
-        if (!last) throw new CliError('--sink-options must follow the --sink it configures.', 2);
-        let options: unknown;
-        try {
-          options = JSON.parse(text);
-        } catch (error) {
-          throw new CliError(`--sink-options for ${last.path} is not JSON: ${errorMessage(error)}`, 2);
-        }
-        if (typeof options !== 'object' || options === null || Array.isArray(options))
-          throw new CliError(`--sink-options for ${last.path} must be a JSON object, e.g. '{"url":"https://…"}'.`, 2);
-        last.options = options as Record<string, unknown>;
-        return text;
-      },
-    )
     .addOption(
       new Option(
         '--executor <executor>',
@@ -272,7 +247,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       applyRuntimeV8Flags();
       let runtime: Runtime;
       try {
-        const sinks = options.sink.length ? await loadSinkModules(options.sink) : undefined;
+        const sinks = sinkSources.length ? await loadSinkModules(sinkSources) : undefined;
         runtime = await startRuntime(runtimeOptions, {
           ...(sinks ? { sinks } : {}),
           log,
@@ -314,8 +289,8 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           `  Stats:      ${runtime.url}/api/stats   Metrics: ${runtime.url}/metrics`,
           `  Projections: ${runtime.url}/api/conversations  /api/agents  /api/audits  /api/events  /api/conversations/<id>/transcript`,
           `  ${describeTopicModels(o.topics)}`,
-          ...(options.sink.length
-            ? [`  Your sinks: ${options.sink.map((s) => s.path).join(', ')} (after the projections)`]
+          ...(sinkSources.length
+            ? [`  Your sinks: ${sinkSources.map((s) => s.path).join(', ')} (after the projections)`]
             : []),
           `  Send events: genesys-pipeline simulate --conversations 1000 --to ${runtime.url}   (from a clone: npm run cli -- simulate …)`,
           'Ctrl-C to stop.',
