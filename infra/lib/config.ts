@@ -157,6 +157,13 @@ export interface GenesysEventPipelineProps {
   /** An HTTPS URL the processor's webhook sink POSTs every new event to (docs/processing.md). @default no webhook */
   readonly sinkWebhookUrl?: string;
   /**
+   * The Secrets Manager secret (plain text) that signs the webhook's requests (HMAC-SHA256,
+   * docs/processing.md): its name, its full ARN, or an `ISecret`. Create it outside
+   * CloudFormation so the value never passes through a template; the processor may read it.
+   * @default requests are not signed
+   */
+  readonly sinkWebhookSecret?: string | ISecret;
+  /**
    * Your own sinks, run by the processor after the projections, in this order: modules exporting a
    * `Sink` (or a factory of one), bundled into the processor, each with its options and the IAM
    * permissions it needs (docs/processing.md, "Write your own sink").
@@ -254,6 +261,7 @@ export interface PipelineConfig {
   deadLetterRetention: Duration;
   idempotencyExpiry: Duration;
   sinkWebhookUrl: string | undefined;
+  sinkWebhookSecret: string | ISecret | undefined;
   /** Your sinks, their entries resolved to absolute paths. */
   sinks: ResolvedSink[];
   directory: GenesysDirectoryProps | undefined;
@@ -439,6 +447,10 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     problems.push(`sinkWebhookUrl "${props.sinkWebhookUrl}" is not an https:// URL.`);
   }
   const sinks = checkSinks(props.sinks, problems);
+  if (props.sinkWebhookSecret !== undefined && props.sinkWebhookUrl === undefined)
+    problems.push("sinkWebhookSecret signs the webhook sink's requests: give sinkWebhookUrl too.");
+  if (typeof props.sinkWebhookSecret === 'string' && props.sinkWebhookSecret.trim() === '')
+    problems.push('sinkWebhookSecret is empty; give the name or ARN of the Secrets Manager secret.');
   const givenVisibility =
     props.visibilityTimeout === undefined
       ? undefined
@@ -559,6 +571,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     deadLetterRetention,
     idempotencyExpiry,
     sinkWebhookUrl: props.sinkWebhookUrl,
+    sinkWebhookSecret: props.sinkWebhookSecret,
     sinks,
     directory: props.directory,
     targetRetryAttempts,

@@ -20,7 +20,8 @@ import { FUNCTION_ENV, type FunctionEnvName, type FunctionSpec } from '../../src
 import type { PipelineConfig } from './config.js';
 import { acknowledge } from './nag.js';
 import { PipelineConfigError } from './source.js';
-import { grantSinks, writeProcessorEntry } from './sinks.js';
+import { grantSinks, grantWebhookSecret, webhookSecret, writeProcessorEntry } from './sinks.js';
+import type { WebhookSecret } from './sinks.js';
 
 /** The repository root (entries in `LAMBDA_FUNCTIONS` are relative to it). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -67,6 +68,7 @@ function envValues(
   scope: Construct,
   config: PipelineConfig,
   resources: FunctionResources,
+  secret: WebhookSecret | undefined,
 ): Record<FunctionEnvName, EnvValue> {
   const E = FUNCTION_ENV;
   return {
@@ -91,6 +93,7 @@ function envValues(
       value: config.executionBudgetSeconds > 0 ? String(config.executionBudgetSeconds) : undefined,
     },
     [E.SINK_WEBHOOK_URL]: { value: config.sinkWebhookUrl },
+    [E.SINK_WEBHOOK_SECRET_ARN]: { value: secret?.secretId },
     // JSON with the tokens resolved by CloudFormation (a table's name, a secret's ARN).
     [E.SINK_OPTIONS]: {
       value: config.sinks.length ? Stack.of(scope).toJsonString(config.sinks.map((s) => s.options ?? {})) : undefined,
@@ -157,7 +160,8 @@ export function createFunctions(
   resources: FunctionResources,
   allRoles: readonly string[] = specs.map((s) => s.role),
 ): Record<string, NodejsFunction> {
-  const values = envValues(scope, config, resources);
+  const secret = webhookSecret(scope, config.sinkWebhookSecret);
+  const values = envValues(scope, config, resources, secret);
   const problems: string[] = [];
   for (const spec of specs) {
     if (!existsSync(join(REPO_ROOT, spec.entry)))
@@ -198,6 +202,8 @@ export function createFunctions(
     // Your sinks run in the processor: its entry imports them, its role holds what they declare.
     const withSinks = spec.role === PROCESSOR_ROLE && config.sinks.length > 0;
     if (withSinks) grantSinks(config.sinks, role);
+    if (secret && spec.environment.includes(FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN))
+      grantWebhookSecret(secret, config.sinkWebhookSecret, role);
 
     const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
     for (const name of spec.environment) {

@@ -10,6 +10,9 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
 
 /** One of your sinks (the `sinks` prop of `GenesysEventPipeline`). */
 export interface PipelineSink {
@@ -121,4 +124,37 @@ export function writeProcessorEntry(root: string, processorModule: string, sinks
 function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** The webhook's signing secret: the secret, and how the processor names it (`SINK_WEBHOOK_SECRET_ARN`). */
+export interface WebhookSecret {
+  secret: secretsmanager.ISecret;
+  /** The full ARN, or the name when the secret was given by name (its ARN's random suffix is unknown at synth). */
+  secretId: string;
+}
+
+/** Resolves the `sinkWebhookSecret` prop (a name, a full ARN, or an `ISecret`). */
+export function webhookSecret(
+  scope: Construct,
+  given: string | secretsmanager.ISecret | undefined,
+): WebhookSecret | undefined {
+  if (given === undefined) return undefined;
+  if (typeof given !== 'string') return { secret: given, secretId: given.secretArn };
+  // One reference per construct, however many times the functions are created.
+  const existing = scope.node.tryFindChild('WebhookSecret') as secretsmanager.ISecret | undefined;
+  if (existing) return { secret: existing, secretId: given };
+  if (given.startsWith('arn:'))
+    return { secret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'WebhookSecret', given), secretId: given };
+  return { secret: secretsmanager.Secret.fromSecretNameV2(scope, 'WebhookSecret', given), secretId: given };
+}
+
+/** Lets the processor read the webhook's secret (`secretsmanager:GetSecretValue`, `DescribeSecret` on it alone). */
+export function grantWebhookSecret(secret: WebhookSecret, given: unknown, role: iam.IRole): void {
+  secret.secret.grantRead(role);
+  if (typeof given === 'string' && !given.startsWith('arn:'))
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5',
+      'A secret referenced by name has an ARN ending in a random 6-character suffix; the grant matches exactly that suffix ("-??????") of this one secret. Give the full ARN to avoid the wildcard.',
+    );
 }

@@ -4,7 +4,7 @@
  * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, MAX_PROCESSING_ATTEMPTS, the projection tables
  * of the other families (AGENT_STATE_TABLE_NAME, AUDIT_TABLE_NAME, TRANSCRIPTS_TABLE_NAME,
  * GENERIC_EVENTS_TABLE_NAME: an event of a family whose table is not set is dead-lettered with a
- * reason saying so), SINK_WEBHOOK_URL, DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME
+ * reason saying so), SINK_WEBHOOK_URL and SINK_WEBHOOK_SECRET_ARN (its signing secret), SINK_OPTIONS, DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME
  * (names for the sinks' `context.directory`).
  *
  * Your own sinks (the construct's `sinks` prop) come in through {@link createProcessorHandler}: the
@@ -26,6 +26,8 @@ import type { Sink } from '../processing/sink.js';
 import { sinksFromModules } from '../processing/sink-module.js';
 import type { SinkModule } from '../processing/sink-module.js';
 import { WebhookSink } from '../processing/sinks/webhook.js';
+import { PermanentProcessingError } from '../processing/errors.js';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDbConversationStore } from '../processing/stores/dynamodb-conversation-store.js';
 import {
   DynamoDbAgentStateStore,
@@ -65,7 +67,10 @@ export async function processorFromEnv(env: Env, userSinks: readonly SinkModule[
   if (genericEvents) projections.genericEvents = new DynamoDbGenericEventStore({ tableName: genericEvents, client });
   const sinks: Sink[] = [new ProjectionSink(projections)];
   const webhook = env[FUNCTION_ENV.SINK_WEBHOOK_URL]?.trim();
-  if (webhook) sinks.push(new WebhookSink({ url: webhook }));
+  if (webhook) {
+    const secretArn = env[FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN]?.trim();
+    sinks.push(new WebhookSink({ url: webhook, ...(secretArn ? { secret: webhookSecret(secretArn) } : {}) }));
+  }
   sinks.push(...(await sinksFromModules(withOptions(env, userSinks))));
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);
   const maxAttempts = positiveIntEnv(env, FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS);
@@ -82,6 +87,22 @@ export async function processorFromEnv(env: Env, userSinks: readonly SinkModule[
       : {}),
     logger: log,
   });
+}
+
+/**
+ * The webhook's signing secret from Secrets Manager (Powertools, cached 5 minutes: a rotated
+ * secret is used within 5 minutes, and not every event costs a call). Never logged.
+ */
+function webhookSecret(arn: string): () => Promise<string> {
+  const provider = new SecretsProvider();
+  return async () => {
+    const value = await provider.get(arn, { maxAge: 300 });
+    if (typeof value !== 'string' || value === '')
+      throw new PermanentProcessingError(
+        `The webhook secret ${arn} holds no string value; store the shared secret as the secret's plain text.`,
+      );
+    return value;
+  };
 }
 
 /** Your sinks with their options from SINK_OPTIONS (a JSON array in the sinks' order), where a module has none of its own. */

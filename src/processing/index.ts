@@ -40,7 +40,14 @@ export { ConversationProjectionSink } from './sink.js';
 export type { DeliveryContext, Sink, SinkContext } from './sink.js';
 export { sinkFromModule, sinksFromModules, SINK_NAME_PATTERN } from './sink-module.js';
 export type { SinkFactory, SinkModule } from './sink-module.js';
-export { WebhookSink } from './sinks/webhook.js';
+export {
+  WebhookSink,
+  signWebhookBody,
+  verifyWebhookSignature,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  WEBHOOK_TOLERANCE_SECONDS,
+} from './sinks/webhook.js';
 export type { WebhookSinkOptions, WebhookPayload } from './sinks/webhook.js';
 export { NdjsonFileSink } from './sinks/ndjson-file.js';
 

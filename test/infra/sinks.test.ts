@@ -95,6 +95,34 @@ describe('sinks: your own sink module in the processor', () => {
     expect(items[0]?.queueId).toEqual({ S: QUEUE_ID });
   });
 
+  it("the webhook's signing secret: its ARN in the processor's environment, read access for the processor alone", () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook-AbCdEf';
+    const w = synthesize(
+      {
+        orgId: ORG,
+        eventSourceSuffix: 'prod',
+        sinkWebhookUrl: 'https://crm.example.com/hooks',
+        sinkWebhookSecret: arn,
+      },
+      { bundle: false },
+    );
+    const id = logicalIdOf(w.stack, w.pipeline.functions.processor!);
+    const fn = w.template.toJSON().Resources[id] as {
+      Properties: { Environment: { Variables: Record<string, unknown> }; Role: { 'Fn::GetAtt': [string, string] } };
+    };
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      SINK_WEBHOOK_URL: 'https://crm.example.com/hooks',
+      SINK_WEBHOOK_SECRET_ARN: arn,
+    });
+    const reads = policyStatements(w.template).filter((f) =>
+      ([] as string[]).concat(f.statement.Action ?? []).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(reads.map((r) => [r.roles, r.statement.Resource])).toEqual([[[fn.Properties.Role['Fn::GetAtt'][0]], arn]]);
+    expect(() =>
+      synthesize({ orgId: ORG, eventSourceSuffix: 'prod', sinkWebhookSecret: arn }, { bundle: false }),
+    ).toThrow(/sinkWebhookSecret signs the webhook sink's requests: give sinkWebhookUrl too/);
+  });
+
   it('refuses a sink whose module does not exist, naming it', () => {
     expect(() =>
       synthesize(
