@@ -36,7 +36,7 @@ import { PipelineTelemetry } from '../telemetry/index.js';
 import type { PipelineStats } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';
 import { BearerToken } from './auth.js';
-import { withConversationNames, withQueueNames } from './directory-names.js';
+import { withAgentNames, withConversationNames, withQueueNames } from './directory-names.js';
 import { createHttpRoutes } from './http-routes.js';
 import { DataDirLock } from './lock.js';
 import { RuntimeOptionsError } from './errors.js';
@@ -187,7 +187,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     const routes = createHttpRoutes({
       telemetry,
       conversations: withConversationNames(queries, names),
-      projections,
+      projections: withAgentNames(projections, names),
       directory: names,
       ...(resolved.token !== undefined ? { token: resolved.token } : {}),
       onError: (error, request) => log(`${request.method} ${request.path} failed: ${errorMessage(error)}`),

@@ -108,9 +108,12 @@ describe('dashboard of the running pipeline', () => {
     // The same through the API: every agent's state, and the audits of their presence changes.
     const agents = (await (await fetch(`${runtime.url}/api/agents`)).json()) as {
       count: number;
-      agents: { userId: string; routingStatus?: { status: string } }[];
+      agents: { userId: string; name?: string; routingStatus?: { status: string } }[];
     };
     expect(agents.count).toBe(60);
+    // Each agent named from the directory (the simulator's organisation), looked up when read.
+    const agentNames = new Map(simulationCatalogue().agents.map((a) => [a.id, a.name]));
+    for (const agent of agents.agents) expect(agent.name).toBe(agentNames.get(agent.userId));
     expect(agents.agents.some((a) => a.routingStatus?.status === 'INTERACTING')).toBe(true);
     const someone = agents.agents[0]!.userId;
     const audits = (await (
