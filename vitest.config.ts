@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -13,6 +14,7 @@ const SLOW = [
   'test/infra/app.test.ts',
   'test/infra/buffered.test.ts',
   'test/infra/direct.test.ts',
+  'test/infra/sinks.test.ts',
   'test/genesys/cli.test.ts',
   'test/plan/cli.test.ts',
 ];
@@ -23,6 +25,16 @@ const SLOW = [
  * Two projects: `fast` (`npm run test:fast`) and `slow`.
  */
 export default defineConfig({
+  // The examples import the package by name, as a user's code does: from the sources here.
+  resolve: {
+    alias: [
+      { find: /^genesys-event-pipeline$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      {
+        find: /^genesys-event-pipeline\/(.*)$/,
+        replacement: fileURLToPath(new URL('./src/$1/index.ts', import.meta.url)),
+      },
+    ],
+  },
   test: {
     // Both projects inherit this (vitest merges a project's arrays with these).
     exclude: ['test/conformance/**', '**/node_modules/**'],
@@ -35,7 +47,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'fast',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
           exclude: SLOW,
         },
       },

@@ -25,6 +25,7 @@ export { PipelineMonitoring } from './lib/monitoring.js';
 export type { PipelineMonitoringProps } from './lib/monitoring.js';
 export { GenesysEventPipelineStack } from './lib/stack.js';
 export type { GenesysEventPipelineStackProps } from './lib/stack.js';
+export type { PipelineSink } from './lib/sinks.js';
 export {
   settingsFromContext,
   CONTEXT_KEYS,

@@ -10,7 +10,7 @@ export { testEventPattern, compileEventPattern, transformInput, LocalEventBridge
 export { buildStateMachineDefinition } from './workflow/index.js';
 export type { WorkflowMode } from './workflow/index.js';
 export { TransientProcessingError, PermanentProcessingError, WebhookSink } from './processing/index.js';
-export type { Sink, SinkContext, ConversationProjection } from './processing/index.js';
+export type { Sink, SinkContext, SinkFactory, ConversationProjection } from './processing/index.js';
 export { generateEvents, sendEvents, inspectLines } from './simulate/index.js';
 export { createGenesysClient, loadGenesysConfig, runSetup } from './genesys/index.js';
 export { planCapacity } from './plan/index.js';

@@ -24,6 +24,7 @@ import {
 } from '../../src/workflow/index.js';
 import { resolveQueueTiming } from './queue-timing.js';
 import { PipelineConfigError } from './errors.js';
+import { checkSinks, type PipelineSink, type ResolvedSink } from './sinks.js';
 import { type PartnerEventSource, resolvePartnerEventSource, resolveTopics } from './source.js';
 import { maxEventsWithinBudget } from '../../src/workflow/time-budget.js';
 import { nearbyBounds } from '../../src/workflow/concurrency-bound.js';
@@ -158,6 +159,23 @@ export interface GenesysEventPipelineProps {
   /** An HTTPS URL the processor's webhook sink POSTs every new event to (docs/processing.md). @default no webhook */
   readonly sinkWebhookUrl?: string;
   /**
+   * The Secrets Manager secret (plain text) that signs the webhook's requests (HMAC-SHA256,
+   * docs/processing.md): its name, its full ARN, or an `ISecret`. Create it outside
+   * CloudFormation so the value never passes through a template; the processor may read it.
+   * @default requests are not signed
+   */
+  readonly sinkWebhookSecret?: string | ISecret;
+  /**
+   * Your own sinks, run by the processor after the projections, in this order: modules exporting a
+   * `Sink` (or a factory of one), bundled into the processor, each with its options and the IAM
+   * permissions it needs (docs/processing.md, "Write your own sink").
+   *
+   * @example
+   * sinks: [{ entry: 'src/abandoned-calls.ts', options: { tableName: table.tableName }, grants: (role) => table.grantWriteData(role) }]
+   * @default no sinks of your own
+   */
+  readonly sinks?: readonly PipelineSink[];
+  /**
    * The Genesys directory (names of queues, users, wrap-up codes, … for the sinks): a DynamoDB
    * table refreshed on a schedule from the Genesys Platform API with the OAuth client in a
    * Secrets Manager secret (docs/directory.md).
@@ -250,6 +268,9 @@ export interface PipelineConfig {
   deadLetterRetention: Duration;
   idempotencyExpiry: Duration;
   sinkWebhookUrl: string | undefined;
+  sinkWebhookSecret: string | ISecret | undefined;
+  /** Your sinks, their entries resolved to absolute paths. */
+  sinks: ResolvedSink[];
   directory: GenesysDirectoryProps | undefined;
   targetRetryAttempts: number;
   targetMaxEventAge: Duration;
@@ -432,6 +453,11 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   if (props.sinkWebhookUrl !== undefined && !/^https:\/\/[^\s/]+/.test(props.sinkWebhookUrl)) {
     problems.push(`sinkWebhookUrl "${props.sinkWebhookUrl}" is not an https:// URL.`);
   }
+  const sinks = checkSinks(props.sinks, problems);
+  if (props.sinkWebhookSecret !== undefined && props.sinkWebhookUrl === undefined)
+    problems.push("sinkWebhookSecret signs the webhook sink's requests: give sinkWebhookUrl too.");
+  if (typeof props.sinkWebhookSecret === 'string' && props.sinkWebhookSecret.trim() === '')
+    problems.push('sinkWebhookSecret is empty; give the name or ARN of the Secrets Manager secret.');
   const givenVisibility =
     props.visibilityTimeout === undefined
       ? undefined
@@ -553,6 +579,8 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     deadLetterRetention,
     idempotencyExpiry,
     sinkWebhookUrl: props.sinkWebhookUrl,
+    sinkWebhookSecret: props.sinkWebhookSecret,
+    sinks,
     directory: props.directory,
     targetRetryAttempts,
     targetMaxEventAge,

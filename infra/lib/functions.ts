@@ -4,7 +4,7 @@
  * with esbuild (no Docker), arm64, on its own log group and its own role holding only the
  * DynamoDB actions the catalogue lists for it (`tablePermissions`) plus writing to its log group.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -18,6 +18,8 @@ import type { PipelineConfig } from './config.js';
 import { acknowledge } from './nag.js';
 import { bundlingRoot, findFunctionEntry, functionEntry, PACKAGE_ROOT } from './package-files.js';
 import { PipelineConfigError } from './errors.js';
+import { grantSinks, grantWebhookSecret, webhookSecret, writeProcessorEntry } from './sinks.js';
+import type { WebhookSecret } from './sinks.js';
 
 /** The repository root (entries in `LAMBDA_FUNCTIONS` are relative to it; `package-files.ts`). */
 export const REPO_ROOT = PACKAGE_ROOT;
@@ -43,6 +45,9 @@ export interface FunctionResources {
   directoryRefresherName?: string;
 }
 
+/** The function that runs the sinks. */
+const PROCESSOR_ROLE = 'processor';
+
 /** Memory of the batch starter, MB: it waits for executions and holds at most one batch (≤ 6 MB) of JSON. */
 export const BATCH_STARTER_MEMORY_MB = 256;
 
@@ -57,7 +62,12 @@ interface EnvValue {
  * The value of every variable in `FUNCTION_ENV`. Typed over all of them: a variable added to
  * the catalogue does not compile until it is wired here.
  */
-function envValues(config: PipelineConfig, resources: FunctionResources): Record<FunctionEnvName, EnvValue> {
+function envValues(
+  scope: Construct,
+  config: PipelineConfig,
+  resources: FunctionResources,
+  secret: WebhookSecret | undefined,
+): Record<FunctionEnvName, EnvValue> {
   const E = FUNCTION_ENV;
   return {
     [E.IDEMPOTENCY_TABLE_NAME]: { value: resources.idempotencyTable.tableName, table: resources.idempotencyTable },
@@ -81,6 +91,11 @@ function envValues(config: PipelineConfig, resources: FunctionResources): Record
       value: config.executionBudgetSeconds > 0 ? String(config.executionBudgetSeconds) : undefined,
     },
     [E.SINK_WEBHOOK_URL]: { value: config.sinkWebhookUrl },
+    [E.SINK_WEBHOOK_SECRET_ARN]: { value: secret?.secretId },
+    // JSON with the tokens resolved by CloudFormation (a table's name, a secret's ARN).
+    [E.SINK_OPTIONS]: {
+      value: config.sinks.length ? Stack.of(scope).toJsonString(config.sinks.map((s) => s.options ?? {})) : undefined,
+    },
     [E.DIRECTORY_TABLE_NAME]: optionalTable(resources.directoryTable),
     [E.DIRECTORY_REFRESHER_FUNCTION_NAME]: { value: resources.directoryRefresherName },
     [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },
@@ -142,7 +157,8 @@ export function createFunctions(
   resources: FunctionResources,
   allRoles: readonly string[] = specs.map((s) => s.role),
 ): Record<string, NodejsFunction> {
-  const values = envValues(config, resources);
+  const secret = webhookSecret(scope, config.sinkWebhookSecret);
+  const values = envValues(scope, config, resources, secret);
   const problems: string[] = [];
   for (const spec of specs) {
     if (!findFunctionEntry(spec.entry)) problems.push(`function "${spec.role}": entry ${spec.entry} does not exist.`);
@@ -179,6 +195,11 @@ export function createFunctions(
       description: `Execution role of the ${spec.role} function (least privilege)`,
     });
     logGroup.grantWrite(role);
+    // Your sinks run in the processor: its entry imports them, its role holds what they declare.
+    const withSinks = spec.role === PROCESSOR_ROLE && config.sinks.length > 0;
+    if (withSinks) grantSinks(config.sinks, role);
+    if (secret && spec.environment.includes(FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN))
+      grantWebhookSecret(secret, config.sinkWebhookSecret, role);
 
     const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
     for (const name of spec.environment) {
@@ -199,7 +220,9 @@ export function createFunctions(
     }
 
     const fn = new NodejsFunction(group, 'Function', {
-      entry: functionEntry(spec.entry),
+      entry: withSinks
+        ? writeProcessorEntry(REPO_ROOT, functionEntry(spec.entry), config.sinks)
+        : functionEntry(spec.entry),
       handler: spec.handler,
       description: spec.description,
       runtime: config.runtime,

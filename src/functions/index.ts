@@ -54,6 +54,16 @@ export const FUNCTION_ENV = {
   /** Optional: an HTTPS URL the webhook sink POSTs every new event to (see docs/processing.md). */
   SINK_WEBHOOK_URL: 'SINK_WEBHOOK_URL',
   /**
+   * Optional: ARN of the Secrets Manager secret (a plain string) that signs the webhook sink's
+   * requests (HMAC-SHA256; docs/processing.md). Read with `secretsmanager:GetSecretValue`, cached 5 minutes.
+   */
+  SINK_WEBHOOK_SECRET_ARN: 'SINK_WEBHOOK_SECRET_ARN',
+  /**
+   * Optional: the options of your sinks (the construct's `sinks`), a JSON array in their order;
+   * set by the construct, so that options may hold CloudFormation values (a table's name).
+   */
+  SINK_OPTIONS: 'SINK_OPTIONS',
+  /**
    * Optional: the Genesys directory table (partition key `kind` (S), sort key `id` (S)); sinks
    * get names through `context.directory` (docs/directory.md). Unset: no names.
    */
@@ -151,6 +161,8 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
       FUNCTION_ENV.DEAD_LETTER_EXPIRES_AFTER_SECONDS,
       FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS,
       FUNCTION_ENV.SINK_WEBHOOK_URL,
+      FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN,
+      FUNCTION_ENV.SINK_OPTIONS,
       FUNCTION_ENV.DIRECTORY_TABLE_NAME,
       FUNCTION_ENV.DIRECTORY_REFRESHER_FUNCTION_NAME,
       ...POWERTOOLS,

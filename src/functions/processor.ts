@@ -4,8 +4,12 @@
  * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, MAX_PROCESSING_ATTEMPTS, the projection tables
  * of the other families (AGENT_STATE_TABLE_NAME, AUDIT_TABLE_NAME, TRANSCRIPTS_TABLE_NAME,
  * GENERIC_EVENTS_TABLE_NAME: an event of a family whose table is not set is dead-lettered with a
- * reason saying so), SINK_WEBHOOK_URL, DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME
+ * reason saying so), SINK_WEBHOOK_URL and SINK_WEBHOOK_SECRET_ARN (its signing secret), SINK_OPTIONS, DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME
  * (names for the sinks' `context.directory`).
+ *
+ * Your own sinks (the construct's `sinks` prop) come in through {@link createProcessorHandler}: the
+ * construct bundles an entry module that imports this one and your sink modules and exports
+ * `createProcessorHandler([...])` as `handler`.
  *
  * Transient failures leave as a short `TransientProcessingError` (the state machine retries them);
  * permanent ones — and, with MAX_PROCESSING_ATTEMPTS, the attempt that reaches the limit — are
@@ -19,7 +23,11 @@ import type { Processor, ProcessRequest, ProcessResult } from '../processing/pro
 import { ProjectionSink } from '../processing/projections.js';
 import type { Projections } from '../processing/projections.js';
 import type { Sink } from '../processing/sink.js';
+import { sinksFromModules } from '../processing/sink-module.js';
+import type { SinkModule } from '../processing/sink-module.js';
 import { WebhookSink } from '../processing/sinks/webhook.js';
+import { PermanentProcessingError } from '../processing/errors.js';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDbConversationStore } from '../processing/stores/dynamodb-conversation-store.js';
 import {
   DynamoDbAgentStateStore,
@@ -31,13 +39,20 @@ import { DynamoDbFailureCounter } from '../processing/stores/dynamodb-failure-co
 import { directoryFromEnv } from './directory.js';
 import { deadLetterStore, dynamoDbClient, observability, positiveIntEnv, requireEnv } from './environment.js';
 import type { Env } from './environment.js';
+import { FunctionConfigError } from './errors.js';
 import { FUNCTION_ENV } from './index.js';
 
 const { logger, log, metrics } = observability(process.env);
-let processor: Processor | undefined;
 
-/** Builds the processor from the environment (once per execution environment), on `client` (default: the function's own). */
-export function processorFromEnv(env: Env, client = dynamoDbClient()): Processor {
+/**
+ * Builds the processor from the environment (once per execution environment), with your sinks
+ * after the projections, on `client` (default: the function's own).
+ */
+export async function processorFromEnv(
+  env: Env,
+  userSinks: readonly SinkModule[] = [],
+  client = dynamoDbClient(),
+): Promise<Processor> {
   const table = (name: string): string | undefined => env[name]?.trim() || undefined;
   const projections: Projections = {
     conversations: new DynamoDbConversationStore({
@@ -55,7 +70,11 @@ export function processorFromEnv(env: Env, client = dynamoDbClient()): Processor
   if (genericEvents) projections.genericEvents = new DynamoDbGenericEventStore({ tableName: genericEvents, client });
   const sinks: Sink[] = [new ProjectionSink(projections)];
   const webhook = env[FUNCTION_ENV.SINK_WEBHOOK_URL]?.trim();
-  if (webhook) sinks.push(new WebhookSink({ url: webhook }));
+  if (webhook) {
+    const secretArn = env[FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN]?.trim();
+    sinks.push(new WebhookSink({ url: webhook, ...(secretArn ? { secret: webhookSecret(secretArn) } : {}) }));
+  }
+  sinks.push(...(await sinksFromModules(withOptions(env, userSinks))));
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);
   const maxAttempts = positiveIntEnv(env, FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS);
   const idempotencyTable = requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME);
@@ -74,6 +93,68 @@ export function processorFromEnv(env: Env, client = dynamoDbClient()): Processor
 }
 
 /**
+ * The webhook's signing secret from Secrets Manager (Powertools, cached 5 minutes: a rotated
+ * secret is used within 5 minutes, and not every event costs a call). Never logged.
+ */
+function webhookSecret(arn: string): () => Promise<string> {
+  const provider = new SecretsProvider();
+  return async () => {
+    const value = await provider.get(arn, { maxAge: 300 });
+    if (typeof value !== 'string' || value === '')
+      throw new PermanentProcessingError(
+        `The webhook secret ${arn} holds no string value; store the shared secret as the secret's plain text.`,
+      );
+    return value;
+  };
+}
+
+/** Your sinks with their options from SINK_OPTIONS (a JSON array in the sinks' order), where a module has none of its own. */
+function withOptions(env: Env, userSinks: readonly SinkModule[]): SinkModule[] {
+  const raw = env[FUNCTION_ENV.SINK_OPTIONS]?.trim();
+  if (!raw) return [...userSinks];
+  let options: unknown;
+  try {
+    options = JSON.parse(raw);
+  } catch {
+    options = undefined;
+  }
+  if (!Array.isArray(options))
+    throw new FunctionConfigError(
+      FUNCTION_ENV.SINK_OPTIONS,
+      `Environment variable ${FUNCTION_ENV.SINK_OPTIONS} must be a JSON array of the sinks' options, in their order.`,
+    );
+  return userSinks.map((sink, i) =>
+    sink.options === undefined && options[i] !== undefined ? { ...sink, options: options[i] } : sink,
+  );
+}
+
+/** A processor handler: one event per call (a Map iteration, or the direct workflow's Process state). */
+export type ProcessorHandler = (request: ProcessRequest, context?: Context) => Promise<ProcessResult>;
+
+/**
+ * The processor's handler with your sink modules (the entry the construct generates calls it).
+ *
+ * @example
+ * import * as crm from './crm-sink.js';
+ * export const handler = createProcessorHandler([{ module: crm, options: { url }, source: 'crm-sink.ts' }]);
+ */
+export function createProcessorHandler(userSinks: readonly SinkModule[] = []): ProcessorHandler {
+  let processor: Promise<Processor> | undefined;
+  return async (request, context) => {
+    if (context) logger.addContext(context);
+    // A failed start (a sink's factory threw) is not kept: the next event tries again.
+    processor ??= processorFromEnv(process.env, userSinks).catch((error: unknown) => {
+      processor = undefined;
+      throw error;
+    });
+    return processOne(await processor, request, context);
+  };
+}
+
+/** Processes one event with the pipeline's own sinks (the processor without sinks of your own). */
+export const handler: ProcessorHandler = createProcessorHandler();
+
+/**
  * Buffered mode (MAX_PROCESSING_ATTEMPTS is set only there): the batch reporter counts processed
  * and duplicate events once per execution, so the processor publishes a metric (one EMF log line)
  * only for what is rare — a dead letter, a transient failure — instead of one line per event
@@ -82,10 +163,7 @@ export function processorFromEnv(env: Env, client = dynamoDbClient()): Processor
  */
 let countedByReporter: boolean | undefined;
 
-/** Processes one event (a Map iteration, or the direct workflow's Process state). */
-export async function handler(request: ProcessRequest, context?: Context): Promise<ProcessResult> {
-  if (context) logger.addContext(context);
-  processor ??= processorFromEnv(process.env);
+async function processOne(processor: Processor, request: ProcessRequest, context?: Context): Promise<ProcessResult> {
   countedByReporter ??= Boolean(process.env[FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS]?.trim());
   let counted = false;
   try {

@@ -173,3 +173,11 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return `non-error value thrown: ${typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error))}`;
 }
+
+/**
+ * A sink module that does not export a usable {@link Sink}, or sinks whose names clash. The
+ * message names the module and says what it must export.
+ */
+export class SinkModuleError extends ProcessingError {
+  override readonly name = 'SinkModuleError';
+}

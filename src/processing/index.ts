@@ -38,7 +38,16 @@ export { projectConversation } from './projection.js';
 export type { ConversationProjection } from './projection.js';
 export { ConversationProjectionSink } from './sink.js';
 export type { DeliveryContext, Sink, SinkContext } from './sink.js';
-export { WebhookSink } from './sinks/webhook.js';
+export { sinkFromModule, sinksFromModules, SINK_NAME_PATTERN } from './sink-module.js';
+export type { SinkFactory, SinkModule } from './sink-module.js';
+export {
+  WebhookSink,
+  signWebhookBody,
+  verifyWebhookSignature,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  WEBHOOK_TOLERANCE_SECONDS,
+} from './sinks/webhook.js';
 export type { WebhookSinkOptions, WebhookPayload } from './sinks/webhook.js';
 export { NdjsonFileSink } from './sinks/ndjson-file.js';
 
@@ -74,6 +83,7 @@ export {
   WebhookSinkConfigError,
   ConversationSchemaError,
   ValidatorInputError,
+  SinkModuleError,
   classifyError,
 } from './errors.js';
 export type { ErrorClass } from './errors.js';

@@ -83,6 +83,8 @@ export interface LocalHandlers {
   genericEvents: SqliteGenericEventStore;
   deadLetters: SqliteDeadLetterStore;
   idempotency: SqliteIdempotencyPersistenceLayer;
+  /** The processor behind the processor handler (`deliver` gives an event to one sink: a redrive). */
+  processor: Processor;
 }
 
 /**
@@ -138,6 +140,7 @@ export function createLocalHandlers(options: LocalProcessingOptions): LocalHandl
     genericEvents,
     deadLetters,
     idempotency,
+    processor,
     functions: {
       [FUNCTION_PLACEHOLDERS.validator]: async (payload) =>
         json(await validator.validate(payload as unknown as ValidatorRequest)),

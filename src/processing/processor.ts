@@ -27,6 +27,15 @@
  * throttles never reach the processor, so they are never counted; neither is "another attempt of
  * this event is in progress". A failure is never stored as an idempotency result, so a redriven
  * event runs again after a fix.
+ *
+ * Sinks run in order and fail independently: a sink that fails permanently — or transiently
+ * `maxAttempts` times, counted per event and sink — dead-letters the event *for itself* (the
+ * entry names it: `process#<key>@<sink>`) and the sinks after it still run; the event then
+ * reports `dead-lettered` with the sinks that gave up, and is not stored as done (delivered
+ * again as a whole, it runs every sink again). A transient failure below the limit ends the
+ * attempt: the event is retried, the sinks before it see it again (at least once per sink), the
+ * ones after it wait — for at most `maxAttempts` attempts of the failing sink.
+ * {@link Processor.deliver} gives an event to one sink alone (`dlq redrive --sink NAME`).
  */
 import { randomBytes } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
@@ -34,7 +43,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { ProcessorConfigError } from './errors.js';
 import { formatProblems, parseGenesysEvent } from '../events/index.js';
 import type { EventProblem, GenesysEvent } from '../events/index.js';
-import { classifyError, describeError, shortTransientError } from './errors.js';
+import { classifyError, describeError, shortTransientError, TransientProcessingError } from './errors.js';
 import type { FailureCounter } from './failure-counter.js';
 import { noopLogger } from './logger.js';
 import type { ProcessingLogger } from './logger.js';
@@ -44,7 +53,7 @@ import type { DirectoryLookup } from '../directory/ports.js';
 import { isClaimingSink } from './claims.js';
 import type { DeliveryContext, Sink } from './sink.js';
 import { deadLetterEntry } from './stores/dead-letter.js';
-import type { DeadLetterStore } from './stores/dead-letter.js';
+import type { DeadLetterEntry, DeadLetterStore } from './stores/dead-letter.js';
 
 /** Default idempotency expiry: 7 days, beyond Genesys's 4-day re-send window. */
 export const DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS = 7 * 24 * 3600;
@@ -72,8 +81,10 @@ export interface ProcessResult {
   status: ProcessStatus;
   /** The event's idempotency key (absent only if the event did not parse). */
   key?: string;
-  /** For `dead-lettered`: the dead-letter entry id. */
+  /** For `dead-lettered`: the dead-letter entry id (the first, when several sinks gave up). */
   deadLetterId?: string;
+  /** The sinks that gave up on the event, each with its entry (the other sinks processed it). */
+  sinks?: Array<{ sink: string; deadLetterId: string }>;
 }
 
 /** The minimal Lambda context Powertools uses to bound an in-progress record. */
@@ -136,6 +147,15 @@ interface StoredResult {
 export interface Processor {
   /** Processes one event. `lambdaContext`: the Lambda context when running in Lambda. */
   process(request: ProcessRequest, lambdaContext?: RemainingTime): Promise<ProcessResult>;
+  /**
+   * Gives an event to one sink alone, without the idempotency record (a redrive of that sink's
+   * dead letter: the event is done for the others). `processed`, or `dead-lettered` again (its
+   * entry replaced) when the sink fails permanently; a transient failure throws a short
+   * {@link TransientProcessingError}.
+   *
+   * @throws ProcessorConfigError when no sink has that name.
+   */
+  deliver(request: ProcessRequest, sinkName: string): Promise<ProcessResult>;
 }
 
 /**
@@ -172,12 +192,85 @@ export function createProcessor(options: ProcessorOptions): Processor {
   const directory = options.directory ?? EMPTY_DIRECTORY;
   const [onlySink, ...otherSinks] = options.sinks;
   const claimer = onlySink && otherSinks.length === 0 && isClaimingSink(onlySink) ? onlySink : undefined;
+  const sinkNames = new Set<string>();
+  for (const sink of options.sinks) {
+    if (sinkNames.has(sink.name))
+      throw new ProcessorConfigError(
+        `Two sinks are named "${sink.name}": names tell sinks apart in dead letters and redrives; rename one.`,
+      );
+    sinkNames.add(sink.name);
+  }
+
+  /** Dead-letters `event` for one sink. */
+  const deadLetterForSink = async (
+    request: ProcessRequest,
+    event: GenesysEvent,
+    sink: string,
+    reason: string,
+    errorName: string,
+  ): Promise<string> => {
+    const entry = eventDeadLetter(request, event, { reason, errorName, sink });
+    await options.deadLetters.put(entry);
+    logger.error('Event dead-lettered for one sink', {
+      messageId: request.messageId,
+      deadLetterId: entry.id,
+      sink,
+      reason,
+    });
+    return entry.id;
+  };
+
   const runSinks = async (event: GenesysEvent, data: IdempotentPayload): Promise<StoredResult> => {
     // The directory joins the context here, outside the payload Powertools sees.
     const context = { ...data.context, directory };
-    for (const sink of options.sinks) await sink.handle(event, context);
+    const request: ProcessRequest = {
+      messageId: data.context.messageId,
+      receiveCount: data.context.receiveCount,
+      event: event.envelope,
+    };
+    const deadLettered: Array<{ sink: string; deadLetterId: string }> = [];
+    // In order. A sink that gives up on the event (permanently, or at its limit of transient
+    // failures) does not hold up the ones after it; a transient failure below the limit does,
+    // until the retry: a later sink may rely on the earlier ones having run.
+    for (const sink of options.sinks) {
+      try {
+        await sink.handle(event, context);
+        continue;
+      } catch (error) {
+        const cause = rootCause(error);
+        const errorName = cause instanceof Error ? cause.name : 'Error';
+        if (classifyError(cause) === 'permanent') {
+          const reason = `Sink "${sink.name}" failed permanently: ${describeError(cause)}`;
+          deadLettered.push({
+            sink: sink.name,
+            deadLetterId: await deadLetterForSink(request, event, sink.name, reason, errorName),
+          });
+          continue;
+        }
+        // "Another attempt of this event is in progress" is not a failure of the sink.
+        if (failures && errorName !== 'IdempotencyAlreadyInProgressError') {
+          const counterKey = `${event.key}@${sink.name}`;
+          const count = await failures.counter.increment(counterKey);
+          if (count >= failures.maxAttempts) {
+            const reason = `Sink "${sink.name}" failed ${count} times (the limit is ${failures.maxAttempts} attempts across deliveries); the last error: ${describeError(cause)}`;
+            deadLettered.push({
+              sink: sink.name,
+              deadLetterId: await deadLetterForSink(request, event, sink.name, reason, errorName),
+            });
+            await failures.counter.reset(counterKey);
+            continue;
+          }
+          throw new SinkRetryError(sink.name, cause, true);
+        }
+        throw new SinkRetryError(sink.name, cause, false);
+      }
+    }
+    // Not stored as done when a sink gave up: the whole event, delivered again (a replay, an
+    // event put back on the bus), runs every sink again.
+    if (deadLettered.length) throw new SinksGaveUp(deadLettered);
     return { nonce: data.nonce };
   };
+
   const idempotentRun = makeIdempotent(runSinks, {
     persistenceStore: options.persistenceStore,
     config,
@@ -191,19 +284,17 @@ export function createProcessor(options: ProcessorOptions): Processor {
     fields: { errorName?: string; event?: GenesysEvent; problems?: EventProblem[] },
   ): Promise<ProcessResult> => {
     const event = fields.event;
-    const entry = deadLetterEntry({
-      stage: 'process',
-      reason,
-      body: request.event,
-      messageId: request.messageId,
-      ...(request.receiveCount !== undefined ? { receiveCount: request.receiveCount } : {}),
-      ...(fields.errorName ? { errorName: fields.errorName } : {}),
-      ...(fields.problems ? { problems: fields.problems } : {}),
-      ...(event ? { eventKey: event.key, topic: event.genericTopic } : {}),
-      ...(event?.kind === 'conversation' || event?.kind === 'transcription'
-        ? { conversationId: event.conversationId }
-        : {}),
-    });
+    const entry = event
+      ? eventDeadLetter(request, event, { reason, ...(fields.errorName ? { errorName: fields.errorName } : {}) })
+      : deadLetterEntry({
+          stage: 'process',
+          reason,
+          body: request.event,
+          messageId: request.messageId,
+          ...(request.receiveCount !== undefined ? { receiveCount: request.receiveCount } : {}),
+          ...(fields.errorName ? { errorName: fields.errorName } : {}),
+          ...(fields.problems ? { problems: fields.problems } : {}),
+        });
     await options.deadLetters.put(entry);
     logger.error('Event dead-lettered', { messageId: request.messageId, deadLetterId: entry.id, reason });
     return {
@@ -219,6 +310,16 @@ export function createProcessor(options: ProcessorOptions): Processor {
    * reach the limit, else a short transient error for the state machine to retry.
    */
   const failed = async (request: ProcessRequest, event: GenesysEvent, error: unknown): Promise<ProcessResult> => {
+    if (error instanceof SinksGaveUp) {
+      const given = error.deadLettered;
+      return {
+        messageId: request.messageId,
+        status: 'dead-lettered',
+        key: event.key,
+        deadLetterId: given[0]!.deadLetterId,
+        sinks: [...given],
+      };
+    }
     const cause = rootCause(error);
     const errorName = cause instanceof Error ? cause.name : 'Error';
     let count: number | undefined;
@@ -229,8 +330,16 @@ export function createProcessor(options: ProcessorOptions): Processor {
           event,
         });
       }
-      // Another attempt of this very event holds the lock: not a failure of the event.
-      if (failures && errorName !== 'IdempotencyAlreadyInProgressError') {
+      // Another attempt of this very event holds the lock: not a failure of the event. Sinks'
+      // failures were counted per sink already.
+      if (
+        failures &&
+        errorName !== 'IdempotencyAlreadyInProgressError' &&
+        !(
+          cause instanceof SinkRetryError &&
+          (cause.counted || (cause.error instanceof Error && cause.error.name === 'IdempotencyAlreadyInProgressError'))
+        )
+      ) {
         count = await failures.counter.increment(event.key);
         if (count >= failures.maxAttempts) {
           const result = await deadLetter(
@@ -255,21 +364,23 @@ export function createProcessor(options: ProcessorOptions): Processor {
     throw shortTransientError(describeError(cause), cause);
   };
 
+  /** The request's event parsed, or the result of dead-lettering it when it is invalid. */
+  const parse = async (request: ProcessRequest): Promise<GenesysEvent | ProcessResult> => {
+    const event = options.parsedEvents?.take(request.messageId, request.event);
+    if (event !== undefined) return event;
+    const parsed = parseGenesysEvent((request.event ?? null) as object);
+    if (parsed.ok) return parsed.event;
+    return deadLetter(request, `Invalid Genesys event reached the processor: ${formatProblems(parsed.problems)}`, {
+      problems: parsed.problems,
+    }).catch((error: unknown) => {
+      throw shortTransientError(`Dead-lettering an invalid event failed: ${describeError(error)}`, error);
+    });
+  };
+
   return {
     async process(request: ProcessRequest, lambdaContext?: RemainingTime): Promise<ProcessResult> {
-      let event = options.parsedEvents?.take(request.messageId, request.event);
-      if (event === undefined) {
-        const parsed = parseGenesysEvent((request.event ?? null) as object);
-        if (!parsed.ok)
-          return deadLetter(
-            request,
-            `Invalid Genesys event reached the processor: ${formatProblems(parsed.problems)}`,
-            { problems: parsed.problems },
-          ).catch((error: unknown) => {
-            throw shortTransientError(`Dead-lettering an invalid event failed: ${describeError(error)}`, error);
-          });
-        event = parsed.event;
-      }
+      const event = await parse(request);
+      if (!isEvent(event)) return event;
       const key = event.key;
       const nonce = noncePrefix + (calls++).toString(36);
       config.registerLambdaContext((lambdaContext ?? localContext) as never);
@@ -291,7 +402,87 @@ export function createProcessor(options: ProcessorOptions): Processor {
         return failed(request, event, error);
       }
     },
+
+    async deliver(request: ProcessRequest, sinkName: string): Promise<ProcessResult> {
+      const sink = options.sinks.find((s) => s.name === sinkName);
+      if (!sink)
+        throw new ProcessorConfigError(
+          `No sink is named "${sinkName}"; this processor's sinks are ${options.sinks.map((s) => `"${s.name}"`).join(', ')}. Start the pipeline with that sink to redrive to it.`,
+        );
+      const event = await parse(request);
+      if (!isEvent(event)) return event;
+      const context = { messageId: request.messageId, receiveCount: request.receiveCount ?? 1, directory };
+      try {
+        await sink.handle(event, context);
+        return { messageId: request.messageId, status: 'processed', key: event.key };
+      } catch (error) {
+        const cause = rootCause(error);
+        if (classifyError(cause) !== 'permanent') throw shortTransientError(describeError(cause), cause);
+        const deadLetterId = await deadLetterForSink(
+          request,
+          event,
+          sink.name,
+          `Sink "${sink.name}" failed permanently: ${describeError(cause)}`,
+          cause instanceof Error ? cause.name : 'Error',
+        );
+        return {
+          messageId: request.messageId,
+          status: 'dead-lettered',
+          key: event.key,
+          deadLetterId,
+          sinks: [{ sink: sink.name, deadLetterId }],
+        };
+      }
+    },
   };
+}
+
+function isEvent(value: GenesysEvent | ProcessResult): value is GenesysEvent {
+  return 'envelope' in value;
+}
+
+/** The dead-letter entry of a parsed event (for one sink, or as a whole). */
+function eventDeadLetter(
+  request: ProcessRequest,
+  event: GenesysEvent,
+  fields: { reason: string; errorName?: string; sink?: string },
+): DeadLetterEntry {
+  return deadLetterEntry({
+    stage: 'process',
+    reason: fields.reason,
+    body: request.event,
+    messageId: request.messageId,
+    ...(request.receiveCount !== undefined ? { receiveCount: request.receiveCount } : {}),
+    ...(fields.errorName ? { errorName: fields.errorName } : {}),
+    ...(fields.sink !== undefined ? { sink: fields.sink } : {}),
+    eventKey: event.key,
+    topic: event.genericTopic,
+    ...(event.kind === 'conversation' || event.kind === 'transcription'
+      ? { conversationId: event.conversationId }
+      : {}),
+  });
+}
+
+/**
+ * A sink failed transiently (below its limit, when counted): the attempt fails and the event is
+ * retried. `counted`: the failure is already counted under the event and sink.
+ */
+class SinkRetryError extends TransientProcessingError {
+  constructor(
+    readonly sink: string,
+    readonly error: unknown,
+    readonly counted: boolean,
+  ) {
+    super(`sink "${sink}": ${describeError(error)}`, { cause: error });
+  }
+}
+
+/** Sinks gave up on the event (each dead-lettered it for itself); the others processed it. */
+class SinksGaveUp extends Error {
+  override readonly name = 'SinksGaveUp';
+  constructor(readonly deadLettered: ReadonlyArray<{ sink: string; deadLetterId: string }>) {
+    super(`Sinks ${deadLettered.map((d) => `"${d.sink}"`).join(', ')} dead-lettered the event.`);
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  * holding the lock themselves for the few moments they need it (so that a `run` cannot start
  * in between). Either way the same {@link PipelineAdmin} does the work.
  */
+import type { Sink } from '../processing/sink.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReplayResult } from '../eventbridge/index.js';
@@ -44,7 +45,7 @@ export interface AdminApi {
  */
 export async function withPipelineAdmin<T>(
   dataDir: string,
-  options: { token?: string },
+  options: { token?: string; sinks?: readonly Sink[] },
   fn: (api: AdminApi) => Promise<T>,
 ): Promise<T> {
   const holder = DataDirLock.holder(dataDir);
@@ -62,8 +63,10 @@ export async function withPipelineAdmin<T>(
   let pipeline: LocalPipeline | undefined;
   try {
     // No executions here: the processing side stays on this thread (no worker to start).
+    // Your sinks (`dlq redrive --sink-module`), for redriving their dead letters to them.
     pipeline = await LocalPipeline.open(resolveRuntimeOptions({ ...pick(saved), dataDir }), {
       processingThread: 'main',
+      ...(options.sinks ? { sinks: options.sinks } : {}),
     });
     const admin = new PipelineAdmin(pipeline);
     const api: AdminApi = {

@@ -5,7 +5,7 @@
  * | kind | where it is | how it got there | redrive |
  * | --- | --- | --- | --- |
  * | `invalid` | processing dead-letter store, stage `validate` | the validator rejected the event (with every problem) | only when asked (`includeInvalid`): unchanged, it fails validation again and comes straight back with the same id |
- * | `failed` | processing dead-letter store, stage `process` | a permanent processing error, or a failure on the last delivery | yes: processed again (a failure is never stored as an idempotency result) |
+ * | `failed` | processing dead-letter store, stage `process` | a permanent processing error, or a failure on the last delivery | yes: processed again (a failure is never stored as an idempotency result); an entry of one sink (`…@<sink>`) goes to that sink alone |
  * | `queue` | the event queue's DLQ | received `maxReceiveCount` times without being deleted (executions that failed as a whole, crashes) | yes: back to the event queue, as SQS `StartMessageMoveTask` |
  * | `target` | the rule target's DLQ | the bus could not deliver it to its target within the `RetryPolicy` (direct mode) | yes: back to the target |
  * | `dropped` | the bus's dropped table | no such bus (wrong source), or the target input rendered nothing | no: unchanged it would be dropped again; fix the sender or the rule |
@@ -15,6 +15,7 @@
 import type { DroppedEvent } from '../eventbridge/index.js';
 import type { DeadLetterEntry } from '../processing/index.js';
 import type { DurableQueue } from '../queue/index.js';
+import type { JsonValue } from '../workflow/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
 import { DeadLetterNotFoundError } from './errors.js';
 import type { LocalPipeline } from './pipeline.js';
@@ -35,6 +36,8 @@ export interface DeadLetterSummary {
   at: string;
   topic?: string;
   conversationId?: string;
+  /** The sink that gave up on the event (the others processed it); redriven to it alone. */
+  sink?: string;
   /** Whether `redrive` takes it (invalid ones only with `includeInvalid`). */
   redrivable: boolean;
 }
@@ -49,7 +52,8 @@ export interface DeadLetterDetail extends DeadLetterSummary {
 
 /** What `redrive` did. */
 export interface RedriveResult {
-  redriven: Array<{ id: string; to: 'queue' | 'bus' }>;
+  /** `sink`: given to its sink alone, which processed it. */
+  redriven: Array<{ id: string; to: 'queue' | 'bus' | 'sink' }>;
   skipped: Array<{ id: string; reason: string }>;
 }
 
@@ -61,6 +65,8 @@ export interface RedriveRequest {
   kinds?: readonly DeadLetterKind[];
   /** Also redrive `invalid` dead letters (they come back unless fixed). */
   includeInvalid?: boolean;
+  /** Only the dead letters of this sink (entries `failed/process#<key>@<sink>`), each given to that sink alone. */
+  sink?: string;
 }
 
 /**
@@ -205,7 +211,7 @@ export class PipelineDeadLetters {
     if (wanted) for (const id of wanted) splitId(id); // validates the form
     const targets = (
       wanted ? [...wanted].map((id) => this.show(id)) : this.list({ kinds: [...kinds], limit: Number.MAX_SAFE_INTEGER })
-    ).filter((d) => wanted || kinds.has(d.kind));
+    ).filter((d) => (wanted || kinds.has(d.kind)) && (request.sink === undefined || d.sink === request.sink));
     let done = 0;
     const report = (): void =>
       options.onProgress?.({
@@ -251,6 +257,7 @@ export class PipelineDeadLetters {
         });
         return;
       }
+      if (entry.sink !== undefined) return this.redriveToSink(d.id, entry, entry.sink, result);
       const to = await this.reinjectThen(entry.body, () => this.processing.remove(entry));
       result.redriven.push({ id: d.id, to });
       return;
@@ -271,6 +278,37 @@ export class PipelineDeadLetters {
       this.pipeline.targetDlq.deleteById(local);
     });
     result.redriven.push({ id: d.id, to });
+  }
+
+  /**
+   * Gives the event of one sink's dead letter to that sink alone (the other sinks processed it);
+   * removes the entry once the sink has processed it. Failing again, the entry stays (replaced,
+   * with the new reason, when the failure is permanent).
+   */
+  private async redriveToSink(id: string, entry: DeadLetterEntry, sink: string, result: RedriveResult): Promise<void> {
+    let event: JsonValue;
+    try {
+      event = JSON.parse(entry.body) as JsonValue;
+    } catch {
+      result.skipped.push({ id, reason: 'its body is not JSON.' });
+      return;
+    }
+    const reply = await this.pipeline.executions.deliverToSink({
+      sink,
+      messageId: entry.messageId ?? entry.id,
+      event,
+    });
+    if (!reply.ok) {
+      result.skipped.push({ id, reason: `sink "${sink}" did not take it: ${reply.message}` });
+      return;
+    }
+    if (reply.status === 'dead-lettered') {
+      const again = this.processing.get(entry.id);
+      result.skipped.push({ id, reason: `sink "${sink}" failed again: ${again?.reason ?? 'see the entry'}` });
+      return;
+    }
+    await this.processing.remove(entry);
+    result.redriven.push({ id, to: 'sink' });
   }
 
   /**
@@ -310,6 +348,7 @@ function summaryOfEntry(e: DeadLetterEntry): DeadLetterSummary {
   };
   if (e.topic) s.topic = e.topic;
   if (e.conversationId) s.conversationId = e.conversationId;
+  if (e.sink !== undefined) s.sink = e.sink;
   return s;
 }
 

@@ -97,6 +97,20 @@ export type ExecutionReply =
       deadLettered: boolean;
     };
 
+/** A dead letter of one sink given back to that sink alone (a redrive). */
+export interface SinkDelivery {
+  /** The sink's name (the dead-letter entry's `sink`). */
+  sink: string;
+  messageId: string;
+  /** The EventBridge event (parsed JSON). */
+  event: JsonValue;
+}
+
+/** How {@link ExecutionHost.deliverToSink} ended, once its effects are committed. */
+export type SinkDeliveryReply =
+  | { ok: true; status: 'processed' | 'dead-lettered'; deadLetterId?: string }
+  | { ok: false; error: string; message: string };
+
 /** Objects of the caller's thread: they keep the host on that thread. */
 export interface ExecutionHooks {
   /** Your sinks, run after the conversation projection. */
@@ -281,6 +295,36 @@ export class ExecutionHost {
         recordedFailures.delete(m.id);
       }
     }
+  }
+
+  /**
+   * Gives an event to one sink alone (`dlq redrive --sink`), outside the state machine and the
+   * idempotency record; answers once its effects are committed. Never rejects: a transient
+   * failure, or a sink this processor does not have, answers `ok: false`.
+   */
+  async deliverToSink(delivery: SinkDelivery): Promise<SinkDeliveryReply> {
+    const release = this.commits.hold();
+    let reply: SinkDeliveryReply;
+    try {
+      const result = await this.handlers.processor.deliver(
+        { messageId: delivery.messageId, event: delivery.event },
+        delivery.sink,
+      );
+      reply =
+        result.status === 'dead-lettered'
+          ? { ok: true, status: 'dead-lettered', ...(result.deadLetterId ? { deadLetterId: result.deadLetterId } : {}) }
+          : { ok: true, status: 'processed' };
+    } catch (error) {
+      reply = { ok: false, error: error instanceof Error ? error.name : 'Error', message: errorMessage(error) };
+    } finally {
+      release();
+    }
+    try {
+      await this.commits.barrier();
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.name : 'Error', message: errorMessage(error) };
+    }
+    return reply;
   }
 
   /**

@@ -132,7 +132,9 @@ port.on('message', (request: WorkerRequest) => {
   const work: Promise<unknown> =
     request.type === 'execute'
       ? host.execute(request.input, request.messages)
-      : host.removeDeadLetters(request.entries);
+      : request.type === 'deliverToSink'
+        ? host.deliverToSink(request.delivery)
+        : host.removeDeadLetters(request.entries);
   work
     .then(
       (value) => {

@@ -21,7 +21,14 @@ import type { JsonValue } from '../workflow/index.js';
 import { ProcessingUnavailableError } from './errors.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { ExecutionHost } from './execution-host.js';
-import type { DeadLetterRef, ExecutionReply, ExecutionHooks, ExecutionSettings } from './execution-host.js';
+import type {
+  DeadLetterRef,
+  ExecutionReply,
+  ExecutionHooks,
+  ExecutionSettings,
+  SinkDelivery,
+  SinkDeliveryReply,
+} from './execution-host.js';
 import type { MessageStart, SqsBatch } from './sqs-batch.js';
 
 /** The processing side — executions of the state machine — wherever it runs. */
@@ -37,6 +44,8 @@ export interface Executions {
   execute(input: JsonValue | SqsBatch, messages?: readonly MessageStart[]): Promise<ExecutionReply>;
   /** Deletes dead letters of the processing store that are unchanged since read; resolves once committed. */
   removeDeadLetters(entries: readonly DeadLetterRef[]): Promise<number>;
+  /** Gives an event to one sink alone (a redrive of that sink's dead letter); answers once committed. */
+  deliverToSink(delivery: SinkDelivery): Promise<SinkDeliveryReply>;
   /** Final commit and close (after the executions in flight have answered). */
   close(): Promise<void>;
 }
@@ -109,6 +118,10 @@ export class InlineExecutions implements Executions {
     return this.host.removeDeadLetters(entries);
   }
 
+  deliverToSink(delivery: SinkDelivery): Promise<SinkDeliveryReply> {
+    return this.host.deliverToSink(delivery);
+  }
+
   async close(): Promise<void> {
     this.host.close();
   }
@@ -146,6 +159,7 @@ export type WorkerMessage =
 export type WorkerRequest =
   | { type: 'execute'; id: number; input: JsonValue | SqsBatch; messages?: readonly MessageStart[] }
   | { type: 'removeDeadLetters'; id: number; entries: readonly DeadLetterRef[] }
+  | { type: 'deliverToSink'; id: number; delivery: SinkDelivery }
   | { type: 'close' };
 
 /**
@@ -366,6 +380,10 @@ export class WorkerExecutions implements Executions {
 
   removeDeadLetters(entries: readonly DeadLetterRef[]): Promise<number> {
     return this.call<number>({ type: 'removeDeadLetters', id: this.nextId++, entries });
+  }
+
+  deliverToSink(delivery: SinkDelivery): Promise<SinkDeliveryReply> {
+    return this.call<SinkDeliveryReply>({ type: 'deliverToSink', id: this.nextId++, delivery });
   }
 
   /** Asks the worker to make its final commit and close, then waits for the thread to end. */

@@ -10,6 +10,8 @@ export type { LocalPipeline, PipelineHooks } from './pipeline.js';
 export type { OutcomeSink } from './instrumentation.js';
 export type { StatusOutput } from './status.js';
 export { withBearerToken } from './auth.js';
+export { loadSinkModules } from './sink-modules.js';
+export type { SinkModuleSource } from './sink-modules.js';
 export type { PipelineAdmin, DeadLetterListing } from './admin.js';
 export { withPipelineAdmin } from './admin-client.js';
 export type { AdminApi } from './admin-client.js';

@@ -150,7 +150,9 @@ describe('Lambda functions (env-configured, on dynalite)', () => {
     });
     const listening = await listenOnLoopback(srv);
     try {
-      const failing = (await import('../../src/functions/processor.js')).processorFromEnv({
+      const failing = await (
+        await import('../../src/functions/processor.js')
+      ).processorFromEnv({
         ...process.env,
         [FUNCTION_ENV.SINK_WEBHOOK_URL]: `${listening.url}/hook`,
       });
@@ -163,7 +165,7 @@ describe('Lambda functions (env-configured, on dynalite)', () => {
       expect(counted.find((i) => String(i.id).startsWith('failure-count#'))).toMatchObject({ failures: 1 });
       expect(await failing.process({ messageId: 'f-2', event })).toMatchObject({ status: 'dead-lettered' });
       const entry = (await deadLetters()).find((e) => e.messageId === 'f-2');
-      expect(entry?.reason).toContain('Processing failed 2 times (the limit is 2 attempts across deliveries)');
+      expect(entry?.reason).toContain('Sink "webhook" failed 2 times (the limit is 2 attempts across deliveries)');
       // Reset after dead-lettering: a redrive starts afresh.
       const after = (await doc.send(new ScanCommand({ TableName: 'fn-idempotency' }))).Items ?? [];
       expect(after.some((i) => String(i.id).startsWith('failure-count#'))).toBe(false);

@@ -28,6 +28,8 @@ export interface Synthesized {
   template: Template;
   /** `validation-report.json` of the cloud assembly (the cdk-nag plugin ran during synth). */
   validationReport: { pluginReports: Array<{ pluginName: string; violations: unknown[] }> };
+  /** The cloud assembly's directory (the bundled assets are in `asset.<hash>/`). */
+  assemblyDir: string;
 }
 
 /**
@@ -35,13 +37,16 @@ export interface Synthesized {
  * synthesizes it (which throws if the pack reports any unacknowledged finding). `bundle: false`
  * skips bundling the functions (the template is the same but for the assets' hashes).
  */
-export function synthesize(props: GenesysEventPipelineProps, options: { bundle?: boolean } = {}): Synthesized {
+export function synthesize(
+  props: GenesysEventPipelineProps | ((stack: Stack) => GenesysEventPipelineProps),
+  options: { bundle?: boolean } = {},
+): Synthesized {
   // `aws:cdk:bundling-stacks: []` skips esbuild (a placeholder asset): for tests of the template
   // only, when another test bundles the same functions.
   const context = { ...cdkJsonContext(), ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) };
   const app = new App({ outdir: tempDir('gep-cdk-'), context });
   const stack = new Stack(app, 'TestStack');
-  const pipeline = new GenesysEventPipeline(stack, 'Pipeline', props);
+  const pipeline = new GenesysEventPipeline(stack, 'Pipeline', typeof props === 'function' ? props(stack) : props);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const assembly = app.synth();
   const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template as Record<string, unknown>);
@@ -49,7 +54,7 @@ export function synthesize(props: GenesysEventPipelineProps, options: { bundle?:
   const validationReport = existsSync(reportPath)
     ? (JSON.parse(readFileSync(reportPath, 'utf8')) as Synthesized['validationReport'])
     : { pluginReports: [] };
-  return { app, stack, pipeline, template, validationReport };
+  return { app, stack, pipeline, template, validationReport, assemblyDir: assembly.directory };
 }
 
 /** The logical id of a construct's CloudFormation resource (the construct itself for an L1). */

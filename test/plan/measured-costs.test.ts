@@ -125,7 +125,7 @@ beforeAll(async () => {
   });
   const client = dynalite.client;
   meter = meterDynamoDb(client, { 'm-audits': ['userId', 'entityType'] });
-  processor = processorFromEnv(process.env, client);
+  processor = await processorFromEnv(process.env, [], client);
 
   // The Lambda entry points, behind the deployed buffered definition.
   const entry = async (path: string) =>

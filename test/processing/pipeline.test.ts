@@ -114,6 +114,7 @@ describe.each(WORKFLOW_EXECUTORS)(`buffered pipeline, locally: ${EVENTS} simulat
             inFlight.set(batch, inFlight.get(batch)! - 1);
           }
         },
+        deliver: (request, sink) => processor.deliver(request, sink),
       }),
     });
     executor = createWorkflowExecutor(

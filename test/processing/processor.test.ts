@@ -375,7 +375,7 @@ describe('WebhookSink (real HTTP server on 127.0.0.1)', () => {
     const deadLetters = new MemoryDeadLetterStore();
     const processor = createProcessor({
       persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
-      sinks: [new WebhookSink({ url: s.url })],
+      sinks: [new WebhookSink({ url: s.url, retries: 0 })], // its own retries: test/processing/webhook.test.ts
       deadLetters,
     });
     const e1 = event(1001);
@@ -450,8 +450,9 @@ describe('failure counting (buffered mode)', () => {
     expect(await processor.process({ messageId: 'c', event: e })).toMatchObject({ status: 'dead-lettered' });
     const [entry] = await deadLetters.list();
     expect(entry!.reason).toMatch(
-      /^Processing failed 3 times \(the limit is 3 attempts across deliveries\); the last error: TransientProcessingError: downstream down/,
+      /^Sink "counting" failed 3 times \(the limit is 3 attempts across deliveries\); the last error: TransientProcessingError: downstream down/,
     );
+    expect(entry).toMatchObject({ sink: 'counting', id: expect.stringMatching(/^process#[0-9a-f]{64}@counting$/) });
     // A redrive after the fix is processed: the count was reset.
     failing = false;
     expect(await processor.process({ messageId: 'd', event: e })).toMatchObject({ status: 'processed' });

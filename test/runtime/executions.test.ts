@@ -147,6 +147,19 @@ describe('the processing side', () => {
         1,
       );
       expect(committed(dataDir).deadLetters).toHaveLength(0);
+
+      // A redrive to one sink crosses the thread: the projections take the event again (idempotent
+      // per event); a sink the thread does not have is an answer, not a crash.
+      const event = JSON.parse([...generateEvents({ conversations: 1, seed: 3 })][0]!) as JsonValue;
+      expect(await processing.deliverToSink({ sink: 'projections', messageId: 'r1', event })).toEqual({
+        ok: true,
+        status: 'processed',
+      });
+      expect(await processing.deliverToSink({ sink: 'crm', messageId: 'r2', event })).toMatchObject({
+        ok: false,
+        error: 'ProcessorConfigError',
+        message: expect.stringMatching(/No sink is named "crm"; this processor's sinks are "projections"/),
+      });
     } finally {
       await processing.close();
     }

@@ -127,16 +127,22 @@ describe('failures in the running pipeline', () => {
     expect(failed).toHaveLength(victimLines.length);
     for (const d of failed) {
       expect(d.reason).toMatch(
-        /^Processing failed 6 times \(the limit is 6 attempts across deliveries\); the last error: TransientProcessingError: the CRM is down/,
+        /^Sink "crm" failed 6 times \(the limit is 6 attempts across deliveries\); the last error: TransientProcessingError: the CRM is down/,
       );
-      expect(d.conversationId).toBe(victim);
+      expect(d).toMatchObject({ conversationId: victim, sink: 'crm', id: expect.stringMatching(/@crm$/) });
     }
     expect(r.pipeline.eventQueue.stats().total).toBe(0);
     expect(r.pipeline.eventQueueDlq.stats().total).toBe(0);
-    // Fixed and redriven: processed, the counts having been reset.
+    // The projection took the victim's events all the same: only the CRM gave up on them.
+    const conversation = new SqliteConversationQueries(r.pipeline.processingReader).get(victim) as
+      { eventCount: number } | undefined;
+    expect(conversation?.eventCount).toBe(victimLines.length);
+    // Fixed and redriven: given to the CRM alone, which takes them; the entries are gone.
     broken = false;
-    await r.admin.redrive({ kinds: ['failed'] });
-    await until(async () => (await r.telemetry.snapshot()).processed === lines.length);
+    const result = await r.admin.redrive({ kinds: ['failed'] });
+    expect(result.redriven).toHaveLength(victimLines.length);
+    expect(result.redriven.every((x) => x.to === 'sink')).toBe(true);
+    expect(r.admin.listDeadLetters({}).counts.failed).toBe(0);
   }, 30_000);
 
   it('a batch that keeps failing moves to the queue DLQ after maxReceiveCount; redrive processes it', async () => {
@@ -177,14 +183,18 @@ describe('failures in the running pipeline', () => {
 
   it('permanent failures and invalid events are dead-lettered with the reason; redrive brings failures back', async () => {
     let broken = true;
+    const crmSaw: string[] = [];
+    const lakeSaw: string[] = [];
     const crm: Sink = {
       name: 'crm',
       async handle(event) {
         if (broken && event.kind === 'conversation' && event.conversationId === victim)
           throw new PermanentProcessingError('the CRM rejected the conversation (injected)');
+        crmSaw.push(event.key);
       },
     };
-    const r = await start('permanent', {}, (f) => f, [crm]);
+    const lake: Sink = { name: 'lake', handle: async (event) => void lakeSaw.push(event.key) };
+    const r = await start('permanent', {}, (f) => f, [crm, lake]);
     const invalidLine = JSON.stringify({
       ...JSON.parse(lines[1]!),
       detail: {
@@ -211,17 +221,27 @@ describe('failures in the running pipeline', () => {
     ).toBe(true);
     expect(listing.deadLetters.find((d) => d.kind === 'invalid')?.reason).toMatch(/Invalid Genesys event/);
 
+    // The CRM gave up on the victim's events, the lake (after it) took every event.
+    expect(new Set(lakeSaw).size).toBe(lines.length);
+    expect(listing.deadLetters.filter((d) => d.kind === 'failed').every((d) => d.sink === 'crm')).toBe(true);
+
     broken = false;
-    const result = await r.admin.redrive({});
+    // --sink lake: none of its own; the CRM's stay.
+    expect(await r.admin.redrive({ sink: 'lake' })).toEqual({ redriven: [], skipped: [] });
+    const result = await r.admin.redrive({ sink: 'crm' });
     expect(result.redriven).toHaveLength(victimLines.length);
-    expect(result.skipped).toEqual([
-      { id: expect.stringMatching(/^invalid\//), reason: expect.stringMatching(/--include-invalid/) },
-    ]);
-    await until(async () => (await r.telemetry.snapshot()).processed === lines.length);
+    expect(result.redriven.every((x) => x.to === 'sink')).toBe(true);
+    expect(result.skipped).toEqual([]);
+    // To the CRM alone: the lake saw each event once.
+    expect(new Set(crmSaw).size).toBe(lines.length);
+    expect(lakeSaw).toHaveLength(new Set(lakeSaw).size);
     expect(r.admin.listDeadLetters({}).counts).toMatchObject({ failed: 0, invalid: 1 });
 
     // An invalid event redriven unchanged fails validation again and comes back with the same id.
-    const invalidId = result.skipped[0]!.id;
+    const invalidId = listing.deadLetters.find((d) => d.kind === 'invalid')!.id;
+    expect((await r.admin.redrive({ ids: [invalidId] })).skipped).toEqual([
+      { id: invalidId, reason: expect.stringMatching(/--include-invalid/) },
+    ]);
     const again = await r.admin.redrive({ ids: [invalidId], includeInvalid: true });
     expect(again.redriven).toEqual([{ id: invalidId, to: 'queue' }]);
     await until(async () => (await r.telemetry.snapshot()).invalid === 2);

@@ -8,6 +8,10 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { AdminError, DEAD_LETTER_KINDS, withPipelineAdmin } from '../../runtime/index.js';
 import type { AdminApi, AdminProgress, DeadLetterKind, DeadLetterSummary } from '../../runtime/index.js';
+import { loadSinkModules } from '../../runtime/sink-modules.js';
+import type { SinkModuleSource } from '../../runtime/sink-modules.js';
+import { sinkModuleOptions } from '../sink-options.js';
+import type { Sink } from '../../processing/index.js';
 import { CliError } from '../errors.js';
 import { parseInteger } from '../options.js';
 import { startProgress } from '../progress.js';
@@ -17,6 +21,8 @@ interface CommonOptions {
   dataDir: string;
   token?: string;
   json?: boolean;
+  /** Sink modules to load when the pipeline is opened directly (not running). */
+  sinkModules?: readonly SinkModuleSource[];
 }
 
 const KIND_HELP =
@@ -76,14 +82,21 @@ endpoint (give --token if it has one); otherwise they open the database directly
       process.stdout.write(`event:\n${body}\n`);
     });
 
-  common(
+  const redrive = common(
     dlq
       .command('redrive')
       .description('Put dead letters back into the pipeline (all redrivable ones, or the ids given)')
       .argument('[ids...]', 'ids from "dlq list"; default all'),
-  )
+  );
+  const sinkModules = sinkModuleOptions(
+    redrive,
+    '--sink-module',
+    'when the pipeline is not running: a sink module of yours (as given to "run --sink"), so that its dead letters can be redriven to it; repeatable',
+  );
+  redrive
     .addOption(new Option('--kind <kind...>', 'only these kinds').choices([...DEAD_LETTER_KINDS]))
     .option('--include-invalid', 'also redrive invalid events (unchanged, they fail validation again and come back)')
+    .option('--sink <name>', 'only the dead letters of this sink, each given to that sink alone')
     .option('--json', 'print JSON')
     .option('--quiet', 'no progress line on stderr')
     .addHelpText(
@@ -92,22 +105,26 @@ endpoint (give --token if it has one); otherwise they open the database directly
 Redrivable: failed (processed again: a failure is never stored as an idempotency result), queue
 (back to the event queue), target (back to the rule's target), invalid only with --include-invalid
 (unchanged they fail validation again and return to the dead letters with the same id). Dropped
-events are not redriven: unchanged they would be dropped again — fix the sender or the rule.`,
+events are not redriven: unchanged they would be dropped again — fix the sender or the rule.
+A dead letter of one sink (failed/process#<key>@<sink>: that sink gave up, the others processed
+the event) is given to that sink alone; --sink NAME redrives only those of NAME. The sink must be
+loaded: redrive through "genesys-pipeline run --sink …", or give --sink-module when it is not running.`,
     )
     .action(
       async (
         ids: string[],
-        options: CommonOptions & { kind?: DeadLetterKind[]; includeInvalid?: boolean; quiet?: boolean },
+        options: CommonOptions & { kind?: DeadLetterKind[]; includeInvalid?: boolean; quiet?: boolean; sink?: string },
       ) => {
         const result = await withAdminProgress(
           { label: 'Redriving', unit: 'dead letters', acceptedLabel: 'redriven', rejectedLabel: 'skipped' },
-          options,
+          { ...options, sinkModules },
           (api, onProgress) =>
             api.redrive(
               {
                 ...(ids.length ? { ids } : {}),
                 ...(options.kind ? { kinds: options.kind } : {}),
                 ...(options.includeInvalid ? { includeInvalid: true } : {}),
+                ...(options.sink !== undefined ? { sink: options.sink } : {}),
               },
               { onProgress },
             ),
@@ -117,7 +134,9 @@ events are not redriven: unchanged they would be dropped again — fix the sende
           `Redrove ${result.redriven.length} dead letter(s)${result.skipped.length ? `, skipped ${result.skipped.length}` : ''}.\n`,
         );
         for (const r of result.redriven)
-          process.stdout.write(`  ${r.id} → ${r.to === 'queue' ? 'event queue' : 'bus (rule target)'}\n`);
+          process.stdout.write(
+            `  ${r.id} → ${r.to === 'queue' ? 'event queue' : r.to === 'sink' ? 'its sink (processed)' : 'bus (rule target)'}\n`,
+          );
         for (const s of result.skipped) process.stdout.write(`  skipped ${s.id}: ${s.reason}\n`);
       },
     );
@@ -125,7 +144,7 @@ events are not redriven: unchanged they would be dropped again — fix the sende
 
 function formatSummary(d: DeadLetterSummary): string {
   const where = [d.topic, d.conversationId ? `conversation ${d.conversationId}` : undefined].filter(Boolean).join(', ');
-  return `${d.id}\n  ${d.kind} at ${d.at}${where ? ` — ${where}` : ''}${d.redrivable ? '' : ' (not redrivable)'}\n  ${d.reason}\n`;
+  return `${d.id}\n  ${d.kind}${d.sink !== undefined ? ` in sink ${d.sink}` : ''} at ${d.at}${where ? ` — ${where}` : ''}${d.redrivable ? '' : ' (not redrivable)'}\n  ${d.reason}\n`;
 }
 
 /**
@@ -154,7 +173,14 @@ export async function withAdminProgress<T>(
 export async function run<T>(options: CommonOptions, fn: Parameters<typeof withPipelineAdmin<T>>[2]): Promise<T> {
   const token = options.token ?? (process.env.GENESYS_PIPELINE_TOKEN || undefined);
   try {
-    return await withPipelineAdmin(resolve(options.dataDir), token !== undefined ? { token } : {}, fn);
+    const sinks: Sink[] | undefined = options.sinkModules?.length
+      ? await loadSinkModules(options.sinkModules)
+      : undefined;
+    return await withPipelineAdmin(
+      resolve(options.dataDir),
+      { ...(token !== undefined ? { token } : {}), ...(sinks ? { sinks } : {}) },
+      fn,
+    );
   } catch (error) {
     if (error instanceof AdminError) throw new CliError(error.message, error.status === 404 ? 1 : 2);
     const e = error as Error;
@@ -162,7 +188,8 @@ export async function run<T>(options: CommonOptions, fn: Parameters<typeof withP
       e?.name === 'DeadLetterNotFoundError' ||
       e?.name === 'DataDirLockedError' ||
       e?.name === 'AdminRequestError' ||
-      e?.name === 'RuntimeOptionsError'
+      e?.name === 'RuntimeOptionsError' ||
+      e?.name === 'SinkModuleError'
     )
       throw new CliError(e.message, 2);
     throw error;

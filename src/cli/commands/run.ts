@@ -17,6 +17,8 @@ import {
   withBearerToken,
 } from '../../runtime/index.js';
 import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
+import { loadSinkModules } from '../../runtime/sink-modules.js';
+import { sinkModuleOptions } from '../sink-options.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { DEFAULT_MAX_PROCESSOR_CONCURRENCY } from '../../workflow/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -69,8 +71,13 @@ const DEFAULT_SIMULATION_FAULTS = { duplicates: 0.02, malformed: 0.002 } as cons
 
 export function register(program: Command): void {
   const d = RUNTIME_DEFAULTS;
-  program
-    .command('run')
+  const command = program.command('run');
+  const sinkSources = sinkModuleOptions(
+    command,
+    '--sink',
+    'a sink module of yours (TypeScript or JavaScript) run after the projections; repeat for several (docs/processing.md, "Write your own sink")',
+  );
+  command
     .description(
       'Run the whole pipeline locally on SQLite: PutEvents endpoint, bus, queue, state machine, projection and live dashboard on one port',
     )
@@ -240,15 +247,21 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       applyRuntimeV8Flags();
       let runtime: Runtime;
       try {
+        const sinks = sinkSources.length ? await loadSinkModules(sinkSources) : undefined;
         runtime = await startRuntime(runtimeOptions, {
+          ...(sinks ? { sinks } : {}),
           log,
           status: process.stderr,
           ...(directorySource ? { directorySource } : {}),
           ...(options.genesys ? { directory: { refreshIntervalMs: options.directoryRefresh * 60_000 } } : {}),
         });
       } catch (error) {
-        if (error instanceof RuntimeOptionsError || error instanceof DataDirLockedError)
-          throw new CliError(error.message, 2);
+        if (
+          error instanceof RuntimeOptionsError ||
+          error instanceof DataDirLockedError ||
+          (error as Error)?.name === 'SinkModuleError'
+        )
+          throw new CliError((error as Error).message, 2);
         const e = error as NodeJS.ErrnoException;
         if (e.code === 'EADDRINUSE')
           throw new CliError(
@@ -276,6 +289,9 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           `  Stats:      ${runtime.url}/api/stats   Metrics: ${runtime.url}/metrics`,
           `  Projections: ${runtime.url}/api/conversations  /api/agents  /api/audits  /api/events  /api/conversations/<id>/transcript`,
           `  ${describeTopicModels(o.topics)}`,
+          ...(sinkSources.length
+            ? [`  Your sinks: ${sinkSources.map((s) => s.path).join(', ')} (after the projections)`]
+            : []),
           `  Send events: genesys-pipeline simulate --conversations 1000 --to ${runtime.url}   (from a clone: npm run cli -- simulate …)`,
           'Ctrl-C to stop.',
           '',

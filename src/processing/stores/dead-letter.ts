@@ -10,8 +10,17 @@ export type DeadLetterStage = 'validate' | 'process';
 
 /** One dead-lettered event. */
 export interface DeadLetterEntry {
-  /** Stable id: `<stage>#<event key>` or, for an event that did not parse, `<stage>#sha256:<hash of the body>`. Re-dead-lettering the same event overwrites its entry. */
+  /**
+   * Stable id: `<stage>#<event key>` or, for an event that did not parse, `<stage>#sha256:<hash of
+   * the body>`; for an event one sink gave up on, `process#<event key>@<sink name>`. Re-dead-lettering
+   * the same event (for the same sink) overwrites its entry.
+   */
   id: string;
+  /**
+   * The sink that gave up on the event (the others processed it); absent when the event as a whole
+   * was given up on. Redriving the entry delivers the event to this sink alone.
+   */
+  sink?: string;
   stage: DeadLetterStage;
   /** The reason, in one or a few sentences. */
   reason: string;
@@ -60,6 +69,8 @@ export interface DeadLetterInput {
   topic?: string;
   messageId?: string;
   receiveCount?: number;
+  /** The sink that gave up on the event (see {@link DeadLetterEntry.sink}). */
+  sink?: string;
   now?: Date;
 }
 
@@ -75,7 +86,7 @@ export function deadLetterEntry(input: DeadLetterInput): DeadLetterEntry {
   const bytes = Buffer.from(text, 'utf8');
   const truncated = bytes.length > MAX_DEAD_LETTER_BODY_BYTES;
   const entry: DeadLetterEntry = {
-    id: `${input.stage}#${input.eventKey ?? `sha256:${bodySha256}`}`,
+    id: `${input.stage}#${input.eventKey ?? `sha256:${bodySha256}`}${input.sink !== undefined ? `@${input.sink}` : ''}`,
     stage: input.stage,
     reason: input.reason,
     body: truncated ? bytes.subarray(0, MAX_DEAD_LETTER_BODY_BYTES).toString('utf8') : text,
@@ -84,7 +95,7 @@ export function deadLetterEntry(input: DeadLetterInput): DeadLetterEntry {
   };
   if (truncated) entry.bodyTruncated = true;
   if (input.problems?.length) entry.problems = input.problems;
-  for (const field of ['errorName', 'eventKey', 'conversationId', 'topic', 'messageId'] as const) {
+  for (const field of ['errorName', 'eventKey', 'conversationId', 'topic', 'messageId', 'sink'] as const) {
     const value = input[field];
     if (value !== undefined) entry[field] = value;
   }
