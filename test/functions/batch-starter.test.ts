@@ -3,7 +3,6 @@
  * StartSyncExecution endpoint on 127.0.0.1 (AWS JSON 1.0) that runs the buffered definition on
  * the local executor: the request the SDK sends, the response it reads, the partial-batch answer.
  */
-import { createServer } from 'node:http';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchStarterFromEnv, executionBudgetSeconds, stepFunctionsRunner } from '../../src/functions/batch-starter.js';
@@ -16,13 +15,14 @@ import {
   FUNCTION_PLACEHOLDERS as F,
 } from '../../src/workflow/index.js';
 import type { JsonValue } from '../../src/workflow/index.js';
-import { listenOnLoopback } from '../support/http-server.js';
+import { startSyncExecutionServer } from '../support/start-sync-execution.js';
+import type { StartSyncRequest } from '../support/start-sync-execution.js';
 import type { LoopbackServer } from '../support/http-server.js';
 import { eventLine, MemoryDeadLetterStore, sqsRecord } from '../workflow/support.js';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:genesys-events';
 let server: LoopbackServer;
-const requests: Array<{ target: string; body: { stateMachineArn: string; input: string } }> = [];
+const requests: StartSyncRequest[] = [];
 
 beforeAll(async () => {
   const deadLetters = new MemoryDeadLetterStore();
@@ -43,28 +43,7 @@ beforeAll(async () => {
     },
     retryPauseMs: 0,
   });
-  server = await listenOnLoopback(
-    createServer((req, res) => {
-      let text = '';
-      req.on('data', (c: Buffer) => (text += c.toString()));
-      req.on('end', () => {
-        const body = JSON.parse(text) as { stateMachineArn: string; input: string };
-        requests.push({ target: String(req.headers['x-amz-target']), body });
-        void executor.execute(JSON.parse(body.input) as JsonValue).then((output) => {
-          res.setHeader('content-type', 'application/x-amz-json-1.0');
-          res.end(
-            JSON.stringify({
-              executionArn: `${ARN.replace(':stateMachine:', ':express:')}:run`,
-              status: 'SUCCEEDED',
-              output: JSON.stringify(output),
-              startDate: Date.now() / 1000,
-              stopDate: Date.now() / 1000,
-            }),
-          );
-        });
-      });
-    }),
-  );
+  server = await startSyncExecutionServer(executor, ARN, (request) => requests.push(request));
 });
 
 afterAll(async () => {

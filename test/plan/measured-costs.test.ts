@@ -15,7 +15,6 @@
 import dns from 'node:dns';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:http';
 import type { Context, SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGenesysEvent } from '../../src/events/index.js';
@@ -38,7 +37,7 @@ import type { DynamoDbMeter } from '../support/dynamodb-meter.js';
 import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
 import type { DynaliteServer } from '../support/dynalite.js';
 import { auditEvent, presenceEvent, routingStatusEvent } from '../support/events.js';
-import { listenOnLoopback } from '../support/http-server.js';
+import { startSyncExecutionServer } from '../support/start-sync-execution.js';
 import type { LoopbackServer } from '../support/http-server.js';
 import { sqsRecord } from '../workflow/support.js';
 
@@ -141,27 +140,7 @@ beforeAll(async () => {
     },
     retryPauseMs: 0,
   });
-  sfn = await listenOnLoopback(
-    createServer((req, res) => {
-      let text = '';
-      req.on('data', (c: Buffer) => (text += c.toString()));
-      req.on('end', () => {
-        const body = JSON.parse(text) as { input: string };
-        void executor.execute(JSON.parse(body.input) as JsonValue).then((output) => {
-          res.setHeader('content-type', 'application/x-amz-json-1.0');
-          res.end(
-            JSON.stringify({
-              executionArn: `${ARN.replace(':stateMachine:', ':express:')}:run`,
-              status: 'SUCCEEDED',
-              output: JSON.stringify(output),
-              startDate: Date.now() / 1000,
-              stopDate: Date.now() / 1000,
-            }),
-          );
-        });
-      });
-    }),
-  );
+  sfn = await startSyncExecutionServer(executor, ARN);
   process.env.AWS_ENDPOINT_URL_SFN = sfn.url;
   // StartSyncExecution goes to the `sync-` host of the endpoint (the API's host prefix): here, loopback.
   const lookup = dns.lookup;
