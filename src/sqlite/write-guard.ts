@@ -39,22 +39,23 @@ export function setWriteGuard(db: Connection, guard: WriteGuard | undefined): vo
  * between `BEGIN` (no transaction open: one of its own, committed at its end) and a savepoint.
  */
 export function installWriteGuard(db: Connection): void {
+  /** `call`, with the connection's guard before it and after it throws. */
+  const wrap =
+    (call: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const guard = guards.get(db);
+      if (!guard) return call(...args);
+      guard('before');
+      try {
+        return call(...args);
+      } catch (error) {
+        guard('failed');
+        throw error;
+      }
+    };
   const transaction = db.transaction.bind(db) as Connection['transaction'];
   db.transaction = ((fn: (...args: never[]) => unknown) => {
     const tx = transaction(fn);
-    const wrap =
-      (variant: (...args: unknown[]) => unknown) =>
-      (...args: unknown[]) => {
-        const guard = guards.get(db);
-        if (!guard) return variant(...args);
-        guard('before');
-        try {
-          return variant(...args);
-        } catch (error) {
-          guard('failed');
-          throw error;
-        }
-      };
     return Object.assign(wrap(tx as never), {
       default: wrap(tx.default as never),
       deferred: wrap(tx.deferred as never),
@@ -66,20 +67,10 @@ export function installWriteGuard(db: Connection): void {
   const guarded = ((source: string) => {
     const stmt = prepare(source);
     if (stmt.readonly || TRANSACTION_CONTROL.test(source)) return stmt;
-    for (const method of ['run', 'get', 'all', 'iterate'] as const) {
-      const original = stmt[method].bind(stmt) as (...args: unknown[]) => unknown;
-      (stmt as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-        const guard = guards.get(db);
-        if (!guard) return original(...args);
-        guard('before');
-        try {
-          return original(...args);
-        } catch (error) {
-          guard('failed');
-          throw error;
-        }
-      };
-    }
+    for (const method of ['run', 'get', 'all', 'iterate'] as const)
+      (stmt as unknown as Record<string, unknown>)[method] = wrap(
+        stmt[method].bind(stmt) as (...args: unknown[]) => unknown,
+      );
     return stmt;
   }) as Connection['prepare'];
   db.prepare = guarded;

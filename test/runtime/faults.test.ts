@@ -18,7 +18,7 @@ import type { InlineExecutions } from '../../src/runtime/executions.js';
 import type { SqliteDatabase } from '../../src/sqlite/index.js';
 import { generateEvents } from '../../src/simulate/index.js';
 import { tempDir } from '../support/tmp.js';
-import { freePort, readDatabase, reference, sendAll, waitForStats } from './support.js';
+import { expectExactlyOnce, freePort, readDatabase, reference, sendAll, waitForStats } from './support.js';
 
 const dir = tempDir('gep-runtime-faults-');
 
@@ -103,15 +103,8 @@ describe('the runtime under storage faults: no acknowledged event lost', () => {
         await runtime.stop();
         if (process.env.FAULT_LOG) console.log(logs.join('\n'));
         expect(runtime.failure).toBeUndefined();
-        const db = readDatabase(dataDir);
-        expect(db.queued).toBe(0);
-        expect(db.queueDlq).toBe(0);
-        expect(db.inProgress).toBe(0);
-        expect(db.completedKeys).toEqual(ref.recordIds);
-        expect(db.projections.size).toBe(ref.projections.size);
-        for (const [id, expected] of ref.projections)
-          expect(db.projections.get(id), `conversation ${id}`).toEqual(JSON.parse(JSON.stringify(expected)));
-        expect(db.deadLetters.filter((d) => d.stage === 'process')).toHaveLength(0);
+        expectExactlyOnce(dataDir, ref, expect);
+        expect(readDatabase(dataDir).deadLetters.filter((d) => d.stage === 'process')).toHaveLength(0);
         expect(failure, `the fault made the runtime stop (log: ${logs.join(' | ')})`).toBeInstanceOf(Error);
         expect(sent.retriedRequests).toBeGreaterThan(0);
       } finally {

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import Database from 'better-sqlite3';
+import type { ExpectStatic } from 'vitest';
 import { compileEventPattern } from '../../src/eventbridge/index.js';
 import { buildEvent, formatEventTime } from '../../src/eventbridge/bus-event.js';
 import { parseGenesysEvent } from '../../src/events/index.js';
@@ -323,4 +324,20 @@ export function readDatabase(dataDir: string): {
     db.close();
     processing.close();
   }
+}
+
+/**
+ * The exactly-once checks after a run with faults: nothing left in the queue, its DLQ or in
+ * progress; one COMPLETED idempotency record per accepted valid event (the exact set); every
+ * projection the fold of its events.
+ */
+export function expectExactlyOnce(dataDir: string, ref: Reference, expectFn: ExpectStatic): void {
+  const db = readDatabase(dataDir);
+  expectFn(db.queued).toBe(0);
+  expectFn(db.queueDlq).toBe(0);
+  expectFn(db.inProgress).toBe(0);
+  expectFn(db.completedKeys).toEqual(ref.recordIds);
+  expectFn(db.projections.size).toBe(ref.projections.size);
+  for (const [id, expected] of ref.projections)
+    expectFn(db.projections.get(id), `conversation ${id}`).toEqual(JSON.parse(JSON.stringify(expected)));
 }
