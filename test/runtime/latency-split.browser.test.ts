@@ -1,6 +1,7 @@
 /**
  * "Where the time goes" on the dashboard of the real runtime: `genesys-pipeline run --simulate`
- * with a 1 s batching window at a rate that fills a batch in about a second, so that events spend
+ * with a 2 s batching window at a rate that fills a batch in more than that (the window dominates
+ * even when a loaded machine slows processing), so that events spend
  * most of their time waiting in the window. The runtime measures the split (`/api/stats`
  * `latencySplitMs`), and Chromium shows it: a bar whose segments are the stages' shares and a
  * table of the same numbers.
@@ -35,11 +36,11 @@ beforeAll(async () => {
     startRuntimeProcess(join(dir, 'data'), [
       '--simulate',
       '--rate',
-      '80',
+      '40',
       '--batch-size',
       '100',
       '--batch-window-ms',
-      '1000',
+      '2000',
     ]),
     launchChromium(),
   ]);
