@@ -24,7 +24,7 @@ import { createEventBridgeHandler } from '../eventbridge/index.js';
 import { AwsJsonError, writeAwsJsonError } from '../eventbridge/aws-json.js';
 import { SqliteConversationQueries } from '../processing/stores/sqlite-conversation-queries.js';
 import { SqliteProjectionQueries } from '../processing/stores/sqlite-projection-queries.js';
-import { errorMessage, isLoopback } from '../shared/index.js';
+import { errorMessage, isLoopback, isLoopbackHostHeader } from '../shared/index.js';
 import { PipelineTelemetry } from '../telemetry/index.js';
 import type { PipelineStats } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';
@@ -41,6 +41,9 @@ import type { PipelineHooks } from './pipeline.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { formatStatus, StatusReporter } from './status.js';
 import type { StatusOutput } from './status.js';
+
+/** Largest PutEvents request body the runtime reads, bytes: twice the 256 KiB of entries AWS accepts per request. */
+export const PUT_EVENTS_MAX_BODY_BYTES = 512 * 1024;
 
 /** The file in the data directory recording how the pipeline was configured (no secrets). */
 export const CONFIG_FILE = 'pipeline.json';
@@ -220,11 +223,26 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       ...(resolved.token !== undefined ? { token: resolved.token } : {}),
       isDraining: () => draining,
     });
-    const putEvents = createEventBridgeHandler(p.eventBridge);
+    // A PutEvents body is refused before it is buffered beyond twice the 256 KiB of entries AWS
+    // accepts per request (the entry-size rule itself is checked exactly, per entry, by the bus):
+    // room for the JSON escaping of the entries' Detail strings, not Node's 4 MiB default.
+    const putEvents = createEventBridgeHandler(p.eventBridge, { maxBodyBytes: PUT_EVENTS_MAX_BODY_BYTES });
     const bearer = resolved.token === undefined ? undefined : new BearerToken(resolved.token);
 
     const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
       const path = (req.url ?? '/').split('?')[0];
+      // Without a token the runtime is bound to loopback (start-up refuses anything else): every
+      // route then answers only requests addressed to a loopback name, so a web page in the user's
+      // browser cannot reach it through a name pointed at 127.0.0.1 (DNS rebinding) to put events
+      // or read the projections.
+      if (!bearer && !isLoopbackHostHeader(req.headers.host)) {
+        const message = `Without a token this runtime answers only requests addressed to localhost, 127.0.0.1 or [::1]; this one was addressed to "${String(req.headers.host ?? '').slice(0, 100)}". Use a loopback URL, or start it with --token.`;
+        if (req.method === 'POST' && path === '/')
+          return writeAwsJsonError(req, res, new AwsJsonError('AccessDeniedException', message, 403));
+        res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(`${JSON.stringify({ error: 'forbidden', message })}\n`);
+        return;
+      }
       if (req.method === 'POST' && path === '/') {
         if (bearer) {
           const verdict = bearer.check(req);
@@ -279,6 +297,11 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
         else res.destroy();
       });
     });
+    // Careless or hostile clients: a request arrives whole within 30 s (its headers within 10 s),
+    // and at most 1,024 connections are open at once.
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 10_000;
+    server.maxConnections = 1_024;
     server.on('clientError', (_error, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       else socket.destroy();

@@ -108,6 +108,23 @@ describe('bad input', () => {
         body: { __type: 'UnknownOperationException' },
       });
       expect((await post(url, Buffer.alloc(5 * 1024 * 1024, 'a'))).status).toBe(413);
+      // Beyond twice AWS's 256 KiB of entries the body is not even read: AWS's error, and the server goes on.
+      expect(await post(url, Buffer.alloc(512 * 1024 + 1, 'a'))).toMatchObject({ status: 413 });
+      // DNS rebinding: without a token, a request addressed to another name is refused on every route.
+      for (const [method, path] of [
+        ['POST', '/'],
+        ['GET', '/'],
+        ['GET', '/api/stats'],
+        ['GET', '/api/conversations'],
+        ['GET', '/api/agents'],
+        ['GET', '/metrics'],
+        ['GET', '/admin/dlq'],
+      ] as const) {
+        const answer = await requestWithHost(url, method, path, 'attacker.example');
+        expect(answer.status, `${method} ${path}`).toBe(403);
+        expect(answer.body, `${method} ${path}`).toMatch(/only requests addressed to localhost/);
+      }
+      expect((await requestWithHost(url, 'GET', '/api/stats', `localhost:${new URL(url).port}`)).status).toBe(200);
       const malformedId = await fetch(`${url}/admin/dlq/%E0%A4%A`, { headers: { host: new URL(url).host } });
       expect(malformedId.status).toBe(400);
       expect(await malformedId.text()).toMatch(/not valid percent-encoding/);
@@ -231,3 +248,23 @@ describe('the data directory', () => {
     }
   });
 });
+
+/** A request with a Host header of our choosing (fetch sets its own). */
+async function requestWithHost(
+  url: string,
+  method: 'GET' | 'POST',
+  path: string,
+  host: string,
+): Promise<{ status: number; body: string }> {
+  const { request } = await import('node:http');
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path, method, headers: { host } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(method === 'POST' ? '{}' : undefined);
+  });
+}
