@@ -277,17 +277,7 @@ function checkBody(
   value: unknown,
   json: boolean,
 ): { value: ConversationEventBody; canonical?: string } | Invalid {
-  const fast = fastBodies.get(topic);
-  if (fast && json) {
-    const parsed = fast.parseJsonCanonical!(value);
-    if (parsed !== UNDECIDED) return parsed;
-  } else if (fast) {
-    const data = fast.parse(value);
-    if (data !== UNDECIDED) return { value: data };
-  }
-  const body = zodCheck(CONVERSATION_BODY_SCHEMAS[topic], value, ['detail', 'eventBody']) as
-    ConversationEventBody | Invalid;
-  return body instanceof Invalid ? body : { value: body };
+  return checkWith(fastBodies.get(topic), CONVERSATION_BODY_SCHEMAS[topic], value, json);
 }
 
 /** {@link checkBody} for the body of a typed family other than conversation. */
@@ -296,7 +286,17 @@ function checkFamilyBody(
   value: unknown,
   json: boolean,
 ): { value: Record<string, unknown>; canonical?: string } | Invalid {
-  const fast = fastFamilyBodies.get(kind);
+  const schema = FAMILY_BODY_SCHEMAS[kind] as z.ZodType<Record<string, unknown>>;
+  return checkWith(fastFamilyBodies.get(kind), schema, value, json);
+}
+
+/** A body checked by its compiled parser first (`fast`), by zod when that cannot vouch for it. */
+function checkWith<T>(
+  fast: CompiledSchema<T> | undefined,
+  schema: z.ZodType<T>,
+  value: unknown,
+  json: boolean,
+): { value: T; canonical?: string } | Invalid {
   if (fast && json) {
     const parsed = fast.parseJsonCanonical!(value);
     if (parsed !== UNDECIDED) return parsed;
@@ -304,10 +304,7 @@ function checkFamilyBody(
     const data = fast.parse(value);
     if (data !== UNDECIDED) return { value: data };
   }
-  const body = zodCheck(FAMILY_BODY_SCHEMAS[kind] as z.ZodType<Record<string, unknown>>, value, [
-    'detail',
-    'eventBody',
-  ]);
+  const body = zodCheck(schema, value, ['detail', 'eventBody']) as T | Invalid;
   return body instanceof Invalid ? body : { value: body };
 }
 
