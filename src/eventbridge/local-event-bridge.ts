@@ -725,8 +725,12 @@ export class LocalEventBridge {
           'INSERT INTO eventbridge_replays (name, bus, event_start, event_end, started_at) VALUES (?, ?, ?, ?, ?)',
         )
         .run(input.ReplayName, bus.name, start, end, startedAt);
-    } catch {
-      throw new EventBusResourceAlreadyExistsException(`Replay ${input.ReplayName} already exists.`);
+    } catch (error) {
+      // Only the name's uniqueness makes it "already exists"; any other failure (a full disk, an I/O
+      // error) is that failure, not a misleading answer.
+      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+        throw new EventBusResourceAlreadyExistsException(`Replay ${input.ReplayName} already exists.`);
+      throw error;
     }
     let events = 0;
     let deliveries = 0;

@@ -610,6 +610,15 @@ describe('archive and replay', () => {
     await expect(eb.replay({ ReplayName: 'bad', EventStartTime: at(3), EventEndTime: at(1) })).rejects.toThrow(
       /EventStartTime must be before EventEndTime/,
     );
+    // Any other failure to record the replay is that failure, not "already exists".
+    eb.database.pragma('query_only = 1');
+    const failure = await eb.replay({ ReplayName: 'fix-3', EventStartTime: at(0), EventEndTime: at(5) }).then(
+      () => new Error('the replay was recorded on a read-only database'),
+      (e: unknown) => e as Error,
+    );
+    eb.database.pragma('query_only = 0');
+    expect(failure).toMatchObject({ code: 'SQLITE_READONLY' });
+    expect(failure.message).not.toMatch(/already exists/);
   });
 
   it('purges archived events older than the retention period', async () => {
