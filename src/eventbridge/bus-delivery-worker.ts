@@ -46,6 +46,12 @@ export interface DeliveryWorkerOptions {
   unconfiguredRecheckMs?: number;
   /** How long `stop` waits for deliveries in progress (ms). Default 10,000. */
   stopTimeoutMs?: number;
+  /**
+   * Told of an attempt that failed outside the target (its bookkeeping on disk failed: a full
+   * disk, an I/O error). The delivery stays pending on disk and is tried again after a restart.
+   * Default: written to stderr. Not called once the worker is stopping (a closed database then is expected).
+   */
+  onError?: (error: unknown, deliveryId: number) => void;
 }
 
 /** Counters of the worker (this process only). */
@@ -166,8 +172,14 @@ export class DeliveryWorker {
 
   private launch(delivery: PendingDelivery, event?: EventBridgeEvent): void {
     const run = this.attempt(delivery, event)
-      .catch(() => {
-        // Only a closed database ends up here (stop timed out): the delivery stays pending on disk.
+      .catch((error: unknown) => {
+        // The delivery's bookkeeping failed (target failures are recorded by `attempt` itself): it
+        // stays pending on disk. After `stop` a closed database is expected and says nothing.
+        if (!this.running) return;
+        const report =
+          this.options.onError ??
+          ((e: unknown, id: number) => console.error(`local event bus: delivery ${id} failed: ${errorMessage(e)}`));
+        report(error, delivery.id);
       })
       .finally(() => {
         this.inFlight.delete(delivery.id);

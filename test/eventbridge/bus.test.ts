@@ -243,6 +243,32 @@ describe('rules and targets', () => {
     expect(got.sort()).toEqual(['off', 'on', 'on']);
   });
 
+  it('reports a delivery whose bookkeeping fails, keeps it pending, and delivers it later', async () => {
+    const errors: Array<{ error: unknown; id: number }> = [];
+    const { eb } = openBus({ delivery: { ...FAST_RETRY, onError: (error, id) => errors.push({ error, id }) } });
+    let calls = 0;
+    eb.putRule({ Name: 'r', EventPattern: { source: ['test.source'] } });
+    eb.putTargets({
+      Rule: 'r',
+      Targets: [
+        {
+          Id: 't',
+          target: functionTarget('arn:aws:lambda:us-east-1:123456789012:function:f', () => {
+            // The first delivery succeeds, then its removal from the log cannot be written.
+            if (++calls === 1) eb.database.pragma('query_only = 1');
+          }),
+        },
+      ],
+    });
+    await eb.putEvents({ Entries: [entry()] });
+    await waitFor(() => errors.length > 0);
+    eb.database.pragma('query_only = 0');
+    expect(errors[0]!.error).toMatchObject({ code: 'SQLITE_READONLY' });
+    await waitFor(() => calls >= 2);
+    await eb.drain();
+    expect(eb.stats().pendingDeliveries ?? 0).toBe(0);
+  });
+
   it('applies each target input setting, and records an event a transformer renders to nothing', async () => {
     const { eb, queues } = openBus();
     const q = queues.queue('transformed');
