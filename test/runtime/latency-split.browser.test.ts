@@ -54,7 +54,13 @@ afterAll(async () => {
 
 describe('where the time goes', () => {
   it('shows the batching window’s share of the accept → processed time, as the runtime measures it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    // Reduced motion: the segments' width transition is off, so the widths measured are the ones
+    // the last redraw set, not a frame in between.
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 900 },
+      locale: 'en-US',
+      reducedMotion: 'reduce',
+    });
     const problems = watchPage(page, [runtime.url]);
     await page.goto(`${runtime.url}/`);
     // Keep the answer each redraw used, to compare the page with it.
@@ -93,9 +99,11 @@ describe('where the time goes', () => {
     expect(Math.abs(sum - split.totalMean!) / split.totalMean!).toBeLessThan(0.02);
     expect(split.stored.samples).toBeGreaterThan(0);
 
-    // The bar: segments in proportion to the means, the batching window the widest.
+    // The bar: each segment is its stage's share of the total mean, the batching window the widest.
+    // (The stages' means are measured apart from the total, so together they fill the bar only to
+    // within the 2 % above.)
     const segments = shown.queued + shown.batching + shown.processing;
-    expect(Math.abs(segments - shown.bar)).toBeLessThan(3);
+    expect(Math.abs(segments / shown.bar - sum / split.totalMean!)).toBeLessThan(0.005);
     expect(Math.abs(shown.batching / shown.bar - split.batching.mean! / split.totalMean!)).toBeLessThan(0.02);
     expect(shown.batching).toBeGreaterThan(shown.queued + shown.processing);
     // The table and the sentence say the same numbers.
