@@ -32,10 +32,13 @@
     $('split-empty').hidden = has;
     const bar = $('split-bar');
     bar.dataset.samples = String(split.samples);
+    // Shares of the stages' sum, so that the segments fill the bar exactly: the total mean is
+    // measured apart from the stages and rounded, so the stages' sum can differ from it slightly.
+    const stagesSum = STAGES.reduce((acc, stage) => acc + (split[stage].mean ?? 0), 0);
     for (const stage of STAGES) {
       const mean = split[stage].mean;
       const seg = $(`split-seg-${stage}`);
-      const share = has && mean !== null ? mean / split.totalMean : 0;
+      const share = has && mean !== null && stagesSum > 0 ? mean / stagesSum : 0;
       seg.style.width = `${(share * 100).toFixed(2)}%`;
       seg.dataset.meanMs = mean === null ? '' : String(mean);
       // A label only where it fits; the table has every number.
