@@ -23,7 +23,7 @@ import type { LockInfo } from './lock.js';
 import { resolveRuntimeOptions } from './options.js';
 import type { RuntimeOptions } from './options.js';
 import { LocalPipeline } from './pipeline.js';
-import { CONFIG_FILE } from './runtime.js';
+import { CONFIG_FILE } from './data-dir.js';
 
 /** The operator's actions, wherever the pipeline is. */
 export interface AdminApi {

@@ -146,3 +146,21 @@ export function instrumentFunctions(
   }
   return { functions, messages, recordedFailures };
 }
+
+/** An outcome sink that tells both (the telemetry and, e.g., a benchmark's plain counters). */
+export function teeOutcomes(a: OutcomeSink, b: OutcomeSink): OutcomeSink {
+  return {
+    processingStarted: (count) => (a.processingStarted(count), b.processingStarted(count)),
+    processingFinished: (count) => (a.processingFinished(count), b.processingFinished(count)),
+    processed: (count, latencies, stages) => (
+      a.processed(count, latencies, stages),
+      b.processed(count, latencies, stages)
+    ),
+    duplicate: (count) => (a.duplicate(count), b.duplicate(count)),
+    invalid: (count) => (a.invalid(count), b.invalid(count)),
+    failed: (count) => (a.failed(count), b.failed(count)),
+    retried: (count) => (a.retried(count), b.retried(count)),
+    deadLettered: (count) => (a.deadLettered(count), b.deadLettered(count)),
+    throttled: (count) => (a.throttled(count), b.throttled(count)),
+  };
+}

@@ -11,7 +11,6 @@
  * then opens the group transaction, listens, and starts the pollers. `stop()` drains: new
  * PutEvents get 503, executions in flight finish and are acknowledged, the last commit is made.
  */
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +28,7 @@ import { PipelineTelemetry } from '../telemetry/index.js';
 import type { PipelineStats } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';
 import { BearerToken } from './auth.js';
+import { createPrivateDataDir, makeFilesPrivate, writeConfig } from './data-dir.js';
 import { withAgentNames, withConversationNames, withQueueNames } from './directory-names.js';
 import { createHttpRoutes } from './http-routes.js';
 import { DataDirLock } from './lock.js';
@@ -36,17 +36,15 @@ import { RuntimeOptionsError } from './errors.js';
 import { resolveRuntimeOptions } from './options.js';
 import type { ResolvedRuntimeOptions, RuntimeOptions } from './options.js';
 import { PipePoller } from './pipe.js';
-import { LocalPipeline, PIPELINE_RESOURCES } from './pipeline.js';
+import { LocalPipeline } from './pipeline.js';
 import type { PipelineHooks } from './pipeline.js';
+import { teeOutcomes } from './instrumentation.js';
 import type { OutcomeSink } from './instrumentation.js';
 import { formatStatus, StatusReporter } from './status.js';
 import type { StatusOutput } from './status.js';
 
 /** Largest PutEvents request body the runtime reads, bytes: twice the 256 KiB of entries AWS accepts per request. */
 export const PUT_EVENTS_MAX_BODY_BYTES = 512 * 1024;
-
-/** The file in the data directory recording how the pipeline was configured (no secrets). */
-export const CONFIG_FILE = 'pipeline.json';
 
 /** Extra options of {@link startRuntime} that the CLI does not expose. */
 export interface RuntimeExtras extends Pick<PipelineHooks, 'sinks' | 'functionOverrides' | 'processingThread'> {
@@ -462,60 +460,4 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     lock.release();
     throw error;
   }
-}
-
-/**
- * The data directory holds the events (phone numbers, names): only its owner may read it. A
- * directory this call creates is 0700; each SQLite file is created 0600 before SQLite opens it
- * (SQLite gives its `-wal` and `-shm` files the database file's mode), and an existing one made
- * 0600. (A directory that existed keeps its mode: it is the user's.)
- */
-function createPrivateDataDir(dataDir: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  // Not processing.sqlite: its absence tells an earlier version's data dir to be split (layout.ts);
-  // it is made private once open (makeFilesPrivate).
-  for (const file of [PIPELINE_RESOURCES.database, DIRECTORY_DATABASE_FILE, 'runtime.lock.sqlite']) {
-    const path = join(dataDir, file);
-    closeSync(openSync(path, 'a', 0o600));
-    chmodSync(path, 0o600);
-  }
-}
-
-/** Makes the SQLite files of the data directory (and their `-wal`, `-shm`) 0600. */
-function makeFilesPrivate(dataDir: string): void {
-  for (const file of readdirSync(dataDir))
-    if (/\.sqlite(-wal|-shm)?$/.test(file)) {
-      try {
-        chmodSync(join(dataDir, file), 0o600);
-      } catch {
-        // removed meanwhile
-      }
-    }
-}
-
-/** An outcome sink that tells both. */
-function teeOutcomes(a: OutcomeSink, b: OutcomeSink): OutcomeSink {
-  return {
-    processingStarted: (count) => (a.processingStarted(count), b.processingStarted(count)),
-    processingFinished: (count) => (a.processingFinished(count), b.processingFinished(count)),
-    processed: (count, latencies, stages) => (
-      a.processed(count, latencies, stages),
-      b.processed(count, latencies, stages)
-    ),
-    duplicate: (count) => (a.duplicate(count), b.duplicate(count)),
-    invalid: (count) => (a.invalid(count), b.invalid(count)),
-    failed: (count) => (a.failed(count), b.failed(count)),
-    retried: (count) => (a.retried(count), b.retried(count)),
-    deadLettered: (count) => (a.deadLettered(count), b.deadLettered(count)),
-    throttled: (count) => (a.throttled(count), b.throttled(count)),
-  };
-}
-
-function writeConfig(options: ResolvedRuntimeOptions): void {
-  const { token: _token, ...config } = options;
-  writeFileSync(
-    join(options.dataDir, CONFIG_FILE),
-    `${JSON.stringify({ ...config, tokenRequired: options.token !== undefined }, null, 2)}\n`,
-    { mode: 0o600 },
-  );
 }
