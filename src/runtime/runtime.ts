@@ -2,35 +2,40 @@
  * The local runtime behind `genesys-pipeline run`: the whole pipeline in one process, served on
  * one HTTP port — ingestion (bus, archive, queue, the pollers (E), HTTP) on the main thread with
  * `pipeline.sqlite`, processing (executor, handlers) on a worker thread with `processing.sqlite`.
+ * `startRuntime` assembles the parts, each in a module of its own:
+ *
+ * - data-dir.ts — the private data directory and `pipeline.json`; lock.ts — its lock;
+ * - recovery.ts — what a killed predecessor left (messages it had received become visible at
+ *   once; idempotency records it left in progress are released);
+ * - put-events-route.ts, request-guard.ts, http-server.ts — PutEvents, the Host and token checks,
+ *   the dispatch to the routes (http-routes.ts, admin.ts);
+ * - pipe.ts — the pollers (buffered mode); backlog-sampler.ts, status.ts — the gauges and the
+ *   status line;
+ * - shutdown.ts — `stop()` drains: new PutEvents get 503, executions in flight finish and are
+ *   acknowledged, the last commit is made.
  *
  * The flow is drawn once, in docs/architecture.md ("Data flow", the one-machine side); the HTTP
  * routes are listed in docs/runtime.md ("HTTP API and auth").
- *
- * Start-up takes the data directory's lock, recovers what a killed predecessor left (messages it
- * had received become visible at once; idempotency records it left in progress are released),
- * then opens the group transaction, listens, and starts the pollers. `stop()` drains: new
- * PutEvents get 503, executions in flight finish and are acknowledged, the last commit is made.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Directory } from '../directory/directory.js';
 import type { DirectoryOptions } from '../directory/directory.js';
 import type { DirectorySource } from '../directory/ports.js';
 import { DIRECTORY_DATABASE_FILE, SqliteDirectoryStore } from '../directory/stores/sqlite.js';
-import { createEventBridgeHandler } from '../eventbridge/index.js';
-import { AwsJsonError, writeAwsJsonError } from '../eventbridge/aws-json.js';
 import { SqliteConversationQueries } from '../processing/stores/sqlite-conversation-queries.js';
 import { SqliteProjectionQueries } from '../processing/stores/sqlite-projection-queries.js';
-import { errorMessage, isLoopback, isLoopbackHostHeader } from '../shared/index.js';
+import { errorMessage, isLoopback } from '../shared/index.js';
 import { PipelineTelemetry } from '../telemetry/index.js';
-import type { PipelineStats } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';
 import { BearerToken } from './auth.js';
+import { BacklogSampler } from './backlog-sampler.js';
 import { createPrivateDataDir, makeFilesPrivate, writeConfig } from './data-dir.js';
 import { withAgentNames, withConversationNames, withQueueNames } from './directory-names.js';
 import { createHttpRoutes } from './http-routes.js';
+import { startHttpServer } from './http-server.js';
+import type { RuntimeHttpServer } from './http-server.js';
+import { teeOutcomes } from './instrumentation.js';
+import type { OutcomeSink } from './instrumentation.js';
 import { DataDirLock } from './lock.js';
 import { RuntimeOptionsError } from './errors.js';
 import { resolveRuntimeOptions } from './options.js';
@@ -38,13 +43,12 @@ import type { ResolvedRuntimeOptions, RuntimeOptions } from './options.js';
 import { PipePoller } from './pipe.js';
 import { LocalPipeline } from './pipeline.js';
 import type { PipelineHooks } from './pipeline.js';
-import { teeOutcomes } from './instrumentation.js';
-import type { OutcomeSink } from './instrumentation.js';
-import { formatStatus, StatusReporter } from './status.js';
+import { createPutEventsRoute } from './put-events-route.js';
+import { recoverFromPredecessor } from './recovery.js';
+import type { Recovered } from './recovery.js';
+import { orderlyStop } from './shutdown.js';
+import { pipelineStatusReporter } from './status.js';
 import type { StatusOutput } from './status.js';
-
-/** Largest PutEvents request body the runtime reads, bytes: twice the 256 KiB of entries AWS accepts per request. */
-export const PUT_EVENTS_MAX_BODY_BYTES = 512 * 1024;
 
 /** Extra options of {@link startRuntime} that the CLI does not expose. */
 export interface RuntimeExtras extends Pick<PipelineHooks, 'sinks' | 'functionOverrides' | 'processingThread'> {
@@ -76,15 +80,7 @@ export interface Runtime {
   /** The Genesys directory (names beside ids on the dashboard, `/api/*` and in sinks' context). */
   readonly directory: Directory;
   /** What start-up recovered from a previous process. */
-  readonly recovered: {
-    releasedMessages: number;
-    releasedIdempotencyRecords: number;
-    /** Receives of messages the previous process had in flight when it died (counted toward maxReceiveCount). */
-    interruptedReceives: number;
-    /** Of those, messages moved to the DLQ: received maxReceiveCount times, the process dying each time. */
-    deadLetteredAfterCrashes: number;
-    tookOverLockOf?: number;
-  };
+  readonly recovered: Recovered;
   /**
    * Drains and stops; resolves when everything is committed and closed. Every step is tried and
    * the lock is released even when one fails (then it rejects with the first error).
@@ -119,7 +115,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
   createPrivateDataDir(resolved.dataDir);
   const lock = DataDirLock.acquire(resolved.dataDir, { mode: resolved.mode });
   let pipeline: LocalPipeline | undefined;
-  let server: Server | undefined;
+  let http: RuntimeHttpServer | undefined;
   let directoryStore: SqliteDirectoryStore | undefined;
   let directory: Directory | undefined;
   try {
@@ -171,275 +167,81 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     projection.queries = queries;
     const projections = new SqliteProjectionQueries(p.processingReader);
     projection.projections = projections;
-
-    // Recovery: this process holds the lock, so nothing else is working on these (the processing
-    // side released the idempotency records a killed predecessor left in progress when it opened).
-    // First count the receives the dead process made in memory: a message that crashed it often
-    // enough goes to the DLQ instead of crashing this one too.
-    const interrupted = p.eventQueue.recoverInterruptedReceives();
-    const releasedMessages = p.eventQueue.releaseInFlight();
-    const releasedIdempotencyRecords = p.executions.recovered.releasedIdempotencyRecords;
-    const recovered = {
-      releasedMessages,
-      releasedIdempotencyRecords,
-      interruptedReceives: interrupted.counted,
-      deadLetteredAfterCrashes: interrupted.deadLettered,
-      ...(lock.tookOverFrom ? { tookOverLockOf: lock.tookOverFrom.pid } : {}),
-    };
-    if (lock.tookOverFrom) log(`Took over the lock of PID ${lock.tookOverFrom.pid}, which is no longer running.`);
-    if (releasedMessages || releasedIdempotencyRecords || interrupted.counted) {
-      log(
-        `Recovered from an unclean stop: ${releasedMessages} message(s) back on the queue (${interrupted.counted} receive(s) of theirs counted), ${releasedIdempotencyRecords} in-progress idempotency record(s) released.`,
-      );
-    }
-    if (interrupted.deadLettered)
-      log(
-        `${interrupted.deadLettered} message(s) moved to ${p.eventQueueDlq.name}: received maxReceiveCount (${resolved.maxReceiveCount}) times, the process stopping while they were in flight; inspect them with "genesys-pipeline dlq list".`,
-      );
-    if (resolved.mode === 'direct') {
-      const waiting = p.eventQueue.stats().total;
-      if (waiting > 0)
-        log(
-          `Note: ${waiting} event(s) wait in the buffered mode's queue; they are processed by a buffered run (--mode buffered).`,
-        );
-    }
+    const recovered = recoverFromPredecessor(p, lock, resolved, log);
 
     p.commits.start();
     const admin = new PipelineAdmin(p);
     let draining = false;
-    let putEventsInFlight = 0;
-    const routes = createHttpRoutes({
-      telemetry,
-      conversations: withConversationNames(queries, names),
-      projections: withAgentNames(projections, names),
-      directory: names,
-      ...(resolved.token !== undefined ? { token: resolved.token } : {}),
-      onError: (error, request) => log(`${request.method} ${request.path} failed: ${errorMessage(error)}`),
-    });
-    const adminRoutes = createAdminRoutes({
-      admin,
-      ...(resolved.token !== undefined ? { token: resolved.token } : {}),
-      isDraining: () => draining,
-    });
-    // A PutEvents body is refused before it is buffered beyond twice the 256 KiB of entries AWS
-    // accepts per request (the entry-size rule itself is checked exactly, per entry, by the bus):
-    // room for the JSON escaping of the entries' Detail strings, not Node's 4 MiB default.
-    const putEvents = createEventBridgeHandler(p.eventBridge, { maxBodyBytes: PUT_EVENTS_MAX_BODY_BYTES });
     const bearer = resolved.token === undefined ? undefined : new BearerToken(resolved.token);
+    const putEvents = createPutEventsRoute(p.eventBridge, { bearer, isDraining: () => draining });
+    http = await startHttpServer({
+      host: resolved.host,
+      port: resolved.port,
+      bearer,
+      putEvents,
+      routes: [
+        createAdminRoutes({
+          admin,
+          ...(resolved.token !== undefined ? { token: resolved.token } : {}),
+          isDraining: () => draining,
+        }),
+        createHttpRoutes({
+          telemetry,
+          conversations: withConversationNames(queries, names),
+          projections: withAgentNames(projections, names),
+          directory: names,
+          ...(resolved.token !== undefined ? { token: resolved.token } : {}),
+          onError: (error, request) => log(`${request.method} ${request.path} failed: ${errorMessage(error)}`),
+        }),
+      ],
+      log,
+    });
+    const server = http;
+    lock.update({ url: server.url, tokenRequired: resolved.token !== undefined });
 
-    const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-      const path = (req.url ?? '/').split('?')[0];
-      // Without a token the runtime is bound to loopback (start-up refuses anything else): every
-      // route then answers only requests addressed to a loopback name, so a web page in the user's
-      // browser cannot reach it through a name pointed at 127.0.0.1 (DNS rebinding) to put events
-      // or read the projections.
-      if (!bearer && !isLoopbackHostHeader(req.headers.host)) {
-        const message = `Without a token this runtime answers only requests addressed to localhost, 127.0.0.1 or [::1]; this one was addressed to "${String(req.headers.host ?? '').slice(0, 100)}". Use a loopback URL, or start it with --token.`;
-        if (req.method === 'POST' && path === '/')
-          return writeAwsJsonError(req, res, new AwsJsonError('AccessDeniedException', message, 403));
-        res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(`${JSON.stringify({ error: 'forbidden', message })}\n`);
-        return;
-      }
-      if (req.method === 'POST' && path === '/') {
-        if (bearer) {
-          const verdict = bearer.check(req);
-          if (verdict !== 'ok') {
-            return writeAwsJsonError(
-              req,
-              res,
-              new AwsJsonError(
-                'UnrecognizedClientException',
-                verdict === 'missing'
-                  ? 'This runtime requires its token on PutEvents: send "Authorization: Bearer <token>" (with the AWS SDK: withBearerToken(client, token); the CLI: --token).'
-                  : 'The bearer token is not this runtime’s token.',
-                401,
-              ),
-            );
-          }
-        }
-        if (draining)
-          return writeAwsJsonError(
-            req,
-            res,
-            new AwsJsonError(
-              'ServiceUnavailableException',
-              'The local pipeline is shutting down and accepts no new events; send them again once it has restarted.',
-              503,
-            ),
-          );
-        putEventsInFlight++;
-        try {
-          await putEvents(req, res);
-        } finally {
-          putEventsInFlight--;
-        }
-        return;
-      }
-      if (await adminRoutes(req, res)) return;
-      if (await routes(req, res)) return;
-      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(
-        `${JSON.stringify({ error: 'not_found', message: `No route ${req.method ?? ''} ${path}. PutEvents is POST /; the dashboard GET /; see /api/stats.` })}\n`,
-      );
-    };
-    server = createServer((req, res) => {
-      handle(req, res).catch((error: unknown) => {
-        log(`request failed: ${errorMessage(error)}`);
-        if (!res.headersSent)
-          writeAwsJsonError(
-            req,
-            res,
-            new AwsJsonError('InternalException', 'The local pipeline failed to handle the request; see its log.', 500),
-          );
-        else res.destroy();
-      });
-    });
-    // Careless or hostile clients: a request arrives whole within 30 s (its headers within 10 s),
-    // and at most 1,024 connections are open at once.
-    server.requestTimeout = 30_000;
-    server.headersTimeout = 10_000;
-    server.maxConnections = 1_024;
-    server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      else socket.destroy();
-    });
-    const srv = server;
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen(resolved.port, resolved.host, () => {
-        srv.off('error', reject);
-        resolve();
-      });
-    });
-    const port = (srv.address() as AddressInfo).port;
-    const url = `http://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`;
-    lock.update({ url, tokenRequired: resolved.token !== undefined });
-
-    const pipe =
-      resolved.mode === 'buffered'
-        ? new PipePoller(
-            p.eventQueue,
-            p.executions,
-            {
-              batchSize: resolved.batchSize,
-              batchWindowMs: resolved.batchWindowMs,
-              pollers: resolved.pollers,
-              region: p.eventBridge.region,
-              // The receives (their lease mark) are on disk before an execution can crash the process.
-              beforeExecute: () => p.commits.barrier(),
-            },
-            {
-              executionFailed: (error, size) =>
-                log(
-                  `An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${errorMessage(error)}`,
-                ),
-              deleteFailed: (error, size) =>
-                log(
-                  `Deleting ${size} processed record(s) from the queue failed (they return after the visibility timeout and count as duplicates): ${errorMessage(error)}`,
-                ),
-              receiveFailed: (error) =>
-                failStop(
-                  error instanceof Error ? error : new Error(String(error)),
-                  'Receiving from the event queue failed',
-                ),
-            },
-          )
-        : undefined;
-    pipe?.start();
+    const pipe = resolved.mode === 'buffered' ? startPollers(p, resolved, log, failStop) : undefined;
     names.start();
     if (extras.directorySource)
       log(`Directory: names from ${extras.directorySource.name}, refreshed in the background.`);
 
-    // Gauges sampled on timers: the backlog (a count costs about 5 ms per million rows: sampled
-    // less often when it is large) and the dead-letter total for the status line.
-    let deadLetterTotal = 0;
-    let sampleEvery = 500;
-    let sampler: NodeJS.Timeout | undefined;
-    const sample = (): void => {
-      const started = performance.now();
-      try {
-        if (resolved.mode === 'buffered') {
-          const s = p.eventQueue.stats();
-          telemetry.setBacklog(s.visible + s.delayed);
-        } else {
-          telemetry.setBacklog(p.eventBridge.stats().pendingDeliveries);
-        }
-        deadLetterTotal = admin.deadLetters.total();
-      } catch (error) {
-        log(`sampling the backlog failed: ${errorMessage(error)}`);
-      }
-      sampleEvery = Math.min(10_000, Math.max(500, (performance.now() - started) * 50));
-      sampler = setTimeout(sample, sampleEvery);
-      sampler.unref();
-    };
-    sample();
-
-    let lastActivity = '';
+    const sampler = new BacklogSampler({
+      backlog: () => {
+        if (resolved.mode === 'direct') return p.eventBridge.stats().pendingDeliveries;
+        const s = p.eventQueue.stats();
+        return s.visible + s.delayed;
+      },
+      deadLetters: () => admin.deadLetters.total(),
+      setBacklog: (count) => telemetry.setBacklog(count),
+      log,
+    });
+    sampler.start();
     const status = extras.status
-      ? new StatusReporter(extras.status, async () => {
-          const stats: PipelineStats = await telemetry.snapshot();
-          const activity = `${stats.accepted}/${stats.processed}/${stats.backlog}/${deadLetterTotal}`;
-          lastActivity = activity;
-          return { text: formatStatus(stats, deadLetterTotal), activity: lastActivity };
-        })
+      ? pipelineStatusReporter(extras.status, telemetry, () => sampler.deadLetterTotal)
       : undefined;
     status?.start();
 
-    let resolveStopped!: () => void;
-    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
-    let stopping: Promise<void> | undefined;
-    const stop = (): Promise<void> =>
-      (stopping ??= (async () => {
+    const { stop, stopped } = orderlyStop({
+      beginDraining: () => {
         draining = true;
         status?.stop();
-        if (sampler) clearTimeout(sampler);
-        // Each step is tried even if one before it failed: the lock is always released and
-        // `stopped` always resolves (a CLI waiting on it must not hang on a failed step).
-        const errors: unknown[] = [];
-        const step = async (what: string, fn: () => unknown): Promise<void> => {
-          try {
-            await fn();
-          } catch (error) {
-            errors.push(error);
-            log(`Stopping: ${what} failed: ${errorMessage(error)}`);
-          }
-        };
-        try {
-          // PutEvents calls already inside the bus finish (their response waits for the commit).
-          const deadline = Date.now() + 10_000;
-          while (putEventsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-          await step('the pollers', () => pipe?.stop());
-          await step('the directory', () => names.stop());
-          await step('the directory store', () => directoryStore?.close());
-          await step('the pipeline', () => p.close());
-          await step(
-            'the HTTP server',
-            () =>
-              new Promise<void>((resolve) => {
-                srv.close(() => resolve());
-                srv.closeIdleConnections();
-                setTimeout(() => {
-                  srv.closeAllConnections();
-                }, 2000).unref();
-              }),
-          );
-        } finally {
-          lock.release();
-          log(
-            fatal.failure || errors.length > 0
-              ? 'Stopped after a failure: what was acknowledged is on disk; start again once the cause is fixed.'
-              : 'Stopped: everything in flight is processed and committed.',
-          );
-          resolveStopped();
-        }
-        if (errors.length > 0) throw errors[0];
-      })());
-
+        sampler.stop();
+      },
+      putEventsInFlight: () => putEvents.inFlight,
+      steps: [
+        ['the pollers', () => pipe?.stop()],
+        ['the directory', () => names.stop()],
+        ['the directory store', () => directoryStore?.close()],
+        ['the pipeline', () => p.close()],
+        ['the HTTP server', () => server.close()],
+      ],
+      release: () => lock.release(),
+      failed: () => fatal.failure !== undefined,
+      log,
+    });
     fatal.stop = stop;
     return {
-      url,
-      port,
+      url: server.url,
+      port: server.port,
       options: resolved,
       pipeline: p,
       telemetry,
@@ -453,11 +255,50 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       },
     };
   } catch (error) {
-    server?.close();
+    http?.server.close();
     await directory?.stop();
     directoryStore?.close();
     await pipeline?.close();
     lock.release();
     throw error;
   }
+}
+
+/**
+ * The Pipe's pollers (buffered mode), started: they receive batches from the event queue and start
+ * executions. A receive that fails stops the runtime; an execution or a delete that fails is logged
+ * (its records return to the queue after the visibility timeout).
+ */
+function startPollers(
+  p: LocalPipeline,
+  resolved: ResolvedRuntimeOptions,
+  log: (line: string) => void,
+  failStop: (error: Error, what: string) => void,
+): PipePoller {
+  const pipe = new PipePoller(
+    p.eventQueue,
+    p.executions,
+    {
+      batchSize: resolved.batchSize,
+      batchWindowMs: resolved.batchWindowMs,
+      pollers: resolved.pollers,
+      region: p.eventBridge.region,
+      // The receives (their lease mark) are on disk before an execution can crash the process.
+      beforeExecute: () => p.commits.barrier(),
+    },
+    {
+      executionFailed: (error, size) =>
+        log(
+          `An execution of ${size} event(s) failed as a whole (they return to the queue after the visibility timeout): ${errorMessage(error)}`,
+        ),
+      deleteFailed: (error, size) =>
+        log(
+          `Deleting ${size} processed record(s) from the queue failed (they return after the visibility timeout and count as duplicates): ${errorMessage(error)}`,
+        ),
+      receiveFailed: (error) =>
+        failStop(error instanceof Error ? error : new Error(String(error)), 'Receiving from the event queue failed'),
+    },
+  );
+  pipe.start();
+  return pipe;
 }

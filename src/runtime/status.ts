@@ -3,7 +3,7 @@
  * backlog, totals, dead letters); otherwise a plain line every `intervalMs` (default 10 s) and
  * only when something changed, so that logs stay quiet when the pipeline is idle.
  */
-import type { PipelineStats } from '../telemetry/index.js';
+import type { PipelineStats, PipelineTelemetry } from '../telemetry/index.js';
 
 /** Where the status goes. */
 export interface StatusOutput {
@@ -74,4 +74,23 @@ export class StatusReporter {
       this.busy = false;
     }
   }
+}
+
+/**
+ * The runtime's status line: the telemetry's snapshot and the last sampled dead-letter total; it
+ * counts as activity when accepted, processed, backlog or dead letters change.
+ */
+export function pipelineStatusReporter(
+  out: StatusOutput,
+  telemetry: Pick<PipelineTelemetry, 'snapshot'>,
+  deadLetterTotal: () => number,
+): StatusReporter {
+  return new StatusReporter(out, async () => {
+    const stats = await telemetry.snapshot();
+    const deadLetters = deadLetterTotal();
+    return {
+      text: formatStatus(stats, deadLetters),
+      activity: `${stats.accepted}/${stats.processed}/${stats.backlog}/${deadLetters}`,
+    };
+  });
 }
