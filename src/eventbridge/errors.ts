@@ -158,3 +158,31 @@ export class TargetDeliveryError extends EventBridgeError {
     this.retryable = options.retryable ?? true;
   }
 }
+
+// The pattern reader's own failures: the pattern compiler turns each into an
+// InvalidEventPatternException with AWS's reason and location.
+
+/** A malformed-JSON (or pattern-structure) problem at a position of the text. */
+export class JsonReadError extends EventBridgeError {
+  override readonly name = 'JsonReadError';
+  constructor(
+    /** The problem, without location. */
+    readonly reason: string,
+    /** `\n at [Source: …; line: L, column: C]`, as Jackson appends it. */
+    readonly locationText: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`${reason}${locationText}`);
+  }
+}
+
+/** Thrown for a malformed `cidr` value; `message` is AWS's reason text. */
+export class CidrError extends EventBridgeError {
+  override readonly name = 'CidrError';
+}
+
+/** Invalid wildcard syntax; `message` is AWS's reason. */
+export class WildcardSyntaxError extends EventBridgeError {
+  override readonly name = 'WildcardSyntaxError';
+}

@@ -8,6 +8,7 @@
  * value never falls in an IPv6 block.
  */
 import ipaddr from 'ipaddr.js';
+import { CidrError } from './errors.js';
 
 const IPV4_SHAPE = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
 const IPV6_SHAPE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
@@ -16,11 +17,6 @@ const IPV6_SHAPE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
 export interface IpRange {
   low: Uint8Array;
   high: Uint8Array;
-}
-
-/** Thrown for a malformed `cidr` value; `message` is AWS's reason text. */
-export class CidrError extends Error {
-  override readonly name = 'CidrError';
 }
 
 /** True when the text has the shape of an IPv4 or IPv6 literal (not necessarily valid). */

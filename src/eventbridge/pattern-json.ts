@@ -13,6 +13,7 @@
  * quote is consumed; `getText()` reads the rest. After a `FIELD_NAME` the colon and the first
  * character of the value (or the whole number or literal) are already consumed.
  */
+import { JsonReadError } from './errors.js';
 
 /** Token kinds, named as Jackson names them. */
 export type JsonToken =
@@ -27,21 +28,6 @@ export type JsonToken =
   | 'VALUE_TRUE'
   | 'VALUE_FALSE'
   | 'VALUE_NULL';
-
-/** A malformed-JSON (or pattern-structure) problem at a position of the text. */
-export class JsonReadError extends Error {
-  override readonly name = 'JsonReadError';
-  constructor(
-    /** The problem, without location. */
-    readonly reason: string,
-    /** `\n at [Source: …; line: L, column: C]`, as Jackson appends it. */
-    readonly locationText: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(`${reason}${locationText}`);
-  }
-}
 
 const VALID_VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 const MAX_SOURCE_CHARS = 500;

@@ -12,12 +12,12 @@
  * - `$or` multiplies the branches: the fields before it are copied into each alternative, fields
  *   after it apply to all alternatives.
  */
-import { InvalidEventPatternException } from './errors.js';
-import { CidrError, ipExactRange, parseCidr } from './pattern-ip.js';
+import { CidrError, InvalidEventPatternException, JsonReadError, WildcardSyntaxError } from './errors.js';
+import { ipExactRange, parseCidr } from './pattern-ip.js';
 import type { IpRange } from './pattern-ip.js';
-import { JsonReadError, JsonTokenReader } from './pattern-json.js';
+import { JsonTokenReader } from './pattern-json.js';
 import type { JsonToken } from './pattern-json.js';
-import { comparableNumber, parseWildcard, WildcardSyntaxError } from './pattern-values.js';
+import { comparableNumber, parseWildcard } from './pattern-values.js';
 import type { WildcardPattern } from './pattern-values.js';
 
 /** One condition on a field's value. A field matches when any of its matchers matches. */

@@ -2,6 +2,7 @@
  * Value-level primitives of event pattern matching: which numbers EventBridge compares
  * numerically, wildcard syntax and matching, and case-insensitive comparison.
  */
+import { WildcardSyntaxError } from './errors.js';
 
 /**
  * The number written as `text`, when EventBridge can compare it exactly: its decimal value must
@@ -44,11 +45,6 @@ function decimal(text: string): { negative: boolean; digits: string; exponent: n
 
 /** A wildcard pattern split at its unescaped `*`: `"a*b"` → `["a", "b"]`, `"*"` → `["", ""]`. */
 export type WildcardPattern = string[];
-
-/** Invalid wildcard syntax; `message` is AWS's reason. */
-export class WildcardSyntaxError extends Error {
-  override readonly name = 'WildcardSyntaxError';
-}
 
 /**
  * Parses a wildcard value. `*` matches any sequence (including none); `\*` is a literal `*`,

@@ -23,6 +23,7 @@
  * the schema's keys (as `JSON.stringify` literals) and indexes into arrays of constants.
  */
 import { z } from 'zod';
+import { UnsupportedSchemaError } from './errors.js';
 
 /** Returned by a compiled schema when it cannot vouch for the input: ask zod. */
 export const UNDECIDED: unique symbol = Symbol('undecided');
@@ -53,21 +54,6 @@ export interface CompileOptions {
    * {@link CompiledSchema.parseJsonCanonical}, which uses it for the values of an object's fields.
    */
   canonicalJson?: (value: unknown) => string;
-}
-
-/** A schema uses a zod feature the compiler does not reproduce. */
-export class UnsupportedSchemaError extends Error {
-  override readonly name = 'UnsupportedSchemaError';
-  constructor(
-    /** Where in the schema, e.g. `$.detail.time` (`[]` an array element, `{}` a record value). */
-    readonly at: string,
-    /** What is not supported. */
-    readonly feature: string,
-  ) {
-    super(
-      `Cannot compile the zod schema at ${at}: ${feature} is not supported; validate it with zod (safeParse) instead.`,
-    );
-  }
 }
 
 /**

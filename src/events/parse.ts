@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { describeValue } from '../shared/index.js';
-import { compileSchema, UNDECIDED, UnsupportedSchemaError } from './compiled-schema.js';
+import { compileSchema, UNDECIDED } from './compiled-schema.js';
+import { UnsupportedSchemaError } from './errors.js';
 import type { CompileOptions, CompiledSchema } from './compiled-schema.js';
 import { canonicalJson, eventKey, eventKeyOfCanonicalBody } from './identity.js';
 import { FAMILY_BODY_SCHEMAS } from './family-schemas.js';

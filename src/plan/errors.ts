@@ -32,3 +32,8 @@ export class PriceFileError extends PlanError {
     super(`prices file ${origin}:\n  ${problems.join('\n  ')}`);
   }
 }
+
+/** The page's files cannot be found (a broken install or build). */
+export class PlanPageAssetsError extends PlanError {
+  override readonly name = 'PlanPageAssetsError';
+}

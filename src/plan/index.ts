@@ -28,6 +28,6 @@ export type {
   DirectBurstParams,
 } from './burst/index.js';
 export { formatPlanJson, formatPlanText } from './format.js';
-export { PlanError, PlanInputError, PriceFileError } from './errors.js';
-export { loadPlanPageAssets, planPageModel, PlanPageAssetsError, renderPlanPage } from './html/index.js';
+export { PlanError, PlanInputError, PriceFileError, PlanPageAssetsError } from './errors.js';
+export { loadPlanPageAssets, planPageModel, renderPlanPage } from './html/index.js';
 export type { PlanPageAssets, PlanPageModel, PlanVariant } from './html/index.js';

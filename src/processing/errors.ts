@@ -181,3 +181,8 @@ export function describeError(error: unknown): string {
 export class SinkModuleError extends ProcessingError {
   override readonly name = 'SinkModuleError';
 }
+
+/** The database was written by a newer version of this package. */
+export class ProjectionSchemaError extends ProcessingError {
+  override readonly name = 'ProjectionSchemaError';
+}

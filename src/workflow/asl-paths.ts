@@ -14,6 +14,7 @@
  */
 import type { JsonObject, JsonValue } from './asl.js';
 import { StatesResultPathMatchFailureError, StatesRuntimeError } from './state-errors.js';
+import { UnsupportedPathError } from './errors.js';
 
 /** What `$$` paths read: the execution's input and start, and in a Map's `ItemSelector` the item. */
 export interface PathContext {
@@ -30,11 +31,6 @@ export interface CompiledPath {
 
 /** A compiled payload template: a new value for each evaluation. Throws `States.Runtime` when one of its paths finds nothing. */
 type CompiledTemplate = (input: JsonValue, context: PathContext) => JsonValue;
-
-/** A definition uses a path or template this compiler does not support. */
-export class UnsupportedPathError extends Error {
-  override readonly name = 'UnsupportedPathError';
-}
 
 const DOT_NAME = /^\.([A-Za-z_][A-Za-z0-9_]*)/;
 const QUOTED_NAME = /^\[(['"])([A-Za-z0-9_-]+)\1\]/;

@@ -38,3 +38,8 @@ export class WorkflowExecutionError extends WorkflowError {
 export class LocalExecutorConfigError extends WorkflowError {
   override readonly name = 'LocalExecutorConfigError';
 }
+
+/** A definition uses a path or template this compiler does not support. */
+export class UnsupportedPathError extends WorkflowError {
+  override readonly name = 'UnsupportedPathError';
+}

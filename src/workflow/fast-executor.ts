@@ -48,7 +48,7 @@
  * {@link LocalExecutorConfigError} that names the state and says to use the reference executor.
  */
 import type { AslDefinition, JsonValue } from './asl.js';
-import { UnsupportedPathError } from './asl-paths.js';
+import { UnsupportedPathError } from './errors.js';
 import { LocalExecutorConfigError, WorkflowExecutionError } from './errors.js';
 import { runMachine, Scope, ScopeStopped } from './execution-scope.js';
 import type { CompiledState } from './execution-scope.js';

@@ -16,7 +16,8 @@ import {
 } from '../../src/events/index.js';
 import { conversationEvent } from '../support/events.js';
 import { projectRoot } from '../support/paths.js';
-import { UNDECIDED, UnsupportedSchemaError, compileSchema } from '../../src/events/compiled-schema.js';
+import { UNDECIDED, compileSchema } from '../../src/events/compiled-schema.js';
+import { UnsupportedSchemaError } from '../../src/events/errors.js';
 import { expectSameValue } from './same-value.js';
 
 /** Schemas using every feature the compiler reproduces. */

@@ -31,10 +31,8 @@ import {
   DynamoDbTranscriptStore,
 } from '../../src/processing/stores/dynamodb-projection-stores.js';
 import { genericRecordOf } from '../../src/processing/generic-events.js';
-import {
-  PROJECTION_SCHEMA_VERSION,
-  ProjectionSchemaError,
-} from '../../src/processing/stores/sqlite-projection-schema.js';
+import { PROJECTION_SCHEMA_VERSION } from '../../src/processing/stores/sqlite-projection-schema.js';
+import { ProjectionSchemaError } from '../../src/processing/errors.js';
 import { projectTranscript, utterancesOf } from '../../src/processing/transcripts.js';
 import { ProjectionSink } from '../../src/processing/projections.js';
 import {

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePath, compileResultPath, compileTemplate, UnsupportedPathError } from '../../src/workflow/asl-paths.js';
+import { compilePath, compileResultPath, compileTemplate } from '../../src/workflow/asl-paths.js';
+import { UnsupportedPathError } from '../../src/workflow/errors.js';
 import type { PathContext } from '../../src/workflow/asl-paths.js';
 import type { JsonValue } from '../../src/workflow/index.js';
 import { loadInterpreter } from '../../src/workflow/interpreter.js';

@@ -8,11 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readUplotBrowserBuild } from '../../dashboard/assets.js';
 import type { PlanPageAssets } from './render.js';
-
-/** The page's files cannot be found (a broken install or build). */
-export class PlanPageAssetsError extends Error {
-  override readonly name = 'PlanPageAssetsError';
-}
+import { PlanPageAssetsError } from '../errors.js';
 
 /**
  * Reads the page's assets (synchronously).

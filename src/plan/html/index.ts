@@ -3,4 +3,4 @@ export { planPageModel } from './page-model.js';
 export type { PageLine, PageResult, PageTopology, PlanPageModel, PlanVariant } from './page-model.js';
 export { renderPlanPage } from './render.js';
 export type { PlanPageAssets } from './render.js';
-export { loadPlanPageAssets, PlanPageAssetsError } from './assets.js';
+export { loadPlanPageAssets } from './assets.js';

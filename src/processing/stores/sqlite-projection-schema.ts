@@ -24,17 +24,13 @@
  * and their idempotency records make a replay skip them: the projections start from the upgrade.
  */
 import type { SqliteDatabase } from '../../sqlite/index.js';
+import { ProjectionSchemaError } from '../errors.js';
 
 /** The schema version this code writes. */
 export const PROJECTION_SCHEMA_VERSION = 1;
 
 /** The `processing_schema.component` of these projections. */
 const COMPONENT = 'projections';
-
-/** The database was written by a newer version of this package. */
-export class ProjectionSchemaError extends Error {
-  override readonly name = 'ProjectionSchemaError';
-}
 
 const VERSION_1 = `
   CREATE TABLE IF NOT EXISTS agent_state_facts (
