@@ -22,6 +22,7 @@ import { MissResolver } from './miss-resolver.js';
 import type { MissResolverOptions, MissResolverStats } from './miss-resolver.js';
 import type { DirectoryLookup, DirectorySource, DirectoryStore, DirectorySyncState } from './ports.js';
 import { errorMessage } from '../shared/index.js';
+import { DirectoryOptionsError } from './errors.js';
 
 /** Options of {@link Directory.open}. */
 export interface DirectoryOptions {
@@ -133,7 +134,9 @@ export class Directory implements DirectoryLookup {
     this.#cacheTtlMs = options.cacheTtlMs ?? 300_000;
     this.#intervalMs = options.refreshIntervalMs ?? 900_000;
     if (!(this.#intervalMs >= 1000))
-      throw new RangeError(`Directory: refreshIntervalMs must be at least 1000, got ${String(this.#intervalMs)}.`);
+      throw new DirectoryOptionsError(
+        `Directory: refreshIntervalMs must be at least 1000, got ${String(this.#intervalMs)}.`,
+      );
     this.#retryMs = Math.min(this.#intervalMs, options.retryAfterFailureMs ?? 60_000);
     this.#now = options.now ?? Date.now;
     this.#log = options.log ?? (() => {});

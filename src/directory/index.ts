@@ -28,3 +28,4 @@ export { DynamoDbDirectoryStore } from './stores/dynamodb.js';
 export type { DynamoDbDirectoryStoreOptions } from './stores/dynamodb.js';
 export { resolveSharedMisses } from './shared-misses.js';
 export type { SharedMissOptions, SharedMissResult, SharedMissStore } from './shared-misses.js';
+export { DirectoryError, DirectoryOptionsError, DirectoryStoreError } from './errors.js';

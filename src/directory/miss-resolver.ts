@@ -17,6 +17,7 @@ import { isGenesysId } from './entry.js';
 import type { DirectoryEntry, DirectoryKind } from './entry.js';
 import type { DirectorySource } from './ports.js';
 import { errorMessage } from '../shared/index.js';
+import { DirectoryOptionsError } from './errors.js';
 
 /** Tuning of {@link MissResolver}. */
 export interface MissResolverOptions {
@@ -297,12 +298,12 @@ export class MissResolver {
 
 function positive(name: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0))
-    throw new RangeError(`MissResolver: ${name} must be a number above 0, got ${String(value)}.`);
+    throw new DirectoryOptionsError(`MissResolver: ${name} must be a number above 0, got ${String(value)}.`);
   return value;
 }
 
 function nonNegative(name: string, value: number): number {
   if (!(Number.isFinite(value) && value >= 0))
-    throw new RangeError(`MissResolver: ${name} must be a number ≥ 0, got ${String(value)}.`);
+    throw new DirectoryOptionsError(`MissResolver: ${name} must be a number ≥ 0, got ${String(value)}.`);
   return value;
 }

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { installWriteGuard } from './write-guard.js';
+import { DatabaseOptionsError } from './errors.js';
 
 /** A better-sqlite3 connection. */
 export type SqliteDatabase = Database.Database;
@@ -54,16 +55,16 @@ export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}
     pageSize !== undefined &&
     !(Number.isInteger(pageSize) && pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0)
   ) {
-    throw new RangeError(`pageSize must be a power of two from 512 to 65536, got ${String(pageSize)}.`);
+    throw new DatabaseOptionsError(`pageSize must be a power of two from 512 to 65536, got ${String(pageSize)}.`);
   }
   if (checkpointPages !== undefined && !(Number.isInteger(checkpointPages) && checkpointPages >= 0)) {
-    throw new RangeError(
+    throw new DatabaseOptionsError(
       `walAutoCheckpointPages must be a whole number ≥ 0 (0: no automatic checkpoints), got ${String(checkpointPages)}.`,
     );
   }
   const cacheSizeKiB = options.cacheSizeKiB;
   if (cacheSizeKiB !== undefined && !(Number.isInteger(cacheSizeKiB) && cacheSizeKiB > 0)) {
-    throw new RangeError(`cacheSizeKiB must be a whole number of KiB > 0, got ${String(cacheSizeKiB)}.`);
+    throw new DatabaseOptionsError(`cacheSizeKiB must be a whole number of KiB > 0, got ${String(cacheSizeKiB)}.`);
   }
   if (options.readonly) {
     const reader = new Database(path, { readonly: true, fileMustExist: true, timeout });

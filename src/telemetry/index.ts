@@ -8,3 +8,4 @@ export type { PipelineTelemetryOptions, LatencyStage } from './pipeline-telemetr
 export type { PipelineStats, LatencyQuantiles, LatencySplit, StageLatency } from './stats.js';
 export type { AgentFigures, ContactCentreFigures, ContactCentreSource, QueueWaiting } from './contact-centre.js';
 export type { MonotonicClock } from './clock.js';
+export { TelemetryError, TelemetryArgumentError } from './errors.js';

@@ -11,6 +11,7 @@
  * last N seconds".
  */
 import type { MonotonicClock } from './clock.js';
+import { TelemetryArgumentError } from './errors.js';
 
 /** Options of a {@link LogHistogram}. */
 interface LogHistogramOptions {
@@ -51,11 +52,11 @@ export class LogHistogram {
     const minValue = options.minValue ?? 0.001;
     const maxValue = options.maxValue ?? 1e9;
     if (!(alpha > 0 && alpha < 1))
-      throw new RangeError(
+      throw new TelemetryArgumentError(
         `LogHistogram: relativeAccuracy must be between 0 and 1 (exclusive), got ${alpha}; 0.01 means 1 %.`,
       );
     if (!(minValue > 0 && maxValue > minValue)) {
-      throw new RangeError(
+      throw new TelemetryArgumentError(
         `LogHistogram: need 0 < minValue < maxValue, got minValue ${minValue} and maxValue ${maxValue}.`,
       );
     }
@@ -96,7 +97,7 @@ export class LogHistogram {
   /** Adds every value of `other` (which must have the same options) to this histogram. */
   merge(other: LogHistogram): void {
     if (other.counts.length !== this.counts.length || other.offset !== this.offset || other.gamma !== this.gamma) {
-      throw new RangeError(
+      throw new TelemetryArgumentError(
         'LogHistogram.merge: both histograms must be created with the same relativeAccuracy, minValue and maxValue.',
       );
     }
@@ -126,7 +127,9 @@ export class LogHistogram {
   quantiles(qs: readonly number[]): (number | undefined)[] {
     for (const q of qs) {
       if (!(q >= 0 && q <= 1))
-        throw new RangeError(`LogHistogram: a quantile must be between 0 and 1, got ${q}; e.g. 0.99 for p99.`);
+        throw new TelemetryArgumentError(
+          `LogHistogram: a quantile must be between 0 and 1, got ${q}; e.g. 0.99 for p99.`,
+        );
     }
     if (this.total === 0) return qs.map(() => undefined);
     const order = qs.map((q, i) => ({ i, rank: Math.floor(q * (this.total - 1)) })).sort((a, b) => a.rank - b.rank);
@@ -180,7 +183,7 @@ export class WindowedLogHistogram {
     const windowMs = options.windowMs ?? 10_000;
     const sliceMs = options.sliceMs ?? 1_000;
     if (!(sliceMs > 0) || !(windowMs >= sliceMs) || !Number.isInteger(windowMs / sliceMs)) {
-      throw new RangeError(
+      throw new TelemetryArgumentError(
         `WindowedLogHistogram: windowMs (${windowMs}) must be a positive multiple of sliceMs (${sliceMs}); e.g. windowMs 10000 with sliceMs 1000.`,
       );
     }

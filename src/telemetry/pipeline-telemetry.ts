@@ -12,6 +12,7 @@ import { createPipelineMetrics } from './prometheus.js';
 import type { PipelineCounts, PipelineMetrics } from './prometheus.js';
 import { SlidingRate } from './sliding-rate.js';
 import type { PipelineStats, StageLatency } from './stats.js';
+import { TelemetryArgumentError } from './errors.js';
 
 /** Options of {@link PipelineTelemetry}. */
 export interface PipelineTelemetryOptions {
@@ -193,7 +194,7 @@ export class PipelineTelemetry {
   processingFinished(count = 1): void {
     checkCount('processingFinished', count);
     if (count > this.counts.inFlight) {
-      throw new RangeError(
+      throw new TelemetryArgumentError(
         `PipelineTelemetry.processingFinished(${count}): only ${this.counts.inFlight} events are in flight; call processingStarted() for each event before processingFinished().`,
       );
     }
@@ -306,14 +307,18 @@ async function readFigures(source: ContactCentreSource): Promise<ContactCentreFi
 
 function checkCount(method: string, count: number): number {
   if (!Number.isSafeInteger(count) || count < 0) {
-    throw new RangeError(`PipelineTelemetry.${method}: expected a non-negative integer count, got ${String(count)}.`);
+    throw new TelemetryArgumentError(
+      `PipelineTelemetry.${method}: expected a non-negative integer count, got ${String(count)}.`,
+    );
   }
   return count;
 }
 
 function seconds(option: string, value: number): number {
   if (!Number.isInteger(value) || value < 1)
-    throw new RangeError(`PipelineTelemetry: ${option} must be a whole number of seconds ≥ 1, got ${value}.`);
+    throw new TelemetryArgumentError(
+      `PipelineTelemetry: ${option} must be a whole number of seconds ≥ 1, got ${value}.`,
+    );
   return value;
 }
 

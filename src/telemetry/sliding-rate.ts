@@ -5,6 +5,7 @@
  * events per second.
  */
 import type { MonotonicClock } from './clock.js';
+import { TelemetryArgumentError } from './errors.js';
 
 /** Options of a {@link SlidingRate}. */
 interface SlidingRateOptions {
@@ -45,7 +46,7 @@ export class SlidingRate {
     const windowMs = options.windowMs ?? 5_000;
     const bucketMs = options.bucketMs ?? 250;
     if (!(bucketMs > 0) || !(windowMs >= bucketMs) || !Number.isInteger(windowMs / bucketMs)) {
-      throw new RangeError(
+      throw new TelemetryArgumentError(
         `SlidingRate: windowMs (${windowMs}) must be a positive multiple of bucketMs (${bucketMs}); e.g. windowMs 5000 with bucketMs 250.`,
       );
     }

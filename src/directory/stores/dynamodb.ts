@@ -23,6 +23,7 @@ import {
 import { compactAttributes, DIRECTORY_KINDS, isDirectoryKind } from '../entry.js';
 import type { DirectoryEntry, DirectoryKind } from '../entry.js';
 import type { DirectoryStore, DirectorySyncState } from '../ports.js';
+import { DirectoryStoreError } from '../errors.js';
 
 const SYNC = '#sync';
 const MISSING = '#missing';
@@ -136,7 +137,8 @@ export class DynamoDbDirectoryStore implements DirectoryStore {
     for (let i = 0; i < unique.length; i += 100) {
       let pending: Array<Record<string, unknown>> = unique.slice(i, i + 100);
       for (let round = 0; pending.length; round++) {
-        if (round >= MAX_ROUNDS) throw new Error(`DynamoDB kept ${pending.length} keys of ${this.#table} unprocessed.`);
+        if (round >= MAX_ROUNDS)
+          throw new DirectoryStoreError(`DynamoDB kept ${pending.length} keys of ${this.#table} unprocessed.`);
         if (round) await this.#sleep(50 * 2 ** round);
         const answer = await this.#doc.send(
           new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: pending } } }),
@@ -153,7 +155,7 @@ export class DynamoDbDirectoryStore implements DirectoryStore {
       let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let round = 0; pending.length; round++) {
         if (round >= MAX_ROUNDS)
-          throw new Error(`DynamoDB kept ${pending.length} writes to ${this.#table} unprocessed.`);
+          throw new DirectoryStoreError(`DynamoDB kept ${pending.length} writes to ${this.#table} unprocessed.`);
         if (round) await this.#sleep(50 * 2 ** round);
         const answer = await this.#doc.send(new BatchWriteCommand({ RequestItems: { [this.#table]: pending } }));
         pending = (answer.UnprocessedItems?.[this.#table] ?? []) as typeof pending;
