@@ -25,7 +25,7 @@ import type { ConversationFact, ConversationProjection } from '../../src/process
 import { resolveRuntimeOptions, withBearerToken } from '../../src/runtime/index.js';
 import { ruleEventPattern } from '../../src/runtime/options.js';
 import { toPutEventsEntry } from '../../src/simulate/index.js';
-import { projectRoot } from '../support/paths.js';
+import { cliEntry, projectRoot } from '../support/paths.js';
 
 /** A runtime started as `genesys-pipeline run` in a child process. */
 export interface RuntimeProcess {
@@ -46,9 +46,7 @@ export function startRuntimeProcess(
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
+      cliEntry,
       'run',
       '--data-dir',
       dataDir,
