@@ -37,6 +37,7 @@ import {
   USER_ID,
 } from '../support/events.js';
 import { listenOnLoopback, readBody } from '../support/http-server.js';
+import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
 import { tempDir } from '../support/tmp.js';
 import { eventLine, MemoryDeadLetterStore } from '../workflow/support.js';
 
@@ -200,6 +201,31 @@ describe('EventBusSink → the local EventBridge endpoint, with the AWS SDK', ()
       expect(sizes.length).toBeLessThanOrEqual(10);
       expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(4096);
     }
+  });
+
+  it('on AWS: the processor built from its environment publishes to SINK_FAN_OUT_EVENT_BUS (an ARN) with the SDK client', async () => {
+    const dynalite = await startDynalite([
+      PIPELINE_TABLES.idempotency(),
+      PIPELINE_TABLES.conversations(),
+      PIPELINE_TABLES.deadLetters(),
+    ]);
+    // The SDK's own service endpoint variable: the processor's default EventBridgeClient uses it.
+    Object.assign(process.env, dynalite.env, { AWS_ENDPOINT_URL_EVENTBRIDGE: server.url });
+    const { processorFromEnv } = await import('../../src/functions/processor.js');
+    const processor = await processorFromEnv({
+      IDEMPOTENCY_TABLE_NAME: 'idempotency',
+      CONVERSATIONS_TABLE_NAME: 'conversations',
+      DEAD_LETTER_TABLE_NAME: 'dead-letters',
+      SINK_FAN_OUT_EVENT_BUS: `arn:aws:events:us-east-1:000000000000:event-bus/${BUS}`,
+    });
+    const before = byRule.all!.length;
+    const event = JSON.parse(eventLine(500)) as Record<string, unknown>;
+    expect(await processor.process({ messageId: 'aws1', event })).toMatchObject({ status: 'processed' });
+    expect(await processor.process({ messageId: 'aws2', event: { ...event, id: 'resent' } })).toMatchObject({
+      status: 'duplicate',
+    });
+    await eb.drain(5_000);
+    expect(byRule.all!.slice(before).map((e) => (e.detail as { key: string }).key)).toEqual([parsed(event).key]);
   });
 
   it('dead-letters an event whose entry is over the size limit for the sink alone, with its size; nothing is sent', async () => {
