@@ -8,6 +8,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { PipelineConfigError } from '../../infra/lib/errors.js';
+import { settingsFromContext } from '../../infra/lib/context.js';
 import { logicalIdOf, policyStatements, synthesize } from './support.js';
 import type { Synthesized } from './support.js';
 
@@ -97,5 +98,15 @@ describe('fanOut: the fan-out bus on AWS', () => {
     expect(() => synthesize({ ...base, fanOut: { eventBus: { name: 'a b' } } }, { bundle: false })).toThrow(
       /fanOut\.eventBus\.name "a b": a custom bus name is 1–256 letters/,
     );
+  });
+
+  it('the app: -c fanOutBus=NAME creates the bus with that name', () => {
+    const context: Record<string, string> = { orgId: ORG, eventSourceSuffix: 'p', fanOutBus: 'contact-centre-events' };
+    expect(settingsFromContext((k) => context[k as string]).pipeline.fanOut).toEqual({
+      eventBus: { name: 'contact-centre-events' },
+    });
+    expect(
+      settingsFromContext((k) => ({ ...context, fanOutBus: undefined })[k as string]).pipeline.fanOut,
+    ).toBeUndefined();
   });
 });
