@@ -7,11 +7,11 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { atLeastOneAlarm } from './alarms.js';
 import { FAN_OUT_FAILED_METRIC, FAN_OUT_SOURCE } from '../../src/processing/sinks/event-bus.js';
 
 /** The `fanOut` prop of `GenesysEventPipeline`. */
@@ -67,25 +67,19 @@ export class FanOutBus extends Construct {
           description:
             'Genesys events re-published by the pipeline (source genesys-event-pipeline, detail-type the family)',
         });
-    this.failedEntriesAlarm = new cloudwatch.Alarm(this, 'FailedEntries', {
-      metric: new cloudwatch.Metric({
+    this.failedEntriesAlarm = atLeastOneAlarm(
+      this,
+      'FailedEntries',
+      new cloudwatch.Metric({
         namespace: options.powertools.namespace,
         metricName: FAN_OUT_FAILED_METRIC,
         dimensionsMap: { service: options.powertools.serviceName },
         period: Duration.minutes(1),
         statistic: 'Sum',
       }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription:
-        'Events were not published to the fan-out bus: rejected (dead-lettered for the sink "fan-out", with the reason) or still throttled after the sink\'s retries (retried by the pipeline). Inspect the dead letters, fix, then redrive with --sink fan-out (docs/processing.md).',
-    });
-    if (options.alarmTopic) {
-      this.failedEntriesAlarm.addAlarmAction(new SnsAction(options.alarmTopic));
-      this.failedEntriesAlarm.addOkAction(new SnsAction(options.alarmTopic));
-    }
+      'Events were not published to the fan-out bus: rejected (dead-lettered for the sink "fan-out", with the reason) or still throttled after the sink\'s retries (retried by the pipeline). Inspect the dead letters, fix, then redrive with --sink fan-out (docs/processing.md).',
+      options.alarmTopic,
+    );
   }
 
   /** Lets `grantee` put events on this bus alone, with the pipeline's `source` alone. */

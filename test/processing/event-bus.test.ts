@@ -14,17 +14,9 @@ import { functionTarget, LocalEventBridge, startEventBusServer } from '../../src
 import type { EventBridgeEvent, EventBusServer } from '../../src/eventbridge/index.js';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import type { GenesysEvent } from '../../src/events/index.js';
-import {
-  createProcessor,
-  EventBusSink,
-  EventBusSinkConfigError,
-  fanOutEntry,
-  openSqliteDatabase,
-  SqliteIdempotencyPersistenceLayer,
-} from '../../src/processing/index.js';
+import { EventBusSink, EventBusSinkConfigError, fanOutEntry } from '../../src/processing/index.js';
 import type { FanOutFailure, PutEventsClient, Sink } from '../../src/processing/index.js';
 import { putEventsEntrySize } from '../../src/contract/put-events.js';
-import { SqliteFailureCounter } from '../../src/processing/stores/sqlite-failure-counter.js';
 import {
   activityEvent,
   auditEvent,
@@ -39,7 +31,8 @@ import {
 import { listenOnLoopback, readBody } from '../support/http-server.js';
 import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
 import { tempDir } from '../support/tmp.js';
-import { eventLine, MemoryDeadLetterStore } from '../workflow/support.js';
+import { sqliteProcessor } from './support.js';
+import { eventLine } from '../workflow/support.js';
 
 const dir = tempDir('gep-fan-out-');
 const BUS = 'contact-centre-events';
@@ -71,17 +64,7 @@ function recording(client: PutEventsClient): PutEventsClient & { requests: numbe
   };
 }
 
-function processorOf(sinks: Sink[], maxAttempts = 3) {
-  const db = openSqliteDatabase(join(dir, `${Math.random()}.db`));
-  const deadLetters = new MemoryDeadLetterStore();
-  const processor = createProcessor({
-    persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
-    sinks,
-    deadLetters,
-    failures: { counter: new SqliteFailureCounter(db), maxAttempts },
-  });
-  return { processor, deadLetters };
-}
+const processorOf = (sinks: Sink[], maxAttempts = 3) => sqliteProcessor(dir, sinks, maxAttempts);
 
 describe('fanOutEntry: one detail shape per family', () => {
   it('carries the key, family, topics, the ids the family is about and the typed body', () => {
