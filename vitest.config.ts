@@ -15,6 +15,7 @@ const SLOW = [
   'test/infra/buffered.test.ts',
   'test/infra/direct.test.ts',
   'test/infra/sinks.test.ts',
+  'test/infra/fan-out.test.ts',
   'test/genesys/cli.test.ts',
   'test/plan/cli.test.ts',
 ];

@@ -25,6 +25,7 @@ import {
 import { resolveQueueTiming } from './queue-timing.js';
 import { PipelineConfigError } from './errors.js';
 import { checkSinks, type PipelineSink, type ResolvedSink } from './sinks.js';
+import { checkFanOut, type FanOutProps } from './fan-out.js';
 import { type PartnerEventSource, resolvePartnerEventSource, resolveTopics } from './source.js';
 import { maxEventsWithinBudget } from '../../src/workflow/time-budget.js';
 import { nearbyBounds } from '../../src/workflow/concurrency-bound.js';
@@ -176,6 +177,16 @@ export interface GenesysEventPipelineProps {
    */
   readonly sinks?: readonly PipelineSink[];
   /**
+   * Fan-out: the processor publishes every new event to an EventBridge custom bus (source
+   * `genesys-event-pipeline`, detail-type the family), last of the sinks, so that other teams
+   * subscribe with rules (docs/processing.md, "Fan-out to an event bus"). `{}` creates the bus.
+   *
+   * @example
+   * fanOut: { eventBus: { name: 'contact-centre-events' } }
+   * @default no fan-out
+   */
+  readonly fanOut?: FanOutProps;
+  /**
    * The Genesys directory (names of queues, users, wrap-up codes, … for the sinks): a DynamoDB
    * table refreshed on a schedule from the Genesys Platform API with the OAuth client in a
    * Secrets Manager secret (docs/directory.md).
@@ -271,6 +282,7 @@ export interface PipelineConfig {
   sinkWebhookSecret: string | ISecret | undefined;
   /** Your sinks, their entries resolved to absolute paths. */
   sinks: ResolvedSink[];
+  fanOut: FanOutProps | undefined;
   directory: GenesysDirectoryProps | undefined;
   targetRetryAttempts: number;
   targetMaxEventAge: Duration;
@@ -454,6 +466,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     problems.push(`sinkWebhookUrl "${props.sinkWebhookUrl}" is not an https:// URL.`);
   }
   const sinks = checkSinks(props.sinks, problems);
+  const fanOut = checkFanOut(props.fanOut, problems);
   if (props.sinkWebhookSecret !== undefined && props.sinkWebhookUrl === undefined)
     problems.push("sinkWebhookSecret signs the webhook sink's requests: give sinkWebhookUrl too.");
   if (typeof props.sinkWebhookSecret === 'string' && props.sinkWebhookSecret.trim() === '')
@@ -581,6 +594,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     sinkWebhookUrl: props.sinkWebhookUrl,
     sinkWebhookSecret: props.sinkWebhookSecret,
     sinks,
+    fanOut,
     directory: props.directory,
     targetRetryAttempts,
     targetMaxEventAge,

@@ -51,6 +51,7 @@ export const CONTEXT_KEYS = [
   'genesysSecret',
   'genesysRegion',
   'directoryRefreshMinutes',
+  'fanOutBus',
   'stackName',
 ] as const;
 
@@ -228,12 +229,15 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): AppSetti
           ...(refreshMinutes !== undefined ? { refreshInterval: Duration.minutes(refreshMinutes) } : {}),
         }
       : undefined;
+  // The fan-out bus: created with this name (docs/processing.md, "Fan-out to an event bus").
+  const fanOutBus = text('fanOutBus');
+  const fanOut: GenesysEventPipelineProps['fanOut'] = fanOutBus ? { eventBus: { name: fanOutBus } } : undefined;
   if (problems.length) throw new PipelineConfigError(problems);
 
   return {
     stackName: text('stackName') ?? DEFAULT_STACK_NAME,
     pipeline: Object.fromEntries(
-      Object.entries({ ...pipeline, directory }).filter(([, v]) => v !== undefined),
+      Object.entries({ ...pipeline, directory, fanOut }).filter(([, v]) => v !== undefined),
     ) as AppSettings['pipeline'],
     ...(alarmTopicArn ? { alarmTopicArn } : {}),
     exampleValues,

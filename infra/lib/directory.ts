@@ -14,8 +14,7 @@
  * reads the value with `secretsmanager:GetSecretValue` on that secret only.
  */
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, type IFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -30,6 +29,7 @@ import { resolveGenesysRegion, UnknownGenesysRegionError } from '../../src/genes
 import type { GenesysDirectoryProps, PipelineConfig } from './config.js';
 import { bundlingProps } from './functions.js';
 import { acknowledge } from './nag.js';
+import { atLeastOneAlarm } from './alarms.js';
 import { functionEntry } from './package-files.js';
 import { PipelineConfigError } from './errors.js';
 
@@ -193,22 +193,16 @@ export class GenesysDirectory extends Construct {
       },
     });
 
-    this.failedRefreshAlarm = new cloudwatch.Alarm(this, 'FailedRefreshAlarm', {
-      metric: this.refresher.metricErrors({
+    this.failedRefreshAlarm = atLeastOneAlarm(
+      this,
+      'FailedRefreshAlarm',
+      this.refresher.metricErrors({
         period: Duration.minutes(Math.min(60, interval.toMinutes())),
         statistic: 'Sum',
       }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription:
-        'A Genesys directory refresh failed: some kinds could not be listed (they keep their last known names). The function log names the call, its status and the missing permission, if any (docs/directory.md).',
-    });
-    if (resources.alarmTopic) {
-      this.failedRefreshAlarm.addAlarmAction(new SnsAction(resources.alarmTopic));
-      this.failedRefreshAlarm.addOkAction(new SnsAction(resources.alarmTopic));
-    }
+      'A Genesys directory refresh failed: some kinds could not be listed (they keep their last known names). The function log names the call, its status and the missing permission, if any (docs/directory.md).',
+      resources.alarmTopic,
+    );
   }
 
   /**

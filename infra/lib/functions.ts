@@ -6,6 +6,7 @@
  */
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { FanOutBus } from './fan-out.js';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -43,6 +44,8 @@ export interface FunctionResources {
   directoryTable?: ITable;
   /** The directory's refresher function, by name (when the deployment has one). */
   directoryRefresherName?: string;
+  /** The fan-out bus (when the deployment has one). */
+  fanOut?: FanOutBus;
 }
 
 /** The function that runs the sinks. */
@@ -96,6 +99,7 @@ function envValues(
     [E.SINK_OPTIONS]: {
       value: config.sinks.length ? Stack.of(scope).toJsonString(config.sinks.map((s) => s.options ?? {})) : undefined,
     },
+    [E.SINK_FAN_OUT_EVENT_BUS]: { value: resources.fanOut?.eventBus.eventBusArn },
     [E.DIRECTORY_TABLE_NAME]: optionalTable(resources.directoryTable),
     [E.DIRECTORY_REFRESHER_FUNCTION_NAME]: { value: resources.directoryRefresherName },
     [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },
@@ -200,6 +204,8 @@ export function createFunctions(
     if (withSinks) grantSinks(config.sinks, role);
     if (secret && spec.environment.includes(FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN))
       grantWebhookSecret(secret, config.sinkWebhookSecret, role);
+    if (resources.fanOut && spec.environment.includes(FUNCTION_ENV.SINK_FAN_OUT_EVENT_BUS))
+      resources.fanOut.grantPublish(role);
 
     const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
     for (const name of spec.environment) {

@@ -33,6 +33,7 @@ import { BATCH_STARTER_FUNCTION, functionsForMode, type LambdaFunctionSpec } fro
 import { buildStateMachineDefinition, definitionPlaceholders } from '../../src/workflow/index.js';
 import { type GenesysEventPipelineProps, type PipelineConfig, resolvePipelineConfig } from './config.js';
 import { GenesysDirectory } from './directory.js';
+import { FanOutBus } from './fan-out.js';
 import { createFunctions } from './functions.js';
 import { PipelineMonitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
@@ -106,6 +107,8 @@ export class GenesysEventPipeline extends Construct {
   readonly monitoring: PipelineMonitoring;
   /** The Genesys directory: table, scheduled refresher, secret reference, alarm (when `directory` is given). */
   readonly directory?: GenesysDirectory;
+  /** The fan-out bus the processor publishes every new event to, its grant and alarm (when `fanOut` is given). */
+  readonly fanOut?: FanOutBus;
 
   constructor(scope: Construct, id: string, props: GenesysEventPipelineProps) {
     super(scope, id);
@@ -232,6 +235,13 @@ export class GenesysEventPipeline extends Construct {
       });
     }
 
+    if (config.fanOut) {
+      this.fanOut = new FanOutBus(this, 'FanOut', config.fanOut, {
+        powertools: { namespace: config.metricsNamespace, serviceName: config.serviceName },
+        ...(config.alarmTopic ? { alarmTopic: config.alarmTopic } : {}),
+      });
+    }
+
     // --- Functions and state machine -----------------------------------------------------------
     const resources = {
       idempotencyTable: this.idempotencyTable,
@@ -244,6 +254,7 @@ export class GenesysEventPipeline extends Construct {
       ...(this.directory
         ? { directoryTable: this.directory.table, directoryRefresherName: this.directory.refresher.functionName }
         : {}),
+      ...(this.fanOut ? { fanOut: this.fanOut } : {}),
     };
     const buffered = config.mode === 'buffered';
     const roles = [...specs.map((s) => s.role), ...(buffered ? [BATCH_STARTER_FUNCTION.role] : [])];

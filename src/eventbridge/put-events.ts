@@ -7,9 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { buildEvent, busNameOf, formatEventTime } from './bus-event.js';
 import type { EventBridgeEvent } from './bus-event.js';
 import { EventBridgeValidationException } from './errors.js';
+import {
+  PUT_EVENTS_DEFAULT_MAX_REQUEST_BYTES,
+  PUT_EVENTS_MAX_ENTRIES,
+  putEventsEntrySize,
+} from '../contract/put-events.js';
 
-/** AWS's limit on entries per PutEvents call. */
-export const PUT_EVENTS_MAX_ENTRIES = 10;
+export { PUT_EVENTS_MAX_ENTRIES, putEventsEntrySize } from '../contract/put-events.js';
 /** AWS's limit on entries per PutPartnerEvents call. */
 export const PUT_PARTNER_EVENTS_MAX_ENTRIES = 20;
 /**
@@ -17,7 +21,7 @@ export const PUT_PARTNER_EVENTS_MAX_ENTRIES = 20;
  * limit to 1 MiB in January 2026; 256 KiB stays the default here because the rest of the
  * pipeline (SQS message to a Step Functions input, 256 KiB) cannot carry more. Configurable.
  */
-export const DEFAULT_MAX_REQUEST_ENTRIES_BYTES = 256 * 1024;
+export const DEFAULT_MAX_REQUEST_ENTRIES_BYTES = PUT_EVENTS_DEFAULT_MAX_REQUEST_BYTES;
 
 /** One entry of a PutEvents request (the AWS shape). */
 export interface PutEventsRequestEntry {
@@ -52,21 +56,6 @@ export interface PutEventsResponse {
 
 /** Which API a request came through. */
 export type PutOperation = 'PutEvents' | 'PutPartnerEvents';
-
-/**
- * The size AWS counts for an entry ("Calculating PutEvents event entry size"): 14 bytes for a
- * `Time`, plus the UTF-8 bytes of `Source`, `DetailType`, `Detail` and each of `Resources`.
- */
-export function putEventsEntrySize(entry: PutEventsRequestEntry): number {
-  let size = entry.Time !== undefined && entry.Time !== null ? 14 : 0;
-  if (typeof entry.Source === 'string') size += Buffer.byteLength(entry.Source);
-  if (typeof entry.DetailType === 'string') size += Buffer.byteLength(entry.DetailType);
-  if (typeof entry.Detail === 'string') size += Buffer.byteLength(entry.Detail);
-  if (Array.isArray(entry.Resources)) {
-    for (const resource of entry.Resources) if (typeof resource === 'string') size += Buffer.byteLength(resource);
-  }
-  return size;
-}
 
 function javaString(value: unknown): string {
   if (value === undefined || value === null) return 'null';

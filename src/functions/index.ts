@@ -64,6 +64,11 @@ export const FUNCTION_ENV = {
    */
   SINK_OPTIONS: 'SINK_OPTIONS',
   /**
+   * Optional: the name or ARN of the custom event bus the fan-out sink publishes every new event
+   * to (PutEvents; docs/processing.md, "Fan-out to an event bus"). Unset: no fan-out.
+   */
+  SINK_FAN_OUT_EVENT_BUS: 'SINK_FAN_OUT_EVENT_BUS',
+  /**
    * Optional: the Genesys directory table (partition key `kind` (S), sort key `id` (S)); sinks
    * get names through `context.directory` (docs/directory.md). Unset: no names.
    */
@@ -163,6 +168,7 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
       FUNCTION_ENV.SINK_WEBHOOK_URL,
       FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN,
       FUNCTION_ENV.SINK_OPTIONS,
+      FUNCTION_ENV.SINK_FAN_OUT_EVENT_BUS,
       FUNCTION_ENV.DIRECTORY_TABLE_NAME,
       FUNCTION_ENV.DIRECTORY_REFRESHER_FUNCTION_NAME,
       ...POWERTOOLS,

@@ -4,7 +4,8 @@
  * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, MAX_PROCESSING_ATTEMPTS, the projection tables
  * of the other families (AGENT_STATE_TABLE_NAME, AUDIT_TABLE_NAME, TRANSCRIPTS_TABLE_NAME,
  * GENERIC_EVENTS_TABLE_NAME: an event of a family whose table is not set is dead-lettered with a
- * reason saying so), SINK_WEBHOOK_URL and SINK_WEBHOOK_SECRET_ARN (its signing secret), SINK_OPTIONS, DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME
+ * reason saying so), SINK_WEBHOOK_URL and SINK_WEBHOOK_SECRET_ARN (its signing secret), SINK_OPTIONS,
+ * SINK_FAN_OUT_EVENT_BUS (the fan-out sink's bus, last of the sinks), DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME
  * (names for the sinks' `context.directory`).
  *
  * Your own sinks (the construct's `sinks` prop) come in through {@link createProcessorHandler}: the
@@ -26,6 +27,9 @@ import type { Sink } from '../processing/sink.js';
 import { sinksFromModules } from '../processing/sink-module.js';
 import type { SinkModule } from '../processing/sink-module.js';
 import { WebhookSink } from '../processing/sinks/webhook.js';
+import { EventBusSink, FAN_OUT_FAILED_METRIC } from '../processing/sinks/event-bus.js';
+import type { PutEventsClient } from '../processing/sinks/event-bus.js';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PermanentProcessingError } from '../processing/errors.js';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDbConversationStore } from '../processing/stores/dynamodb-conversation-store.js';
@@ -52,6 +56,7 @@ export async function processorFromEnv(
   env: Env,
   userSinks: readonly SinkModule[] = [],
   client = dynamoDbClient(),
+  eventBridge: () => PutEventsClient = () => new EventBridgeClient({}),
 ): Promise<Processor> {
   const table = (name: string): string | undefined => env[name]?.trim() || undefined;
   const projections: Projections = {
@@ -75,6 +80,21 @@ export async function processorFromEnv(
     sinks.push(new WebhookSink({ url: webhook, ...(secretArn ? { secret: webhookSecret(secretArn) } : {}) }));
   }
   sinks.push(...(await sinksFromModules(withOptions(env, userSinks))));
+  // Last: only its own retries (or a crash after it) publish an event twice.
+  const fanOutBus = env[FUNCTION_ENV.SINK_FAN_OUT_EVENT_BUS]?.trim();
+  if (fanOutBus)
+    sinks.push(
+      new EventBusSink({
+        eventBusName: fanOutBus,
+        client: eventBridge(),
+        // One metric line per failed entry (rare); the construct's alarm watches it.
+        onEntryFailed: ({ code, permanent }) => {
+          metrics.addMetric(FAN_OUT_FAILED_METRIC, MetricUnit.Count, 1);
+          log.warn('Fan-out entry failed', { code, permanent });
+          metrics.publishStoredMetrics();
+        },
+      }),
+    );
   const expiresAfterSeconds = positiveIntEnv(env, FUNCTION_ENV.IDEMPOTENCY_EXPIRES_AFTER_SECONDS);
   const maxAttempts = positiveIntEnv(env, FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS);
   const idempotencyTable = requireEnv(env, FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME);

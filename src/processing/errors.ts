@@ -59,6 +59,11 @@ export class WebhookSinkConfigError extends ProcessingError {
   override readonly name = 'WebhookSinkConfigError';
 }
 
+/** Invalid {@link EventBusSinkOptions}. */
+export class EventBusSinkConfigError extends ProcessingError {
+  override readonly name = 'EventBusSinkConfigError';
+}
+
 /** The database was written by a newer version of this package. */
 export class ConversationSchemaError extends ProcessingError {
   override readonly name = 'ConversationSchemaError';

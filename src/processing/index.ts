@@ -50,6 +50,17 @@ export {
 } from './sinks/webhook.js';
 export type { WebhookSinkOptions, WebhookPayload } from './sinks/webhook.js';
 export { NdjsonFileSink } from './sinks/ndjson-file.js';
+export {
+  EventBusSink,
+  fanOutDetail,
+  fanOutEntry,
+  FAN_OUT_DETAIL_VERSION,
+  FAN_OUT_FAILED_METRIC,
+  FAN_OUT_SINK_NAME,
+  FAN_OUT_SOURCE,
+  RETRYABLE_PUT_EVENTS_ERROR_CODES,
+} from './sinks/event-bus.js';
+export type { EventBusSinkOptions, FanOutDetail, FanOutFailure, PutEventsClient } from './sinks/event-bus.js';
 
 // Ports and adapters of the stores.
 export type { ConversationStore } from './stores/conversation-store.js';
@@ -81,6 +92,7 @@ export {
   ProcessorConfigError,
   ProjectionError,
   WebhookSinkConfigError,
+  EventBusSinkConfigError,
   ConversationSchemaError,
   ValidatorInputError,
   SinkModuleError,

@@ -1,8 +1,10 @@
 /**
  * `genesys-pipeline run` as a child process: the built-in simulator (`--simulate`) feeds the
  * pipeline through its own PutEvents API; the token comes from the environment; a second `run`
- * on the same data dir fails with a clear message; SIGINT stops it gracefully.
+ * on the same data dir fails with a clear message; SIGINT stops it gracefully; `--fan-out-bus`
+ * with a `--fan-out-rule` writes every processed event to the rule's file.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -54,5 +56,44 @@ describe('genesys-pipeline run', () => {
     const bad = await runCli(['run', '--data-dir', join(dir, 'y'), '--topics', 'custmer.start']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Unknown topic "custmer.start"/);
+  }, 30_000);
+
+  it('--fan-out-bus with a rule writing to a file: one line per processed event, complete after SIGINT', async () => {
+    const dataDir = join(dir, 'fan-out');
+    const out = join(dir, 'fan-out.ndjson');
+    const runtime = await startRuntimeProcess(dataDir, [
+      '--simulate',
+      '--rate',
+      '300',
+      '--duration',
+      '1',
+      '--fan-out-bus',
+      'contact-centre',
+      '--fan-out-rule',
+      `{"source":["genesys-event-pipeline"]}=>file:${out}`,
+    ]);
+    try {
+      expect(runtime.stdout()).toMatch(/Fan-out: +every processed event to bus contact-centre/);
+      type Stats = { accepted: number; processed: number; duplicates: number; deadLettered: number; backlog: number };
+      const settled = (s: Stats) => s.accepted > 0 && s.processed + s.duplicates + s.deadLettered === s.accepted;
+      // The simulator stops after 1 s; wait until everything it sent has an outcome, twice in a row.
+      let stats = await waitForStats<Stats>(runtime.url, settled, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      stats = await waitForStats<Stats>(runtime.url, settled, 30_000);
+      runtime.child.kill('SIGINT');
+      expect(await runtime.exited).toEqual({ code: 0, signal: null });
+      const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+      expect(lines).toHaveLength(stats.processed);
+      const keys = new Set(lines.map((l) => (JSON.parse(l) as { detail: { key: string } }).detail.key));
+      expect(keys.size).toBe(stats.processed);
+    } finally {
+      runtime.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('refuses --fan-out-rule without --fan-out-bus, with exit 2', async () => {
+    const noBus = await runCli(['run', '--data-dir', join(dir, 'z'), '--fan-out-rule', '{"source":["x"]}=>file:x']);
+    expect(noBus.code).toBe(2);
+    expect(noBus.stderr).toMatch(/--fan-out-rule adds a rule to the fan-out bus: give --fan-out-bus NAME too/);
   }, 30_000);
 });

@@ -4,20 +4,16 @@
  * still run; `deliver` gives the event to that sink alone (the redrive), and a whole event
  * delivered again runs every sink again.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  createProcessor,
-  openSqliteDatabase,
   PermanentProcessingError,
   ProcessorConfigError,
-  SqliteIdempotencyPersistenceLayer,
   TransientProcessingError,
 } from '../../src/processing/index.js';
 import type { Sink } from '../../src/processing/index.js';
-import { SqliteFailureCounter } from '../../src/processing/stores/sqlite-failure-counter.js';
 import { tempDir } from '../support/tmp.js';
-import { eventLine, MemoryDeadLetterStore } from '../workflow/support.js';
+import { sqliteProcessor } from './support.js';
+import { eventLine } from '../workflow/support.js';
 
 const dir = tempDir('gep-sink-failures-');
 
@@ -34,17 +30,7 @@ function sink(name: string, behaviour: () => void = () => {}): Sink & { seen: st
   };
 }
 
-function processorOf(sinks: Sink[], maxAttempts?: number) {
-  const db = openSqliteDatabase(join(dir, `${Math.random()}.db`));
-  const deadLetters = new MemoryDeadLetterStore();
-  const processor = createProcessor({
-    persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
-    sinks,
-    deadLetters,
-    ...(maxAttempts !== undefined ? { failures: { counter: new SqliteFailureCounter(db), maxAttempts } } : {}),
-  });
-  return { processor, deadLetters };
-}
+const processorOf = (sinks: Sink[], maxAttempts?: number) => sqliteProcessor(dir, sinks, maxAttempts);
 
 const event = (i: number) => JSON.parse(eventLine(i)) as Record<string, unknown>;
 

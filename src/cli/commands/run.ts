@@ -19,6 +19,7 @@ import {
 import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
 import { loadSinkModules } from '../../runtime/sink-modules.js';
 import { sinkModuleOptions } from '../sink-options.js';
+import { fanOutOptions } from '../fan-out-options.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { DEFAULT_MAX_PROCESSOR_CONCURRENCY } from '../../workflow/index.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -58,6 +59,7 @@ interface RunCommandOptions {
   suffix: string;
   topics?: string[];
   executor: 'fast' | 'reference';
+  fanOutBus?: string;
 }
 
 /** Default `--rate` of `--simulate`: lively on the dashboard, light on a laptop. */
@@ -77,6 +79,7 @@ export function register(program: Command): void {
     '--sink',
     'a sink module of yours (TypeScript or JavaScript) run after the projections; repeat for several (docs/processing.md, "Write your own sink")',
   );
+  const fanOutFrom = fanOutOptions(command);
   command
     .description(
       'Run the whole pipeline locally on SQLite: PutEvents endpoint, bus, queue, state machine, projection and live dashboard on one port',
@@ -246,14 +249,21 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       };
       applyRuntimeV8Flags();
       let runtime: Runtime;
+      const fanOut = fanOutFrom(options.fanOutBus);
       try {
-        const sinks = sinkSources.length ? await loadSinkModules(sinkSources) : undefined;
+        // The fan-out sink runs last: only its own retries publish an event twice.
+        const loaded = sinkSources.length ? await loadSinkModules(sinkSources) : [];
+        const sinks = fanOut ? [...loaded, fanOut.sink] : loaded.length ? loaded : undefined;
         runtime = await startRuntime(runtimeOptions, {
           ...(sinks ? { sinks } : {}),
           log,
           status: process.stderr,
           ...(directorySource ? { directorySource } : {}),
           ...(options.genesys ? { directory: { refreshIntervalMs: options.directoryRefresh * 60_000 } } : {}),
+        });
+        await fanOut?.open(runtime.options.dataDir).catch(async (error: unknown) => {
+          await runtime.stop();
+          throw error;
         });
       } catch (error) {
         if (
@@ -292,6 +302,12 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           ...(sinkSources.length
             ? [`  Your sinks: ${sinkSources.map((s) => s.path).join(', ')} (after the projections)`]
             : []),
+          ...(fanOut
+            ? [
+                `  Fan-out:    every processed event to bus ${fanOut.busName} (source genesys-event-pipeline, detail-type the family)`,
+                ...fanOut.describeRules().map((line) => `              ${line}`),
+              ]
+            : []),
           `  Send events: genesys-pipeline simulate --conversations 1000 --to ${runtime.url}   (from a clone: npm run cli -- simulate …)`,
           'Ctrl-C to stop.',
           '',
@@ -315,6 +331,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       const simulation = options.simulate ? simulate(runtime, options, token, log) : undefined;
       await runtime.stopped;
       if (runtime.failure) process.exitCode = 1;
+      await fanOut?.close();
       await simulation?.done;
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
