@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
-import { getJson, startRuntimeProcess, waitForStats } from '../runtime/support.js';
+import { getJson, startRuntimeProcess, waitForSettledStats, waitForStats } from '../runtime/support.js';
 
 const dir = tempDir('gep-cli-run-');
 const TOKEN = 'cli-run-test-token-8d1e4a';
@@ -76,10 +76,8 @@ describe('genesys-pipeline run', () => {
       expect(runtime.stdout()).toMatch(/Fan-out: +every processed event to bus contact-centre/);
       type Stats = { accepted: number; processed: number; duplicates: number; deadLettered: number; backlog: number };
       const settled = (s: Stats) => s.accepted > 0 && s.processed + s.duplicates + s.deadLettered === s.accepted;
-      // The simulator stops after 1 s; wait until everything it sent has an outcome, twice in a row.
-      let stats = await waitForStats<Stats>(runtime.url, settled, 30_000);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      stats = await waitForStats<Stats>(runtime.url, settled, 30_000);
+      // The simulator stops after 1 s; wait until everything it sent has an outcome and the counts stay.
+      const stats = await waitForSettledStats<Stats>(runtime.url, settled, 30_000);
       runtime.child.kill('SIGINT');
       expect(await runtime.exited).toEqual({ code: 0, signal: null });
       const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
