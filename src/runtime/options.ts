@@ -13,6 +13,8 @@ import type { ConcurrencyBoundNames } from '../workflow/concurrency-bound.js';
 import type { WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
 import { SIMULATION_DEFAULTS } from '../simulate/options.js';
 import { RuntimeOptionsError } from './errors.js';
+import { resolveAdmissionLimits } from './admission.js';
+import type { AdmissionLimits, AdmissionOptions } from './admission.js';
 import { TYPED_TOPICS } from '../events/topics.js';
 
 /** The options of a runtime. Only `dataDir` is required. */
@@ -81,6 +83,8 @@ export interface RuntimeOptions {
    * or `reference` (`aws-local-stepfunctions`, the generic interpreter it is checked against).
    */
   executor?: WorkflowExecutorKind;
+  /** Backpressure: the backlog and free disk space at which PutEvents answers `ThrottlingException` (`admission.ts`). */
+  admission?: AdmissionOptions;
 }
 
 /** Options with every default applied and checked. */
@@ -111,6 +115,7 @@ export interface ResolvedRuntimeOptions {
   targetRetry: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
   retryPauseMs: number | undefined;
   executor: WorkflowExecutorKind;
+  admission: AdmissionLimits;
 }
 
 /** Defaults of {@link RuntimeOptions}. */
@@ -262,6 +267,7 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     problems.push(
       `executor must be ${WORKFLOW_EXECUTORS.map((e) => `"${e}"`).join(' or ')}; got ${JSON.stringify(executor)}.`,
     );
+  const admission = resolveAdmissionLimits(options.admission, problems);
   if (problems.length || !bound) throw new RuntimeOptionsError(problems);
   return {
     dataDir: options.dataDir,
@@ -287,6 +293,7 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     targetRetry: { maximumRetryAttempts, maximumEventAgeSeconds },
     retryPauseMs,
     executor,
+    admission,
   };
 }
 

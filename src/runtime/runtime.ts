@@ -28,8 +28,10 @@ import { errorMessage, isLoopback, isLoopbackHostHeader } from '../shared/index.
 import { PipelineTelemetry } from '../telemetry/index.js';
 import type { PipelineStats } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';
+import { Admission } from './admission.js';
 import { BearerToken } from './auth.js';
 import { withAgentNames, withConversationNames, withQueueNames } from './directory-names.js';
+import { freeDiskBytes } from './disk-space.js';
 import { createHttpRoutes } from './http-routes.js';
 import { DataDirLock } from './lock.js';
 import { RuntimeOptionsError } from './errors.js';
@@ -150,6 +152,8 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       ),
     });
     if (resolved.mode === 'buffered') telemetry.setBatchWindow(resolved.batchWindowMs);
+    const admission = new Admission(resolved.admission);
+    telemetry.setAdmission(() => admission.status());
     const fatal: { stop?: () => Promise<void>; failure?: Error } = {};
     const failStop = (error: Error, what: string): void => {
       if (fatal.failure) return;
@@ -159,7 +163,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     };
     pipeline = await LocalPipeline.open(resolved, {
       outcomes: extras.outcomes ? teeOutcomes(telemetry, extras.outcomes) : telemetry,
-      accepted: (n, storedMs) => telemetry.accepted(n, storedMs),
+      accepted: (n, storedMs) => (telemetry.accepted(n, storedMs), admission.accepted(n)),
       ...(extras.sinks ? { sinks: extras.sinks, directory: names } : {}),
       ...(extras.functionOverrides ? { functionOverrides: extras.functionOverrides } : {}),
       ...(extras.processingThread ? { processingThread: extras.processingThread } : {}),
@@ -270,6 +274,10 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
               503,
             ),
           );
+        // Backpressure: past the backlog or free-disk threshold, AWS's throttling answer (admission.ts).
+        const verdict = admission.verdict();
+        if (!verdict.admit)
+          return writeAwsJsonError(req, res, new AwsJsonError('ThrottlingException', verdict.message, 400));
         putEventsInFlight++;
         try {
           await putEvents(req, res);
@@ -354,19 +362,28 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       log(`Directory: names from ${extras.directorySource.name}, refreshed in the background.`);
 
     // Gauges sampled on timers: the backlog (a count costs about 5 ms per million rows: sampled
-    // less often when it is large) and the dead-letter total for the status line.
+    // less often when it is large), the free disk space (both for admission), and the
+    // dead-letter total for the status line.
     let deadLetterTotal = 0;
     let sampleEvery = 500;
     let sampler: NodeJS.Timeout | undefined;
     const sample = (): void => {
       const started = performance.now();
       try {
+        // Stored and not processed (in flight included): what admission bounds.
+        let stored: number;
         if (resolved.mode === 'buffered') {
           const s = p.eventQueue.stats();
           telemetry.setBacklog(s.visible + s.delayed);
+          stored = s.total;
         } else {
-          telemetry.setBacklog(p.eventBridge.stats().pendingDeliveries);
+          stored = p.eventBridge.stats().pendingDeliveries;
+          telemetry.setBacklog(stored);
         }
+        admission.sample({
+          backlog: stored,
+          freeDiskBytes: freeDiskBytes(resolved.dataDir, [p.database, p.processingReader]),
+        });
         deadLetterTotal = admin.deadLetters.total();
       } catch (error) {
         log(`sampling the backlog failed: ${errorMessage(error)}`);

@@ -18,6 +18,8 @@ import {
 } from '../../runtime/index.js';
 import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
 import { loadSinkModules } from '../../runtime/sink-modules.js';
+import { ADMISSION_DEFAULTS } from '../../runtime/admission.js';
+import type { AdmissionLimits } from '../../runtime/admission.js';
 import { sinkModuleOptions } from '../sink-options.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { DEFAULT_MAX_PROCESSOR_CONCURRENCY } from '../../workflow/index.js';
@@ -58,6 +60,25 @@ interface RunCommandOptions {
   suffix: string;
   topics?: string[];
   executor: 'fast' | 'reference';
+  maxBacklog: number;
+  minFreeDiskMb: number;
+}
+
+const MIB = 1024 * 1024;
+
+/** When `run` throttles PutEvents, in words. */
+function describeAdmission(limits: AdmissionLimits): string {
+  const when = [
+    ...(limits.maxBacklog > 0
+      ? [`at ${limits.maxBacklog.toLocaleString('en-US')} events waiting (--max-backlog)`]
+      : []),
+    ...(limits.minFreeDiskBytes > 0
+      ? [
+          `below ${Math.round(limits.minFreeDiskBytes / MIB).toLocaleString('en-US')} MiB of free disk (--min-free-disk-mb)`,
+        ]
+      : []),
+  ];
+  return when.length ? when.join(' or ') : 'never (--max-backlog 0 --min-free-disk-mb 0)';
 }
 
 /** Default `--rate` of `--simulate`: lively on the dashboard, light on a laptop. */
@@ -194,6 +215,18 @@ export function register(program: Command): void {
         .choices(['fast', 'reference'])
         .default(d.executor),
     )
+    .option(
+      '--max-backlog <events>',
+      'backpressure: PutEvents answers ThrottlingException while this many events wait to be processed, until 80 % of it (0: no limit)',
+      parseInteger(0, 1_000_000_000),
+      ADMISSION_DEFAULTS.maxBacklog,
+    )
+    .option(
+      '--min-free-disk-mb <MiB>',
+      'backpressure: PutEvents answers ThrottlingException while the data directory has less free disk space, until 125 % of it (0: no check)',
+      parseInteger(0, 1_000_000_000),
+      ADMISSION_DEFAULTS.minFreeDiskBytes / MIB,
+    )
     .addHelpText(
       'after',
       `
@@ -240,6 +273,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
         ...(options.topics ? { topics: options.topics } : {}),
         ...(token !== undefined ? { token } : {}),
         executor: options.executor,
+        admission: { maxBacklog: options.maxBacklog, minFreeDiskBytes: options.minFreeDiskMb * MIB },
       };
       const log = (line: string): void => {
         process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`);
@@ -289,6 +323,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           `  Stats:      ${runtime.url}/api/stats   Metrics: ${runtime.url}/metrics`,
           `  Projections: ${runtime.url}/api/conversations  /api/agents  /api/audits  /api/events  /api/conversations/<id>/transcript`,
           `  ${describeTopicModels(o.topics)}`,
+          `  Backpressure: PutEvents answers ThrottlingException ${describeAdmission(o.admission)}`,
           ...(sinkSources.length
             ? [`  Your sinks: ${sinkSources.map((s) => s.path).join(', ')} (after the projections)`]
             : []),
