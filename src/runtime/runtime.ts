@@ -33,6 +33,7 @@ import { BearerToken } from './auth.js';
 import { withAgentNames, withConversationNames, withQueueNames } from './directory-names.js';
 import { freeDiskBytes } from './disk-space.js';
 import { createHttpRoutes } from './http-routes.js';
+import { checkDataDirIntegrity } from './integrity.js';
 import { DataDirLock } from './lock.js';
 import { RuntimeOptionsError } from './errors.js';
 import { resolveRuntimeOptions } from './options.js';
@@ -128,6 +129,8 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
   let directory: Directory | undefined;
   try {
     writeConfig(resolved);
+    // A damaged file is one clear error now, not SQLITE_CORRUPT on every request that meets it.
+    checkDataDirIntegrity(resolved.dataDir);
     // The directory first: its names are there from the first dashboard poll (from the store).
     directoryStore = SqliteDirectoryStore.open(join(resolved.dataDir, DIRECTORY_DATABASE_FILE));
     directory = await Directory.open({

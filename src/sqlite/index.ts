@@ -2,3 +2,4 @@
 export { openSqliteDatabase } from './database.js';
 export type { OpenSqliteOptions, SqliteDatabase } from './database.js';
 export { setWriteGuard } from './write-guard.js';
+export { quickCheck } from './integrity.js';

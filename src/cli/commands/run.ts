@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { errorMessage } from '../../shared/index.js';
 import {
+  CorruptDatabaseError,
   DataDirLockedError,
   RUNTIME_DEFAULTS,
   RuntimeOptionsError,
@@ -293,6 +294,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
         if (
           error instanceof RuntimeOptionsError ||
           error instanceof DataDirLockedError ||
+          error instanceof CorruptDatabaseError ||
           (error as Error)?.name === 'SinkModuleError'
         )
           throw new CliError((error as Error).message, 2);
