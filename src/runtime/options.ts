@@ -83,6 +83,13 @@ export interface RuntimeOptions {
    * or `reference` (`aws-local-stepfunctions`, the generic interpreter it is checked against).
    */
   executor?: WorkflowExecutorKind;
+  /**
+   * `normal` (default): both SQLite files run `synchronous = NORMAL` — everything acknowledged
+   * survives a crash of the process, not an OS crash or power loss. `full`: `synchronous = FULL`
+   * on both — it survives those too, at the cost of a WAL sync per group commit
+   * (docs/runtime.md, "The guarantee").
+   */
+  durability?: Durability;
   /** Backpressure: the backlog and free disk space at which PutEvents answers `ThrottlingException` (`admission.ts`). */
   admission?: AdmissionOptions;
 }
@@ -115,8 +122,15 @@ export interface ResolvedRuntimeOptions {
   targetRetry: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
   retryPauseMs: number | undefined;
   executor: WorkflowExecutorKind;
+  durability: Durability;
   admission: AdmissionLimits;
 }
+
+/** How a commit is synced: `normal` survives a process crash, `full` an OS crash or power loss too. */
+export type Durability = 'normal' | 'full';
+
+/** The values of {@link Durability}. */
+export const DURABILITY_LEVELS: readonly Durability[] = ['normal', 'full'];
 
 /** Defaults of {@link RuntimeOptions}. */
 export const RUNTIME_DEFAULTS = {
@@ -133,6 +147,7 @@ export const RUNTIME_DEFAULTS = {
   commitIntervalMs: 5,
   targetRetry: PIPELINE_DEFAULTS.targetRetry,
   executor: 'fast' as WorkflowExecutorKind,
+  durability: 'normal' as Durability,
 } as const;
 
 /** The bound's settings as the runtime and `run` name them. */
@@ -267,6 +282,11 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     problems.push(
       `executor must be ${WORKFLOW_EXECUTORS.map((e) => `"${e}"`).join(' or ')}; got ${JSON.stringify(executor)}.`,
     );
+  const durability = options.durability ?? d.durability;
+  if (!DURABILITY_LEVELS.includes(durability))
+    problems.push(
+      `durability (--durability) must be "normal" (survives a process crash) or "full" (an OS crash or power loss too); got ${JSON.stringify(durability)}.`,
+    );
   const admission = resolveAdmissionLimits(options.admission, problems);
   if (problems.length || !bound) throw new RuntimeOptionsError(problems);
   return {
@@ -293,6 +313,7 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     targetRetry: { maximumRetryAttempts, maximumEventAgeSeconds },
     retryPauseMs,
     executor,
+    durability,
     admission,
   };
 }

@@ -63,6 +63,7 @@ interface RunCommandOptions {
   executor: 'fast' | 'reference';
   maxBacklog: number;
   minFreeDiskMb: number;
+  durability: 'normal' | 'full';
 }
 
 const MIB = 1024 * 1024;
@@ -216,6 +217,14 @@ export function register(program: Command): void {
         .choices(['fast', 'reference'])
         .default(d.executor),
     )
+    .addOption(
+      new Option(
+        '--durability <level>',
+        'normal: what was acknowledged survives a crash of the process; full: an OS crash or power loss too (SQLite synchronous=FULL, a sync per commit); see docs/runtime.md',
+      )
+        .choices(['normal', 'full'])
+        .default(d.durability),
+    )
     .option(
       '--max-backlog <events>',
       'backpressure: PutEvents answers ThrottlingException while this many events wait to be processed, until 80 % of it (0: no limit)',
@@ -274,6 +283,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
         ...(options.topics ? { topics: options.topics } : {}),
         ...(token !== undefined ? { token } : {}),
         executor: options.executor,
+        durability: options.durability,
         admission: { maxBacklog: options.maxBacklog, minFreeDiskBytes: options.minFreeDiskMb * MIB },
       };
       const log = (line: string): void => {
@@ -311,7 +321,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       const tokenHint = token === undefined ? '' : '/?token=<your token>  (opening it once sets a session cookie)';
       process.stdout.write(
         [
-          `Genesys event pipeline running (${o.mode} mode, data in ${o.dataDir}).`,
+          `Genesys event pipeline running (${o.mode} mode, data in ${o.dataDir}, durability ${o.durability}).`,
           ...(o.mode === 'buffered'
             ? [
                 `  Bound:      ${o.pollers} pollers × Map MaxConcurrency ${o.maxConcurrency} = at most ${o.maxProcessorConcurrency} processor invocations at once` +
