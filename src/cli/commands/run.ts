@@ -354,7 +354,10 @@ disk and is processed after a restart with the same --data-dir, even after kill 
         }
         log(`${signal}: stopping — new events get 503, work in flight finishes (Ctrl-C again to exit at once).`);
         simulation?.abort.abort();
-        void runtime.stop();
+        // A step that fails is logged by stop(), which still releases the lock and resolves `stopped`.
+        runtime.stop().catch(() => {
+          process.exitCode = 1;
+        });
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
