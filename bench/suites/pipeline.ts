@@ -7,6 +7,9 @@
  *     in flight) → archive + queue (group commit) → Pipe pollers → buffered state machine →
  *     validator, idempotent processor, projection — durability and idempotency on, until every
  *     event has an outcome;
+ * (b') (b) with `--durability full` (`synchronous = FULL` on both files: a WAL sync per group
+ *     commit, what an OS crash or power loss needs) on the first `BENCH_FULL_EVENTS` events
+ *     (default 200,000), beside (b) on as many, for the ratio;
  * (c) the same in `direct` mode (one execution per event), on the first `BENCH_DIRECT_EVENTS`
  *     events (default 50,000: it is much slower);
  * (d) the state machine alone, with trivial handlers, on each executor (`fast`, the runtime's
@@ -28,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { QueueStore } from '../../src/queue/index.js';
 import { startRuntime } from '../../src/runtime/index.js';
 import { applyRuntimeV8Flags } from '../../src/runtime/v8-flags.js';
+import type { Durability } from '../../src/runtime/options.js';
 import {
   buildStateMachineDefinition,
   createWorkflowExecutor,
@@ -40,6 +44,7 @@ import { rate } from '../harness.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const DIRECT_EVENTS = Math.min(EVENTS, Number(process.env.BENCH_DIRECT_EVENTS ?? 50_000));
+const FULL_EVENTS = Math.min(EVENTS, Number(process.env.BENCH_FULL_EVENTS ?? 200_000));
 const MAX_BACKLOG = 20_000;
 const IN_FLIGHT_CALLS = 16;
 const here = fileURLToPath(import.meta.url);
@@ -214,7 +219,13 @@ async function queuePhase(file: string, dir: string, count: number): Promise<Pha
   return { events: done, seconds, peakRssBytes: process.resourceUsage().maxRSS * 1024, details: { batch: 100 } };
 }
 
-async function pipelinePhase(file: string, dir: string, count: number, mode: WorkflowMode): Promise<PhaseResult> {
+async function pipelinePhase(
+  file: string,
+  dir: string,
+  count: number,
+  mode: WorkflowMode,
+  durability: Durability = 'normal',
+): Promise<PhaseResult> {
   // Plain counters of the outcomes (the telemetry snapshot is for the dashboard: it reads the
   // projection's figures from SQLite, too costly to call after every PutEvents call).
   const outcomes = { processed: 0, duplicates: 0, deadLettered: 0 };
@@ -224,13 +235,14 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
     deadLettered: (n = 1) => void (outcomes.deadLettered += n),
   };
   applyRuntimeV8Flags(); // as `genesys-pipeline run` does, before anything else runs
-  const entriesFile = join(dir, `entries-${mode}.ndjson`);
+  const entriesFile = join(dir, `entries-${mode}-${durability}.ndjson`);
   await writeEntries(file, entriesFile, count);
   const runtime = await startRuntime(
     {
-      dataDir: join(dir, `pipeline-${mode}`),
+      dataDir: join(dir, `pipeline-${mode}-${durability}-${count}`),
       port: 0,
       mode,
+      durability,
       archiveRetentionDays: 1,
       ...(process.env.BENCH_COMMIT_MS ? { commitIntervalMs: Number(process.env.BENCH_COMMIT_MS) } : {}),
       ...(process.env.BENCH_POLLERS ? { pollers: Number(process.env.BENCH_POLLERS) } : {}),
@@ -328,6 +340,7 @@ async function pipelinePhase(file: string, dir: string, count: number, mode: Wor
         pollers: runtime.options.pollers,
         maxConcurrency: runtime.options.maxConcurrency,
         commitIntervalMs: runtime.options.commitIntervalMs,
+        durability: runtime.options.durability,
       },
     },
   };
@@ -426,11 +439,16 @@ const suite: BenchSuite = {
       const a = child('queue', file, dir, EVENTS);
       const b = child('buffered', file, dir, EVENTS);
       const c = child('direct', file, dir, DIRECT_EVENTS);
+      // The same number of events with each durability, one after the other.
+      const bNormal = FULL_EVENTS === EVENTS ? b : child('buffered', file, dir, FULL_EVENTS);
+      const bFull = child('buffered-full', file, dir, FULL_EVENTS);
       const dFast = child('executor-fast', file, dir, 0);
       const dReference = child('executor-reference', file, dir, 0);
       const ra = rate(a.events, a.seconds);
       const rb = rate(b.events, b.seconds);
       const rc = rate(c.events, c.seconds);
+      const rbNormal = rate(bNormal.events, bNormal.seconds);
+      const rbFull = rate(bFull.events, bFull.seconds);
       const rdFast = rate(dFast.events, dFast.seconds);
       const rdReference = rate(dReference.events, dReference.seconds);
       const results: BenchResult[] = [
@@ -450,6 +468,15 @@ const suite: BenchSuite = {
           peakRssBytes: b.peakRssBytes,
           ratios: { 'b/a': rb / ra },
           details: b.details,
+        },
+        {
+          name: "(b') full pipeline, buffered mode, --durability full (synchronous = FULL)",
+          events: bFull.events,
+          seconds: bFull.seconds,
+          eventsPerSecond: rbFull,
+          peakRssBytes: bFull.peakRssBytes,
+          ratios: { 'full/normal': rbFull / rbNormal },
+          details: { ...bFull.details, normalOnSameEvents: { events: bNormal.events, eventsPerSecond: rbNormal } },
         },
         {
           name: '(c) full pipeline, direct mode',
@@ -495,7 +522,9 @@ if (process.argv[2] === '--phase') {
       ? await queuePhase(file, dir, Number(count))
       : phase.startsWith('executor-')
         ? await executorPhase(phase.slice('executor-'.length) as WorkflowExecutorKind, 8)
-        : await pipelinePhase(file, dir, Number(count), phase as WorkflowMode);
+        : phase === 'buffered-full'
+          ? await pipelinePhase(file, dir, Number(count), 'buffered', 'full')
+          : await pipelinePhase(file, dir, Number(count), phase as WorkflowMode);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }

@@ -5,8 +5,10 @@
  * in between). Either way the same {@link PipelineAdmin} does the work.
  */
 import type { Sink } from '../processing/sink.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { isLoopback } from '../shared/index.js';
 import type { ReplayResult } from '../eventbridge/index.js';
 import { AdminError } from './errors.js';
 import { PipelineAdmin, PROGRESS_STREAM_TYPE } from './admin.js';
@@ -18,7 +20,7 @@ import type {
   RedriveRequest,
   RedriveResult,
 } from './dead-letters.js';
-import { DataDirLock } from './lock.js';
+import { DataDirLock, LOCK_FILE } from './lock.js';
 import type { LockInfo } from './lock.js';
 import { resolveRuntimeOptions } from './options.js';
 import type { RuntimeOptions } from './options.js';
@@ -105,6 +107,38 @@ function pick(saved: Record<string, unknown>): Omit<RuntimeOptions, 'dataDir'> {
   return out as Omit<RuntimeOptions, 'dataDir'>;
 }
 
+/**
+ * The bearer token goes only where the lock file says the runtime is if that file can be trusted:
+ * written by this user (owned by them, not writable by others — a runtime writes it 0600) and
+ * naming an address of this machine (loopback, the wildcard, or one of its interfaces'). Otherwise
+ * anyone able to write the lock file could collect the token by naming a server of their own.
+ */
+function assertTrustedForToken(url: string, dataDir: string): void {
+  const path = join(dataDir, LOCK_FILE);
+  const refuse = (why: string): never => {
+    throw new AdminError(
+      `The token is not sent to ${url}: ${why}. Check who wrote ${path}; if the runtime is yours, stop and restart it (it rewrites the file).`,
+    );
+  };
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) refuse(`the lock file ${path} is gone`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat!.uid !== uid) refuse(`the lock file is owned by another user (uid ${stat!.uid})`);
+  if ((stat!.mode & 0o022) !== 0)
+    refuse(`the lock file is writable by other users (mode ${(stat!.mode & 0o777).toString(8)})`);
+  let host: string;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') refuse('it is not an http(s) URL');
+    host = parsed.hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return refuse('it is not a URL');
+  }
+  const local = new Set(['0.0.0.0', '::']);
+  for (const addresses of Object.values(networkInterfaces())) for (const a of addresses ?? []) local.add(a.address);
+  if (!isLoopback(host) && !local.has(host)) refuse(`${host} is not an address of this machine`);
+}
+
 function httpAdmin(holder: LockInfo, dataDir: string, token: string | undefined): AdminApi {
   if (!holder.url)
     throw new AdminError(
@@ -115,6 +149,7 @@ function httpAdmin(holder: LockInfo, dataDir: string, token: string | undefined)
       `The runtime of ${dataDir} (PID ${holder.pid}, ${holder.url}) requires its token: pass --token or set GENESYS_PIPELINE_TOKEN.`,
     );
   }
+  if (token !== undefined) assertTrustedForToken(holder.url, dataDir);
   const base = holder.url;
   const unreachable = (error: unknown): AdminError =>
     new AdminError(

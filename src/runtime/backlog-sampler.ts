@@ -1,7 +1,7 @@
 /**
  * Gauges the runtime samples on a timer: the backlog (the queue's waiting messages in buffered
- * mode, the bus's pending deliveries in direct mode) for the telemetry, and the dead-letter total
- * for the status line. A count costs about 5 ms per million rows, so the interval follows the
+ * mode, the bus's pending deliveries in direct mode) for the telemetry, the dead-letter total
+ * for the status line, and whatever else rides on the same timer (admission's backlog and free disk). A count costs about 5 ms per million rows, so the interval follows the
  * cost: 50 times the last sample's duration, between 0.5 s and 10 s.
  */
 import { errorMessage } from '../shared/index.js';
@@ -14,6 +14,8 @@ export interface BacklogSources {
   deadLetters(): number;
   /** Told each backlog sample (the telemetry's gauge). */
   setBacklog(count: number): void;
+  /** Other gauges taken with each sample (admission's backlog and free disk space). */
+  alsoSample?: () => void;
   log: (line: string) => void;
 }
 
@@ -47,6 +49,7 @@ export class BacklogSampler {
     try {
       this.sources.setBacklog(this.sources.backlog());
       this.deadLetterTotal = this.sources.deadLetters();
+      this.sources.alsoSample?.();
     } catch (error) {
       this.sources.log(`sampling the backlog failed: ${errorMessage(error)}`);
     }

@@ -59,3 +59,17 @@ export class AdminError extends LocalRuntimeError {
 export class ProcessingUnavailableError extends LocalRuntimeError {
   override readonly name = 'ProcessingUnavailableError';
 }
+
+/** A SQLite file of the data directory failed `PRAGMA quick_check` at start-up: the runtime does not start on it. */
+export class CorruptDatabaseError extends LocalRuntimeError {
+  override readonly name = 'CorruptDatabaseError';
+  constructor(
+    /** The damaged file. */
+    readonly path: string,
+    /** What `PRAGMA quick_check` reported (the first few problems). */
+    readonly problems: readonly string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}

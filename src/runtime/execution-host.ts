@@ -41,6 +41,7 @@ import { isSqsBatch, messageStarts, sqsRecords } from './sqs-batch.js';
 import type { MessageStart, SqsBatch } from './sqs-batch.js';
 import { instrumentFunctions } from './instrumentation.js';
 import type { InstrumentedFunctions, OutcomeSink } from './instrumentation.js';
+import type { Durability } from './options.js';
 
 /** The processing database's file in the data directory. */
 export const PROCESSING_DATABASE = 'processing.sqlite';
@@ -76,6 +77,8 @@ export interface ExecutionSettings {
   commitIntervalMs: number;
   /** Conversations whose facts the projection store keeps in memory (`SqliteConversationStore`'s `cacheConversations`). */
   cacheConversations: number;
+  /** `full`: `processing.sqlite` syncs its WAL at every commit (docs/runtime.md, "The guarantee"). Default `normal`. */
+  durability?: Durability;
 }
 
 /** A dead letter of the processing store, as it was when read. */
@@ -150,6 +153,7 @@ export class ExecutionHost {
     this.database = openSqliteDatabase(join(settings.dataDir, PROCESSING_DATABASE), {
       walAutoCheckpointPages: PROCESSING_WAL_CHECKPOINT_PAGES,
       cacheSizeKiB: PROCESSING_CACHE_KIB,
+      synchronous: settings.durability ?? 'normal',
     });
     try {
       this.handlers = createLocalHandlers({

@@ -33,6 +33,7 @@ export {
   AdminRequestError,
   AdminError,
   ProcessingUnavailableError,
+  CorruptDatabaseError,
 } from './errors.js';
 export { DataDirLockedError } from './lock.js';
 export type { LockInfo } from './lock.js';

@@ -52,7 +52,7 @@ export class DataDirLockedError extends LocalRuntimeError {
 }
 
 /** The lock file's name inside the data directory. */
-const LOCK_FILE = 'runtime.lock';
+export const LOCK_FILE = 'runtime.lock';
 /** The file whose exclusive SQLite lock is the lock itself (the kernel releases it with the process). */
 const KERNEL_LOCK_FILE = 'runtime.lock.sqlite';
 

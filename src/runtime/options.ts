@@ -13,6 +13,8 @@ import type { ConcurrencyBoundNames } from '../workflow/concurrency-bound.js';
 import type { WorkflowExecutorKind, WorkflowMode } from '../workflow/index.js';
 import { SIMULATION_DEFAULTS } from '../simulate/options.js';
 import { RuntimeOptionsError } from './errors.js';
+import { resolveAdmissionLimits } from './admission.js';
+import type { AdmissionLimits, AdmissionOptions } from './admission.js';
 import { TYPED_TOPICS } from '../events/topics.js';
 
 /** The options of a runtime. Only `dataDir` is required. */
@@ -81,6 +83,15 @@ export interface RuntimeOptions {
    * or `reference` (`aws-local-stepfunctions`, the generic interpreter it is checked against).
    */
   executor?: WorkflowExecutorKind;
+  /**
+   * `normal` (default): both SQLite files run `synchronous = NORMAL` — everything acknowledged
+   * survives a crash of the process, not an OS crash or power loss. `full`: `synchronous = FULL`
+   * on both — it survives those too, at the cost of a WAL sync per group commit
+   * (docs/runtime.md, "The guarantee").
+   */
+  durability?: Durability;
+  /** Backpressure: the backlog and free disk space at which PutEvents answers `ThrottlingException` (`admission.ts`). */
+  admission?: AdmissionOptions;
 }
 
 /** Options with every default applied and checked. */
@@ -111,7 +122,15 @@ export interface ResolvedRuntimeOptions {
   targetRetry: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
   retryPauseMs: number | undefined;
   executor: WorkflowExecutorKind;
+  durability: Durability;
+  admission: AdmissionLimits;
 }
+
+/** How a commit is synced: `normal` survives a process crash, `full` an OS crash or power loss too. */
+export type Durability = 'normal' | 'full';
+
+/** The values of {@link Durability}. */
+export const DURABILITY_LEVELS: readonly Durability[] = ['normal', 'full'];
 
 /** Defaults of {@link RuntimeOptions}. */
 export const RUNTIME_DEFAULTS = {
@@ -128,6 +147,7 @@ export const RUNTIME_DEFAULTS = {
   commitIntervalMs: 5,
   targetRetry: PIPELINE_DEFAULTS.targetRetry,
   executor: 'fast' as WorkflowExecutorKind,
+  durability: 'normal' as Durability,
 } as const;
 
 /** The bound's settings as the runtime and `run` name them. */
@@ -262,6 +282,12 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     problems.push(
       `executor must be ${WORKFLOW_EXECUTORS.map((e) => `"${e}"`).join(' or ')}; got ${JSON.stringify(executor)}.`,
     );
+  const durability = options.durability ?? d.durability;
+  if (!DURABILITY_LEVELS.includes(durability))
+    problems.push(
+      `durability (--durability) must be "normal" (survives a process crash) or "full" (an OS crash or power loss too); got ${JSON.stringify(durability)}.`,
+    );
+  const admission = resolveAdmissionLimits(options.admission, problems);
   if (problems.length || !bound) throw new RuntimeOptionsError(problems);
   return {
     dataDir: options.dataDir,
@@ -287,6 +313,8 @@ export function resolveRuntimeOptions(options: RuntimeOptions): ResolvedRuntimeO
     targetRetry: { maximumRetryAttempts, maximumEventAgeSeconds },
     retryPauseMs,
     executor,
+    durability,
+    admission,
   };
 }
 

@@ -196,6 +196,7 @@ export class LocalPipeline {
       // indexes; throughput is the same and peak RSS lower (docs/runtime.md, "Memory").
       cacheSizeKiB: PIPELINE_CACHE_KIB,
       walAutoCheckpointPages: PIPELINE_WAL_CHECKPOINT_PAGES,
+      synchronous: options.durability,
     });
     let executions: Executions | undefined;
     try {
@@ -210,6 +211,7 @@ export class LocalPipeline {
         retryPauseMs: options.retryPauseMs,
         commitIntervalMs: options.commitIntervalMs,
         cacheConversations: LOCAL_CACHED_CONVERSATIONS,
+        durability: options.durability,
       };
       const inThread = hooks.sinks !== undefined || hooks.functionOverrides !== undefined;
       executions = await openExecutions(

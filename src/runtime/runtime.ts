@@ -27,15 +27,18 @@ import { SqliteProjectionQueries } from '../processing/stores/sqlite-projection-
 import { errorMessage, isLoopback } from '../shared/index.js';
 import { PipelineTelemetry } from '../telemetry/index.js';
 import { createAdminRoutes, PipelineAdmin } from './admin.js';
+import { Admission } from './admission.js';
 import { BearerToken } from './auth.js';
 import { BacklogSampler } from './backlog-sampler.js';
 import { createPrivateDataDir, makeFilesPrivate, writeConfig } from './data-dir.js';
 import { withAgentNames, withConversationNames, withQueueNames } from './directory-names.js';
+import { freeDiskBytes } from './disk-space.js';
 import { createHttpRoutes } from './http-routes.js';
 import { startHttpServer } from './http-server.js';
 import type { RuntimeHttpServer } from './http-server.js';
 import { teeOutcomes } from './instrumentation.js';
 import type { OutcomeSink } from './instrumentation.js';
+import { checkDataDirIntegrity } from './integrity.js';
 import { DataDirLock } from './lock.js';
 import { RuntimeOptionsError } from './errors.js';
 import { resolveRuntimeOptions } from './options.js';
@@ -120,6 +123,8 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
   let directory: Directory | undefined;
   try {
     writeConfig(resolved);
+    // A damaged file is one clear error now, not SQLITE_CORRUPT on every request that meets it.
+    checkDataDirIntegrity(resolved.dataDir);
     // The directory first: its names are there from the first dashboard poll (from the store).
     directoryStore = SqliteDirectoryStore.open(join(resolved.dataDir, DIRECTORY_DATABASE_FILE));
     directory = await Directory.open({
@@ -144,6 +149,8 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       ),
     });
     if (resolved.mode === 'buffered') telemetry.setBatchWindow(resolved.batchWindowMs);
+    const admission = new Admission(resolved.admission);
+    telemetry.setAdmission(() => admission.status());
     const fatal: { stop?: () => Promise<void>; failure?: Error } = {};
     const failStop = (error: Error, what: string): void => {
       if (fatal.failure) return;
@@ -153,7 +160,7 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     };
     pipeline = await LocalPipeline.open(resolved, {
       outcomes: extras.outcomes ? teeOutcomes(telemetry, extras.outcomes) : telemetry,
-      accepted: (n, storedMs) => telemetry.accepted(n, storedMs),
+      accepted: (n, storedMs) => (telemetry.accepted(n, storedMs), admission.accepted(n)),
       ...(extras.sinks ? { sinks: extras.sinks, directory: names } : {}),
       ...(extras.functionOverrides ? { functionOverrides: extras.functionOverrides } : {}),
       ...(extras.processingThread ? { processingThread: extras.processingThread } : {}),
@@ -173,7 +180,11 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
     const admin = new PipelineAdmin(p);
     let draining = false;
     const bearer = resolved.token === undefined ? undefined : new BearerToken(resolved.token);
-    const putEvents = createPutEventsRoute(p.eventBridge, { bearer, isDraining: () => draining });
+    const putEvents = createPutEventsRoute(p.eventBridge, {
+      bearer,
+      isDraining: () => draining,
+      admit: () => admission.verdict(),
+    });
     http = await startHttpServer({
       host: resolved.host,
       port: resolved.port,
@@ -212,6 +223,12 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
       },
       deadLetters: () => admin.deadLetters.total(),
       setBacklog: (count) => telemetry.setBacklog(count),
+      // Admission bounds what is stored and not yet processed (in flight included), and free disk.
+      alsoSample: () =>
+        admission.sample({
+          backlog: resolved.mode === 'direct' ? p.eventBridge.stats().pendingDeliveries : p.eventQueue.stats().total,
+          freeDiskBytes: freeDiskBytes(resolved.dataDir, [p.database, p.processingReader]),
+        }),
       log,
     });
     sampler.start();

@@ -18,7 +18,10 @@ export function formatStatus(stats: PipelineStats, deadLetters: number): string 
   return (
     `in ${n(stats.ingestPerSecond)}/s · processed ${n(stats.eventsPerSecond)}/s · backlog ${n(stats.backlog)} · ` +
     `in flight ${stats.inFlight}/${stats.concurrencyLimit ?? '–'} · total ${n(stats.processed)} processed, ${n(stats.duplicates)} duplicate, ${n(stats.invalid)} invalid · ` +
-    `DLQ ${n(deadLetters)} · p99 ${p99}`
+    `DLQ ${n(deadLetters)} · p99 ${p99}` +
+    (stats.admission?.state === 'throttling'
+      ? ` · THROTTLING PutEvents (${stats.admission.reason === 'disk' ? 'low disk space' : 'backlog'})`
+      : '')
   );
 }
 

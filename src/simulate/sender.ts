@@ -30,6 +30,13 @@ export interface SendOptions {
   /** Attempts per entry for retryable per-entry errors (ThrottlingException, InternalFailure). Default 3. */
   maxAttempts?: number;
   /**
+   * How long a call the endpoint keeps throttling as a whole (`ThrottlingException`, as the local
+   * pipeline answers under backpressure, after the SDK's own retries) is sent again, with
+   * exponential backoff (0.2 s doubling to 5 s, jittered), before its entries count as failed, ms.
+   * Default 600,000 (10 minutes).
+   */
+  throttledPatienceMs?: number;
+  /**
    * Credentials. Default: dummy credentials for a loopback endpoint (127.0.0.0/8, ::1,
    * localhost), otherwise the SDK's default provider chain.
    */
@@ -68,6 +75,8 @@ export interface SendSummary {
   requests: number;
   /** Entries sent again after a retryable error. */
   retries: number;
+  /** Calls the endpoint throttled as a whole (`ThrottlingException`) and that were sent again after a backoff. */
+  throttled: number;
   /** Failures by error code. */
   failuresByCode: Record<string, number>;
   /** The first {@link MAX_LISTED_FAILURES} failures, by line number. */
@@ -110,6 +119,7 @@ export async function sendEvents(
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_ENTRIES_BYTES;
+  const throttledPatienceMs = Math.max(0, options.throttledPatienceMs ?? 600_000);
   const summary: SendSummary = {
     endpoint: options.endpoint,
     lines: 0,
@@ -117,6 +127,7 @@ export async function sendEvents(
     failed: 0,
     requests: 0,
     retries: 0,
+    throttled: 0,
     failuresByCode: {},
     failures: [],
     seconds: 0,
@@ -151,6 +162,9 @@ export async function sendEvents(
 
   const put = async (items: Pending[]): Promise<void> => {
     let pending = items;
+    // Backpressure: while the endpoint throttles the call as a whole, back off and send it again.
+    let throttledSince: number | undefined;
+    let throttledTimes = 0;
     while (pending.length > 0) {
       summary.requests += 1;
       pending.forEach((p) => (p.attempts += 1));
@@ -158,6 +172,8 @@ export async function sendEvents(
       try {
         const output = await client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
         unreachable = 0;
+        throttledSince = undefined;
+        throttledTimes = 0;
         const results = output.Entries ?? [];
         pending.forEach((item, i) => {
           const result = results[i];
@@ -185,6 +201,13 @@ export async function sendEvents(
           }
         }
         retry = [];
+        if (e.name === 'ThrottlingException' && clock.now() - (throttledSince ??= clock.now()) < throttledPatienceMs) {
+          summary.throttled += 1;
+          throttledTimes += 1;
+          pending.forEach((p) => (p.attempts -= 1));
+          await clock.sleep(Math.min(5000, 200 * 2 ** (throttledTimes - 1)) * (0.5 + Math.random() / 2));
+          continue;
+        }
         for (const item of pending) fail(item, e.name || 'Error', e.message);
       }
       options.onProgress?.({ lines: summary.lines, accepted: summary.accepted, failed: summary.failed });

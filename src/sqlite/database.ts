@@ -37,6 +37,13 @@ export interface OpenSqliteOptions {
    * checkpoints off (then run `PRAGMA wal_checkpoint` yourself, e.g. from another connection).
    */
   walAutoCheckpointPages?: number;
+  /**
+   * `normal` (default): `synchronous = NORMAL` — a commit survives a crash of the process, the WAL
+   * is synced only at checkpoints. `full`: `synchronous = FULL` (and `fullfsync`, which matters on
+   * macOS only) — the WAL is synced at every commit, so a commit survives an OS crash or power loss
+   * too ([SQLite, `PRAGMA synchronous`](https://www.sqlite.org/pragma.html#pragma_synchronous)).
+   */
+  synchronous?: 'normal' | 'full';
 }
 
 /**
@@ -76,7 +83,10 @@ export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}
   // Only a file without pages takes a new page size (before WAL mode is set).
   if (pageSize !== undefined) db.pragma(`page_size = ${pageSize}`);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  if (options.synchronous === 'full') {
+    db.pragma('synchronous = FULL');
+    db.pragma('fullfsync = ON');
+  } else db.pragma('synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');
   // Negative: KiB rather than pages.
   db.pragma(`cache_size = -${cacheSizeKiB ?? 65_536}`);

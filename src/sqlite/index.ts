@@ -3,3 +3,4 @@ export { openSqliteDatabase } from './database.js';
 export type { OpenSqliteOptions, SqliteDatabase } from './database.js';
 export { setWriteGuard } from './write-guard.js';
 export { DatabaseError, DatabaseOptionsError } from './errors.js';
+export { quickCheck } from './integrity.js';

@@ -5,7 +5,7 @@
  */
 export { PipelineTelemetry, LATENCY_STAGES } from './pipeline-telemetry.js';
 export type { PipelineTelemetryOptions, LatencyStage } from './pipeline-telemetry.js';
-export type { PipelineStats, LatencyQuantiles, LatencySplit, StageLatency } from './stats.js';
+export type { AdmissionStats, PipelineStats, LatencyQuantiles, LatencySplit, StageLatency } from './stats.js';
 export type { AgentFigures, ContactCentreFigures, ContactCentreSource, QueueWaiting } from './contact-centre.js';
 export type { MonotonicClock } from './clock.js';
 export { TelemetryError, TelemetryArgumentError } from './errors.js';

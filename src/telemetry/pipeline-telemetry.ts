@@ -11,7 +11,7 @@ import { WindowedLogHistogram } from './log-histogram.js';
 import { createPipelineMetrics } from './prometheus.js';
 import type { PipelineCounts, PipelineMetrics } from './prometheus.js';
 import { SlidingRate } from './sliding-rate.js';
-import type { PipelineStats, StageLatency } from './stats.js';
+import type { AdmissionStats, PipelineStats, StageLatency } from './stats.js';
 import { TelemetryArgumentError } from './errors.js';
 
 /** Options of {@link PipelineTelemetry}. */
@@ -71,6 +71,7 @@ export class PipelineTelemetry {
   private batchWindowMs: number | null = null;
   private readonly prometheus: PipelineMetrics;
   private readonly contactCentreSource: ContactCentreSource | undefined;
+  private admissionSource: (() => AdmissionStats) | undefined;
 
   constructor(options: PipelineTelemetryOptions = {}) {
     this.clock = options.clock ?? performanceClock;
@@ -206,6 +207,11 @@ export class PipelineTelemetry {
     this.counts.backlog = checkCount('setBacklog', depth);
   }
 
+  /** Where `admission` of the snapshot comes from (the runtime's backpressure on PutEvents). */
+  setAdmission(source: () => AdmissionStats): void {
+    this.admissionSource = source;
+  }
+
   /** The Pipe's batching window is `ms` (shown beside the batching stage of the latency split). */
   setBatchWindow(ms: number): void {
     this.batchWindowMs = checkCount('setBatchWindow', ms);
@@ -247,6 +253,7 @@ export class PipelineTelemetry {
       uptimeSeconds: round((this.clock() - this.startedAt) / 1000, 1),
       contactCentre: null,
     };
+    if (this.admissionSource !== undefined) stats.admission = this.admissionSource();
     if (this.contactCentreSource !== undefined) {
       try {
         stats.contactCentre = await readFigures(this.contactCentreSource);

@@ -105,4 +105,27 @@ export interface PipelineStats {
   contactCentre: ContactCentreFigures | null;
   /** Why `contactCentre` is `null` although a source is configured (its error message). */
   contactCentreError?: string;
+  /** Backpressure on PutEvents, when the runtime applies it (docs/runtime.md, "Backpressure"). */
+  admission?: AdmissionStats;
+}
+
+/** Whether PutEvents accepts events or answers `ThrottlingException`, and the thresholds. */
+export interface AdmissionStats {
+  state: 'accepting' | 'throttling';
+  /** Why it throttles (when it does). */
+  reason?: 'backlog' | 'disk';
+  /** Events stored and not yet processed, as last estimated (the last sample + events accepted since). */
+  backlog: number;
+  /** Throttling starts at this backlog (0: no limit)… */
+  maxBacklog: number;
+  /** …and ends at or below this one. */
+  resumeBacklog: number;
+  /** Bytes the data directory can still grow by, as last sampled; `null` when unknown. */
+  freeDiskBytes: number | null;
+  /** Throttling starts below this free space (0: no check)… */
+  minFreeDiskBytes: number;
+  /** …and ends at or above this one. */
+  resumeFreeDiskBytes: number;
+  /** PutEvents calls answered `ThrottlingException` since the start. */
+  throttledRequests: number;
 }

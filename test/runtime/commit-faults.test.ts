@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { DeliveryLog } from '../../src/eventbridge/bus-deliveries.js';
 import { QueueStore } from '../../src/queue/index.js';
 import { GroupCommit } from '../../src/runtime/group-commit.js';
 import { CommitFailedError } from '../../src/runtime/errors.js';
@@ -120,6 +121,35 @@ describe('row ids after a rollback', () => {
     const { deleted } = queue.deleteMessages([received[1]!.receiptHandle]);
     expect(deleted).toBe(0);
     expect(queue.peek({ limit: 10 }).map((m) => m.body)).toEqual(['kept', 'acknowledged after the rollback']);
+    db.close();
+  });
+});
+
+describe('bus delivery ids after a rollback', () => {
+  it('a delivery recorded after a rollback gets a new id: the worker holding the rolled-back one cannot remove it', () => {
+    const db = openSqliteDatabase(join(dir, 'deliveries.sqlite'));
+    const log = new DeliveryLog(db);
+    const delivery = (event: string) => ({
+      busName: 'bus',
+      ruleName: 'rule',
+      targetId: 'target',
+      event,
+      body: `{"id":"${event}"}`,
+      ingestedAt: 0,
+      nextAttemptAt: 0,
+    });
+    const kept = log.addPending(delivery('kept'));
+    db.exec('BEGIN IMMEDIATE');
+    const rolledBack = log.addPending(delivery('rolled back'));
+    db.exec('ROLLBACK');
+    const acknowledged = log.addPending(delivery('acknowledged after the rollback'));
+    expect(acknowledged).toBeGreaterThan(rolledBack);
+    // The worker that took the rolled-back delivery finishes and removes "its" id: nothing else goes.
+    log.remove(rolledBack);
+    expect(log.due(1, 10).map((d) => [d.id, d.event])).toEqual([
+      [kept, 'kept'],
+      [acknowledged, 'acknowledged after the rollback'],
+    ]);
     db.close();
   });
 });

@@ -58,21 +58,32 @@ const FAULTS: Array<[string, Fault]> = [
   ['processing.sqlite COMMIT fails (SQLITE_IOERR)', commitIoError((r) => processingHost(r).commits)],
 ];
 
-describe('the runtime under storage faults: no acknowledged event lost', () => {
+// Direct mode differs where it matters here: the PutEvents commit writes pending bus deliveries
+// instead of queue messages, and a delivery's removal (not a queue delete) follows its effects.
+describe.each([
+  ['buffered', 120],
+  ['direct', 40],
+] as const)('the runtime under storage faults, %s mode: no acknowledged event lost', (mode, conversations) => {
   it.each(FAULTS)(
     '%s while events flow, then a restart: every acknowledged event processed exactly once',
     async (name, fault) => {
-      const dataDir = join(dir, name.replace(/\W+/g, '-'));
+      const dataDir = join(dir, `${mode}-${name.replace(/\W+/g, '-')}`);
       const port = await freePort();
-      const options = { dataDir, port, maxProcessorConcurrency: 4, batchSize: 50, batchWindowMs: 10, retryPauseMs: 1 };
+      const options = {
+        dataDir,
+        port,
+        mode,
+        maxProcessorConcurrency: 4,
+        batchSize: 50,
+        batchWindowMs: 10,
+        retryPauseMs: 1,
+      };
       const logs: string[] = [];
       const t0 = Date.now();
       const start = () =>
         startRuntime(options, { processingThread: 'main', log: (l) => logs.push(`${Date.now() - t0} ${l}`) });
       let runtime = await start();
-      const lines = [
-        ...generateEvents({ conversations: 120, seed: 7, duplicates: 0.05, outOfOrder: 0.1, malformed: 0.02 }),
-      ];
+      const lines = [...generateEvents({ conversations, seed: 7, duplicates: 0.05, outOfOrder: 0.1, malformed: 0.02 })];
       const batches = Math.ceil(lines.length / 10);
       let restarting: Promise<void> | undefined;
       let failure: Error | undefined;
@@ -105,7 +116,11 @@ describe('the runtime under storage faults: no acknowledged event lost', () => {
         expect(runtime.failure).toBeUndefined();
         expectExactlyOnce(dataDir, ref, expect);
         expect(readDatabase(dataDir).deadLetters.filter((d) => d.stage === 'process')).toHaveLength(0);
-        expect(failure, `the fault made the runtime stop (log: ${logs.join(' | ')})`).toBeInstanceOf(Error);
+        // Direct mode, pipeline.sqlite full: SQLite rolls back only the failing statement (the
+        // PutEvents call's savepoint), not the group transaction — each call gets a 500 and is
+        // sent again, nothing else is lost, and the runtime need not stop (it may).
+        if (!(mode === 'direct' && name.startsWith('pipeline.sqlite full')))
+          expect(failure, `the fault made the runtime stop (log: ${logs.join(' | ')})`).toBeInstanceOf(Error);
         expect(sent.retriedRequests).toBeGreaterThan(0);
       } finally {
         await restarting?.catch(() => {});

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { errorMessage } from '../../shared/index.js';
 import {
+  CorruptDatabaseError,
   DataDirLockedError,
   RUNTIME_DEFAULTS,
   RuntimeOptionsError,
@@ -18,6 +19,8 @@ import {
 } from '../../runtime/index.js';
 import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
 import { loadSinkModules } from '../../runtime/sink-modules.js';
+import { ADMISSION_DEFAULTS } from '../../runtime/admission.js';
+import type { AdmissionLimits } from '../../runtime/admission.js';
 import { sinkModuleOptions } from '../sink-options.js';
 import { fanOutOptions } from '../fan-out-options.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
@@ -60,6 +63,26 @@ interface RunCommandOptions {
   topics?: string[];
   executor: 'fast' | 'reference';
   fanOutBus?: string;
+  maxBacklog: number;
+  minFreeDiskMb: number;
+  durability: 'normal' | 'full';
+}
+
+const MIB = 1024 * 1024;
+
+/** When `run` throttles PutEvents, in words. */
+function describeAdmission(limits: AdmissionLimits): string {
+  const when = [
+    ...(limits.maxBacklog > 0
+      ? [`at ${limits.maxBacklog.toLocaleString('en-US')} events waiting (--max-backlog)`]
+      : []),
+    ...(limits.minFreeDiskBytes > 0
+      ? [
+          `below ${Math.round(limits.minFreeDiskBytes / MIB).toLocaleString('en-US')} MiB of free disk (--min-free-disk-mb)`,
+        ]
+      : []),
+  ];
+  return when.length ? when.join(' or ') : 'never (--max-backlog 0 --min-free-disk-mb 0)';
 }
 
 /** Default `--rate` of `--simulate`: lively on the dashboard, light on a laptop. */
@@ -197,6 +220,26 @@ export function register(program: Command): void {
         .choices(['fast', 'reference'])
         .default(d.executor),
     )
+    .addOption(
+      new Option(
+        '--durability <level>',
+        'normal: what was acknowledged survives a crash of the process; full: an OS crash or power loss too (SQLite synchronous=FULL, a sync per commit); see docs/runtime.md',
+      )
+        .choices(['normal', 'full'])
+        .default(d.durability),
+    )
+    .option(
+      '--max-backlog <events>',
+      'backpressure: PutEvents answers ThrottlingException while this many events wait to be processed, until 80 % of it (0: no limit)',
+      parseInteger(0, 1_000_000_000),
+      ADMISSION_DEFAULTS.maxBacklog,
+    )
+    .option(
+      '--min-free-disk-mb <MiB>',
+      'backpressure: PutEvents answers ThrottlingException while the data directory has less free disk space, until 125 % of it (0: no check)',
+      parseInteger(0, 1_000_000_000),
+      ADMISSION_DEFAULTS.minFreeDiskBytes / MIB,
+    )
     .addHelpText(
       'after',
       `
@@ -243,6 +286,8 @@ disk and is processed after a restart with the same --data-dir, even after kill 
         ...(options.topics ? { topics: options.topics } : {}),
         ...(token !== undefined ? { token } : {}),
         executor: options.executor,
+        durability: options.durability,
+        admission: { maxBacklog: options.maxBacklog, minFreeDiskBytes: options.minFreeDiskMb * MIB },
       };
       const log = (line: string): void => {
         process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`);
@@ -269,6 +314,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
         if (
           error instanceof RuntimeOptionsError ||
           error instanceof DataDirLockedError ||
+          error instanceof CorruptDatabaseError ||
           (error as Error)?.name === 'SinkModuleError'
         )
           throw new CliError((error as Error).message, 2);
@@ -285,7 +331,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       const tokenHint = token === undefined ? '' : '/?token=<your token>  (opening it once sets a session cookie)';
       process.stdout.write(
         [
-          `Genesys event pipeline running (${o.mode} mode, data in ${o.dataDir}).`,
+          `Genesys event pipeline running (${o.mode} mode, data in ${o.dataDir}, durability ${o.durability}).`,
           ...(o.mode === 'buffered'
             ? [
                 `  Bound:      ${o.pollers} pollers × Map MaxConcurrency ${o.maxConcurrency} = at most ${o.maxProcessorConcurrency} processor invocations at once` +
@@ -299,6 +345,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           `  Stats:      ${runtime.url}/api/stats   Metrics: ${runtime.url}/metrics`,
           `  Projections: ${runtime.url}/api/conversations  /api/agents  /api/audits  /api/events  /api/conversations/<id>/transcript`,
           `  ${describeTopicModels(o.topics)}`,
+          `  Backpressure: PutEvents answers ThrottlingException ${describeAdmission(o.admission)}`,
           ...(sinkSources.length
             ? [`  Your sinks: ${sinkSources.map((s) => s.path).join(', ')} (after the projections)`]
             : []),
@@ -323,7 +370,10 @@ disk and is processed after a restart with the same --data-dir, even after kill 
         }
         log(`${signal}: stopping — new events get 503, work in flight finishes (Ctrl-C again to exit at once).`);
         simulation?.abort.abort();
-        void runtime.stop();
+        // A step that fails is logged by stop(), which still releases the lock and resolves `stopped`.
+        runtime.stop().catch(() => {
+          process.exitCode = 1;
+        });
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);

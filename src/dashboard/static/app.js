@@ -438,7 +438,15 @@
       // Other panels of the page (latency-split.js) draw from the same answer.
       document.dispatchEvent(new CustomEvent('pipeline-stats', { detail: stats }));
       updateCharts(stats, lastOkAt / 1000);
-      setStatus('live', 'Live');
+      const admission = stats.admission;
+      if (admission && admission.state === 'throttling')
+        setStatus(
+          'throttling',
+          admission.reason === 'disk'
+            ? 'Live — throttling PutEvents: low disk space'
+            : `Live — throttling PutEvents: backlog over ${formatCount(admission.maxBacklog)}`,
+        );
+      else setStatus('live', 'Live');
       setText('last-update', `Updated ${timeFormat.format(new Date(lastOkAt))}`);
     } catch (error) {
       showFailure(error && error.name === 'AbortError' ? 'timed out' : 'connection failed');
