@@ -25,6 +25,7 @@ import {
 import { resolveQueueTiming } from './queue-timing.js';
 import { PipelineConfigError } from './errors.js';
 import { checkSinks, type PipelineSink, type ResolvedSink } from './sinks.js';
+import { checkLakeProps, type PipelineLakeProps } from './lake.js';
 import { type PartnerEventSource, resolvePartnerEventSource, resolveTopics } from './source.js';
 import { maxEventsWithinBudget } from '../../src/workflow/time-budget.js';
 import { nearbyBounds } from '../../src/workflow/concurrency-bound.js';
@@ -176,6 +177,13 @@ export interface GenesysEventPipelineProps {
    */
   readonly sinks?: readonly PipelineSink[];
   /**
+   * The data lake: every new event as one JSON line in S3 through an Amazon Data Firehose stream,
+   * partitioned by family and date, with a Glue table Athena queries without a crawler
+   * (docs/processing.md, "The data lake"). `{}` takes every default.
+   * @default no lake
+   */
+  readonly lake?: PipelineLakeProps;
+  /**
    * The Genesys directory (names of queues, users, wrap-up codes, … for the sinks): a DynamoDB
    * table refreshed on a schedule from the Genesys Platform API with the OAuth client in a
    * Secrets Manager secret (docs/directory.md).
@@ -271,6 +279,7 @@ export interface PipelineConfig {
   sinkWebhookSecret: string | ISecret | undefined;
   /** Your sinks, their entries resolved to absolute paths. */
   sinks: ResolvedSink[];
+  lake: PipelineLakeProps | undefined;
   directory: GenesysDirectoryProps | undefined;
   targetRetryAttempts: number;
   targetMaxEventAge: Duration;
@@ -454,6 +463,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     problems.push(`sinkWebhookUrl "${props.sinkWebhookUrl}" is not an https:// URL.`);
   }
   const sinks = checkSinks(props.sinks, problems);
+  checkLakeProps(props.lake, problems);
   if (props.sinkWebhookSecret !== undefined && props.sinkWebhookUrl === undefined)
     problems.push("sinkWebhookSecret signs the webhook sink's requests: give sinkWebhookUrl too.");
   if (typeof props.sinkWebhookSecret === 'string' && props.sinkWebhookSecret.trim() === '')
@@ -581,6 +591,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     sinkWebhookUrl: props.sinkWebhookUrl,
     sinkWebhookSecret: props.sinkWebhookSecret,
     sinks,
+    lake: props.lake,
     directory: props.directory,
     targetRetryAttempts,
     targetMaxEventAge,

@@ -20,6 +20,7 @@ import { bundlingRoot, findFunctionEntry, functionEntry, PACKAGE_ROOT } from './
 import { PipelineConfigError } from './errors.js';
 import { grantSinks, grantWebhookSecret, webhookSecret, writeProcessorEntry } from './sinks.js';
 import type { WebhookSecret } from './sinks.js';
+import type { GenesysEventLake } from './lake.js';
 
 /** The repository root (entries in `LAMBDA_FUNCTIONS` are relative to it; `package-files.ts`). */
 export const REPO_ROOT = PACKAGE_ROOT;
@@ -43,6 +44,8 @@ export interface FunctionResources {
   directoryTable?: ITable;
   /** The directory's refresher function, by name (when the deployment has one). */
   directoryRefresherName?: string;
+  /** The data lake (when the deployment has one): its stream's name, and `PutRecordBatch` on it. */
+  lake?: GenesysEventLake;
 }
 
 /** The function that runs the sinks. */
@@ -96,6 +99,7 @@ function envValues(
     [E.SINK_OPTIONS]: {
       value: config.sinks.length ? Stack.of(scope).toJsonString(config.sinks.map((s) => s.options ?? {})) : undefined,
     },
+    [E.LAKE_DELIVERY_STREAM_NAME]: { value: resources.lake?.deliveryStream.deliveryStreamName },
     [E.DIRECTORY_TABLE_NAME]: optionalTable(resources.directoryTable),
     [E.DIRECTORY_REFRESHER_FUNCTION_NAME]: { value: resources.directoryRefresherName },
     [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },
@@ -198,6 +202,8 @@ export function createFunctions(
     // Your sinks run in the processor: its entry imports them, its role holds what they declare.
     const withSinks = spec.role === PROCESSOR_ROLE && config.sinks.length > 0;
     if (withSinks) grantSinks(config.sinks, role);
+    if (resources.lake && spec.environment.includes(FUNCTION_ENV.LAKE_DELIVERY_STREAM_NAME))
+      resources.lake.grantPutRecordBatch(role);
     if (secret && spec.environment.includes(FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN))
       grantWebhookSecret(secret, config.sinkWebhookSecret, role);
 

@@ -33,6 +33,7 @@ import { BATCH_STARTER_FUNCTION, functionsForMode, type LambdaFunctionSpec } fro
 import { buildStateMachineDefinition, definitionPlaceholders } from '../../src/workflow/index.js';
 import { type GenesysEventPipelineProps, type PipelineConfig, resolvePipelineConfig } from './config.js';
 import { GenesysDirectory } from './directory.js';
+import { GenesysEventLake } from './lake.js';
 import { createFunctions } from './functions.js';
 import { PipelineMonitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
@@ -106,6 +107,8 @@ export class GenesysEventPipeline extends Construct {
   readonly monitoring: PipelineMonitoring;
   /** The Genesys directory: table, scheduled refresher, secret reference, alarm (when `directory` is given). */
   readonly directory?: GenesysDirectory;
+  /** The data lake (the `lake` prop): bucket, Firehose stream, Glue database and table, alarm. */
+  readonly lake?: GenesysEventLake;
 
   constructor(scope: Construct, id: string, props: GenesysEventPipelineProps) {
     super(scope, id);
@@ -232,8 +235,16 @@ export class GenesysEventPipeline extends Construct {
       });
     }
 
+    if (config.lake) {
+      this.lake = new GenesysEventLake(this, 'Lake', config.lake, {
+        removalPolicy: config.removalPolicy,
+        ...(config.alarmTopic ? { alarmTopic: config.alarmTopic } : {}),
+      });
+    }
+
     // --- Functions and state machine -----------------------------------------------------------
     const resources = {
+      ...(this.lake ? { lake: this.lake } : {}),
       idempotencyTable: this.idempotencyTable,
       conversationsTable: this.conversationsTable,
       deadLetterTable: this.deadLetterTable,

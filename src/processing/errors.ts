@@ -181,3 +181,11 @@ export function describeError(error: unknown): string {
 export class SinkModuleError extends ProcessingError {
   override readonly name = 'SinkModuleError';
 }
+
+/**
+ * The data lake sink cannot start or write: a lake directory that cannot be created or written
+ * (`run --lake-dir`), or a Firehose sink without a stream name. The message says which and how to fix it.
+ */
+export class LakeSinkError extends ProcessingError {
+  override readonly name = 'LakeSinkError';
+}

@@ -18,6 +18,7 @@ import {
 } from '../../runtime/index.js';
 import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
 import { loadSinkModules } from '../../runtime/sink-modules.js';
+import { LakeFileSink } from '../../processing/sinks/lake-files.js';
 import { sinkModuleOptions } from '../sink-options.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
 import { DEFAULT_MAX_PROCESSOR_CONCURRENCY } from '../../workflow/index.js';
@@ -58,6 +59,7 @@ interface RunCommandOptions {
   suffix: string;
   topics?: string[];
   executor: 'fast' | 'reference';
+  lakeDir?: string;
 }
 
 /** Default `--rate` of `--simulate`: lively on the dashboard, light on a laptop. */
@@ -142,6 +144,10 @@ export function register(program: Command): void {
       d.archiveRetentionDays,
     )
     .option('--no-archive', 'do not archive events (no replay)')
+    .option(
+      '--lake-dir <dir>',
+      'write every new event as one JSON line to DIR/family=<family>/dt=<YYYY-MM-DD>/part-….ndjson, the layout of the data lake on AWS (docs/processing.md, "The data lake")',
+    )
     .option('--simulate', 'send simulated Genesys events to this runtime (through its PutEvents API)')
     .option(
       '--genesys',
@@ -246,20 +252,26 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       };
       applyRuntimeV8Flags();
       let runtime: Runtime;
+      let lake: LakeFileSink | undefined;
       try {
-        const sinks = sinkSources.length ? await loadSinkModules(sinkSources) : undefined;
+        // The lake first: a directory it cannot write stops the start before anything runs.
+        lake = options.lakeDir !== undefined ? await LakeFileSink.open({ dir: options.lakeDir }) : undefined;
+        const userSinks = sinkSources.length ? await loadSinkModules(sinkSources) : [];
+        const sinks = [...(lake ? [lake] : []), ...userSinks];
         runtime = await startRuntime(runtimeOptions, {
-          ...(sinks ? { sinks } : {}),
+          ...(sinks.length ? { sinks } : {}),
           log,
           status: process.stderr,
           ...(directorySource ? { directorySource } : {}),
           ...(options.genesys ? { directory: { refreshIntervalMs: options.directoryRefresh * 60_000 } } : {}),
         });
       } catch (error) {
+        lake?.close();
         if (
           error instanceof RuntimeOptionsError ||
           error instanceof DataDirLockedError ||
-          (error as Error)?.name === 'SinkModuleError'
+          (error as Error)?.name === 'SinkModuleError' ||
+          (error as Error)?.name === 'LakeSinkError'
         )
           throw new CliError((error as Error).message, 2);
         const e = error as NodeJS.ErrnoException;
@@ -289,6 +301,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           `  Stats:      ${runtime.url}/api/stats   Metrics: ${runtime.url}/metrics`,
           `  Projections: ${runtime.url}/api/conversations  /api/agents  /api/audits  /api/events  /api/conversations/<id>/transcript`,
           `  ${describeTopicModels(o.topics)}`,
+          ...(lake ? [`  Data lake:  ${lake.dir}/family=<family>/dt=<YYYY-MM-DD>/part-….ndjson`] : []),
           ...(sinkSources.length
             ? [`  Your sinks: ${sinkSources.map((s) => s.path).join(', ')} (after the projections)`]
             : []),
@@ -314,6 +327,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
 
       const simulation = options.simulate ? simulate(runtime, options, token, log) : undefined;
       await runtime.stopped;
+      lake?.close();
       if (runtime.failure) process.exitCode = 1;
       await simulation?.done;
       process.off('SIGINT', onSignal);
