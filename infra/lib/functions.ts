@@ -99,7 +99,7 @@ function envValues(
     [E.SINK_OPTIONS]: {
       value: config.sinks.length ? Stack.of(scope).toJsonString(config.sinks.map((s) => s.options ?? {})) : undefined,
     },
-    [E.LAKE_DELIVERY_STREAM_NAME]: { value: resources.lake?.deliveryStream.deliveryStreamName },
+    [E.LAKE_DELIVERY_STREAM_NAME]: { value: resources.lake?.deliveryStreamName },
     [E.DIRECTORY_TABLE_NAME]: optionalTable(resources.directoryTable),
     [E.DIRECTORY_REFRESHER_FUNCTION_NAME]: { value: resources.directoryRefresherName },
     [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },

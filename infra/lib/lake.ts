@@ -13,12 +13,13 @@
  * happened (a timestamp prefix would use the arrival time, and cannot name the family). It
  * costs a per-GB and per-object charge on top of ingestion (docs/processing.md, "The data lake").
  */
-import { Duration, type RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -57,6 +58,9 @@ export interface PipelineLakeProps {
   readonly projectionStartDate?: string;
 }
 
+/** The JQ query (JQ 1.6) Firehose extracts each record's partition keys with. */
+export const LAKE_JQ_QUERY = '{family:.family,dt:.event_time[0:10]}';
+
 /** What the lake needs from the pipeline. */
 export interface GenesysEventLakeResources {
   removalPolicy: RemovalPolicy;
@@ -90,9 +94,13 @@ export function checkLakeProps(props: PipelineLakeProps | undefined, problems: s
   const glacier = days(p.transitionToGlacierAfter ?? Duration.days(90));
   const expire = days(p.expireAfter ?? Duration.days(730));
   if (ia !== undefined && ia < 30)
-    problems.push(`lake.transitionToInfrequentAccessAfter must be at least 30 days (S3's minimum for Standard-IA), got ${ia}.`);
+    problems.push(
+      `lake.transitionToInfrequentAccessAfter must be at least 30 days (S3's minimum for Standard-IA), got ${ia}.`,
+    );
   if (ia !== undefined && glacier !== undefined && glacier < ia + 30)
-    problems.push(`lake.transitionToGlacierAfter (${glacier} days) must be at least 30 days after the move to Standard-IA (${ia} days).`);
+    problems.push(
+      `lake.transitionToGlacierAfter (${glacier} days) must be at least 30 days after the move to Standard-IA (${ia} days).`,
+    );
   const last = Math.max(ia ?? 0, glacier ?? 0);
   if (expire !== undefined && expire <= last)
     problems.push(`lake.expireAfter (${expire} days) must come after the storage-class transitions (${last} days).`);
@@ -106,7 +114,9 @@ export class GenesysEventLake extends Construct {
   readonly bucket: s3.Bucket;
   /** The bucket of the lake bucket's server access logs (when `serverAccessLogs`). */
   readonly accessLogsBucket?: s3.Bucket;
-  readonly deliveryStream: firehose.DeliveryStream;
+  readonly deliveryStream: firehose.CfnDeliveryStream;
+  readonly deliveryStreamName: string;
+  readonly deliveryStreamArn: string;
   readonly database: glue.CfnDatabase;
   readonly table: glue.CfnTable;
   /** The records' prefix in the bucket. */
@@ -119,7 +129,9 @@ export class GenesysEventLake extends Construct {
     const stack = Stack.of(this);
     this.prefix = props.prefix ?? 'genesys-events/';
     const encryption =
-      (props.encryption ?? 'S3_MANAGED') === 'KMS_MANAGED' ? s3.BucketEncryption.KMS_MANAGED : s3.BucketEncryption.S3_MANAGED;
+      (props.encryption ?? 'S3_MANAGED') === 'KMS_MANAGED'
+        ? s3.BucketEncryption.KMS_MANAGED
+        : s3.BucketEncryption.S3_MANAGED;
 
     if (props.serverAccessLogs ?? true) {
       this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -169,7 +181,7 @@ export class GenesysEventLake extends Construct {
     };
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption,
-      bucketKeyEnabled: encryption === s3.BucketEncryption.KMS_MANAGED,
+      ...(encryption === s3.BucketEncryption.KMS_MANAGED ? { bucketKeyEnabled: true } : {}),
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: false,
@@ -180,29 +192,101 @@ export class GenesysEventLake extends Construct {
       removalPolicy: resources.removalPolicy,
     });
 
+    // Firehose's role: exactly the S3 actions Firehose needs for an S3 destination, on this
+    // bucket and prefix (the L2 destination would grant read-write with wildcards), and its error logs.
+    const logGroup = new logs.LogGroup(this, 'DeliveryLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const logStream = new logs.LogStream(this, 'DeliveryLogStream', { logGroup, logStreamName: 'S3Delivery' });
+    const role = new iam.Role(this, 'DeliveryRole', {
+      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'Amazon Data Firehose: writes the Genesys data lake to its bucket (least privilege)',
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [this.bucket.bucketArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${this.prefix}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:PutLogEvents'],
+        resources: [
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: `${logGroup.logGroupName}:log-stream:${logStream.logStreamName}`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    // cdk-nag names the finding after the bucket's logical id.
+    const bucketId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${this.prefix}*]`,
+      'Firehose writes objects whose names it chooses under the lake prefix: the object grant is "<bucket>/<prefix>*" on this bucket only; every other statement names one resource.',
+    );
+
     // Dynamic partitioning: JQ 1.6 reads the partition keys from each record.
-    const destination = new firehose.S3Bucket(this.bucket, {
-      dynamicPartitioning: { enabled: true, retryDuration: Duration.seconds(300) },
-      processors: [
-        firehose.MetadataExtractionProcessor.jq16({ family: '.family', dt: '.event_time[0:10]' }),
-      ],
-      dataOutputPrefix: `${this.prefix}family=!{partitionKeyFromQuery:family}/dt=!{partitionKeyFromQuery:dt}/`,
-      errorOutputPrefix: `${this.prefix}errors/!{firehose:error-output-type}/!{timestamp:yyyy-MM-dd}/`,
-      bufferingInterval: props.bufferingInterval ?? Duration.seconds(300),
-      bufferingSize: props.bufferingSize ?? Size.mebibytes(128),
-      compression: firehose.Compression.UNCOMPRESSED,
+    const stream = new firehose.CfnDeliveryStream(this, 'Stream', {
+      deliveryStreamType: 'DirectPut',
+      deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
+      extendedS3DestinationConfiguration: {
+        bucketArn: this.bucket.bucketArn,
+        roleArn: role.roleArn,
+        prefix: `${this.prefix}family=!{partitionKeyFromQuery:family}/dt=!{partitionKeyFromQuery:dt}/`,
+        errorOutputPrefix: `${this.prefix}errors/!{firehose:error-output-type}/!{timestamp:yyyy-MM-dd}/`,
+        bufferingHints: {
+          intervalInSeconds: (props.bufferingInterval ?? Duration.seconds(300)).toSeconds(),
+          sizeInMBs: (props.bufferingSize ?? Size.mebibytes(128)).toMebibytes(),
+        },
+        compressionFormat: 'UNCOMPRESSED',
+        dynamicPartitioningConfiguration: { enabled: true, retryOptions: { durationInSeconds: 300 } },
+        processingConfiguration: {
+          enabled: true,
+          processors: [
+            {
+              type: 'MetadataExtraction',
+              parameters: [
+                { parameterName: 'MetadataExtractionQuery', parameterValue: LAKE_JQ_QUERY },
+                { parameterName: 'JsonParsingEngine', parameterValue: 'JQ-1.6' },
+              ],
+            },
+          ],
+        },
+        cloudWatchLoggingOptions: {
+          enabled: true,
+          logGroupName: logGroup.logGroupName,
+          logStreamName: logStream.logStreamName,
+        },
+      },
     });
-    this.deliveryStream = new firehose.DeliveryStream(this, 'Stream', {
-      destination,
-      encryption: firehose.StreamEncryption.awsOwnedKey(),
-    });
+    // The role's policy must exist before Firehose checks it at creation.
+    stream.node.addDependency(role);
+    this.deliveryStream = stream;
+    this.deliveryStreamName = stream.ref;
+    this.deliveryStreamArn = stream.attrArn;
 
     const databaseName =
       props.databaseName ?? `${stack.stackName}_genesys_lake`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
     const tableName = props.tableName ?? 'events';
     this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: stack.account,
-      databaseInput: { name: databaseName, description: 'Genesys Cloud events of the genesys-event-pipeline data lake' },
+      databaseInput: {
+        name: databaseName,
+        description: 'Genesys Cloud events of the genesys-event-pipeline data lake',
+      },
     });
     const location = `s3://${this.bucket.bucketName}/${this.prefix}`;
     this.table = new glue.CfnTable(this, 'Table', {
@@ -241,13 +325,16 @@ export class GenesysEventLake extends Construct {
         },
       },
     });
-    this.table.addDependency(this.database);
+    this.table.addResourceDependency(this.database);
 
     // Firehose's own delivery metric: the share of S3 puts that succeeded, per period.
     this.deliveryFailureAlarm = new cloudwatch.Alarm(this, 'DeliveryFailureAlarm', {
       alarmDescription:
         'The data lake’s Firehose stream failed to deliver to S3 (DeliveryToS3.Success < 1): records are retried for 24 hours, then go to the error prefix. Check the stream’s error logs and the bucket’s permissions.',
-      metric: this.deliveryStream.metric('DeliveryToS3.Success', {
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/Firehose',
+        metricName: 'DeliveryToS3.Success',
+        dimensionsMap: { DeliveryStreamName: this.deliveryStreamName },
         statistic: cloudwatch.Stats.MINIMUM,
         period: Duration.minutes(5),
       }),
@@ -267,7 +354,7 @@ export class GenesysEventLake extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['firehose:PutRecordBatch'],
-      resourceArns: [this.deliveryStream.deliveryStreamArn],
+      resourceArns: [this.deliveryStreamArn],
     });
   }
 }

@@ -75,10 +75,13 @@ function processorWith(sinks: Sink[], maxAttempts = 5) {
 
 describe('the lake record', () => {
   it('normalizes every family to the same fields, with its ids, typed body and partition', () => {
-    const conversation = lakeRecord(parsed(conversationEvent('acd.end', { eventTime: Date.UTC(2026, 11, 7, 23, 59) })), {
-      messageId: 'm1',
-      processedAt: Date.UTC(2026, 11, 8, 0, 0, 1),
-    });
+    const conversation = lakeRecord(
+      parsed(conversationEvent('acd.end', { eventTime: Date.UTC(2026, 11, 7, 23, 59) })),
+      {
+        messageId: 'm1',
+        processedAt: Date.UTC(2026, 11, 8, 0, 0, 1),
+      },
+    );
     expect(conversation).toMatchObject({
       v: 1,
       family: 'conversation',
@@ -224,6 +227,8 @@ describe('the local lake sink', () => {
     expect(error).toBeInstanceOf(LakeSinkError);
     expect((error as Error).message).toMatch(/The lake directory .*a-file\/lake cannot be created \(ENOTDIR\)/);
     expect((error as Error).message).toMatch(/Give --lake-dir a directory this user can create and write/);
-    await expect(LakeFileSink.open({ dir: file })).rejects.toThrow(/a-file cannot be created \(EEXIST\)|is not writable/);
+    await expect(LakeFileSink.open({ dir: file })).rejects.toThrow(
+      /a-file cannot be created \(EEXIST\)|is not writable/,
+    );
   });
 });

@@ -131,7 +131,10 @@ export class FirehoseLakeSink implements Sink {
       let responses;
       try {
         const output = await this.#client.send(
-          new PutRecordBatchCommand({ DeliveryStreamName: this.#stream, Records: entries.map((e) => ({ Data: e.data })) }),
+          new PutRecordBatchCommand({
+            DeliveryStreamName: this.#stream,
+            Records: entries.map((e) => ({ Data: e.data })),
+          }),
         );
         responses = output.RequestResponses ?? [];
       } catch (error) {
@@ -178,7 +181,10 @@ function chunks(entries: readonly Entry[]): Entry[][] {
   let bytes = 0;
   for (const entry of entries) {
     const size = Math.ceil(entry.data.length / 3) * 4;
-    if (current.length > 0 && (current.length >= FIREHOSE_LIMITS.recordsPerCall || bytes + size > FIREHOSE_LIMITS.bytesPerCall)) {
+    if (
+      current.length > 0 &&
+      (current.length >= FIREHOSE_LIMITS.recordsPerCall || bytes + size > FIREHOSE_LIMITS.bytesPerCall)
+    ) {
       calls.push(current);
       current = [];
       bytes = 0;

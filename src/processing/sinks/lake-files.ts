@@ -24,7 +24,17 @@
  * (`dlq redrive --sink lake`).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -228,7 +238,11 @@ export class LakeFileSink implements Sink {
           throw error;
         }
         file.size += data.length;
-        this.#commit(file.path, file.size, batch.map((p) => p.key));
+        this.#commit(
+          file.path,
+          file.size,
+          batch.map((p) => p.key),
+        );
         for (const p of batch) p.resolve();
       } catch (error) {
         const failure = this.#failure(error, writer);
