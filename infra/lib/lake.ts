@@ -330,7 +330,7 @@ export class GenesysEventLake extends Construct {
     // Firehose's own delivery metric: the share of S3 puts that succeeded, per period.
     this.deliveryFailureAlarm = new cloudwatch.Alarm(this, 'DeliveryFailureAlarm', {
       alarmDescription:
-        'The data lake’s Firehose stream failed to deliver to S3 (DeliveryToS3.Success < 1): records are retried for 24 hours, then go to the error prefix. Check the stream’s error logs and the bucket’s permissions.',
+        'The data lake’s Firehose stream failed to deliver to S3 (DeliveryToS3.Success < 1). Firehose retries while it retains the records (24 hours for Direct PUT), then they are lost: check the stream’s error logs and the bucket’s permissions today.',
       metric: new cloudwatch.Metric({
         namespace: 'AWS/Firehose',
         metricName: 'DeliveryToS3.Success',

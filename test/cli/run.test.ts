@@ -3,6 +3,7 @@
  * pipeline through its own PutEvents API; the token comes from the environment; a second `run`
  * on the same data dir fails with a clear message; SIGINT stops it gracefully.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -54,5 +55,20 @@ describe('genesys-pipeline run', () => {
     const bad = await runCli(['run', '--data-dir', join(dir, 'y'), '--topics', 'custmer.start']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Unknown topic "custmer.start"/);
-  }, 30_000);
+    // A lake directory that cannot be written stops the start, before anything runs.
+    const notADir = join(dir, 'a-file');
+    writeFileSync(notADir, 'a file, not a directory');
+    const lake = await runCli([
+      'run',
+      '--data-dir',
+      join(dir, 'z'),
+      '--port',
+      '0',
+      '--lake-dir',
+      join(notADir, 'lake'),
+    ]);
+    expect(lake.code).toBe(2);
+    expect(lake.stderr).toMatch(/The lake directory .*a-file\/lake cannot be created \(ENOTDIR\)/);
+    expect(lake.stderr).toMatch(/Give --lake-dir a directory this user can create and write/);
+  }, 45_000);
 });
