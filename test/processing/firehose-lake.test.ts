@@ -6,25 +6,17 @@
  * a stream that does not exist dead-lettered at once.
  */
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createProcessor,
-  FirehoseLakeSink,
-  LakeSinkError,
-  openSqliteDatabase,
-  SqliteIdempotencyPersistenceLayer,
-} from '../../src/processing/index.js';
+import { FirehoseLakeSink, LakeSinkError } from '../../src/processing/index.js';
 import type { LakeRecord, Sink } from '../../src/processing/index.js';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import type { GenesysEvent } from '../../src/events/index.js';
-import { SqliteFailureCounter } from '../../src/processing/stores/sqlite-failure-counter.js';
 import { conversationEvent } from '../support/events.js';
 import { listenOnLoopback, readBody } from '../support/http-server.js';
 import type { LoopbackServer } from '../support/http-server.js';
 import { tempDir } from '../support/tmp.js';
-import { MemoryDeadLetterStore } from '../workflow/support.js';
+import { processorWithSinks } from './support.js';
 
 const dir = tempDir('gep-firehose-lake-');
 const STREAM = 'genesys-lake';
@@ -100,17 +92,7 @@ function event(i: number): GenesysEvent {
 
 const context = { messageId: 'm1', receiveCount: 1, directory: { lookup: async () => undefined } };
 
-function processorWith(sinks: Sink[], maxAttempts = 3) {
-  const db = openSqliteDatabase(join(dir, `idempotency-${Math.random()}.db`));
-  const deadLetters = new MemoryDeadLetterStore();
-  const processor = createProcessor({
-    persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
-    sinks,
-    deadLetters,
-    failures: { counter: new SqliteFailureCounter(db), maxAttempts },
-  });
-  return { processor, deadLetters };
-}
+const processorWith = (sinks: Sink[], maxAttempts = 3) => processorWithSinks(dir, sinks, maxAttempts);
 
 describe('the Firehose lake sink', () => {
   it('sends each event as one NDJSON line of the lake record to its stream', async () => {

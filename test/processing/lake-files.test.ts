@@ -9,21 +9,17 @@ import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } fr
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  createProcessor,
   lakePartition,
   lakePartitionPath,
   lakeRecord,
   LakeFileSink,
   LakeSinkError,
   LAKE_COLUMNS,
-  openSqliteDatabase,
-  SqliteIdempotencyPersistenceLayer,
   TransientProcessingError,
 } from '../../src/processing/index.js';
 import type { LakeRecord, Sink } from '../../src/processing/index.js';
 import { parseGenesysEvent } from '../../src/events/index.js';
 import type { GenesysEvent } from '../../src/events/index.js';
-import { SqliteFailureCounter } from '../../src/processing/stores/sqlite-failure-counter.js';
 import {
   auditEvent,
   conversationEvent,
@@ -33,7 +29,7 @@ import {
   USER_ID,
 } from '../support/events.js';
 import { tempDir } from '../support/tmp.js';
-import { MemoryDeadLetterStore } from '../workflow/support.js';
+import { processorWithSinks } from './support.js';
 
 const dir = tempDir('gep-lake-files-');
 
@@ -61,17 +57,7 @@ function readLake(lake: string): Map<string, LakeRecord[]> {
   return found;
 }
 
-function processorWith(sinks: Sink[], maxAttempts = 5) {
-  const db = openSqliteDatabase(join(dir, `idempotency-${Math.random()}.db`));
-  const deadLetters = new MemoryDeadLetterStore();
-  const processor = createProcessor({
-    persistenceStore: new SqliteIdempotencyPersistenceLayer(db),
-    sinks,
-    deadLetters,
-    failures: { counter: new SqliteFailureCounter(db), maxAttempts },
-  });
-  return { processor, deadLetters };
-}
+const processorWith = (sinks: Sink[], maxAttempts = 5) => processorWithSinks(dir, sinks, maxAttempts);
 
 describe('the lake record', () => {
   it('normalizes every family to the same fields, with its ids, typed body and partition', () => {
