@@ -48,18 +48,19 @@ describe('run --lake-dir: the lake through the local runtime', () => {
       ...generateEvents({
         conversations: 12,
         seed: 20,
-        startTime: Date.UTC(2026, 11, 7, 23, 30),
+        startTime: Date.UTC(2026, 11, 7, 23, 58),
         duplicates: 0.1,
         families: ['conversation', 'user-presence', 'user-routing-status', 'user-activity', 'audit', 'transcription'],
       }),
     ];
-    const keys = new Set(
-      lines.map((line) => {
-        const parsed = parseGenesysEvent(JSON.parse(line) as object);
-        if (!parsed.ok) throw new Error('the simulator sent an invalid event');
-        return parsed.event.key;
-      }),
-    );
+    const events = lines.map((line) => {
+      const parsed = parseGenesysEvent(JSON.parse(line) as object);
+      if (!parsed.ok) throw new Error('the simulator sent an invalid event');
+      return parsed.event;
+    });
+    const keys = new Set(events.map((e) => e.key));
+    const sentFamilies = new Set(events.map((e) => e.kind));
+    expect(sentFamilies.size).toBeGreaterThanOrEqual(5);
     expect(keys.size).toBeLessThan(lines.length);
 
     for (const run of ['first', 'second']) {
@@ -82,10 +83,7 @@ describe('run --lake-dir: the lake through the local runtime', () => {
       expect(records).toHaveLength(keys.size);
       expect(new Set(records.map((r) => r.record.idempotency_key))).toEqual(keys);
       for (const { partition, record } of records) expect(partition).toBe(lakePartitionPath(lakePartition(record)));
-      const families = new Set(records.map((r) => r.record.family));
-      expect([...families].sort()).toEqual(
-        ['audit', 'conversation', 'transcription', 'user-activity', 'user-presence', 'user-routing-status'].sort(),
-      );
+      expect(new Set(records.map((r) => r.record.family))).toEqual(sentFamilies);
       // Events around midnight UTC: two days' partitions.
       expect(new Set(records.map((r) => r.partition.split('/')[1])).size).toBeGreaterThan(1);
     }
