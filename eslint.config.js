@@ -10,6 +10,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/',
       'dist/',
+      '.test-build/',
       'cdk.out/',
       'coverage/',
       'bench/results.json',

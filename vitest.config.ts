@@ -42,6 +42,8 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The CLI that tests start as a child process, transpiled once per run.
+    globalSetup: ['test/support/cli-build.ts'],
     projects: [
       {
         extends: true,

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { generateEvents } from '../../src/simulate/index.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
-import { readDatabase, sendAll, startRuntimeProcess, waitForStats } from '../runtime/support.js';
+import { readDatabase, sendAll, startRuntimeProcess, waitForSettledStats } from '../runtime/support.js';
 
 const dir = tempDir('gep-cli-dlq-');
 
@@ -19,7 +19,7 @@ describe('genesys-pipeline dlq', () => {
     let invalid: number;
     try {
       const sent = await sendAll(lines, () => runtime.url);
-      const stats = await waitForStats<{
+      const stats = await waitForSettledStats<{
         invalid: number;
         processed: number;
         duplicates: number;

@@ -14,7 +14,7 @@ import { ESC, progressFrames, runCliInPty } from '../support/pty.js';
 import { tempDir } from '../support/tmp.js';
 import { startPutEventsServer } from '../simulate/put-events-server.js';
 import type { PutEventsServer } from '../simulate/put-events-server.js';
-import { sendAll, startRuntimeProcess, waitForStats } from '../runtime/support.js';
+import { sendAll, startRuntimeProcess, waitForSettledStats } from '../runtime/support.js';
 import type { RuntimeProcess } from '../runtime/support.js';
 
 const dir = tempDir('gep-progress-');
@@ -223,7 +223,7 @@ describe('admin commands in a terminal, through a running runtime', () => {
     const lines = [...generateEvents({ conversations: 200, seed: 9, malformed: 0.08 })];
     const sent = await sendAll(lines, () => runtime.url);
     // Every accepted event processed or dead-lettered (a malformed line the rule does not match is neither).
-    const stats = await waitForStats<{
+    const stats = await waitForSettledStats<{
       accepted: number;
       invalid: number;
       processed: number;

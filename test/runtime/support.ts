@@ -25,7 +25,7 @@ import type { ConversationFact, ConversationProjection } from '../../src/process
 import { resolveRuntimeOptions, withBearerToken } from '../../src/runtime/index.js';
 import { ruleEventPattern } from '../../src/runtime/options.js';
 import { toPutEventsEntry } from '../../src/simulate/index.js';
-import { projectRoot } from '../support/paths.js';
+import { cliEntry, projectRoot } from '../support/paths.js';
 
 /** A runtime started as `genesys-pipeline run` in a child process. */
 export interface RuntimeProcess {
@@ -45,16 +45,7 @@ export function startRuntimeProcess(
 ): Promise<RuntimeProcess> {
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'run',
-      '--data-dir',
-      dataDir,
-      ...(args.includes('--port') ? [] : ['--port', '0']),
-      ...args,
-    ],
+    [cliEntry, 'run', '--data-dir', dataDir, ...(args.includes('--port') ? [] : ['--port', '0']), ...args],
     {
       cwd: projectRoot,
       env: { ...process.env, NO_COLOR: '1', ...env },
@@ -284,6 +275,27 @@ export async function waitForStats<T extends Record<string, unknown>>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for the stats; last: ${JSON.stringify(last)}`);
+}
+
+/**
+ * Like {@link waitForStats}, and then until the counts stop moving for `quietMs`: the backlog in the
+ * stats is sampled, so "backlog 0, nothing in flight" can be seen while the bus still delivers.
+ */
+export async function waitForSettledStats<T extends Record<string, unknown>>(
+  url: string,
+  done: (stats: T) => boolean,
+  timeoutMs = 60_000,
+  quietMs = 1_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  const counts = (s: T): string => JSON.stringify([s.accepted, s.processed, s.invalid, s.duplicates, s.deadLettered]);
+  for (;;) {
+    const first = await waitForStats(url, done, Math.max(1, deadline - Date.now()));
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+    const second = (await getJson<T>(`${url}/api/stats`)).body;
+    if (done(second) && counts(second) === counts(first)) return second;
+    if (Date.now() > deadline) throw new Error(`the stats did not settle; last: ${JSON.stringify(second)}`);
+  }
 }
 
 /** What is durably in a data directory's two databases (read with connections of their own). */

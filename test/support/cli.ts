@@ -1,9 +1,9 @@
 /**
- * Runs `genesys-pipeline` as a user does: a child process of the real CLI (from source, through
- * tsx), with its stdout, stderr and exit status.
+ * Runs `genesys-pipeline` as a user does: a child process of the real CLI (the sources, transpiled
+ * once per test run by test/support/cli-build.ts), with its stdout, stderr and exit status.
  */
 import { spawn } from 'node:child_process';
-import { projectRoot } from './paths.js';
+import { cliEntry, projectRoot } from './paths.js';
 
 /** What a finished CLI run printed and returned. */
 export interface CliRun {
@@ -29,7 +29,7 @@ export interface CliOptions {
  */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, [cliEntry, ...args], {
       cwd: projectRoot,
       env: options.env ?? { ...process.env, NO_COLOR: '1' },
     });

@@ -4,7 +4,7 @@
  * util-linux's `script` (Debian's bsdutils, installed everywhere): no native addon.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { projectRoot } from './paths.js';
+import { cliEntry, projectRoot } from './paths.js';
 
 /** What a run in a terminal showed. */
 export interface PtyRun {
@@ -40,7 +40,7 @@ export function runCliInPty(
   options: { columns?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<PtyRun> {
   requireScript();
-  const command = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', ...args].map(quote).join(' ');
+  const command = [process.execPath, cliEntry, ...args].map(quote).join(' ');
   // A pseudo-terminal starts with no size: give it one, as a terminal window has.
   const shell = `stty cols ${options.columns ?? 200} rows 50; exec ${command}`;
   return new Promise((resolve, reject) => {

@@ -163,7 +163,14 @@ export async function withAdminProgress<T>(
     read: () => state ?? { done: 0 },
   });
   try {
-    return await run(options, (api) => fn(api, (p) => (state = p)));
+    // Drawn as each state arrives (the runtime sends at most one per 100 ms, and
+    // the last before the result), so the line shows the final count however short the action.
+    return await run(options, (api) =>
+      fn(api, (p) => {
+        state = p;
+        progress.render();
+      }),
+    );
   } finally {
     progress.stop();
   }
