@@ -82,6 +82,8 @@ interface PartitionWriter {
   sequence: number;
   pending: PendingLine[];
   flushing: boolean;
+  /** Keys of lines written and synced whose index commit failed: committed with the next batch. */
+  unindexed: string[];
 }
 
 /**
@@ -104,6 +106,8 @@ export class LakeFileSink implements Sink {
   readonly #run: string;
   readonly #partitions = new Map<string, PartitionWriter>();
   readonly #inflight = new Map<string, Promise<void>>();
+  /** Keys written whose index commit is still to come (see `#flush`). */
+  readonly #unindexed = new Set<string>();
   #closed = false;
 
   private constructor(dir: string, db: SqliteDatabase, options: LakeFileSinkOptions) {
@@ -186,7 +190,7 @@ export class LakeFileSink implements Sink {
     // The same event in flight (a concurrent retry): the first write decides for both.
     const inflight = this.#inflight.get(key);
     if (inflight) return inflight;
-    if (this.#hasKey(key)) return;
+    if (this.#unindexed.has(key) || this.#hasKey(key)) return;
     const record = lakeRecord(event, { messageId: context.messageId, processedAt: this.#now() });
     const partition = lakePartitionPath(lakePartition(record));
     const written = this.#append(partition, key, lakeLine(record)).finally(() => this.#inflight.delete(key));
@@ -209,7 +213,7 @@ export class LakeFileSink implements Sink {
       // Most recently written last (the eviction order).
       this.#partitions.delete(partition);
     } else {
-      writer = { dir: join(this.dir, partition), sequence: 0, pending: [], flushing: false };
+      writer = { dir: join(this.dir, partition), sequence: 0, pending: [], flushing: false, unindexed: [] };
     }
     this.#partitions.set(partition, writer);
     this.#evict();
@@ -284,7 +288,7 @@ export class LakeFileSink implements Sink {
     if (this.#partitions.size <= this.#maxOpenPartitions) return;
     for (const [partition, writer] of this.#partitions) {
       if (this.#partitions.size <= this.#maxOpenPartitions) break;
-      if (writer.flushing || writer.pending.length > 0) continue;
+      if (writer.flushing || writer.pending.length > 0 || writer.unindexed.length > 0) continue;
       void writer.file?.handle.close().catch(() => undefined);
       this.#partitions.delete(partition);
     }
