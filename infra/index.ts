@@ -26,6 +26,8 @@ export type { PipelineMonitoringProps } from './lib/monitoring.js';
 export { GenesysEventPipelineStack } from './lib/stack.js';
 export type { GenesysEventPipelineStackProps } from './lib/stack.js';
 export type { PipelineSink } from './lib/sinks.js';
+export { GenesysEventLake } from './lib/lake.js';
+export type { PipelineLakeProps } from './lib/lake.js';
 export {
   settingsFromContext,
   CONTEXT_KEYS,

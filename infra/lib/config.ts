@@ -26,6 +26,7 @@ import { resolveQueueTiming } from './queue-timing.js';
 import { PipelineConfigError } from './errors.js';
 import { checkSinks, type PipelineSink, type ResolvedSink } from './sinks.js';
 import { checkFanOut, type FanOutProps } from './fan-out.js';
+import { checkLakeProps, type PipelineLakeProps } from './lake.js';
 import { type PartnerEventSource, resolvePartnerEventSource, resolveTopics } from './source.js';
 import { maxEventsWithinBudget } from '../../src/workflow/time-budget.js';
 import { nearbyBounds } from '../../src/workflow/concurrency-bound.js';
@@ -187,6 +188,13 @@ export interface GenesysEventPipelineProps {
    */
   readonly fanOut?: FanOutProps;
   /**
+   * The data lake: every new event as one JSON line in S3 through an Amazon Data Firehose stream,
+   * partitioned by family and date, with a Glue table Athena queries without a crawler
+   * (docs/processing.md, "The data lake"). `{}` takes every default.
+   * @default no lake
+   */
+  readonly lake?: PipelineLakeProps;
+  /**
    * The Genesys directory (names of queues, users, wrap-up codes, … for the sinks): a DynamoDB
    * table refreshed on a schedule from the Genesys Platform API with the OAuth client in a
    * Secrets Manager secret (docs/directory.md).
@@ -283,6 +291,7 @@ export interface PipelineConfig {
   /** Your sinks, their entries resolved to absolute paths. */
   sinks: ResolvedSink[];
   fanOut: FanOutProps | undefined;
+  lake: PipelineLakeProps | undefined;
   directory: GenesysDirectoryProps | undefined;
   targetRetryAttempts: number;
   targetMaxEventAge: Duration;
@@ -467,6 +476,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
   }
   const sinks = checkSinks(props.sinks, problems);
   const fanOut = checkFanOut(props.fanOut, problems);
+  checkLakeProps(props.lake, problems);
   if (props.sinkWebhookSecret !== undefined && props.sinkWebhookUrl === undefined)
     problems.push("sinkWebhookSecret signs the webhook sink's requests: give sinkWebhookUrl too.");
   if (typeof props.sinkWebhookSecret === 'string' && props.sinkWebhookSecret.trim() === '')
@@ -595,6 +605,7 @@ export function resolvePipelineConfig(props: GenesysEventPipelineProps): Pipelin
     sinkWebhookSecret: props.sinkWebhookSecret,
     sinks,
     fanOut,
+    lake: props.lake,
     directory: props.directory,
     targetRetryAttempts,
     targetMaxEventAge,

@@ -21,6 +21,7 @@ import { bundlingRoot, findFunctionEntry, functionEntry, PACKAGE_ROOT } from './
 import { PipelineConfigError } from './errors.js';
 import { grantSinks, grantWebhookSecret, webhookSecret, writeProcessorEntry } from './sinks.js';
 import type { WebhookSecret } from './sinks.js';
+import type { GenesysEventLake } from './lake.js';
 
 /** The repository root (entries in `LAMBDA_FUNCTIONS` are relative to it; `package-files.ts`). */
 export const REPO_ROOT = PACKAGE_ROOT;
@@ -46,6 +47,8 @@ export interface FunctionResources {
   directoryRefresherName?: string;
   /** The fan-out bus (when the deployment has one). */
   fanOut?: FanOutBus;
+  /** The data lake (when the deployment has one): its stream's name, and `PutRecordBatch` on it. */
+  lake?: GenesysEventLake;
 }
 
 /** The function that runs the sinks. */
@@ -100,6 +103,7 @@ function envValues(
       value: config.sinks.length ? Stack.of(scope).toJsonString(config.sinks.map((s) => s.options ?? {})) : undefined,
     },
     [E.SINK_FAN_OUT_EVENT_BUS]: { value: resources.fanOut?.eventBus.eventBusArn },
+    [E.LAKE_DELIVERY_STREAM_NAME]: { value: resources.lake?.deliveryStreamName },
     [E.DIRECTORY_TABLE_NAME]: optionalTable(resources.directoryTable),
     [E.DIRECTORY_REFRESHER_FUNCTION_NAME]: { value: resources.directoryRefresherName },
     [E.POWERTOOLS_SERVICE_NAME]: { value: config.serviceName },
@@ -202,6 +206,8 @@ export function createFunctions(
     // Your sinks run in the processor: its entry imports them, its role holds what they declare.
     const withSinks = spec.role === PROCESSOR_ROLE && config.sinks.length > 0;
     if (withSinks) grantSinks(config.sinks, role);
+    if (resources.lake && spec.environment.includes(FUNCTION_ENV.LAKE_DELIVERY_STREAM_NAME))
+      resources.lake.grantPutRecordBatch(role);
     if (secret && spec.environment.includes(FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN))
       grantWebhookSecret(secret, config.sinkWebhookSecret, role);
     if (resources.fanOut && spec.environment.includes(FUNCTION_ENV.SINK_FAN_OUT_EVENT_BUS))

@@ -34,6 +34,7 @@ import { buildStateMachineDefinition, definitionPlaceholders } from '../../src/w
 import { type GenesysEventPipelineProps, type PipelineConfig, resolvePipelineConfig } from './config.js';
 import { GenesysDirectory } from './directory.js';
 import { FanOutBus } from './fan-out.js';
+import { GenesysEventLake } from './lake.js';
 import { createFunctions } from './functions.js';
 import { PipelineMonitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
@@ -109,6 +110,8 @@ export class GenesysEventPipeline extends Construct {
   readonly directory?: GenesysDirectory;
   /** The fan-out bus the processor publishes every new event to, its grant and alarm (when `fanOut` is given). */
   readonly fanOut?: FanOutBus;
+  /** The data lake (the `lake` prop): bucket, Firehose stream, Glue database and table, alarm. */
+  readonly lake?: GenesysEventLake;
 
   constructor(scope: Construct, id: string, props: GenesysEventPipelineProps) {
     super(scope, id);
@@ -241,9 +244,16 @@ export class GenesysEventPipeline extends Construct {
         ...(config.alarmTopic ? { alarmTopic: config.alarmTopic } : {}),
       });
     }
+    if (config.lake) {
+      this.lake = new GenesysEventLake(this, 'Lake', config.lake, {
+        removalPolicy: config.removalPolicy,
+        ...(config.alarmTopic ? { alarmTopic: config.alarmTopic } : {}),
+      });
+    }
 
     // --- Functions and state machine -----------------------------------------------------------
     const resources = {
+      ...(this.lake ? { lake: this.lake } : {}),
       idempotencyTable: this.idempotencyTable,
       conversationsTable: this.conversationsTable,
       deadLetterTable: this.deadLetterTable,

@@ -69,6 +69,11 @@ export const FUNCTION_ENV = {
    */
   SINK_FAN_OUT_EVENT_BUS: 'SINK_FAN_OUT_EVENT_BUS',
   /**
+   * Optional: the Amazon Data Firehose stream of the data lake (the construct's `lake` prop); the
+   * processor's lake sink sends every new event to it (docs/processing.md, "The data lake").
+   */
+  LAKE_DELIVERY_STREAM_NAME: 'LAKE_DELIVERY_STREAM_NAME',
+  /**
    * Optional: the Genesys directory table (partition key `kind` (S), sort key `id` (S)); sinks
    * get names through `context.directory` (docs/directory.md). Unset: no names.
    */
@@ -169,6 +174,7 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionSpec[] = [
       FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN,
       FUNCTION_ENV.SINK_OPTIONS,
       FUNCTION_ENV.SINK_FAN_OUT_EVENT_BUS,
+      FUNCTION_ENV.LAKE_DELIVERY_STREAM_NAME,
       FUNCTION_ENV.DIRECTORY_TABLE_NAME,
       FUNCTION_ENV.DIRECTORY_REFRESHER_FUNCTION_NAME,
       ...POWERTOOLS,

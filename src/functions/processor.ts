@@ -4,8 +4,9 @@
  * DEAD_LETTER_EXPIRES_AFTER_SECONDS and, optionally, MAX_PROCESSING_ATTEMPTS, the projection tables
  * of the other families (AGENT_STATE_TABLE_NAME, AUDIT_TABLE_NAME, TRANSCRIPTS_TABLE_NAME,
  * GENERIC_EVENTS_TABLE_NAME: an event of a family whose table is not set is dead-lettered with a
- * reason saying so), SINK_WEBHOOK_URL and SINK_WEBHOOK_SECRET_ARN (its signing secret), SINK_OPTIONS,
- * SINK_FAN_OUT_EVENT_BUS (the fan-out sink's bus, last of the sinks), DIRECTORY_TABLE_NAME and DIRECTORY_REFRESHER_FUNCTION_NAME
+ * reason saying so), SINK_WEBHOOK_URL and SINK_WEBHOOK_SECRET_ARN (its signing secret), LAKE_DELIVERY_STREAM_NAME (the data lake's
+ * Firehose stream), SINK_OPTIONS, SINK_FAN_OUT_EVENT_BUS (the fan-out sink's bus, last of the sinks), DIRECTORY_TABLE_NAME and
+ * DIRECTORY_REFRESHER_FUNCTION_NAME
  * (names for the sinks' `context.directory`).
  *
  * Your own sinks (the construct's `sinks` prop) come in through {@link createProcessorHandler}: the
@@ -30,6 +31,7 @@ import { WebhookSink } from '../processing/sinks/webhook.js';
 import { EventBusSink, FAN_OUT_FAILED_METRIC } from '../processing/sinks/event-bus.js';
 import type { PutEventsClient } from '../processing/sinks/event-bus.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { FirehoseLakeSink } from '../processing/sinks/firehose-lake.js';
 import { PermanentProcessingError } from '../processing/errors.js';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDbConversationStore } from '../processing/stores/dynamodb-conversation-store.js';
@@ -79,6 +81,8 @@ export async function processorFromEnv(
     const secretArn = env[FUNCTION_ENV.SINK_WEBHOOK_SECRET_ARN]?.trim();
     sinks.push(new WebhookSink({ url: webhook, ...(secretArn ? { secret: webhookSecret(secretArn) } : {}) }));
   }
+  const lakeStream = env[FUNCTION_ENV.LAKE_DELIVERY_STREAM_NAME]?.trim();
+  if (lakeStream) sinks.push(new FirehoseLakeSink({ deliveryStreamName: lakeStream }));
   sinks.push(...(await sinksFromModules(withOptions(env, userSinks))));
   // Last: only its own retries (or a crash after it) publish an event twice.
   const fanOutBus = env[FUNCTION_ENV.SINK_FAN_OUT_EVENT_BUS]?.trim();

@@ -191,3 +191,11 @@ export class SinkModuleError extends ProcessingError {
 export class ProjectionSchemaError extends ProcessingError {
   override readonly name = 'ProjectionSchemaError';
 }
+
+/**
+ * The data lake sink cannot start or write: a lake directory that cannot be created or written
+ * (`run --lake-dir`), or a Firehose sink without a stream name. The message says which and how to fix it.
+ */
+export class LakeSinkError extends ProcessingError {
+  override readonly name = 'LakeSinkError';
+}

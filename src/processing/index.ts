@@ -61,6 +61,22 @@ export {
   RETRYABLE_PUT_EVENTS_ERROR_CODES,
 } from './sinks/event-bus.js';
 export type { EventBusSinkOptions, FanOutDetail, FanOutFailure, PutEventsClient } from './sinks/event-bus.js';
+// The data lake: its record, and its sinks (files locally, Firehose on AWS).
+export {
+  lakeRecord,
+  lakePartition,
+  lakePartitionPath,
+  lakeLine,
+  LAKE_COLUMNS,
+  LAKE_FAMILIES,
+  LAKE_PARTITION_KEYS,
+  LAKE_RECORD_VERSION,
+} from './lake-record.js';
+export type { LakeRecord, LakePartition } from './lake-record.js';
+export { LakeFileSink, LAKE_SINK_NAME, LAKE_INDEX_FILE } from './sinks/lake-files.js';
+export type { LakeFileSinkOptions } from './sinks/lake-files.js';
+export { FirehoseLakeSink, FIREHOSE_LIMITS } from './sinks/firehose-lake.js';
+export type { FirehoseLakeSinkOptions } from './sinks/firehose-lake.js';
 
 // Ports and adapters of the stores.
 export type { ConversationStore } from './stores/conversation-store.js';
@@ -96,6 +112,7 @@ export {
   ConversationSchemaError,
   ValidatorInputError,
   SinkModuleError,
+  LakeSinkError,
   classifyError,
 } from './errors.js';
 export type { ErrorClass } from './errors.js';

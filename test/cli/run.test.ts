@@ -4,7 +4,7 @@
  * on the same data dir fails with a clear message; SIGINT stops it gracefully; `--fan-out-bus`
  * with a `--fan-out-rule` writes every processed event to the rule's file.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -56,7 +56,22 @@ describe('genesys-pipeline run', () => {
     const bad = await runCli(['run', '--data-dir', join(dir, 'y'), '--topics', 'custmer.start']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Unknown topic "custmer.start"/);
-  }, 30_000);
+    // A lake directory that cannot be written stops the start, before anything runs.
+    const notADir = join(dir, 'a-file');
+    writeFileSync(notADir, 'a file, not a directory');
+    const lake = await runCli([
+      'run',
+      '--data-dir',
+      join(dir, 'z'),
+      '--port',
+      '0',
+      '--lake-dir',
+      join(notADir, 'lake'),
+    ]);
+    expect(lake.code).toBe(2);
+    expect(lake.stderr).toMatch(/The lake directory .*a-file\/lake cannot be created \(ENOTDIR\)/);
+    expect(lake.stderr).toMatch(/Give --lake-dir a directory this user can create and write/);
+  }, 45_000);
 
   it('--fan-out-bus with a rule writing to a file: one line per processed event, complete after SIGINT', async () => {
     const dataDir = join(dir, 'fan-out');

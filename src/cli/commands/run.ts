@@ -21,6 +21,7 @@ import { applyRuntimeV8Flags } from '../../runtime/v8-flags.js';
 import { loadSinkModules } from '../../runtime/sink-modules.js';
 import { ADMISSION_DEFAULTS } from '../../runtime/admission.js';
 import type { AdmissionLimits } from '../../runtime/admission.js';
+import { LakeFileSink } from '../../processing/sinks/lake-files.js';
 import { sinkModuleOptions } from '../sink-options.js';
 import { fanOutOptions } from '../fan-out-options.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/index.js';
@@ -63,6 +64,7 @@ interface RunCommandOptions {
   topics?: string[];
   executor: 'fast' | 'reference';
   fanOutBus?: string;
+  lakeDir?: string;
   maxBacklog: number;
   minFreeDiskMb: number;
   durability: 'normal' | 'full';
@@ -168,6 +170,10 @@ export function register(program: Command): void {
       d.archiveRetentionDays,
     )
     .option('--no-archive', 'do not archive events (no replay)')
+    .option(
+      '--lake-dir <dir>',
+      'write every new event as one JSON line to DIR/family=<family>/dt=<YYYY-MM-DD>/part-….ndjson, the layout of the data lake on AWS (docs/processing.md, "The data lake")',
+    )
     .option('--simulate', 'send simulated Genesys events to this runtime (through its PutEvents API)')
     .option(
       '--genesys',
@@ -295,12 +301,15 @@ disk and is processed after a restart with the same --data-dir, even after kill 
       applyRuntimeV8Flags();
       let runtime: Runtime;
       const fanOut = fanOutFrom(options.fanOutBus);
+      let lake: LakeFileSink | undefined;
       try {
-        // The fan-out sink runs last: only its own retries publish an event twice.
-        const loaded = sinkSources.length ? await loadSinkModules(sinkSources) : [];
-        const sinks = fanOut ? [...loaded, fanOut.sink] : loaded.length ? loaded : undefined;
+        // The lake first: a directory it cannot write stops the start before anything runs. The
+        // fan-out sink runs last: only its own retries publish an event twice.
+        lake = options.lakeDir !== undefined ? await LakeFileSink.open({ dir: options.lakeDir }) : undefined;
+        const userSinks = sinkSources.length ? await loadSinkModules(sinkSources) : [];
+        const sinks = [...(lake ? [lake] : []), ...userSinks, ...(fanOut ? [fanOut.sink] : [])];
         runtime = await startRuntime(runtimeOptions, {
-          ...(sinks ? { sinks } : {}),
+          ...(sinks.length ? { sinks } : {}),
           log,
           status: process.stderr,
           ...(directorySource ? { directorySource } : {}),
@@ -311,11 +320,13 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           throw error;
         });
       } catch (error) {
+        lake?.close();
         if (
           error instanceof RuntimeOptionsError ||
           error instanceof DataDirLockedError ||
           error instanceof CorruptDatabaseError ||
-          (error as Error)?.name === 'SinkModuleError'
+          (error as Error)?.name === 'SinkModuleError' ||
+          (error as Error)?.name === 'LakeSinkError'
         )
           throw new CliError((error as Error).message, 2);
         const e = error as NodeJS.ErrnoException;
@@ -346,6 +357,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           `  Projections: ${runtime.url}/api/conversations  /api/agents  /api/audits  /api/events  /api/conversations/<id>/transcript`,
           `  ${describeTopicModels(o.topics)}`,
           `  Backpressure: PutEvents answers ThrottlingException ${describeAdmission(o.admission)}`,
+          ...(lake ? [`  Data lake:  ${lake.dir}/family=<family>/dt=<YYYY-MM-DD>/part-….ndjson`] : []),
           ...(sinkSources.length
             ? [`  Your sinks: ${sinkSources.map((s) => s.path).join(', ')} (after the projections)`]
             : []),
@@ -380,6 +392,7 @@ disk and is processed after a restart with the same --data-dir, even after kill 
 
       const simulation = options.simulate ? simulate(runtime, options, token, log) : undefined;
       await runtime.stopped;
+      lake?.close();
       if (runtime.failure) process.exitCode = 1;
       await fanOut?.close();
       await simulation?.done;
