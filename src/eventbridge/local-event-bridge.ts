@@ -38,6 +38,8 @@ export interface LocalEventBridgeOptions {
   path?: string;
   /** An open database to use (e.g. shared with a `QueueStore`); the caller closes it. */
   database?: SqliteDatabase;
+  /** With `path`: SQLite's `synchronous` setting of the file (`openSqliteDatabase`). Default `normal`. */
+  synchronous?: 'normal' | 'full';
   /** Account id in ARNs and events. Default `000000000000`. */
   accountId?: string;
   /** Region in ARNs and events. Default `us-east-1`. */
@@ -241,7 +243,9 @@ export class LocalEventBridge {
   private constructor(options: LocalEventBridgeOptions) {
     if (!options.database && !options.path)
       throw new EventBridgeValidationException('LocalEventBridge.open needs a path (SQLite file) or a database.');
-    this.database = options.database ?? openSqliteDatabase(options.path!);
+    this.database =
+      options.database ??
+      openSqliteDatabase(options.path!, options.synchronous ? { synchronous: options.synchronous } : {});
     this.ownsDatabase = !options.database;
     this.accountId = options.accountId ?? '000000000000';
     this.region = options.region ?? 'us-east-1';

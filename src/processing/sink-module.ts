@@ -34,8 +34,8 @@ export interface SinkModule {
 /** A sink's name: letters, digits, `.`, `_`, `-`; 1–64 characters, starting with a letter or digit. */
 export const SINK_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** Names the pipeline's own sinks use (the projections). */
-export const RESERVED_SINK_NAMES: readonly string[] = ['projections'];
+/** Names the pipeline's own sinks use: the projections, the fan-out bus, the data lake. */
+export const RESERVED_SINK_NAMES: readonly string[] = ['projections', 'fan-out', 'lake'];
 
 /**
  * The sink a module exports (see the module comment).

@@ -146,13 +146,16 @@ export class LocalFanOut {
     return this.#bus;
   }
 
-  /** Opens `fan-out.sqlite` in `dataDir` (private to its owner), creates the bus and its rules. */
-  async open(dataDir: string): Promise<void> {
+  /**
+   * Opens `fan-out.sqlite` in `dataDir` (private to its owner, with the runtime's `--durability`),
+   * creates the bus and its rules.
+   */
+  async open(dataDir: string, options: { synchronous?: 'normal' | 'full' } = {}): Promise<void> {
     if (this.#bus) return;
     const path = join(dataDir, FAN_OUT_DATABASE_FILE);
     closeSync(openSync(path, 'a', 0o600));
     chmodSync(path, 0o600);
-    const bus = LocalEventBridge.open({ path, archive: false });
+    const bus = LocalEventBridge.open({ path, archive: false, ...options });
     try {
       bus.createEventBus({ Name: this.busName });
       this.#rules.forEach((rule, i) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DIRECTORY_DATABASE_FILE } from '../directory/stores/sqlite.js';
 import { quickCheck } from '../sqlite/index.js';
 import { CorruptDatabaseError } from './errors.js';
+import { FAN_OUT_DATABASE_FILE } from './fan-out.js';
 import { PIPELINE_RESOURCES } from './pipeline.js';
 
 /** Each checked file and what moving it aside loses. */
@@ -26,6 +27,11 @@ const FILES: ReadonlyArray<{ file: string; loses: string }> = [
   {
     file: DIRECTORY_DATABASE_FILE,
     loses: 'only the Genesys directory’s names; the next refresh or "genesys-pipeline directory sync" fills it again',
+  },
+  {
+    file: FAN_OUT_DATABASE_FILE,
+    loses:
+      'the fan-out bus’s deliveries not yet made to its rules’ targets (events processed and published, not yet written to their file or URL), and its record of what it dropped',
   },
 ];
 

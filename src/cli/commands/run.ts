@@ -315,10 +315,12 @@ disk and is processed after a restart with the same --data-dir, even after kill 
           ...(directorySource ? { directorySource } : {}),
           ...(options.genesys ? { directory: { refreshIntervalMs: options.directoryRefresh * 60_000 } } : {}),
         });
-        await fanOut?.open(runtime.options.dataDir).catch(async (error: unknown) => {
-          await runtime.stop();
-          throw error;
-        });
+        await fanOut
+          ?.open(runtime.options.dataDir, { synchronous: runtime.options.durability })
+          .catch(async (error: unknown) => {
+            await runtime.stop();
+            throw error;
+          });
       } catch (error) {
         lake?.close();
         if (
