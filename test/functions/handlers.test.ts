@@ -16,7 +16,7 @@ import type {
   ValidatorRequest,
 } from '../../src/processing/index.js';
 import { DynamoDbConversationStore } from '../../src/processing/stores/dynamodb-conversation-store.js';
-import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
+import { processorTables, startDynalite } from '../support/dynalite.js';
 import type { DynaliteServer } from '../support/dynalite.js';
 import { auditEvent, QUEUE_ID, routingStatusEvent, transcriptionEvent, USER_ID } from '../support/events.js';
 import { listenOnLoopback } from '../support/http-server.js';
@@ -32,19 +32,9 @@ let recorder: Handler<FailureRecordRequest, { deadLetterId: string }>;
 let doc: DynamoDBDocumentClient;
 
 beforeAll(async () => {
-  dynalite = await startDynalite([
-    PIPELINE_TABLES.idempotency('fn-idempotency'),
-    PIPELINE_TABLES.conversations('fn-conversations'),
-    PIPELINE_TABLES.deadLetters('fn-dead-letters'),
-    PIPELINE_TABLES.agentStates('fn-agents'),
-    PIPELINE_TABLES.audits('fn-audits'),
-  ]);
-  Object.assign(process.env, dynalite.env, {
-    [FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME]: 'fn-idempotency',
-    [FUNCTION_ENV.CONVERSATIONS_TABLE_NAME]: 'fn-conversations',
-    [FUNCTION_ENV.DEAD_LETTER_TABLE_NAME]: 'fn-dead-letters',
-    [FUNCTION_ENV.AGENT_STATE_TABLE_NAME]: 'fn-agents',
-    [FUNCTION_ENV.AUDIT_TABLE_NAME]: 'fn-audits',
+  const { tables, env } = processorTables('fn');
+  dynalite = await startDynalite(tables);
+  Object.assign(process.env, dynalite.env, env, {
     [FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS]: '2',
     POWERTOOLS_METRICS_DISABLED: 'true',
     [FUNCTION_ENV.POWERTOOLS_LOG_LEVEL]: 'SILENT',

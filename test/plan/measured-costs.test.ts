@@ -34,7 +34,7 @@ import type { JsonValue, LocalLambdaHandler } from '../../src/workflow/index.js'
 import { meterDynamoDb } from '../support/dynamodb-meter.js';
 import { projectRoot } from '../support/paths.js';
 import type { DynamoDbMeter } from '../support/dynamodb-meter.js';
-import { PIPELINE_TABLES, startDynalite } from '../support/dynalite.js';
+import { processorTables, startDynalite } from '../support/dynalite.js';
 import type { DynaliteServer } from '../support/dynalite.js';
 import { auditEvent, presenceEvent, routingStatusEvent } from '../support/events.js';
 import { startSyncExecutionServer } from '../support/start-sync-execution.js';
@@ -102,19 +102,9 @@ async function stdoutBytes(work: () => Promise<void>): Promise<number> {
 }
 
 beforeAll(async () => {
-  dynalite = await startDynalite([
-    PIPELINE_TABLES.idempotency('m-idempotency'),
-    PIPELINE_TABLES.conversations('m-conversations'),
-    PIPELINE_TABLES.deadLetters('m-dead-letters'),
-    PIPELINE_TABLES.agentStates('m-agents'),
-    PIPELINE_TABLES.audits('m-audits'),
-  ]);
-  Object.assign(process.env, dynalite.env, {
-    [FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME]: 'm-idempotency',
-    [FUNCTION_ENV.CONVERSATIONS_TABLE_NAME]: 'm-conversations',
-    [FUNCTION_ENV.DEAD_LETTER_TABLE_NAME]: 'm-dead-letters',
-    [FUNCTION_ENV.AGENT_STATE_TABLE_NAME]: 'm-agents',
-    [FUNCTION_ENV.AUDIT_TABLE_NAME]: 'm-audits',
+  const { tables, env } = processorTables('m');
+  dynalite = await startDynalite(tables);
+  Object.assign(process.env, dynalite.env, env, {
     // Buffered mode, as the construct configures it.
     [FUNCTION_ENV.MAX_PROCESSING_ATTEMPTS]: '9',
     [FUNCTION_ENV.STATE_MACHINE_ARN]: ARN,

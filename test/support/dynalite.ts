@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { afterAll } from 'vitest';
+import { FUNCTION_ENV } from '../../src/functions/index.js';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: {
@@ -64,6 +65,35 @@ export const PIPELINE_TABLES = {
   }),
   directory: (name = 'directory'): TableSpec => ({ name, hashKey: 'kind', rangeKey: 'id' }),
 };
+
+/**
+ * The processor's tables (idempotency, conversations, dead letters, agent states, audits) named
+ * `<prefix>-…`, and the environment that names them to the functions, as the construct sets it.
+ *
+ * @example
+ * const { tables, env } = processorTables('fn');
+ * const db = await startDynalite(tables);
+ * Object.assign(process.env, db.env, env);
+ */
+export function processorTables(prefix: string): { tables: TableSpec[]; env: Record<string, string> } {
+  const name = (table: string): string => `${prefix}-${table}`;
+  return {
+    tables: [
+      PIPELINE_TABLES.idempotency(name('idempotency')),
+      PIPELINE_TABLES.conversations(name('conversations')),
+      PIPELINE_TABLES.deadLetters(name('dead-letters')),
+      PIPELINE_TABLES.agentStates(name('agents')),
+      PIPELINE_TABLES.audits(name('audits')),
+    ],
+    env: {
+      [FUNCTION_ENV.IDEMPOTENCY_TABLE_NAME]: name('idempotency'),
+      [FUNCTION_ENV.CONVERSATIONS_TABLE_NAME]: name('conversations'),
+      [FUNCTION_ENV.DEAD_LETTER_TABLE_NAME]: name('dead-letters'),
+      [FUNCTION_ENV.AGENT_STATE_TABLE_NAME]: name('agents'),
+      [FUNCTION_ENV.AUDIT_TABLE_NAME]: name('audits'),
+    },
+  };
+}
 
 /**
  * Starts dynalite and creates `tables`; stops it after all tests of the calling file.
