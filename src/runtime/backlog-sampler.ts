@@ -8,20 +8,24 @@ import { errorMessage } from '../shared/index.js';
 
 /** Where the samples come from and go. */
 export interface BacklogSources {
-  /** Messages (or deliveries) waiting now. */
-  backlog(): number;
+  /**
+   * The backlog now: `waiting` for a poller (the telemetry's gauge), and `stored` — accepted and
+   * not yet processed, in flight included (what admission bounds). Direct mode: pending deliveries, both.
+   */
+  backlog(): { waiting: number; stored: number };
   /** Dead letters of every kind now. */
   deadLetters(): number;
   /** Told each backlog sample (the telemetry's gauge). */
   setBacklog(count: number): void;
-  /** Other gauges taken with each sample (admission's backlog and free disk space). */
-  alsoSample?: () => void;
+  /** Told each sample too (admission's backlog, with its own free-disk reading). */
+  sampled?: (backlog: { waiting: number; stored: number }) => void;
   log: (line: string) => void;
 }
 
 /**
  * @example
- * const sampler = new BacklogSampler({ backlog: () => queue.stats().visible, deadLetters, setBacklog, log });
+ * const backlog = () => { const s = queue.stats(); return { waiting: s.visible + s.delayed, stored: s.total }; };
+ * const sampler = new BacklogSampler({ backlog, deadLetters, setBacklog, log });
  * sampler.start();           // samples at once, then on its timer
  * sampler.deadLetterTotal;   // the last sample's figure
  * sampler.stop();
@@ -47,9 +51,10 @@ export class BacklogSampler {
   private sample(): void {
     const started = performance.now();
     try {
-      this.sources.setBacklog(this.sources.backlog());
+      const backlog = this.sources.backlog();
+      this.sources.setBacklog(backlog.waiting);
       this.deadLetterTotal = this.sources.deadLetters();
-      this.sources.alsoSample?.();
+      this.sources.sampled?.(backlog);
     } catch (error) {
       this.sources.log(`sampling the backlog failed: ${errorMessage(error)}`);
     }

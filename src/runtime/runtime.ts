@@ -217,16 +217,19 @@ export async function startRuntime(options: RuntimeOptions, extras: RuntimeExtra
 
     const sampler = new BacklogSampler({
       backlog: () => {
-        if (resolved.mode === 'direct') return p.eventBridge.stats().pendingDeliveries;
+        if (resolved.mode === 'direct') {
+          const pending = p.eventBridge.stats().pendingDeliveries;
+          return { waiting: pending, stored: pending };
+        }
         const s = p.eventQueue.stats();
-        return s.visible + s.delayed;
+        return { waiting: s.visible + s.delayed, stored: s.total };
       },
       deadLetters: () => admin.deadLetters.total(),
       setBacklog: (count) => telemetry.setBacklog(count),
       // Admission bounds what is stored and not yet processed (in flight included), and free disk.
-      alsoSample: () =>
+      sampled: ({ stored }) =>
         admission.sample({
-          backlog: resolved.mode === 'direct' ? p.eventBridge.stats().pendingDeliveries : p.eventQueue.stats().total,
+          backlog: stored,
           freeDiskBytes: freeDiskBytes(resolved.dataDir, [p.database, p.processingReader]),
         }),
       log,
